@@ -1,0 +1,124 @@
+"""Build `.tflite` model bytes from tensors and operators.
+
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 4], "float32")
+    w = b.add_constant("w", np.ones((3, 4), np.float32))
+    y = b.add_tensor("y", [1, 3], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y], {"fused_activation_function": "RELU"})
+    b.mark_outputs(y)
+    tflite_bytes = b.build()
+
+Used by the tests to write one-op models and by the converter to write its
+results. Option tables are chosen from the op name; option values may be
+given by enum name ("SAME", "RELU6") or number.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import flatbuf
+from . import schema as schema_mod
+
+# TFLite TensorType name -> numpy dtype.
+DTYPES = {
+    "float32": np.float32, "float16": np.float16, "int32": np.int32, "uint8": np.uint8,
+    "int64": np.int64, "bool": np.bool_, "int16": np.int16, "int8": np.int8,
+    "float64": np.float64,
+}
+
+# Builtin op -> its options table in the BuiltinOptions union.
+OPTIONS_TABLE = {
+    "CONV_2D": "Conv2DOptions", "DEPTHWISE_CONV_2D": "DepthwiseConv2DOptions",
+    "AVERAGE_POOL_2D": "Pool2DOptions", "MAX_POOL_2D": "Pool2DOptions",
+    "FULLY_CONNECTED": "FullyConnectedOptions", "SOFTMAX": "SoftmaxOptions",
+    "CONCATENATION": "ConcatenationOptions", "ADD": "AddOptions", "MUL": "MulOptions",
+    "SUB": "SubOptions", "DIV": "DivOptions", "RESHAPE": "ReshapeOptions",
+    "PAD": "PadOptions", "MEAN": "ReducerOptions", "TRANSPOSE": "TransposeOptions",
+    "SQUEEZE": "SqueezeOptions", "DEQUANTIZE": "DequantizeOptions",
+    "QUANTIZE": "QuantizeOptions", "LEAKY_RELU": "LeakyReluOptions",
+    "HARD_SWISH": "HardSwishOptions", "RESIZE_BILINEAR": "ResizeBilinearOptions",
+    "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions",
+}
+
+
+def tensor_type_name(dtype) -> str:
+    """numpy dtype (or TFLite type name) -> TFLite TensorType name."""
+    if isinstance(dtype, str) and dtype.upper() in schema_mod.load().enums["TensorType"].values:
+        return dtype.upper()
+    np_dtype = np.dtype(dtype)
+    for name, dt in DTYPES.items():
+        if np.dtype(dt) == np_dtype:
+            return name.upper()
+    raise ValueError(f"dtype {dtype!r} has no TFLite tensor type; expected one of {sorted(DTYPES)}")
+
+
+class ModelBuilder:
+    def __init__(self, description: str = "written by mote"):
+        self.description = description
+        self.buffers = [{}]          # buffer 0: the empty sentinel every TFLite file starts with
+        self.tensors = []
+        self.operators = []
+        self.opcodes = []            # (builtin name, version)
+        self.inputs = []
+        self.outputs = []
+
+    def add_tensor(self, name: str, shape, dtype, quantization: dict | None = None,
+                   buffer: int = 0) -> int:
+        t = {"shape": [int(d) for d in shape], "type": tensor_type_name(dtype),
+             "buffer": buffer, "name": name}
+        if quantization:
+            q = dict(quantization)
+            q["scale"] = np.atleast_1d(np.asarray(q["scale"], np.float32))
+            q["zero_point"] = np.atleast_1d(np.asarray(q.get("zero_point", 0), np.int64))
+            if len(q["zero_point"]) == 1 and len(q["scale"]) > 1:
+                q["zero_point"] = np.repeat(q["zero_point"], len(q["scale"]))
+            t["quantization"] = q
+        self.tensors.append(t)
+        return len(self.tensors) - 1
+
+    def add_input(self, name: str, shape, dtype, quantization: dict | None = None) -> int:
+        idx = self.add_tensor(name, shape, dtype, quantization)
+        self.inputs.append(idx)
+        return idx
+
+    def add_constant(self, name: str, array, dtype=None, quantization: dict | None = None) -> int:
+        arr = np.ascontiguousarray(np.asarray(array, dtype=dtype))
+        self.buffers.append({"data": np.frombuffer(arr.tobytes(), np.uint8)})
+        return self.add_tensor(name, arr.shape, arr.dtype, quantization, buffer=len(self.buffers) - 1)
+
+    def add_operator(self, op: str, inputs, outputs, options: dict | None = None,
+                     version: int = 1) -> int:
+        ops = schema_mod.load().enums["BuiltinOperator"].values
+        if op not in ops:
+            raise ValueError(f"unknown builtin op {op!r}")
+        key = (op, version)
+        if key not in self.opcodes:
+            self.opcodes.append(key)
+        o = {"opcode_index": self.opcodes.index(key),
+             "inputs": np.asarray(inputs, np.int32), "outputs": np.asarray(outputs, np.int32)}
+        if op in OPTIONS_TABLE:
+            o["builtin_options"] = (OPTIONS_TABLE[op], dict(options or {}))
+        elif options:
+            raise ValueError(f"op {op} takes no options, got {options}")
+        self.operators.append(o)
+        return len(self.operators) - 1
+
+    def mark_outputs(self, *indices: int) -> None:
+        self.outputs.extend(int(i) for i in indices)
+
+    def model_dict(self) -> dict:
+        ops = schema_mod.load().enums["BuiltinOperator"].values
+        codes = [{"deprecated_builtin_code": min(ops[name], 127), "version": version,
+                  "builtin_code": ops[name]} for name, version in self.opcodes]
+        return {
+            "version": 3,
+            "operator_codes": codes,
+            "subgraphs": [{"tensors": self.tensors, "inputs": np.asarray(self.inputs, np.int32),
+                           "outputs": np.asarray(self.outputs, np.int32),
+                           "operators": self.operators, "name": "main"}],
+            "description": self.description,
+            "buffers": self.buffers,
+        }
+
+    def build(self) -> bytes:
+        return flatbuf.encode(self.model_dict())

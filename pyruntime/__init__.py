@@ -1,0 +1,7 @@
+"""Mote's Python runtime: the C interpreter behind LiteRT's Interpreter API."""
+from .errors import (ArenaTooSmallError, InvalidArgumentError, InvalidModelError, MoteError,
+                     MoteRuntimeError, UnsupportedError)
+from .interpreter import Interpreter, verify
+
+__all__ = ["Interpreter", "verify", "MoteError", "InvalidModelError", "UnsupportedError",
+           "InvalidArgumentError", "ArenaTooSmallError", "MoteRuntimeError"]

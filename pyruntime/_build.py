@@ -1,0 +1,42 @@
+"""cffi API-mode build of the C runtime into ``pyruntime._mote``.
+
+The cdef is the public header itself: the part of ``runtime_c/include/mote.h``
+between MOTE_CDEF_BEGIN and MOTE_CDEF_END, so the binding cannot drift from
+the C API.
+"""
+import glob
+import os
+import re
+
+from cffi import FFI
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUNTIME = os.path.join("runtime_c")          # relative: setuptools wants relative sources
+HEADER = os.path.join(ROOT, RUNTIME, "include", "mote.h")
+
+
+def public_cdef(header_text: str) -> str:
+    m = re.search(r"/\* MOTE_CDEF_BEGIN[^\n]*\*/(.*?)/\* MOTE_CDEF_END \*/", header_text, re.S)
+    if not m:
+        raise RuntimeError(f"{HEADER}: MOTE_CDEF_BEGIN / MOTE_CDEF_END markers not found")
+    text = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S)
+    return text
+
+
+ffi = FFI()
+with open(HEADER) as f:
+    ffi.cdef(public_cdef(f.read()))
+sources = sorted(glob.glob(os.path.join(RUNTIME, "src", "*.c")) +
+                 glob.glob(os.path.join(RUNTIME, "src", "kernels", "*.c")))
+ffi.set_source(
+    "pyruntime._mote",
+    '#include "mote.h"',
+    sources=sources,
+    include_dirs=[os.path.join(RUNTIME, "include"), os.path.join(RUNTIME, "src")],
+    extra_compile_args=["-std=c99", "-O2"],
+    libraries=["m"],
+)
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    ffi.compile(verbose=True)

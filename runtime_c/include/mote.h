@@ -1,0 +1,189 @@
+/*
+ * mote.h - the Mote C runtime: run a .tflite model with memory you own.
+ *
+ * Overview
+ * --------
+ * Mote runs TFLite (schema v3, "TFL3") flatbuffers. You give it the model
+ * bytes (read from a file, mmapped, or linked into flash: they are used in
+ * place, never copied) and one block of memory, the arena. Everything the
+ * interpreter needs (its own state, tensor tables, activations, per-op
+ * scratch and precomputed parameters) is carved from that arena; the core
+ * never calls malloc, and mote_invoke() never allocates at all.
+ *
+ * mote_create() verifies the whole model before using any of it: every
+ * flatbuffer offset, vtable, vector and string is checked against the buffer,
+ * element counts are computed without overflow, buffer sizes must match their
+ * tensor's shape and type, tensor indices must be in range and every op must
+ * be one Mote runs. Each op then checks its shapes and types ("prepare"), and
+ * a planner packs the activations by lifetime. A bad model, a too-small
+ * arena or an unsupported op comes back as a status code plus a message:
+ *
+ *     op 3 (CONV_2D v1): input 0 'image': expected FLOAT32, got INT16
+ *
+ * Worked example
+ * --------------
+ *     #include "mote.h"
+ *
+ *     static uint8_t arena[64 * 1024];
+ *
+ *     int classify(const void *model, size_t model_bytes,
+ *                  const float *pixels, size_t pixel_bytes, float *scores) {
+ *         mote_interpreter *it = NULL;
+ *         mote_status s = mote_create(model, model_bytes, arena, sizeof arena,
+ *                                     0, &it);
+ *         if (s == MOTE_ERROR_ARENA_TOO_SMALL && it)
+ *             printf("need %zu arena bytes\n", mote_arena_required(it));
+ *         if (s != MOTE_OK) {
+ *             printf("%s: %s\n", mote_status_name(s),
+ *                    it ? mote_error_message(it) : "arena smaller than the interpreter");
+ *             return -1;
+ *         }
+ *         if (mote_set_input(it, 0, pixels, pixel_bytes) != MOTE_OK ||
+ *             mote_invoke(it) != MOTE_OK ||
+ *             mote_get_output(it, 0, scores, 10 * sizeof(float)) != MOTE_OK) {
+ *             printf("%s\n", mote_error_message(it));
+ *             return -1;
+ *         }
+ *         return 0;
+ *     }
+ *
+ * Finding the arena size: call mote_create() with any arena of at least
+ * mote_interpreter_bytes(); when it returns MOTE_ERROR_ARENA_TOO_SMALL and a
+ * non-NULL interpreter, mote_arena_required() holds the exact size (or, if
+ * even the tensor tables did not fit, a lower bound that a second try makes
+ * exact). The model bytes and the arena must outlive the interpreter; there
+ * is nothing to destroy.
+ *
+ * Threading: an interpreter is not thread-safe; two interpreters on two
+ * arenas may run the same model bytes concurrently.
+ */
+#ifndef MOTE_H
+#define MOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* MOTE_CDEF_BEGIN: this part is read by the Python bindings (cffi) as is. */
+
+#define MOTE_VERSION_MAJOR 0
+#define MOTE_VERSION_MINOR 1
+#define MOTE_MAX_DIMS 6
+#define MOTE_MESSAGE_BYTES 512
+
+/* Flags for mote_create(). */
+#define MOTE_PRESERVE_ALL_TENSORS 1  /* give every tensor its own memory, so
+                                        intermediates can be read after invoke */
+
+typedef enum {
+    MOTE_OK = 0,
+    MOTE_ERROR_INVALID_ARGUMENT = 1,  /* a bad call: NULL, index or size wrong */
+    MOTE_ERROR_INVALID_MODEL = 2,     /* the bytes are not a well-formed model */
+    MOTE_ERROR_UNSUPPORTED = 3,       /* well-formed, but uses an op or type Mote does not run */
+    MOTE_ERROR_ARENA_TOO_SMALL = 4,   /* see mote_arena_required() */
+    MOTE_ERROR_RUNTIME = 5            /* invoke failed */
+} mote_status;
+
+/* Tensor element types; the values are TFLite's TensorType. */
+typedef enum {
+    MOTE_FLOAT32 = 0,
+    MOTE_FLOAT16 = 1,
+    MOTE_INT32 = 2,
+    MOTE_UINT8 = 3,
+    MOTE_INT64 = 4,
+    MOTE_BOOL = 6,
+    MOTE_INT16 = 7,
+    MOTE_INT8 = 9,
+    MOTE_FLOAT64 = 10
+} mote_type;
+
+typedef struct mote_interpreter mote_interpreter;
+
+typedef struct {
+    const char *name;          /* never NULL; "" when the model gives none */
+    mote_type type;
+    int ndims;
+    int32_t dims[6];           /* MOTE_MAX_DIMS */
+    size_t bytes;              /* element count x element size */
+    void *data;                /* in the arena, or in the model for constants;
+                                  NULL for a tensor no op uses */
+    int is_constant;           /* data comes from the model (or was computed
+                                  once from constants at create time) */
+    int quant_count;           /* number of (scale, zero point) pairs; 0 = none */
+    int quantized_dimension;   /* the axis per-channel parameters run along */
+} mote_tensor_info;
+
+typedef struct {
+    const char *name;          /* builtin op name, such as "CONV_2D" */
+    int builtin_code;
+    int version;
+    int num_inputs;
+    int num_outputs;
+    size_t scratch_bytes;      /* per-op scratch planned in the arena */
+} mote_op_info;
+
+/* Bytes of the interpreter's own state: the smallest arena that can report
+   anything. */
+size_t mote_interpreter_bytes(void);
+
+/* Verifies `model`, prepares every op and plans the arena. On success *out
+   is a ready interpreter. On failure *out is still set (so the message can be
+   read) unless the arena is smaller than mote_interpreter_bytes(). */
+mote_status mote_create(const void *model, size_t model_bytes, void *arena,
+                        size_t arena_bytes, unsigned flags, mote_interpreter **out);
+
+/* Exact arena bytes this model needs (a lower bound if even the tensor tables
+   did not fit; see the overview). */
+size_t mote_arena_required(const mote_interpreter *it);
+
+/* The last failure, naming op, tensor and what was expected; "" if none. */
+const char *mote_error_message(const mote_interpreter *it);
+const char *mote_status_name(mote_status status);
+
+/* Checks model bytes without an arena. Writes the message, if any, into
+   `message` (at most message_bytes, always NUL-terminated). Verification
+   covers the file's structure, not whether its ops are supported. */
+mote_status mote_verify(const void *model, size_t model_bytes, char *message,
+                        size_t message_bytes);
+
+/* Whether this runtime has a kernel for a builtin op code and version. */
+int mote_op_supported(int builtin_code, int version);
+/* Name of a builtin op code ("UNKNOWN" if out of range). */
+const char *mote_op_name(int builtin_code);
+
+int mote_tensor_count(const mote_interpreter *it);
+int mote_op_count(const mote_interpreter *it);
+int mote_input_count(const mote_interpreter *it);
+int mote_output_count(const mote_interpreter *it);
+/* Tensor index of input / output i, or -1 if i is out of range. */
+int mote_input_tensor(const mote_interpreter *it, int i);
+int mote_output_tensor(const mote_interpreter *it, int i);
+
+mote_status mote_tensor_info_get(const mote_interpreter *it, int tensor,
+                                 mote_tensor_info *out);
+/* Copies up to `capacity` quantization scales and zero points. */
+mote_status mote_tensor_quantization(const mote_interpreter *it, int tensor,
+                                     float *scales, int64_t *zero_points,
+                                     int capacity);
+mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *out);
+/* Tensor index of input / output i of an op; -1 for an omitted optional input. */
+int mote_op_input(const mote_interpreter *it, int op, int i);
+int mote_op_output(const mote_interpreter *it, int op, int i);
+
+/* Copy data into input i / out of output i; `bytes` must equal the tensor's. */
+mote_status mote_set_input(mote_interpreter *it, int i, const void *data, size_t bytes);
+mote_status mote_get_output(mote_interpreter *it, int i, void *data, size_t bytes);
+
+/* Runs every op in order. Never allocates. */
+mote_status mote_invoke(mote_interpreter *it);
+
+/* MOTE_CDEF_END */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOTE_H */

@@ -1,0 +1,212 @@
+#include "kernel_util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static mote_tensor *tensor_of(mote_interpreter *it, const fb_vector *v, int i) {
+    if (i < 0 || (uint32_t)i >= v->len) return NULL;
+    int32_t idx = fb_vec_i32(&it->model, v, (uint32_t)i);
+    return idx < 0 ? NULL : &it->tensors[idx];  /* range checked at create */
+}
+
+mote_tensor *op_input(mote_interpreter *it, const mote_node *n, int i) {
+    return tensor_of(it, &n->inputs, i);
+}
+
+mote_tensor *op_output(mote_interpreter *it, const mote_node *n, int i) {
+    return tensor_of(it, &n->outputs, i);
+}
+
+bool same_shape(const mote_tensor *a, const mote_tensor *b) {
+    if (a->ndims != b->ndims) return false;
+    for (int i = 0; i < a->ndims; i++)
+        if (a->dims[i] != b->dims[i]) return false;
+    return true;
+}
+
+static const char *dims_str(const int32_t *dims, int ndims, char *buf, size_t size) {
+    size_t used = 0;
+    buf[0] = 0;
+    used += (size_t)snprintf(buf, size, "[");
+    for (int i = 0; i < ndims && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, i ? ", %d" : "%d", (int)dims[i]);
+    if (used < size) snprintf(buf + used, size - used, "]");
+    return buf;
+}
+
+const char *shape_str(const mote_tensor *t, char *buf, size_t size) {
+    return dims_str(t->dims, t->ndims, buf, size);
+}
+
+mote_status check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
+                           int outs) {
+    if (op_num_inputs(n) < min_in || op_num_inputs(n) > max_in) {
+        if (min_in == max_in)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "expected %d inputs, got %d", min_in,
+                             op_num_inputs(n));
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "expected %d to %d inputs, got %d",
+                         min_in, max_in, op_num_inputs(n));
+    }
+    if (op_num_outputs(n) != outs)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "expected %d output(s), got %d", outs,
+                         op_num_outputs(n));
+    for (int i = 0; i < outs; i++)
+        if (op_output(it, n, i) == NULL)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d is missing (index -1)", i);
+    return MOTE_OK;
+}
+
+mote_status check_present(mote_interpreter *it, const mote_tensor *t, const char *role) {
+    if (t == NULL) return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s is missing", role);
+    return MOTE_OK;
+}
+
+mote_status check_type(mote_interpreter *it, const mote_tensor *t, const char *role,
+                       mote_type type) {
+    if (t->type != type)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%s '%s': expected %s, got %s", role,
+                         t->name, mote_type_name(type), mote_type_name(t->type));
+    return MOTE_OK;
+}
+
+mote_status check_ndims(mote_interpreter *it, const mote_tensor *t, const char *role,
+                        int ndims) {
+    char buf[96];
+    if (t->ndims != ndims)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected %d dims, got shape %s",
+                         role, t->name, ndims, shape_str(t, buf, sizeof buf));
+    return MOTE_OK;
+}
+
+mote_status check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
+                              const int32_t *dims, int ndims) {
+    char want[96], have[96];
+    bool equal = got->ndims == ndims;
+    for (int i = 0; equal && i < ndims; i++) equal = got->dims[i] == dims[i];
+    if (!equal)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected shape %s, got %s", role,
+                         got->name, dims_str(dims, ndims, want, sizeof want),
+                         shape_str(got, have, sizeof have));
+    return MOTE_OK;
+}
+
+mote_status check_constant(mote_interpreter *it, const mote_tensor *t, const char *role) {
+    if (!t->is_constant || t->data == NULL)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
+                         "%s '%s' must be a constant in the model (dynamic values are not "
+                         "supported)", role, t->name);
+    return MOTE_OK;
+}
+
+mote_status unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported) {
+    char buf[256];
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < op_num_inputs(n) && used < sizeof buf; i++) {
+        mote_tensor *t = op_input(it, n, i);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
+                                 t ? mote_type_name(t->type) : "-");
+    }
+    for (int i = 0; i < op_num_outputs(n) && used < sizeof buf; i++) {
+        mote_tensor *t = op_output(it, n, i);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
+                                 t ? mote_type_name(t->type) : "-");
+    }
+    return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
+                     "unsupported tensor types (%s); supported: %s", buf, supported);
+}
+
+int32_t opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {
+    int32_t v;
+    if (!fb_get_i32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    return v;
+}
+
+uint8_t opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok) {
+    uint8_t v;
+    if (!fb_get_u8(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    return v;
+}
+
+float opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok) {
+    float v;
+    if (!fb_get_f32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    return v;
+}
+
+mote_status bad_options(mote_interpreter *it) {
+    return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "builtin options table is malformed");
+}
+
+mote_status activation_range_f32(mote_interpreter *it, int activation, float *lo, float *hi) {
+    switch (activation) {
+    case TFL_ACTIVATION_FUNCTION_TYPE_NONE: *lo = -3.402823466e38f; *hi = 3.402823466e38f; break;
+    case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = 0.0f; *hi = 3.402823466e38f; break;
+    case TFL_ACTIVATION_FUNCTION_TYPE_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; break;
+    case TFL_ACTIVATION_FUNCTION_TYPE_RELU6: *lo = 0.0f; *hi = 6.0f; break;
+    default:
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
+                         "fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1 and "
+                         "RELU6 are)", activation);
+    }
+    return MOTE_OK;
+}
+
+void window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int padding,
+                     int32_t *out, int32_t *pad_before) {
+    int64_t effective = (int64_t)(filter - 1) * dilation + 1;
+    int64_t o;
+    if (padding == TFL_PADDING_SAME) o = ((int64_t)in + stride - 1) / stride;
+    else o = ((int64_t)in - effective + stride) / stride;
+    if (o < 0) o = 0;
+    int64_t total = (o - 1) * stride + effective - in;
+    if (total < 0) total = 0;
+    *out = (int32_t)o;
+    *pad_before = (int32_t)(total / 2);
+}
+
+mote_status check_window_output(mote_interpreter *it, const mote_tensor *in,
+                                const mote_tensor *out, int32_t filter_h, int32_t filter_w,
+                                int padding, mote_window_params *p) {
+    if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
+        filter_h < 1 || filter_w < 1)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
+                         "strides (%d, %d), dilations (%d, %d) and window (%d, %d) must all be "
+                         ">= 1", (int)p->stride_h, (int)p->stride_w, (int)p->dilation_h,
+                         (int)p->dilation_w, (int)filter_h, (int)filter_w);
+    if (padding != TFL_PADDING_SAME && padding != TFL_PADDING_VALID)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "padding %d is neither SAME nor VALID",
+                         padding);
+    int32_t oh, ow;
+    window_geometry(in->dims[1], filter_h, p->stride_h, p->dilation_h, padding, &oh, &p->pad_h);
+    window_geometry(in->dims[2], filter_w, p->stride_w, p->dilation_w, padding, &ow, &p->pad_w);
+    int32_t want[4] = {in->dims[0], oh, ow, out->dims[3]};
+    p->filter_h = filter_h;
+    p->filter_w = filter_w;
+    return check_shape_equal(it, out, "output", want, 4);
+}
+
+mote_status broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const mote_tensor *b,
+                              const mote_tensor *out, broadcast_map *map) {
+    char sa[96], sb[96];
+    int nd = a->ndims > b->ndims ? a->ndims : b->ndims;
+    int32_t dims[MOTE_MAX_DIMS];
+    size_t sta = 1, stb = 1;
+    memset(map, 0, sizeof *map);
+    map->ndims = nd;
+    for (int i = nd - 1; i >= 0; i--) {
+        int ia = i - (nd - a->ndims), ib = i - (nd - b->ndims);
+        int32_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+        if (da != db && da != 1 && db != 1)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
+                             "inputs '%s' %s and '%s' %s do not broadcast", a->name,
+                             shape_str(a, sa, sizeof sa), b->name, shape_str(b, sb, sizeof sb));
+        dims[i] = da == 1 ? db : da;
+        map->stride_a[i] = da == 1 ? 0 : sta;
+        map->stride_b[i] = db == 1 ? 0 : stb;
+        sta *= (size_t)da;
+        stb *= (size_t)db;
+    }
+    memcpy(map->dims, dims, sizeof dims);
+    return check_shape_equal(it, out, "output", dims, nd);
+}

@@ -1,0 +1,84 @@
+/* kernel_util.h - what every kernel's prepare uses: tensor access, checks
+ * that produce uniform messages, options, activation clamps and windows. */
+#ifndef MOTE_KERNEL_UTIL_H
+#define MOTE_KERNEL_UTIL_H
+
+#include "runtime.h"
+
+static inline int op_num_inputs(const mote_node *n) { return (int)n->inputs.len; }
+static inline int op_num_outputs(const mote_node *n) { return (int)n->outputs.len; }
+
+/* Input / output i, or NULL when absent (index past the list, or -1). */
+mote_tensor *op_input(mote_interpreter *it, const mote_node *n, int i);
+mote_tensor *op_output(mote_interpreter *it, const mote_node *n, int i);
+
+static inline size_t tensor_numel(const mote_tensor *t) {
+    size_t n = 1;
+    for (int i = 0; i < t->ndims; i++) n *= (size_t)t->dims[i];
+    return n;
+}
+bool same_shape(const mote_tensor *a, const mote_tensor *b);
+/* "[1, 8, 8, 3]" into buf. */
+const char *shape_str(const mote_tensor *t, char *buf, size_t size);
+
+/* Checks that fail with "op N (NAME vV): <role> '<tensor>': expected ..., got ...". */
+mote_status check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
+                           int outs);
+mote_status check_present(mote_interpreter *it, const mote_tensor *t, const char *role);
+mote_status check_type(mote_interpreter *it, const mote_tensor *t, const char *role,
+                       mote_type type);
+mote_status check_ndims(mote_interpreter *it, const mote_tensor *t, const char *role,
+                        int ndims);
+mote_status check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
+                              const int32_t *dims, int ndims);
+mote_status check_constant(mote_interpreter *it, const mote_tensor *t, const char *role);
+mote_status unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported);
+
+/* Options: read a field of the op's builtin options table (defaults when the
+ * table or field is absent); `*ok` turns false when the field is malformed. */
+int32_t opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok);
+uint8_t opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok);
+float opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok);
+mote_status bad_options(mote_interpreter *it);
+
+/* The clamp [lo, hi] a fused activation applies to a float output. */
+mote_status activation_range_f32(mote_interpreter *it, int activation, float *lo, float *hi);
+
+/* Output size and leading padding of a strided, dilated window (TFLite's
+ * rules: SAME gives ceil(in / stride) with the odd padding pixel at the end;
+ * VALID gives ceil((in - effective_filter + 1) / stride)). */
+void window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int padding,
+                     int32_t *out, int32_t *pad_before);
+/* Reads padding/strides/dilations/fused activation of a windowed op and checks
+ * them for sanity. */
+mote_status check_window_output(mote_interpreter *it, const mote_tensor *in,
+                                const mote_tensor *out, int32_t filter_h, int32_t filter_w,
+                                int padding, mote_window_params *p);
+
+static inline float clampf(float v, float lo, float hi) {
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Fills `map` for out = f(a, b) under NumPy broadcasting; checks that the
+ * output's shape is the broadcast shape. *//* Walks the output in order; ia / ib are the matching input element offsets. */
+typedef struct {
+    int32_t idx[MOTE_MAX_DIMS];
+    size_t ia, ib;
+} broadcast_iter;
+
+static inline void broadcast_next(const broadcast_map *m, broadcast_iter *p) {
+    for (int d = m->ndims - 1; d >= 0; d--) {
+        p->idx[d]++;
+        p->ia += m->stride_a[d];
+        p->ib += m->stride_b[d];
+        if (p->idx[d] < m->dims[d]) return;
+        p->ia -= m->stride_a[d] * (size_t)m->dims[d];
+        p->ib -= m->stride_b[d] * (size_t)m->dims[d];
+        p->idx[d] = 0;
+    }
+}
+
+mote_status broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const mote_tensor *b,
+                              const mote_tensor *out, broadcast_map *map);
+
+#endif

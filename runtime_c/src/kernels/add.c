@@ -1,0 +1,16 @@
+/* ADD: out = act(a + b), NumPy broadcasting. */
+#include "../kernel_util.h"
+#include "elementwise.h"
+
+static float add(float a, float b) { return a + b; }
+
+static mote_status prepare(mote_interpreter *it, mote_node *n) {
+    return binary_prepare(it, n, TFL_ADD_OPTIONS_FUSED_ACTIVATION_FUNCTION);
+}
+
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    binary_invoke_f32(it, n, add);
+    return MOTE_OK;
+}
+
+const mote_kernel mote_kernel_add = {prepare, invoke, 5, TFL_BUILTIN_OPTIONS_ADD_OPTIONS};

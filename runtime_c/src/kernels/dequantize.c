@@ -1,0 +1,49 @@
+/* DEQUANTIZE: FLOAT16 -> FLOAT32. Models ship float16 weights as a constant
+ * followed by this op; its input is constant, so the runtime runs it once at
+ * create time and later ops read the float32 result. */
+#include <string.h>
+
+#include "../kernel_util.h"
+
+/* IEEE 754 binary16 -> binary32, exact for every input (subnormals, inf, NaN). */
+static float half_to_float(uint16_t h) {
+    uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
+    if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (mant << 13);
+    } else if (exp != 0) {
+        bits = sign | ((exp + 112) << 23) | (mant << 13);
+    } else if (mant == 0) {
+        bits = sign;
+    } else {
+        /* Subnormal: normalize the mantissa. */
+        int shift = 0;
+        while (!(mant & 0x400)) { mant <<= 1; shift++; }
+        bits = sign | ((uint32_t)(113 - shift) << 23) | ((mant & 0x3ff) << 13);
+    }
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+static mote_status prepare(mote_interpreter *it, mote_node *n) {
+    mote_status s;
+    if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
+    mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
+    if ((s = check_present(it, in, "input"))) return s;
+    if (in->type != MOTE_FLOAT16 || out->type != MOTE_FLOAT32)
+        return unsupported_types(it, n, "FLOAT16 -> FLOAT32");
+    return check_shape_equal(it, out, "output", in->dims, in->ndims);
+}
+
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const mote_tensor *in = op_input(it, n, 0);
+    mote_tensor *out = op_output(it, n, 0);
+    const uint8_t *x = in->data;
+    float *y = (float *)out->data;
+    size_t count = tensor_numel(out);
+    for (size_t k = 0; k < count; k++) y[k] = half_to_float((uint16_t)(x[2 * k] | (x[2 * k + 1] << 8)));
+    return MOTE_OK;
+}
+
+const mote_kernel mote_kernel_dequantize = {prepare, invoke, 6,
+                                            TFL_BUILTIN_OPTIONS_DEQUANTIZE_OPTIONS};

@@ -1,0 +1,51 @@
+#include "elementwise.h"
+
+mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot) {
+    mote_status s;
+    bool ok = true;
+    if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *a = op_input(it, n, 0), *b = op_input(it, n, 1), *out = op_output(it, n, 0);
+    if ((s = check_present(it, a, "input 0")) || (s = check_present(it, b, "input 1"))) return s;
+    if (a->type != MOTE_FLOAT32 || b->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32)
+        return unsupported_types(it, n, "FLOAT32 inputs and output");
+    int act = act_slot >= 0 ? opt_u8(it, n, act_slot, 0, &ok) : 0;
+    if (!ok) return bad_options(it);
+    if ((s = activation_range_f32(it, act, &n->params.binary.act_min, &n->params.binary.act_max)))
+        return s;
+    return broadcast_prepare(it, a, b, out, &n->params.binary.map);
+}
+
+void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, float)) {
+    const mote_tensor *a = op_input(it, n, 0), *b = op_input(it, n, 1);
+    mote_tensor *out = op_output(it, n, 0);
+    const float *x = (const float *)a->data, *z = (const float *)b->data;
+    float *y = (float *)out->data;
+    const float lo = n->params.binary.act_min, hi = n->params.binary.act_max;
+    broadcast_iter p = {{0}, 0, 0};
+    size_t count = tensor_numel(out);
+    for (size_t k = 0; k < count; k++) {
+        y[k] = clampf(f(x[p.ia], z[p.ib]), lo, hi);
+        broadcast_next(&n->params.binary.map, &p);
+    }
+}
+
+mote_status unary_prepare_f32(mote_interpreter *it, mote_node *n) {
+    mote_status s;
+    if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
+    mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
+    if ((s = check_present(it, in, "input"))) return s;
+    if (in->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32)
+        return unsupported_types(it, n, "FLOAT32 input and output");
+    if (!same_shape(in, out))
+        return check_shape_equal(it, out, "output", in->dims, in->ndims);
+    return MOTE_OK;
+}
+
+void unary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float)) {
+    const mote_tensor *in = op_input(it, n, 0);
+    mote_tensor *out = op_output(it, n, 0);
+    const float *x = (const float *)in->data;
+    float *y = (float *)out->data;
+    size_t count = tensor_numel(out);
+    for (size_t k = 0; k < count; k++) y[k] = f(x[k]);
+}

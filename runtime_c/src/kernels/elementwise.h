@@ -1,0 +1,17 @@
+/* elementwise.h - shared prepare / float loop of broadcasting binary ops
+ * (ADD, MUL; SUB, DIV and friends later). */
+#ifndef MOTE_ELEMENTWISE_H
+#define MOTE_ELEMENTWISE_H
+
+#include "../kernel_util.h"
+
+/* Checks two FLOAT32 inputs and the output, reads the fused activation at
+ * options slot `act_slot` (-1: none) and fills n->params.binary. */
+mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot);
+void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, float));
+
+/* One FLOAT32 input, one output of the same shape (activations). */
+mote_status unary_prepare_f32(mote_interpreter *it, mote_node *n);
+void unary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float));
+
+#endif

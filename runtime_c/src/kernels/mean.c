@@ -1,0 +1,69 @@
+/* MEAN: the average over the axes given by a constant int32 tensor;
+ * keep_dims keeps reduced axes as size 1. */
+#include <string.h>
+
+#include "../kernel_util.h"
+
+static mote_status prepare(mote_interpreter *it, mote_node *n) {
+    mote_status s;
+    bool ok = true;
+    if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *in = op_input(it, n, 0), *axes = op_input(it, n, 1), *out = op_output(it, n, 0);
+    if ((s = check_present(it, in, "input")) || (s = check_present(it, axes, "axes"))) return s;
+    if (in->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32 || axes->type != MOTE_INT32)
+        return unsupported_types(it, n, "FLOAT32 input and output, INT32 axes");
+    if ((s = check_constant(it, axes, "axes"))) return s;
+    bool keep_dims = opt_u8(it, n, TFL_REDUCER_OPTIONS_KEEP_DIMS, 0, &ok) != 0;
+    if (!ok) return bad_options(it);
+    uint32_t mask = 0;
+    size_t naxes = tensor_numel(axes);
+    for (size_t i = 0; i < naxes; i++) {
+        int32_t a = ((const int32_t *)axes->data)[i];
+        if (a < -in->ndims || a >= in->ndims)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "axis %d is out of range for input "
+                             "'%s' with %d dims", (int)a, in->name, in->ndims);
+        mask |= 1u << (a < 0 ? a + in->ndims : a);
+    }
+    int32_t want[MOTE_MAX_DIMS];
+    int nd = 0;
+    size_t count = 1;
+    for (int d = 0; d < in->ndims; d++) {
+        if (mask & (1u << d)) {
+            count *= (size_t)in->dims[d];
+            if (keep_dims) want[nd++] = 1;
+        } else {
+            want[nd++] = in->dims[d];
+        }
+    }
+    if ((s = check_shape_equal(it, out, "output", want, nd))) return s;
+    broadcast_map *m = &n->params.mean.map;
+    memset(m, 0, sizeof *m);
+    m->ndims = in->ndims;
+    size_t stride = 1;
+    for (int d = in->ndims - 1; d >= 0; d--) {
+        m->dims[d] = in->dims[d];
+        m->stride_a[d] = (mask & (1u << d)) ? 0 : stride;
+        if (!(mask & (1u << d))) stride *= (size_t)in->dims[d];
+    }
+    n->params.mean.count = count;
+    return MOTE_OK;
+}
+
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const mote_tensor *in = op_input(it, n, 0);
+    mote_tensor *out = op_output(it, n, 0);
+    const float *x = (const float *)in->data;
+    float *y = (float *)out->data;
+    size_t total = tensor_numel(in), outs = tensor_numel(out);
+    broadcast_iter p = {{0}, 0, 0};
+    for (size_t k = 0; k < outs; k++) y[k] = 0.0f;
+    for (size_t k = 0; k < total; k++) {
+        y[p.ia] += x[k];
+        broadcast_next(&n->params.mean.map, &p);
+    }
+    const size_t count = n->params.mean.count;
+    for (size_t k = 0; k < outs; k++) y[k] = count ? y[k] / (float)count : 0.0f;
+    return MOTE_OK;
+}
+
+const mote_kernel mote_kernel_mean = {prepare, invoke, 3, TFL_BUILTIN_OPTIONS_REDUCER_OPTIONS};

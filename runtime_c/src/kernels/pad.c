@@ -1,0 +1,66 @@
+/* PAD: out = in surrounded by zeros; a constant [rank, 2] tensor (int32 or
+ * int64) gives the count before and after each dimension. */
+#include <string.h>
+
+#include "../kernel_util.h"
+
+static mote_status prepare(mote_interpreter *it, mote_node *n) {
+    mote_status s;
+    if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *in = op_input(it, n, 0), *pads = op_input(it, n, 1), *out = op_output(it, n, 0);
+    if ((s = check_present(it, in, "input")) || (s = check_present(it, pads, "paddings")))
+        return s;
+    if (in->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32 ||
+        (pads->type != MOTE_INT32 && pads->type != MOTE_INT64))
+        return unsupported_types(it, n, "FLOAT32 input and output, INT32 or INT64 paddings");
+    if ((s = check_constant(it, pads, "paddings"))) return s;
+    int32_t want_pads[2] = {in->ndims, 2};
+    if ((s = check_shape_equal(it, pads, "paddings", want_pads, 2))) return s;
+    int32_t want[MOTE_MAX_DIMS];
+    int64_t before[MOTE_MAX_DIMS];
+    for (int d = 0; d < in->ndims; d++) {
+        int64_t b, a;
+        if (pads->type == MOTE_INT32) {
+            b = ((const int32_t *)pads->data)[2 * d];
+            a = ((const int32_t *)pads->data)[2 * d + 1];
+        } else {
+            b = ((const int64_t *)pads->data)[2 * d];
+            a = ((const int64_t *)pads->data)[2 * d + 1];
+        }
+        if (b < 0 || a < 0 || b + a > INT32_MAX - in->dims[d])
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "paddings of dim %d are (%lld, %lld); "
+                             "expected non-negative counts", d, (long long)b, (long long)a);
+        before[d] = b;
+        want[d] = in->dims[d] + (int32_t)(b + a);
+    }
+    if ((s = check_shape_equal(it, out, "output", want, in->ndims))) return s;
+    broadcast_map *m = &n->params.pad.map;
+    memset(m, 0, sizeof *m);
+    m->ndims = in->ndims;
+    size_t stride = 1, base = 0;
+    for (int d = in->ndims - 1; d >= 0; d--) {
+        m->dims[d] = in->dims[d];
+        m->stride_a[d] = stride;
+        base += (size_t)before[d] * stride;
+        stride *= (size_t)out->dims[d];
+    }
+    n->params.pad.base = base;
+    return MOTE_OK;
+}
+
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const mote_tensor *in = op_input(it, n, 0);
+    mote_tensor *out = op_output(it, n, 0);
+    const float *x = (const float *)in->data;
+    float *y = (float *)out->data + n->params.pad.base;
+    size_t total = tensor_numel(in), outs = tensor_numel(out);
+    broadcast_iter p = {{0}, 0, 0};
+    for (size_t k = 0; k < outs; k++) ((float *)out->data)[k] = 0.0f;
+    for (size_t k = 0; k < total; k++) {
+        y[p.ia] = x[k];
+        broadcast_next(&n->params.pad.map, &p);
+    }
+    return MOTE_OK;
+}
+
+const mote_kernel mote_kernel_pad = {prepare, invoke, 4, TFL_BUILTIN_OPTIONS_PAD_OPTIONS};

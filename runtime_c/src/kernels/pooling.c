@@ -1,0 +1,79 @@
+/* AVERAGE_POOL_2D and MAX_POOL_2D over NHWC windows:
+ *   average: out = act(mean of the window's elements inside the input)
+ *            (padding is not counted, as in TFLite)
+ *   max:     out = act(max of the window's elements inside the input) */
+#include <float.h>
+
+#include "../kernel_util.h"
+
+static mote_status prepare(mote_interpreter *it, mote_node *n) {
+    mote_status s;
+    bool ok = true;
+    if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
+    mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
+    if ((s = check_present(it, in, "input"))) return s;
+    if (in->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32)
+        return unsupported_types(it, n, "FLOAT32 input and output");
+    if ((s = check_ndims(it, in, "input", 4)) || (s = check_ndims(it, out, "output", 4)))
+        return s;
+    mote_window_params *p = &n->params.window;
+    int padding = opt_u8(it, n, TFL_POOL2D_OPTIONS_PADDING, 0, &ok);
+    p->stride_w = opt_i32(it, n, TFL_POOL2D_OPTIONS_STRIDE_W, 0, &ok);
+    p->stride_h = opt_i32(it, n, TFL_POOL2D_OPTIONS_STRIDE_H, 0, &ok);
+    int32_t fw = opt_i32(it, n, TFL_POOL2D_OPTIONS_FILTER_WIDTH, 0, &ok);
+    int32_t fh = opt_i32(it, n, TFL_POOL2D_OPTIONS_FILTER_HEIGHT, 0, &ok);
+    int act = opt_u8(it, n, TFL_POOL2D_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
+    if (!ok) return bad_options(it);
+    p->dilation_w = p->dilation_h = 1;
+    if ((s = activation_range_f32(it, act, &p->act_min, &p->act_max))) return s;
+    if ((s = check_window_output(it, in, out, fh, fw, padding, p))) return s;
+    if (out->dims[3] != in->dims[3])
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, input '%s' "
+                         "has %d", out->name, (int)out->dims[3], in->name, (int)in->dims[3]);
+    return MOTE_OK;
+}
+
+static void pool_f32(mote_interpreter *it, mote_node *n, bool average) {
+    const mote_tensor *in = op_input(it, n, 0);
+    mote_tensor *out = op_output(it, n, 0);
+    const mote_window_params *p = &n->params.window;
+    const float *x = (const float *)in->data;
+    float *y = (float *)out->data;
+    const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
+    const int32_t oh = out->dims[1], ow = out->dims[2];
+    for (int32_t b = 0; b < batches; b++)
+        for (int32_t oy = 0; oy < oh; oy++)
+            for (int32_t ox = 0; ox < ow; ox++) {
+                const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+                const int32_t ky0 = y0 < 0 ? -y0 : 0, kx0 = x0 < 0 ? -x0 : 0;
+                const int32_t ky1 = ih - y0 < p->filter_h ? ih - y0 : p->filter_h;
+                const int32_t kx1 = iw - x0 < p->filter_w ? iw - x0 : p->filter_w;
+                for (int32_t ch = 0; ch < c; ch++) {
+                    float acc = average ? 0.0f : -FLT_MAX;
+                    for (int32_t ky = ky0; ky < ky1; ky++)
+                        for (int32_t kx = kx0; kx < kx1; kx++) {
+                            float v = x[(((size_t)b * ih + y0 + ky) * iw + x0 + kx) * c + ch];
+                            if (average) acc += v;
+                            else if (v > acc) acc = v;
+                        }
+                    int32_t count = (ky1 - ky0) * (kx1 - kx0);
+                    if (average) acc = count > 0 ? acc / (float)count : 0.0f;
+                    y[(((size_t)b * oh + oy) * ow + ox) * c + ch] = clampf(acc, p->act_min, p->act_max);
+                }
+            }
+}
+
+static mote_status invoke_average(mote_interpreter *it, mote_node *n) {
+    pool_f32(it, n, true);
+    return MOTE_OK;
+}
+
+static mote_status invoke_max(mote_interpreter *it, mote_node *n) {
+    pool_f32(it, n, false);
+    return MOTE_OK;
+}
+
+const mote_kernel mote_kernel_average_pool_2d = {prepare, invoke_average, 3,
+                                                 TFL_BUILTIN_OPTIONS_POOL2D_OPTIONS};
+const mote_kernel mote_kernel_max_pool_2d = {prepare, invoke_max, 3,
+                                             TFL_BUILTIN_OPTIONS_POOL2D_OPTIONS};

@@ -1,0 +1,292 @@
+#include "model_view.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "tflite_schema.h"
+
+typedef struct {
+    const fb_buffer *b;
+    char *msg;
+    size_t msg_size;
+} verifier;
+
+static mote_status fail(verifier *vf, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    if (vf->msg && vf->msg_size) vsnprintf(vf->msg, vf->msg_size, fmt, ap);
+    va_end(ap);
+    return MOTE_ERROR_INVALID_MODEL;
+}
+
+#define CHECK(cond, ...)                                   \
+    do {                                                   \
+        if (!(cond)) return fail(vf, __VA_ARGS__);         \
+    } while (0)
+
+/* A vector of tables: the vector and each element table must be in bounds. */
+static mote_status table_vector(verifier *vf, const fb_table *t, int slot, const char *what,
+                                fb_vector *out) {
+    CHECK(fb_get_vector(vf->b, t, slot, 4, out), "%s: vector runs past the end of the file",
+          what);
+    for (uint32_t i = 0; i < out->len; i++) {
+        fb_table e;
+        CHECK(fb_vector_table(vf->b, out, i, &e), "%s[%u]: table offset out of range", what,
+              (unsigned)i);
+    }
+    return MOTE_OK;
+}
+
+static mote_status index_vector(verifier *vf, const fb_table *t, int slot, const char *what,
+                                int32_t min, int32_t limit, fb_vector *out) {
+    CHECK(fb_get_vector(vf->b, t, slot, 4, out), "%s: vector runs past the end of the file",
+          what);
+    for (uint32_t i = 0; i < out->len; i++) {
+        int32_t x = fb_vec_i32(vf->b, out, i);
+        CHECK(x >= min && x < limit, "%s[%u] = %d: expected a tensor index in [%d, %d)", what,
+              (unsigned)i, (int)x, (int)min, (int)limit);
+    }
+    return MOTE_OK;
+}
+
+static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index,
+                                 uint32_t num_buffers) {
+    fb_vector v;
+    fb_table q, sub;
+    const char *name;
+    int8_t type;
+    uint32_t buffer;
+    int32_t qdim;
+    uint8_t flag;
+    CHECK(fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE, 4, &v), "tensor %u: shape out of range",
+          (unsigned)index);
+    CHECK(fb_get_i8(vf->b, t, TFL_TENSOR_TYPE, 0, &type) &&
+              fb_get_u32(vf->b, t, TFL_TENSOR_BUFFER, 0, &buffer) &&
+              fb_get_u8(vf->b, t, TFL_TENSOR_IS_VARIABLE, 0, &flag) &&
+              fb_get_u8(vf->b, t, TFL_TENSOR_HAS_RANK, 0, &flag),
+          "tensor %u: scalar field runs past its table", (unsigned)index);
+    CHECK(fb_get_string(vf->b, t, TFL_TENSOR_NAME, &name), "tensor %u: name out of range",
+          (unsigned)index);
+    CHECK(buffer < num_buffers, "tensor %u: buffer index %u, but the model has %u buffers",
+          (unsigned)index, (unsigned)buffer, (unsigned)num_buffers);
+    CHECK(fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
+          "tensor %u: shape_signature out of range", (unsigned)index);
+    CHECK(fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub), "tensor %u: sparsity out of range",
+          (unsigned)index);
+    CHECK(fb_get_vector(vf->b, t, TFL_TENSOR_VARIANT_TENSORS, 4, &v),
+          "tensor %u: variant_tensors out of range", (unsigned)index);
+    CHECK(fb_get_table(vf->b, t, TFL_TENSOR_QUANTIZATION, &q),
+          "tensor %u: quantization out of range", (unsigned)index);
+    if (q.pos) {
+        fb_vector scale, zp;
+        CHECK(fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MIN, 4, &v) &&
+                  fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MAX, 4, &v) &&
+                  fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &scale) &&
+                  fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &zp) &&
+                  fb_get_table(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_DETAILS, &sub) &&
+                  fb_get_i32(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
+                             &qdim),
+              "tensor %u: quantization parameters out of range", (unsigned)index);
+    }
+    return MOTE_OK;
+}
+
+static mote_status verify_operator(verifier *vf, const fb_table *t, uint32_t index,
+                                   uint32_t num_opcodes, int32_t num_tensors) {
+    uint32_t opcode;
+    uint8_t options_type, fmt;
+    uint64_t large;
+    fb_table options;
+    fb_vector v;
+    char what[48];
+    CHECK(fb_get_u32(vf->b, t, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode) &&
+              fb_get_u8(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type) &&
+              fb_get_u8(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS_FORMAT, 0, &fmt) &&
+              fb_get_u64(vf->b, t, TFL_OPERATOR_LARGE_CUSTOM_OPTIONS_OFFSET, 0, &large) &&
+              fb_get_u64(vf->b, t, TFL_OPERATOR_LARGE_CUSTOM_OPTIONS_SIZE, 0, &large),
+          "operator %u: scalar field runs past its table", (unsigned)index);
+    CHECK(opcode < num_opcodes, "operator %u: opcode index %u, but the model has %u op codes",
+          (unsigned)index, (unsigned)opcode, (unsigned)num_opcodes);
+    snprintf(what, sizeof what, "operator %u inputs", (unsigned)index);
+    mote_status s = index_vector(vf, t, TFL_OPERATOR_INPUTS, what, -1, num_tensors, &v);
+    if (s != MOTE_OK) return s;
+    snprintf(what, sizeof what, "operator %u outputs", (unsigned)index);
+    s = index_vector(vf, t, TFL_OPERATOR_OUTPUTS, what, -1, num_tensors, &v);
+    if (s != MOTE_OK) return s;
+    snprintf(what, sizeof what, "operator %u intermediates", (unsigned)index);
+    s = index_vector(vf, t, TFL_OPERATOR_INTERMEDIATES, what, -1, num_tensors, &v);
+    if (s != MOTE_OK) return s;
+    CHECK(fb_get_table(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS, &options),
+          "operator %u: builtin options out of range", (unsigned)index);
+    CHECK(fb_get_vector(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &v) &&
+              fb_get_vector(vf->b, t, TFL_OPERATOR_MUTATING_VARIABLE_INPUTS, 1, &v),
+          "operator %u: custom options out of range", (unsigned)index);
+    return MOTE_OK;
+}
+
+static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t index,
+                                   uint32_t num_opcodes, uint32_t num_buffers,
+                                   model_view *out) {
+    fb_vector tensors, operators, inputs, outputs;
+    const char *name;
+    char what[48];
+    mote_status s;
+    snprintf(what, sizeof what, "subgraph %u tensors", (unsigned)index);
+    if ((s = table_vector(vf, sg, TFL_SUB_GRAPH_TENSORS, what, &tensors)) != MOTE_OK) return s;
+    CHECK(tensors.len <= INT32_MAX / 2, "subgraph %u: %u tensors is too many", (unsigned)index,
+          (unsigned)tensors.len);
+    for (uint32_t i = 0; i < tensors.len; i++) {
+        fb_table t;
+        fb_vector_table(vf->b, &tensors, i, &t);
+        if ((s = verify_tensor(vf, &t, i, num_buffers)) != MOTE_OK) return s;
+    }
+    int32_t nt = (int32_t)tensors.len;
+    snprintf(what, sizeof what, "subgraph %u inputs", (unsigned)index);
+    if ((s = index_vector(vf, sg, TFL_SUB_GRAPH_INPUTS, what, 0, nt, &inputs)) != MOTE_OK)
+        return s;
+    snprintf(what, sizeof what, "subgraph %u outputs", (unsigned)index);
+    if ((s = index_vector(vf, sg, TFL_SUB_GRAPH_OUTPUTS, what, 0, nt, &outputs)) != MOTE_OK)
+        return s;
+    snprintf(what, sizeof what, "subgraph %u operators", (unsigned)index);
+    if ((s = table_vector(vf, sg, TFL_SUB_GRAPH_OPERATORS, what, &operators)) != MOTE_OK)
+        return s;
+    CHECK(operators.len <= INT32_MAX / 2, "subgraph %u: %u operators is too many",
+          (unsigned)index, (unsigned)operators.len);
+    for (uint32_t i = 0; i < operators.len; i++) {
+        fb_table op;
+        fb_vector_table(vf->b, &operators, i, &op);
+        if ((s = verify_operator(vf, &op, i, num_opcodes, nt)) != MOTE_OK) return s;
+    }
+    CHECK(fb_get_string(vf->b, sg, TFL_SUB_GRAPH_NAME, &name), "subgraph %u: name out of range",
+          (unsigned)index);
+    if (out) {
+        out->subgraph = *sg;
+        out->tensors = tensors;
+        out->operators = operators;
+        out->inputs = inputs;
+        out->outputs = outputs;
+    }
+    return MOTE_OK;
+}
+
+bool model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t index,
+                       const uint8_t **data, size_t *bytes) {
+    fb_table buf;
+    fb_vector vec;
+    uint64_t offset, size;
+    *data = NULL;
+    *bytes = 0;
+    if (!fb_vector_table(b, &v->buffers, index, &buf)) return false;
+    if (!fb_get_vector(b, &buf, TFL_BUFFER_DATA, 1, &vec) ||
+        !fb_get_u64(b, &buf, TFL_BUFFER_OFFSET, 0, &offset) ||
+        !fb_get_u64(b, &buf, TFL_BUFFER_SIZE, 0, &size))
+        return false;
+    if (offset > 1) {
+        /* Large models keep buffers after the flatbuffer, at a file offset. */
+        if (offset > b->size || size > b->size - offset) return false;
+        *data = size ? b->data + offset : NULL;
+        *bytes = (size_t)size;
+    } else if (vec.len) {
+        *data = b->data + vec.pos;
+        *bytes = vec.len;
+    }
+    return true;
+}
+
+bool model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int32_t *builtin,
+                  int32_t *version, const char **custom_name) {
+    fb_table oc;
+    int8_t deprecated;
+    if (!fb_vector_table(b, &v->opcodes, i, &oc)) return false;
+    if (!fb_get_i8(b, &oc, TFL_OPERATOR_CODE_DEPRECATED_BUILTIN_CODE, 0, &deprecated) ||
+        !fb_get_i32(b, &oc, TFL_OPERATOR_CODE_BUILTIN_CODE, 0, builtin) ||
+        !fb_get_i32(b, &oc, TFL_OPERATOR_CODE_VERSION, 1, version) ||
+        !fb_get_string(b, &oc, TFL_OPERATOR_CODE_CUSTOM_CODE, custom_name))
+        return false;
+    if (deprecated > *builtin) *builtin = deprecated;
+    return true;
+}
+
+mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size) {
+    verifier vfs = {b, msg, msg_size}, *vf = &vfs;
+    fb_vector vec;
+    const char *str;
+    uint32_t version;
+    mote_status s;
+    if (msg && msg_size) msg[0] = 0;
+    CHECK(b->data != NULL, "model pointer is NULL");
+    CHECK(b->size >= 8, "model is %zu bytes; a TFLite flatbuffer has at least 8", b->size);
+    CHECK(fb_load_u32(b->data + 4) == fb_load_u32((const uint8_t *)TFL_FILE_IDENTIFIER),
+          "not a TFLite model: file identifier (bytes 4..8) is %02x %02x %02x %02x, expected "
+          "\"" TFL_FILE_IDENTIFIER "\"", b->data[4], b->data[5], b->data[6], b->data[7]);
+    CHECK(fb_root(b, NULL, &v->model), "root table offset %u is out of range for a %zu-byte file",
+          (unsigned)fb_load_u32(b->data), b->size);
+    CHECK(fb_get_u32(b, &v->model, TFL_MODEL_VERSION, 0, &version), "model version out of range");
+    CHECK(version == 3, "schema version %u, expected 3", (unsigned)version);
+    if ((s = table_vector(vf, &v->model, TFL_MODEL_OPERATOR_CODES, "operator_codes",
+                          &v->opcodes)) != MOTE_OK)
+        return s;
+    for (uint32_t i = 0; i < v->opcodes.len; i++) {
+        int32_t builtin, ver;
+        CHECK(model_opcode(b, v, i, &builtin, &ver, &str), "operator_codes[%u] is malformed",
+              (unsigned)i);
+    }
+    if ((s = table_vector(vf, &v->model, TFL_MODEL_BUFFERS, "buffers", &v->buffers)) != MOTE_OK)
+        return s;
+    for (uint32_t i = 0; i < v->buffers.len; i++) {
+        const uint8_t *data;
+        size_t bytes;
+        CHECK(model_buffer_data(b, v, i, &data, &bytes),
+              "buffers[%u]: data runs past the end of the file", (unsigned)i);
+    }
+    if ((s = table_vector(vf, &v->model, TFL_MODEL_SUBGRAPHS, "subgraphs", &v->subgraphs)) !=
+        MOTE_OK)
+        return s;
+    CHECK(v->subgraphs.len >= 1, "model has no subgraph");
+    for (uint32_t i = 0; i < v->subgraphs.len; i++) {
+        fb_table sg;
+        fb_vector_table(b, &v->subgraphs, i, &sg);
+        s = verify_subgraph(vf, &sg, i, v->opcodes.len, v->buffers.len, i == 0 ? v : NULL);
+        if (s != MOTE_OK) return s;
+    }
+    CHECK(fb_get_string(b, &v->model, TFL_MODEL_DESCRIPTION, &str), "description out of range");
+    CHECK(fb_get_vector(b, &v->model, TFL_MODEL_METADATA_BUFFER, 4, &vec),
+          "metadata_buffer out of range");
+    if ((s = table_vector(vf, &v->model, TFL_MODEL_METADATA, "metadata", &vec)) != MOTE_OK)
+        return s;
+    for (uint32_t i = 0; i < vec.len; i++) {
+        fb_table md;
+        uint32_t buffer;
+        fb_vector_table(b, &vec, i, &md);
+        CHECK(fb_get_string(b, &md, TFL_METADATA_NAME, &str) &&
+                  fb_get_u32(b, &md, TFL_METADATA_BUFFER, 0, &buffer) &&
+                  buffer < v->buffers.len,
+              "metadata[%u] is malformed", (unsigned)i);
+    }
+    if ((s = table_vector(vf, &v->model, TFL_MODEL_SIGNATURE_DEFS, "signature_defs", &vec)) !=
+        MOTE_OK)
+        return s;
+    for (uint32_t i = 0; i < vec.len; i++) {
+        fb_table sd;
+        fb_vector maps;
+        uint32_t sg;
+        fb_vector_table(b, &vec, i, &sd);
+        CHECK(fb_get_string(b, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &str) &&
+                  fb_get_u32(b, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &sg),
+              "signature_defs[%u] is malformed", (unsigned)i);
+        for (int slot = TFL_SIGNATURE_DEF_INPUTS; slot <= TFL_SIGNATURE_DEF_OUTPUTS; slot++) {
+            if ((s = table_vector(vf, &sd, slot, "signature tensor map", &maps)) != MOTE_OK)
+                return s;
+            for (uint32_t j = 0; j < maps.len; j++) {
+                fb_table m;
+                uint32_t ti;
+                fb_vector_table(b, &maps, j, &m);
+                CHECK(fb_get_string(b, &m, TFL_TENSOR_MAP_NAME, &str) &&
+                          fb_get_u32(b, &m, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &ti),
+                      "signature_defs[%u] tensor map %u is malformed", (unsigned)i,
+                      (unsigned)j);
+            }
+        }
+    }
+    return MOTE_OK;
+}

@@ -1,0 +1,30 @@
+/* model_view.h - verification of a whole TFLite model, before any use. */
+#ifndef MOTE_MODEL_VIEW_H
+#define MOTE_MODEL_VIEW_H
+
+#include "fb_reader.h"
+#include "mote.h"
+
+/* The verified top-level tables and vectors the interpreter reads. */
+typedef struct {
+    fb_table model, subgraph;              /* subgraph 0: the one Mote runs */
+    fb_vector opcodes, subgraphs, buffers; /* of tables */
+    fb_vector tensors, operators;          /* of subgraph 0, of tables */
+    fb_vector inputs, outputs;             /* int32 tensor indices */
+} model_view;
+
+/* Walks every table, vector and string the schema subset describes and checks
+ * each offset, length and index. On failure writes a message naming what was
+ * wrong and where. */
+mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size);
+
+/* Builtin code of operator code i (TFLite's rule: the larger of the deprecated
+ * byte field and the int32 field), its version, and its custom name if any. */
+bool model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int32_t *builtin,
+                  int32_t *version, const char **custom_name);
+
+/* Constant data of buffer `index`: *data == NULL and *bytes == 0 when empty. */
+bool model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t index,
+                       const uint8_t **data, size_t *bytes);
+
+#endif

@@ -1,0 +1,19 @@
+/* planner.h - packs activations and per-op scratch into one region by lifetime. */
+#ifndef MOTE_PLANNER_H
+#define MOTE_PLANNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    size_t bytes;
+    int32_t first, last;   /* op indices during which the buffer must hold its data */
+    size_t offset;         /* out: placement in the region, MOTE_ALIGN-aligned */
+} plan_item;
+
+/* Greedy by size: largest buffers first, each at the lowest aligned offset that
+ * overlaps no placed buffer alive at the same time. `order` is caller memory
+ * for `count` indices. Returns the region size. */
+size_t plan_arena(plan_item *items, int32_t *order, int32_t count);
+
+#endif

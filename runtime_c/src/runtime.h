@@ -1,0 +1,122 @@
+/* runtime.h - the interpreter's internal structures, shared by the core and
+ * the kernels. Not part of the public API. */
+#ifndef MOTE_RUNTIME_H
+#define MOTE_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fb_reader.h"
+#include "mote.h"
+#include "tflite_schema.h"
+
+#define MOTE_ALIGN 16
+#define MOTE_ALIGN_UP(n) (((n) + (MOTE_ALIGN - 1)) & ~(size_t)(MOTE_ALIGN - 1))
+
+typedef struct {
+    uint8_t *data;
+    size_t bytes;
+    int32_t dims[MOTE_MAX_DIMS];
+    int ndims;
+    mote_type type;
+    const char *name;            /* in the model; "" if none */
+    fb_vector scales;            /* float32, in the model */
+    fb_vector zero_points;       /* int64, in the model */
+    int32_t quantized_dimension;
+    bool is_constant;            /* data lives in the model, or was folded */
+    bool is_planned;             /* data lives in the planned arena region */
+    int32_t first_op, last_op;   /* lifetime, in op indices */
+    size_t offset;               /* in the planned region */
+} mote_tensor;
+
+struct mote_node;
+typedef struct mote_node mote_node;
+
+/* A kernel: `prepare` checks types and shapes, reads options and precomputes
+ * everything; `invoke` only computes. Registered in registry.c. */
+typedef struct {
+    mote_status (*prepare)(mote_interpreter *it, mote_node *node);
+    mote_status (*invoke)(mote_interpreter *it, mote_node *node);
+    int max_version;      /* newest op version whose semantics the kernel implements */
+    int options_type;     /* BuiltinOptions union member it reads; 0 for none */
+} mote_kernel;
+
+/* Parameters kernels precompute at prepare. One union: no per-op allocation. */
+typedef struct {
+    int32_t stride_w, stride_h, dilation_w, dilation_h;
+    int32_t pad_w, pad_h;            /* padding before the first row / column */
+    int32_t filter_w, filter_h;      /* pools */
+    int32_t depth_multiplier;
+    float act_min, act_max;          /* fused activation, as a clamp */
+} mote_window_params;
+
+/* Broadcasting (NumPy rules) of two inputs over an output of up to
+ * MOTE_MAX_DIMS dims: each input's element stride along every output
+ * dimension, 0 where that input is broadcast. */
+typedef struct {
+    int ndims;
+    int32_t dims[MOTE_MAX_DIMS];
+    size_t stride_a[MOTE_MAX_DIMS], stride_b[MOTE_MAX_DIMS];
+} broadcast_map;
+
+typedef union {
+    mote_window_params window;
+    struct { broadcast_map map; float act_min, act_max; } binary;
+    struct { float act_min, act_max; } act;
+    struct { float beta; } softmax;
+    struct { int32_t axis; float act_min, act_max; } concat;
+    struct { broadcast_map map; size_t count; } mean;   /* map: input index -> output offset */
+    struct { broadcast_map map; size_t base; } pad;     /* map: input index -> output offset */
+} mote_params;
+
+struct mote_node {
+    const mote_kernel *kernel;
+    int32_t builtin;
+    int32_t version;
+    fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
+    fb_table options;                /* builtin options table; pos 0 = defaults */
+    mote_params params;
+    size_t scratch_bytes;
+    size_t scratch_offset;           /* in the planned region */
+    void *scratch;
+    bool folded;                     /* all inputs constant: run once at create */
+};
+
+struct mote_interpreter {
+    fb_buffer model;
+    fb_table subgraph;
+    fb_vector graph_inputs, graph_outputs;
+    mote_tensor *tensors;
+    mote_node *nodes;
+    int32_t num_tensors, num_nodes;
+    uint8_t *arena;                  /* aligned start of the caller's arena */
+    size_t arena_bytes;
+    size_t head_bytes;               /* interpreter + tensor and node tables */
+    size_t persistent_bytes;         /* carved from the arena's end at prepare */
+    size_t planned_bytes;            /* activations and scratch */
+    size_t required_bytes;
+    unsigned flags;
+    bool ready;
+    int32_t current_op;              /* for messages; -1 outside ops */
+    char message[MOTE_MESSAGE_BYTES];
+};
+
+/* Records a message and returns `status`. Inside prepare/invoke the message
+ * starts with "op N (NAME vV): ". */
+mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Persistent memory from the arena's end, for prepare-time data. Returns
+ * NULL when the arena is full (the need is still counted). */
+void *mote_persistent_alloc(mote_interpreter *it, size_t bytes);
+
+const char *mote_type_name(mote_type type);
+size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */
+
+const mote_kernel *mote_find_kernel(int32_t builtin);
+
+#endif

@@ -1,0 +1,207 @@
+/* test_runtime.c - C tests of the runtime, run natively, under sanitizers and
+ * under qemu for other architectures.
+ *
+ *   test_runtime CASE_DIR
+ *
+ * CASE_DIR/cases.txt lists one case per line: "<name> <tolerance>". For each,
+ * <name>.tflite is run on <name>.in<i>.bin and its outputs are compared with
+ * <name>.out<i>.bin, which were computed by LiteRT (the pytest suite writes
+ * the directory). tolerance 0 means byte-exact; otherwise float32 outputs may
+ * differ by tolerance * max(1, max |expected|). Every model is also put
+ * through the arena-size protocol and through truncation and byte flips, which
+ * must produce errors or results, never a crash (the sanitizer build checks
+ * that no invalid read happens on the way).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fb_reader.h"
+#include "mote.h"
+
+static int failures = 0, checks = 0;
+
+#define EXPECT(cond, ...)                                          \
+    do {                                                           \
+        checks++;                                                  \
+        if (!(cond)) {                                             \
+            failures++;                                            \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
+            printf(__VA_ARGS__);                                   \
+            printf("\n");                                          \
+        }                                                          \
+    } while (0)
+
+static void *read_file(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    /* 16-byte aligned, as constant data in the model is used in place. */
+    void *buf = aligned_alloc(16, ((size_t)n + 16) & ~(size_t)15);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *size = (size_t)n;
+    return buf;
+}
+
+/* Creates an interpreter with exactly the arena it asks for. */
+static mote_interpreter *create_exact(const void *model, size_t size, void **arena_out,
+                                      const char *name) {
+    size_t probe_bytes = mote_interpreter_bytes() + 16;
+    void *probe = malloc(probe_bytes);
+    mote_interpreter *it = NULL;
+    mote_status s = mote_create(model, size, probe, probe_bytes, 0, &it);
+    size_t need = it ? mote_arena_required(it) : 0;
+    free(probe);
+    /* A first probe may only learn a lower bound; a second one is exact. */
+    for (int round = 0; round < 2 && s == MOTE_ERROR_ARENA_TOO_SMALL; round++) {
+        void *arena = malloc(need + 16);
+        s = mote_create(model, size, arena, need + 16, 0, &it);
+        if (s == MOTE_ERROR_ARENA_TOO_SMALL) need = mote_arena_required(it);
+        free(arena);
+    }
+    EXPECT(s == MOTE_OK, "%s: sizing arena: %s", name, it ? mote_error_message(it) : "");
+    if (s != MOTE_OK) return NULL;
+    /* Exactly the reported size works (the arena given is aligned already). */
+    void *arena = aligned_alloc(16, (need + 15) & ~(size_t)15);
+    s = mote_create(model, size, arena, need, 0, &it);
+    EXPECT(s == MOTE_OK, "%s: arena of exactly %zu bytes: %s", name, need, mote_error_message(it));
+    EXPECT(mote_arena_required(it) == need, "%s: required changed: %zu vs %zu", name,
+           mote_arena_required(it), need);
+    if (need >= 16 + mote_interpreter_bytes()) {
+        void *small = aligned_alloc(16, need);
+        mote_interpreter *it2;
+        EXPECT(mote_create(model, size, small, need - 16, 0, &it2) == MOTE_ERROR_ARENA_TOO_SMALL,
+               "%s: an arena 16 bytes short must be refused", name);
+        free(small);
+    }
+    *arena_out = arena;
+    return s == MOTE_OK ? it : NULL;
+}
+
+static void run_case(const char *dir, const char *name, double tol) {
+    char path[1024];
+    size_t size;
+    snprintf(path, sizeof path, "%s/%s.tflite", dir, name);
+    void *model = read_file(path, &size);
+    EXPECT(model != NULL, "cannot read %s", path);
+    if (!model) return;
+    void *arena = NULL;
+    mote_interpreter *it = create_exact(model, size, &arena, name);
+    if (it) {
+        for (int i = 0; i < mote_input_count(it); i++) {
+            size_t n;
+            snprintf(path, sizeof path, "%s/%s.in%d.bin", dir, name, i);
+            void *data = read_file(path, &n);
+            EXPECT(data && mote_set_input(it, i, data, n) == MOTE_OK, "%s input %d: %s", name, i,
+                   mote_error_message(it));
+            free(data);
+        }
+        mote_status s = mote_invoke(it);
+        EXPECT(s == MOTE_OK, "%s: invoke: %s", name, mote_error_message(it));
+        for (int i = 0; s == MOTE_OK && i < mote_output_count(it); i++) {
+            size_t n;
+            mote_tensor_info info;
+            snprintf(path, sizeof path, "%s/%s.out%d.bin", dir, name, i);
+            void *want = read_file(path, &n);
+            mote_tensor_info_get(it, mote_output_tensor(it, i), &info);
+            EXPECT(want && n == info.bytes, "%s output %d: %zu bytes expected, %zu produced", name,
+                   i, n, info.bytes);
+            if (!want || n != info.bytes) { free(want); continue; }
+            if (tol == 0 || info.type != MOTE_FLOAT32) {
+                EXPECT(memcmp(want, info.data, n) == 0, "%s output %d differs (byte-exact)", name, i);
+            } else {
+                const float *w = want, *g = info.data;
+                double scale = 1, worst = 0;
+                for (size_t k = 0; k < n / 4; k++) scale = fmax(scale, fabs(w[k]));
+                for (size_t k = 0; k < n / 4; k++) worst = fmax(worst, fabs((double)w[k] - g[k]));
+                EXPECT(worst <= tol * scale, "%s output %d: max difference %g > %g", name, i,
+                       worst, tol * scale);
+            }
+            free(want);
+        }
+    }
+    free(arena);
+
+    /* Corruption: every outcome must be a status, never a crash. */
+    size_t arena_bytes = 1 << 22;
+    void *big = malloc(arena_bytes);
+    uint8_t *copy = aligned_alloc(16, (size + 16) & ~(size_t)15);
+    size_t step = size / 400 + 1;
+    int refused = 0, tries = 0;
+    for (size_t cut = 0; cut < size; cut += step) {
+        mote_interpreter *c;
+        memcpy(copy, model, cut);
+        tries++;
+        if (mote_create(copy, cut, big, arena_bytes, 0, &c) != MOTE_OK) refused++;
+    }
+    EXPECT(refused == tries, "%s: %d of %d truncated copies were accepted", name, tries - refused,
+           tries);
+    for (size_t pos = 0; pos < size; pos += step)
+        for (int v = 0; v < 3; v++) {
+            mote_interpreter *c;
+            static const uint8_t values[3] = {0xff, 0x7f, 0x00};
+            memcpy(copy, model, size);
+            copy[pos] = v == 0 ? (uint8_t)~copy[pos] : values[v];
+            if (mote_create(copy, size, big, arena_bytes, 0, &c) == MOTE_OK) mote_invoke(c);
+        }
+    free(copy);
+    free(big);
+    free(model);
+}
+
+static void test_reader(void) {
+    /* Root offset pointing past the end. */
+    uint8_t bad_root[12] = {200, 0, 0, 0, 'T', 'F', 'L', '3', 0, 0, 0, 0};
+    fb_buffer b = {bad_root, sizeof bad_root};
+    fb_table t;
+    EXPECT(!fb_root(&b, "TFL3", &t), "root offset beyond the buffer must be refused");
+    /* A table whose vtable offset goes below the start. */
+    uint8_t bad_vt[16] = {8, 0, 0, 0, 'T', 'F', 'L', '3', 100, 0, 0, 0, 0, 0, 0, 0};
+    b.data = bad_vt;
+    b.size = sizeof bad_vt;
+    EXPECT(!fb_root(&b, "TFL3", &t), "vtable before the buffer must be refused");
+    /* A valid empty table: vtable {4, 4} at 8, table at 12 pointing back 4. */
+    uint8_t ok[16] = {12, 0, 0, 0, 'T', 'F', 'L', '3', 4, 0, 4, 0, 4, 0, 0, 0};
+    b.data = ok;
+    b.size = sizeof ok;
+    EXPECT(fb_root(&b, "TFL3", &t), "minimal table must be accepted");
+    int32_t x;
+    EXPECT(fb_get_i32(&b, &t, 3, 7, &x) && x == 7, "absent field gives the default");
+    char msg[256];
+    EXPECT(mote_verify(ok, sizeof ok, msg, sizeof msg) == MOTE_ERROR_INVALID_MODEL &&
+               strstr(msg, "version") != NULL, "a model without version 3 is refused: %s", msg);
+    EXPECT(mote_verify(ok, 4, msg, sizeof msg) == MOTE_ERROR_INVALID_MODEL &&
+               strstr(msg, "at least 8") != NULL, "a 4-byte model is refused: %s", msg);
+    uint8_t small_arena[64];
+    mote_interpreter *it = (mote_interpreter *)1;
+    EXPECT(mote_create(ok, sizeof ok, small_arena, sizeof small_arena, 0, &it) ==
+               MOTE_ERROR_ARENA_TOO_SMALL && it == NULL,
+           "an arena below mote_interpreter_bytes() gives no interpreter");
+}
+
+int main(int argc, char **argv) {
+    test_reader();
+    int cases = 0;
+    if (argc > 1) {
+        char path[1024], name[256];
+        double tol;
+        snprintf(path, sizeof path, "%s/cases.txt", argv[1]);
+        FILE *f = fopen(path, "r");
+        EXPECT(f != NULL, "cannot open %s", path);
+        while (f && fscanf(f, "%255s %lf", name, &tol) == 2) {
+            run_case(argv[1], name, tol);
+            cases++;
+        }
+        if (f) fclose(f);
+    }
+    printf("%d cases, %d checks: %d passed, %d failed\n", cases, checks, checks - failures,
+           failures);
+    return failures ? 1 : 0;
+}
