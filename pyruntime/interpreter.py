@@ -93,13 +93,18 @@ class Interpreter:
     def _create(self) -> None:
         size = lib.mote_interpreter_bytes() + 16
         out = ffi.new("mote_interpreter **")
-        for _ in range(3):
+        # Each refusal reports what it learned (a lower bound until the tables,
+        # then the plan's temporary storage, fit; then the exact size).
+        while True:
             arena = ffi.new("uint8_t[]", size)
             status = lib.mote_create(self._model, len(self._model_bytes), arena, size,
                                      self._flags, out)
             if status != lib.MOTE_ERROR_ARENA_TOO_SMALL or out[0] == ffi.NULL:
                 break
-            size = lib.mote_arena_required(out[0]) + 16   # + room to align the arena
+            needed = lib.mote_arena_required(out[0]) + 16   # + room to align the arena
+            if needed <= size:
+                break
+            size = needed
         if status != lib.MOTE_OK:
             self._raise(status, out[0] if out[0] != ffi.NULL else None)
         self._arena, self._it = arena, out[0]
@@ -177,7 +182,7 @@ class Interpreter:
         if tuple(value.shape) != tuple(d["shape"]):
             raise errors.InvalidArgumentError(
                 f"input '{d['name']}' (tensor {tensor_index}) expects shape "
-                f"{list(d['shape'])}, got {list(value.shape)}")
+                f"{[int(n) for n in d['shape']]}, got {list(value.shape)}")
         self._view(tensor_index)[...] = value
 
     def get_tensor(self, tensor_index: int) -> np.ndarray:

@@ -42,14 +42,14 @@ class _Encoder:
         b.StartVector(arr.itemsize, arr.size, max(align, arr.itemsize))
         b.head -= len(raw)
         b.Bytes[b.head:b.head + len(raw)] = raw
-        return b.EndVector(arr.size)
+        return b.EndVector()
 
     def offset_vector(self, offsets: list) -> int:
         b = self.b
         b.StartVector(4, len(offsets), 4)
         for off in reversed(offsets):
             b.PrependUOffsetTRelative(off)
-        return b.EndVector(len(offsets))
+        return b.EndVector()
 
     def enum_value(self, type_name: str, value) -> int:
         if isinstance(value, str):

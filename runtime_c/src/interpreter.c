@@ -298,17 +298,20 @@ static mote_status plan(mote_interpreter *it) {
     }
     for (int32_t i = 0; i < it->num_nodes; i++)
         if (it->nodes[i].scratch_bytes) it->nodes[i].scratch_offset = items[k++].offset;
-    it->required_bytes = it->head_bytes + it->planned_bytes + it->persistent_bytes;
+    /* The plan's temporary storage sits where activations go: the region
+       must hold whichever is larger. */
+    size_t region = it->planned_bytes > temp ? it->planned_bytes : temp;
+    it->required_bytes = it->head_bytes + region + it->persistent_bytes;
     if (it->required_bytes > it->arena_bytes)
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: the model needs %zu "
                          "bytes (%zu for tables, %zu for activations and scratch, %zu for "
                          "prepared parameters), got %zu", it->required_bytes, it->head_bytes,
-                         it->planned_bytes, it->persistent_bytes, it->arena_bytes);
-    uint8_t *region = it->arena + it->head_bytes;
+                         region, it->persistent_bytes, it->arena_bytes);
+    uint8_t *base = it->arena + it->head_bytes;
     for (int32_t i = 0; i < it->num_tensors; i++)
-        if (it->tensors[i].is_planned) it->tensors[i].data = region + it->tensors[i].offset;
+        if (it->tensors[i].is_planned) it->tensors[i].data = base + it->tensors[i].offset;
     for (int32_t i = 0; i < it->num_nodes; i++)
-        if (it->nodes[i].scratch_bytes) it->nodes[i].scratch = region + it->nodes[i].scratch_offset;
+        if (it->nodes[i].scratch_bytes) it->nodes[i].scratch = base + it->nodes[i].scratch_offset;
     return MOTE_OK;
 }
 

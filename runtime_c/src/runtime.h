@@ -65,7 +65,7 @@ typedef union {
     struct { broadcast_map map; float act_min, act_max; } binary;
     struct { float act_min, act_max; } act;
     struct { float beta; } softmax;
-    struct { int32_t axis; float act_min, act_max; } concat;
+    struct { int32_t axis; } concat;
     struct { broadcast_map map; size_t count; } mean;   /* map: input index -> output offset */
     struct { broadcast_map map; size_t base; } pad;     /* map: input index -> output offset */
 } mote_params;

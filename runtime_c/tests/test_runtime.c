@@ -33,6 +33,20 @@ static int failures = 0, checks = 0;
         }                                                          \
     } while (0)
 
+/* 16-byte aligned allocation in C99: the offset back to malloc's pointer is
+ * stored in the byte before the returned address. */
+static void *alloc16(size_t n) {
+    uint8_t *raw = malloc(n + 32);
+    if (!raw) return NULL;
+    uint8_t *p = raw + 16 + ((16 - ((uintptr_t)raw & 15)) & 15);
+    p[-1] = (uint8_t)(p - raw);
+    return p;
+}
+
+static void free16(void *p) {
+    if (p) free((uint8_t *)p - ((uint8_t *)p)[-1]);
+}
+
 static void *read_file(const char *path, size_t *size) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -40,9 +54,9 @@ static void *read_file(const char *path, size_t *size) {
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     /* 16-byte aligned, as constant data in the model is used in place. */
-    void *buf = aligned_alloc(16, ((size_t)n + 16) & ~(size_t)15);
+    void *buf = alloc16(((size_t)n + 16) & ~(size_t)15);
     if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
+        free16(buf);
         buf = NULL;
     }
     fclose(f);
@@ -51,35 +65,35 @@ static void *read_file(const char *path, size_t *size) {
 }
 
 /* Creates an interpreter with exactly the arena it asks for. */
-static mote_interpreter *create_exact(const void *model, size_t size, void **arena_out,
+static mote_interpreter *create_exact(const void *model, size_t size_in, void **arena_out,
                                       const char *name) {
-    size_t probe_bytes = mote_interpreter_bytes() + 16;
-    void *probe = malloc(probe_bytes);
+    /* Each refusal reports what it learned: a lower bound until the tables
+       and the plan's temporary storage fit, then the exact size. */
+    size_t size = mote_interpreter_bytes() + 16, need = 0;
     mote_interpreter *it = NULL;
-    mote_status s = mote_create(model, size, probe, probe_bytes, 0, &it);
-    size_t need = it ? mote_arena_required(it) : 0;
-    free(probe);
-    /* A first probe may only learn a lower bound; a second one is exact. */
-    for (int round = 0; round < 2 && s == MOTE_ERROR_ARENA_TOO_SMALL; round++) {
-        void *arena = malloc(need + 16);
-        s = mote_create(model, size, arena, need + 16, 0, &it);
-        if (s == MOTE_ERROR_ARENA_TOO_SMALL) need = mote_arena_required(it);
-        free(arena);
+    mote_status s = MOTE_ERROR_ARENA_TOO_SMALL;
+    for (int round = 0; round < 8; round++) {
+        void *probe = malloc(size);
+        s = mote_create(model, size_in, probe, size, 0, &it);
+        need = it ? mote_arena_required(it) : 0;
+        free(probe);
+        if (s != MOTE_ERROR_ARENA_TOO_SMALL || need + 16 <= size) break;
+        size = need + 16;   /* + room for aligning a malloc'ed arena */
     }
     EXPECT(s == MOTE_OK, "%s: sizing arena: %s", name, it ? mote_error_message(it) : "");
     if (s != MOTE_OK) return NULL;
     /* Exactly the reported size works (the arena given is aligned already). */
-    void *arena = aligned_alloc(16, (need + 15) & ~(size_t)15);
-    s = mote_create(model, size, arena, need, 0, &it);
+    void *arena = alloc16((need + 15) & ~(size_t)15);
+    s = mote_create(model, size_in, arena, need, 0, &it);
     EXPECT(s == MOTE_OK, "%s: arena of exactly %zu bytes: %s", name, need, mote_error_message(it));
     EXPECT(mote_arena_required(it) == need, "%s: required changed: %zu vs %zu", name,
            mote_arena_required(it), need);
     if (need >= 16 + mote_interpreter_bytes()) {
-        void *small = aligned_alloc(16, need);
+        void *small = alloc16(need);
         mote_interpreter *it2;
-        EXPECT(mote_create(model, size, small, need - 16, 0, &it2) == MOTE_ERROR_ARENA_TOO_SMALL,
+        EXPECT(mote_create(model, size_in, small, need - 16, 0, &it2) == MOTE_ERROR_ARENA_TOO_SMALL,
                "%s: an arena 16 bytes short must be refused", name);
-        free(small);
+        free16(small);
     }
     *arena_out = arena;
     return s == MOTE_OK ? it : NULL;
@@ -101,7 +115,7 @@ static void run_case(const char *dir, const char *name, double tol) {
             void *data = read_file(path, &n);
             EXPECT(data && mote_set_input(it, i, data, n) == MOTE_OK, "%s input %d: %s", name, i,
                    mote_error_message(it));
-            free(data);
+            free16(data);
         }
         mote_status s = mote_invoke(it);
         EXPECT(s == MOTE_OK, "%s: invoke: %s", name, mote_error_message(it));
@@ -113,7 +127,7 @@ static void run_case(const char *dir, const char *name, double tol) {
             mote_tensor_info_get(it, mote_output_tensor(it, i), &info);
             EXPECT(want && n == info.bytes, "%s output %d: %zu bytes expected, %zu produced", name,
                    i, n, info.bytes);
-            if (!want || n != info.bytes) { free(want); continue; }
+            if (!want || n != info.bytes) { free16(want); continue; }
             if (tol == 0 || info.type != MOTE_FLOAT32) {
                 EXPECT(memcmp(want, info.data, n) == 0, "%s output %d differs (byte-exact)", name, i);
             } else {
@@ -124,15 +138,15 @@ static void run_case(const char *dir, const char *name, double tol) {
                 EXPECT(worst <= tol * scale, "%s output %d: max difference %g > %g", name, i,
                        worst, tol * scale);
             }
-            free(want);
+            free16(want);
         }
     }
-    free(arena);
+    free16(arena);
 
     /* Corruption: every outcome must be a status, never a crash. */
     size_t arena_bytes = 1 << 22;
     void *big = malloc(arena_bytes);
-    uint8_t *copy = aligned_alloc(16, (size + 16) & ~(size_t)15);
+    uint8_t *copy = alloc16((size + 16) & ~(size_t)15);
     size_t step = size / 400 + 1;
     int refused = 0, tries = 0;
     for (size_t cut = 0; cut < size; cut += step) {
@@ -151,9 +165,9 @@ static void run_case(const char *dir, const char *name, double tol) {
             copy[pos] = v == 0 ? (uint8_t)~copy[pos] : values[v];
             if (mote_create(copy, size, big, arena_bytes, 0, &c) == MOTE_OK) mote_invoke(c);
         }
-    free(copy);
+    free16(copy);
     free(big);
-    free(model);
+    free16(model);
 }
 
 static void test_reader(void) {

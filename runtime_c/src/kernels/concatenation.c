@@ -1,5 +1,6 @@
 /* CONCATENATION: inputs joined along `axis` (negative counts from the end);
- * all other dims must match. */
+ * all other dims must match. Like TFLite's builtin kernel, a fused activation
+ * other than NONE is refused (XNNPACK silently ignores it). */
 #include <string.h>
 
 #include "../kernel_util.h"
@@ -36,9 +37,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
                              first->name, shape_str(first, sb, sizeof sb), (int)axis);
         want[axis] += t->dims[axis];
     }
+    if (act != TFL_ACTIVATION_FUNCTION_TYPE_NONE)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d on CONCATENATION: "
+                         "TFLite's kernel takes NONE (0) only", act);
     n->params.concat.axis = axis;
-    if ((s = activation_range_f32(it, act, &n->params.concat.act_min, &n->params.concat.act_max)))
-        return s;
     return check_shape_equal(it, out, "output", want, first->ndims);
 }
 
@@ -56,10 +58,6 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
             memcpy(y, t->data + o * chunk, chunk);
             y += chunk;
         }
-    float *f = (float *)out->data;
-    size_t count = tensor_numel(out);
-    for (size_t k = 0; k < count; k++)
-        f[k] = clampf(f[k], n->params.concat.act_min, n->params.concat.act_max);
     return MOTE_OK;
 }
 

@@ -1,0 +1,267 @@
+"""Seeded random one-op models for differential tests against LiteRT.
+
+`float_cases(op, count, seed)` yields (name, tflite_bytes, [inputs]) for one
+op, drawing shapes, strides, paddings, dilations, activations and
+broadcasting at random. The same cases feed the Python differential tests and
+the C tests (native, sanitizers, qemu).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from converter.tflite.builder import ModelBuilder
+
+ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
+
+
+def _window_out(size, k, stride, dilation, padding):
+    eff = (k - 1) * dilation + 1
+    return -(-size // stride) if padding == "SAME" else (size - eff + stride) // stride
+
+
+def _unary(b, rng, op, shape=None, options=None, scale=4.0):
+    shape = shape or list(rng.integers(1, 6, size=rng.integers(1, 5)))
+    x = b.add_input("x", shape, "float32")
+    y = b.add_tensor("y", shape, "float32")
+    b.add_operator(op, [x], [y], options)
+    b.mark_outputs(y)
+    return [(rng.standard_normal(shape) * scale).astype(np.float32)]
+
+
+def conv_2d(b, rng, depthwise=False):
+    while True:
+        n, h, w = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12)
+        cin = int(rng.integers(1, 7))
+        kh, kw = rng.integers(1, 5, size=2)
+        sh, sw = rng.integers(1, 4, size=2)
+        dh, dw = rng.integers(1, 4, size=2)
+        if rng.random() < 0.4:
+            dh = dw = 1
+        padding = str(rng.choice(["SAME", "VALID"]))
+        oh, ow = _window_out(h, kh, sh, dh, padding), _window_out(w, kw, sw, dw, padding)
+        if oh > 0 and ow > 0:
+            break
+    act = str(rng.choice(ACTIVATIONS))
+    x = b.add_input("x", [n, h, w, cin], "float32")
+    if depthwise:
+        mult = int(rng.integers(1, 4))
+        cout = cin * mult
+        wt = rng.standard_normal((1, kh, kw, cout)).astype(np.float32)
+        options = {"padding": padding, "stride_w": sw, "stride_h": sh, "depth_multiplier": mult,
+                   "fused_activation_function": act, "dilation_w_factor": dw,
+                   "dilation_h_factor": dh}
+    else:
+        cout = int(rng.integers(1, 9))
+        wt = rng.standard_normal((cout, kh, kw, cin)).astype(np.float32)
+        options = {"padding": padding, "stride_w": sw, "stride_h": sh,
+                   "fused_activation_function": act, "dilation_w_factor": dw,
+                   "dilation_h_factor": dh}
+    f = b.add_constant("filter", wt)
+    bias = b.add_constant("bias", rng.standard_normal(cout).astype(np.float32))
+    y = b.add_tensor("y", [n, oh, ow, cout], "float32")
+    b.add_operator("DEPTHWISE_CONV_2D" if depthwise else "CONV_2D", [x, f, bias], [y], options,
+                   version=2 if max(dh, dw) > 1 else 1)
+    b.mark_outputs(y)
+    return [rng.standard_normal((n, h, w, cin)).astype(np.float32)]
+
+
+def depthwise_conv_2d(b, rng):
+    return conv_2d(b, rng, depthwise=True)
+
+
+def fully_connected(b, rng):
+    rank = int(rng.integers(1, 4))
+    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    depth = shape[-1]
+    units = int(rng.integers(1, 10))
+    keep = bool(rng.random() < 0.5) and rank > 1
+    x = b.add_input("x", shape, "float32")
+    w = b.add_constant("w", rng.standard_normal((units, depth)).astype(np.float32))
+    bias = b.add_constant("bias", rng.standard_normal(units).astype(np.float32)) \
+        if rng.random() < 0.7 else -1
+    out_shape = shape[:-1] + [units] if keep else [int(np.prod(shape)) // depth, units]
+    y = b.add_tensor("y", out_shape, "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y],
+                   {"fused_activation_function": str(rng.choice(ACTIVATIONS)),
+                    "keep_num_dims": keep}, version=5 if keep else 1)
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def _broadcast_pair(rng):
+    rank = int(rng.integers(1, 5))
+    out = [int(d) for d in rng.integers(1, 6, size=rank)]
+    shapes = []
+    for _ in range(2):
+        s = [d if rng.random() < 0.6 else 1 for d in out]
+        s = s[int(rng.integers(0, rank)) if rng.random() < 0.3 else 0:]
+        shapes.append(s)
+    nd = max(len(s) for s in shapes)
+    return shapes, [max(shapes[0][::-1][i] if i < len(shapes[0]) else 1,
+                        shapes[1][::-1][i] if i < len(shapes[1]) else 1)
+                    for i in range(nd)][::-1]
+
+
+def _binary(b, rng, op):
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "float32")
+    z = b.add_input("b", sb, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator(op, [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))})
+    b.mark_outputs(y)
+    return [rng.standard_normal(sa).astype(np.float32), rng.standard_normal(sb).astype(np.float32)]
+
+
+def add(b, rng):
+    return _binary(b, rng, "ADD")
+
+
+def mul(b, rng):
+    return _binary(b, rng, "MUL")
+
+
+def _pool(b, rng, op):
+    while True:
+        n, h, w, c = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12), rng.integers(1, 6)
+        fh, fw = rng.integers(1, 5, size=2)
+        sh, sw = rng.integers(1, 4, size=2)
+        padding = str(rng.choice(["SAME", "VALID"]))
+        oh, ow = _window_out(h, fh, sh, 1, padding), _window_out(w, fw, sw, 1, padding)
+        if oh > 0 and ow > 0:
+            break
+    x = b.add_input("x", [n, h, w, c], "float32")
+    y = b.add_tensor("y", [n, oh, ow, c], "float32")
+    b.add_operator(op, [x], [y], {"padding": padding, "stride_w": sw, "stride_h": sh,
+                                  "filter_width": fw, "filter_height": fh,
+                                  "fused_activation_function": str(rng.choice(ACTIVATIONS))})
+    b.mark_outputs(y)
+    return [(rng.standard_normal((n, h, w, c)) * 3).astype(np.float32)]
+
+
+def average_pool_2d(b, rng):
+    return _pool(b, rng, "AVERAGE_POOL_2D")
+
+
+def max_pool_2d(b, rng):
+    return _pool(b, rng, "MAX_POOL_2D")
+
+
+def mean(b, rng):
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
+    keep = bool(rng.random() < 0.5)
+    signed = [a - rank if rng.random() < 0.3 else a for a in axes]
+    out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else \
+        [d for i, d in enumerate(shape) if i not in axes]
+    x = b.add_input("x", shape, "float32")
+    ax = b.add_constant("axes", np.array(signed, np.int32))
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("MEAN", [x, ax], [y], {"keep_dims": keep})
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def pad(b, rng):
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    pads = rng.integers(0, 3, size=(rank, 2)).astype(np.int32)
+    x = b.add_input("x", shape, "float32")
+    p = b.add_constant("paddings", pads)
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "float32")
+    b.add_operator("PAD", [x, p], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def concatenation(b, rng):
+    rank = int(rng.integers(1, 5))
+    base = [int(d) for d in rng.integers(1, 5, size=rank)]
+    axis = int(rng.integers(0, rank))
+    shapes = []
+    for _ in range(int(rng.integers(1, 5))):
+        s = list(base)
+        s[axis] = int(rng.integers(1, 5))
+        shapes.append(s)
+    xs = [b.add_input(f"x{i}", s, "float32") for i, s in enumerate(shapes)]
+    out = list(base)
+    out[axis] = sum(s[axis] for s in shapes)
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("CONCATENATION", xs, [y],
+                   {"axis": axis - rank if rng.random() < 0.3 else axis})
+    b.mark_outputs(y)
+    return [rng.standard_normal(s).astype(np.float32) for s in shapes]
+
+
+def reshape(b, rng):
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(1, 5))]
+    flat = int(np.prod(shape))
+    out = [flat] if rng.random() < 0.3 else [int(np.prod(shape[:-1])), shape[-1]][::-1]
+    x = b.add_input("x", shape, "float32")
+    s = b.add_constant("shape", np.array(out, np.int32))
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("RESHAPE", [x, s], [y], {"new_shape": out})
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def softmax(b, rng):
+    return _unary(b, rng, "SOFTMAX", options={"beta": float(rng.choice([0.5, 1.0, 2.0]))})
+
+
+def logistic(b, rng):
+    return _unary(b, rng, "LOGISTIC")
+
+
+def tanh(b, rng):
+    return _unary(b, rng, "TANH")
+
+
+def relu(b, rng):
+    return _unary(b, rng, "RELU")
+
+
+def relu6(b, rng):
+    return _unary(b, rng, "RELU6", scale=6.0)
+
+
+def prelu(b, rng):
+    shape = [int(d) for d in rng.integers(1, 6, size=4)]
+    alpha_shape = [shape[-1]] if rng.random() < 0.5 else [1, 1, shape[-1]]
+    x = b.add_input("x", shape, "float32")
+    a = b.add_constant("alpha", rng.uniform(0, 0.5, alpha_shape).astype(np.float32))
+    y = b.add_tensor("y", shape, "float32")
+    b.add_operator("PRELU", [x, a], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def dequantize(b, rng):
+    """float16 weights, as converters ship them: constant -> DEQUANTIZE -> FC."""
+    depth, units = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    x = b.add_input("x", [2, depth], "float32")
+    w16 = b.add_constant("w_fp16", rng.standard_normal((units, depth)).astype(np.float16))
+    w = b.add_tensor("w", [units, depth], "float32")
+    b.add_operator("DEQUANTIZE", [w16], [w], version=3)
+    y = b.add_tensor("y", [2, units], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal((2, depth)).astype(np.float32)]
+
+
+FLOAT_OPS = {
+    "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+    "FULLY_CONNECTED": fully_connected, "ADD": add, "MUL": mul,
+    "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
+    "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
+    "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
+    "DEQUANTIZE": dequantize,
+}
+
+
+def float_cases(op: str, count: int, seed: int = 0):
+    for i in range(count):
+        rng = np.random.default_rng([seed, i, sum(map(ord, op))])
+        b = ModelBuilder()
+        inputs = FLOAT_OPS[op](b, rng)
+        yield f"{op.lower()}_{i}", b.build(), inputs

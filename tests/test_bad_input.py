@@ -1,0 +1,166 @@
+"""Bad models and bad calls: clear errors, never a crash."""
+import struct
+
+import numpy as np
+import pytest
+
+import pyruntime
+from converter.tflite import flatbuf
+from converter.tflite.builder import ModelBuilder
+from pyruntime import Interpreter
+
+
+def small_model():
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 4, 4, 2], "float32")
+    f = b.add_constant("filter", np.ones((3, 2, 2, 2), np.float32))
+    bias = b.add_constant("bias", np.zeros(3, np.float32))
+    y = b.add_tensor("y", [1, 3, 3, 3], "float32")
+    b.add_operator("CONV_2D", [x, f, bias], [y], {"padding": "VALID", "stride_w": 1,
+                                                  "stride_h": 1})
+    z = b.add_tensor("z", [1, 27], "float32")
+    b.add_operator("RESHAPE", [y], [z], {"new_shape": [1, 27]})
+    b.mark_outputs(z)
+    return b
+
+
+def error_of(model: bytes) -> pyruntime.MoteError:
+    with pytest.raises(pyruntime.MoteError) as e:
+        Interpreter(model_content=model)
+    assert str(e.value), "errors must carry a message"
+    return e.value
+
+
+def test_every_truncation_is_refused():
+    data = small_model().build()
+    for n in range(len(data)):
+        err = error_of(data[:n])
+        assert isinstance(err, ValueError) and isinstance(err, pyruntime.InvalidModelError), n
+
+
+def test_flipped_bytes_error_or_run():
+    data = small_model().build()
+    for pos in range(len(data)):
+        corrupt = bytearray(data)
+        corrupt[pos] ^= 0xFF
+        try:
+            it = Interpreter(model_content=bytes(corrupt))
+        except pyruntime.MoteError:
+            continue
+        it.invoke()   # whatever was accepted must run
+
+
+def test_not_a_tflite_file():
+    assert "not a TFLite model" in str(error_of(b"hello, this is not a model at all"))
+
+
+def test_root_offset_out_of_range():
+    data = bytearray(small_model().build())
+    data[0:4] = struct.pack("<I", len(data) + 100)
+    assert "root table offset" in str(error_of(bytes(data)))
+
+
+def test_element_count_overflow():
+    b = small_model()
+    b.add_tensor("huge", [2 ** 31 - 1] * 4, "float32")
+    assert "more bytes than this machine can address" in str(error_of(b.build()))
+
+
+def test_buffer_shorter_than_tensor():
+    b = small_model()
+    b.buffers[1]["data"] = b.buffers[1]["data"][:8]
+    msg = str(error_of(b.build()))
+    assert "'filter'" in msg and "needs 96 bytes" in msg and "holds 8" in msg
+
+
+def test_tensor_index_out_of_range():
+    b = small_model()
+    b.operators[0]["inputs"] = np.array([0, 1, 99], np.int32)
+    msg = str(error_of(b.build()))
+    assert "99" in msg and "expected a tensor index" in msg
+
+
+def test_unknown_op_names_op_version_and_types():
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 2, 2, 1], "float32")
+    size = b.add_constant("size", np.array([4, 4], np.int32))
+    y = b.add_tensor("y", [1, 4, 4, 1], "float32")
+    b.add_operator("RESIZE_BILINEAR", [x, size], [y], {}, version=3)
+    b.mark_outputs(y)
+    err = error_of(b.build())
+    assert isinstance(err, pyruntime.UnsupportedError)
+    assert "RESIZE_BILINEAR v3" in str(err) and "FLOAT32, INT32 -> FLOAT32" in str(err)
+
+
+def test_custom_op_is_named():
+    m = small_model().model_dict()
+    m["operator_codes"][0] = {"builtin_code": 32, "deprecated_builtin_code": 32,
+                              "custom_code": "MyFancyOp"}
+    err = error_of(flatbuf.encode(m))
+    assert isinstance(err, pyruntime.UnsupportedError) and "MyFancyOp" in str(err)
+
+
+def test_unsupported_type_lists_types():
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 4], "int16")
+    w = b.add_constant("w", np.ones((2, 4), np.int16))
+    y = b.add_tensor("y", [1, 2], "int16")
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    b.mark_outputs(y)
+    msg = str(error_of(b.build()))
+    assert "FULLY_CONNECTED" in msg and "INT16, INT16, - -> INT16" in msg
+
+
+def test_wrong_output_shape_in_file():
+    b = small_model()
+    b.tensors[3]["shape"] = [1, 2, 2, 3]
+    msg = str(error_of(b.build()))
+    assert "op 0 (CONV_2D v1)" in msg and "expected shape [1, 3, 3, 3], got [1, 2, 2, 3]" in msg
+
+
+def test_read_before_write():
+    b = small_model()
+    b.inputs = []
+    assert "before any op writes it" in str(error_of(b.build()))
+
+
+def test_concatenation_activation_refused():
+    b = ModelBuilder()
+    x = b.add_input("x", [2], "float32")
+    y = b.add_tensor("y", [4], "float32")
+    b.add_operator("CONCATENATION", [x, x], [y], {"axis": 0, "fused_activation_function": "RELU"})
+    b.mark_outputs(y)
+    assert "NONE (0) only" in str(error_of(b.build()))
+
+
+def test_wrong_input_dtype_and_shape():
+    it = Interpreter(model_content=small_model().build())
+    idx = it.get_input_details()[0]["index"]
+    with pytest.raises(ValueError, match="expects dtype float32, got float64"):
+        it.set_tensor(idx, np.zeros((1, 4, 4, 2)))
+    with pytest.raises(ValueError, match=r"expects shape \[1, 4, 4, 2\], got \[4, 4, 2\]"):
+        it.set_tensor(idx, np.zeros((4, 4, 2), np.float32))
+    with pytest.raises(pyruntime.InvalidArgumentError, match="not a model input"):
+        it.set_tensor(2, np.zeros(3, np.float32))
+
+
+def test_missing_file():
+    with pytest.raises(FileNotFoundError, match="no_such_model.tflite"):
+        Interpreter(model_path="/nonexistent/no_such_model.tflite")
+
+
+def test_arena_reuses_memory_by_lifetime():
+    # x -> RELU -> a -> RELU -> b -> RELU -> c, each 128 bytes. The graph input x
+    # stays alive throughout; a and c never live at the same time, so they share.
+    b = ModelBuilder()
+    t = [b.add_input("x", [1, 4, 4, 2], "float32")]
+    for name in "abc":
+        t.append(b.add_tensor(name, [1, 4, 4, 2], "float32"))
+        b.add_operator("RELU", [t[-2]], [t[-1]])
+    b.mark_outputs(t[-1])
+    model = b.build()
+    shared = Interpreter(model_content=model).arena_bytes
+    separate = Interpreter(model_content=model, preserve_all_tensors=True).arena_bytes
+    assert separate - shared == 128
+    tables = shared - 3 * 128
+    assert 0 < tables < 4096

@@ -1,0 +1,67 @@
+"""The C tests (runtime_c/tests/test_runtime.c) over LiteRT-checked cases:
+natively, under AddressSanitizer + UBSan, and cross-compiled for aarch64
+Linux under qemu-aarch64. Outside CI a missing toolchain skips its test; in
+CI (CI=true) it fails, since .ci/run installs them."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import run_litert
+from op_cases import FLOAT_OPS, float_cases
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES_PER_OP = 5
+FLOAT_TOLERANCE = 1e-5   # as in test_ops_float.py
+
+
+@pytest.fixture(scope="session")
+def case_dir(tmp_path_factory, litert_available):
+    d = tmp_path_factory.mktemp("c_cases")
+    lines = []
+    for op in sorted(FLOAT_OPS):
+        for name, model, inputs in float_cases(op, CASES_PER_OP, seed=1):
+            (d / f"{name}.tflite").write_bytes(model)
+            for i, x in enumerate(inputs):
+                (d / f"{name}.in{i}.bin").write_bytes(np.ascontiguousarray(x).tobytes())
+            for i, y in enumerate(run_litert(model, inputs)):
+                (d / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
+            lines.append(f"{name} {FLOAT_TOLERANCE}")
+    (d / "cases.txt").write_text("\n".join(lines) + "\n")
+    return d
+
+
+def need(*tools):
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install {missing} (see .ci/run)")
+        pytest.skip(f"{missing} not installed")
+
+
+def make(target, case_dir):
+    r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), target, f"CASES={case_dir}"],
+                       capture_output=True, text=True, timeout=1200)
+    tail = (r.stdout + r.stderr)[-6000:]
+    assert r.returncode == 0, f"make {target} failed:\n{tail}"
+    assert " 0 failed" in r.stdout, tail
+    return r.stdout
+
+
+def test_c_native(case_dir):
+    need("cc", "make")
+    out = make("test", case_dir)
+    assert f"{CASES_PER_OP * len(FLOAT_OPS)} cases" in out
+
+
+def test_c_sanitizers(case_dir):
+    need("cc", "make")
+    make("sanitize", case_dir)
+
+
+def test_c_aarch64_qemu(case_dir):
+    need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
+    make("cross-aarch64", case_dir)
