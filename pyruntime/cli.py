@@ -1,0 +1,152 @@
+"""The `mote` command line.
+
+    mote run MODEL.tflite [--input x.npy ...] [--repeat N]
+    mote inspect MODEL.tflite
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from converter.tflite import flatbuf, schema
+from converter.tflite.builder import DTYPES
+
+from . import errors
+from ._mote import ffi, lib
+from .interpreter import Interpreter, verify
+
+
+def _random_input(detail: dict, rng: np.random.Generator) -> np.ndarray:
+    dtype = np.dtype(detail["dtype"])
+    shape = tuple(int(d) for d in detail["shape"])
+    if dtype.kind == "f":
+        return rng.standard_normal(shape).astype(dtype)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return rng.integers(max(info.min, -128), min(info.max, 127) + 1, shape).astype(dtype)
+    return np.zeros(shape, dtype)
+
+
+def _load_input(path: str, detail: dict) -> np.ndarray:
+    x = np.load(path)
+    want = tuple(int(d) for d in detail["shape"])
+    if x.shape != want and x.size == int(np.prod(want)):
+        x = x.reshape(want)
+    return x.astype(detail["dtype"], copy=False) if x.dtype.kind == np.dtype(detail["dtype"]).kind else x
+
+
+def cmd_run(args) -> int:
+    it = Interpreter(model_path=args.model)
+    inputs = it.get_input_details()
+    if args.input and len(args.input) != len(inputs):
+        raise errors.InvalidArgumentError(
+            f"the model has {len(inputs)} input(s), got {len(args.input)} --input file(s)")
+    rng = np.random.default_rng(args.seed)
+    for i, d in enumerate(inputs):
+        x = _load_input(args.input[i], d) if args.input else _random_input(d, rng)
+        it.set_tensor(d["index"], x)
+        source = args.input[i] if args.input else f"random (seed {args.seed})"
+        print(f"input  {d['name']!r} {list(map(int, d['shape']))} "
+              f"{np.dtype(d['dtype']).name}: {source}")
+    times = []
+    for _ in range(max(1, args.repeat)):
+        t0 = time.perf_counter()
+        it.invoke()
+        times.append(time.perf_counter() - t0)
+    np.set_printoptions(precision=4, suppress=True, threshold=20, edgeitems=5)
+    for d in it.get_output_details():
+        y = it.get_tensor(d["index"])
+        print(f"output {d['name']!r} {list(y.shape)} {y.dtype.name}:")
+        print(f"  {y}")
+        flat = y.reshape(-1)
+        if y.ndim >= 1 and 1 < y.shape[-1] <= 1000 and y.shape[-1] == flat.size:
+            top = np.argsort(-flat)[:3]
+            print("  top-3: " + ", ".join(f"class {int(k)} ({flat[k]:.4f})" for k in top))
+    ms = np.array(times) * 1e3
+    print(f"invoke: {ms.mean():.3f} ms mean, {ms.min():.3f} ms min over {len(ms)} run(s); "
+          f"arena {it.arena_bytes} bytes")
+    return 0
+
+
+def cmd_inspect(args) -> int:
+    data = Path(args.model).read_bytes()
+    verify(data)
+    m = flatbuf.decode(data)
+    sg = m["subgraphs"][0]
+    codes = m["operator_codes"]
+    tensors = sg["tensors"]
+    print(f"{args.model}: {len(data)} bytes, schema v{m['version']}, "
+          f"{len(m['subgraphs'])} subgraph(s), description {m.get('description')!r}")
+    print(f"\ntensors ({len(tensors)}):")
+    tensor_types = schema.load().enums["TensorType"]
+    for i, t in enumerate(tensors):
+        shape = [int(d) for d in (t["shape"] if t["shape"] is not None else [])]
+        buf = m["buffers"][t["buffer"]] if t["buffer"] < len(m["buffers"]) else {}
+        const = buf.get("data") is not None and len(buf["data"]) > 0
+        q = t.get("quantization") or {}
+        scales = q.get("scale")
+        qs = f" q(scale x{len(scales)}, axis {q.get('quantized_dimension', 0)})" \
+            if scales is not None and len(scales) > 1 else \
+            (f" q(scale {float(scales[0]):.6g}, zp {int(q['zero_point'][0])})"
+             if scales is not None and len(scales) == 1 else "")
+        print(f"  {i:4d} {tensor_types.name_of(t['type']):8s} {str(shape):20s}"
+              f"{' const' if const else '      '} {t['name']}{qs}")
+    print(f"\nops ({len(sg['operators'] or [])}):")
+    unsupported = []
+    for i, op in enumerate(sg["operators"] or []):
+        c = codes[op["opcode_index"]]
+        code = max(int(c["builtin_code"]), int(c["deprecated_builtin_code"]))
+        name = c["custom_code"] if code == 32 else ffi.string(lib.mote_op_name(code)).decode()
+        ok = lib.mote_op_supported(code, c["version"])
+        if not ok:
+            unsupported.append(f"op {i} ({name} v{c['version']})")
+        print(f"  {i:4d} {name:20s} v{c['version']}  in {list(map(int, op['inputs']))} "
+              f"out {list(map(int, op['outputs']))}{'' if ok else '  UNSUPPORTED'}")
+    print()
+    try:
+        it = Interpreter(model_content=data)
+        total = sum(int(np.prod(t["shape"] if t["shape"] is not None else [])) *
+                    np.dtype(DTYPES.get(tensor_types.name_of(t["type"]).lower(), np.uint8)).itemsize
+                    for t in tensors if not _is_const(m, t))
+        print(f"runs on Mote: arena {it.arena_bytes} bytes "
+              f"(all activations together: {total} bytes)")
+    except errors.MoteError as e:
+        print(f"does not run on Mote: {e}")
+        if unsupported:
+            print("unsupported ops: " + ", ".join(unsupported))
+        return 1
+    return 0
+
+
+def _is_const(m, t) -> bool:
+    buf = m["buffers"][t["buffer"]]
+    return buf.get("data") is not None and len(buf["data"]) > 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="mote", description="Mote: run .tflite models on a "
+                                     "small C runtime.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help="run a model on random or .npy input; print outputs and timing")
+    p.add_argument("model")
+    p.add_argument("--input", action="append", help=".npy file for each input, in order")
+    p.add_argument("--repeat", type=int, default=10, help="invokes to time (default 10)")
+    p.add_argument("--seed", type=int, default=0, help="seed of random inputs")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("inspect", help="tensors, ops, arena bytes, and what is unsupported")
+    p.add_argument("model")
+    p.set_defaults(func=cmd_inspect)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (errors.MoteError, FileNotFoundError) as e:
+        print(f"mote {args.command}: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
