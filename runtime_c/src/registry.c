@@ -22,6 +22,7 @@ const mote_kernel *mote_find_kernel(int32_t builtin) {
     case TFL_BUILTIN_OPERATOR_PAD: return &mote_kernel_pad;
     case TFL_BUILTIN_OPERATOR_MEAN: return &mote_kernel_mean;
     case TFL_BUILTIN_OPERATOR_PRELU: return &mote_kernel_prelu;
+    case TFL_BUILTIN_OPERATOR_QUANTIZE: return &mote_kernel_quantize;
     default: return 0;
     }
 }

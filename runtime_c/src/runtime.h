@@ -70,6 +70,21 @@ typedef union {
     struct { broadcast_map map; size_t base; } pad;     /* map: input index -> output offset */
 } mote_params;
 
+/* int8 parameters, precomputed at prepare. Offsets are what TFLite's
+ * reference kernels add: -zero_point for inputs, +zero_point for the output. */
+typedef struct {
+    int32_t input_offset, input2_offset, output_offset;
+    int32_t act_min, act_max;                 /* clamp, in output quanta */
+    int32_t multiplier, shift;                /* per-tensor output rescale */
+    int32_t input_multiplier, input_shift;    /* ADD's input rescales; softmax's beta */
+    int32_t input2_multiplier, input2_shift;
+    int32_t left_shift;                       /* ADD's headroom shift */
+    int32_t diff_min;                         /* softmax: smaller differences give 0 */
+    const int32_t *multipliers, *shifts;      /* per output channel, persistent */
+    const int8_t *lut;                        /* 256-entry table (LOGISTIC, TANH) */
+    const float *weight_scales;               /* hybrid kernels: per channel */
+} mote_quant_params;
+
 struct mote_node {
     const mote_kernel *kernel;
     int32_t builtin;
@@ -77,6 +92,7 @@ struct mote_node {
     fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
     fb_table options;                /* builtin options table; pos 0 = defaults */
     mote_params params;
+    mote_quant_params q;
     size_t scratch_bytes;
     size_t scratch_offset;           /* in the planned region */
     void *scratch;

@@ -1,9 +1,10 @@
-/* DEQUANTIZE: FLOAT16 -> FLOAT32. Models ship float16 weights as a constant
- * followed by this op; its input is constant, so the runtime runs it once at
- * create time and later ops read the float32 result. */
+/* DEQUANTIZE: INT8 -> FLOAT32, real = scale * (q - zero_point) per tensor or
+ * per channel; and FLOAT16 -> FLOAT32. Models ship float16 weights as a
+ * constant followed by this op; its input is constant, so the runtime runs it
+ * once at create time and later ops read the float32 result. */
 #include <string.h>
 
-#include "../kernel_util.h"
+#include "../quant_util.h"
 
 /* IEEE 754 binary16 -> binary32, exact for every input (subnormals, inf, NaN). */
 static float half_to_float(uint16_t h) {
@@ -30,14 +31,49 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
     mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
     if ((s = check_present(it, in, "input"))) return s;
-    if (in->type != MOTE_FLOAT16 || out->type != MOTE_FLOAT32)
-        return unsupported_types(it, n, "FLOAT16 -> FLOAT32");
-    return check_shape_equal(it, out, "output", in->dims, in->ndims);
+    if ((in->type != MOTE_FLOAT16 && in->type != MOTE_INT8) || out->type != MOTE_FLOAT32)
+        return unsupported_types(it, n, "FLOAT16 -> FLOAT32, INT8 -> FLOAT32");
+    if ((s = check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
+    if (in->type == MOTE_INT8) {
+        if (in->scales.len > 1) {
+            int axis = in->quantized_dimension;
+            if (axis < 0 || axis >= in->ndims || (int64_t)in->scales.len != in->dims[axis])
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u scales do not "
+                                 "match dim %d", in->name, (unsigned)in->scales.len, axis);
+            if (in->zero_points.len != in->scales.len)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u zero points for "
+                                 "%u scales", in->name, (unsigned)in->zero_points.len,
+                                 (unsigned)in->scales.len);
+        } else if ((s = check_int8_activation(it, in, "input"))) {
+            return s;
+        }
+    }
+    return MOTE_OK;
+}
+
+static void dequantize_int8(mote_interpreter *it, const mote_tensor *in, mote_tensor *out) {
+    const int8_t *x = (const int8_t *)in->data;
+    float *y = (float *)out->data;
+    const size_t count = tensor_numel(out);
+    size_t inner = 1, channels = 1;
+    if (in->scales.len > 1) {
+        channels = (size_t)in->dims[in->quantized_dimension];
+        for (int d = in->quantized_dimension + 1; d < in->ndims; d++) inner *= (size_t)in->dims[d];
+    }
+    for (size_t k = 0; k < count; k++) {
+        const uint32_t c = (uint32_t)((k / inner) % channels);
+        /* As TFLite: the scale widened to double, the product rounded to float. */
+        y[k] = (float)((double)tensor_scale(it, in, c) * (x[k] - tensor_zero_point(it, in, c)));
+    }
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = op_input(it, n, 0);
     mote_tensor *out = op_output(it, n, 0);
+    if (in->type == MOTE_INT8) {
+        dequantize_int8(it, in, out);
+        return MOTE_OK;
+    }
     const uint8_t *x = in->data;
     float *y = (float *)out->data;
     size_t count = tensor_numel(out);

@@ -17,6 +17,7 @@ extern const mote_kernel mote_kernel_mean;
 extern const mote_kernel mote_kernel_mul;
 extern const mote_kernel mote_kernel_pad;
 extern const mote_kernel mote_kernel_prelu;
+extern const mote_kernel mote_kernel_quantize;
 extern const mote_kernel mote_kernel_relu;
 extern const mote_kernel mote_kernel_relu6;
 extern const mote_kernel mote_kernel_reshape;

@@ -1,0 +1,54 @@
+/* QUANTIZE: FLOAT32 -> INT8, q = clamp(round(x / scale) + zero_point), and
+ * INT8 -> INT8 requantization, q' = clamp(rescale(q - zp, s / s') + zp'). */
+#include <math.h>
+
+#include "../fixed_point.h"
+#include "../quant_util.h"
+
+static mote_status prepare(mote_interpreter *it, mote_node *n) {
+    mote_status s;
+    if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
+    mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
+    if ((s = check_present(it, in, "input"))) return s;
+    if ((in->type != MOTE_FLOAT32 && in->type != MOTE_INT8) || out->type != MOTE_INT8)
+        return unsupported_types(it, n, "FLOAT32 -> INT8, INT8 -> INT8");
+    if ((s = check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
+    if ((s = check_int8_activation(it, out, "output"))) return s;
+    n->q.output_offset = tensor_zero_point(it, out, 0);
+    if (in->type == MOTE_INT8) {
+        if ((s = check_int8_activation(it, in, "input"))) return s;
+        n->q.input_offset = -tensor_zero_point(it, in, 0);
+        return quantize_multiplier_checked(
+            it, (double)tensor_scale(it, in, 0) / (double)tensor_scale(it, out, 0), "requantize",
+            &n->q.multiplier, &n->q.shift);
+    }
+    return MOTE_OK;
+}
+
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const mote_tensor *in = op_input(it, n, 0);
+    mote_tensor *out = op_output(it, n, 0);
+    int8_t *y = (int8_t *)out->data;
+    const size_t count = tensor_numel(out);
+    const mote_quant_params *q = &n->q;
+    if (in->type == MOTE_INT8) {
+        const int8_t *x = (const int8_t *)in->data;
+        for (size_t k = 0; k < count; k++)
+            y[k] = (int8_t)clamp_i32(fp_multiply_by_quantized_multiplier_double_rounding(
+                                         x[k] + q->input_offset, q->multiplier, q->shift) +
+                                         q->output_offset, -128, 127);
+        return MOTE_OK;
+    }
+    const float *x = (const float *)in->data;
+    const double scale = tensor_scale(it, out, 0);
+    for (size_t k = 0; k < count; k++) {
+        /* TFLite divides in double (its scale parameter is a double). */
+        const double r = round((double)x[k] / scale);
+        const double v = r + q->output_offset;
+        /* NaN becomes -128, as LiteRT's int cast of NaN gives INT32_MIN on x86. */
+        y[k] = (int8_t)(!(v >= -128.0) ? -128 : (v > 127.0 ? 127 : (int32_t)v));
+    }
+    return MOTE_OK;
+}
+
+const mote_kernel mote_kernel_quantize = {prepare, invoke, 3, TFL_BUILTIN_OPTIONS_QUANTIZE_OPTIONS};

@@ -1,0 +1,101 @@
+"""Seeded random int8 one-op models for bit-exact tests against LiteRT's
+reference kernels. Scales span several orders of magnitude, zero points
+cover [-128, 127], weights are per-tensor or per-channel.
+
+`int8_cases(op, count, seed)` yields (name, tflite_bytes, [inputs]).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from converter.tflite.builder import ModelBuilder
+from op_cases import ACTIVATIONS, _broadcast_pair, _window_out
+
+
+def act_q(rng, lo=-3.0, hi=0.5):
+    """Activation quantization: scale 10^U(lo, hi), zero point anywhere."""
+    return {"scale": [float(10 ** rng.uniform(lo, hi))], "zero_point": [int(rng.integers(-128, 128))]}
+
+
+def rand_i8(rng, shape, lo=-128):
+    return rng.integers(lo, 128, size=shape).astype(np.int8)
+
+
+def weights_q(rng, channels, axis, per_channel):
+    n = channels if per_channel else 1
+    return {"scale": (10 ** rng.uniform(-3.5, -0.5, n)).astype(np.float32),
+            "zero_point": np.zeros(n, np.int64), "quantized_dimension": axis}
+
+
+def out_scale_for(in_scale, w_scales, depth, rng):
+    """An output scale in the range the accumulators reach (sometimes
+    saturating), so the rescale is exercised rather than always clamped."""
+    typical = in_scale * float(np.max(w_scales)) * 127 * 40 * np.sqrt(depth)
+    return float(typical * 10 ** rng.uniform(-1.5, 0.5) / 127)
+
+
+def _bias(b, rng, in_scale, wq, channels):
+    scales = (np.float32(in_scale) * np.asarray(wq["scale"], np.float32)).astype(np.float32)
+    if len(scales) == 1:
+        scales = scales[:1]
+    data = rng.integers(-(2 ** 14), 2 ** 14, size=channels).astype(np.int32)
+    return b.add_constant("bias", data, quantization={
+        "scale": scales, "zero_point": np.zeros(len(scales), np.int64)})
+
+
+def fully_connected(b, rng):
+    rank = int(rng.integers(1, 4))
+    shape = [int(d) for d in rng.integers(1, 7, size=rank)]
+    depth, units = shape[-1], int(rng.integers(1, 10))
+    keep = bool(rng.random() < 0.5) and rank > 1
+    per_channel = bool(rng.random() < 0.5)
+    iq = act_q(rng)
+    wq = weights_q(rng, units, 0, per_channel)
+    oq = {"scale": [out_scale_for(iq["scale"][0], wq["scale"], depth, rng)],
+          "zero_point": [int(rng.integers(-128, 128))]}
+    x = b.add_input("x", shape, "int8", iq)
+    w = b.add_constant("w", rand_i8(rng, (units, depth), -127), quantization=wq)
+    bias = _bias(b, rng, iq["scale"][0], wq, units) if rng.random() < 0.8 else -1
+    out_shape = shape[:-1] + [units] if keep else [int(np.prod(shape)) // depth, units]
+    y = b.add_tensor("y", out_shape, "int8", oq)
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y],
+                   {"fused_activation_function": str(rng.choice(ACTIVATIONS)),
+                    "keep_num_dims": keep}, version=5 if keep else 4)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+def quantize(b, rng):
+    shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+    oq = act_q(rng, -2, 0)
+    if rng.random() < 0.5:
+        x = b.add_input("x", shape, "float32")
+        data = (rng.standard_normal(shape) * 50 * oq["scale"][0]).astype(np.float32)
+    else:
+        iq = act_q(rng, -2, 0)
+        x = b.add_input("x", shape, "int8", iq)
+        data = rand_i8(rng, shape)
+    y = b.add_tensor("y", shape, "int8", oq)
+    b.add_operator("QUANTIZE", [x], [y])
+    b.mark_outputs(y)
+    return [data]
+
+
+def dequantize(b, rng):
+    shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+    x = b.add_input("x", shape, "int8", act_q(rng))
+    y = b.add_tensor("y", shape, "float32")
+    b.add_operator("DEQUANTIZE", [x], [y], version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize}
+
+
+def int8_cases(op: str, count: int, seed: int = 0):
+    for i in range(count):
+        rng = np.random.default_rng([seed, i, sum(map(ord, op)), 8])
+        b = ModelBuilder()
+        inputs = INT8_OPS[op](b, rng)
+        yield f"{op.lower()}_int8_{i}", b.build(), inputs
