@@ -33,7 +33,7 @@ ffi.set_source(
     '#include "mote.h"',
     sources=sources,
     include_dirs=[os.path.join(RUNTIME, "include"), os.path.join(RUNTIME, "src")],
-    extra_compile_args=["-std=c99", "-O2"],
+    extra_compile_args=["-std=c99", "-O2", "-Wall", "-Werror=implicit-function-declaration"],
     libraries=["m"],
 )
 

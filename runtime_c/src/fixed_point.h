@@ -33,6 +33,7 @@ int32_t fp_saturating_shift(int32_t x, int exponent);
  * shift). This is TFLite's TFLITE_SINGLE_ROUNDING arithmetic, the one the
  * LiteRT wheels are built with (the older double-rounding variant, a
  * fp_mul_high followed by a rounding shift, differs by one in rare ties). */
+int32_t fp_multiply_by_quantized_multiplier(int32_t x, int32_t m, int shift);
 /* The same rescale with TFLite's double rounding: a left shift if shift > 0
  * (the caller keeps x * 2^shift in int32), fp_mul_high, then a rounding right
  * shift if shift < 0. LiteRT still uses it in its Requantize (int8 -> int8
