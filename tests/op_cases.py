@@ -28,7 +28,9 @@ def _unary(b, rng, op, shape=None, options=None, scale=4.0):
     return [(rng.standard_normal(shape) * scale).astype(np.float32)]
 
 
-def conv_2d(b, rng, depthwise=False):
+def conv_geometry(rng):
+    """Random conv window: input [n, h, w, cin], kernel, strides, dilations,
+    padding and the output size they give (always at least 1x1)."""
     while True:
         n, h, w = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12)
         cin = int(rng.integers(1, 7))
@@ -40,22 +42,30 @@ def conv_2d(b, rng, depthwise=False):
         padding = str(rng.choice(["SAME", "VALID"]))
         oh, ow = _window_out(h, kh, sh, dh, padding), _window_out(w, kw, sw, dw, padding)
         if oh > 0 and ow > 0:
-            break
+            return n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow
+
+
+def conv_options(depthwise, padding, sh, sw, dh, dw, act, mult=1):
+    o = {"padding": padding, "stride_w": sw, "stride_h": sh, "fused_activation_function": act,
+         "dilation_w_factor": dw, "dilation_h_factor": dh}
+    if depthwise:
+        o["depth_multiplier"] = mult
+    return o
+
+
+def conv_2d(b, rng, depthwise=False):
+    n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow = conv_geometry(rng)
     act = str(rng.choice(ACTIVATIONS))
     x = b.add_input("x", [n, h, w, cin], "float32")
     if depthwise:
         mult = int(rng.integers(1, 4))
         cout = cin * mult
         wt = rng.standard_normal((1, kh, kw, cout)).astype(np.float32)
-        options = {"padding": padding, "stride_w": sw, "stride_h": sh, "depth_multiplier": mult,
-                   "fused_activation_function": act, "dilation_w_factor": dw,
-                   "dilation_h_factor": dh}
+        options = conv_options(True, padding, sh, sw, dh, dw, act, mult)
     else:
         cout = int(rng.integers(1, 9))
         wt = rng.standard_normal((cout, kh, kw, cin)).astype(np.float32)
-        options = {"padding": padding, "stride_w": sw, "stride_h": sh,
-                   "fused_activation_function": act, "dilation_w_factor": dw,
-                   "dilation_h_factor": dh}
+        options = conv_options(False, padding, sh, sw, dh, dw, act)
     f = b.add_constant("filter", wt)
     bias = b.add_constant("bias", rng.standard_normal(cout).astype(np.float32))
     y = b.add_tensor("y", [n, oh, ow, cout], "float32")

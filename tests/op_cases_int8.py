@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from converter.tflite.builder import ModelBuilder
-from op_cases import ACTIVATIONS, _broadcast_pair, _window_out
+from op_cases import ACTIVATIONS, _broadcast_pair, _window_out, conv_geometry, conv_options
 
 
 def act_q(rng, lo=-3.0, hi=0.5):
@@ -65,6 +65,62 @@ def fully_connected(b, rng):
     return [rand_i8(rng, shape)]
 
 
+def conv_2d(b, rng, depthwise=False, hybrid=False):
+    n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow = conv_geometry(rng)
+    act = str(rng.choice(ACTIVATIONS))
+    mult = int(rng.integers(1, 4))
+    cout = cin * mult if depthwise else int(rng.integers(1, 9))
+    per_channel = hybrid or bool(rng.random() < 0.7)
+    axis = 3 if depthwise else 0
+    wshape = (1, kh, kw, cout) if depthwise else (cout, kh, kw, cin)
+    wq = weights_q(rng, cout, axis, per_channel)
+    f = b.add_constant("filter", rand_i8(rng, wshape, -127), quantization=wq)
+    options = conv_options(depthwise, padding, sh, sw, dh, dw, act, mult)
+    op = "DEPTHWISE_CONV_2D" if depthwise else "CONV_2D"
+    if hybrid:
+        x = b.add_input("x", [n, h, w, cin], "float32")
+        bias = b.add_constant("bias", rng.standard_normal(cout).astype(np.float32))
+        y = b.add_tensor("y", [n, oh, ow, cout], "float32")
+        b.add_operator(op, [x, f, bias], [y], options, version=6 if depthwise else 5)
+        b.mark_outputs(y)
+        return [rng.standard_normal((n, h, w, cin)).astype(np.float32)]
+    iq = act_q(rng)
+    depth = kh * kw * (1 if depthwise else cin)
+    oq = {"scale": [out_scale_for(iq["scale"][0], wq["scale"], depth, rng)],
+          "zero_point": [int(rng.integers(-128, 128))]}
+    x = b.add_input("x", [n, h, w, cin], "int8", iq)
+    bias = _bias(b, rng, iq["scale"][0], wq, cout)
+    y = b.add_tensor("y", [n, oh, ow, cout], "int8", oq)
+    b.add_operator(op, [x, f, bias], [y], options, version=3)
+    b.mark_outputs(y)
+    return [rand_i8(rng, (n, h, w, cin))]
+
+
+def hybrid_fully_connected(b, rng):
+    depth, units, batch = int(rng.integers(1, 40)), int(rng.integers(1, 10)), int(rng.integers(1, 4))
+    wq = weights_q(rng, units, 0, bool(rng.random() < 0.5))
+    x = b.add_input("x", [batch, depth], "float32")
+    w = b.add_constant("w", rand_i8(rng, (units, depth), -127), quantization=wq)
+    bias = b.add_constant("bias", rng.standard_normal(units).astype(np.float32))
+    y = b.add_tensor("y", [batch, units], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y],
+                   {"fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=3)
+    b.mark_outputs(y)
+    return [rng.standard_normal((batch, depth)).astype(np.float32)]
+
+
+def hybrid_conv_2d(b, rng):
+    return conv_2d(b, rng, hybrid=True)
+
+
+def hybrid_depthwise_conv_2d(b, rng):
+    return conv_2d(b, rng, depthwise=True, hybrid=True)
+
+
+def depthwise_conv_2d(b, rng):
+    return conv_2d(b, rng, depthwise=True)
+
+
 def quantize(b, rng):
     shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
     oq = act_q(rng, -2, 0)
@@ -90,12 +146,17 @@ def dequantize(b, rng):
     return [rand_i8(rng, shape)]
 
 
-INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize}
+INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
+            "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d}
 
 
-def int8_cases(op: str, count: int, seed: int = 0):
+HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,
+              "DEPTHWISE_CONV_2D": hybrid_depthwise_conv_2d}
+
+
+def int8_cases(op: str, count: int, seed: int = 0, table=None):
     for i in range(count):
         rng = np.random.default_rng([seed, i, sum(map(ord, op)), 8])
         b = ModelBuilder()
-        inputs = INT8_OPS[op](b, rng)
+        inputs = (table or INT8_OPS)[op](b, rng)
         yield f"{op.lower()}_int8_{i}", b.build(), inputs

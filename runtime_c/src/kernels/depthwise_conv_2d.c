@@ -1,8 +1,9 @@
 /* DEPTHWISE_CONV_2D: each input channel i feeds depth_multiplier output
  * channels o = i * m + k, filter [1, kh, kw, out_channels]:
  * out[b, y, x, o] = act(bias[o] + sum_{ky, kx} in[b, y*sh + ky*dh - ph,
- * x*sw + kx*dw - pw, o / m] * filter[0, ky, kx, o]). */
-#include "../kernel_util.h"
+ * x*sw + kx*dw - pw, o / m] * filter[0, ky, kx, o]).
+ * FLOAT32, INT8 (per-channel filter) and hybrid; see conv_common.h. */
+#include "conv_common.h"
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
@@ -12,9 +13,6 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_tensor *out = op_output(it, n, 0);
     if ((s = check_present(it, in, "input")) || (s = check_present(it, filter, "filter")))
         return s;
-    if (in->type != MOTE_FLOAT32 || filter->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32 ||
-        (bias && bias->type != MOTE_FLOAT32))
-        return unsupported_types(it, n, "FLOAT32 input, filter, bias and output");
     if ((s = check_ndims(it, in, "input", 4)) || (s = check_ndims(it, filter, "filter", 4)) ||
         (s = check_ndims(it, out, "output", 4)))
         return s;
@@ -26,7 +24,6 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     p->dilation_h = opt_i32(it, n, TFL_DEPTHWISE_CONV2D_OPTIONS_DILATION_H_FACTOR, 1, &ok);
     int act = opt_u8(it, n, TFL_DEPTHWISE_CONV2D_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
     if (!ok) return bad_options(it);
-    if ((s = activation_range_f32(it, act, &p->act_min, &p->act_max))) return s;
     /* Like TFLite, derive the multiplier from the shapes; the option is
        redundant (and 0 in some files). */
     const int32_t oc = filter->dims[3];
@@ -45,7 +42,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (out->dims[3] != oc)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, filter '%s' "
                          "has %d", out->name, (int)out->dims[3], filter->name, (int)oc);
-    return MOTE_OK;
+    return conv_prepare_types(it, n, 3, act);
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
@@ -53,9 +50,8 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const mote_tensor *bias = op_input(it, n, 2);
     mote_tensor *out = op_output(it, n, 0);
     const mote_window_params *p = &n->params.window;
-    const float *x = (const float *)in->data, *w = (const float *)filter->data;
-    const float *bv = bias ? (const float *)bias->data : NULL;
-    float *y = (float *)out->data;
+    const mote_quant_params *q = &n->q;
+    const conv_kind kind = conv_kind_of(in, filter);
     const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], ic = in->dims[3];
     const int32_t oh = out->dims[1], ow = out->dims[2], oc = out->dims[3];
     const int32_t kh = filter->dims[1], kw = filter->dims[2], m = p->depth_multiplier;
@@ -65,19 +61,29 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
                 for (int32_t o = 0; o < oc; o++) {
                     const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
                     const int32_t c = o / m;
-                    float acc = 0.0f;
+                    const size_t at = (((size_t)b * oh + oy) * ow + ox) * oc + o;
+                    float accf = 0.0f;
+                    int32_t acc = 0;
                     for (int32_t ky = 0; ky < kh; ky++) {
                         const int32_t iy = y0 + ky * p->dilation_h;
                         if (iy < 0 || iy >= ih) continue;
                         for (int32_t kx = 0; kx < kw; kx++) {
                             const int32_t ix = x0 + kx * p->dilation_w;
                             if (ix < 0 || ix >= iw) continue;
-                            acc += x[(((size_t)b * ih + iy) * iw + ix) * ic + c] *
-                                   w[((size_t)ky * kw + kx) * oc + o];
+                            const size_t xi = (((size_t)b * ih + iy) * iw + ix) * ic + c;
+                            const size_t wi = ((size_t)ky * kw + kx) * oc + o;
+                            if (kind == CONV_INT8)
+                                acc += (int32_t)((const int8_t *)filter->data)[wi] *
+                                       (((const int8_t *)in->data)[xi] + q->input_offset);
+                            else if (kind == CONV_HYBRID)
+                                accf += ((const float *)in->data)[xi] *
+                                        (float)((const int8_t *)filter->data)[wi];
+                            else
+                                accf += ((const float *)in->data)[xi] *
+                                        ((const float *)filter->data)[wi];
                         }
                     }
-                    if (bv) acc += bv[o];
-                    y[(((size_t)b * oh + oy) * ow + ox) * oc + o] = clampf(acc, p->act_min, p->act_max);
+                    conv_store(kind, n, bias, out, at, o, acc, accf);
                 }
     return MOTE_OK;
 }
