@@ -121,6 +121,60 @@ def depthwise_conv_2d(b, rng):
     return conv_2d(b, rng, depthwise=True)
 
 
+def _binary(b, rng, op):
+    (sa, sb), out = _broadcast_pair(rng)
+    qa, qb = act_q(rng), act_q(rng)
+    if op == "ADD":   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
+        lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
+        oq = act_q(rng, lo - 1, lo + 1)
+    else:
+        lo = np.log10(qa["scale"][0] * qb["scale"][0] * 128)
+        oq = act_q(rng, lo - 1.5, lo + 0.5)
+    x = b.add_input("a", sa, "int8", qa)
+    z = b.add_input("b", sb, "int8", qb)
+    y = b.add_tensor("y", out, "int8", oq)
+    b.add_operator(op, [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))},
+                   version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, sa), rand_i8(rng, sb)]
+
+
+def add(b, rng):
+    return _binary(b, rng, "ADD")
+
+
+def mul(b, rng):
+    return _binary(b, rng, "MUL")
+
+
+def _pool(b, rng, op):
+    while True:
+        n, h, w, c = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12), rng.integers(1, 6)
+        fh, fw = rng.integers(1, 5, size=2)
+        sh, sw = rng.integers(1, 4, size=2)
+        padding = str(rng.choice(["SAME", "VALID"]))
+        oh, ow = _window_out(h, fh, sh, 1, padding), _window_out(w, fw, sw, 1, padding)
+        if oh > 0 and ow > 0:
+            break
+    q = act_q(rng)
+    x = b.add_input("x", [n, h, w, c], "int8", q)
+    y = b.add_tensor("y", [n, oh, ow, c], "int8", q)
+    b.add_operator(op, [x], [y], {"padding": padding, "stride_w": sw, "stride_h": sh,
+                                  "filter_width": fw, "filter_height": fh,
+                                  "fused_activation_function": str(rng.choice(ACTIVATIONS))},
+                   version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, (n, h, w, c))]
+
+
+def average_pool_2d(b, rng):
+    return _pool(b, rng, "AVERAGE_POOL_2D")
+
+
+def max_pool_2d(b, rng):
+    return _pool(b, rng, "MAX_POOL_2D")
+
+
 def quantize(b, rng):
     shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
     oq = act_q(rng, -2, 0)
@@ -147,7 +201,8 @@ def dequantize(b, rng):
 
 
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
-            "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d}
+            "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "MUL": mul,
+            "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

@@ -1,18 +1,31 @@
 #include "elementwise.h"
 
-mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot) {
+#include "../quant_util.h"
+
+mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot, bool int8_allowed) {
     mote_status s;
     bool ok = true;
     if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
     mote_tensor *a = op_input(it, n, 0), *b = op_input(it, n, 1), *out = op_output(it, n, 0);
     if ((s = check_present(it, a, "input 0")) || (s = check_present(it, b, "input 1"))) return s;
-    if (a->type != MOTE_FLOAT32 || b->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32)
-        return unsupported_types(it, n, "FLOAT32 inputs and output");
     int act = act_slot >= 0 ? opt_u8(it, n, act_slot, 0, &ok) : 0;
     if (!ok) return bad_options(it);
-    if ((s = activation_range_f32(it, act, &n->params.binary.act_min, &n->params.binary.act_max)))
-        return s;
-    return broadcast_prepare(it, a, b, out, &n->params.binary.map);
+    if ((s = broadcast_prepare(it, a, b, out, &n->params.binary.map))) return s;
+    if (a->type == MOTE_FLOAT32 && b->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32)
+        return activation_range_f32(it, act, &n->params.binary.act_min,
+                                    &n->params.binary.act_max);
+    if (int8_allowed && a->type == MOTE_INT8 && b->type == MOTE_INT8 && out->type == MOTE_INT8) {
+        if ((s = check_int8_activation(it, a, "input 0")) ||
+            (s = check_int8_activation(it, b, "input 1")) ||
+            (s = check_int8_activation(it, out, "output")))
+            return s;
+        n->q.input_offset = -tensor_zero_point(it, a, 0);
+        n->q.input2_offset = -tensor_zero_point(it, b, 0);
+        n->q.output_offset = tensor_zero_point(it, out, 0);
+        return activation_range_int8(it, act, out, &n->q.act_min, &n->q.act_max);
+    }
+    return unsupported_types(it, n, int8_allowed ? "FLOAT32 or INT8 inputs and output"
+                                                 : "FLOAT32 inputs and output");
 }
 
 void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, float)) {

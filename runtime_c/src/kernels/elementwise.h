@@ -5,9 +5,10 @@
 
 #include "../kernel_util.h"
 
-/* Checks two FLOAT32 inputs and the output, reads the fused activation at
- * options slot `act_slot` (-1: none) and fills n->params.binary. */
-mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot);
+/* Checks two inputs and the output (FLOAT32, or INT8 when int8_allowed),
+ * reads the fused activation at options slot `act_slot` (-1: none), fills
+ * n->params.binary and, for INT8, the offsets and clamp in n->q. */
+mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot, bool int8_allowed);
 void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, float));
 
 /* One FLOAT32 input, one output of the same shape (activations). */

@@ -5,7 +5,7 @@
 static float prelu(float x, float alpha) { return x >= 0.0f ? x : x * alpha; }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
-    return binary_prepare(it, n, -1);
+    return binary_prepare(it, n, -1, false);
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
