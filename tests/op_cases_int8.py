@@ -175,6 +175,102 @@ def max_pool_2d(b, rng):
     return _pool(b, rng, "MAX_POOL_2D")
 
 
+def _same_q_op(b, rng, op, options=None, extra=()):
+    """An op that moves data: output quantized like the input."""
+    shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+    q = act_q(rng)
+    x = b.add_input("x", shape, "int8", q)
+    return shape, q, x
+
+
+def pad(b, rng):
+    shape, q, x = _same_q_op(b, rng, "PAD")
+    pads = rng.integers(0, 3, size=(len(shape), 2)).astype(np.int32)
+    p = b.add_constant("paddings", pads)
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "int8", q)
+    b.add_operator("PAD", [x, p], [y], version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+def reshape(b, rng):
+    shape, q, x = _same_q_op(b, rng, "RESHAPE")
+    out = [int(np.prod(shape))]
+    s = b.add_constant("shape", np.array(out, np.int32))
+    y = b.add_tensor("y", out, "int8", q)
+    b.add_operator("RESHAPE", [x, s], [y], {"new_shape": out})
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+def concatenation(b, rng):
+    rank = int(rng.integers(1, 5))
+    base = [int(d) for d in rng.integers(1, 5, size=rank)]
+    axis = int(rng.integers(0, rank))
+    q = act_q(rng)
+    shapes = []
+    for _ in range(int(rng.integers(1, 5))):
+        s = list(base)
+        s[axis] = int(rng.integers(1, 5))
+        shapes.append(s)
+    xs = [b.add_input(f"x{i}", s, "int8", q) for i, s in enumerate(shapes)]
+    out = list(base)
+    out[axis] = sum(s[axis] for s in shapes)
+    y = b.add_tensor("y", out, "int8", q)
+    b.add_operator("CONCATENATION", xs, [y], {"axis": axis}, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, s) for s in shapes]
+
+
+def mean(b, rng):
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 7, size=rank)]
+    axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
+    keep = bool(rng.random() < 0.5)
+    out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else \
+        [d for i, d in enumerate(shape) if i not in axes]
+    iq = act_q(rng)
+    x = b.add_input("x", shape, "int8", iq)
+    ax = b.add_constant("axes", np.array(axes, np.int32))
+    y = b.add_tensor("y", out, "int8", act_q(rng, np.log10(iq["scale"][0]) - 1,
+                                                  np.log10(iq["scale"][0]) + 1))
+    b.add_operator("MEAN", [x, ax], [y], {"keep_dims": keep}, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+def _activation(b, rng, op, out_q=None, options=None):
+    shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+    iq = act_q(rng, -2, -0.5)
+    x = b.add_input("x", shape, "int8", iq)
+    y = b.add_tensor("y", shape, "int8", out_q or act_q(rng, np.log10(iq["scale"][0]) - 0.5,
+                                                        np.log10(iq["scale"][0]) + 0.5))
+    b.add_operator(op, [x], [y], options, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+def relu(b, rng):
+    return _activation(b, rng, "RELU")
+
+
+def relu6(b, rng):
+    return _activation(b, rng, "RELU6")
+
+
+def logistic(b, rng):
+    return _activation(b, rng, "LOGISTIC", {"scale": [1 / 256], "zero_point": [-128]})
+
+
+def tanh(b, rng):
+    return _activation(b, rng, "TANH", {"scale": [1 / 128], "zero_point": [0]})
+
+
+def softmax(b, rng):
+    return _activation(b, rng, "SOFTMAX", {"scale": [1 / 256], "zero_point": [-128]},
+                       {"beta": float(rng.choice([0.5, 1.0, 2.0]))})
+
+
 def quantize(b, rng):
     shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
     oq = act_q(rng, -2, 0)
@@ -202,7 +298,9 @@ def dequantize(b, rng):
 
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "MUL": mul,
-            "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d}
+            "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad,
+            "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
+            "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

@@ -1,9 +1,10 @@
 /* CONCATENATION: inputs joined along `axis` (negative counts from the end);
  * all other dims must match. Like TFLite's builtin kernel, a fused activation
- * other than NONE is refused (XNNPACK silently ignores it). */
+ * other than NONE is refused (XNNPACK silently ignores it). FLOAT32 and INT8
+ * (every input quantized as the output: the op only moves bytes). */
 #include <string.h>
 
-#include "../kernel_util.h"
+#include "../quant_util.h"
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
@@ -26,8 +27,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     for (int i = 0; i < op_num_inputs(n); i++) {
         mote_tensor *t = op_input(it, n, i);
         if ((s = check_present(it, t, "input"))) return s;
-        if (t->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32)
-            return unsupported_types(it, n, "FLOAT32 inputs and output");
+        if (!((out->type == MOTE_FLOAT32 || out->type == MOTE_INT8) && t->type == out->type))
+            return unsupported_types(it, n, "FLOAT32 or INT8 inputs and output");
+        if (out->type == MOTE_INT8 &&
+            ((s = check_int8_activation(it, t, "input")) ||
+             (s = check_int8_activation(it, out, "output")) ||
+             (s = check_same_quantization(it, t, out))))
+            return s;
         bool match = t->ndims == first->ndims;
         for (int d = 0; match && d < t->ndims; d++)
             match = d == axis || t->dims[d] == first->dims[d];

@@ -42,13 +42,18 @@ void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, flo
     }
 }
 
-mote_status unary_prepare_f32(mote_interpreter *it, mote_node *n) {
+mote_status unary_prepare(mote_interpreter *it, mote_node *n, bool int8_allowed) {
     mote_status s;
     if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
     mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
     if ((s = check_present(it, in, "input"))) return s;
-    if (in->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32)
-        return unsupported_types(it, n, "FLOAT32 input and output");
+    const bool is_int8 = int8_allowed && in->type == MOTE_INT8 && out->type == MOTE_INT8;
+    if (!(in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32) && !is_int8)
+        return unsupported_types(it, n, int8_allowed ? "FLOAT32 or INT8 input and output"
+                                                     : "FLOAT32 input and output");
+    if (is_int8 && ((s = check_int8_activation(it, in, "input")) ||
+                    (s = check_int8_activation(it, out, "output"))))
+        return s;
     if (!same_shape(in, out))
         return check_shape_equal(it, out, "output", in->dims, in->ndims);
     return MOTE_OK;

@@ -11,8 +11,9 @@
 mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot, bool int8_allowed);
 void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, float));
 
-/* One FLOAT32 input, one output of the same shape (activations). */
-mote_status unary_prepare_f32(mote_interpreter *it, mote_node *n);
+/* One input and one output of the same shape and type: FLOAT32, or also
+ * INT8 (checked as int8 activations) when int8_allowed. */
+mote_status unary_prepare(mote_interpreter *it, mote_node *n, bool int8_allowed);
 void unary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float));
 
 #endif

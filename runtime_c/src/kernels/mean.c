@@ -1,8 +1,11 @@
 /* MEAN: the average over the axes given by a constant int32 tensor;
- * keep_dims keeps reduced axes as size 1. */
+ * keep_dims keeps reduced axes as size 1. FLOAT32 and INT8; int8 sums into
+ * int32 scratch, then rescales sum - count * zero_point by
+ * s_in / (count * s_out) folded into one quantized multiplier, as TFLite. */
 #include <string.h>
 
-#include "../kernel_util.h"
+#include "../fixed_point.h"
+#include "../quant_util.h"
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
@@ -10,8 +13,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
     mote_tensor *in = op_input(it, n, 0), *axes = op_input(it, n, 1), *out = op_output(it, n, 0);
     if ((s = check_present(it, in, "input")) || (s = check_present(it, axes, "axes"))) return s;
-    if (in->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32 || axes->type != MOTE_INT32)
-        return unsupported_types(it, n, "FLOAT32 input and output, INT32 axes");
+    const bool is_int8 = in->type == MOTE_INT8 && out->type == MOTE_INT8;
+    if (!(is_int8 || (in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32)) ||
+        axes->type != MOTE_INT32)
+        return unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 axes");
+    if (is_int8 && ((s = check_int8_activation(it, in, "input")) ||
+                    (s = check_int8_activation(it, out, "output"))))
+        return s;
     if ((s = check_constant(it, axes, "axes"))) return s;
     bool keep_dims = opt_u8(it, n, TFL_REDUCER_OPTIONS_KEEP_DIMS, 0, &ok) != 0;
     if (!ok) return bad_options(it);
@@ -46,12 +54,54 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         if (!(mask & (1u << d))) stride *= (size_t)in->dims[d];
     }
     n->params.mean.count = count;
+    if (!is_int8 || count == 0) return MOTE_OK;
+    n->scratch_bytes = tensor_numel(out) * sizeof(int32_t);
+    n->q.input_offset = -tensor_zero_point(it, in, 0);
+    n->q.output_offset = tensor_zero_point(it, out, 0);
+    if ((s = quantize_multiplier_checked(
+             it, (double)tensor_scale(it, in, 0) / (double)tensor_scale(it, out, 0), "output",
+             &n->q.multiplier, &n->q.shift)))
+        return s;
+    /* Fold 1/count into the multiplier: m * 2^k / count with 2^k <= count, k
+       capped so that the shift stays >= -31 (TFLite's QuantizedMeanOrSum). */
+    int k = 0;
+    while (k < 62 && ((uint64_t)count >> (k + 1)) != 0) k++;
+    if (k > 32) k = 32;
+    if (k > 31 + n->q.shift) k = 31 + n->q.shift;
+    n->q.multiplier = (int32_t)(((int64_t)n->q.multiplier << k) / (int64_t)count);
+    n->q.shift -= k;
     return MOTE_OK;
+}
+
+static void invoke_int8(mote_interpreter *it, mote_node *n) {
+    const mote_tensor *in = op_input(it, n, 0);
+    mote_tensor *out = op_output(it, n, 0);
+    const int8_t *x = (const int8_t *)in->data;
+    int8_t *y = (int8_t *)out->data;
+    int32_t *sums = (int32_t *)n->scratch;
+    const size_t total = tensor_numel(in), outs = tensor_numel(out);
+    const int32_t count = (int32_t)n->params.mean.count;
+    broadcast_iter p = {{0}, 0, 0};
+    for (size_t k = 0; k < outs; k++) sums[k] = 0;
+    for (size_t k = 0; k < total; k++) {
+        sums[p.ia] += x[k];
+        broadcast_next(&n->params.mean.map, &p);
+    }
+    for (size_t k = 0; k < outs; k++) {
+        const int32_t centered = sums[k] + n->q.input_offset * count;
+        const int32_t r = fp_multiply_by_quantized_multiplier_double_rounding(
+            centered, n->q.multiplier, n->q.shift);
+        y[k] = (int8_t)clamp_i32(r + n->q.output_offset, -128, 127);
+    }
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = op_input(it, n, 0);
     mote_tensor *out = op_output(it, n, 0);
+    if (in->type == MOTE_INT8) {
+        if (n->params.mean.count) invoke_int8(it, n);
+        return MOTE_OK;
+    }
     const float *x = (const float *)in->data;
     float *y = (float *)out->data;
     size_t total = tensor_numel(in), outs = tensor_numel(out);

@@ -1,8 +1,9 @@
-/* PAD: out = in surrounded by zeros; a constant [rank, 2] tensor (int32 or
- * int64) gives the count before and after each dimension. */
+/* PAD: out = in surrounded by zeros (int8: by the zero point, the quantized
+ * 0.0); a constant [rank, 2] tensor (int32 or int64) gives the count before
+ * and after each dimension. FLOAT32 and INT8 (quantized alike in and out). */
 #include <string.h>
 
-#include "../kernel_util.h"
+#include "../quant_util.h"
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
@@ -10,9 +11,15 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_tensor *in = op_input(it, n, 0), *pads = op_input(it, n, 1), *out = op_output(it, n, 0);
     if ((s = check_present(it, in, "input")) || (s = check_present(it, pads, "paddings")))
         return s;
-    if (in->type != MOTE_FLOAT32 || out->type != MOTE_FLOAT32 ||
+    if (!((in->type == MOTE_FLOAT32 || in->type == MOTE_INT8) && out->type == in->type) ||
         (pads->type != MOTE_INT32 && pads->type != MOTE_INT64))
-        return unsupported_types(it, n, "FLOAT32 input and output, INT32 or INT64 paddings");
+        return unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 or INT64 "
+                                        "paddings");
+    if (in->type == MOTE_INT8 &&
+        ((s = check_int8_activation(it, in, "input")) ||
+         (s = check_int8_activation(it, out, "output")) ||
+         (s = check_same_quantization(it, in, out))))
+        return s;
     if ((s = check_constant(it, pads, "paddings"))) return s;
     int32_t want_pads[2] = {in->ndims, 2};
     if ((s = check_shape_equal(it, pads, "paddings", want_pads, 2))) return s;
@@ -51,13 +58,16 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = op_input(it, n, 0);
     mote_tensor *out = op_output(it, n, 0);
-    const float *x = (const float *)in->data;
-    float *y = (float *)out->data + n->params.pad.base;
-    size_t total = tensor_numel(in), outs = tensor_numel(out);
+    const size_t elem = mote_type_size(out->type), total = tensor_numel(in);
+    const size_t outs = tensor_numel(out);
+    if (out->type == MOTE_INT8)
+        memset(out->data, (int8_t)tensor_zero_point(it, out, 0), outs);
+    else
+        for (size_t k = 0; k < outs; k++) ((float *)out->data)[k] = 0.0f;
+    uint8_t *y = out->data + n->params.pad.base * elem;
     broadcast_iter p = {{0}, 0, 0};
-    for (size_t k = 0; k < outs; k++) ((float *)out->data)[k] = 0.0f;
     for (size_t k = 0; k < total; k++) {
-        y[p.ia] = x[k];
+        memcpy(y + p.ia * elem, in->data + k * elem, elem);
         broadcast_next(&n->params.pad.map, &p);
     }
     return MOTE_OK;
