@@ -12,6 +12,7 @@ import pytest
 
 from conftest import run_litert
 from op_cases import FLOAT_OPS, float_cases
+from op_cases_int8 import INT8_OPS, int8_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_PER_OP = 5
@@ -22,14 +23,17 @@ FLOAT_TOLERANCE = 1e-5   # as in test_ops_float.py
 def case_dir(tmp_path_factory, litert_available):
     d = tmp_path_factory.mktemp("c_cases")
     lines = []
-    for op in sorted(FLOAT_OPS):
-        for name, model, inputs in float_cases(op, CASES_PER_OP, seed=1):
-            (d / f"{name}.tflite").write_bytes(model)
-            for i, x in enumerate(inputs):
-                (d / f"{name}.in{i}.bin").write_bytes(np.ascontiguousarray(x).tobytes())
-            for i, y in enumerate(run_litert(model, inputs)):
-                (d / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
-            lines.append(f"{name} {FLOAT_TOLERANCE}")
+    suites = [(FLOAT_OPS, float_cases, FLOAT_TOLERANCE, False),
+              (INT8_OPS, int8_cases, 0, True)]   # int8: byte-exact with the reference kernels
+    for ops, cases, tolerance, reference in suites:
+        for op in sorted(ops):
+            for name, model, inputs in cases(op, CASES_PER_OP, seed=1):
+                (d / f"{name}.tflite").write_bytes(model)
+                for i, x in enumerate(inputs):
+                    (d / f"{name}.in{i}.bin").write_bytes(np.ascontiguousarray(x).tobytes())
+                for i, y in enumerate(run_litert(model, inputs, reference_kernels=reference)):
+                    (d / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
+                lines.append(f"{name} {tolerance}")
     (d / "cases.txt").write_text("\n".join(lines) + "\n")
     return d
 
@@ -54,7 +58,7 @@ def make(target, case_dir):
 def test_c_native(case_dir):
     need("cc", "make")
     out = make("test", case_dir)
-    assert f"{CASES_PER_OP * len(FLOAT_OPS)} cases" in out
+    assert f"{CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS))} cases" in out
 
 
 def test_c_sanitizers(case_dir):

@@ -180,6 +180,13 @@ mote_status check_window_output(mote_interpreter *it, const mote_tensor *in,
     int32_t oh, ow;
     window_geometry(in->dims[1], filter_h, p->stride_h, p->dilation_h, padding, &oh, &p->pad_h);
     window_geometry(in->dims[2], filter_w, p->stride_w, p->dilation_w, padding, &ow, &p->pad_w);
+    /* Kernels index with int32: every window position must be representable. */
+    if ((int64_t)oh * p->stride_h + (int64_t)filter_h * p->dilation_h + in->dims[1] > INT32_MAX ||
+        (int64_t)ow * p->stride_w + (int64_t)filter_w * p->dilation_w + in->dims[2] > INT32_MAX)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "strides (%d, %d), dilations (%d, %d) and "
+                         "window (%d, %d) reach past 2^31 pixels", (int)p->stride_h,
+                         (int)p->stride_w, (int)p->dilation_h, (int)p->dilation_w, (int)filter_h,
+                         (int)filter_w);
     int32_t want[4] = {in->dims[0], oh, ow, out->dims[3]};
     p->filter_h = filter_h;
     p->filter_w = filter_w;

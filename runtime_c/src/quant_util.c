@@ -105,29 +105,32 @@ mote_status check_same_quantization(mote_interpreter *it, const mote_tensor *in,
     return MOTE_OK;
 }
 
+int32_t quantize_to_int8(float f, float scale, int32_t zero_point) {
+    const double v = (double)zero_point + (double)roundf(f / scale);
+    return v <= -128.0 ? -128 : (v >= 127.0 ? 127 : (int32_t)v);
+}
+
 mote_status activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
                                   int32_t *lo, int32_t *hi) {
     const float scale = tensor_scale(it, out, 0);
     const int32_t zp = tensor_zero_point(it, out, 0);
-    /* zero_point + round(f / scale), with TFLite's float division. */
-#define QUANTIZE(f) (zp + (int32_t)roundf((f) / scale))
     *lo = -128;
     *hi = 127;
     switch (activation) {
     case TFL_ACTIVATION_FUNCTION_TYPE_NONE: break;
-    case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = QUANTIZE(0.0f); break;
-    case TFL_ACTIVATION_FUNCTION_TYPE_RELU6: *lo = QUANTIZE(0.0f); *hi = QUANTIZE(6.0f); break;
+    case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = quantize_to_int8(0.0f, scale, zp); break;
+    case TFL_ACTIVATION_FUNCTION_TYPE_RELU6:
+        *lo = quantize_to_int8(0.0f, scale, zp);
+        *hi = quantize_to_int8(6.0f, scale, zp);
+        break;
     case TFL_ACTIVATION_FUNCTION_TYPE_RELU_N1_TO_1:
-        *lo = QUANTIZE(-1.0f);
-        *hi = QUANTIZE(1.0f);
+        *lo = quantize_to_int8(-1.0f, scale, zp);
+        *hi = quantize_to_int8(1.0f, scale, zp);
         break;
     default:
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d is not supported (NONE, "
                          "RELU, RELU_N1_TO_1 and RELU6 are)", activation);
     }
-#undef QUANTIZE
-    *lo = *lo < -128 ? -128 : *lo;
-    *hi = *hi > 127 ? 127 : *hi;
     return MOTE_OK;
 }
 

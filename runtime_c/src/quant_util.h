@@ -27,6 +27,10 @@ mote_status check_fixed_output(mote_interpreter *it, const mote_tensor *out, flo
 mote_status check_same_quantization(mote_interpreter *it, const mote_tensor *in,
                                     const mote_tensor *out);
 
+/* zero_point + round(f / scale) (float division, as TFLite), clamped to
+ * [-128, 127] without overflow for any scale. */
+int32_t quantize_to_int8(float f, float scale, int32_t zero_point);
+
 /* The clamp [lo, hi] in output quanta of a fused activation (TFLite's
  * CalculateActivationRangeQuantized). */
 mote_status activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
@@ -47,6 +51,13 @@ mote_status hybrid_weight_scales(mote_interpreter *it, mote_node *n, const mote_
  * TFLite's reference kernels cannot apply. */
 mote_status quantize_multiplier_checked(mote_interpreter *it, double factor, const char *what,
                                         int32_t *m, int32_t *shift);
+
+/* a + b with int32 wrap-around instead of undefined overflow: accumulators of
+ * valid models never wrap; corrupt ones get garbage, never UB (TFLite's own
+ * int32 adds would overflow the same way). */
+static inline int32_t wrap_add_i32(int32_t a, int32_t b) {
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
 
 static inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {
     return v < lo ? lo : (v > hi ? hi : v);

@@ -29,13 +29,8 @@ static mote_status prepare_relu_int8(mote_interpreter *it, mote_node *n, float l
     const int32_t zp = tensor_zero_point(it, out, 0);
     n->q.input_offset = -tensor_zero_point(it, in, 0);
     n->q.output_offset = zp;
-    n->q.act_min = zp + (int32_t)roundf(lo / out_scale);
-    n->q.act_min = n->q.act_min < -128 ? -128 : n->q.act_min;
-    n->q.act_max = 127;
-    if (isfinite(hi)) {
-        const int32_t h = zp + (int32_t)roundf(hi / out_scale);
-        n->q.act_max = h < 127 ? h : 127;
-    }
+    n->q.act_min = quantize_to_int8(lo, out_scale, zp);
+    n->q.act_max = isfinite(hi) ? quantize_to_int8(hi, out_scale, zp) : 127;
     return quantize_multiplier_checked(
         it, (double)tensor_scale(it, in, 0) / (double)out_scale, "output", &n->q.multiplier,
         &n->q.shift);

@@ -69,7 +69,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
                                 const int8_t *xp = (const int8_t *)in->data + xi;
                                 const int8_t *wp = (const int8_t *)filter->data + wi;
                                 for (int32_t c = 0; c < ic; c++)
-                                    acc += (int32_t)wp[c] * (xp[c] + q->input_offset);
+                                    acc = wrap_add_i32(acc, (int32_t)wp[c] * (xp[c] + q->input_offset));
                             } else if (kind == CONV_HYBRID) {
                                 const float *xp = (const float *)in->data + xi;
                                 const int8_t *wp = (const int8_t *)filter->data + wi;

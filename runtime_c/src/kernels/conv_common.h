@@ -25,7 +25,7 @@ static inline void conv_store(conv_kind kind, const mote_node *n, const mote_ten
                               mote_tensor *out, size_t at, int32_t o, int32_t acc, float accf) {
     const mote_quant_params *q = &n->q;
     if (kind == CONV_INT8) {
-        if (bias) acc += ((const int32_t *)bias->data)[o];
+        if (bias) acc = wrap_add_i32(acc, ((const int32_t *)bias->data)[o]);
         acc = fp_multiply_by_quantized_multiplier_double_rounding(acc, q->multipliers[o], q->shifts[o]);
         ((int8_t *)out->data)[at] = (int8_t)clamp_i32(acc + q->output_offset, q->act_min,
                                                       q->act_max);

@@ -73,8 +73,9 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
                             const size_t xi = (((size_t)b * ih + iy) * iw + ix) * ic + c;
                             const size_t wi = ((size_t)ky * kw + kx) * oc + o;
                             if (kind == CONV_INT8)
-                                acc += (int32_t)((const int8_t *)filter->data)[wi] *
-                                       (((const int8_t *)in->data)[xi] + q->input_offset);
+                                acc = wrap_add_i32(acc, (int32_t)((const int8_t *)filter->data)[wi] *
+                                                            (((const int8_t *)in->data)[xi] +
+                                                             q->input_offset));
                             else if (kind == CONV_HYBRID)
                                 accf += ((const float *)in->data)[xi] *
                                         (float)((const int8_t *)filter->data)[wi];

@@ -84,11 +84,12 @@ static void invoke_int8(mote_interpreter *it, mote_node *n) {
     broadcast_iter p = {{0}, 0, 0};
     for (size_t k = 0; k < outs; k++) sums[k] = 0;
     for (size_t k = 0; k < total; k++) {
-        sums[p.ia] += x[k];
+        sums[p.ia] = wrap_add_i32(sums[p.ia], x[k]);
         broadcast_next(&n->params.mean.map, &p);
     }
     for (size_t k = 0; k < outs; k++) {
-        const int32_t centered = sums[k] + n->q.input_offset * count;
+        const int32_t centered =
+            wrap_add_i32(sums[k], (int32_t)(uint32_t)((int64_t)n->q.input_offset * count));
         const int32_t r = fp_multiply_by_quantized_multiplier_double_rounding(
             centered, n->q.multiplier, n->q.shift);
         y[k] = (int8_t)clamp_i32(r + n->q.output_offset, -128, 127);

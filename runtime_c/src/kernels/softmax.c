@@ -63,8 +63,8 @@ static void invoke_int8(const mote_tensor *in, mote_tensor *out, const mote_quan
         for (size_t i = 0; i < depth; i++) {
             const int32_t diff = x[i] - max;
             if (diff >= q->diff_min)   /* Q0.31 exp into the Q12.19 sum */
-                sum += fp_rounding_shift_right(exp_of_difference(q, diff),
-                                               ACCUMULATION_INTEGER_BITS);
+                sum = wrap_add_i32(sum, fp_rounding_shift_right(exp_of_difference(q, diff),
+                                                                ACCUMULATION_INTEGER_BITS));
         }
         int bits_over_unit;
         const int32_t reciprocal = fp_reciprocal(sum, ACCUMULATION_INTEGER_BITS, &bits_over_unit);
