@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* real: (a * b) / 2^31, i.e. the product of two Q0.31 numbers as Q0.31.
- * Rounds to nearest, ties away from zero. Saturates the one overflowing case,
+ * Rounds to nearest, ties toward +infinity (gemmlowp's nudge). Saturates the one overflowing case,
  * INT32_MIN * INT32_MIN (= +1.0, not representable), to INT32_MAX.
  * This is ARM's VQRDMULH. */
 int32_t fp_mul_high(int32_t a, int32_t b);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fb_reader.h"
+#include "fixed_point.h"
 #include "mote.h"
 
 static int failures = 0, checks = 0;
@@ -200,8 +201,102 @@ static void test_reader(void) {
            "an arena below mote_interpreter_bytes() gives no interpreter");
 }
 
+/* floor(p / 2^e) by C division, written independently of fixed_point.c. */
+static int64_t floor_div_pow2(int64_t p, int e) {
+    const int64_t d = (int64_t)1 << e;
+    int64_t q = p / d;
+    if (p % d != 0 && p < 0) q -= 1;
+    return q;
+}
+
+/* round(x / 2^e), ties away from zero, by C division. */
+static int64_t round_away_pow2(int64_t x, int e) {
+    const int64_t d = (int64_t)1 << e;
+    int64_t q = x / d, r = x % d;
+    if (2 * (r < 0 ? -r : r) >= d) q += x < 0 ? -1 : 1;
+    return q;
+}
+
+static void test_fixed_point(void) {
+    static const int32_t edge[] = {INT32_MIN, INT32_MIN + 1, -1073741824, -65537, -3, -2, -1, 0,
+                                   1, 2, 3, 65535, 1073741824, 1518500250, INT32_MAX - 1,
+                                   INT32_MAX};
+    const int n = (int)(sizeof edge / sizeof edge[0]);
+    uint32_t seed = 12345;
+    /* fp_mul_high: exact (a b + 2^30) / 2^31 rounded down, except INT32_MIN^2. */
+    for (int i = 0; i < n + 2000; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        int32_t a = i < n ? edge[i] : (int32_t)seed;
+        for (int j = 0; j < n; j++) {
+            int32_t b = edge[j];
+            int64_t want = (a == INT32_MIN && b == INT32_MIN)
+                               ? INT32_MAX
+                               : floor_div_pow2((int64_t)a * b + ((int64_t)1 << 30), 31);
+            EXPECT(fp_mul_high(a, b) == want, "fp_mul_high(%d, %d) = %d, want %lld", a, b,
+                   fp_mul_high(a, b), (long long)want);
+        }
+    }
+    /* Rounding shifts: every exponent, ties away from zero. */
+    for (int i = 0; i < n; i++)
+        for (int e = 0; e <= 31; e++)
+            EXPECT(fp_rounding_shift_right(edge[i], e) == round_away_pow2(edge[i], e),
+                   "fp_rounding_shift_right(%d, %d) = %d", edge[i], e,
+                   fp_rounding_shift_right(edge[i], e));
+    EXPECT(fp_rounding_shift_right(5, 1) == 3 && fp_rounding_shift_right(-5, 1) == -3,
+           "ties round away from zero");
+    EXPECT(fp_saturating_shift(1 << 29, 2) == INT32_MAX &&
+               fp_saturating_shift(-(1 << 29) - 1, 2) == INT32_MIN,
+           "saturating left shift clamps");
+    /* Single-rounding rescale: (x m + 2^(30 - s)) / 2^(31 - s) rounded down, for
+       the extreme shifts too. */
+    static const int32_t mults[] = {0, 1, 1073741824, 1518500250, INT32_MAX};
+    static const int shifts[] = {-31, -20, -1, 0, 1, 7, 30};
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < 5; k++)
+            for (int sh = 0; sh < 7; sh++) {
+                int64_t want = floor_div_pow2((int64_t)edge[i] * mults[k] +
+                                                  ((int64_t)1 << (30 - shifts[sh])),
+                                              31 - shifts[sh]);
+                if (want < INT32_MIN || want > INT32_MAX) continue;   /* caller's range */
+                EXPECT(fp_multiply_by_quantized_multiplier(edge[i], mults[k], shifts[sh]) == want,
+                       "multiply_by_quantized_multiplier(%d, %d, %d)", edge[i], mults[k],
+                       shifts[sh]);
+            }
+    /* Quantized multipliers: m / 2^31 * 2^shift within 2^-31 relative. */
+    static const double factors[] = {0.5, 1.0, 0.999999999, 3.0, 1e-9, 0.00012345,
+                                     4.6566128730773926e-10 /* 2^-31 */, 12345.678};
+    for (int i = 0; i < 8; i++) {
+        int32_t m;
+        int sh;
+        fp_quantize_multiplier(factors[i], &m, &sh);
+        double got = (double)m / 2147483648.0 * ldexp(1.0, sh);
+        EXPECT(m >= (1 << 30) && fabs(got - factors[i]) <= factors[i] * ldexp(1.0, -31),
+               "quantize_multiplier(%g) = (%d, %d) = %.17g", factors[i], m, sh, got);
+    }
+    int32_t m;
+    int sh;
+    fp_quantize_multiplier(ldexp(1.0, -33), &m, &sh);
+    EXPECT(m == 0 && sh == 0, "factors below 2^-31 flush to zero");
+    fp_quantize_multiplier(ldexp(1.0, 31), &m, &sh);
+    EXPECT(m == INT32_MAX && sh == 30, "factors of 2^30 and more saturate");
+    /* exp on Q5.26 inputs and 1/(1+x) against libm in double (gemmlowp's
+       polynomial is good to ~2e-7; its Newton division to ~3e-9). */
+    double worst_exp = 0, worst_recip = 0;
+    for (int32_t a = 0; a > -(31 << 26); a -= 104729 * 7) {
+        double got = fp_exp_on_negative_values(a, 5) / 2147483648.0;
+        worst_exp = fmax(worst_exp, fabs(got - exp(a / 67108864.0)));
+    }
+    for (int32_t x = 0; x < INT32_MAX - 2000000; x += 2000003) {
+        double got = fp_one_over_one_plus_x(x) / 2147483648.0;
+        worst_recip = fmax(worst_recip, fabs(got - 1.0 / (1.0 + x / 2147483648.0)));
+    }
+    EXPECT(worst_exp < 5e-7 && worst_recip < 2e-8, "exp error %g, 1/(1+x) error %g", worst_exp,
+           worst_recip);
+}
+
 int main(int argc, char **argv) {
     test_reader();
+    test_fixed_point();
     int cases = 0;
     if (argc > 1) {
         char path[1024], name[256];
