@@ -130,7 +130,9 @@ def mul(b, rng):
     return _binary(b, rng, "MUL")
 
 
-def _pool(b, rng, op):
+def pool_geometry(rng):
+    """Random pooling window: input [n, h, w, c], window, strides, padding and
+    the output size (always at least 1x1)."""
     while True:
         n, h, w, c = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12), rng.integers(1, 6)
         fh, fw = rng.integers(1, 5, size=2)
@@ -138,14 +140,18 @@ def _pool(b, rng, op):
         padding = str(rng.choice(["SAME", "VALID"]))
         oh, ow = _window_out(h, fh, sh, 1, padding), _window_out(w, fw, sw, 1, padding)
         if oh > 0 and ow > 0:
-            break
-    x = b.add_input("x", [n, h, w, c], "float32")
-    y = b.add_tensor("y", [n, oh, ow, c], "float32")
-    b.add_operator(op, [x], [y], {"padding": padding, "stride_w": sw, "stride_h": sh,
-                                  "filter_width": fw, "filter_height": fh,
-                                  "fused_activation_function": str(rng.choice(ACTIVATIONS))})
+            return (n, h, w, c), (n, oh, ow, c), {
+                "padding": padding, "stride_w": sw, "stride_h": sh, "filter_width": fw,
+                "filter_height": fh, "fused_activation_function": str(rng.choice(ACTIVATIONS))}
+
+
+def _pool(b, rng, op):
+    in_shape, out_shape, options = pool_geometry(rng)
+    x = b.add_input("x", in_shape, "float32")
+    y = b.add_tensor("y", out_shape, "float32")
+    b.add_operator(op, [x], [y], options)
     b.mark_outputs(y)
-    return [(rng.standard_normal((n, h, w, c)) * 3).astype(np.float32)]
+    return [(rng.standard_normal(in_shape) * 3).astype(np.float32)]
 
 
 def average_pool_2d(b, rng):

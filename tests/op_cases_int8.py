@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from converter.tflite.builder import ModelBuilder
-from op_cases import ACTIVATIONS, _broadcast_pair, _window_out, conv_geometry, conv_options
+from op_cases import ACTIVATIONS, _broadcast_pair, conv_geometry, conv_options, pool_geometry
 
 
 def act_q(rng, lo=-3.0, hi=0.5):
@@ -148,23 +148,13 @@ def mul(b, rng):
 
 
 def _pool(b, rng, op):
-    while True:
-        n, h, w, c = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12), rng.integers(1, 6)
-        fh, fw = rng.integers(1, 5, size=2)
-        sh, sw = rng.integers(1, 4, size=2)
-        padding = str(rng.choice(["SAME", "VALID"]))
-        oh, ow = _window_out(h, fh, sh, 1, padding), _window_out(w, fw, sw, 1, padding)
-        if oh > 0 and ow > 0:
-            break
+    in_shape, out_shape, options = pool_geometry(rng)
     q = act_q(rng)
-    x = b.add_input("x", [n, h, w, c], "int8", q)
-    y = b.add_tensor("y", [n, oh, ow, c], "int8", q)
-    b.add_operator(op, [x], [y], {"padding": padding, "stride_w": sw, "stride_h": sh,
-                                  "filter_width": fw, "filter_height": fh,
-                                  "fused_activation_function": str(rng.choice(ACTIVATIONS))},
-                   version=2)
+    x = b.add_input("x", in_shape, "int8", q)
+    y = b.add_tensor("y", out_shape, "int8", q)
+    b.add_operator(op, [x], [y], options, version=2)
     b.mark_outputs(y)
-    return [rand_i8(rng, (n, h, w, c))]
+    return [rand_i8(rng, in_shape)]
 
 
 def average_pool_2d(b, rng):
@@ -175,8 +165,8 @@ def max_pool_2d(b, rng):
     return _pool(b, rng, "MAX_POOL_2D")
 
 
-def _same_q_op(b, rng, op, options=None, extra=()):
-    """An op that moves data: output quantized like the input."""
+def _same_q_input(b, rng):
+    """Input of an op that moves data (its output is quantized alike)."""
     shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
     q = act_q(rng)
     x = b.add_input("x", shape, "int8", q)
@@ -184,7 +174,7 @@ def _same_q_op(b, rng, op, options=None, extra=()):
 
 
 def pad(b, rng):
-    shape, q, x = _same_q_op(b, rng, "PAD")
+    shape, q, x = _same_q_input(b, rng)
     pads = rng.integers(0, 3, size=(len(shape), 2)).astype(np.int32)
     p = b.add_constant("paddings", pads)
     y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "int8", q)
@@ -194,7 +184,7 @@ def pad(b, rng):
 
 
 def reshape(b, rng):
-    shape, q, x = _same_q_op(b, rng, "RESHAPE")
+    shape, q, x = _same_q_input(b, rng)
     out = [int(np.prod(shape))]
     s = b.add_constant("shape", np.array(out, np.int32))
     y = b.add_tensor("y", out, "int8", q)

@@ -30,28 +30,17 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return quantize_multiplier_checked(it, out_factor, "output", &n->q.multiplier, &n->q.shift);
 }
 
+static int32_t add_int8(const mote_quant_params *q, int32_t a, int32_t b) {
+    const int32_t xa = (a + q->input_offset) * (1 << q->left_shift);
+    const int32_t xb = (b + q->input2_offset) * (1 << q->left_shift);
+    const int32_t sum = fp_multiply_by_quantized_multiplier(xa, q->input_multiplier, q->input_shift) +
+                        fp_multiply_by_quantized_multiplier(xb, q->input2_multiplier, q->input2_shift);
+    return fp_multiply_by_quantized_multiplier(sum, q->multiplier, q->shift);
+}
+
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *a = op_input(it, n, 0), *b = op_input(it, n, 1);
-    mote_tensor *out = op_output(it, n, 0);
-    if (out->type != MOTE_INT8) {
-        binary_invoke_f32(it, n, add);
-        return MOTE_OK;
-    }
-    const mote_quant_params *q = &n->q;
-    const int8_t *x = (const int8_t *)a->data, *z = (const int8_t *)b->data;
-    int8_t *y = (int8_t *)out->data;
-    broadcast_iter p = {{0}, 0, 0};
-    const size_t count = tensor_numel(out);
-    for (size_t k = 0; k < count; k++) {
-        const int32_t xa = (x[p.ia] + q->input_offset) * (1 << q->left_shift);
-        const int32_t xb = (z[p.ib] + q->input2_offset) * (1 << q->left_shift);
-        const int32_t sum =
-            fp_multiply_by_quantized_multiplier(xa, q->input_multiplier, q->input_shift) +
-            fp_multiply_by_quantized_multiplier(xb, q->input2_multiplier, q->input2_shift);
-        const int32_t r = fp_multiply_by_quantized_multiplier(sum, q->multiplier, q->shift);
-        y[k] = (int8_t)clamp_i32(r + q->output_offset, q->act_min, q->act_max);
-        broadcast_next(&n->params.binary.map, &p);
-    }
+    if (op_output(it, n, 0)->type == MOTE_INT8) binary_invoke_int8(it, n, add_int8);
+    else binary_invoke_f32(it, n, add);
     return MOTE_OK;
 }
 

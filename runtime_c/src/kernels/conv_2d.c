@@ -30,13 +30,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     p->dilation_h = opt_i32(it, n, TFL_CONV2D_OPTIONS_DILATION_H_FACTOR, 1, &ok);
     int act = opt_u8(it, n, TFL_CONV2D_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
     if (!ok) return bad_options(it);
-    if ((s = check_window_output(it, in, out, filter->dims[1], filter->dims[2], padding, p)))
-        return s;
-    if (out->dims[3] != filter->dims[0])
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, filter '%s' "
-                         "has %d", out->name, (int)out->dims[3], filter->name,
-                         (int)filter->dims[0]);
-    return conv_prepare_types(it, n, 0, act);
+    return conv_prepare_window(it, n, padding, act, 0);
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {

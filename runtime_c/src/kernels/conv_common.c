@@ -34,3 +34,17 @@ mote_status conv_prepare_types(mote_interpreter *it, mote_node *n, int channel_a
     return unsupported_types(it, n, "FLOAT32; INT8 with INT8 filter and INT32 bias; FLOAT32 "
                                     "with INT8 filter (hybrid)");
 }
+
+mote_status conv_prepare_window(mote_interpreter *it, mote_node *n, int padding, int activation,
+                                int channel_axis) {
+    mote_tensor *in = op_input(it, n, 0), *filter = op_input(it, n, 1);
+    mote_tensor *out = op_output(it, n, 0);
+    const int32_t channels = filter->dims[channel_axis];
+    mote_status s = check_window_output(it, in, out, filter->dims[1], filter->dims[2], padding,
+                                        &n->params.window);
+    if (s != MOTE_OK) return s;
+    if (out->dims[3] != channels)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, filter '%s' "
+                         "has %d", out->name, (int)out->dims[3], filter->name, (int)channels);
+    return conv_prepare_types(it, n, channel_axis, activation);
+}

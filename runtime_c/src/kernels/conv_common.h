@@ -12,6 +12,12 @@ static inline conv_kind conv_kind_of(const mote_tensor *in, const mote_tensor *f
     return filter->type == MOTE_INT8 ? CONV_HYBRID : CONV_FLOAT;
 }
 
+/* The shared end of both prepares: the window geometry against the output
+ * shape, the output's channel count against the filter's (along
+ * channel_axis), then conv_prepare_types. */
+mote_status conv_prepare_window(mote_interpreter *it, mote_node *n, int padding, int activation,
+                                int channel_axis);
+
 /* Checks the types and quantization of input, filter (output channels along
  * `channel_axis`), optional bias and output, and precomputes the activation
  * clamp (float or int8) and the per-channel rescales or hybrid scales. */

@@ -37,12 +37,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         int32_t want[1] = {oc};
         if ((s = check_shape_equal(it, bias, "bias", want, 1))) return s;
     }
-    if ((s = check_window_output(it, in, out, filter->dims[1], filter->dims[2], padding, p)))
-        return s;
-    if (out->dims[3] != oc)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, filter '%s' "
-                         "has %d", out->name, (int)out->dims[3], filter->name, (int)oc);
-    return conv_prepare_types(it, n, 3, act);
+    return conv_prepare_window(it, n, padding, act, 3);
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {

@@ -42,6 +42,21 @@ void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, flo
     }
 }
 
+void binary_invoke_int8(mote_interpreter *it, mote_node *n,
+                        int32_t (*f)(const mote_quant_params *q, int32_t a, int32_t b)) {
+    const mote_tensor *a = op_input(it, n, 0), *b = op_input(it, n, 1);
+    mote_tensor *out = op_output(it, n, 0);
+    const mote_quant_params *q = &n->q;
+    const int8_t *x = (const int8_t *)a->data, *z = (const int8_t *)b->data;
+    int8_t *y = (int8_t *)out->data;
+    broadcast_iter p = {{0}, 0, 0};
+    const size_t count = tensor_numel(out);
+    for (size_t k = 0; k < count; k++) {
+        y[k] = (int8_t)clamp_i32(f(q, x[p.ia], z[p.ib]) + q->output_offset, q->act_min, q->act_max);
+        broadcast_next(&n->params.binary.map, &p);
+    }
+}
+
 mote_status unary_prepare(mote_interpreter *it, mote_node *n, bool int8_allowed) {
     mote_status s;
     if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;

@@ -10,6 +10,10 @@
  * n->params.binary and, for INT8, the offsets and clamp in n->q. */
 mote_status binary_prepare(mote_interpreter *it, mote_node *n, int act_slot, bool int8_allowed);
 void binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, float));
+/* The int8 loop: f maps two int8 inputs to an int32 in output quanta, before
+ * the output offset and clamp. */
+void binary_invoke_int8(mote_interpreter *it, mote_node *n,
+                        int32_t (*f)(const mote_quant_params *q, int32_t a, int32_t b));
 
 /* One input and one output of the same shape and type: FLOAT32, or also
  * INT8 (checked as int8 activations) when int8_allowed. */

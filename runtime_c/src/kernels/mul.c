@@ -16,25 +16,14 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return quantize_multiplier_checked(it, factor, "output", &n->q.multiplier, &n->q.shift);
 }
 
+static int32_t mul_int8(const mote_quant_params *q, int32_t a, int32_t b) {
+    const int32_t prod = (a + q->input_offset) * (b + q->input2_offset);
+    return fp_multiply_by_quantized_multiplier_double_rounding(prod, q->multiplier, q->shift);
+}
+
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *a = op_input(it, n, 0), *b = op_input(it, n, 1);
-    mote_tensor *out = op_output(it, n, 0);
-    if (out->type != MOTE_INT8) {
-        binary_invoke_f32(it, n, mul);
-        return MOTE_OK;
-    }
-    const mote_quant_params *q = &n->q;
-    const int8_t *x = (const int8_t *)a->data, *z = (const int8_t *)b->data;
-    int8_t *y = (int8_t *)out->data;
-    broadcast_iter p = {{0}, 0, 0};
-    const size_t count = tensor_numel(out);
-    for (size_t k = 0; k < count; k++) {
-        const int32_t prod = (x[p.ia] + q->input_offset) * (z[p.ib] + q->input2_offset);
-        const int32_t r =
-            fp_multiply_by_quantized_multiplier_double_rounding(prod, q->multiplier, q->shift);
-        y[k] = (int8_t)clamp_i32(r + q->output_offset, q->act_min, q->act_max);
-        broadcast_next(&n->params.binary.map, &p);
-    }
+    if (op_output(it, n, 0)->type == MOTE_INT8) binary_invoke_int8(it, n, mul_int8);
+    else binary_invoke_f32(it, n, mul);
     return MOTE_OK;
 }
 
