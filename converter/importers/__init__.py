@@ -1,0 +1,1 @@
+"""Importers: each turns a source model into a converter.ir.Graph."""

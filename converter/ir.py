@@ -1,0 +1,78 @@
+"""The converter's graph IR.
+
+A Graph is a list of Nodes in execution order over named Tensors. Ops and
+their options use TFLite's builtin names and NHWC layout (the format the
+converter writes), so passes and the writer need no translation; importers
+(Mote trained graphs, ONNX, .tflite) translate into it once.
+
+    Tensor: name, shape, dtype ("float32", "int8", ...), data (numpy array for
+            constants, None for activations), quant (None or {"scale": [...],
+            "zero_point": [...], "quantized_dimension": int})
+    Node:   op ("CONV_2D", ...), inputs (tensor names; None for an omitted
+            optional input), outputs, options (TFLite option names)
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+import numpy as np
+
+
+@dataclasses.dataclass
+class Tensor:
+    name: str
+    shape: tuple
+    dtype: str = "float32"
+    data: Optional[np.ndarray] = None
+    quant: Optional[dict] = None
+
+    @property
+    def is_constant(self) -> bool:
+        return self.data is not None
+
+
+@dataclasses.dataclass
+class Node:
+    op: str
+    inputs: list
+    outputs: list
+    options: dict = dataclasses.field(default_factory=dict)
+    name: str = ""
+
+
+@dataclasses.dataclass
+class Graph:
+    tensors: dict = dataclasses.field(default_factory=dict)
+    nodes: list = dataclasses.field(default_factory=list)
+    inputs: list = dataclasses.field(default_factory=list)
+    outputs: list = dataclasses.field(default_factory=list)
+
+    def add_tensor(self, t: Tensor) -> Tensor:
+        if t.name in self.tensors:
+            raise ValueError(f"tensor name {t.name!r} is used twice")
+        self.tensors[t.name] = t
+        return t
+
+    def unique_name(self, base: str) -> str:
+        name, i = base, 1
+        while name in self.tensors:
+            name, i = f"{base}_{i}", i + 1
+        return name
+
+    def producers(self) -> dict:
+        return {o: n for n in self.nodes for o in n.outputs}
+
+    def consumers(self) -> dict:
+        out: dict = {}
+        for n in self.nodes:
+            for i in n.inputs:
+                if i is not None:
+                    out.setdefault(i, []).append(n)
+        return out
+
+    def copy(self) -> "Graph":
+        return Graph({k: dataclasses.replace(v) for k, v in self.tensors.items()},
+                     [dataclasses.replace(n, inputs=list(n.inputs), outputs=list(n.outputs),
+                                          options=dict(n.options)) for n in self.nodes],
+                     list(self.inputs), list(self.outputs))
