@@ -1,0 +1,50 @@
+"""converter.convert: one entry point from a source model to .tflite bytes."""
+from __future__ import annotations
+
+import os
+
+from . import ir, passes, quantize
+from .importers.tflite import import_tflite
+from .tflite.writer import write_tflite
+
+MODES = ("none", "float16", "dynamic", "int8")
+
+
+def load(source) -> ir.Graph:
+    """An IR graph from a path (.tflite), .tflite bytes, or a Graph."""
+    if isinstance(source, ir.Graph):
+        return source
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return import_tflite(bytes(source))
+    path = os.fspath(source)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"model file not found: {path!r}")
+    ext = os.path.splitext(path)[1].lower()
+    if ext == ".tflite":
+        with open(path, "rb") as f:
+            return import_tflite(f.read())
+    raise ValueError(f"{path!r}: unsupported source format {ext or '(no extension)'!r}; "
+                     f"expected a .tflite file (ONNX and Mote trained graphs are not importable yet)")
+
+
+def convert(source, quantize: str = "none", representative_data=None, per_channel: bool = True,
+            io_dtype: str = "float32", calibration: str = "minmax", progress=None) -> bytes:
+    """Converts `source` to .tflite bytes.
+
+    quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
+    integer, needs representative_data: an array [N, ...] of input samples, or
+    a dict of such arrays per input name). io_dtype applies to "int8": float32
+    inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8.
+    """
+    if quantize not in MODES:
+        raise ValueError(f"quantize={quantize!r}; expected one of {MODES}")
+    g = passes.fold_constants(load(source))
+    if quantize == "int8":
+        g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
+                                    progress)
+    elif quantize in ("dynamic", "float16"):
+        g = _quantize.quantize_weights(g, quantize, per_channel)
+    return write_tflite(g)
+
+
+_quantize = quantize

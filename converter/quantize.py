@@ -1,0 +1,230 @@
+"""Quantization of a float IR graph: calibration and the int8 rewrite
+(Contract 2 of ARCHITECTURE.md; the arithmetic is in docs/quantization.md).
+
+Modes: "float16" (weights stored as float16 behind DEQUANTIZE), "dynamic"
+(int8 weights for FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D, float
+activations), "int8" (everything int8, activation ranges from calibration).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ir, reference
+
+WEIGHT_AXIS = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}
+INT8_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "AVERAGE_POOL_2D",
+            "MAX_POOL_2D", "MEAN", "PAD", "CONCATENATION", "RESHAPE", "SOFTMAX", "LOGISTIC",
+            "TANH", "RELU", "RELU6"}
+# Ops whose output keeps the input's quantization (they only move data).
+SAME_QUANT = {"AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD", "RESHAPE", "CONCATENATION"}
+# Ops with a fixed output quantization.
+FIXED_OUTPUT = {"SOFTMAX": (1 / 256, -128), "LOGISTIC": (1 / 256, -128), "TANH": (1 / 128, 0)}
+
+
+def weight_quantization(w: np.ndarray, axis: int | None):
+    """Symmetric int8 weights: scale max|w| / 127 per channel along `axis` (or
+    per tensor when axis is None), zero point 0, values in [-127, 127]."""
+    if axis is None:
+        maxabs = np.array([np.max(np.abs(w))])
+        scales = np.where(maxabs > 0, maxabs / 127, 1.0).astype(np.float32)
+        q = np.clip(np.round(w / scales[0]), -127, 127)
+    else:
+        moved = np.moveaxis(w, axis, 0)
+        maxabs = np.max(np.abs(moved.reshape(moved.shape[0], -1)), axis=1)
+        scales = np.where(maxabs > 0, maxabs / 127, 1.0).astype(np.float32)
+        shape = [1] * w.ndim
+        shape[axis] = -1
+        q = np.clip(np.round(w / scales.reshape(shape)), -127, 127)
+    quant = {"scale": scales, "zero_point": np.zeros(len(scales), np.int64),
+             "quantized_dimension": 0 if axis is None else axis}
+    return q.astype(np.int8), quant
+
+
+def activation_quantization(lo: float, hi: float):
+    """Asymmetric int8: the range widened to contain 0, 256 levels."""
+    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+    if hi - lo < 1e-8:
+        hi = lo + 1e-8
+    scale = (hi - lo) / 255.0
+    zp = int(np.clip(np.round(-128 - lo / scale), -128, 127))
+    return {"scale": [np.float32(scale)], "zero_point": [zp]}
+
+
+def _samples(g: ir.Graph, data):
+    """Representative data as a list of feed dicts, checked against the inputs."""
+    if data is None:
+        raise ValueError("int8 quantization needs representative data (calibration samples)")
+    if isinstance(data, dict):
+        arrays = [np.asarray(data[n]) for n in g.inputs]
+    elif len(g.inputs) == 1:
+        arrays = [np.asarray(data)]
+    else:
+        arrays = [np.asarray(a) for a in data]
+    feeds = []
+    for name, arr in zip(g.inputs, arrays):
+        shape = tuple(g.tensors[name].shape)
+        if arr.size == 0:
+            raise ValueError(f"calibration data for input {name!r} is empty")
+        per = int(np.prod(shape))
+        if arr.size % per != 0 or (arr.ndim > 1 and tuple(arr.shape[-len(shape) + 1:]) != shape[1:]
+                                   and arr.shape[1:] != shape[1:]):
+            raise ValueError(f"calibration data for input {name!r} has shape {list(arr.shape)}; "
+                             f"expected samples of shape {list(shape)} (an array [N, "
+                             f"{', '.join(map(str, shape[1:]))}])")
+        feeds.append(arr.reshape((-1,) + shape).astype(np.float32))
+    n = min(len(f) for f in feeds)
+    return [{name: f[i] for name, f in zip(g.inputs, feeds)} for i in range(n)]
+
+
+def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.99,
+              progress=None) -> dict:
+    """Ranges (lo, hi) of every float activation over the representative data."""
+    samples = _samples(g, data)
+    values: dict = {}
+    it = progress(samples) if progress else samples
+    for feed in it:
+        for name, v in reference.run(g, feed, dtype=np.float32, keep_all=True).items():
+            if g.tensors[name].dtype != "float32" or g.tensors[name].is_constant:
+                continue
+            if method == "minmax":
+                lo, hi = float(np.min(v)), float(np.max(v))
+                old = values.get(name)
+                values[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+            else:
+                values.setdefault(name, []).append(np.asarray(v).ravel())
+    if method == "minmax":
+        return values
+    if method == "percentile":
+        out = {}
+        for name, chunks in values.items():
+            allv = np.concatenate(chunks)
+            out[name] = (float(np.percentile(allv, 100 - percentile)),
+                         float(np.percentile(allv, percentile)))
+        return out
+    raise ValueError(f"calibration method {method!r} is not one of 'minmax', 'percentile'")
+
+
+class _Groups:
+    """Union-find of tensors that must share one quantization."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b):
+        self.parent[self.find(a)] = self.find(b)
+
+
+def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
+                  method: str = "minmax", progress=None) -> ir.Graph:
+    unsupported = sorted({f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
+                          if n.op not in INT8_OPS})
+    if unsupported:
+        raise ValueError("these ops cannot be quantized to int8: " + ", ".join(unsupported))
+    ranges = calibrate(g, data, method, progress=progress)
+    groups = _Groups()
+    for n in g.nodes:
+        if n.op in SAME_QUANT:
+            for i in n.inputs[:len(n.inputs) if n.op == "CONCATENATION" else 1]:
+                groups.union(i, n.outputs[0])
+    group_range: dict = {}
+    for name, (lo, hi) in ranges.items():
+        root = groups.find(name)
+        old = group_range.get(root)
+        group_range[root] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+    q = ir.Graph(inputs=list(g.inputs), outputs=list(g.outputs))
+    fixed = {n.outputs[0]: FIXED_OUTPUT[n.op] for n in g.nodes if n.op in FIXED_OUTPUT}
+    for name, t in g.tensors.items():
+        if t.is_constant or t.dtype != "float32":
+            q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data))
+            continue
+        if name in fixed:
+            quant = {"scale": [np.float32(fixed[name][0])], "zero_point": [fixed[name][1]]}
+        else:
+            quant = activation_quantization(*group_range[groups.find(name)])
+        q.add_tensor(ir.Tensor(name, t.shape, "int8", None, quant))
+    for n in g.nodes:
+        node = ir.Node(n.op, list(n.inputs), list(n.outputs), dict(n.options), n.name)
+        if n.op in WEIGHT_AXIS:
+            w = q.tensors[n.inputs[1]]
+            qw, wq = weight_quantization(np.asarray(g.tensors[n.inputs[1]].data, np.float64),
+                                         WEIGHT_AXIS[n.op] if per_channel else None)
+            wname = q.unique_name(w.name + "/int8")
+            q.add_tensor(ir.Tensor(wname, w.shape, "int8", qw, wq))
+            node.inputs[1] = wname
+            if len(n.inputs) > 2 and n.inputs[2] is not None:
+                s_in = np.float32(q.tensors[n.inputs[0]].quant["scale"][0])
+                bscale = (s_in * wq["scale"]).astype(np.float32)
+                b = np.asarray(g.tensors[n.inputs[2]].data, np.float64)
+                qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
+                bname = q.unique_name(n.inputs[2] + "/int32")
+                q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),
+                                       {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)}))
+                node.inputs[2] = bname
+        q.nodes.append(node)
+    if io_dtype == "float32":
+        _float_edges(q, g)
+    elif io_dtype != "int8":
+        raise ValueError(f"io_dtype must be 'float32' or 'int8', got {io_dtype!r}")
+    from .passes import remove_dead
+    return remove_dead(q)
+
+
+def _float_edges(q: ir.Graph, g: ir.Graph) -> None:
+    """Float model inputs and outputs: QUANTIZE after each input, DEQUANTIZE
+    before each output."""
+    for k, name in enumerate(list(q.inputs)):
+        t = q.tensors[name]
+        inner = q.unique_name(name + "/int8")
+        q.add_tensor(ir.Tensor(inner, t.shape, "int8", None, t.quant))
+        t.dtype, t.quant = "float32", None
+        for n in q.nodes:
+            n.inputs = [inner if i == name else i for i in n.inputs]
+        q.nodes.insert(0, ir.Node("QUANTIZE", [name], [inner], {}, f"quantize_{name}"))
+    for k, name in enumerate(list(q.outputs)):
+        t = q.tensors[name]
+        inner = q.unique_name(name + "/int8")
+        q.add_tensor(ir.Tensor(inner, t.shape, "int8", None, t.quant))
+        t.dtype, t.quant = "float32", None
+        for n in q.nodes:
+            n.outputs = [inner if o == name else o for o in n.outputs]
+            n.inputs = [inner if i == name else i for i in n.inputs]
+        q.nodes.append(ir.Node("DEQUANTIZE", [inner], [name], {}, f"dequantize_{name}"))
+
+
+def quantize_weights(g: ir.Graph, mode: str, per_channel: bool = True) -> ir.Graph:
+    """"dynamic": int8 weights for FC/CONV/DEPTHWISE (hybrid kernels);
+    "float16": every float constant weight stored as float16 + DEQUANTIZE."""
+    q = g.copy()
+    for n in q.nodes:
+        if n.op not in WEIGHT_AXIS:
+            continue
+        w = q.tensors[n.inputs[1]]
+        if mode == "dynamic":
+            qw, wq = weight_quantization(np.asarray(w.data, np.float64),
+                                         WEIGHT_AXIS[n.op] if per_channel else None)
+            name = q.unique_name(w.name + "/int8")
+            q.add_tensor(ir.Tensor(name, w.shape, "int8", qw, wq))
+            n.inputs[1] = name
+    if mode == "float16":
+        new_nodes = []
+        for n in q.nodes:
+            for k, i in enumerate(n.inputs):
+                t = q.tensors.get(i) if i is not None else None
+                if t is not None and t.is_constant and t.dtype == "float32" and t.data.size > 16:
+                    name = q.unique_name(i + "/fp16")
+                    q.add_tensor(ir.Tensor(name, t.shape, "float16", t.data.astype(np.float16)))
+                    deq = q.unique_name(i + "/dequantized")
+                    q.add_tensor(ir.Tensor(deq, t.shape, "float32"))
+                    new_nodes.append(ir.Node("DEQUANTIZE", [name], [deq], {}, f"dequantize_{i}"))
+                    n.inputs[k] = deq
+            new_nodes.append(n)
+        q.nodes = new_nodes
+    from .passes import remove_dead
+    return remove_dead(q)

@@ -1,0 +1,119 @@
+"""converter.convert: float .tflite in, float16 / dynamic / int8 .tflite out."""
+import numpy as np
+import pytest
+
+from conftest import run_litert, run_mote
+from converter import convert, passes, reference
+from converter.importers.tflite import import_tflite
+from converter.tflite.builder import ModelBuilder
+from models.zoo import make_example
+
+RNG = np.random.default_rng(7)
+CALIBRATION = RNG.standard_normal((64, 8, 8, 1)).astype(np.float32)
+INPUTS = RNG.standard_normal((20, 1, 8, 8, 1)).astype(np.float32)
+
+
+def sqnr_db(ref, approx):
+    return 10 * np.log10(np.sum(ref.astype(np.float64) ** 2) /
+                         max(np.sum((ref.astype(np.float64) - approx) ** 2), 1e-30))
+
+
+def test_int8_conversion_runs_bit_exact_and_close_to_float(litert_available):
+    model = convert(str(make_example.OUT), quantize="int8", representative_data=CALIBRATION)
+    float_model = make_example.OUT.read_bytes()
+    for x in INPUTS:
+        got = run_mote(model, [x])[0]
+        np.testing.assert_array_equal(got, run_litert(model, [x], reference_kernels=True)[0])
+        # Softmax probabilities come out in steps of 1/256; 8 bits through six
+        # layers stay within a few steps of the float model.
+        assert np.max(np.abs(got - run_mote(float_model, [x])[0])) <= 4 / 256
+
+
+@pytest.mark.parametrize("mode, tolerance", [("float16", 1e-3), ("dynamic", 2e-2)])
+def test_weight_only_modes_run_in_litert_and_mote(mode, tolerance, litert_available):
+    model = convert(make_example.OUT.read_bytes(), quantize=mode)
+    float_model = make_example.OUT.read_bytes()
+    assert len(model) < len(float_model)
+    for x in INPUTS[:5]:
+        want = run_mote(float_model, [x])[0]
+        assert np.max(np.abs(run_mote(model, [x])[0] - want)) <= tolerance
+        assert np.max(np.abs(run_litert(model, [x])[0] - want)) <= tolerance
+
+
+def wide_channel_model():
+    """A conv whose output channels' weights differ by 1000x in magnitude: the
+    case per-channel weight scales exist for."""
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((8, 3, 3, 4)) * np.logspace(-3, 0, 8)[:, None, None, None]
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 6, 6, 4], "float32")
+    y = b.add_tensor("y", [1, 6, 6, 8], "float32")
+    b.add_operator("CONV_2D", [x, b.add_constant("w", w.astype(np.float32)),
+                               b.add_constant("b", np.zeros(8, np.float32))], [y],
+                   {"padding": "SAME", "stride_w": 1, "stride_h": 1})
+    b.mark_outputs(y)
+    return b.build()
+
+
+def test_per_channel_beats_per_tensor_on_wide_channels():
+    # With one scale for all channels, the small channels' weights round to
+    # almost nothing; per-channel scales keep them. Visible in the outputs of
+    # the weight-only (dynamic) model, where activations stay float.
+    model = wide_channel_model()
+    x = np.random.default_rng(4).standard_normal((1, 6, 6, 4)).astype(np.float32)
+    want = run_mote(model, [x])[0]
+    small = slice(0, 3)
+    per_channel = run_mote(convert(model, "dynamic", per_channel=True), [x])[0]
+    per_tensor = run_mote(convert(model, "dynamic", per_channel=False), [x])[0]
+    sq_pc = sqnr_db(want[..., small], per_channel[..., small])
+    sq_pt = sqnr_db(want[..., small], per_tensor[..., small])
+    assert sq_pc > 30 and sq_pt < 10, (sq_pc, sq_pt)
+    # Full int8 as well: the whole output improves.
+    data = np.random.default_rng(5).standard_normal((32, 1, 6, 6, 4)).astype(np.float32)
+    pc = run_mote(convert(model, "int8", data, per_channel=True), [x])[0]
+    pt = run_mote(convert(model, "int8", data, per_channel=False), [x])[0]
+    assert sqnr_db(want, pc) > sqnr_db(want, pt)
+
+
+def test_fold_constants_keeps_outputs():
+    g = import_tflite(make_example.OUT.read_bytes())
+    folded = passes.fold_constants(g)
+    assert len(folded.nodes) == len(g.nodes) - 1   # the float16 DEQUANTIZE is gone
+    feed = {g.inputs[0]: INPUTS[0]}
+    a, b = reference.run(g, feed), reference.run(folded, feed)
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-12)
+
+
+def test_int8_inputs_and_outputs():
+    model = convert(str(make_example.OUT), "int8", CALIBRATION, io_dtype="int8")
+    from pyruntime import Interpreter
+    it = Interpreter(model_content=model)
+    d_in, d_out = it.get_input_details()[0], it.get_output_details()[0]
+    assert d_in["dtype"] == np.int8 and d_out["dtype"] == np.int8
+    assert d_out["quantization"] == (pytest.approx(1 / 256), -128)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"quantize": "int8", "representative_data": np.zeros((0, 8, 8, 1), np.float32)},
+     ValueError, "calibration data for input 'image' is empty"),
+    ({"quantize": "int8", "representative_data": np.zeros((4, 7, 7), np.float32)},
+     ValueError, r"has shape \[4, 7, 7\]; expected samples of shape \[1, 8, 8, 1\]"),
+    ({"quantize": "int8"}, ValueError, "needs representative data"),
+    ({"quantize": "int4"}, ValueError, "quantize='int4'; expected one of"),
+])
+def test_bad_conversion_requests(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        convert(str(make_example.OUT), **kwargs)
+
+
+def test_missing_file_and_unquantizable_op():
+    with pytest.raises(FileNotFoundError, match="nope.tflite"):
+        convert("/nonexistent/nope.tflite")
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 4], "float32")
+    y = b.add_tensor("y", [1, 4], "float32")
+    b.add_operator("PRELU", [x, b.add_constant("alpha", np.full(4, 0.1, np.float32))], [y])
+    b.mark_outputs(y)
+    with pytest.raises(ValueError, match=r"cannot be quantized to int8: PRELU \(op0\)"):
+        convert(b.build(), "int8", np.zeros((2, 1, 4), np.float32))
