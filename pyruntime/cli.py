@@ -2,6 +2,8 @@
 
     mote run MODEL.tflite [--input x.npy ...] [--repeat N]
     mote inspect MODEL.tflite
+    mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
+                 [--calibration DATA.npy] [--per-tensor] [--int8-io]
 """
 from __future__ import annotations
 
@@ -127,6 +129,51 @@ def _is_const(m, t) -> bool:
     return buf.get("data") is not None and len(buf["data"]) > 0
 
 
+def _load_calibration(path: str):
+    if path.endswith(".npz"):
+        with np.load(path) as z:
+            return {k: z[k] for k in z.files}
+    return np.load(path)
+
+
+def _summary(before: bytes, after: bytes) -> str:
+    m = flatbuf.decode(after)
+    sg = m["subgraphs"][0]
+    types = schema.load().enums["TensorType"]
+    ops: dict = {}
+    for op in sg["operators"] or []:
+        code = m["operator_codes"][op["opcode_index"]]
+        name = ffi.string(lib.mote_op_name(max(int(code["builtin_code"]),
+                                               int(code["deprecated_builtin_code"])))).decode()
+        ops[name] = ops.get(name, 0) + 1
+    by_type: dict = {}
+    for t in sg["tensors"]:
+        by_type.setdefault(types.name_of(t["type"]), []).append(t["name"])
+    lines = [f"ops: {sum(ops.values())} (" + ", ".join(f"{k} x{v}" for k, v in sorted(ops.items())) + ")",
+             f"size: {len(before):,} -> {len(after):,} bytes ({len(after) / len(before):.0%})"]
+    for k, names in sorted(by_type.items()):
+        shown = ", ".join(names[:6]) + (f", ... ({len(names) - 6} more)" if len(names) > 6 else "")
+        lines.append(f"{k} tensors ({len(names)}): {shown}")
+    return "\n".join(lines)
+
+
+def cmd_convert(args) -> int:
+    from converter import convert
+    from tqdm import tqdm
+    source = Path(args.source)
+    if not source.exists():
+        raise FileNotFoundError(f"model file not found: {args.source!r}")
+    data = _load_calibration(args.calibration) if args.calibration else None
+    progress = (lambda it: tqdm(it, desc="calibrating", unit="sample")) if data is not None else None
+    out = convert(str(source), quantize=args.quantize, representative_data=data,
+                  per_channel=not args.per_tensor, io_dtype="int8" if args.int8_io else "float32",
+                  calibration=args.method, progress=progress)
+    Path(args.output).write_bytes(out)
+    print(f"wrote {args.output}")
+    print(_summary(source.read_bytes(), out))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="mote", description="Mote: run .tflite models on a "
                                      "small C runtime.")
@@ -140,10 +187,21 @@ def main(argv=None) -> int:
     p = sub.add_parser("inspect", help="tensors, ops, arena bytes, and what is unsupported")
     p.add_argument("model")
     p.set_defaults(func=cmd_inspect)
+    p = sub.add_parser("convert", help="convert and quantize a model to .tflite")
+    p.add_argument("source", help="a float .tflite file")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--quantize", choices=["none", "float16", "dynamic", "int8"], default="none")
+    p.add_argument("--calibration", help=".npy array [N, ...] of input samples (.npz: one per "
+                   "input name); needed for --quantize int8")
+    p.add_argument("--method", choices=["minmax", "percentile"], default="minmax",
+                   help="activation range estimate from the calibration data")
+    p.add_argument("--per-tensor", action="store_true", help="one weight scale per tensor")
+    p.add_argument("--int8-io", action="store_true", help="int8 model inputs and outputs")
+    p.set_defaults(func=cmd_convert)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (errors.MoteError, FileNotFoundError) as e:
+    except (errors.MoteError, FileNotFoundError, ValueError) as e:
         print(f"mote {args.command}: error: {e}", file=sys.stderr)
         return 2
 

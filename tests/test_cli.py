@@ -48,3 +48,23 @@ def test_inspect_names_unsupported_op(capsys, tmp_path):
 def test_run_missing_file_is_an_error(capsys):
     assert main(["run", "/nonexistent/model.tflite"]) == 2
     assert "model file not found" in capsys.readouterr().err
+
+
+def test_convert_int8_with_calibration_file(capsys, tmp_path, litert_available):
+    cal = tmp_path / "cal.npy"
+    np.save(cal, np.random.default_rng(0).standard_normal((16, 8, 8, 1)).astype(np.float32))
+    out = tmp_path / "q.tflite"
+    assert main(["convert", str(make_example.OUT), "-o", str(out), "--quantize", "int8",
+                 "--calibration", str(cal)]) == 0
+    text = capsys.readouterr().out
+    assert "QUANTIZE x1" in text and "INT8 tensors" in text and "size: 22,976 ->" in text
+    x = np.zeros((1, 8, 8, 1), np.float32)
+    data = out.read_bytes()
+    np.testing.assert_array_equal(run_mote(data, [x])[0],
+                                  run_litert(data, [x], reference_kernels=True)[0])
+
+
+def test_convert_without_calibration_is_an_error(capsys, tmp_path):
+    assert main(["convert", str(make_example.OUT), "-o", str(tmp_path / "q.tflite"),
+                 "--quantize", "int8"]) == 2
+    assert "needs representative data" in capsys.readouterr().err
