@@ -38,7 +38,7 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     """
     if quantize not in MODES:
         raise ValueError(f"quantize={quantize!r}; expected one of {MODES}")
-    g = passes.fold_constants(load(source))
+    g = passes.optimize(load(source))
     if quantize == "int8":
         g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
                                     progress)

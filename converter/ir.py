@@ -10,6 +10,10 @@ converter writes), so passes and the writer need no translation; importers
             "zero_point": [...], "quantized_dimension": int})
     Node:   op ("CONV_2D", ...), inputs (tensor names; None for an omitted
             optional input), outputs, options (TFLite option names)
+
+Besides TFLite's ops, importers may emit training-level ops that the passes
+remove before writing: BATCH_NORM (inputs x, gamma, beta, mean, variance;
+option epsilon; normalizes the last axis), DROPOUT and IDENTITY.
 """
 from __future__ import annotations
 

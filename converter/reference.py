@@ -117,6 +117,11 @@ def _eval(xp, node, args, out_shape, dtype):
         return xp.maximum(a[0], 0)
     if op == "RELU6":
         return xp.clip(a[0], 0, 6)
+    if op == "BATCH_NORM":
+        x, gamma, beta, mean, var = a
+        return (x - mean) / xp.sqrt(var + o.get("epsilon", 1e-5)) * gamma + beta
+    if op in ("DROPOUT", "IDENTITY"):
+        return a[0]
     if op == "PRELU":
         return xp.where(a[0] >= 0, a[0], a[0] * a[1])
     raise ValueError(f"node {node.name or node.outputs[0]!r}: op {op} has no reference "
