@@ -11,9 +11,13 @@ MODES = ("none", "float16", "dynamic", "int8")
 
 
 def load(source) -> ir.Graph:
-    """An IR graph from a path (.tflite), .tflite bytes, or a Graph."""
+    """An IR graph from a path (.tflite, .onnx), .tflite bytes, an
+    onnx.ModelProto, or a Graph."""
     if isinstance(source, ir.Graph):
         return source
+    if type(source).__name__ == "ModelProto":
+        from .importers.onnx import import_onnx
+        return import_onnx(source)
     if isinstance(source, (bytes, bytearray, memoryview)):
         return import_tflite(bytes(source))
     path = os.fspath(source)
@@ -23,8 +27,11 @@ def load(source) -> ir.Graph:
     if ext == ".tflite":
         with open(path, "rb") as f:
             return import_tflite(f.read())
+    if ext == ".onnx":
+        from .importers.onnx import import_onnx
+        return import_onnx(path)
     raise ValueError(f"{path!r}: unsupported source format {ext or '(no extension)'!r}; "
-                     f"expected a .tflite file (ONNX and Mote trained graphs are not importable yet)")
+                     f"expected a .tflite or .onnx file (Mote trained graphs are not importable yet)")
 
 
 def convert(source, quantize: str = "none", representative_data=None, per_channel: bool = True,

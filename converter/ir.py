@@ -51,6 +51,8 @@ class Graph:
     nodes: list = dataclasses.field(default_factory=list)
     inputs: list = dataclasses.field(default_factory=list)
     outputs: list = dataclasses.field(default_factory=list)
+    # Graph inputs/outputs an importer turned from channels-first to NHWC.
+    channels_last: set = dataclasses.field(default_factory=set)
 
     def add_tensor(self, t: Tensor) -> Tensor:
         if t.name in self.tensors:
@@ -79,4 +81,4 @@ class Graph:
         return Graph({k: dataclasses.replace(v) for k, v in self.tensors.items()},
                      [dataclasses.replace(n, inputs=list(n.inputs), outputs=list(n.outputs),
                                           options=dict(n.options)) for n in self.nodes],
-                     list(self.inputs), list(self.outputs))
+                     list(self.inputs), list(self.outputs), set(self.channels_last))

@@ -1,0 +1,464 @@
+"""Import an ONNX model (opsets 13 and later) into the IR.
+
+Layout: ONNX CNNs are NCHW; TFLite kernels are NHWC. Every 4-D activation is
+stored NHWC in the IR and remembered as "channels-first in ONNX", so ops map
+their axes instead of transposing: the model's 4-D inputs and outputs become
+NHWC once, at the graph's edges, and no TRANSPOSE is left in front of any
+convolution. Constants that broadcast against such tensors are permuted when
+they are imported.
+
+Ops without a Mote kernel, dynamic shapes that cannot be fixed, and layouts
+that would need a real transpose are errors naming the op and its node.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ir
+
+NCHW_TO_NHWC = (0, 2, 3, 1)
+
+
+class OnnxImportError(ValueError):
+    pass
+
+
+def _nhwc_axis(axis: int, rank: int) -> int:
+    """ONNX axis of a channels-first 4-D tensor -> the NHWC axis."""
+    axis = axis % rank
+    return (0, 3, 1, 2)[axis]
+
+
+class _Importer:
+    def __init__(self, model, input_shapes):
+        import onnx
+        from onnx import numpy_helper, shape_inference
+        self.onnx, self.numpy_helper = onnx, numpy_helper
+        model = self._fix_inputs(model, input_shapes or {})
+        self.model = shape_inference.infer_shapes(model)
+        self.g = ir.Graph()
+        self.layout = {}            # tensor -> True if channels-first in ONNX (stored NHWC)
+        self.consts = {}            # ONNX name -> numpy array (initializers and Constant nodes)
+        self.shapes = {}            # ONNX name -> ONNX shape (tuple of ints)
+        graph = self.model.graph
+        for vi in list(graph.input) + list(graph.value_info) + list(graph.output):
+            dims = vi.type.tensor_type.shape.dim
+            if all(d.HasField("dim_value") for d in dims):
+                self.shapes[vi.name] = tuple(int(d.dim_value) for d in dims)
+        for init in graph.initializer:
+            self.consts[init.name] = numpy_helper.to_array(init)
+
+    def _fix_inputs(self, model, input_shapes):
+        import onnx
+        model = onnx.ModelProto.FromString(model.SerializeToString())
+        inits = {i.name for i in model.graph.initializer}
+        for vi in model.graph.input:
+            if vi.name in inits:
+                continue
+            dims = vi.type.tensor_type.shape.dim
+            fixed = input_shapes.get(vi.name)
+            for k, d in enumerate(dims):
+                if fixed is not None:
+                    d.ClearField("dim_param")
+                    d.dim_value = int(fixed[k])
+                elif not d.HasField("dim_value") or d.dim_value <= 0:
+                    if k == 0:
+                        d.ClearField("dim_param")
+                        d.dim_value = 1      # a symbolic batch becomes 1
+                    else:
+                        raise OnnxImportError(
+                            f"input {vi.name!r} has a dynamic dimension {k} ({d.dim_param or '?'}); "
+                            f"give its shape with input_shapes={{{vi.name!r}: [...]}}")
+        return model
+
+    # -- tensors ---------------------------------------------------------------
+
+    def shape(self, name):
+        if name in self.consts:
+            return tuple(self.consts[name].shape)
+        if name not in self.shapes:
+            raise OnnxImportError(f"the shape of {name!r} is unknown after shape inference "
+                                  f"(dynamic shapes are not supported)")
+        return self.shapes[name]
+
+    def activation(self, name, channels_first=None):
+        """Declares an ONNX activation in the IR (NHWC if channels-first 4-D)."""
+        if name in self.g.tensors:
+            return name
+        shape = self.shape(name)
+        if channels_first is None:
+            channels_first = len(shape) == 4
+        self.layout[name] = channels_first
+        ir_shape = tuple(shape[i] for i in NCHW_TO_NHWC) if channels_first else shape
+        self.g.add_tensor(ir.Tensor(name, ir_shape, "float32"))
+        return name
+
+    def constant(self, base, array, dtype="float32"):
+        name = self.g.unique_name(base)
+        self.g.add_tensor(ir.Tensor(name, tuple(np.shape(array)), dtype,
+                                    np.asarray(array, dtype=dtype)))
+        return name
+
+    def const_value(self, node, name, what):
+        if name not in self.consts:
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): {what} {name!r} must be a "
+                                  f"constant (an initializer or Constant)")
+        return self.consts[name]
+
+    def operand(self, node, name, like):
+        """An input of an elementwise op: an activation, or a constant shaped to
+        broadcast like `like` in the IR's layout."""
+        if name not in self.consts:
+            return self.activation(name)
+        c = np.asarray(self.consts[name], np.float32)
+        if self.layout.get(like) and c.ndim > 0:
+            c = c.reshape((1,) * (4 - c.ndim) + c.shape).transpose(NCHW_TO_NHWC)
+            while c.ndim > 1 and c.shape[0] == 1:
+                c = c[0]
+        return self.constant(name, c)
+
+    def emit(self, op, inputs, output, options=None, node=None, channels_first=None):
+        self.activation(output, channels_first)
+        self.g.nodes.append(ir.Node(op, inputs, [output], options or {},
+                                    node.name if node is not None else ""))
+
+    # -- windows -----------------------------------------------------------------
+
+    def window_padding(self, node, x, kernel, strides, dilations):
+        """ONNX pads -> TFLite SAME / VALID, or an explicit zero PAD then VALID.
+        SAME excludes the padding from an average's count; an explicit PAD
+        includes it (count_include_pad=1) and cannot serve MaxPool."""
+        attrs = self.attrs(node)
+        auto = attrs.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        h, w = self.g.tensors[x].shape[1:3]
+        include_pad = node.op_type == "AveragePool" and attrs.get("count_include_pad", 0)
+        if auto == "VALID":
+            return x, "VALID"
+        if auto == "SAME_UPPER" and not include_pad:
+            return x, "SAME"
+        pads = list(attrs.get("pads", [0, 0, 0, 0]))
+        if auto == "SAME_LOWER":
+            pads = []
+            for size, k, s, d in ((h, kernel[0], strides[0], dilations[0]),
+                                  (w, kernel[1], strides[1], dilations[1])):
+                out = -(-size // s)
+                total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
+                pads.append((total - total // 2, total // 2))
+            pads = [pads[0][0], pads[1][0], pads[0][1], pads[1][1]]
+        if not any(pads):
+            return x, "VALID"
+        same = []
+        for size, k, s, d in ((h, kernel[0], strides[0], dilations[0]),
+                              (w, kernel[1], strides[1], dilations[1])):
+            out = -(-size // s)
+            total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
+            same.append((total // 2, total - total // 2))
+        if auto == "SAME_UPPER":
+            pads = [same[0][0], same[1][0], same[0][1], same[1][1]]
+        if [pads[0], pads[2]] == list(same[0]) and [pads[1], pads[3]] == list(same[1]) \
+                and not include_pad:
+            return x, "SAME"
+        if node.op_type == "MaxPool" or (node.op_type == "AveragePool" and not include_pad):
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): pads {pads} that are not "
+                                  f"TFLite's SAME padding are not supported")
+        padded = self.g.unique_name(x + "/padded")
+        n, hh, ww, c = self.g.tensors[x].shape
+        self.shapes[padded] = (n, c, hh + pads[0] + pads[2], ww + pads[1] + pads[3])
+        p = self.constant(x + "/paddings", np.array([[0, 0], [pads[0], pads[2]], [pads[1], pads[3]],
+                                                     [0, 0]], np.int32), "int32")
+        self.emit("PAD", [x, p], padded, node=node, channels_first=True)
+        return padded, "VALID"
+
+    def attrs(self, node):
+        return {a.name: self.onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+    # -- ops ---------------------------------------------------------------------
+
+    def run(self):
+        graph = self.model.graph
+        for node in graph.node:
+            handler = getattr(self, "op_" + node.op_type, None)
+            if node.domain not in ("", "ai.onnx") or handler is None:
+                raise OnnxImportError(f"ONNX op {node.op_type!r} (node {node.name!r}) is not "
+                                      f"supported by Mote's converter")
+            handler(node, self.attrs(node))
+        inits = set(self.consts)
+        self.g.inputs = [self.activation(vi.name) for vi in graph.input if vi.name not in inits]
+        self.g.outputs = [vi.name for vi in graph.output]
+        self.g.channels_last = {n for n in self.g.inputs + self.g.outputs if self.layout.get(n)}
+        for name in self.g.outputs:
+            if name not in self.g.tensors:
+                raise OnnxImportError(f"graph output {name!r} is not computed by any supported node")
+        return self.g
+
+    def op_Constant(self, node, a):
+        value = a.get("value")
+        if value is None:
+            raise OnnxImportError(f"node {node.name!r} (Constant): only the 'value' attribute is "
+                                  f"supported")
+        self.consts[node.output[0]] = self.numpy_helper.to_array(value)
+
+    def op_Identity(self, node, a):
+        if node.input[0] in self.consts:
+            self.consts[node.output[0]] = self.consts[node.input[0]]
+            return
+        x = self.activation(node.input[0])
+        self.emit("IDENTITY", [x], node.output[0], node=node, channels_first=self.layout[x])
+
+    def op_Dropout(self, node, a):
+        training = node.input[2] if len(node.input) > 2 and node.input[2] else None
+        if training and bool(np.asarray(self.consts.get(training, True))):
+            raise OnnxImportError(f"node {node.name!r} (Dropout): training mode is not supported "
+                                  f"(export the model for inference)")
+        if len(node.output) > 1 and node.output[1]:
+            raise OnnxImportError(f"node {node.name!r} (Dropout): the mask output is not supported")
+        x = self.activation(node.input[0])
+        self.emit("DROPOUT", [x], node.output[0], node=node, channels_first=self.layout[x])
+
+    def op_Conv(self, node, a):
+        x = self.activation(node.input[0])
+        if len(self.shape(node.input[0])) != 4:
+            raise OnnxImportError(f"node {node.name!r} (Conv): only 2-D convolutions are supported")
+        w = np.asarray(self.const_value(node, node.input[1], "weight"), np.float32)
+        m, cg, kh, kw = w.shape
+        c = self.g.tensors[x].shape[3]
+        group = a.get("group", 1)
+        strides = list(a.get("strides", [1, 1]))
+        dil = list(a.get("dilations", [1, 1]))
+        x, padding = self.window_padding(node, x, (kh, kw), strides, dil)
+        options = {"padding": padding, "stride_h": strides[0], "stride_w": strides[1],
+                   "dilation_h_factor": dil[0], "dilation_w_factor": dil[1]}
+        if group == 1:
+            op, wt = "CONV_2D", w.transpose(0, 2, 3, 1)
+        elif group == c and cg == 1:
+            op, wt = "DEPTHWISE_CONV_2D", w.transpose(1, 2, 3, 0)
+            options["depth_multiplier"] = m // c
+        else:
+            raise OnnxImportError(f"node {node.name!r} (Conv): grouped convolution with group={group} "
+                                  f"is not supported (only 1 or depthwise)")
+        ins = [x, self.constant(node.input[1], wt)]
+        if len(node.input) > 2 and node.input[2]:
+            ins.append(self.constant(node.input[2], self.const_value(node, node.input[2], "bias")))
+        self.emit(op, ins, node.output[0], options, node, True)
+
+    def _fully_connected(self, node, x, w_kn, bias, keep_dims):
+        ins = [x, self.constant(node.name + "/weights", np.asarray(w_kn, np.float32).T)]
+        if bias is not None:
+            ins.append(self.constant(node.name + "/bias", np.asarray(bias, np.float32)))
+        self.emit("FULLY_CONNECTED", ins, node.output[0], {"keep_num_dims": keep_dims}, node, False)
+
+    def op_Gemm(self, node, a):
+        if a.get("transA", 0):
+            raise OnnxImportError(f"node {node.name!r} (Gemm): transA=1 is not supported")
+        x = self.activation(node.input[0])
+        b = np.asarray(self.const_value(node, node.input[1], "B"), np.float64)
+        b = (b.T if a.get("transB", 0) else b) * a.get("alpha", 1.0)
+        bias = None
+        if len(node.input) > 2 and node.input[2]:
+            bias = np.broadcast_to(np.asarray(self.const_value(node, node.input[2], "C"), np.float64)
+                                   * a.get("beta", 1.0), (b.shape[1],))
+        self._fully_connected(node, x, b, bias, False)
+
+    def op_MatMul(self, node, a):
+        x = self.activation(node.input[0])
+        if self.layout[x]:
+            raise OnnxImportError(f"node {node.name!r} (MatMul): a 4-D channels-first operand "
+                                  f"needs a transpose, which is not supported")
+        b = self.const_value(node, node.input[1], "B")
+        if b.ndim != 2:
+            raise OnnxImportError(f"node {node.name!r} (MatMul): B must be a 2-D constant")
+        self._fully_connected(node, x, b, None, len(self.g.tensors[x].shape) > 2)
+
+    def _binary(self, node, op, negate=False, invert=False):
+        x0, x1 = node.input[0], node.input[1]
+        like = x0 if x0 not in self.consts else x1
+        if x0 in self.consts and x1 in self.consts:
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): both operands constant")
+        if negate or invert:
+            if x1 not in self.consts:
+                raise OnnxImportError(f"node {node.name!r} ({node.op_type}): only a constant "
+                                      f"second operand is supported")
+            c = np.asarray(self.consts[x1], np.float64)
+            self.consts[x1 + "/" + op.lower()] = (-c if negate else 1.0 / c).astype(np.float32)
+            x1 = x1 + "/" + op.lower()
+        a0, a1 = self.operand(node, x0, like), self.operand(node, x1, like)
+        self.emit(op, [a0, a1], node.output[0], {}, node, self.layout.get(like, False))
+
+    def op_Add(self, node, a):
+        self._binary(node, "ADD")
+
+    def op_Mul(self, node, a):
+        self._binary(node, "MUL")
+
+    def op_Sub(self, node, a):
+        self._binary(node, "ADD", negate=True)
+
+    def op_Div(self, node, a):
+        self._binary(node, "MUL", invert=True)
+
+    def _unary(self, node, op, options=None):
+        x = self.activation(node.input[0])
+        self.emit(op, [x], node.output[0], options or {}, node, self.layout[x])
+
+    def op_Relu(self, node, a):
+        self._unary(node, "RELU")
+
+    def op_Sigmoid(self, node, a):
+        self._unary(node, "LOGISTIC")
+
+    def op_Tanh(self, node, a):
+        self._unary(node, "TANH")
+
+    def op_Clip(self, node, a):
+        lo = self.consts.get(node.input[1]) if len(node.input) > 1 and node.input[1] else None
+        hi = self.consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+        lo = float(lo) if lo is not None else -np.inf
+        hi = float(hi) if hi is not None else np.inf
+        if lo == 0 and hi == 6:
+            self._unary(node, "RELU6")
+        elif lo == 0 and hi == np.inf:
+            self._unary(node, "RELU")
+        else:
+            raise OnnxImportError(f"node {node.name!r} (Clip): only Clip(0, 6) and Clip(0, inf) "
+                                  f"are supported, got ({lo}, {hi})")
+
+    def op_PRelu(self, node, a):
+        x = self.activation(node.input[0])
+        slope = self.operand(node, node.input[1], x)
+        self.emit("PRELU", [x, slope], node.output[0], {}, node, self.layout[x])
+
+    def op_LeakyRelu(self, node, a):
+        x = self.activation(node.input[0])
+        alpha = self.constant(node.name + "/alpha", np.array([a.get("alpha", 0.01)], np.float32))
+        self.emit("PRELU", [x, alpha], node.output[0], {}, node, self.layout[x])
+
+    def op_Softmax(self, node, a):
+        x = self.activation(node.input[0])
+        rank = len(self.shape(node.input[0]))
+        axis = a.get("axis", -1) % rank
+        if self.layout[x] and axis == 1:
+            pass    # channels are the last NHWC axis
+        elif self.layout[x] or axis != rank - 1:
+            raise OnnxImportError(f"node {node.name!r} (Softmax): only the last axis (or the "
+                                  f"channel axis of a 4-D tensor) is supported, got axis {axis}")
+        self.emit("SOFTMAX", [x], node.output[0], {"beta": 1.0}, node, self.layout[x])
+
+    def _pool(self, node, a, op):
+        if len(self.shape(node.input[0])) != 4:
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): only 2-D pooling (4-D "
+                                  f"input) is supported")
+        x = self.activation(node.input[0])
+        if a.get("ceil_mode", 0):
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): ceil_mode=1 is not supported")
+        k = list(a["kernel_shape"])
+        strides = list(a.get("strides", [1, 1]))
+        if list(a.get("dilations", [1, 1])) != [1, 1]:
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): dilated pooling is not supported")
+        x, padding = self.window_padding(node, x, k, strides, [1, 1])
+        self.emit(op, [x], node.output[0], {"padding": padding, "stride_h": strides[0],
+                                            "stride_w": strides[1], "filter_height": k[0],
+                                            "filter_width": k[1]}, node, True)
+
+    def op_MaxPool(self, node, a):
+        if len(node.output) > 1 and node.output[1]:
+            raise OnnxImportError(f"node {node.name!r} (MaxPool): the Indices output is not supported")
+        self._pool(node, a, "MAX_POOL_2D")
+
+    def op_AveragePool(self, node, a):
+        self._pool(node, a, "AVERAGE_POOL_2D")
+
+    def op_GlobalAveragePool(self, node, a):
+        if len(self.shape(node.input[0])) != 4:
+            raise OnnxImportError(f"node {node.name!r} (GlobalAveragePool): only 4-D input is "
+                                  f"supported")
+        x = self.activation(node.input[0])
+        axes = self.constant(node.name + "/axes", np.array([1, 2], np.int32), "int32")
+        self.emit("MEAN", [x, axes], node.output[0], {"keep_dims": True}, node, True)
+
+    def op_ReduceMean(self, node, a):
+        x = self.activation(node.input[0])
+        rank = len(self.shape(node.input[0]))
+        axes = a.get("axes")
+        if axes is None and len(node.input) > 1 and node.input[1]:
+            axes = self.const_value(node, node.input[1], "axes")
+        axes = list(range(rank)) if axes is None else [int(v) % rank for v in np.atleast_1d(axes)]
+        keep = bool(a.get("keepdims", 1))
+        if self.layout[x]:
+            if not keep and sorted(axes) not in ([2, 3], [1, 2, 3], [0, 1, 2, 3]):
+                raise OnnxImportError(f"node {node.name!r} (ReduceMean): reducing axes {axes} of a "
+                                      f"channels-first tensor without keepdims is not supported")
+            axes = [_nhwc_axis(v, 4) for v in axes]
+        out_first = self.layout[x] and keep
+        self.emit("MEAN", [x, self.constant(node.name + "/axes", np.array(sorted(axes), np.int32),
+                                            "int32")],
+                  node.output[0], {"keep_dims": keep}, node, out_first)
+
+    def op_BatchNormalization(self, node, a):
+        x = self.activation(node.input[0])
+        ins = [x] + [self.constant(n, self.const_value(node, n, "statistic")) for n in node.input[1:5]]
+        self.emit("BATCH_NORM", ins, node.output[0], {"epsilon": a.get("epsilon", 1e-5)}, node,
+                  self.layout[x])
+
+    def op_Concat(self, node, a):
+        xs = [self.operand(node, n, node.input[0]) for n in node.input]
+        first = self.layout.get(xs[0], False)
+        axis = a["axis"] % len(self.shape(node.input[0]))
+        self.emit("CONCATENATION", xs, node.output[0],
+                  {"axis": _nhwc_axis(axis, 4) if first else axis}, node, first)
+
+    def _reshape(self, node, target):
+        x = self.activation(node.input[0])
+        if self.layout[x]:
+            n, h, w, c = self.g.tensors[x].shape
+            if not (h == 1 and w == 1) and list(target) != [n, c, h, w]:
+                raise OnnxImportError(f"node {node.name!r} ({node.op_type}): reshaping a "
+                                      f"channels-first tensor of spatial size {h}x{w} needs a "
+                                      f"transpose, which is not supported")
+        self.shapes[node.output[0]] = tuple(int(d) for d in target)
+        shape_t = self.constant(node.name + "/shape", np.array(target, np.int32), "int32")
+        keep_first = self.layout[x] and len(target) == 4
+        self.emit("RESHAPE", [x, shape_t], node.output[0], {"new_shape": [int(d) for d in (
+            (target[i] for i in NCHW_TO_NHWC) if keep_first else target)]}, node, keep_first)
+
+    def op_Reshape(self, node, a):
+        self._reshape(node, self.shape(node.output[0]))
+
+    def op_Flatten(self, node, a):
+        self._reshape(node, self.shape(node.output[0]))
+
+    def op_Squeeze(self, node, a):
+        self._reshape(node, self.shape(node.output[0]))
+
+    def op_Unsqueeze(self, node, a):
+        self._reshape(node, self.shape(node.output[0]))
+
+    def op_Pad(self, node, a):
+        mode = a.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        x = self.activation(node.input[0])
+        pads = np.asarray(self.const_value(node, node.input[1], "pads")).astype(np.int64)
+        value = self.consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+        if mode != "constant" or (value is not None and float(np.asarray(value)) != 0.0) or \
+                (len(node.input) > 3 and node.input[3]):
+            raise OnnxImportError(f"node {node.name!r} (Pad): only constant zero padding of all axes "
+                                  f"is supported")
+        rank = len(pads) // 2
+        pairs = np.stack([pads[:rank], pads[rank:]], axis=1)
+        if self.layout[x]:
+            pairs = pairs[list(NCHW_TO_NHWC)]
+        if np.any(pairs < 0):
+            raise OnnxImportError(f"node {node.name!r} (Pad): negative pads are not supported")
+        self.emit("PAD", [x, self.constant(node.name + "/paddings", pairs.astype(np.int32), "int32")],
+                  node.output[0], {}, node, self.layout[x])
+
+
+def import_onnx(source, input_shapes: dict | None = None) -> ir.Graph:
+    """`source`: a path or an onnx.ModelProto. input_shapes fixes dynamic
+    input dimensions ({name: [dims]}); a symbolic batch dimension becomes 1."""
+    try:
+        import onnx
+    except ImportError as e:
+        raise OnnxImportError("ONNX import needs the 'onnx' package: pip install 'mote[onnx]'") from e
+    model = source if isinstance(source, onnx.ModelProto) else onnx.load(str(source))
+    return _Importer(model, input_shapes).run()
