@@ -1,0 +1,523 @@
+"""Layers of the reference path: NHWC, written once against `xp` (numpy or
+cupy). Each layer owns its forward and its local backward:
+
+    out, cache = layer.forward(inputs, training)
+    input_grads, param_grads = layer.backward(cache, grad_out)
+
+Weights use TFLite's layouts (Dense [out, in], Conv2D [out, kh, kw, in],
+DepthwiseConv2D [1, kh, kw, in * multiplier]) so a trained graph converts
+without reshuffling. Gradients are checked against finite differences in
+float64 (tests/test_layers.py).
+"""
+from __future__ import annotations
+
+import math
+
+from .backend import xp
+
+
+class Layer:
+    """Base class. `params` are trained; `state` (batch-norm statistics) is
+    updated by forward in training mode and saved with the weights."""
+    op = ""
+    n_inputs = 1
+
+    def __init__(self, name=None):
+        self.name = name
+        self.params = {}
+        self.state = {}
+
+    def build(self, input_shapes, rng):
+        """Creates parameters for inputs of these shapes (batch dim excluded)."""
+
+    def output_shape(self, input_shapes):
+        return input_shapes[0]
+
+    def config(self) -> dict:
+        return {}
+
+    def forward(self, inputs, training):
+        raise NotImplementedError
+
+    def backward(self, cache, grad):
+        raise NotImplementedError
+
+
+def _window(size, k, stride, dilation, padding):
+    eff = (k - 1) * dilation + 1
+    if padding == "same":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + eff - size, 0)
+        return out, total // 2, total - total // 2
+    if padding != "valid":
+        raise ValueError(f"padding {padding!r}; expected 'same' or 'valid'")
+    out = (size - eff + stride) // stride
+    if out < 1:
+        raise ValueError(f"window {k} (dilation {dilation}) does not fit an input of size {size}")
+    return out, 0, 0
+
+
+class _Windowed(Layer):
+    """Shared geometry of convolutions and pools: padding, then one strided
+    view of the padded input per kernel tap."""
+
+    def _geometry(self, shape):
+        _, h, w, _ = shape
+        oh, pt, pb = _window(h, self.kernel[0], self.strides[0], self.dilation[0], self.padding)
+        ow, pl, pr = _window(w, self.kernel[1], self.strides[1], self.dilation[1], self.padding)
+        return oh, ow, ((0, 0), (pt, pb), (pl, pr), (0, 0))
+
+    def _tap(self, xpad, ky, kx, oh, ow):
+        y0, x0 = ky * self.dilation[0], kx * self.dilation[1]
+        sy, sx = self.strides
+        return (slice(None), slice(y0, y0 + (oh - 1) * sy + 1, sy),
+                slice(x0, x0 + (ow - 1) * sx + 1, sx), slice(None))
+
+    def output_shape(self, input_shapes):
+        h, w, c = input_shapes[0]
+        oh, ow, _ = self._geometry((1, h, w, c))
+        return (oh, ow, self._out_channels(c))
+
+    def _taps(self):
+        return [(ky, kx) for ky in range(self.kernel[0]) for kx in range(self.kernel[1])]
+
+    @staticmethod
+    def _unpad(g, pads):
+        (_, _), (pt, pb), (pl, pr), _ = pads
+        return g[:, pt:g.shape[1] - pb, pl:g.shape[2] - pr, :]
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+class Conv2D(_Windowed):
+    op = "Conv2D"
+
+    def __init__(self, filters, kernel_size, strides=1, padding="same", dilation=1,
+                 use_bias=True, name=None):
+        super().__init__(name)
+        self.filters, self.kernel = filters, _pair(kernel_size)
+        self.strides, self.padding, self.dilation = _pair(strides), padding, _pair(dilation)
+        self.use_bias = use_bias
+
+    def _out_channels(self, c):
+        return self.filters
+
+    def config(self):
+        return {"filters": self.filters, "kernel_size": list(self.kernel),
+                "strides": list(self.strides), "padding": self.padding,
+                "dilation": list(self.dilation), "use_bias": self.use_bias}
+
+    def build(self, input_shapes, rng):
+        c = input_shapes[0][-1]
+        fan_in = self.kernel[0] * self.kernel[1] * c
+        self.params["kernel"] = xp.asarray(rng.normal(0, math.sqrt(2 / fan_in),
+                                                      (self.filters, *self.kernel, c)))
+        if self.use_bias:
+            self.params["bias"] = xp.zeros(self.filters)
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        oh, ow, pads = self._geometry(x.shape)
+        xpad = xp.pad(x, pads)
+        w = self.params["kernel"]
+        y = 0
+        for ky, kx in self._taps():
+            y = y + xpad[self._tap(xpad, ky, kx, oh, ow)] @ w[:, ky, kx, :].T
+        if self.use_bias:
+            y = y + self.params["bias"]
+        return y, (xpad, pads, oh, ow)
+
+    def backward(self, cache, grad):
+        xpad, pads, oh, ow = cache
+        w = self.params["kernel"]
+        gw = xp.zeros_like(w)
+        gx = xp.zeros_like(xpad)
+        g2 = grad.reshape(-1, grad.shape[-1])
+        for ky, kx in self._taps():
+            sl = self._tap(xpad, ky, kx, oh, ow)
+            gw[:, ky, kx, :] = g2.T @ xpad[sl].reshape(-1, xpad.shape[-1])
+            gx[sl] += grad @ w[:, ky, kx, :]
+        pg = {"kernel": gw}
+        if self.use_bias:
+            pg["bias"] = g2.sum(axis=0)
+        return [self._unpad(gx, pads)], pg
+
+
+class DepthwiseConv2D(_Windowed):
+    op = "DepthwiseConv2D"
+
+    def __init__(self, kernel_size, strides=1, padding="same", depth_multiplier=1, dilation=1,
+                 use_bias=True, name=None):
+        super().__init__(name)
+        self.kernel, self.strides = _pair(kernel_size), _pair(strides)
+        self.padding, self.multiplier, self.dilation = padding, depth_multiplier, _pair(dilation)
+        self.use_bias = use_bias
+
+    def _out_channels(self, c):
+        return c * self.multiplier
+
+    def config(self):
+        return {"kernel_size": list(self.kernel), "strides": list(self.strides),
+                "padding": self.padding, "depth_multiplier": self.multiplier,
+                "dilation": list(self.dilation), "use_bias": self.use_bias}
+
+    def build(self, input_shapes, rng):
+        c = input_shapes[0][-1] * self.multiplier
+        fan_in = self.kernel[0] * self.kernel[1]
+        self.params["kernel"] = xp.asarray(rng.normal(0, math.sqrt(2 / fan_in), (1, *self.kernel, c)))
+        if self.use_bias:
+            self.params["bias"] = xp.zeros(c)
+
+    def forward(self, inputs, training):
+        x = xp.repeat(inputs[0], self.multiplier, axis=3)
+        oh, ow, pads = self._geometry(x.shape)
+        xpad = xp.pad(x, pads)
+        w = self.params["kernel"]
+        y = 0
+        for ky, kx in self._taps():
+            y = y + xpad[self._tap(xpad, ky, kx, oh, ow)] * w[0, ky, kx, :]
+        if self.use_bias:
+            y = y + self.params["bias"]
+        return y, (xpad, pads, oh, ow)
+
+    def backward(self, cache, grad):
+        xpad, pads, oh, ow = cache
+        w = self.params["kernel"]
+        gw = xp.zeros_like(w)
+        gx = xp.zeros_like(xpad)
+        for ky, kx in self._taps():
+            sl = self._tap(xpad, ky, kx, oh, ow)
+            gw[0, ky, kx, :] = (grad * xpad[sl]).sum(axis=(0, 1, 2))
+            gx[sl] += grad * w[0, ky, kx, :]
+        gx = self._unpad(gx, pads)
+        n, h, wd, cm = gx.shape
+        gx = gx.reshape(n, h, wd, cm // self.multiplier, self.multiplier).sum(axis=4)
+        pg = {"kernel": gw}
+        if self.use_bias:
+            pg["bias"] = grad.sum(axis=(0, 1, 2))
+        return [gx], pg
+
+
+class Dense(Layer):
+    op = "Dense"
+
+    def __init__(self, units, use_bias=True, name=None):
+        super().__init__(name)
+        self.units, self.use_bias = units, use_bias
+
+    def config(self):
+        return {"units": self.units, "use_bias": self.use_bias}
+
+    def output_shape(self, input_shapes):
+        return (*input_shapes[0][:-1], self.units)
+
+    def build(self, input_shapes, rng):
+        n_in = input_shapes[0][-1]
+        self.params["kernel"] = xp.asarray(rng.normal(0, math.sqrt(2 / (n_in + self.units)),
+                                                      (self.units, n_in)))
+        if self.use_bias:
+            self.params["bias"] = xp.zeros(self.units)
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        y = x @ self.params["kernel"].T
+        if self.use_bias:
+            y = y + self.params["bias"]
+        return y, x
+
+    def backward(self, x, grad):
+        g2 = grad.reshape(-1, grad.shape[-1])
+        pg = {"kernel": g2.T @ x.reshape(-1, x.shape[-1])}
+        if self.use_bias:
+            pg["bias"] = g2.sum(axis=0)
+        return [grad @ self.params["kernel"]], pg
+
+
+class BatchNormalization(Layer):
+    """Normalizes the last axis with batch statistics in training (keeping
+    moving averages) and the moving averages in inference."""
+    op = "BatchNormalization"
+
+    def __init__(self, momentum=0.9, epsilon=1e-3, name=None):
+        super().__init__(name)
+        self.momentum, self.epsilon = momentum, epsilon
+
+    def config(self):
+        return {"momentum": self.momentum, "epsilon": self.epsilon}
+
+    def build(self, input_shapes, rng):
+        c = input_shapes[0][-1]
+        self.params = {"gamma": xp.ones(c), "beta": xp.zeros(c)}
+        self.state = {"moving_mean": xp.zeros(c), "moving_variance": xp.ones(c)}
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        axes = tuple(range(x.ndim - 1))
+        if training:
+            mean, var = x.mean(axis=axes), x.var(axis=axes)
+            m = self.momentum
+            self.state["moving_mean"] = m * self.state["moving_mean"] + (1 - m) * mean
+            self.state["moving_variance"] = m * self.state["moving_variance"] + (1 - m) * var
+        else:
+            mean, var = self.state["moving_mean"], self.state["moving_variance"]
+        inv = 1 / xp.sqrt(var + self.epsilon)
+        xhat = (x - mean) * inv
+        return xhat * self.params["gamma"] + self.params["beta"], (xhat, inv, training, axes)
+
+    def backward(self, cache, grad):
+        xhat, inv, training, axes = cache
+        pg = {"gamma": (grad * xhat).sum(axis=axes), "beta": grad.sum(axis=axes)}
+        gxhat = grad * self.params["gamma"]
+        if not training:
+            return [gxhat * inv], pg
+        n = xhat.size // xhat.shape[-1]
+        gx = inv / n * (n * gxhat - gxhat.sum(axis=axes) - xhat * (gxhat * xhat).sum(axis=axes))
+        return [gx], pg
+
+
+class _Elementwise(Layer):
+    def backward(self, cache, grad):
+        return [grad * cache], {}
+
+
+class ReLU(_Elementwise):
+    op = "ReLU"
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        return xp.maximum(x, 0), (x > 0).astype(x.dtype)
+
+
+class ReLU6(_Elementwise):
+    op = "ReLU6"
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        return xp.clip(x, 0, 6), ((x > 0) & (x < 6)).astype(x.dtype)
+
+
+class Sigmoid(_Elementwise):
+    op = "Sigmoid"
+
+    def forward(self, inputs, training):
+        y = 1 / (1 + xp.exp(-inputs[0]))
+        return y, y * (1 - y)
+
+
+class Tanh(_Elementwise):
+    op = "Tanh"
+
+    def forward(self, inputs, training):
+        y = xp.tanh(inputs[0])
+        return y, 1 - y * y
+
+
+class Softmax(Layer):
+    op = "Softmax"
+
+    def forward(self, inputs, training):
+        z = inputs[0] - inputs[0].max(axis=-1, keepdims=True)
+        e = xp.exp(z)
+        y = e / e.sum(axis=-1, keepdims=True)
+        return y, y
+
+    def backward(self, y, grad):
+        return [y * (grad - (grad * y).sum(axis=-1, keepdims=True))], {}
+
+
+class _Pool(_Windowed):
+    def __init__(self, pool_size=2, strides=None, padding="valid", name=None):
+        super().__init__(name)
+        self.kernel = _pair(pool_size)
+        self.strides = _pair(strides if strides is not None else pool_size)
+        self.padding, self.dilation = padding, (1, 1)
+
+    def _out_channels(self, c):
+        return c
+
+    def config(self):
+        return {"pool_size": list(self.kernel), "strides": list(self.strides),
+                "padding": self.padding}
+
+
+class MaxPool(_Pool):
+    op = "MaxPool"
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        oh, ow, pads = self._geometry(x.shape)
+        xpad = xp.pad(x, pads, constant_values=-xp.inf)
+        y = None
+        for ky, kx in self._taps():
+            t = xpad[self._tap(xpad, ky, kx, oh, ow)]
+            y = t if y is None else xp.maximum(y, t)
+        return y, (xpad, pads, oh, ow, y)
+
+    def backward(self, cache, grad):
+        xpad, pads, oh, ow, y = cache
+        gx = xp.zeros_like(xpad)
+        taken = xp.zeros(y.shape, dtype=bool)   # the gradient goes to the first maximum
+        for ky, kx in self._taps():
+            sl = self._tap(xpad, ky, kx, oh, ow)
+            hit = (xpad[sl] == y) & ~taken
+            gx[sl] += grad * hit
+            taken |= hit
+        return [self._unpad(gx, pads)], {}
+
+
+class AveragePool(_Pool):
+    """Averages over the window's elements inside the input (padding excluded,
+    as TFLite)."""
+    op = "AveragePool"
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        oh, ow, pads = self._geometry(x.shape)
+        xpad = xp.pad(x, pads)
+        ones = xp.pad(xp.ones_like(x[:1, :, :, :1]), pads)
+        total, count = 0, 0
+        for ky, kx in self._taps():
+            total = total + xpad[self._tap(xpad, ky, kx, oh, ow)]
+            count = count + ones[self._tap(ones, ky, kx, oh, ow)]
+        return total / count, (xpad.shape, pads, oh, ow, count)
+
+    def backward(self, cache, grad):
+        shape, pads, oh, ow, count = cache
+        gx = xp.zeros(shape)
+        g = grad / count
+        for ky, kx in self._taps():
+            gx[self._tap(gx, ky, kx, oh, ow)] += g
+        return [self._unpad(gx, pads)], {}
+
+
+class GlobalAveragePool(Layer):
+    op = "GlobalAveragePool"
+
+    def output_shape(self, input_shapes):
+        return (input_shapes[0][-1],)
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        return x.mean(axis=(1, 2)), x.shape
+
+    def backward(self, shape, grad):
+        return [xp.broadcast_to(grad[:, None, None, :] / (shape[1] * shape[2]), shape).copy()], {}
+
+
+class Reshape(Layer):
+    op = "Reshape"
+
+    def __init__(self, target_shape, name=None):
+        super().__init__(name)
+        self.target = tuple(target_shape)
+
+    def config(self):
+        return {"target_shape": list(self.target)}
+
+    def output_shape(self, input_shapes):
+        size = math.prod(input_shapes[0])
+        if math.prod(d for d in self.target if d != -1) == 0 or \
+                (-1 not in self.target and math.prod(self.target) != size):
+            raise ValueError(f"cannot reshape {input_shapes[0]} to {self.target}")
+        known = math.prod(d for d in self.target if d != -1)
+        return tuple(size // known if d == -1 else d for d in self.target)
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        return x.reshape((x.shape[0], *self.target)), x.shape
+
+    def backward(self, shape, grad):
+        return [grad.reshape(shape)], {}
+
+
+class Flatten(Reshape):
+    op = "Flatten"
+
+    def __init__(self, name=None):
+        super().__init__((-1,), name)
+
+    def config(self):
+        return {}
+
+
+class Add(Layer):
+    op = "Add"
+    n_inputs = 2
+
+    def forward(self, inputs, training):
+        return inputs[0] + inputs[1], None
+
+    def backward(self, cache, grad):
+        return [grad, grad], {}
+
+
+class Concatenate(Layer):
+    op = "Concatenate"
+    n_inputs = -1   # any number
+
+    def __init__(self, axis=-1, name=None):
+        super().__init__(name)
+        self.axis = axis
+
+    def config(self):
+        return {"axis": self.axis}
+
+    def output_shape(self, input_shapes):
+        ax = self.axis % len(input_shapes[0])
+        out = list(input_shapes[0])
+        out[ax] = sum(s[ax] for s in input_shapes)
+        return tuple(out)
+
+    def forward(self, inputs, training):
+        return xp.concatenate(inputs, axis=self.axis), [x.shape[self.axis] for x in inputs]
+
+    def backward(self, sizes, grad):
+        cuts, total = [], 0
+        for s in sizes[:-1]:
+            total += s
+            cuts.append(total)
+        return xp.split(grad, cuts, axis=self.axis), {}
+
+
+class Dropout(Layer):
+    """Drops a fraction `rate` of activations in training (scaling the rest by
+    1 / (1 - rate)); the identity in inference."""
+    op = "Dropout"
+
+    def __init__(self, rate=0.5, seed=0, name=None):
+        super().__init__(name)
+        self.rate = rate
+        self.rng = xp.random.RandomState(seed) if hasattr(xp.random, "RandomState") else None
+        self.seed = seed
+
+    def config(self):
+        return {"rate": self.rate, "seed": self.seed}
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        if not training or self.rate == 0:
+            return x, None
+        keep = (self.rng.random_sample(x.shape) >= self.rate) / (1 - self.rate)
+        return x * keep, keep
+
+    def backward(self, keep, grad):
+        return [grad if keep is None else grad * keep], {}
+
+
+LAYERS = {cls.op: cls for cls in (Conv2D, DepthwiseConv2D, Dense, BatchNormalization, ReLU, ReLU6,
+                                  Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool,
+                                  Reshape, Flatten, Add, Concatenate, Dropout)}
+
+
+def softmax_cross_entropy(logits, labels):
+    """Mean cross-entropy of integer labels under softmax(logits), and its
+    gradient with respect to the logits."""
+    z = logits - logits.max(axis=-1, keepdims=True)
+    logp = z - xp.log(xp.exp(z).sum(axis=-1, keepdims=True))
+    n = logits.shape[0]
+    loss = -logp[xp.arange(n), labels].mean()
+    grad = xp.exp(logp)
+    grad[xp.arange(n), labels] -= 1
+    return loss, grad / n
