@@ -11,8 +11,8 @@ MODES = ("none", "float16", "dynamic", "int8")
 
 
 def load(source) -> ir.Graph:
-    """An IR graph from a path (.tflite, .onnx), .tflite bytes, an
-    onnx.ModelProto, or a Graph."""
+    """An IR graph from a path (.tflite, .onnx, a trained graph .npz), .tflite
+    bytes, an onnx.ModelProto, or a Graph."""
     if isinstance(source, ir.Graph):
         return source
     if type(source).__name__ == "ModelProto":
@@ -30,8 +30,11 @@ def load(source) -> ir.Graph:
     if ext == ".onnx":
         from .importers.onnx import import_onnx
         return import_onnx(path)
+    if ext == ".npz":
+        from .importers.mote_graph import import_trained_graph
+        return import_trained_graph(path)
     raise ValueError(f"{path!r}: unsupported source format {ext or '(no extension)'!r}; "
-                     f"expected a .tflite or .onnx file (Mote trained graphs are not importable yet)")
+                     f"expected .tflite, .onnx or a Mote trained graph (.npz)")
 
 
 def convert(source, quantize: str = "none", representative_data=None, per_channel: bool = True,

@@ -48,8 +48,9 @@ L.Layer.__call__ = _call
 
 
 class Model:
-    def __init__(self, inputs, outputs, seed: int = 0, name: str = "model"):
+    def __init__(self, inputs, outputs, seed: int = 0, name: str = "model", dtype="float32"):
         self.name = name
+        self.dtype = xp.dtype(dtype)
         self.input_symbols = inputs if isinstance(inputs, list) else [inputs]
         self.output_symbol = outputs
         order, seen = [], set()
@@ -75,6 +76,9 @@ class Model:
         rng = numpy.random.default_rng(seed)
         for s in order:
             s.layer.build([i.shape for i in s.inputs], rng)
+            for store in (s.layer.params, s.layer.state):
+                for k in store:
+                    store[k] = store[k].astype(self.dtype)
 
     @property
     def layers(self):
@@ -84,7 +88,7 @@ class Model:
         inputs = inputs if isinstance(inputs, list) else [inputs]
         values, caches = {}, {}
         for s, x in zip(self.input_symbols, inputs):
-            x = xp.asarray(x)
+            x = xp.asarray(x, dtype=self.dtype)
             if tuple(x.shape[1:]) != s.shape:
                 raise ValueError(f"input {s.layer.name!r}: expected samples of shape {list(s.shape)}, "
                                  f"got data of shape {list(x.shape)}")
@@ -129,4 +133,4 @@ class Model:
                     if tuple(values[key].shape) != tuple(store[k].shape):
                         raise ValueError(f"variable {key!r}: expected shape {list(store[k].shape)}, "
                                          f"got {list(values[key].shape)}")
-                    store[k] = xp.asarray(values[key])
+                    store[k] = xp.asarray(values[key], dtype=self.dtype)

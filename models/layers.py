@@ -499,7 +499,7 @@ class Dropout(Layer):
         x = inputs[0]
         if not training or self.rate == 0:
             return x, None
-        keep = (self.rng.random_sample(x.shape) >= self.rate) / (1 - self.rate)
+        keep = ((self.rng.random_sample(x.shape) >= self.rate) / (1 - self.rate)).astype(x.dtype)
         return x * keep, keep
 
     def backward(self, keep, grad):

@@ -100,7 +100,7 @@ def test_model_chain_rule_with_residual():
     r = L.ReLU()(h)
     s = L.Add()(h, r)                  # h feeds two layers: gradients must add up
     y = L.Dense(4, name="fc")(L.Flatten()(s))
-    m = Model(x, y, seed=0)
+    m = Model(x, y, seed=0, dtype="float64")
     rng = np.random.default_rng(2)
     data = rng.standard_normal((2, 5, 5, 2))
     g = rng.standard_normal((2, 4))

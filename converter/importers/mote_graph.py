@@ -1,0 +1,105 @@
+"""Import a Mote trained graph (docs/formats.md) into the IR, freezing it:
+variables become constants, the loss and the optimizer state are left behind,
+Dropout becomes an inference no-op (removed by the passes) and batch norm is
+emitted with its moving statistics for fold_batch_norm."""
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+
+from .. import ir
+
+FORMAT, VERSION = "mote-trained-graph", 1
+
+
+def _read(path):
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if "__graph__" not in z.files:
+                raise ValueError("it has no __graph__ entry")
+            graph = json.loads(z["__graph__"].tobytes().decode())
+            arrays = {k[4:]: z[k] for k in z.files if k.startswith("var/")}
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path}: not a readable Mote trained graph ({e})") from e
+    if graph.get("format") != FORMAT or graph.get("version") != VERSION:
+        raise ValueError(f"{path}: format {graph.get('format')!r} version {graph.get('version')!r}; "
+                         f"expected {FORMAT!r} version {VERSION}")
+    return graph, arrays
+
+
+def _pad_name(padding):
+    return {"same": "SAME", "valid": "VALID"}[padding]
+
+
+def import_trained_graph(path) -> ir.Graph:
+    graph, arrays = _read(path)
+    g = ir.Graph()
+
+    def var(node, key):
+        full = f"{node['name']}/{key}"
+        if full not in arrays:
+            raise ValueError(f"{path}: variable {full!r} is missing")
+        return g.add_tensor(ir.Tensor(g.unique_name(full), tuple(arrays[full].shape), "float32",
+                                      arrays[full].astype(np.float32))).name
+
+    def const(name, value, dtype):
+        return g.add_tensor(ir.Tensor(g.unique_name(name), tuple(np.shape(value)), dtype,
+                                      np.asarray(value, dtype))).name
+
+    for node in graph["nodes"]:
+        name, op, c = node["name"], node["op"], node["config"]
+        shape = (1, *node["shape"])
+        if op == "Input":
+            g.add_tensor(ir.Tensor(name, shape))
+            g.inputs.append(name)
+            continue
+        g.add_tensor(ir.Tensor(name, shape))
+        ins = list(node["inputs"])
+        if op in ("Conv2D", "DepthwiseConv2D"):
+            options = {"padding": _pad_name(c["padding"]), "stride_h": c["strides"][0],
+                       "stride_w": c["strides"][1], "dilation_h_factor": c["dilation"][0],
+                       "dilation_w_factor": c["dilation"][1]}
+            ins.append(var(node, "kernel"))
+            if c.get("use_bias", True):
+                ins.append(var(node, "bias"))
+            if op == "DepthwiseConv2D":
+                options["depth_multiplier"] = c["depth_multiplier"]
+            g.nodes.append(ir.Node("CONV_2D" if op == "Conv2D" else "DEPTHWISE_CONV_2D", ins, [name],
+                                   options, name))
+        elif op == "Dense":
+            ins.append(var(node, "kernel"))
+            if c.get("use_bias", True):
+                ins.append(var(node, "bias"))
+            g.nodes.append(ir.Node("FULLY_CONNECTED", ins, [name],
+                                   {"keep_num_dims": len(node["shape"]) > 1}, name))
+        elif op == "BatchNormalization":
+            ins += [var(node, k) for k in ("gamma", "beta", "moving_mean", "moving_variance")]
+            g.nodes.append(ir.Node("BATCH_NORM", ins, [name], {"epsilon": c["epsilon"]}, name))
+        elif op in ("MaxPool", "AveragePool"):
+            g.nodes.append(ir.Node("MAX_POOL_2D" if op == "MaxPool" else "AVERAGE_POOL_2D", ins,
+                                   [name], {"padding": _pad_name(c["padding"]),
+                                            "stride_h": c["strides"][0], "stride_w": c["strides"][1],
+                                            "filter_height": c["pool_size"][0],
+                                            "filter_width": c["pool_size"][1]}, name))
+        elif op == "GlobalAveragePool":
+            g.nodes.append(ir.Node("MEAN", ins + [const(name + "/axes", [1, 2], "int32")], [name],
+                                   {"keep_dims": False}, name))
+        elif op in ("Reshape", "Flatten"):
+            g.nodes.append(ir.Node("RESHAPE", ins + [const(name + "/shape", shape, "int32")], [name],
+                                   {"new_shape": list(shape)}, name))
+        elif op == "Concatenate":
+            axis = c["axis"] % len(shape)
+            g.nodes.append(ir.Node("CONCATENATION", ins, [name], {"axis": axis}, name))
+        else:
+            simple = {"ReLU": "RELU", "ReLU6": "RELU6", "Sigmoid": "LOGISTIC", "Tanh": "TANH",
+                      "Softmax": "SOFTMAX", "Add": "ADD", "Dropout": "DROPOUT"}
+            if op not in simple:
+                raise ValueError(f"{path}: node {name!r} has unknown layer type {op!r}")
+            g.nodes.append(ir.Node(simple[op], ins, [name], {"beta": 1.0} if op == "Softmax" else {},
+                                   name))
+    g.outputs = [graph["output"]]
+    return g
