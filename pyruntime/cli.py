@@ -3,7 +3,10 @@
     mote run MODEL.tflite [--input x.npy ...] [--repeat N]
     mote inspect MODEL.tflite
     mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
-                 [--calibration DATA.npy] [--per-tensor] [--int8-io]
+                 [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
+    mote train NAME [-o DIR] [--epochs N]        (zoo models, on digits)
+    mote compare TRAINED.npz [--tflite Q.tflite] [--report DIR]
+    mote demo                                     (compare on the shipped MobileNet-style model)
 """
 from __future__ import annotations
 
@@ -130,6 +133,9 @@ def _is_const(m, t) -> bool:
 
 
 def _load_calibration(path: str):
+    if path == "digits":   # a built-in dataset: its first 200 training images
+        from models import datasets
+        return datasets.digits()[0][0][:200]
     if path.endswith(".npz"):
         with np.load(path) as z:
             return {k: z[k] for k in z.files}
@@ -174,6 +180,47 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_train(args) -> int:
+    from models.zoo.train import train
+    metrics = train(args.name, args.out, args.seed, args.epochs)
+    print(f"{args.name}: float test accuracy {metrics['float_test_accuracy']:.4f} after "
+          f"{metrics['epochs']} epochs ({metrics['train_seconds']} s on {metrics['device']}); "
+          f"wrote {args.out}/{args.name}.npz, .png, .json")
+    return 0
+
+
+def _compare(trained: str, tflite_path, report_dir) -> int:
+    from converter import convert
+    from models import compare as cmp
+    from models import datasets
+    from tqdm import tqdm
+    (x_train, _), (x_test, y_test) = datasets.digits()
+    if tflite_path:
+        tflite = Path(tflite_path).read_bytes()
+    else:
+        print(f"converting {trained} to int8 (calibration: 200 training images)")
+        tflite = convert(trained, quantize="int8", representative_data=x_train[:200])
+    r = cmp.compare(trained, tflite, x_test, y_test,
+                    progress=lambda it: tqdm(it, desc="comparing", unit="image"))
+    print(cmp.format_report(r))
+    out = Path(report_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(trained).stem
+    cmp.write_plot(r, str(out / f"{stem}_sqnr.png"))
+    cmp.write_html(r, str(out / f"{stem}_compare.html"), f"{stem}_sqnr.png")
+    print(f"wrote {out / (stem + '_compare.html')} and {out / (stem + '_sqnr.png')}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    return _compare(args.trained, args.tflite, args.report)
+
+
+def cmd_demo(args) -> int:
+    from models.zoo.train import HERE
+    return _compare(str(HERE / "mobilenet_style.npz"), None, args.report)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="mote", description="Mote: run .tflite models on a "
                                      "small C runtime.")
@@ -198,6 +245,22 @@ def main(argv=None) -> int:
     p.add_argument("--per-tensor", action="store_true", help="one weight scale per tensor")
     p.add_argument("--int8-io", action="store_true", help="int8 model inputs and outputs")
     p.set_defaults(func=cmd_convert)
+    p = sub.add_parser("train", help="train a zoo model on digits (reference path, numpy or cupy)")
+    from models.zoo.definitions import ZOO
+    p.add_argument("name", choices=sorted(ZOO))
+    p.add_argument("-o", "--out", default=".")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_train)
+    p = sub.add_parser("compare", help="float vs int8 accuracy and per-layer error on digits")
+    p.add_argument("trained", help="a trained graph (.npz)")
+    p.add_argument("--tflite", help="the quantized model; default: convert to int8 now")
+    p.add_argument("--report", default="mote_report", help="folder for the PNG and HTML report")
+    p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("demo", help="convert the shipped MobileNet-style model to int8, run it on "
+                       "the C runtime and compare with float")
+    p.add_argument("--report", default="mote_report")
+    p.set_defaults(func=cmd_demo)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
