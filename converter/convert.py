@@ -38,20 +38,24 @@ def load(source) -> ir.Graph:
 
 
 def convert(source, quantize: str = "none", representative_data=None, per_channel: bool = True,
-            io_dtype: str = "float32", calibration: str = "minmax", progress=None) -> bytes:
+            io_dtype: str = "float32", calibration: str = "minmax", progress=None,
+            float_fallback: bool = False) -> bytes:
     """Converts `source` to .tflite bytes.
 
     quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
     integer, needs representative_data: an array [N, ...] of input samples, or
     a dict of such arrays per input name). io_dtype applies to "int8": float32
-    inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8.
+    inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
+    "minmax", "percentile" or "mse" (the clipping with least quantization
+    error). float_fallback keeps ops without int8 kernels in float between
+    DEQUANTIZE and QUANTIZE instead of refusing them.
     """
     if quantize not in MODES:
         raise ValueError(f"quantize={quantize!r}; expected one of {MODES}")
     g = passes.optimize(load(source))
     if quantize == "int8":
         g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
-                                    progress)
+                                    progress, float_fallback)
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)
     return write_tflite(g)

@@ -91,7 +91,7 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
                 old = values.get(name)
                 values[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
             else:
-                values.setdefault(name, []).append(np.asarray(v).ravel())
+                values.setdefault(name, []).append(np.asarray(v, np.float32).ravel())
     if method == "minmax":
         return values
     if method == "percentile":
@@ -101,7 +101,30 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
             out[name] = (float(np.percentile(allv, 100 - percentile)),
                          float(np.percentile(allv, percentile)))
         return out
-    raise ValueError(f"calibration method {method!r} is not one of 'minmax', 'percentile'")
+    if method == "mse":
+        return {name: mse_range(np.concatenate(chunks)) for name, chunks in values.items()}
+    raise ValueError(f"calibration method {method!r} is not one of 'minmax', 'percentile', 'mse'")
+
+
+def mse_range(values: np.ndarray, steps: int = 40):
+    """The clipping range [max(lo, -c), min(hi, c)] whose int8 quantization of
+    `values` has the least mean squared error, c searched from max |value|
+    down: clipping a few outliers buys a finer step for everything else."""
+    lo, hi = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
+    if hi - lo < 1e-12:
+        return lo, hi
+    sample = values if values.size <= 200_000 else \
+        np.random.default_rng(0).choice(values, 200_000, replace=False)
+    best, best_err = (lo, hi), np.inf
+    for c in np.linspace(1.0, 0.05, steps) * max(-lo, hi):
+        r = (max(lo, -c), min(hi, c))
+        q = activation_quantization(*r)
+        s, z = float(q["scale"][0]), q["zero_point"][0]
+        deq = (np.clip(np.round(sample / s) + z, -128, 127) - z) * s
+        err = float(np.mean((deq - sample) ** 2))
+        if err < best_err:
+            best, best_err = r, err
+    return best
 
 
 class _Groups:
@@ -122,11 +145,12 @@ class _Groups:
 
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
-                  method: str = "minmax", progress=None) -> ir.Graph:
+                  method: str = "minmax", progress=None, float_fallback: bool = False) -> ir.Graph:
     unsupported = sorted({f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
                           if n.op not in INT8_OPS})
-    if unsupported:
-        raise ValueError("these ops cannot be quantized to int8: " + ", ".join(unsupported))
+    if unsupported and not float_fallback:
+        raise ValueError("these ops cannot be quantized to int8: " + ", ".join(unsupported) +
+                         " (float_fallback=True keeps them in float between DEQUANTIZE and QUANTIZE)")
     ranges = calibrate(g, data, method, progress=progress)
     groups = _Groups()
     for n in g.nodes:
@@ -140,6 +164,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         group_range[root] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
     q = ir.Graph(inputs=list(g.inputs), outputs=list(g.outputs))
     fixed = {n.outputs[0]: FIXED_OUTPUT[n.op] for n in g.nodes if n.op in FIXED_OUTPUT}
+    fallback = [n for n in g.nodes if n.op not in INT8_OPS]
     for name, t in g.tensors.items():
         if t.is_constant or t.dtype != "float32":
             q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data))
@@ -168,12 +193,44 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
                                        {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)}))
                 node.inputs[2] = bname
         q.nodes.append(node)
+    for n in fallback:
+        _keep_float(q, g, n)
     if io_dtype == "float32":
         _float_edges(q, g)
     elif io_dtype != "int8":
         raise ValueError(f"io_dtype must be 'float32' or 'int8', got {io_dtype!r}")
     from .passes import remove_dead
     return remove_dead(q)
+
+
+def _keep_float(q: ir.Graph, g: ir.Graph, node: ir.Node) -> None:
+    """Float fallback: `node` computes in float between a DEQUANTIZE of each
+    int8 input and a QUANTIZE of its output back to the calibrated int8."""
+    at = next(i for i, n in enumerate(q.nodes) if n.outputs == node.outputs)
+    qnode = q.nodes[at]
+    before = []
+    for k, name in enumerate(qnode.inputs):
+        if name is None:
+            continue
+        t = q.tensors[name]
+        if t.is_constant:
+            if t.dtype == "int8" and name not in g.tensors:   # a weight we quantized: restore float
+                qnode.inputs[k] = node.inputs[k]
+            continue
+        if t.dtype == "int8":
+            f = q.add_tensor(ir.Tensor(q.unique_name(name + "/float"), t.shape, "float32"))
+            before.append(ir.Node("DEQUANTIZE", [name], [f.name], {}, f"dequantize_{name}"))
+            qnode.inputs[k] = f.name
+    for k, name in enumerate(node.inputs):   # float weights and biases as they were
+        if name is not None and g.tensors[name].is_constant and name not in q.tensors:
+            q.add_tensor(ir.Tensor(name, g.tensors[name].shape, g.tensors[name].dtype,
+                                   g.tensors[name].data))
+    out = qnode.outputs[0]
+    t = q.tensors[out]
+    f = q.add_tensor(ir.Tensor(q.unique_name(out + "/float"), t.shape, "float32"))
+    qnode.outputs = [f.name]
+    after = ir.Node("QUANTIZE", [f.name], [out], {}, f"quantize_{out}")
+    q.nodes[at:at + 1] = before + [qnode, after]
 
 
 def _float_edges(q: ir.Graph, g: ir.Graph) -> None:

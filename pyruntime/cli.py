@@ -173,7 +173,7 @@ def cmd_convert(args) -> int:
     progress = (lambda it: tqdm(it, desc="calibrating", unit="sample")) if data is not None else None
     out = convert(str(source), quantize=args.quantize, representative_data=data,
                   per_channel=not args.per_tensor, io_dtype="int8" if args.int8_io else "float32",
-                  calibration=args.method, progress=progress)
+                  calibration=args.method, progress=progress, float_fallback=args.float_fallback)
     Path(args.output).write_bytes(out)
     print(f"wrote {args.output}")
     print(_summary(source.read_bytes(), out))
@@ -240,10 +240,12 @@ def main(argv=None) -> int:
     p.add_argument("--quantize", choices=["none", "float16", "dynamic", "int8"], default="none")
     p.add_argument("--calibration", help=".npy array [N, ...] of input samples (.npz: one per "
                    "input name); needed for --quantize int8")
-    p.add_argument("--method", choices=["minmax", "percentile"], default="minmax",
+    p.add_argument("--method", choices=["minmax", "percentile", "mse"], default="minmax",
                    help="activation range estimate from the calibration data")
     p.add_argument("--per-tensor", action="store_true", help="one weight scale per tensor")
     p.add_argument("--int8-io", action="store_true", help="int8 model inputs and outputs")
+    p.add_argument("--float-fallback", action="store_true",
+                   help="keep ops without int8 kernels in float (DEQUANTIZE/QUANTIZE around them)")
     p.set_defaults(func=cmd_convert)
     p = sub.add_parser("train", help="train a zoo model on digits (reference path, numpy or cupy)")
     from models.zoo.definitions import ZOO

@@ -117,3 +117,46 @@ def test_missing_file_and_unquantizable_op():
     b.mark_outputs(y)
     with pytest.raises(ValueError, match=r"cannot be quantized to int8: PRELU \(op0\)"):
         convert(b.build(), "int8", np.zeros((2, 1, 4), np.float32))
+
+
+def prelu_model():
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 6], "float32")
+    h = b.add_tensor("h", [1, 6], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, b.add_constant("w", np.random.default_rng(0).standard_normal((6, 6)).astype(np.float32)), -1], [h])
+    p = b.add_tensor("p", [1, 6], "float32")
+    b.add_operator("PRELU", [h, b.add_constant("alpha", np.full(6, 0.1, np.float32))], [p])
+    y = b.add_tensor("y", [1, 6], "float32")
+    b.add_operator("RELU", [p], [y])
+    b.mark_outputs(y)
+    return b.build()
+
+
+def test_float_fallback_keeps_unquantizable_ops_in_float(litert_available):
+    data = np.random.default_rng(1).standard_normal((32, 1, 6)).astype(np.float32)
+    model = convert(prelu_model(), "int8", data, float_fallback=True)
+    from converter.tflite import flatbuf
+    m = flatbuf.decode(model)
+    sg = m["subgraphs"][0]
+    names = [m["operator_codes"][o["opcode_index"]]["builtin_code"] for o in sg["operators"]]
+    # QUANTIZE, FC (int8), DEQUANTIZE, PRELU (float), QUANTIZE, RELU (int8), DEQUANTIZE
+    assert names == [114, 9, 6, 54, 114, 19, 6]
+    x = data[0]
+    np.testing.assert_array_equal(run_mote(model, [x])[0], run_litert(model, [x], True)[0])
+    want = run_mote(prelu_model(), [x])[0]
+    assert np.max(np.abs(run_mote(model, [x])[0] - want)) <= 0.05 * np.max(np.abs(want))
+
+
+def test_mse_calibration_clips_outliers():
+    from converter.quantize import activation_quantization, mse_range
+    # A heavy-tailed activation: min-max spends most levels on rare extremes.
+    values = np.random.default_rng(0).laplace(0, 1, 100_000)
+    lo, hi = mse_range(values)
+    assert hi < 0.8 * values.max() and lo > 0.8 * values.min()
+    def mse(r):
+        q = activation_quantization(*r)
+        s, z = float(q["scale"][0]), q["zero_point"][0]
+        return np.mean(((np.clip(np.round(values / s) + z, -128, 127) - z) * s - values) ** 2)
+    assert mse((lo, hi)) < mse((values.min(), values.max()))
+    model = convert(str(make_example.OUT), "int8", CALIBRATION, calibration="mse")
+    assert run_mote(model, [INPUTS[0]])[0].shape == (1, 10)
