@@ -117,7 +117,7 @@ def fold_batch_norm(g: ir.Graph) -> ir.Graph:
     return remove_dead(g)
 
 
-FUSES_ACTIVATION = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL",
+FUSES_ACTIVATION = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL",
                     "AVERAGE_POOL_2D", "MAX_POOL_2D"}
 
 

@@ -89,8 +89,8 @@ def _eval(xp, node, args, out_shape, dtype):
         if len(a) > 2 and a[2] is not None:
             y = y + a[2]
         return _act(xp, y, o.get("fused_activation_function")).reshape(out_shape)
-    if op in ("ADD", "MUL"):
-        y = a[0] + a[1] if op == "ADD" else a[0] * a[1]
+    if op in ("ADD", "SUB", "MUL"):
+        y = a[0] + a[1] if op == "ADD" else (a[0] - a[1] if op == "SUB" else a[0] * a[1])
         return _act(xp, y, o.get("fused_activation_function"))
     if op == "AVERAGE_POOL_2D":
         return _pool(xp, a[0], o, True)
@@ -101,6 +101,8 @@ def _eval(xp, node, args, out_shape, dtype):
         return xp.mean(a[0], axis=axes, keepdims=bool(o.get("keep_dims"))).reshape(out_shape)
     if op == "PAD":
         return xp.pad(a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])])
+    if op == "TRANSPOSE":
+        return xp.transpose(a[0], [int(p) for p in np.asarray(a[1])])
     if op == "CONCATENATION":
         return xp.concatenate(a, axis=o.get("axis", 0))
     if op in ("RESHAPE", "QUANTIZE", "DEQUANTIZE"):

@@ -126,6 +126,22 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def sub(b, rng):
+    return _binary(b, rng, "SUB")
+
+
+def transpose(b, rng, dtype="float32", quantization=None):
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(1, 6))]
+    perm = rng.permutation(len(shape)).astype(np.int32)
+    x = b.add_input("x", shape, dtype, quantization)
+    y = b.add_tensor("y", [shape[p] for p in perm], dtype, quantization)
+    b.add_operator("TRANSPOSE", [x, b.add_constant("perm", perm)], [y])
+    b.mark_outputs(y)
+    if dtype == "int8":
+        return [rng.integers(-128, 128, shape).astype(np.int8)]
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
 def mul(b, rng):
     return _binary(b, rng, "MUL")
 
@@ -267,7 +283,7 @@ def dequantize(b, rng):
 
 FLOAT_OPS = {
     "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
-    "FULLY_CONNECTED": fully_connected, "ADD": add, "MUL": mul,
+    "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,

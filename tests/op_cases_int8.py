@@ -124,7 +124,7 @@ def depthwise_conv_2d(b, rng):
 def _binary(b, rng, op):
     (sa, sb), out = _broadcast_pair(rng)
     qa, qb = act_q(rng), act_q(rng)
-    if op == "ADD":   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
+    if op in ("ADD", "SUB"):   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
         lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
         oq = act_q(rng, lo - 1, lo + 1)
     else:
@@ -145,6 +145,15 @@ def add(b, rng):
 
 def mul(b, rng):
     return _binary(b, rng, "MUL")
+
+
+def sub(b, rng):
+    return _binary(b, rng, "SUB")
+
+
+def transpose(b, rng):
+    from op_cases import transpose as float_transpose
+    return float_transpose(b, rng, "int8", act_q(rng))
 
 
 def _pool(b, rng, op):
@@ -287,7 +296,7 @@ def dequantize(b, rng):
 
 
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
-            "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "MUL": mul,
+            "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad,
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax}

@@ -275,6 +275,8 @@ class _Importer:
         like = x0 if x0 not in self.consts else x1
         if x0 in self.consts and x1 in self.consts:
             raise OnnxImportError(f"node {node.name!r} ({node.op_type}): both operands constant")
+        if negate and x1 not in self.consts:
+            op, negate = "SUB", False   # tensor - tensor
         if negate or invert:
             if x1 not in self.consts:
                 raise OnnxImportError(f"node {node.name!r} ({node.op_type}): only a constant "
@@ -322,6 +324,47 @@ class _Importer:
         else:
             raise OnnxImportError(f"node {node.name!r} (Clip): only Clip(0, 6) and Clip(0, inf) "
                                   f"are supported, got ({lo}, {hi})")
+
+    def _scaled(self, node, x, scale, shift, suffix):
+        """scale * x + shift as MUL and ADD with constants (a new tensor)."""
+        mid = self.g.unique_name(node.output[0] + f"/{suffix}_scaled")
+        out = self.g.unique_name(node.output[0] + f"/{suffix}")
+        self.shapes[mid] = self.shapes[out] = self.shape(node.input[0])
+        self.emit("MUL", [x, self.constant(mid + "/c", np.array([scale], np.float32))], mid, {}, node,
+                  self.layout[x])
+        self.emit("ADD", [mid, self.constant(out + "/c", np.array([shift], np.float32))], out, {},
+                  node, self.layout[x])
+        return out
+
+    def _hard_sigmoid(self, node, x, alpha, beta, output):
+        """clip(alpha x + beta, 0, 1) = relu6(6 alpha x + 6 beta) / 6."""
+        inner = self._scaled(node, x, 6 * alpha, 6 * beta, "hs")
+        r6 = self.g.unique_name(node.output[0] + "/relu6")
+        self.shapes[r6] = self.shape(node.input[0])
+        self.emit("RELU6", [inner], r6, {}, node, self.layout[x])
+        self.emit("MUL", [r6, self.constant(r6 + "/sixth", np.array([1 / 6], np.float32))], output,
+                  {}, node, self.layout[x])
+
+    def op_HardSigmoid(self, node, a):
+        x = self.activation(node.input[0])
+        self._hard_sigmoid(node, x, a.get("alpha", 0.2), a.get("beta", 0.5), node.output[0])
+
+    def op_HardSwish(self, node, a):
+        x = self.activation(node.input[0])
+        gate = self.g.unique_name(node.output[0] + "/gate")
+        self.shapes[gate] = self.shape(node.input[0])
+        self._hard_sigmoid(node, x, 1 / 6, 0.5, gate)
+        self.emit("MUL", [x, gate], node.output[0], {}, node, self.layout[x])
+
+    def op_Transpose(self, node, a):
+        x = self.activation(node.input[0])
+        rank = len(self.shape(node.input[0]))
+        perm = list(a.get("perm", reversed(range(rank))))
+        # ONNX: out = in.transpose(perm). Stored tensors: channels-first 4-D ones
+        # hold in.transpose(NCHW_TO_NHWC); the output is stored plain.
+        stored_perm = [list(NCHW_TO_NHWC).index(p) for p in perm] if self.layout[x] else perm
+        self.emit("TRANSPOSE", [x, self.constant(node.name + "/perm", np.array(stored_perm, np.int32),
+                                                 "int32")], node.output[0], {}, node, False)
 
     def op_PRelu(self, node, a):
         x = self.activation(node.input[0])
@@ -412,9 +455,12 @@ class _Importer:
         if self.layout[x]:
             n, h, w, c = self.g.tensors[x].shape
             if not (h == 1 and w == 1) and list(target) != [n, c, h, w]:
-                raise OnnxImportError(f"node {node.name!r} ({node.op_type}): reshaping a "
-                                      f"channels-first tensor of spatial size {h}x{w} needs a "
-                                      f"transpose, which is not supported")
+                # The one place a transpose is needed: element order changes.
+                nchw = self.g.unique_name(x + "/nchw")
+                self.shapes[nchw] = (n, c, h, w)
+                self.emit("TRANSPOSE", [x, self.constant(nchw + "/perm", np.array([0, 3, 1, 2], np.int32),
+                                                         "int32")], nchw, {}, node, False)
+                x = nchw
         self.shapes[node.output[0]] = tuple(int(d) for d in target)
         shape_t = self.constant(node.name + "/shape", np.array(target, np.int32), "int32")
         keep_first = self.layout[x] and len(target) == 4

@@ -19,6 +19,8 @@ const mote_kernel *mote_find_kernel(int32_t builtin) {
     case TFL_BUILTIN_OPERATOR_RESHAPE: return &mote_kernel_reshape;
     case TFL_BUILTIN_OPERATOR_SOFTMAX: return &mote_kernel_softmax;
     case TFL_BUILTIN_OPERATOR_TANH: return &mote_kernel_tanh;
+    case TFL_BUILTIN_OPERATOR_SUB: return &mote_kernel_sub;
+    case TFL_BUILTIN_OPERATOR_TRANSPOSE: return &mote_kernel_transpose;
     case TFL_BUILTIN_OPERATOR_PAD: return &mote_kernel_pad;
     case TFL_BUILTIN_OPERATOR_MEAN: return &mote_kernel_mean;
     case TFL_BUILTIN_OPERATOR_PRELU: return &mote_kernel_prelu;

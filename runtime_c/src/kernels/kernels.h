@@ -22,6 +22,8 @@ extern const mote_kernel mote_kernel_relu;
 extern const mote_kernel mote_kernel_relu6;
 extern const mote_kernel mote_kernel_reshape;
 extern const mote_kernel mote_kernel_softmax;
+extern const mote_kernel mote_kernel_sub;
 extern const mote_kernel mote_kernel_tanh;
+extern const mote_kernel mote_kernel_transpose;
 
 #endif
