@@ -13,11 +13,13 @@ from . import ir, reference
 
 WEIGHT_AXIS = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}
 INT8_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL", "TRANSPOSE",
+            "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR",
             "AVERAGE_POOL_2D",
             "MAX_POOL_2D", "MEAN", "PAD", "CONCATENATION", "RESHAPE", "SOFTMAX", "LOGISTIC",
             "TANH", "RELU", "RELU6"}
 # Ops whose output keeps the input's quantization (they only move data).
-SAME_QUANT = {"AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD", "RESHAPE", "CONCATENATION", "TRANSPOSE"}
+SAME_QUANT = {"AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD", "RESHAPE", "CONCATENATION", "TRANSPOSE",
+              "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR"}
 # Ops with a fixed output quantization.
 FIXED_OUTPUT = {"SOFTMAX": (1 / 256, -128), "LOGISTIC": (1 / 256, -128), "TANH": (1 / 128, 0)}
 

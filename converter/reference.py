@@ -76,6 +76,35 @@ def _pool(xp, x, o, average):
     return _act(xp, y, o.get("fused_activation_function"))
 
 
+def _resize(xp, x, size, o, bilinear):
+    """TFLite's resize conventions (align_corners, half_pixel_centers)."""
+    _, ih, iw, _ = x.shape
+    oh, ow = (int(v) for v in np.asarray(size))
+    align, half = bool(o.get("align_corners")), bool(o.get("half_pixel_centers"))
+
+    def scale(i, out):   # in float32, as TFLite
+        return np.float32(i - 1) / np.float32(out - 1) if align and out > 1 else \
+            np.float32(i) / np.float32(out)
+
+    def axis(n_in, n_out):
+        pos = (np.arange(n_out, dtype=np.float32) + np.float32(0.5 if half else 0.0)) * scale(n_in, n_out)
+        if not bilinear:
+            idx = np.floor(pos + np.float32(0.5)) if align else np.floor(pos)   # ties up, as roundf
+            return np.clip(idx, 0, n_in - 1).astype(int)
+        pos = pos - np.float32(0.5 if half else 0.0)
+        lo = np.maximum(np.floor(pos), 0).astype(int)
+        hi = np.minimum(np.ceil(pos), n_in - 1).astype(int)
+        return lo, hi, pos - lo
+    if not bilinear:
+        return x[:, axis(ih, oh)][:, :, axis(iw, ow)]
+    y0, y1, dy = axis(ih, oh)
+    x0, x1, dx = axis(iw, ow)
+    dy, dx = xp.asarray(dy)[None, :, None, None], xp.asarray(dx)[None, None, :, None]
+    top = x[:, y0][:, :, x0] * (1 - dx) + x[:, y0][:, :, x1] * dx
+    bottom = x[:, y1][:, :, x0] * (1 - dx) + x[:, y1][:, :, x1] * dx
+    return top * (1 - dy) + bottom * dy
+
+
 def _eval(xp, node, args, out_shape, dtype):
     op, o = node.op, node.options
     a = args
@@ -101,6 +130,8 @@ def _eval(xp, node, args, out_shape, dtype):
         return xp.mean(a[0], axis=axes, keepdims=bool(o.get("keep_dims"))).reshape(out_shape)
     if op == "PAD":
         return xp.pad(a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])])
+    if op in ("RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR"):
+        return _resize(xp, a[0], a[1], o, op == "RESIZE_BILINEAR")
     if op == "TRANSPOSE":
         return xp.transpose(a[0], [int(p) for p in np.asarray(a[1])])
     if op == "CONCATENATION":

@@ -281,13 +281,38 @@ def dequantize(b, rng):
     return [rng.standard_normal((2, depth)).astype(np.float32)]
 
 
+def resize(b, rng, dtype="float32", quantization=None, op=None):
+    n, h, w, c = (int(v) for v in rng.integers(1, 6, size=4))
+    oh, ow = (int(v) for v in rng.integers(1, 12, size=2))
+    align = bool(rng.random() < 0.3)
+    half = (not align) and bool(rng.random() < 0.5)   # TFLite refuses both at once
+    op = op or str(rng.choice(["RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR"]))
+    x = b.add_input("x", [n, h, w, c], dtype, quantization)
+    y = b.add_tensor("y", [n, oh, ow, c], dtype, quantization)
+    b.add_operator(op, [x, b.add_constant("size", np.array([oh, ow], np.int32))], [y],
+                   {"align_corners": align, "half_pixel_centers": half}, version=3)
+    b.mark_outputs(y)
+    if dtype == "int8":
+        return [rng.integers(-128, 128, (n, h, w, c)).astype(np.int8)]
+    return [rng.standard_normal((n, h, w, c)).astype(np.float32)]
+
+
+def resize_bilinear(b, rng, dtype="float32", quantization=None):
+    return resize(b, rng, dtype, quantization, "RESIZE_BILINEAR")
+
+
+def resize_nearest_neighbor(b, rng, dtype="float32", quantization=None):
+    return resize(b, rng, dtype, quantization, "RESIZE_NEAREST_NEIGHBOR")
+
+
 FLOAT_OPS = {
     "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
     "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
-    "DEQUANTIZE": dequantize,
+    "DEQUANTIZE": dequantize, "RESIZE_BILINEAR": resize_bilinear,
+    "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor,
 }
 
 

@@ -270,6 +270,16 @@ def softmax(b, rng):
                        {"beta": float(rng.choice([0.5, 1.0, 2.0]))})
 
 
+def resize_bilinear(b, rng):
+    from op_cases import resize_bilinear as r
+    return r(b, rng, "int8", act_q(rng))
+
+
+def resize_nearest_neighbor(b, rng):
+    from op_cases import resize_nearest_neighbor as r
+    return r(b, rng, "int8", act_q(rng))
+
+
 def quantize(b, rng):
     shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
     oq = act_q(rng, -2, 0)
@@ -299,7 +309,8 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad,
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
-            "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax}
+            "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
+            "RESIZE_BILINEAR": resize_bilinear, "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

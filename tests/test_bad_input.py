@@ -83,13 +83,13 @@ def test_tensor_index_out_of_range():
 def test_unknown_op_names_op_version_and_types():
     b = ModelBuilder()
     x = b.add_input("x", [1, 2, 2, 1], "float32")
-    size = b.add_constant("size", np.array([4, 4], np.int32))
-    y = b.add_tensor("y", [1, 4, 4, 1], "float32")
-    b.add_operator("RESIZE_BILINEAR", [x, size], [y], {}, version=3)
+    indices = b.add_constant("indices", np.array([0, 1], np.int32))
+    y = b.add_tensor("y", [2, 2, 2, 1], "float32")
+    b.add_operator("GATHER", [x, indices], [y], version=3)
     b.mark_outputs(y)
     err = error_of(b.build())
     assert isinstance(err, pyruntime.UnsupportedError)
-    assert "RESIZE_BILINEAR v3" in str(err) and "FLOAT32, INT32 -> FLOAT32" in str(err)
+    assert "GATHER v3" in str(err) and "FLOAT32, INT32 -> FLOAT32" in str(err)
 
 
 def test_custom_op_is_named():

@@ -366,6 +366,50 @@ class _Importer:
         self.emit("TRANSPOSE", [x, self.constant(node.name + "/perm", np.array(stored_perm, np.int32),
                                                  "int32")], node.output[0], {}, node, False)
 
+    def op_Resize(self, node, a):
+        """ONNX Resize of the spatial axes onto TFLite's two conventions."""
+        def text(key, default):
+            v = a.get(key, default)
+            return v.decode() if isinstance(v, bytes) else v
+        mode, coord = text("mode", "nearest"), text("coordinate_transformation_mode", "half_pixel")
+        nearest = text("nearest_mode", "round_prefer_floor")
+        x = self.activation(node.input[0])
+        out_shape = self.shape(node.output[0])
+        in_shape = self.shape(node.input[0])
+        if not self.layout[x] or out_shape[:2] != in_shape[:2]:
+            raise OnnxImportError(f"node {node.name!r} (Resize): only resizing H and W of a 4-D "
+                                  f"NCHW tensor is supported")
+        if a.get("antialias", 0) or a.get("exclude_outside", 0):
+            raise OnnxImportError(f"node {node.name!r} (Resize): antialias / exclude_outside are not "
+                                  f"supported")
+        if mode == "linear" and coord in ("half_pixel", "pytorch_half_pixel"):
+            options = {"align_corners": False, "half_pixel_centers": True}
+        elif mode == "linear" and coord in ("asymmetric", "align_corners"):
+            options = {"align_corners": coord == "align_corners", "half_pixel_centers": False}
+        elif mode == "nearest" and (coord, nearest) == ("asymmetric", "floor"):
+            options = {"align_corners": False, "half_pixel_centers": False}
+        elif mode == "nearest" and (coord, nearest) == ("half_pixel", "round_prefer_ceil"):
+            options = {"align_corners": False, "half_pixel_centers": True}
+        elif mode == "nearest" and (coord, nearest) == ("align_corners", "round_prefer_ceil"):
+            options = {"align_corners": True, "half_pixel_centers": False}
+        else:
+            raise OnnxImportError(f"node {node.name!r} (Resize): mode {mode!r} with "
+                                  f"coordinate_transformation_mode {coord!r} (nearest_mode "
+                                  f"{nearest!r}) has no TFLite equivalent")
+        if coord == "pytorch_half_pixel" and min(out_shape[2:]) <= 1:
+            raise OnnxImportError(f"node {node.name!r} (Resize): pytorch_half_pixel with an output "
+                                  f"size of 1 is not supported")
+        scales = self.consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+        if scales is not None and np.size(scales):
+            ratios = np.asarray(out_shape[2:], np.float64) / np.asarray(in_shape[2:], np.float64)
+            if not np.allclose(np.asarray(scales, np.float64)[2:], ratios, rtol=1e-6, atol=0):
+                raise OnnxImportError(f"node {node.name!r} (Resize): scales {list(np.asarray(scales)[2:])} "
+                                      f"are not output/input sizes {list(ratios)}; TFLite maps "
+                                      f"coordinates by the size ratio")
+        size = self.constant(node.name + "/size", np.array(out_shape[2:], np.int32), "int32")
+        self.emit("RESIZE_BILINEAR" if mode == "linear" else "RESIZE_NEAREST_NEIGHBOR", [x, size],
+                  node.output[0], options, node, True)
+
     def op_PRelu(self, node, a):
         x = self.activation(node.input[0])
         slope = self.operand(node, node.input[1], x)

@@ -9,7 +9,7 @@ from .builder import ModelBuilder
 # Op versions TFLite's own converter gives int8 kernels; float ops are version 1.
 INT8_VERSIONS = {
     "CONV_2D": 3, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 4, "ADD": 2, "SUB": 2, "MUL": 2,
-    "TRANSPOSE": 2,
+    "TRANSPOSE": 2, "RESIZE_BILINEAR": 3, "RESIZE_NEAREST_NEIGHBOR": 3,
     "AVERAGE_POOL_2D": 2, "MAX_POOL_2D": 2, "MEAN": 2, "PAD": 2, "CONCATENATION": 2,
     "SOFTMAX": 2, "LOGISTIC": 2, "TANH": 2, "RELU": 2, "RELU6": 2, "DEQUANTIZE": 2,
 }

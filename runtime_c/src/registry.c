@@ -17,6 +17,8 @@ const mote_kernel *mote_find_kernel(int32_t builtin) {
     case TFL_BUILTIN_OPERATOR_RELU: return &mote_kernel_relu;
     case TFL_BUILTIN_OPERATOR_RELU6: return &mote_kernel_relu6;
     case TFL_BUILTIN_OPERATOR_RESHAPE: return &mote_kernel_reshape;
+    case TFL_BUILTIN_OPERATOR_RESIZE_BILINEAR: return &mote_kernel_resize_bilinear;
+    case TFL_BUILTIN_OPERATOR_RESIZE_NEAREST_NEIGHBOR: return &mote_kernel_resize_nearest_neighbor;
     case TFL_BUILTIN_OPERATOR_SOFTMAX: return &mote_kernel_softmax;
     case TFL_BUILTIN_OPERATOR_TANH: return &mote_kernel_tanh;
     case TFL_BUILTIN_OPERATOR_SUB: return &mote_kernel_sub;

@@ -21,6 +21,8 @@ extern const mote_kernel mote_kernel_quantize;
 extern const mote_kernel mote_kernel_relu;
 extern const mote_kernel mote_kernel_relu6;
 extern const mote_kernel mote_kernel_reshape;
+extern const mote_kernel mote_kernel_resize_bilinear;
+extern const mote_kernel mote_kernel_resize_nearest_neighbor;
 extern const mote_kernel mote_kernel_softmax;
 extern const mote_kernel mote_kernel_sub;
 extern const mote_kernel mote_kernel_tanh;
