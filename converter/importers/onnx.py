@@ -235,8 +235,17 @@ class _Importer:
             op, wt = "DEPTHWISE_CONV_2D", w.transpose(1, 2, 3, 0)
             options["depth_multiplier"] = m // c
         else:
-            raise OnnxImportError(f"node {node.name!r} (Conv): grouped convolution with group={group} "
-                                  f"is not supported (only 1 or depthwise)")
+            # A grouped convolution is a dense one whose weights are zero
+            # outside each group's block: exact, at group times the work.
+            if c % group or m % group:
+                raise OnnxImportError(f"node {node.name!r} (Conv): {c} input and {m} output channels "
+                                      f"do not split into {group} groups")
+            dense = np.zeros((m, kh, kw, c), np.float32)
+            per_out, per_in = m // group, c // group
+            for gi in range(group):
+                dense[gi * per_out:(gi + 1) * per_out, :, :, gi * per_in:(gi + 1) * per_in] = \
+                    w[gi * per_out:(gi + 1) * per_out].transpose(0, 2, 3, 1)
+            op, wt = "CONV_2D", dense
         ins = [x, self.constant(node.input[1], wt)]
         if len(node.input) > 2 and node.input[2]:
             ins.append(self.constant(node.input[2], self.const_value(node, node.input[2], "bias")))
