@@ -4,14 +4,13 @@ and training history that freezing drops."""
 from __future__ import annotations
 
 import json
-import zipfile
 
 import numpy
 
+from converter.importers.mote_graph import FORMAT, VERSION, read_trained_graph
+
 from . import layers as L
 from .graph import InputLayer, Model, Symbol
-
-FORMAT, VERSION = "mote-trained-graph", 1
 
 
 def save(model: Model, path, optimizer=None, history=None) -> None:
@@ -46,32 +45,8 @@ def save(model: Model, path, optimizer=None, history=None) -> None:
         numpy.savez_compressed(f, **arrays)
 
 
-def read(path):
-    """(graph dict, {variable: array}) with the format checked."""
-    try:
-        with numpy.load(path, allow_pickle=False) as z:
-            if "__graph__" not in z.files:
-                raise ValueError("it has no __graph__ entry")
-            graph = json.loads(z["__graph__"].tobytes().decode())
-            arrays = {k[4:]: z[k] for k in z.files if k.startswith("var/")}
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: not a readable Mote trained graph ({e})") from e
-    if graph.get("format") != FORMAT or graph.get("version") != VERSION:
-        raise ValueError(f"{path}: format {graph.get('format')!r} version {graph.get('version')!r}; "
-                         f"expected {FORMAT!r} version {VERSION}")
-    for key, spec in graph["variables"].items():
-        if key not in arrays:
-            raise ValueError(f"{path}: variable {key!r} is listed but missing")
-        if list(arrays[key].shape) != spec["shape"]:
-            raise ValueError(f"{path}: variable {key!r} has shape {list(arrays[key].shape)}, "
-                             f"expected {spec['shape']}")
-    return graph, arrays
-
-
 def load(path) -> Model:
-    graph, arrays = read(path)
+    graph, arrays = read_trained_graph(path)
     symbols = {}
     for node in graph["nodes"]:
         if node["op"] == "Input":

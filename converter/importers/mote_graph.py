@@ -14,7 +14,10 @@ from .. import ir
 FORMAT, VERSION = "mote-trained-graph", 1
 
 
-def _read(path):
+def read_trained_graph(path):
+    """(graph dict, {variable name: array}) with the format, version and every
+    listed variable's presence and shape checked. The one reader of the
+    format; models.saving uses it too."""
     try:
         with np.load(path, allow_pickle=False) as z:
             if "__graph__" not in z.files:
@@ -28,6 +31,12 @@ def _read(path):
     if graph.get("format") != FORMAT or graph.get("version") != VERSION:
         raise ValueError(f"{path}: format {graph.get('format')!r} version {graph.get('version')!r}; "
                          f"expected {FORMAT!r} version {VERSION}")
+    for key, spec in graph.get("variables", {}).items():
+        if key not in arrays:
+            raise ValueError(f"{path}: variable {key!r} is listed but missing")
+        if list(arrays[key].shape) != spec["shape"]:
+            raise ValueError(f"{path}: variable {key!r} has shape {list(arrays[key].shape)}, "
+                             f"expected {spec['shape']}")
     return graph, arrays
 
 
@@ -36,7 +45,7 @@ def _pad_name(padding):
 
 
 def import_trained_graph(path) -> ir.Graph:
-    graph, arrays = _read(path)
+    graph, arrays = read_trained_graph(path)
     g = ir.Graph()
 
     def var(node, key):
