@@ -7,6 +7,7 @@
     mote train NAME [-o DIR] [--epochs N]        (zoo models, on digits)
     mote compare TRAINED.npz [--tflite Q.tflite] [--report DIR]
     mote demo                                     (compare on the shipped MobileNet-style model)
+    mote bench MODEL.tflite [--runs N]            (Mote against LiteRT on the same file)
 """
 from __future__ import annotations
 
@@ -221,6 +222,41 @@ def cmd_demo(args) -> int:
     return _compare(str(HERE / "mobilenet_style.npz"), None, args.report)
 
 
+def cmd_bench(args) -> int:
+    """Times Mote and LiteRT on the same file in this process and prints the
+    ratio (LiteRT, the peer, must be installed: pip install ai-edge-litert)."""
+    try:
+        from ai_edge_litert import interpreter as litert
+    except ImportError as e:
+        raise errors.InvalidArgumentError("mote bench compares against LiteRT: "
+                                          "pip install ai-edge-litert") from e
+    data = Path(args.model).read_bytes()
+    rng = np.random.default_rng(0)
+    mote = Interpreter(model_content=data)
+    inputs = [_random_input(d, rng) for d in mote.get_input_details()]
+    peers = {"mote": mote,
+             "litert (default kernels)": litert.Interpreter(model_content=data, num_threads=1),
+             "litert (reference kernels)": litert.Interpreter(
+                 model_content=data, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)}
+    times = {}
+    for name, it in peers.items():
+        it.allocate_tensors()
+        for d, x in zip(it.get_input_details(), inputs):
+            it.set_tensor(d["index"], x)
+        it.invoke()   # warm-up
+        runs = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            it.invoke()
+            runs.append(time.perf_counter() - t0)
+        times[name] = float(np.median(runs)) * 1e3
+    print(f"{args.model}: median of {args.runs} invokes, one thread, same inputs")
+    for name, ms in times.items():
+        print(f"  {name:28s} {ms:9.3f} ms   Mote / this = {times['mote'] / ms:5.2f}")
+    print(f"  Mote arena: {mote.arena_bytes:,} bytes")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="mote", description="Mote: run .tflite models on a "
                                      "small C runtime.")
@@ -259,6 +295,10 @@ def main(argv=None) -> int:
     p.add_argument("--tflite", help="the quantized model; default: convert to int8 now")
     p.add_argument("--report", default="mote_report", help="folder for the PNG and HTML report")
     p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("bench", help="time Mote against LiteRT on the same .tflite")
+    p.add_argument("model")
+    p.add_argument("--runs", type=int, default=20)
+    p.set_defaults(func=cmd_bench)
     p = sub.add_parser("demo", help="convert the shipped MobileNet-style model to int8, run it on "
                        "the C runtime and compare with float")
     p.add_argument("--report", default="mote_report")

@@ -68,3 +68,9 @@ def test_convert_without_calibration_is_an_error(capsys, tmp_path):
     assert main(["convert", str(make_example.OUT), "-o", str(tmp_path / "q.tflite"),
                  "--quantize", "int8"]) == 2
     assert "needs representative data" in capsys.readouterr().err
+
+
+def test_bench_prints_ratios_against_litert(capsys, litert_available):
+    assert main(["bench", str(make_example.OUT), "--runs", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "litert (reference kernels)" in out and "Mote / this" in out and "Mote arena" in out

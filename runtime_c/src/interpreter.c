@@ -489,8 +489,8 @@ static mote_status io_copy_check(mote_interpreter *it, const char *what, int i, 
     if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
     it->current_op = -1;
     if (!it->ready)
-        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "the interpreter was not created "
-                         "successfully: %s", "call mote_create() again");
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT,
+                         "the interpreter was not created successfully; see its first error");
     if (tensor < 0)
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d out of range [0, %d)", what, i,
                          (int)(what[0] == 'i' ? it->graph_inputs.len : it->graph_outputs.len));
