@@ -65,6 +65,7 @@ typedef union {
     struct { broadcast_map map; float act_min, act_max; } binary;
     struct { float act_min, act_max; } act;
     struct { float beta; } softmax;
+    struct { bool align_corners, half_pixel_centers; } resize;
     struct { int32_t axis; } concat;
     struct { broadcast_map map; size_t count; } mean;   /* map: input index -> output offset */
     struct { broadcast_map map; size_t base; } pad;     /* map: input index -> output offset */

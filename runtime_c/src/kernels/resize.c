@@ -11,10 +11,6 @@
 
 #include "../quant_util.h"
 
-typedef struct {
-    bool align_corners, half_pixel;
-} resize_options;
-
 static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, int half_slot,
                            bool bilinear) {
     mote_status s;
@@ -37,9 +33,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, i
     if (in->type == MOTE_INT8 && ((s = check_int8_activation(it, in, "input")) ||
                                   (s = check_same_quantization(it, in, out))))
         return s;
-    /* Reuse the window parameters: stride_h / stride_w hold the options. */
-    n->params.window.stride_h = opt_u8(it, n, align_slot, 0, &ok);
-    n->params.window.stride_w = opt_u8(it, n, half_slot, 0, &ok);
+    n->params.resize.align_corners = opt_u8(it, n, align_slot, 0, &ok) != 0;
+    n->params.resize.half_pixel_centers = opt_u8(it, n, half_slot, 0, &ok) != 0;
     if (!ok) return bad_options(it);
     if (bilinear && (in->dims[1] > (1 << 20) || in->dims[2] > (1 << 20) || hw[0] > (1 << 20) ||
                      hw[1] > (1 << 20)))
@@ -47,19 +42,15 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, i
     return MOTE_OK;
 }
 
-static resize_options options_of(const mote_node *n) {
-    resize_options o = {n->params.window.stride_h != 0, n->params.window.stride_w != 0};
-    return o;
-}
-
 static float axis_scale(int32_t in, int32_t out, bool align_corners) {
     return (align_corners && out > 1) ? (float)(in - 1) / (float)(out - 1) : (float)in / (float)out;
 }
 
-static int32_t nearest_index(int32_t o, int32_t in, int32_t out, resize_options opt) {
-    const float scale = axis_scale(in, out, opt.align_corners);
-    const float pos = ((float)o + (opt.half_pixel ? 0.5f : 0.0f)) * scale;
-    int32_t i = opt.align_corners ? (int32_t)roundf(pos) : (int32_t)floorf(pos);
+static int32_t nearest_index(int32_t o, int32_t in, int32_t out, bool align_corners,
+                             bool half_pixel) {
+    const float scale = axis_scale(in, out, align_corners);
+    const float pos = ((float)o + (half_pixel ? 0.5f : 0.0f)) * scale;
+    int32_t i = align_corners ? (int32_t)roundf(pos) : (int32_t)floorf(pos);
     if (i > in - 1) i = in - 1;
     return i < 0 ? 0 : i;
 }
@@ -67,15 +58,15 @@ static int32_t nearest_index(int32_t o, int32_t in, int32_t out, resize_options 
 static mote_status invoke_nearest(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = op_input(it, n, 0);
     mote_tensor *out = op_output(it, n, 0);
-    const resize_options opt = options_of(n);
+    const bool align = n->params.resize.align_corners, half = n->params.resize.half_pixel_centers;
     const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
     const int32_t oh = out->dims[1], ow = out->dims[2];
     const size_t row = (size_t)c * mote_type_size(in->type);
     for (int32_t b = 0; b < batches; b++)
         for (int32_t y = 0; y < oh; y++) {
-            const int32_t sy = nearest_index(y, ih, oh, opt);
+            const int32_t sy = nearest_index(y, ih, oh, align, half);
             for (int32_t x = 0; x < ow; x++) {
-                const int32_t sx = nearest_index(x, iw, ow, opt);
+                const int32_t sx = nearest_index(x, iw, ow, align, half);
                 memcpy(out->data + (((size_t)b * oh + y) * ow + x) * row,
                        in->data + (((size_t)b * ih + sy) * iw + sx) * row, row);
             }
@@ -109,23 +100,23 @@ static int32_t fixed_scale(int32_t in, int32_t out, bool align_corners) {
 static mote_status invoke_bilinear(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = op_input(it, n, 0);
     mote_tensor *out = op_output(it, n, 0);
-    const resize_options opt = options_of(n);
+    const bool align = n->params.resize.align_corners, half = n->params.resize.half_pixel_centers;
     const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
     const int32_t oh = out->dims[1], ow = out->dims[2];
 #define AT(b, y, x) (((size_t)(b) * ih + (y)) * iw + (x)) * c
     if (in->type == MOTE_FLOAT32) {
-        const float hs = axis_scale(ih, oh, opt.align_corners), ws = axis_scale(iw, ow, opt.align_corners);
+        const float hs = axis_scale(ih, oh, align), ws = axis_scale(iw, ow, align);
         const float *src = (const float *)in->data;
         float *dst = (float *)out->data;
         for (int32_t b = 0; b < batches; b++)
             for (int32_t y = 0; y < oh; y++) {
                 float py;
                 int32_t y0, y1;
-                float_position(y, hs, opt.half_pixel, ih, &py, &y0, &y1);
+                float_position(y, hs, half, ih, &py, &y0, &y1);
                 for (int32_t x = 0; x < ow; x++) {
                     float px;
                     int32_t x0, x1;
-                    float_position(x, ws, opt.half_pixel, iw, &px, &x0, &x1);
+                    float_position(x, ws, half, iw, &px, &x0, &x1);
                     const float dy = py - (float)y0, dx = px - (float)x0;
                     for (int32_t ch = 0; ch < c; ch++)
                         *dst++ = src[AT(b, y0, x0) + ch] * (1 - dy) * (1 - dx) +
@@ -136,17 +127,17 @@ static mote_status invoke_bilinear(mote_interpreter *it, mote_node *n) {
             }
         return MOTE_OK;
     }
-    const int32_t hs = fixed_scale(ih, oh, opt.align_corners), ws = fixed_scale(iw, ow, opt.align_corners);
+    const int32_t hs = fixed_scale(ih, oh, align), ws = fixed_scale(iw, ow, align);
     const int8_t *src = (const int8_t *)in->data;
     int8_t *dst = (int8_t *)out->data;
     for (int32_t b = 0; b < batches; b++)
         for (int32_t y = 0; y < oh; y++) {
             int32_t py, y0, y1;
-            fixed_position(y, hs, opt.half_pixel, ih, &py, &y0, &y1);
+            fixed_position(y, hs, half, ih, &py, &y0, &y1);
             const int64_t wy1 = py - (1 << 10) * y0, wy0 = (1 << 10) - wy1;
             for (int32_t x = 0; x < ow; x++) {
                 int32_t px, x0, x1;
-                fixed_position(x, ws, opt.half_pixel, iw, &px, &x0, &x1);
+                fixed_position(x, ws, half, iw, &px, &x0, &x1);
                 const int64_t wx1 = px - (1 << 10) * x0, wx0 = (1 << 10) - wx1;
                 for (int32_t ch = 0; ch < c; ch++) {
                     const int64_t v = src[AT(b, y0, x0) + ch] * wy0 * wx0 +
