@@ -1,6 +1,6 @@
 """The C tests (runtime_c/tests/test_runtime.c) over LiteRT-checked cases:
-natively, under AddressSanitizer + UBSan, and cross-compiled for aarch64
-Linux under qemu-aarch64. Outside CI a missing toolchain skips its test; in
+natively, under AddressSanitizer + UBSan, under valgrind, and cross-compiled
+for aarch64 and 32-bit armv7 Linux under qemu-user. Outside CI a missing toolchain skips its test; in
 CI (CI=true) it fails, since .ci/run installs them."""
 import os
 import shutil
@@ -69,3 +69,13 @@ def test_c_sanitizers(case_dir):
 def test_c_aarch64_qemu(case_dir):
     need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
     make("cross-aarch64", case_dir)
+
+
+def test_c_armv7_qemu(case_dir):
+    need("arm-linux-gnueabihf-gcc", "qemu-arm", "make")
+    make("cross-armv7", case_dir)
+
+
+def test_c_valgrind(case_dir):
+    need("valgrind", "cc", "make")
+    make("valgrind", case_dir)
