@@ -1,6 +1,7 @@
 """The C tests (runtime_c/tests/test_runtime.c) over LiteRT-checked cases:
 natively, under AddressSanitizer + UBSan, under valgrind, and cross-compiled
-for aarch64 and 32-bit armv7 Linux under qemu-user. Outside CI a missing toolchain skips its test; in
+for aarch64 and 32-bit armv7 Linux under qemu-user; and libFuzzer on the
+model loader, seeded with the case models. Outside CI a missing toolchain skips its test; in
 CI (CI=true) it fails, since .ci/run installs them."""
 import os
 import shutil
@@ -79,3 +80,11 @@ def test_c_armv7_qemu(case_dir):
 def test_c_valgrind(case_dir):
     need("valgrind", "cc", "make")
     make("valgrind", case_dir)
+
+
+def test_c_fuzz_model_loader(case_dir):
+    need("clang", "make")
+    r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), "fuzz", f"CORPUS={case_dir}",
+                        "FUZZ_SECONDS=30"], capture_output=True, text=True, timeout=600)
+    tail = (r.stdout + r.stderr)[-4000:]
+    assert r.returncode == 0 and "stat::number_of_executed_units" in tail, tail

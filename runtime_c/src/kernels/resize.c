@@ -26,8 +26,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, i
     if ((s = check_shape_equal(it, size, "size", want_size, 1))) return s;
     const int32_t *hw = (const int32_t *)size->data;
     int32_t want[4] = {in->dims[0], hw[0], hw[1], in->dims[3]};
-    if (hw[0] < 1 || hw[1] < 1)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "size (%d, %d) must be positive",
+    if (hw[0] < 1 || hw[1] < 1 || in->dims[1] < 1 || in->dims[2] < 1)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input height and width (%d, %d) and size "
+                         "(%d, %d) must be positive", (int)in->dims[1], (int)in->dims[2],
                          (int)hw[0], (int)hw[1]);
     if ((s = check_shape_equal(it, out, "output", want, 4))) return s;
     if (in->type == MOTE_INT8 && ((s = check_int8_activation(it, in, "input")) ||
@@ -36,6 +37,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, i
     n->params.resize.align_corners = opt_u8(it, n, align_slot, 0, &ok) != 0;
     n->params.resize.half_pixel_centers = opt_u8(it, n, half_slot, 0, &ok) != 0;
     if (!ok) return bad_options(it);
+    if (n->params.resize.align_corners && n->params.resize.half_pixel_centers)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "align_corners and half_pixel_centers "
+                         "cannot both be set (as in TFLite)");
     if (bilinear && (in->dims[1] > (1 << 20) || in->dims[2] > (1 << 20) || hw[0] > (1 << 20) ||
                      hw[1] > (1 << 20)))
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "bilinear resize supports sizes up to 2^20");
@@ -79,8 +83,8 @@ static void float_position(int32_t o, float scale, bool half_pixel, int32_t in, 
                            int32_t *lo, int32_t *hi) {
     *pos = half_pixel ? ((float)o + 0.5f) * scale - 0.5f : (float)o * scale;
     const int32_t f = (int32_t)floorf(*pos), c = (int32_t)ceilf(*pos);
-    *lo = f > 0 ? f : 0;
-    *hi = c < in - 1 ? c : in - 1;
+    *lo = f > 0 ? (f < in - 1 ? f : in - 1) : 0;
+    *hi = c < in - 1 ? (c > 0 ? c : 0) : in - 1;
 }
 
 /* Integer: position in 1/1024 pixels, as TFLite's ResizeBilinearInteger. */
@@ -88,8 +92,8 @@ static void fixed_position(int32_t o, int32_t scale_10, bool half_pixel, int32_t
                            int32_t *lo, int32_t *hi) {
     *pos = half_pixel ? o * scale_10 + scale_10 / 2 - (1 << 9) : o * scale_10;
     const int32_t l = *pos / (1 << 10), h = (*pos + (1 << 10) - 1) / (1 << 10);
-    *lo = l > 0 ? l : 0;
-    *hi = h < in - 1 ? h : in - 1;
+    *lo = l > 0 ? (l < in - 1 ? l : in - 1) : 0;
+    *hi = h < in - 1 ? (h > 0 ? h : 0) : in - 1;
 }
 
 static int32_t fixed_scale(int32_t in, int32_t out, bool align_corners) {
