@@ -38,15 +38,6 @@ def Input(shape, name=None) -> Symbol:
     return Symbol(InputLayer(shape, name), [], shape)
 
 
-def _call(self, *inputs):
-    if self.n_inputs >= 0 and len(inputs) != self.n_inputs:
-        raise ValueError(f"{self.op} takes {self.n_inputs} input(s), got {len(inputs)}")
-    return Symbol(self, list(inputs), self.output_shape([s.shape for s in inputs]))
-
-
-L.Layer.__call__ = _call
-
-
 class Model:
     def __init__(self, inputs, outputs, seed: int = 0, name: str = "model", dtype="float32"):
         self.name = name

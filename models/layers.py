@@ -27,6 +27,13 @@ class Layer:
         self.params = {}
         self.state = {}
 
+    def __call__(self, *inputs):
+        """Applies the layer to symbolic inputs (models.graph.Symbol)."""
+        from .graph import Symbol
+        if self.n_inputs >= 0 and len(inputs) != self.n_inputs:
+            raise ValueError(f"{self.op} takes {self.n_inputs} input(s), got {len(inputs)}")
+        return Symbol(self, list(inputs), self.output_shape([s.shape for s in inputs]))
+
     def build(self, input_shapes, rng):
         """Creates parameters for inputs of these shapes (batch dim excluded)."""
 
