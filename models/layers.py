@@ -88,6 +88,18 @@ class _Windowed(Layer):
     def _taps(self):
         return [(ky, kx) for ky in range(self.kernel[0]) for kx in range(self.kernel[1])]
 
+    def _accumulate(self, x, term):
+        """sum over kernel taps of term(tap view, ky, kx), plus the bias: the
+        forward of both convolutions."""
+        oh, ow, pads = self._geometry(x.shape)
+        xpad = xp.pad(x, pads)
+        y = 0
+        for ky, kx in self._taps():
+            y = y + term(xpad[self._tap(xpad, ky, kx, oh, ow)], ky, kx)
+        if self.use_bias:
+            y = y + self.params["bias"]
+        return y, (xpad, pads, oh, ow)
+
     @staticmethod
     def _unpad(g, pads):
         (_, _), (pt, pb), (pl, pr), _ = pads
@@ -125,16 +137,8 @@ class Conv2D(_Windowed):
             self.params["bias"] = xp.zeros(self.filters)
 
     def forward(self, inputs, training):
-        x = inputs[0]
-        oh, ow, pads = self._geometry(x.shape)
-        xpad = xp.pad(x, pads)
         w = self.params["kernel"]
-        y = 0
-        for ky, kx in self._taps():
-            y = y + xpad[self._tap(xpad, ky, kx, oh, ow)] @ w[:, ky, kx, :].T
-        if self.use_bias:
-            y = y + self.params["bias"]
-        return y, (xpad, pads, oh, ow)
+        return self._accumulate(inputs[0], lambda tap, ky, kx: tap @ w[:, ky, kx, :].T)
 
     def backward(self, cache, grad):
         xpad, pads, oh, ow = cache
@@ -178,16 +182,9 @@ class DepthwiseConv2D(_Windowed):
             self.params["bias"] = xp.zeros(c)
 
     def forward(self, inputs, training):
-        x = xp.repeat(inputs[0], self.multiplier, axis=3)
-        oh, ow, pads = self._geometry(x.shape)
-        xpad = xp.pad(x, pads)
         w = self.params["kernel"]
-        y = 0
-        for ky, kx in self._taps():
-            y = y + xpad[self._tap(xpad, ky, kx, oh, ow)] * w[0, ky, kx, :]
-        if self.use_bias:
-            y = y + self.params["bias"]
-        return y, (xpad, pads, oh, ow)
+        x = xp.repeat(inputs[0], self.multiplier, axis=3)
+        return self._accumulate(x, lambda tap, ky, kx: tap * w[0, ky, kx, :])
 
     def backward(self, cache, grad):
         xpad, pads, oh, ow = cache
