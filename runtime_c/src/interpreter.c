@@ -340,6 +340,12 @@ mote_status mote_create(const void *model, size_t model_bytes, void *arena, size
     it->graph_outputs = v.outputs;
     it->num_tensors = (int32_t)v.tensors.len;
     it->num_nodes = (int32_t)v.operators.len;
+    /* Table sizes must not wrap, on 32-bit targets too (a large corrupt count
+       would otherwise pass the arena check and write past it). */
+    const size_t limit = SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item));
+    if ((size_t)it->num_tensors > limit || (size_t)it->num_nodes > limit)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%d tensors and %d ops are more than this "
+                         "machine can address", (int)it->num_tensors, (int)it->num_nodes);
     size_t tensor_table = MOTE_ALIGN_UP((size_t)it->num_tensors * sizeof(mote_tensor));
     size_t node_table = MOTE_ALIGN_UP((size_t)it->num_nodes * sizeof(mote_node));
     it->head_bytes = mote_interpreter_bytes() + tensor_table + node_table;
