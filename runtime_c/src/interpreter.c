@@ -79,9 +79,13 @@ mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt,
     return status;
 }
 
+/* a + b, saturating at SIZE_MAX: byte counts from a corrupt model never wrap. */
+static size_t add_sat(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+
 void *mote_persistent_alloc(mote_interpreter *it, size_t bytes) {
-    it->persistent_bytes += MOTE_ALIGN_UP(bytes);
-    if (it->head_bytes + it->persistent_bytes > it->arena_bytes) return NULL;
+    it->persistent_bytes = add_sat(it->persistent_bytes,
+                                   bytes > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX : MOTE_ALIGN_UP(bytes));
+    if (add_sat(it->head_bytes, it->persistent_bytes) > it->arena_bytes) return NULL;
     return it->arena + it->arena_bytes - it->persistent_bytes;
 }
 
@@ -123,7 +127,7 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
                              "(negative) dimensions are not supported; fix the shape when "
                              "converting", (int)index, t->name, shape_str(t, sbuf, sizeof sbuf));
-        if (t->dims[i] && bytes > SIZE_MAX / (size_t)t->dims[i])
+        if (t->dims[i] && bytes > SIZE_MAX / 2 / (size_t)t->dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
                              "bytes than this machine can address", (int)index, t->name,
                              shape_str(t, sbuf, sizeof sbuf));
@@ -264,8 +268,8 @@ static mote_status plan(mote_interpreter *it) {
     for (int32_t i = 0; i < it->num_nodes; i++)
         if (it->nodes[i].scratch_bytes) count++;
     size_t temp = MOTE_ALIGN_UP((size_t)count * (sizeof(plan_item) + sizeof(int32_t)));
-    if (it->head_bytes + it->persistent_bytes + temp > it->arena_bytes) {
-        it->required_bytes = it->head_bytes + it->persistent_bytes + temp;
+    if (add_sat(add_sat(it->head_bytes, it->persistent_bytes), temp) > it->arena_bytes) {
+        it->required_bytes = add_sat(add_sat(it->head_bytes, it->persistent_bytes), temp);
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
                          "bytes to plan %d buffers, got %zu (call again with "
                          "mote_arena_required() bytes)", it->required_bytes, (int)count,
@@ -301,7 +305,7 @@ static mote_status plan(mote_interpreter *it) {
     /* The plan's temporary storage sits where activations go: the region
        must hold whichever is larger. */
     size_t region = it->planned_bytes > temp ? it->planned_bytes : temp;
-    it->required_bytes = it->head_bytes + region + it->persistent_bytes;
+    it->required_bytes = add_sat(add_sat(it->head_bytes, region), it->persistent_bytes);
     if (it->required_bytes > it->arena_bytes)
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: the model needs %zu "
                          "bytes (%zu for tables, %zu for activations and scratch, %zu for "

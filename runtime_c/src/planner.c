@@ -6,6 +6,9 @@ static int lifetimes_overlap(const plan_item *a, const plan_item *b) {
     return a->first <= b->last && b->first <= a->last;
 }
 
+/* a + b, saturating: a plan that cannot fit says so instead of wrapping. */
+static size_t add_sat(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+
 size_t plan_arena(plan_item *items, int32_t *order, int32_t count) {
     /* Shell sort by size, largest first; ties by index keep the plan stable. */
     for (int32_t i = 0; i < count; i++) order[i] = i;
@@ -31,14 +34,14 @@ size_t plan_arena(plan_item *items, int32_t *order, int32_t count) {
                 const plan_item *o = &items[order[p]];
                 size_t osize = MOTE_ALIGN_UP(o->bytes);
                 if (!lifetimes_overlap(it, o) || osize == 0) continue;
-                if (offset < o->offset + osize && o->offset < offset + size) {
-                    offset = o->offset + osize;
-                    moved = 1;
+                if (offset < add_sat(o->offset, osize) && o->offset < add_sat(offset, size)) {
+                    offset = add_sat(o->offset, osize);
+                    moved = offset != SIZE_MAX;
                 }
             }
         }
         it->offset = offset;
-        if (offset + size > total) total = offset + size;
+        if (add_sat(offset, size) > total) total = add_sat(offset, size);
     }
     return total;
 }

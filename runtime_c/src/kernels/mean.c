@@ -55,6 +55,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     }
     n->params.mean.count = count;
     if (!is_int8 || count == 0) return MOTE_OK;
+    if (tensor_numel(out) > SIZE_MAX / 8)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' is too large for int32 sums",
+                         out->name);
     n->scratch_bytes = tensor_numel(out) * sizeof(int32_t);
     n->q.input_offset = -tensor_zero_point(it, in, 0);
     n->q.output_offset = tensor_zero_point(it, out, 0);
