@@ -68,9 +68,9 @@ def _samples(g: ir.Graph, data):
         shape = tuple(g.tensors[name].shape)
         if arr.size == 0:
             raise ValueError(f"calibration data for input {name!r} is empty")
-        per = int(np.prod(shape))
-        if arr.size % per != 0 or (arr.ndim > 1 and tuple(arr.shape[-len(shape) + 1:]) != shape[1:]
-                                   and arr.shape[1:] != shape[1:]):
+        # Any leading dims count samples; the trailing ones must be one sample's.
+        sample = shape[1:]
+        if arr.ndim <= len(sample) or tuple(arr.shape[arr.ndim - len(sample):]) != sample:
             raise ValueError(f"calibration data for input {name!r} has shape {list(arr.shape)}; "
                              f"expected samples of shape {list(shape)} (an array [N, "
                              f"{', '.join(map(str, shape[1:]))}])")
@@ -238,24 +238,21 @@ def _keep_float(q: ir.Graph, g: ir.Graph, node: ir.Node) -> None:
 
 def _float_edges(q: ir.Graph, g: ir.Graph) -> None:
     """Float model inputs and outputs: QUANTIZE after each input, DEQUANTIZE
-    before each output."""
-    for k, name in enumerate(list(q.inputs)):
+    before each output. The edge tensor keeps its name (now float32); the int8
+    values move to a twin "<name>/int8"."""
+    def int8_twin(name):
         t = q.tensors[name]
         inner = q.unique_name(name + "/int8")
         q.add_tensor(ir.Tensor(inner, t.shape, "int8", None, t.quant))
         t.dtype, t.quant = "float32", None
         for n in q.nodes:
             n.inputs = [inner if i == name else i for i in n.inputs]
-        q.nodes.insert(0, ir.Node("QUANTIZE", [name], [inner], {}, f"quantize_{name}"))
-    for k, name in enumerate(list(q.outputs)):
-        t = q.tensors[name]
-        inner = q.unique_name(name + "/int8")
-        q.add_tensor(ir.Tensor(inner, t.shape, "int8", None, t.quant))
-        t.dtype, t.quant = "float32", None
-        for n in q.nodes:
             n.outputs = [inner if o == name else o for o in n.outputs]
-            n.inputs = [inner if i == name else i for i in n.inputs]
-        q.nodes.append(ir.Node("DEQUANTIZE", [inner], [name], {}, f"dequantize_{name}"))
+        return inner
+    for name in list(q.inputs):
+        q.nodes.insert(0, ir.Node("QUANTIZE", [name], [int8_twin(name)], {}, f"quantize_{name}"))
+    for name in list(q.outputs):
+        q.nodes.append(ir.Node("DEQUANTIZE", [int8_twin(name)], [name], {}, f"dequantize_{name}"))
 
 
 def quantize_weights(g: ir.Graph, mode: str, per_channel: bool = True) -> ir.Graph:

@@ -494,16 +494,17 @@ int mote_op_output(const mote_interpreter *it, int op, int i) {
     return fb_vec_i32(&it->model, &n->outputs, (uint32_t)i);
 }
 
-static mote_status io_copy_check(mote_interpreter *it, const char *what, int i, int tensor,
-                                 const void *data, size_t bytes) {
+static mote_status io_copy_check(mote_interpreter *it, const char *what, const fb_vector *list,
+                                 int i, const void *data, size_t bytes) {
     if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
     it->current_op = -1;
     if (!it->ready)
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT,
                          "the interpreter was not created successfully; see its first error");
-    if (tensor < 0)
+    if (i < 0 || (uint32_t)i >= list->len)
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d out of range [0, %d)", what, i,
-                         (int)(what[0] == 'i' ? it->graph_inputs.len : it->graph_outputs.len));
+                         (int)list->len);
+    const int tensor = fb_vec_i32(&it->model, list, (uint32_t)i);
     const mote_tensor *t = &it->tensors[tensor];
     if (!data)
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d '%s': data pointer is NULL",
@@ -518,18 +519,16 @@ static mote_status io_copy_check(mote_interpreter *it, const char *what, int i, 
 }
 
 mote_status mote_set_input(mote_interpreter *it, int i, const void *data, size_t bytes) {
-    int tensor = mote_input_tensor(it, i);
-    mote_status s = io_copy_check(it, "input", i, tensor, data, bytes);
+    mote_status s = io_copy_check(it, "input", it ? &it->graph_inputs : NULL, i, data, bytes);
     if (s != MOTE_OK) return s;
-    if (bytes) memcpy(it->tensors[tensor].data, data, bytes);
+    if (bytes) memcpy(it->tensors[mote_input_tensor(it, i)].data, data, bytes);
     return MOTE_OK;
 }
 
 mote_status mote_get_output(mote_interpreter *it, int i, void *data, size_t bytes) {
-    int tensor = mote_output_tensor(it, i);
-    mote_status s = io_copy_check(it, "output", i, tensor, data, bytes);
+    mote_status s = io_copy_check(it, "output", it ? &it->graph_outputs : NULL, i, data, bytes);
     if (s != MOTE_OK) return s;
-    if (bytes) memcpy(data, it->tensors[tensor].data, bytes);
+    if (bytes) memcpy(data, it->tensors[mote_output_tensor(it, i)].data, bytes);
     return MOTE_OK;
 }
 

@@ -118,6 +118,11 @@ static void run_case(const char *dir, const char *name, double tol) {
                    mote_error_message(it));
             free16(data);
         }
+        float dummy = 0;
+        EXPECT(mote_set_input(it, mote_input_count(it), &dummy, sizeof dummy) ==
+                       MOTE_ERROR_INVALID_ARGUMENT &&
+                   strstr(mote_error_message(it), "out of range") != NULL,
+               "%s: an input index past the end is refused: %s", name, mote_error_message(it));
         mote_status s = mote_invoke(it);
         EXPECT(s == MOTE_OK, "%s: invoke: %s", name, mote_error_message(it));
         for (int i = 0; s == MOTE_OK && i < mote_output_count(it); i++) {
