@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from . import ir, passes, quantize
+from .errors import ConversionError
 from .importers.tflite import import_tflite
 from .tflite.writer import write_tflite
 
@@ -33,7 +34,7 @@ def load(source) -> ir.Graph:
     if ext == ".npz":
         from .importers.mote_graph import import_trained_graph
         return import_trained_graph(path)
-    raise ValueError(f"{path!r}: unsupported source format {ext or '(no extension)'!r}; "
+    raise ConversionError(f"{path!r}: unsupported source format {ext or '(no extension)'!r}; "
                      f"expected .tflite, .onnx or a Mote trained graph (.npz)")
 
 
@@ -51,7 +52,7 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     DEQUANTIZE and QUANTIZE instead of refusing them.
     """
     if quantize not in MODES:
-        raise ValueError(f"quantize={quantize!r}; expected one of {MODES}")
+        raise ConversionError(f"quantize={quantize!r}; expected one of {MODES}")
     g = passes.optimize(load(source))
     if quantize == "int8":
         g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,

@@ -22,6 +22,8 @@ from typing import Optional
 
 import numpy as np
 
+from .errors import ConversionError
+
 
 @dataclasses.dataclass
 class Tensor:
@@ -56,7 +58,7 @@ class Graph:
 
     def add_tensor(self, t: Tensor) -> Tensor:
         if t.name in self.tensors:
-            raise ValueError(f"tensor name {t.name!r} is used twice")
+            raise ConversionError(f"tensor name {t.name!r} is used twice")
         self.tensors[t.name] = t
         return t
 

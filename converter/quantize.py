@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ir, reference
+from .errors import ConversionError
 
 WEIGHT_AXIS = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}
 INT8_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL", "TRANSPOSE",
@@ -56,22 +57,33 @@ def activation_quantization(lo: float, hi: float):
 def _samples(g: ir.Graph, data):
     """Representative data as a list of feed dicts, checked against the inputs."""
     if data is None:
-        raise ValueError("int8 quantization needs representative data (calibration samples)")
+        raise ConversionError("int8 quantization needs representative data (calibration samples)")
     if isinstance(data, dict):
-        arrays = [np.asarray(data[n]) for n in g.inputs]
+        missing = [n for n in g.inputs if n not in data]
+        if missing:
+            raise ConversionError(f"calibration data has no samples for input(s) {missing}; it has "
+                                  f"{sorted(data)}")
+        arrays = [data[n] for n in g.inputs]
     elif len(g.inputs) == 1:
-        arrays = [np.asarray(data)]
+        arrays = [data]
+    elif isinstance(data, (list, tuple)) and len(data) == len(g.inputs):
+        arrays = list(data)
     else:
-        arrays = [np.asarray(a) for a in data]
+        raise ConversionError(f"the model has {len(g.inputs)} inputs {g.inputs}: give calibration "
+                              f"data as a dict by input name or a list of one array per input")
     feeds = []
     for name, arr in zip(g.inputs, arrays):
+        arr = np.asarray(arr)
         shape = tuple(g.tensors[name].shape)
+        if arr.dtype.kind not in "biuf":
+            raise ConversionError(f"calibration data for input {name!r} holds {arr.dtype} values; "
+                                  f"expected numbers")
         if arr.size == 0:
-            raise ValueError(f"calibration data for input {name!r} is empty")
+            raise ConversionError(f"calibration data for input {name!r} is empty")
         # Any leading dims count samples; the trailing ones must be one sample's.
         sample = shape[1:]
         if arr.ndim <= len(sample) or tuple(arr.shape[arr.ndim - len(sample):]) != sample:
-            raise ValueError(f"calibration data for input {name!r} has shape {list(arr.shape)}; "
+            raise ConversionError(f"calibration data for input {name!r} has shape {list(arr.shape)}; "
                              f"expected samples of shape {list(shape)} (an array [N, "
                              f"{', '.join(map(str, shape[1:]))}])")
         feeds.append(arr.reshape((-1,) + shape).astype(np.float32))
@@ -106,7 +118,7 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
         return out
     if method == "mse":
         return {name: mse_range(np.concatenate(chunks)) for name, chunks in values.items()}
-    raise ValueError(f"calibration method {method!r} is not one of 'minmax', 'percentile', 'mse'")
+    raise ConversionError(f"calibration method {method!r} is not one of 'minmax', 'percentile', 'mse'")
 
 
 def mse_range(values: np.ndarray, steps: int = 40):
@@ -152,7 +164,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     unsupported = sorted({f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
                           if n.op not in INT8_OPS})
     if unsupported and not float_fallback:
-        raise ValueError("these ops cannot be quantized to int8: " + ", ".join(unsupported) +
+        raise ConversionError("these ops cannot be quantized to int8: " + ", ".join(unsupported) +
                          " (float_fallback=True keeps them in float between DEQUANTIZE and QUANTIZE)")
     ranges = calibrate(g, data, method, progress=progress)
     groups = _Groups()
@@ -201,7 +213,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     if io_dtype == "float32":
         _float_edges(q, g)
     elif io_dtype != "int8":
-        raise ValueError(f"io_dtype must be 'float32' or 'int8', got {io_dtype!r}")
+        raise ConversionError(f"io_dtype must be 'float32' or 'int8', got {io_dtype!r}")
     from .passes import remove_dead
     return remove_dead(q)
 

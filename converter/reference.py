@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ir
+from .errors import ConversionError
 
 _ACTIVATIONS = {"NONE": (None, None), "RELU": (0.0, None), "RELU6": (0.0, 6.0),
                 "RELU_N1_TO_1": (-1.0, 1.0)}
@@ -19,7 +20,7 @@ def _act(xp, y, name):
     try:
         lo, hi = _ACTIVATIONS[name or "NONE"]
     except KeyError:
-        raise ValueError(f"fused activation {name!r} is not supported") from None
+        raise ConversionError(f"fused activation {name!r} is not supported") from None
     return y if lo is None and hi is None else xp.clip(y, lo, hi if hi is not None else xp.inf)
 
 
@@ -157,7 +158,7 @@ def _eval(xp, node, args, out_shape, dtype):
         return a[0]
     if op == "PRELU":
         return xp.where(a[0] >= 0, a[0], a[0] * a[1])
-    raise ValueError(f"node {node.name or node.outputs[0]!r}: op {op} has no reference "
+    raise ConversionError(f"node {node.name or node.outputs[0]!r}: op {op} has no reference "
                      f"implementation in the converter")
 
 
@@ -166,11 +167,11 @@ def run(g: ir.Graph, feeds: dict, dtype=np.float64, xp=np, keep_all: bool = Fals
     values = {}
     for name in g.inputs:
         if name not in feeds:
-            raise ValueError(f"missing input {name!r}; the graph's inputs are {g.inputs}")
+            raise ConversionError(f"missing input {name!r}; the graph's inputs are {g.inputs}")
         x = xp.asarray(feeds[name], dtype=dtype)
         want = tuple(g.tensors[name].shape)
         if tuple(x.shape) != want:
-            raise ValueError(f"input {name!r}: expected shape {list(want)}, got {list(x.shape)}")
+            raise ConversionError(f"input {name!r}: expected shape {list(want)}, got {list(x.shape)}")
         values[name] = x
     for node in g.nodes:
         args = []
@@ -182,7 +183,7 @@ def run(g: ir.Graph, feeds: dict, dtype=np.float64, xp=np, keep_all: bool = Fals
             else:
                 t = g.tensors[i]
                 if t.data is None:
-                    raise ValueError(f"node {node.name!r} reads {i!r} before it is computed")
+                    raise ConversionError(f"node {node.name!r} reads {i!r} before it is computed")
                 args.append(xp.asarray(t.data) if t.dtype in ("int32", "int64")
                             else xp.asarray(t.data, dtype=dtype))
         out = node.outputs[0]

@@ -10,6 +10,7 @@ import zipfile
 import numpy as np
 
 from .. import ir
+from ..errors import ConversionError
 
 FORMAT, VERSION = "mote-trained-graph", 1
 
@@ -19,23 +20,30 @@ def read_trained_graph(path):
     listed variable's presence and shape checked. The one reader of the
     format; models.saving uses it too."""
     try:
-        with np.load(path, allow_pickle=False) as z:
-            if "__graph__" not in z.files:
-                raise ValueError("it has no __graph__ entry")
-            graph = json.loads(z["__graph__"].tobytes().decode())
-            arrays = {k[4:]: z[k] for k in z.files if k.startswith("var/")}
+        z = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: not a readable Mote trained graph ({e})") from e
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        z = None
+    if not isinstance(z, np.lib.npyio.NpzFile):
+        raise ConversionError(f"{path}: not a readable Mote trained graph (not an .npz archive)")
+    try:
+        with z:
+            if "__graph__" not in z.files:
+                raise ConversionError("it has no __graph__ entry")
+            graph = json.loads(z["__graph__"].tobytes().decode())
+            arrays = {k[4:]: z[k] for k in z.files if k.startswith("var/")}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, json.JSONDecodeError,
+            UnicodeDecodeError) as e:
+        raise ConversionError(f"{path}: not a readable Mote trained graph ({e})") from e
     if graph.get("format") != FORMAT or graph.get("version") != VERSION:
-        raise ValueError(f"{path}: format {graph.get('format')!r} version {graph.get('version')!r}; "
+        raise ConversionError(f"{path}: format {graph.get('format')!r} version {graph.get('version')!r}; "
                          f"expected {FORMAT!r} version {VERSION}")
     for key, spec in graph.get("variables", {}).items():
         if key not in arrays:
-            raise ValueError(f"{path}: variable {key!r} is listed but missing")
+            raise ConversionError(f"{path}: variable {key!r} is listed but missing")
         if list(arrays[key].shape) != spec["shape"]:
-            raise ValueError(f"{path}: variable {key!r} has shape {list(arrays[key].shape)}, "
+            raise ConversionError(f"{path}: variable {key!r} has shape {list(arrays[key].shape)}, "
                              f"expected {spec['shape']}")
     return graph, arrays
 
@@ -51,7 +59,7 @@ def import_trained_graph(path) -> ir.Graph:
     def var(node, key):
         full = f"{node['name']}/{key}"
         if full not in arrays:
-            raise ValueError(f"{path}: variable {full!r} is missing")
+            raise ConversionError(f"{path}: variable {full!r} is missing")
         return g.add_tensor(ir.Tensor(g.unique_name(full), tuple(arrays[full].shape), "float32",
                                       arrays[full].astype(np.float32))).name
 
@@ -107,7 +115,7 @@ def import_trained_graph(path) -> ir.Graph:
             simple = {"ReLU": "RELU", "ReLU6": "RELU6", "Sigmoid": "LOGISTIC", "Tanh": "TANH",
                       "Softmax": "SOFTMAX", "Add": "ADD", "Dropout": "DROPOUT"}
             if op not in simple:
-                raise ValueError(f"{path}: node {name!r} has unknown layer type {op!r}")
+                raise ConversionError(f"{path}: node {name!r} has unknown layer type {op!r}")
             g.nodes.append(ir.Node(simple[op], ins, [name], {"beta": 1.0} if op == "Softmax" else {},
                                    name))
     g.outputs = [graph["output"]]

@@ -15,12 +15,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ir
+from ..errors import ConversionError
 
 NCHW_TO_NHWC = (0, 2, 3, 1)
 
 
-class OnnxImportError(ValueError):
-    pass
+class OnnxImportError(ConversionError):
+    """An ONNX model (or node) the importer cannot translate."""
 
 
 def _nhwc_axis(axis: int, rank: int) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ir
+from ..errors import ConversionError
 from ..tflite import flatbuf
 from ..tflite import schema as schema_mod
 from ..tflite.builder import DTYPES
@@ -42,17 +43,25 @@ def import_tflite(data: bytes) -> ir.Graph:
     for i, t in enumerate(sg["tensors"]):
         dtype = _tensor_type(t["type"])
         if dtype not in DTYPES:
-            raise ValueError(f"tensor {i} {t['name']!r} has type {dtype.upper()}, which the "
+            raise ConversionError(f"tensor {i} {t['name']!r} has type {dtype.upper()}, which the "
                              f"converter cannot import")
         q = t.get("quantization")
         if q and q.get("scale") is not None and len(q["scale"]) and dtype in ("int8", "uint8", "int16"):
-            raise ValueError(f"tensor {i} {t['name']!r} is already quantized ({dtype.upper()}): "
+            raise ConversionError(f"tensor {i} {t['name']!r} is already quantized ({dtype.upper()}): "
                              f"give the converter the float model")
+        if t.get("sparsity") is not None:
+            raise ConversionError(f"tensor {i} {t['name']!r} uses TFLite sparsity (DENSIFY), "
+                                  f"which Mote does not import yet: give the dense float model")
         shape = tuple(int(d) for d in (t["shape"] if t["shape"] is not None else []))
         buf = m["buffers"][t["buffer"]] if t["buffer"] < len(m["buffers"]) else {}
         data_arr = None
         if buf.get("data") is not None and len(buf["data"]):
-            data_arr = np.frombuffer(buf["data"].tobytes(), DTYPES[dtype]).reshape(shape).copy()
+            raw = buf["data"].tobytes()
+            want = int(np.prod(shape)) * np.dtype(DTYPES[dtype]).itemsize
+            if len(raw) != want:
+                raise ConversionError(f"tensor {i} {t['name']!r} ({dtype.upper()} {list(shape)}) "
+                                      f"needs {want} bytes of data; its buffer holds {len(raw)}")
+            data_arr = np.frombuffer(raw, DTYPES[dtype]).reshape(shape).copy()
         name = g.unique_name(t["name"] or f"tensor_{i}")
         g.add_tensor(ir.Tensor(name, shape, dtype, data_arr))
         names.append(name)
