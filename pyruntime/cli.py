@@ -4,7 +4,8 @@
     mote inspect MODEL.tflite
     mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
                  [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
-    mote train NAME [-o DIR] [--epochs N]        (zoo models, on digits)
+                 (SOURCE: a float .tflite, an ONNX model or a trained graph .npz)
+    mote train NAME [-o DIR|FILE.npz] [--epochs N]   (zoo models, on digits)
     mote compare TRAINED.npz [--tflite Q.tflite] [--report DIR]
     mote demo                                     (compare on the shipped MobileNet-style model)
     mote bench MODEL.tflite [--runs N]            (Mote against LiteRT on the same file)
@@ -12,12 +13,16 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from converter.errors import ConversionError
 from converter.tflite import flatbuf, schema
 from converter.tflite.builder import DTYPES
 
@@ -37,8 +42,76 @@ def _random_input(detail: dict, rng: np.random.Generator) -> np.ndarray:
     return np.zeros(shape, dtype)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes end in one line on stderr (and exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _int_at_least(lo: int):
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = None
+        if n is None or n < lo:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {lo}, got {text!r}")
+        return n
+    return parse
+
+
+def _read_model(path: str) -> bytes:
+    """The bytes of a model file: every subcommand reports a missing or
+    unreadable one with the same line."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise errors.InvalidArgumentError(f"model file not found: {path!r}") from None
+    except OSError as e:
+        raise errors.InvalidArgumentError(f"cannot read model file {path!r}: "
+                                          f"{e.strerror or e}") from None
+
+
+def _load_array(path: str, flag: str, expected: str):
+    """A numeric array from a .npy file the user named (for .npz files, a dict
+    of them); anything else is refused with what was expected."""
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise errors.InvalidArgumentError(f"{flag} {path!r}: file not found; expected "
+                                          f"{expected}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        raise errors.InvalidArgumentError(f"{flag} {path!r} is not a numpy array file; "
+                                          f"expected {expected}") from None
+    if isinstance(loaded, np.lib.npyio.NpzFile):
+        with loaded:
+            arrays = {k: loaded[k] for k in loaded.files}
+    else:
+        arrays = {None: loaded}
+    for key, a in arrays.items():
+        if a.dtype.kind not in "biuf":
+            raise errors.InvalidArgumentError(
+                f"{flag} {path!r}{'' if key is None else f' entry {key!r}'} holds "
+                f"{a.dtype} values; expected {expected}")
+    return arrays[None] if None in arrays else arrays
+
+
+def _output_file(path: str) -> str:
+    """An output path whose folder exists, checked before any work is done."""
+    out = Path(path)
+    if out.is_dir():
+        raise errors.InvalidArgumentError(f"output {path!r} is a folder; expected a file name")
+    if not out.parent.is_dir():
+        raise errors.InvalidArgumentError(f"output folder {str(out.parent)!r} does not exist")
+    return path
+
+
 def _load_input(path: str, detail: dict) -> np.ndarray:
-    x = np.load(path)
+    x = _load_array(path, "--input", f"an .npy array of shape {list(map(int, detail['shape']))}")
+    if isinstance(x, dict):
+        raise errors.InvalidArgumentError(f"--input {path!r} is an .npz archive; expected one "
+                                          f".npy array per --input")
     want = tuple(int(d) for d in detail["shape"])
     if x.shape != want and x.size == int(np.prod(want)):
         x = x.reshape(want)
@@ -46,7 +119,7 @@ def _load_input(path: str, detail: dict) -> np.ndarray:
 
 
 def cmd_run(args) -> int:
-    it = Interpreter(model_path=args.model)
+    it = Interpreter(model_content=_read_model(args.model))
     inputs = it.get_input_details()
     if args.input and len(args.input) != len(inputs):
         raise errors.InvalidArgumentError(
@@ -59,7 +132,7 @@ def cmd_run(args) -> int:
         print(f"input  {d['name']!r} {list(map(int, d['shape']))} "
               f"{np.dtype(d['dtype']).name}: {source}")
     times = []
-    for _ in range(max(1, args.repeat)):
+    for _ in range(args.repeat):
         t0 = time.perf_counter()
         it.invoke()
         times.append(time.perf_counter() - t0)
@@ -79,7 +152,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_inspect(args) -> int:
-    data = Path(args.model).read_bytes()
+    data = _read_model(args.model)
     verify(data)
     m = flatbuf.decode(data)
     sg = m["subgraphs"][0]
@@ -137,10 +210,8 @@ def _load_calibration(path: str):
     if path == "digits":   # a built-in dataset: its first 200 training images
         from models import datasets
         return datasets.digits()[0][0][:200]
-    if path.endswith(".npz"):
-        with np.load(path) as z:
-            return {k: z[k] for k in z.files}
-    return np.load(path)
+    return _load_array(path, "--calibration", "an .npy array of input samples, shape [N, ...input "
+                       "shape] (an .npz: one such array per input name), or 'digits'")
 
 
 def _summary(before: bytes, after: bytes) -> str:
@@ -167,26 +238,47 @@ def _summary(before: bytes, after: bytes) -> str:
 def cmd_convert(args) -> int:
     from converter import convert
     from tqdm import tqdm
-    source = Path(args.source)
-    if not source.exists():
-        raise FileNotFoundError(f"model file not found: {args.source!r}")
+    for flag, modes in CONVERT_FLAG_MODES.items():
+        if getattr(args, flag.lstrip("-").replace("-", "_")) and args.quantize not in modes:
+            raise errors.InvalidArgumentError(f"{flag} applies to --quantize "
+                                              f"{' or '.join(modes)}, not {args.quantize}")
+    before = _read_model(args.source)
+    _output_file(args.output)
     data = _load_calibration(args.calibration) if args.calibration else None
     progress = (lambda it: tqdm(it, desc="calibrating", unit="sample")) if data is not None else None
-    out = convert(str(source), quantize=args.quantize, representative_data=data,
+    out = convert(args.source, quantize=args.quantize, representative_data=data,
                   per_channel=not args.per_tensor, io_dtype="int8" if args.int8_io else "float32",
-                  calibration=args.method, progress=progress, float_fallback=args.float_fallback)
+                  calibration=args.method or "minmax", progress=progress,
+                  float_fallback=args.float_fallback)
     Path(args.output).write_bytes(out)
     print(f"wrote {args.output}")
-    print(_summary(source.read_bytes(), out))
+    print(_summary(before, out))
     return 0
 
 
+# Options that only mean something for some --quantize modes.
+CONVERT_FLAG_MODES = {"--calibration": ("int8",), "--method": ("int8",), "--int8-io": ("int8",),
+                      "--float-fallback": ("int8",), "--per-tensor": ("dynamic", "int8")}
+
+
 def cmd_train(args) -> int:
+    """-o names a folder (NAME.npz, .png, .json go in it) or the trained
+    graph's file itself (OUT.npz, with OUT.png and OUT.json beside it)."""
     from models.zoo.train import train
-    metrics = train(args.name, args.out, args.seed, args.epochs)
+    out = Path(args.out)
+    if out.suffix.lower() != ".npz":
+        metrics = train(args.name, out, args.seed, args.epochs)
+        written = out / args.name
+    else:
+        _output_file(args.out)
+        with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+            metrics = train(args.name, tmp, args.seed, args.epochs)
+            for ext in (".npz", ".png", ".json"):
+                shutil.move(str(Path(tmp) / (args.name + ext)), str(out.with_suffix(ext)))
+        written = out.with_suffix("")
     print(f"{args.name}: float test accuracy {metrics['float_test_accuracy']:.4f} after "
           f"{metrics['epochs']} epochs ({metrics['train_seconds']} s on {metrics['device']}); "
-          f"wrote {args.out}/{args.name}.npz, .png, .json")
+          f"wrote {written}.npz, .png, .json")
     return 0
 
 
@@ -196,8 +288,9 @@ def _compare(trained: str, tflite_path, report_dir) -> int:
     from models import datasets
     from tqdm import tqdm
     (x_train, _), (x_test, y_test) = datasets.digits()
+    _read_model(trained)
     if tflite_path:
-        tflite = Path(tflite_path).read_bytes()
+        tflite = _read_model(tflite_path)
     else:
         print(f"converting {trained} to int8 (calibration: 200 training images)")
         tflite = convert(trained, quantize="int8", representative_data=x_train[:200])
@@ -230,7 +323,7 @@ def cmd_bench(args) -> int:
     except ImportError as e:
         raise errors.InvalidArgumentError("mote bench compares against LiteRT: "
                                           "pip install ai-edge-litert") from e
-    data = Path(args.model).read_bytes()
+    data = _read_model(args.model)
     rng = np.random.default_rng(0)
     mote = Interpreter(model_content=data)
     inputs = [_random_input(d, rng) for d in mote.get_input_details()]
@@ -258,26 +351,27 @@ def cmd_bench(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="mote", description="Mote: run .tflite models on a "
+    parser = _Parser(prog="mote", description="Mote: run .tflite models on a "
                                      "small C runtime.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="run a model on random or .npy input; print outputs and timing")
     p.add_argument("model")
     p.add_argument("--input", action="append", help=".npy file for each input, in order")
-    p.add_argument("--repeat", type=int, default=10, help="invokes to time (default 10)")
-    p.add_argument("--seed", type=int, default=0, help="seed of random inputs")
+    p.add_argument("--repeat", type=_int_at_least(1), default=10, help="invokes to time (default 10)")
+    p.add_argument("--seed", type=_int_at_least(0), default=0, help="seed of random inputs")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("inspect", help="tensors, ops, arena bytes, and what is unsupported")
     p.add_argument("model")
     p.set_defaults(func=cmd_inspect)
     p = sub.add_parser("convert", help="convert and quantize a model to .tflite")
-    p.add_argument("source", help="a float .tflite file")
-    p.add_argument("-o", "--output", required=True)
+    p.add_argument("source", help="the model: a float .tflite file, an ONNX model (.onnx) or a "
+                   "Mote trained graph (.npz)")
+    p.add_argument("-o", "--output", required=True, help="the .tflite file to write")
     p.add_argument("--quantize", choices=["none", "float16", "dynamic", "int8"], default="none")
     p.add_argument("--calibration", help=".npy array [N, ...] of input samples (.npz: one per "
                    "input name); needed for --quantize int8")
-    p.add_argument("--method", choices=["minmax", "percentile", "mse"], default="minmax",
-                   help="activation range estimate from the calibration data")
+    p.add_argument("--method", choices=["minmax", "percentile", "mse"],
+                   help="activation range estimate from the calibration data (default minmax)")
     p.add_argument("--per-tensor", action="store_true", help="one weight scale per tensor")
     p.add_argument("--int8-io", action="store_true", help="int8 model inputs and outputs")
     p.add_argument("--float-fallback", action="store_true",
@@ -286,9 +380,10 @@ def main(argv=None) -> int:
     p = sub.add_parser("train", help="train a zoo model on digits (reference path, numpy or cupy)")
     from models.zoo.definitions import ZOO
     p.add_argument("name", choices=sorted(ZOO))
-    p.add_argument("-o", "--out", default=".")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("-o", "--out", default=".", help="a folder (default: here) for NAME.npz, .png "
+                   "and .json, or the trained graph's file name OUT.npz")
+    p.add_argument("--epochs", type=_int_at_least(1))
+    p.add_argument("--seed", type=_int_at_least(0), default=0)
     p.set_defaults(func=cmd_train)
     p = sub.add_parser("compare", help="float vs int8 accuracy and per-layer error on digits")
     p.add_argument("trained", help="a trained graph (.npz)")
@@ -297,7 +392,7 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_compare)
     p = sub.add_parser("bench", help="time Mote against LiteRT on the same .tflite")
     p.add_argument("model")
-    p.add_argument("--runs", type=int, default=20)
+    p.add_argument("--runs", type=_int_at_least(1), default=20, help="timed invokes (default 20)")
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("demo", help="convert the shipped MobileNet-style model to int8, run it on "
                        "the C runtime and compare with float")
@@ -306,7 +401,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (errors.MoteError, FileNotFoundError, ValueError) as e:
+    except (errors.MoteError, ConversionError, OSError) as e:
         print(f"mote {args.command}: error: {e}", file=sys.stderr)
         return 2
 

@@ -1,6 +1,10 @@
-"""`mote run` and `mote inspect` on the shipped example and on a model Mote
-cannot run."""
+"""The `mote` command line on the shipped example, on a model Mote cannot
+run, and on every input a user can get wrong: one line on stderr and a
+non-zero exit, never a traceback and never a silent success."""
+import pickle
+
 import numpy as np
+import pytest
 
 from conftest import run_litert, run_mote
 from converter.tflite.builder import ModelBuilder
@@ -45,9 +49,123 @@ def test_inspect_names_unsupported_op(capsys, tmp_path):
     assert "EXP" in out and "UNSUPPORTED" in out and "unsupported ops: op 0 (EXP v1)" in out
 
 
-def test_run_missing_file_is_an_error(capsys):
-    assert main(["run", "/nonexistent/model.tflite"]) == 2
-    assert "model file not found" in capsys.readouterr().err
+def one_error_line(capsys, argv, status=2) -> str:
+    """Runs `mote argv`, which must fail with `status` and one stderr line."""
+    try:
+        code = main(argv)
+    except SystemExit as e:   # argparse refuses usage mistakes this way
+        code = e.code
+    err = capsys.readouterr().err.strip()
+    assert code == status, err
+    assert err.startswith(f"mote {argv[0]}: error: ") and "\n" not in err, err
+    return err
+
+
+@pytest.mark.parametrize("command", ["run", "inspect", "bench", "convert", "compare"])
+def test_every_command_reports_a_missing_or_unreadable_model_alike(capsys, tmp_path, command):
+    extra = ["-o", str(tmp_path / "q.tflite")] if command == "convert" else []
+    missing = str(tmp_path / "no_such_model.tflite")
+    assert one_error_line(capsys, [command, missing] + extra).endswith(
+        f"error: model file not found: {missing!r}")
+    assert one_error_line(capsys, [command, str(tmp_path)] + extra).endswith(
+        f"error: cannot read model file {str(tmp_path)!r}: Is a directory")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["bench", str(make_example.OUT), "--runs", "0"], "--runs: expected a whole number >= 1, got '0'"),
+    (["run", str(make_example.OUT), "--repeat", "-1"],
+     "--repeat: expected a whole number >= 1, got '-1'"),
+    (["run", str(make_example.OUT), "--seed", "-3"], "--seed: expected a whole number >= 0"),
+    (["train", "mlp", "--epochs", "0"], "--epochs: expected a whole number >= 1"),
+    (["convert", str(make_example.OUT), "-o", "q.tflite", "--quantize", "int4"],
+     "invalid choice: 'int4'"),
+    (["convert", str(make_example.OUT)], "required: -o/--output"),
+])
+def test_usage_mistakes_are_one_line(capsys, argv, message):
+    assert message in one_error_line(capsys, argv)
+
+
+def test_convert_help_names_every_source_format(capsys):
+    with pytest.raises(SystemExit):
+        main(["convert", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "a float .tflite file, an ONNX model (.onnx) or a Mote trained graph (.npz)" in out
+
+
+def convert_argv(tmp_path, *extra):
+    return ["convert", str(make_example.OUT), "-o", str(tmp_path / "q.tflite"), *extra]
+
+
+CALIBRATION_EXPECTED = "expected an .npy array of input samples, shape [N, ...input shape]"
+
+
+@pytest.mark.parametrize("name, write, message", [
+    ("cal.pkl", lambda p: p.write_bytes(pickle.dumps([1, 2])),
+     "'{path}' is not a numpy array file; " + CALIBRATION_EXPECTED),
+    ("cal.npy", lambda p: p.write_bytes(b""),
+     "'{path}' is not a numpy array file; " + CALIBRATION_EXPECTED),
+    ("cal.npy", lambda p: np.save(p, np.array(["a", "b"])),
+     "'{path}' holds <U1 values; " + CALIBRATION_EXPECTED),
+    ("cal.npy", lambda p: np.save(p, np.zeros((0, 8, 8, 1), np.float32)),
+     "calibration data for input 'image' is empty"),
+    ("cal.npy", lambda p: np.save(p, np.zeros((4, 3, 3), np.float32)),
+     "calibration data for input 'image' has shape [4, 3, 3]; expected samples of shape [1, 8, 8, 1]"),
+    ("cal.npz", lambda p: np.savez(p, other=np.zeros((4, 8, 8, 1), np.float32)),
+     "calibration data has no samples for input(s) ['image']; it has ['other']"),
+    ("cal.npy", None, "'{path}': file not found; " + CALIBRATION_EXPECTED),
+])
+def test_bad_calibration_data(capsys, tmp_path, name, write, message):
+    path = tmp_path / name
+    if write is not None:
+        write(path)
+    err = one_error_line(capsys, convert_argv(tmp_path, "--quantize", "int8",
+                                              "--calibration", str(path)))
+    assert message.format(path=path) in err
+    assert not (tmp_path / "q.tflite").exists()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--calibration", "digits"], "--calibration applies to --quantize int8, not none"),
+    (["--quantize", "float16", "--int8-io"], "--int8-io applies to --quantize int8, not float16"),
+    (["--method", "mse"], "--method applies to --quantize int8, not none"),
+    (["--per-tensor"], "--per-tensor applies to --quantize dynamic or int8, not none"),
+])
+def test_convert_options_that_would_be_ignored_are_refused(capsys, tmp_path, extra, message):
+    assert message in one_error_line(capsys, convert_argv(tmp_path, *extra))
+
+
+def test_convert_output_must_go_to_an_existing_folder(capsys, tmp_path):
+    missing = tmp_path / "no_such_folder" / "q.tflite"
+    assert f"output folder {str(missing.parent)!r} does not exist" in one_error_line(
+        capsys, ["convert", str(make_example.OUT), "-o", str(missing)])
+    assert f"output {str(tmp_path)!r} is a folder" in one_error_line(
+        capsys, ["convert", str(make_example.OUT), "-o", str(tmp_path)])
+
+
+def test_corrupt_model_is_one_line_everywhere(capsys, tmp_path):
+    bad = tmp_path / "bad.tflite"
+    bad.write_bytes(make_example.OUT.read_bytes()[:300])
+    for argv in (["run", str(bad)], ["inspect", str(bad)], ["bench", str(bad)],
+                 ["convert", str(bad), "-o", str(tmp_path / "q.tflite")]):
+        assert "root table offset 16 is out of range for a 300-byte file" in \
+            one_error_line(capsys, argv)
+
+
+def test_run_input_must_be_an_npy_array(capsys, tmp_path):
+    np.savez(tmp_path / "x.npz", x=np.zeros((1, 8, 8, 1), np.float32))
+    assert "is an .npz archive; expected one .npy array per --input" in one_error_line(
+        capsys, ["run", str(make_example.OUT), "--input", str(tmp_path / "x.npz")])
+    (tmp_path / "x.txt").write_text("1 2 3")
+    assert "is not a numpy array file; expected an .npy array of shape [1, 8, 8, 1]" in \
+        one_error_line(capsys, ["run", str(make_example.OUT), "--input", str(tmp_path / "x.txt")])
+
+
+def test_train_to_a_file_name_writes_that_file(capsys, tmp_path):
+    out = tmp_path / "sr2.npz"
+    assert main(["train", "softmax_regression", "-o", str(out), "--epochs", "1"]) == 0
+    assert out.is_file() and (tmp_path / "sr2.png").is_file() and (tmp_path / "sr2.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sr2.json", "sr2.npz", "sr2.png"]
+    assert f"wrote {tmp_path / 'sr2'}.npz" in capsys.readouterr().out
 
 
 def test_convert_int8_with_calibration_file(capsys, tmp_path, litert_available):
