@@ -1,11 +1,13 @@
 """The C tests (runtime_c/tests/test_runtime.c) over LiteRT-checked cases:
 natively, under AddressSanitizer + UBSan, under valgrind, and cross-compiled
 for aarch64 and 32-bit armv7 Linux under qemu-user; and libFuzzer on the
-model loader, seeded with the case models. Outside CI a missing toolchain skips its test; in
-CI (CI=true) it fails, since .ci/run installs them."""
+whole C API, seeded with one-op models of every op. Outside CI a missing
+toolchain skips its test; in CI (CI=true) it fails, since .ci/run installs
+them."""
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -82,9 +84,12 @@ def test_c_valgrind(case_dir):
     make("valgrind", case_dir)
 
 
-def test_c_fuzz_model_loader(case_dir):
+def test_c_fuzz_model_loader():
+    """libFuzzer on the whole C API (runtime_c/tests/fuzz_model.c) for 30 s, seeded with
+    one-op models of every op (runtime_c/tests/make_fuzz_corpus.py); the long campaign
+    is `make -C runtime_c fuzz-campaign RUNS=...`."""
     need("clang", "make")
-    r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), "fuzz", f"CORPUS={case_dir}",
-                        "FUZZ_SECONDS=30"], capture_output=True, text=True, timeout=600)
+    r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), "fuzz", "FUZZ_SECONDS=30",
+                        f"PYTHON={sys.executable}"], capture_output=True, text=True, timeout=600)
     tail = (r.stdout + r.stderr)[-4000:]
     assert r.returncode == 0 and "stat::number_of_executed_units" in tail, tail
