@@ -54,6 +54,11 @@
  * exact). The model bytes and the arena must outlive the interpreter; there
  * is nothing to destroy.
  *
+ * Batches and other input shapes: mote_create_with_shapes() takes new shapes
+ * for some inputs (the rank stays, every dim >= 1); each op then derives its
+ * output shapes from its inputs instead of checking them against the file,
+ * and the arena is planned for the new shapes.
+ *
  * Threading: an interpreter is not thread-safe; two interpreters on two
  * arenas may run the same model bytes concurrently.
  */
@@ -125,6 +130,21 @@ typedef struct {
     size_t scratch_bytes;      /* per-op scratch planned in the arena */
 } mote_op_info;
 
+/* A new shape for one model input, for mote_create_with_shapes(). */
+typedef struct {
+    int input;                 /* position in the model's inputs (0 for the first) */
+    int ndims;                 /* must equal the model's rank for that input */
+    int32_t dims[6];           /* MOTE_MAX_DIMS; each >= 1 */
+} mote_input_shape;
+
+/* A SignatureDef: a named entry point with named inputs and outputs. */
+typedef struct {
+    const char *key;           /* signature_key; "" when the model gives none */
+    int subgraph;              /* the subgraph it runs (Mote runs subgraph 0) */
+    int num_inputs;
+    int num_outputs;
+} mote_signature_info;
+
 /* Bytes of the interpreter's own state: the smallest arena that can report
    anything. */
 size_t mote_interpreter_bytes(void);
@@ -134,6 +154,13 @@ size_t mote_interpreter_bytes(void);
    read) unless the arena is smaller than mote_interpreter_bytes(). */
 mote_status mote_create(const void *model, size_t model_bytes, void *arena,
                         size_t arena_bytes, unsigned flags, mote_interpreter **out);
+/* mote_create() with `num_shapes` inputs given new shapes (see the overview);
+   `shapes` is read during the call only. A bad shape is
+   MOTE_ERROR_INVALID_ARGUMENT, with a message naming the input. */
+mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void *arena,
+                                    size_t arena_bytes, unsigned flags,
+                                    const mote_input_shape *shapes, int num_shapes,
+                                    mote_interpreter **out);
 
 /* Exact arena bytes this model needs (a lower bound if even the tensor tables
    did not fit; see the overview). */
@@ -172,6 +199,14 @@ mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *o
 /* Tensor index of input / output i of an op; -1 for an omitted optional input. */
 int mote_op_input(const mote_interpreter *it, int op, int i);
 int mote_op_output(const mote_interpreter *it, int op, int i);
+
+/* The model's SignatureDefs (none: 0). */
+int mote_signature_count(const mote_interpreter *it);
+mote_status mote_signature_info_get(const mote_interpreter *it, int signature,
+                                    mote_signature_info *out);
+/* Name and tensor index of input j (or output j, when is_output) of a signature. */
+mote_status mote_signature_tensor(const mote_interpreter *it, int signature, int is_output,
+                                  int j, const char **name, int *tensor);
 
 /* Copy data into input i / out of output i; `bytes` must equal the tensor's. */
 mote_status mote_set_input(mote_interpreter *it, int i, const void *data, size_t bytes);

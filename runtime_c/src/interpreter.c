@@ -89,6 +89,27 @@ void *mote_persistent_alloc(mote_interpreter *it, size_t bytes) {
     return it->arena + it->arena_bytes - it->persistent_bytes;
 }
 
+mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims) {
+    const int index = (int)(t - it->tensors);
+    size_t bytes = mote_type_size(t->type);
+    char sbuf[96];
+    t->ndims = ndims;
+    for (int i = 0; i < ndims; i++) t->dims[i] = dims[i];
+    for (int i = 0; i < ndims; i++) {
+        if (dims[i] < 0)
+            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
+                             "(negative) dimensions are not supported; fix the shape when "
+                             "converting", index, t->name, shape_str(t, sbuf, sizeof sbuf));
+        if (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i])
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
+                             "bytes than this machine can address", index, t->name,
+                             shape_str(t, sbuf, sizeof sbuf));
+        bytes *= (size_t)dims[i];
+    }
+    t->bytes = bytes;
+    return MOTE_OK;
+}
+
 size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpreter)); }
 
 static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_t index) {
@@ -102,6 +123,8 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     const uint8_t *data;
     size_t data_bytes;
     char sbuf[96];
+    int32_t dims[MOTE_MAX_DIMS];
+    mote_status s;
     /* All of these reads were verified by model_verify. */
     fb_vector_table(b, &v->tensors, (uint32_t)index, &tt);
     fb_get_vector(b, &tt, TFL_TENSOR_SHAPE, 4, &shape);
@@ -115,25 +138,13 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     if (shape.len > MOTE_MAX_DIMS)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has %u dims; at most %d are "
                          "supported", (int)index, t->name, (unsigned)shape.len, MOTE_MAX_DIMS);
-    t->ndims = (int)shape.len;
-    for (int i = 0; i < t->ndims; i++) t->dims[i] = fb_vec_i32(b, &shape, (uint32_t)i);
+    for (uint32_t i = 0; i < shape.len; i++) dims[i] = fb_vec_i32(b, &shape, i);
     size_t elem = mote_type_size(t->type);
     if (elem == 0)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has type %s (%d), which Mote "
                          "does not support", (int)index, t->name, mote_type_name(t->type), type);
-    size_t bytes = elem;
-    for (int i = 0; i < t->ndims; i++) {
-        if (t->dims[i] < 0)
-            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
-                             "(negative) dimensions are not supported; fix the shape when "
-                             "converting", (int)index, t->name, shape_str(t, sbuf, sizeof sbuf));
-        if (t->dims[i] && bytes > SIZE_MAX / 2 / (size_t)t->dims[i])
-            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
-                             "bytes than this machine can address", (int)index, t->name,
-                             shape_str(t, sbuf, sizeof sbuf));
-        bytes *= (size_t)t->dims[i];
-    }
-    t->bytes = bytes;
+    if ((s = mote_set_shape(it, t, dims, (int)shape.len)) != MOTE_OK) return s;
+    const size_t bytes = t->bytes;
     if (is_variable)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
                          "variables (stateful models) are not supported", (int)index, t->name);
@@ -319,8 +330,46 @@ static mote_status plan(mote_interpreter *it) {
     return MOTE_OK;
 }
 
+/* New shapes for graph inputs, before any op is prepared. */
+static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_shape *shapes,
+                                      int count) {
+    char sbuf[96];
+    mote_status s;
+    if (count < 0 || (count > 0 && !shapes))
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%d input shapes at %p", count,
+                         (const void *)shapes);
+    for (int k = 0; k < count; k++) {
+        const mote_input_shape *sh = &shapes[k];
+        if (sh->input < 0 || (uint32_t)sh->input >= it->graph_inputs.len)
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "new shape for input %d: the model "
+                             "has inputs [0, %d)", sh->input, (int)it->graph_inputs.len);
+        mote_tensor *t = &it->tensors[fb_vec_i32(&it->model, &it->graph_inputs,
+                                                 (uint32_t)sh->input)];
+        if (sh->ndims != t->ndims)
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a new "
+                             "shape must keep its %d dims, got %d", sh->input, t->name,
+                             shape_str(t, sbuf, sizeof sbuf), t->ndims, sh->ndims);
+        for (int i = 0; i < sh->ndims; i++) {
+            if (sh->dims[i] < 1)
+                return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s': dim %d of the "
+                                 "new shape is %d; dims must be >= 1", sh->input, t->name, i,
+                                 (int)sh->dims[i]);
+            if (sh->dims[i] != t->dims[i]) it->resized = true;
+        }
+        if ((s = mote_set_shape(it, t, sh->dims, sh->ndims)) != MOTE_OK) return s;
+    }
+    return MOTE_OK;
+}
+
 mote_status mote_create(const void *model, size_t model_bytes, void *arena, size_t arena_bytes,
                         unsigned flags, mote_interpreter **out) {
+    return mote_create_with_shapes(model, model_bytes, arena, arena_bytes, flags, NULL, 0, out);
+}
+
+mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void *arena,
+                                    size_t arena_bytes, unsigned flags,
+                                    const mote_input_shape *shapes, int num_shapes,
+                                    mote_interpreter **out) {
     model_view v;
     mote_status s;
     if (out) *out = NULL;
@@ -342,6 +391,7 @@ mote_status mote_create(const void *model, size_t model_bytes, void *arena, size
     it->subgraph = v.subgraph;
     it->graph_inputs = v.inputs;
     it->graph_outputs = v.outputs;
+    it->signatures = v.signatures;
     it->num_tensors = (int32_t)v.tensors.len;
     it->num_nodes = (int32_t)v.operators.len;
     /* Table sizes must not wrap, on 32-bit targets too (a large corrupt count
@@ -364,6 +414,7 @@ mote_status mote_create(const void *model, size_t model_bytes, void *arena, size
     memset(it->tensors, 0, tensor_table + node_table);
     for (int32_t i = 0; i < it->num_tensors; i++)
         if ((s = init_tensor(it, &v, i)) != MOTE_OK) return s;
+    if ((s = apply_input_shapes(it, shapes, num_shapes)) != MOTE_OK) return s;
     for (int32_t i = 0; i < it->num_nodes; i++)
         if ((s = init_node(it, &v, i)) != MOTE_OK) return s;
     it->current_op = -1;
@@ -492,6 +543,59 @@ int mote_op_output(const mote_interpreter *it, int op, int i) {
     const mote_node *n = &it->nodes[op];
     if (i < 0 || (uint32_t)i >= n->outputs.len) return -1;
     return fb_vec_i32(&it->model, &n->outputs, (uint32_t)i);
+}
+
+int mote_signature_count(const mote_interpreter *it) {
+    return it ? (int)it->signatures.len : 0;
+}
+
+static bool signature_table(const mote_interpreter *it, int signature, fb_table *sd) {
+    if (!it || signature < 0 || (uint32_t)signature >= it->signatures.len) {
+        if (it) bad_arg(it, "signature %d out of range [0, %d)", signature,
+                        (int)(it->signatures.len));
+        return false;
+    }
+    fb_vector_table(&it->model, &it->signatures, (uint32_t)signature, sd);
+    return true;
+}
+
+mote_status mote_signature_info_get(const mote_interpreter *it, int signature,
+                                    mote_signature_info *out) {
+    fb_table sd;
+    fb_vector maps;
+    uint32_t subgraph;
+    if (!out || !signature_table(it, signature, &sd)) return MOTE_ERROR_INVALID_ARGUMENT;
+    /* All of these reads were verified by model_verify. */
+    fb_get_string(&it->model, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &out->key);
+    if (!out->key) out->key = "";
+    fb_get_u32(&it->model, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &subgraph);
+    out->subgraph = (int)subgraph;
+    fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_INPUTS, 4, &maps);
+    out->num_inputs = (int)maps.len;
+    fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_OUTPUTS, 4, &maps);
+    out->num_outputs = (int)maps.len;
+    return MOTE_OK;
+}
+
+mote_status mote_signature_tensor(const mote_interpreter *it, int signature, int is_output,
+                                  int j, const char **name, int *tensor) {
+    fb_table sd, map;
+    fb_vector maps;
+    uint32_t index;
+    if (!name || !tensor || !signature_table(it, signature, &sd))
+        return MOTE_ERROR_INVALID_ARGUMENT;
+    fb_get_vector(&it->model, &sd, is_output ? TFL_SIGNATURE_DEF_OUTPUTS : TFL_SIGNATURE_DEF_INPUTS,
+                  4, &maps);
+    if (j < 0 || (uint32_t)j >= maps.len)
+        return bad_arg(it, is_output ? "signature output %d out of range [0, %d)"
+                                     : "signature input %d out of range [0, %d)",
+                       j, (int)maps.len);
+    fb_vector_table(&it->model, &maps, (uint32_t)j, &map);
+    fb_get_string(&it->model, &map, TFL_TENSOR_MAP_NAME, name);
+    if (!*name) *name = "";
+    fb_get_u32(&it->model, &map, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &index);
+    *tensor = (int)index;
+    return MOTE_OK;
 }
 
 static mote_status io_copy_check(mote_interpreter *it, const char *what, const fb_vector *list,

@@ -81,6 +81,13 @@ mote_status check_ndims(mote_interpreter *it, const mote_tensor *t, const char *
 mote_status check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
                               const int32_t *dims, int ndims) {
     char want[96], have[96];
+    if (it->resized && !it->ready && it->current_op >= 0) {
+        const mote_node *n = &it->nodes[it->current_op];
+        for (int i = 0; i < op_num_outputs(n); i++) {
+            mote_tensor *out = op_output(it, n, i);
+            if (out == got) return mote_set_shape(it, out, dims, ndims);
+        }
+    }
     bool equal = got->ndims == ndims;
     for (int i = 0; equal && i < ndims; i++) equal = got->dims[i] == dims[i];
     if (!equal)

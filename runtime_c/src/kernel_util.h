@@ -29,6 +29,9 @@ mote_status check_type(mote_interpreter *it, const mote_tensor *t, const char *r
                        mote_type type);
 mote_status check_ndims(mote_interpreter *it, const mote_tensor *t, const char *role,
                         int ndims);
+/* Checks `got` against the shape an op computed. For an output of the op being
+ * prepared, once inputs have new shapes (mote_create_with_shapes), it sets the
+ * shape instead: that is how output shapes follow the inputs through the graph. */
 mote_status check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
                               const int32_t *dims, int ndims);
 mote_status check_constant(mote_interpreter *it, const mote_tensor *t, const char *role);

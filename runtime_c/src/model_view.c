@@ -263,17 +263,21 @@ mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t ms
                   buffer < v->buffers.len,
               "metadata[%u] is malformed", (unsigned)i);
     }
-    if ((s = table_vector(vf, &v->model, TFL_MODEL_SIGNATURE_DEFS, "signature_defs", &vec)) !=
-        MOTE_OK)
+    if ((s = table_vector(vf, &v->model, TFL_MODEL_SIGNATURE_DEFS, "signature_defs",
+                          &v->signatures)) != MOTE_OK)
         return s;
-    for (uint32_t i = 0; i < vec.len; i++) {
-        fb_table sd;
-        fb_vector maps;
-        uint32_t sg;
-        fb_vector_table(b, &vec, i, &sd);
+    for (uint32_t i = 0; i < v->signatures.len; i++) {
+        fb_table sd, sg;
+        fb_vector maps, tensors;
+        uint32_t sgi;
+        fb_vector_table(b, &v->signatures, i, &sd);
         CHECK(fb_get_string(b, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &str) &&
-                  fb_get_u32(b, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &sg),
+                  fb_get_u32(b, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &sgi),
               "signature_defs[%u] is malformed", (unsigned)i);
+        CHECK(sgi < v->subgraphs.len, "signature_defs[%u]: subgraph %u, but the model has %u",
+              (unsigned)i, (unsigned)sgi, (unsigned)v->subgraphs.len);
+        fb_vector_table(b, &v->subgraphs, sgi, &sg);
+        fb_get_vector(b, &sg, TFL_SUB_GRAPH_TENSORS, 4, &tensors);
         for (int slot = TFL_SIGNATURE_DEF_INPUTS; slot <= TFL_SIGNATURE_DEF_OUTPUTS; slot++) {
             if ((s = table_vector(vf, &sd, slot, "signature tensor map", &maps)) != MOTE_OK)
                 return s;
@@ -285,6 +289,9 @@ mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t ms
                           fb_get_u32(b, &m, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &ti),
                       "signature_defs[%u] tensor map %u is malformed", (unsigned)i,
                       (unsigned)j);
+                CHECK(ti < tensors.len, "signature_defs[%u] tensor map %u: tensor %u, but "
+                      "subgraph %u has %u tensors", (unsigned)i, (unsigned)j, (unsigned)ti,
+                      (unsigned)sgi, (unsigned)tensors.len);
             }
         }
     }

@@ -11,6 +11,8 @@ typedef struct {
     fb_vector opcodes, subgraphs, buffers; /* of tables */
     fb_vector tensors, operators;          /* of subgraph 0, of tables */
     fb_vector inputs, outputs;             /* int32 tensor indices */
+    fb_vector signatures;                  /* SignatureDef tables; their tensor
+                                              indices are in range */
 } model_view;
 
 /* Walks every table, vector and string the schema subset describes and checks

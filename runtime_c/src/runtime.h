@@ -104,6 +104,7 @@ struct mote_interpreter {
     fb_buffer model;
     fb_table subgraph;
     fb_vector graph_inputs, graph_outputs;
+    fb_vector signatures;            /* SignatureDef tables, verified */
     mote_tensor *tensors;
     mote_node *nodes;
     int32_t num_tensors, num_nodes;
@@ -114,6 +115,8 @@ struct mote_interpreter {
     size_t planned_bytes;            /* activations and scratch */
     size_t required_bytes;
     unsigned flags;
+    bool resized;                    /* inputs have new shapes: ops derive their
+                                        output shapes (see check_shape_equal) */
     bool ready;
     int32_t current_op;              /* for messages; -1 outside ops */
     char message[MOTE_MESSAGE_BYTES];
@@ -130,6 +133,10 @@ mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt,
 /* Persistent memory from the arena's end, for prepare-time data. Returns
  * NULL when the arena is full (the need is still counted). */
 void *mote_persistent_alloc(mote_interpreter *it, size_t bytes);
+
+/* Gives `t` a shape and its byte count; refuses negative dims and byte counts
+ * over SIZE_MAX / 2. */
+mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims);
 
 const char *mote_type_name(mote_type type);
 size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */

@@ -1,9 +1,45 @@
-/* RESHAPE: the same elements under the output tensor's shape. The optional
- * shape input and the new_shape option must agree with it; the output shape
- * written in the model is what counts (Mote has no dynamic shapes). */
+/* RESHAPE: the same elements under the output tensor's shape. The output
+ * shape written in the model counts; once inputs have new shapes, the op
+ * derives it from the shape input (or else the new_shape option), where one
+ * -1 stands for the remaining elements. */
 #include <string.h>
 
 #include "../kernel_util.h"
+
+/* The shape asked for by the shape input or the new_shape option (the
+ * output's own when neither is given), its -1 resolved against `numel`. */
+static mote_status requested_shape(mote_interpreter *it, const mote_node *n, const mote_tensor *out,
+                                   size_t numel, int32_t *dims, int *ndims) {
+    const mote_tensor *shape = op_input(it, n, 1);
+    fb_vector option;
+    mote_status s;
+    if (!fb_get_vector(&it->model, &n->options, TFL_RESHAPE_OPTIONS_NEW_SHAPE, 4, &option))
+        return bad_options(it);
+    if (shape) {
+        if ((s = check_type(it, shape, "shape", MOTE_INT32)) ||
+            (s = check_constant(it, shape, "shape")))
+            return s;
+        *ndims = (int)tensor_numel(shape);
+    } else {
+        *ndims = option.len ? (int)option.len : out->ndims;
+    }
+    if (*ndims > MOTE_MAX_DIMS)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "a new shape of %d dims; at most %d are "
+                         "supported", *ndims, MOTE_MAX_DIMS);
+    int unknown = -1;
+    size_t known = 1;
+    for (int i = 0; i < *ndims; i++) {
+        dims[i] = shape ? ((const int32_t *)shape->data)[i]
+                        : option.len ? fb_vec_i32(&it->model, &option, (uint32_t)i) : out->dims[i];
+        if (dims[i] == -1 && unknown < 0) unknown = i;
+        else if (dims[i] < 0)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "new shape has dim %d = %d; only one "
+                             "-1 is allowed", i, (int)dims[i]);
+        else known *= (size_t)dims[i];
+    }
+    if (unknown >= 0) dims[unknown] = known && numel % known == 0 ? (int32_t)(numel / known) : 0;
+    return MOTE_OK;
+}
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
@@ -14,6 +50,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (in->type != out->type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is %s but output '%s' is %s",
                          in->name, mote_type_name(in->type), out->name, mote_type_name(out->type));
+    if (it->resized) {
+        int32_t dims[MOTE_MAX_DIMS];
+        int ndims = 0;
+        if ((s = requested_shape(it, n, out, tensor_numel(in), dims, &ndims)) ||
+            (s = check_shape_equal(it, out, "output", dims, ndims)))
+            return s;
+    }
     if (tensor_numel(in) != tensor_numel(out))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' %s and output '%s' %s hold "
                          "different numbers of elements", in->name, shape_str(in, sa, sizeof sa),
