@@ -88,6 +88,7 @@ def main():
     from pyruntime import Interpreter
     x = data[0]
     it = Interpreter(model_content=out)
+    it.allocate_tensors()
     it.set_tensor(it.get_input_details()[0]["index"], x)
     t0 = time.perf_counter()
     it.invoke()

@@ -26,6 +26,7 @@ def compare(trained_path, tflite: bytes, x, y, progress=None) -> dict:
     float_logits = model.predict(x)
     float_graph = passes.optimize(import_trained_graph(trained_path))
     it = Interpreter(model_content=tflite, preserve_all_tensors=True)
+    it.allocate_tensors()
     details = it.get_tensor_details()
     inp, out = it.get_input_details()[0], it.get_output_details()[0]
     def float_name(name):   # the quantized twin of a float edge tensor is "<name>/int8"

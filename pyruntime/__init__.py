@@ -1,7 +1,8 @@
 """Mote's Python runtime: the C interpreter behind LiteRT's Interpreter API."""
-from .errors import (ArenaTooSmallError, InvalidArgumentError, InvalidModelError, MoteError,
+from .errors import (ArenaAllocationError, ArenaTooSmallError, InvalidArgumentError, InvalidModelError, MoteError,
                      MoteRuntimeError, UnsupportedError)
 from .interpreter import Interpreter, verify
 
 __all__ = ["Interpreter", "verify", "MoteError", "InvalidModelError", "UnsupportedError",
-           "InvalidArgumentError", "ArenaTooSmallError", "MoteRuntimeError"]
+           "InvalidArgumentError", "ArenaTooSmallError", "ArenaAllocationError",
+           "MoteRuntimeError"]

@@ -120,6 +120,7 @@ def _load_input(path: str, detail: dict) -> np.ndarray:
 
 def cmd_run(args) -> int:
     it = Interpreter(model_content=_read_model(args.model))
+    it.allocate_tensors()
     inputs = it.get_input_details()
     if args.input and len(args.input) != len(inputs):
         raise errors.InvalidArgumentError(

@@ -26,5 +26,10 @@ class ArenaTooSmallError(MoteError, MemoryError):
         self.required = required
 
 
+class ArenaAllocationError(MoteError, MemoryError):
+    """The machine could not allocate the arena the model needs."""
+
+
 class MoteRuntimeError(MoteError, RuntimeError):
-    """An op failed while running."""
+    """An op failed while running, or invoke() was called when it cannot run
+    (before allocate_tensors(), or while another thread runs it)."""

@@ -8,7 +8,9 @@
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 
 import numpy as np
 
@@ -30,6 +32,23 @@ _ERRORS = {
 }
 
 
+def _text(chars) -> str:
+    """A C string from the model or the runtime: names need not be UTF-8."""
+    return ffi.string(chars).decode("utf-8", "backslashreplace")
+
+
+class _TensorMemory:
+    """Tensor memory for numpy, through __array_interface__: numpy keeps this
+    object as the array's base, and it keeps the memory's owners alive (the
+    interpreter, its current arena and the model bytes)."""
+
+    def __init__(self, owners: tuple, data, shape: tuple, dtype, readonly: bool):
+        self.owners = owners
+        self.__array_interface__ = {
+            "data": (int(ffi.cast("uintptr_t", data)), readonly), "shape": shape,
+            "typestr": np.dtype(dtype).str, "version": 3}
+
+
 def _aligned_copy(data: bytes):
     """The model in 16-byte aligned C memory: constants are used in place."""
     buf = ffi.new("uint8_t[]", len(data) + 16)
@@ -45,7 +64,7 @@ def verify(model_content: bytes) -> None:
     msg = ffi.new("char[]", 512)
     status = lib.mote_verify(ptr, len(model_content), msg, 512)
     if status != lib.MOTE_OK:
-        raise errors.InvalidModelError(ffi.string(msg).decode())
+        raise errors.InvalidModelError(_text(msg))
 
 
 class Interpreter:
@@ -53,12 +72,17 @@ class Interpreter:
 
     preserve_all_tensors gives every tensor its own arena memory so that
     intermediate tensors can be read after invoke() (for per-layer comparison);
-    by default activations share memory by lifetime.
+    by default activations share memory by lifetime. max_arena_bytes, if
+    given, refuses models whose arena would be larger.
+
+    One Interpreter runs one invoke() at a time: a call from a second thread
+    while one runs raises MoteRuntimeError. Use one Interpreter per thread
+    (they may share the model bytes).
     """
 
     def __init__(self, model_path: str | os.PathLike | None = None,
                  model_content: bytes | None = None, num_threads: int = 1,
-                 preserve_all_tensors: bool = False):
+                 preserve_all_tensors: bool = False, max_arena_bytes: int | None = None):
         if (model_path is None) == (model_content is None):
             raise errors.InvalidArgumentError("give exactly one of model_path and model_content")
         if model_path is not None:
@@ -71,34 +95,60 @@ class Interpreter:
                 f"model_content must be bytes, got {type(model_content).__name__}")
         if not isinstance(num_threads, int) or num_threads < 1:
             raise errors.InvalidArgumentError(f"num_threads must be an int >= 1, got {num_threads!r}")
+        if max_arena_bytes is not None and (not isinstance(max_arena_bytes, int) or
+                                            max_arena_bytes < 1):
+            raise errors.InvalidArgumentError(
+                f"max_arena_bytes must be an int >= 1 or None, got {max_arena_bytes!r}")
         self.num_threads = num_threads   # kernels are single-threaded for now
         self._model_bytes = bytes(model_content)
         self._model_keep, self._model = _aligned_copy(self._model_bytes)
         self._flags = lib.MOTE_PRESERVE_ALL_TENSORS if preserve_all_tensors else 0
+        self._max_arena_bytes = max_arena_bytes
+        self._running = threading.Lock()
         self._it = None
         self._arena = None
+        self._shapes = {}           # input position -> shape, as planned
+        self._requested_shapes = {}  # ... as asked by resize_tensor_input
+        self._allocated = False
         # Size the arena now, so that errors in the model surface at construction
         # as LiteRT's do, and arena_bytes is known before allocate_tensors().
         self._create()
+        self._model_shapes = [tuple(d["shape"]) for d in self.get_input_details()]
 
     # -- set-up --------------------------------------------------------------
 
     def _raise(self, status: int, it=None):
-        message = ffi.string(lib.mote_error_message(it)).decode() if it else \
-            ffi.string(lib.mote_status_name(status)).decode()
+        message = _text(lib.mote_error_message(it)) if it else _text(lib.mote_status_name(status))
         if status == lib.MOTE_ERROR_ARENA_TOO_SMALL:
             raise errors.ArenaTooSmallError(message, lib.mote_arena_required(it) if it else 0)
         raise _ERRORS.get(status, errors.MoteError)(message)
 
-    def _create(self) -> None:
+    def _new_arena(self, size: int):
+        if self._max_arena_bytes is not None and size > self._max_arena_bytes:
+            raise errors.ArenaTooSmallError(
+                f"the model needs at least {size} bytes of arena, more than max_arena_bytes="
+                f"{self._max_arena_bytes} allows", size)
+        try:
+            return ffi.new("uint8_t[]", size)
+        except MemoryError:
+            raise errors.ArenaAllocationError(
+                f"could not allocate an arena of {size} bytes for this model") from None
+
+    def _create(self, shapes: dict | None = None) -> None:
+        shapes = shapes or {}
+        c_shapes = ffi.new("mote_input_shape[]", max(len(shapes), 1))
+        for c, (position, dims) in zip(c_shapes, sorted(shapes.items())):
+            c.input, c.ndims = position, len(dims)
+            kept = dims[:lib.MOTE_MAX_DIMS]     # a longer shape is refused by its ndims
+            c.dims[0:len(kept)] = kept
         size = lib.mote_interpreter_bytes() + 16
         out = ffi.new("mote_interpreter **")
         # Each refusal reports what it learned (a lower bound until the tables,
         # then the plan's temporary storage, fit; then the exact size).
         while True:
-            arena = ffi.new("uint8_t[]", size)
-            status = lib.mote_create(self._model, len(self._model_bytes), arena, size,
-                                     self._flags, out)
+            arena = self._new_arena(size)
+            status = lib.mote_create_with_shapes(self._model, len(self._model_bytes), arena, size,
+                                                 self._flags, c_shapes, len(shapes), out)
             if status != lib.MOTE_ERROR_ARENA_TOO_SMALL or out[0] == ffi.NULL:
                 break
             needed = lib.mote_arena_required(out[0]) + 16   # + room to align the arena
@@ -107,10 +157,46 @@ class Interpreter:
             size = needed
         if status != lib.MOTE_OK:
             self._raise(status, out[0] if out[0] != ffi.NULL else None)
-        self._arena, self._it = arena, out[0]
+        self._arena, self._it, self._shapes = arena, out[0], dict(shapes)
+
+    @contextlib.contextmanager
+    def _exclusive(self):
+        """Holds the interpreter for one invoke() or re-plan; refuses a second thread."""
+        if not self._running.acquire(blocking=False):
+            raise errors.MoteRuntimeError(
+                "interpreter is already running invoke() in another thread; use one Interpreter "
+                "per thread")
+        try:
+            yield
+        finally:
+            self._running.release()
+
+    def resize_tensor_input(self, input_index: int, tensor_size, strict: bool = False) -> None:
+        """Gives an input a new shape (a batch size, say); allocate_tensors()
+        then re-plans the arena and every op derives its output shapes. The
+        rank stays and every dim must be >= 1. strict=True (as LiteRT's) only
+        changes dims that are -1 in the shape signature: Mote's models have none."""
+        position = self._input_position(input_index)
+        size = np.asarray(tensor_size)
+        if size.ndim != 1 or size.dtype.kind not in "iu" or not np.all(size < 2 ** 31):
+            raise errors.InvalidArgumentError(
+                f"tensor_size must be a list of ints below 2^31, got {tensor_size!r}")
+        dims = tuple(int(d) for d in size)
+        if strict and dims != self._model_shapes[position]:
+            raise errors.InvalidArgumentError(
+                f"strict resize of input tensor {input_index} to {list(dims)}: only dims that are "
+                f"-1 in the shape signature may change, and its shape "
+                f"{list(self._model_shapes[position])} has none")
+        self._requested_shapes[position] = dims
+        self._allocated = False
 
     def allocate_tensors(self) -> None:
-        """Kept for LiteRT compatibility: the arena is planned at construction."""
+        """Plans the arena for the inputs' current shapes (see
+        resize_tensor_input); the model's own shapes are planned at construction."""
+        with self._exclusive():
+            if self._requested_shapes != self._shapes:
+                self._create(self._requested_shapes)
+            self._allocated = True
 
     @property
     def arena_bytes(self) -> int:
@@ -137,7 +223,7 @@ class Interpreter:
         zps_np = np.array([zps[i] for i in range(n)], np.int32)
         shape = np.array([info.dims[i] for i in range(info.ndims)], np.int32)
         return {
-            "name": ffi.string(info.name).decode(),
+            "name": _text(info.name),
             "index": index,
             "shape": shape,
             "shape_signature": shape.copy(),
@@ -160,19 +246,25 @@ class Interpreter:
         return [self._details(i) for i in range(lib.mote_tensor_count(self._it))]
 
     def _view(self, index: int) -> np.ndarray:
+        """The tensor's memory as an array that keeps that memory alive."""
         info = self._info(index)
         shape = tuple(info.dims[i] for i in range(info.ndims))
         if info.data == ffi.NULL:
             raise errors.InvalidArgumentError(
-                f"tensor {index} '{ffi.string(info.name).decode()}' has no data: no op uses it")
-        buf = ffi.buffer(info.data, info.bytes)
-        return np.frombuffer(buf, dtype=_DTYPES[info.type]).reshape(shape)
+                f"tensor {index} '{_text(info.name)}' has no data: no op uses it")
+        memory = _TensorMemory((self, self._arena, self._model_keep), info.data, shape,
+                               _DTYPES[info.type], readonly=bool(info.is_constant))
+        return np.asarray(memory)
 
-    def set_tensor(self, tensor_index: int, value) -> None:
+    def _input_position(self, tensor_index: int) -> int:
         inputs = [lib.mote_input_tensor(self._it, i) for i in range(lib.mote_input_count(self._it))]
         if tensor_index not in inputs:
             raise errors.InvalidArgumentError(
                 f"tensor {tensor_index} is not a model input; inputs are tensors {inputs}")
+        return inputs.index(tensor_index)
+
+    def set_tensor(self, tensor_index: int, value) -> None:
+        self._input_position(tensor_index)
         d = self._details(tensor_index)
         value = np.asarray(value)
         if value.dtype != d["dtype"]:
@@ -191,13 +283,63 @@ class Interpreter:
         return self._view(tensor_index).copy()
 
     def tensor(self, tensor_index: int):
-        """LiteRT-style accessor: a function returning a live numpy view."""
+        """LiteRT-style accessor: a function returning a live numpy view. The
+        view keeps this interpreter's memory alive; after a resize and
+        allocate_tensors() it still shows the old memory, so take a new one."""
         return lambda: self._view(tensor_index)
 
     def invoke(self) -> None:
-        status = lib.mote_invoke(self._it)
+        if not self._allocated:
+            raise errors.MoteRuntimeError(
+                "invoke() called before allocate_tensors(): the model is not ready")
+        with self._exclusive():
+            status = lib.mote_invoke(self._it)
         if status != lib.MOTE_OK:
             self._raise(status, self._it)
+
+    # -- signatures ----------------------------------------------------------
+
+    def _signatures(self) -> dict:
+        """signature_key -> (subgraph, {input name: tensor}, {output name: tensor})."""
+        out = {}
+        info = ffi.new("mote_signature_info *")
+        name, tensor = ffi.new("char **"), ffi.new("int *")
+
+        def tensor_map(i, is_output, count):
+            m = {}
+            for j in range(count):
+                lib.mote_signature_tensor(self._it, i, is_output, j, name, tensor)
+                m[_text(name[0])] = tensor[0]
+            return m
+
+        for i in range(lib.mote_signature_count(self._it)):
+            lib.mote_signature_info_get(self._it, i, info)
+            out[_text(info.key)] = (info.subgraph, tensor_map(i, 0, info.num_inputs),
+                                    tensor_map(i, 1, info.num_outputs))
+        return out
+
+    def get_signature_list(self) -> dict:
+        """{signature_key: {"inputs": [names], "outputs": [names]}}; {} without signatures."""
+        return {key: {"inputs": list(ins), "outputs": list(outs)}
+                for key, (_, ins, outs) in self._signatures().items()}
+
+    def get_signature_runner(self, signature_key: str | None = None) -> "SignatureRunner":
+        """A callable running one signature: runner(x=array) -> {output name: array}."""
+        signatures = self._signatures()
+        if signature_key is None:
+            if len(signatures) != 1:
+                raise errors.InvalidArgumentError(
+                    f"signature_key is None and the model has {len(signatures)} signatures; None "
+                    f"is only allowed when the model has 1")
+            signature_key = next(iter(signatures))
+        if signature_key not in signatures:
+            raise errors.InvalidArgumentError(
+                f"invalid signature_key {signature_key!r}; the model has {sorted(signatures)}")
+        subgraph, inputs, outputs = signatures[signature_key]
+        if subgraph != 0:
+            raise errors.UnsupportedError(
+                f"signature {signature_key!r} runs subgraph {subgraph}; Mote runs subgraph 0 only")
+        return SignatureRunner(self, inputs, outputs)
 
     # -- structure, for inspect and compare -------------------------------------
 
@@ -208,9 +350,41 @@ class Interpreter:
         for i in range(lib.mote_op_count(self._it)):
             lib.mote_op_info_get(self._it, i, info)
             out.append({
-                "index": i, "name": ffi.string(info.name).decode(), "version": info.version,
+                "index": i, "name": _text(info.name), "version": info.version,
                 "inputs": [lib.mote_op_input(self._it, i, k) for k in range(info.num_inputs)],
                 "outputs": [lib.mote_op_output(self._it, i, k) for k in range(info.num_outputs)],
                 "scratch_bytes": int(info.scratch_bytes),
             })
         return out
+
+
+class SignatureRunner:
+    """One signature of an Interpreter, called as LiteRT's:
+    runner(x=array) -> {output name: array}. Inputs of a new shape resize the
+    interpreter's inputs first."""
+
+    def __init__(self, interpreter: Interpreter, inputs: dict, outputs: dict):
+        self._it = interpreter
+        self._inputs = inputs
+        self._outputs = outputs
+
+    def get_input_details(self) -> dict:
+        return {name: self._it._details(i) for name, i in self._inputs.items()}
+
+    def get_output_details(self) -> dict:
+        return {name: self._it._details(i) for name, i in self._outputs.items()}
+
+    def __call__(self, **inputs) -> dict:
+        if set(inputs) != set(self._inputs):
+            raise errors.InvalidArgumentError(
+                f"signature inputs are {sorted(self._inputs)}, got {sorted(inputs)}")
+        values = {name: np.asarray(v) for name, v in inputs.items()}
+        for name, v in values.items():
+            if v.shape != tuple(self._it._details(self._inputs[name])["shape"]):
+                self._it.resize_tensor_input(self._inputs[name], v.shape)
+        if not self._it._allocated:
+            self._it.allocate_tensors()
+        for name, v in values.items():
+            self._it.set_tensor(self._inputs[name], v)
+        self._it.invoke()
+        return {name: self._it.get_tensor(i) for name, i in self._outputs.items()}

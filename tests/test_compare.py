@@ -26,6 +26,7 @@ def test_accuracies_recomputed_from_labels(report):
     r, tflite, x, y = report
     float_pred = saving.load(MOBILENET).predict(x).argmax(-1)
     it = Interpreter(model_content=tflite)
+    it.allocate_tensors()
     q = []
     for i in range(len(x)):
         it.set_tensor(it.get_input_details()[0]["index"], x[i:i + 1])
@@ -47,6 +48,7 @@ def test_sqnr_recomputed_from_tensors(report):
     from converter.importers.mote_graph import import_trained_graph
     g = passes.optimize(import_trained_graph(str(MOBILENET)))
     it = Interpreter(model_content=tflite, preserve_all_tensors=True)
+    it.allocate_tensors()
     d = next(t for t in it.get_tensor_details() if t["name"] == worst["layer"])
     s, z = d["quantization"]
     signal = noise = 0.0

@@ -61,6 +61,7 @@ class ModelBuilder:
         self.opcodes = []            # (builtin name, version)
         self.inputs = []
         self.outputs = []
+        self.signatures = []         # SignatureDef tables
 
     def add_tensor(self, name: str, shape, dtype, quantization: dict | None = None,
                    buffer: int = 0) -> int:
@@ -106,11 +107,18 @@ class ModelBuilder:
     def mark_outputs(self, *indices: int) -> None:
         self.outputs.extend(int(i) for i in indices)
 
+    def add_signature(self, key: str, inputs: dict, outputs: dict) -> None:
+        """A SignatureDef over subgraph 0: inputs and outputs map names to tensor indices."""
+        def tensor_maps(names):
+            return [{"name": name, "tensor_index": int(i)} for name, i in names.items()]
+        self.signatures.append({"inputs": tensor_maps(inputs), "outputs": tensor_maps(outputs),
+                                "signature_key": key, "subgraph_index": 0})
+
     def model_dict(self) -> dict:
         ops = schema_mod.load().enums["BuiltinOperator"].values
         codes = [{"deprecated_builtin_code": min(ops[name], 127), "version": version,
                   "builtin_code": ops[name]} for name, version in self.opcodes]
-        return {
+        model = {
             "version": 3,
             "operator_codes": codes,
             "subgraphs": [{"tensors": self.tensors, "inputs": np.asarray(self.inputs, np.int32),
@@ -119,6 +127,9 @@ class ModelBuilder:
             "description": self.description,
             "buffers": self.buffers,
         }
+        if self.signatures:
+            model["signature_defs"] = self.signatures
+        return model
 
     def build(self) -> bytes:
         return flatbuf.encode(self.model_dict())
