@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ir, reference
+from .errors import ConversionError
 
 
 def fold_constants(g: ir.Graph) -> ir.Graph:
@@ -85,6 +86,11 @@ def fold_batch_norm(g: ir.Graph) -> ir.Graph:
     for bn in [n for n in g.nodes if n.op == "BATCH_NORM"]:
         x, gamma, beta, mean, var = (np.asarray(g.tensors[i].data, np.float64) if k else i
                                      for k, i in enumerate(bn.inputs))
+        channels = g.tensors[x].shape[-1:]
+        if any(s.shape != tuple(channels) for s in (gamma, beta, mean, var)):
+            raise ConversionError(f"node {bn.name!r} (BATCH_NORM): statistics of shapes "
+                                  f"{[list(s.shape) for s in (gamma, beta, mean, var)]}; expected "
+                                  f"{list(channels)}, the channels of {x!r}")
         k = gamma / np.sqrt(var + bn.options.get("epsilon", 1e-5))
         shift = beta - mean * k
         layer = producers.get(x)

@@ -13,6 +13,7 @@ from . import ir, reference
 from .errors import ConversionError
 
 WEIGHT_AXIS = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}
+WEIGHT_RANK = {"CONV_2D": 4, "DEPTHWISE_CONV_2D": 4, "FULLY_CONNECTED": 2}
 INT8_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL", "TRANSPOSE",
             "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR",
             "AVERAGE_POOL_2D",
@@ -42,6 +43,19 @@ def weight_quantization(w: np.ndarray, axis: int | None):
     quant = {"scale": scales, "zero_point": np.zeros(len(scales), np.int64),
              "quantized_dimension": 0 if axis is None else axis}
     return q.astype(np.int8), quant
+
+
+def _weight(g: ir.Graph, n: ir.Node) -> ir.Tensor:
+    """The constant weight of a CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED."""
+    if len(n.inputs) < 2 or n.inputs[1] is None:
+        raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}) has inputs {n.inputs}; "
+                              f"expected an input and a weight")
+    w = g.tensors[n.inputs[1]]
+    if not w.is_constant or w.data.ndim != WEIGHT_RANK[n.op]:
+        raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): weight {w.name!r} is "
+                              f"{'a constant' if w.is_constant else 'computed'} of shape "
+                              f"{list(w.shape)}; expected a constant of rank {WEIGHT_RANK[n.op]}")
+    return w
 
 
 def activation_quantization(lo: float, hi: float):
@@ -174,6 +188,9 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
                 groups.union(i, n.outputs[0])
     group_range: dict = {}
     for name, (lo, hi) in ranges.items():
+        if not np.isfinite([lo, hi]).all():
+            raise ConversionError(f"tensor {name!r} takes values in [{lo}, {hi}] on the calibration "
+                                  f"data; int8 needs a finite range (check the weights for inf/NaN)")
         root = groups.find(name)
         old = group_range.get(root)
         group_range[root] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
@@ -186,20 +203,28 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             continue
         if name in fixed:
             quant = {"scale": [np.float32(fixed[name][0])], "zero_point": [fixed[name][1]]}
-        else:
+        elif groups.find(name) in group_range:
             quant = activation_quantization(*group_range[groups.find(name)])
+        else:
+            raise ConversionError(f"tensor {name!r} is not computed from the model's inputs, so "
+                                  f"calibration gives it no range")
         q.add_tensor(ir.Tensor(name, t.shape, "int8", None, quant))
     for n in g.nodes:
         node = ir.Node(n.op, list(n.inputs), list(n.outputs), dict(n.options), n.name)
         if n.op in WEIGHT_AXIS:
             w = q.tensors[n.inputs[1]]
-            qw, wq = weight_quantization(np.asarray(g.tensors[n.inputs[1]].data, np.float64),
+            qw, wq = weight_quantization(np.asarray(_weight(g, n).data, np.float64),
                                          WEIGHT_AXIS[n.op] if per_channel else None)
             wname = q.unique_name(w.name + "/int8")
             q.add_tensor(ir.Tensor(wname, w.shape, "int8", qw, wq))
             node.inputs[1] = wname
             if len(n.inputs) > 2 and n.inputs[2] is not None:
-                s_in = np.float32(q.tensors[n.inputs[0]].quant["scale"][0])
+                x = q.tensors[n.inputs[0]]
+                if x.quant is None:
+                    raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input "
+                                          f"{x.name!r} is {x.dtype.upper()}; expected a float "
+                                          f"activation to quantize")
+                s_in = np.float32(x.quant["scale"][0])
                 bscale = (s_in * wq["scale"]).astype(np.float32)
                 b = np.asarray(g.tensors[n.inputs[2]].data, np.float64)
                 qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
@@ -272,10 +297,8 @@ def quantize_weights(g: ir.Graph, mode: str, per_channel: bool = True) -> ir.Gra
     "float16": every float constant weight stored as float16 + DEQUANTIZE."""
     q = g.copy()
     for n in q.nodes:
-        if n.op not in WEIGHT_AXIS:
-            continue
-        w = q.tensors[n.inputs[1]]
-        if mode == "dynamic":
+        if mode == "dynamic" and n.op in WEIGHT_AXIS:
+            w = _weight(q, n)
             qw, wq = weight_quantization(np.asarray(w.data, np.float64),
                                          WEIGHT_AXIS[n.op] if per_channel else None)
             name = q.unique_name(w.name + "/int8")

@@ -159,7 +159,14 @@ def _eval(xp, node, args, out_shape, dtype):
     if op == "PRELU":
         return xp.where(a[0] >= 0, a[0], a[0] * a[1])
     raise ConversionError(f"node {node.name or node.outputs[0]!r}: op {op} has no reference "
-                     f"implementation in the converter")
+                          f"implementation in the converter")
+
+
+def _misfit(node, args, want, why) -> ConversionError:
+    shapes = ", ".join("-" if a is None else str(list(a.shape)) for a in args)
+    return ConversionError(f"node {node.name or node.outputs[0]!r} ({node.op}): inputs of shape "
+                           f"{shapes} and options {node.options} do not give its output shape "
+                           f"{list(want)} ({why})")
 
 
 def run(g: ir.Graph, feeds: dict, dtype=np.float64, xp=np, keep_all: bool = False) -> dict:
@@ -181,11 +188,18 @@ def run(g: ir.Graph, feeds: dict, dtype=np.float64, xp=np, keep_all: bool = Fals
             elif i in values:
                 args.append(values[i])
             else:
-                t = g.tensors[i]
-                if t.data is None:
+                t = g.tensors.get(i)
+                if t is None or t.data is None:
                     raise ConversionError(f"node {node.name!r} reads {i!r} before it is computed")
                 args.append(xp.asarray(t.data) if t.dtype in ("int32", "int64")
                             else xp.asarray(t.data, dtype=dtype))
         out = node.outputs[0]
-        values[out] = _eval(xp, node, args, tuple(g.tensors[out].shape), dtype)
+        want = tuple(g.tensors[out].shape)
+        try:
+            y = _eval(xp, node, args, want, dtype)
+        except (ValueError, IndexError, TypeError, ZeroDivisionError) as e:   # operands that do not fit
+            raise _misfit(node, args, want, e) from e
+        if tuple(y.shape) != want:
+            raise _misfit(node, args, want, f"it computes shape {list(y.shape)}")
+        values[out] = y
     return values if keep_all else {o: values[o] for o in g.outputs}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -33,7 +34,7 @@ def read_trained_graph(path):
                 raise ConversionError("it has no __graph__ entry")
             graph = json.loads(z["__graph__"].tobytes().decode())
             arrays = {k[4:]: z[k] for k in z.files if k.startswith("var/")}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, json.JSONDecodeError,
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, json.JSONDecodeError,
             UnicodeDecodeError) as e:
         raise ConversionError(f"{path}: not a readable Mote trained graph ({e})") from e
     if graph.get("format") != FORMAT or graph.get("version") != VERSION:
@@ -67,15 +68,19 @@ def import_trained_graph(path) -> ir.Graph:
         return g.add_tensor(ir.Tensor(g.unique_name(name), tuple(np.shape(value)), dtype,
                                       np.asarray(value, dtype))).name
 
-    for node in graph["nodes"]:
+    def add(node):
         name, op, c = node["name"], node["op"], node["config"]
         shape = (1, *node["shape"])
         if op == "Input":
             g.add_tensor(ir.Tensor(name, shape))
             g.inputs.append(name)
-            continue
+            return
         g.add_tensor(ir.Tensor(name, shape))
         ins = list(node["inputs"])
+        unknown = [i for i in ins if i not in g.tensors]
+        if unknown:
+            raise ConversionError(f"{path}: node {name!r} reads {unknown}, which no earlier node "
+                                  f"computes")
         if op in ("Conv2D", "DepthwiseConv2D"):
             options = {"padding": _pad_name(c["padding"]), "stride_h": c["strides"][0],
                        "stride_w": c["strides"][1], "dilation_h_factor": c["dilation"][0],
@@ -118,5 +123,17 @@ def import_trained_graph(path) -> ir.Graph:
                 raise ConversionError(f"{path}: node {name!r} has unknown layer type {op!r}")
             g.nodes.append(ir.Node(simple[op], ins, [name], {"beta": 1.0} if op == "Softmax" else {},
                                    name))
+
+    for node in graph["nodes"]:
+        try:
+            add(node)
+        except ConversionError:
+            raise
+        except (KeyError, TypeError, IndexError, ValueError) as e:   # the JSON's shape is wrong
+            raise ConversionError(f"{path}: node {json.dumps(node)[:120]} does not follow the "
+                                  f"trained-graph format (docs/formats.md): "
+                                  f"{type(e).__name__}: {e}") from e
+    if graph.get("output") not in g.tensors:
+        raise ConversionError(f"{path}: output {graph.get('output')!r} is not a node of the graph")
     g.outputs = [graph["output"]]
     return g

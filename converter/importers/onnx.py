@@ -36,7 +36,10 @@ class _Importer:
         from onnx import numpy_helper, shape_inference
         self.onnx, self.numpy_helper = onnx, numpy_helper
         model = self._fix_inputs(model, input_shapes or {})
-        self.model = shape_inference.infer_shapes(model)
+        try:
+            self.model = shape_inference.infer_shapes(model, strict_mode=True)
+        except shape_inference.InferenceError as e:
+            raise OnnxImportError(f"ONNX shape inference fails: {str(e).splitlines()[0]}") from None
         self.g = ir.Graph()
         self.layout = {}            # tensor -> True if channels-first in ONNX (stored NHWC)
         self.consts = {}            # ONNX name -> numpy array (initializers and Constant nodes)
@@ -266,8 +269,13 @@ class _Importer:
         b = (b.T if a.get("transB", 0) else b) * a.get("alpha", 1.0)
         bias = None
         if len(node.input) > 2 and node.input[2]:
-            bias = np.broadcast_to(np.asarray(self.const_value(node, node.input[2], "C"), np.float64)
-                                   * a.get("beta", 1.0), (b.shape[1],))
+            c = np.asarray(self.const_value(node, node.input[2], "C"), np.float64)
+            try:
+                bias = np.broadcast_to(c * a.get("beta", 1.0), (b.shape[1],))
+            except ValueError:
+                raise OnnxImportError(f"node {node.name!r} (Gemm): C {node.input[2]!r} has shape "
+                                      f"{list(c.shape)}; expected one that broadcasts to "
+                                      f"[{b.shape[1]}]") from None
         self._fully_connected(node, x, b, bias, False)
 
     def op_MatMul(self, node, a):
@@ -325,8 +333,11 @@ class _Importer:
     def op_Clip(self, node, a):
         lo = self.consts.get(node.input[1]) if len(node.input) > 1 and node.input[1] else None
         hi = self.consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
-        lo = float(lo) if lo is not None else -np.inf
-        hi = float(hi) if hi is not None else np.inf
+        if any(v is not None and np.size(v) != 1 for v in (lo, hi)):
+            raise OnnxImportError(f"node {node.name!r} (Clip): min and max must be scalars, got "
+                                  f"shapes {[list(np.shape(v)) for v in (lo, hi)]}")
+        lo = float(np.asarray(lo).item()) if lo is not None else -np.inf
+        hi = float(np.asarray(hi).item()) if hi is not None else np.inf
         if lo == 0 and hi == 6:
             self._unary(node, "RELU6")
         elif lo == 0 and hi == np.inf:
@@ -560,5 +571,13 @@ def import_onnx(source, input_shapes: dict | None = None) -> ir.Graph:
         import onnx
     except ImportError as e:
         raise OnnxImportError("ONNX import needs the 'onnx' package: pip install 'mote[onnx]'") from e
-    model = source if isinstance(source, onnx.ModelProto) else onnx.load(str(source))
+    from google.protobuf.message import DecodeError
+    try:
+        model = source if isinstance(source, onnx.ModelProto) else onnx.load(str(source))
+    except (DecodeError, UnicodeDecodeError) as e:
+        raise OnnxImportError(f"{source}: not an ONNX model ({e})") from None
+    try:   # node inputs, attribute types and graph structure, before any is trusted
+        onnx.checker.check_model(model)
+    except (onnx.checker.ValidationError, UnicodeDecodeError) as e:   # names that are not UTF-8
+        raise OnnxImportError(f"the ONNX model is malformed: {str(e).splitlines()[0]}") from None
     return _Importer(model, input_shapes).run()

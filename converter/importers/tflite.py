@@ -3,20 +3,22 @@ elsewhere). Only subgraph 0 is read; quantized files are refused (quantize
 the float original instead)."""
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 
 from .. import ir
 from ..errors import ConversionError
 from ..tflite import flatbuf
 from ..tflite import schema as schema_mod
-from ..tflite.builder import DTYPES
+from ..tflite.builder import DTYPES, OPTIONS_TABLE
 
 
 def _tensor_type(code: int) -> str:
     return schema_mod.load().enums["TensorType"].name_of(code).lower()
 
 
-def _options(table: str, values: dict) -> dict:
+def _options(where: str, table: str, values: dict) -> dict:
     """Decoded option values with enum fields turned into their names."""
     s = schema_mod.load()
     out = {}
@@ -25,6 +27,9 @@ def _options(table: str, values: dict) -> dict:
         if v is None or f.deprecated:
             continue
         if f.type in s.enums and not f.vector and f.type != "TensorType":
+            if int(v) not in s.enums[f.type].values.values():
+                raise ConversionError(f"{where}: option {f.name} is {int(v)}, not a {f.type} "
+                                      f"(expected one of {sorted(s.enums[f.type].values)})")
             v = s.enums[f.type].name_of(int(v))
         elif f.vector:
             v = [int(x) for x in v]
@@ -35,7 +40,11 @@ def _options(table: str, values: dict) -> dict:
 def import_tflite(data: bytes) -> ir.Graph:
     from pyruntime.interpreter import verify   # the C verifier checks every offset first
     verify(data)
-    m = flatbuf.decode(data)
+    try:
+        m = flatbuf.decode(data)
+    except struct.error as e:   # an offset the C verifier let through (an options table's)
+        raise ConversionError(f"the model is corrupt: an offset points outside the file "
+                              f"({e})") from None
     sg = m["subgraphs"][0]
     ops = schema_mod.load().enums["BuiltinOperator"]
     g = ir.Graph()
@@ -53,6 +62,9 @@ def import_tflite(data: bytes) -> ir.Graph:
             raise ConversionError(f"tensor {i} {t['name']!r} uses TFLite sparsity (DENSIFY), "
                                   f"which Mote does not import yet: give the dense float model")
         shape = tuple(int(d) for d in (t["shape"] if t["shape"] is not None else []))
+        if any(d < 0 for d in shape):
+            raise ConversionError(f"tensor {i} {t['name']!r} has shape {list(shape)}; expected "
+                                  f"sizes >= 0 (dynamic dimensions are not supported)")
         buf = m["buffers"][t["buffer"]] if t["buffer"] < len(m["buffers"]) else {}
         data_arr = None
         if buf.get("data") is not None and len(buf["data"]):
@@ -69,13 +81,25 @@ def import_tflite(data: bytes) -> ir.Graph:
         code = m["operator_codes"][op["opcode_index"]]
         builtin = max(int(code["builtin_code"]), int(code["deprecated_builtin_code"]))
         opname = ops.name_of(builtin)
+        where = f"op {k} ({opname})"
         options = {}
         if op.get("builtin_options"):
             table, values = op["builtin_options"]
+            if table != OPTIONS_TABLE.get(opname):
+                raise ConversionError(f"{where} carries {table}; expected "
+                                      f"{OPTIONS_TABLE.get(opname, 'no options')}")
             if table in schema_mod.load().tables:
-                options = _options(table, values)
-        g.nodes.append(ir.Node(opname, [names[i] if i >= 0 else None for i in op["inputs"]],
-                               [names[i] for i in op["outputs"]], options, name=f"op{k}"))
+                options = _options(where, table, values)
+        inputs, outputs = (list(op[k] if op[k] is not None else []) for k in ("inputs", "outputs"))
+        if not outputs or min(outputs) < 0 or min(inputs[:2], default=0) < 0:
+            raise ConversionError(f"{where} has inputs {inputs} and outputs {outputs}; expected "
+                                  f"tensor indices (-1 only for an optional input such as a bias)")
+        g.nodes.append(ir.Node(opname, [names[i] if i >= 0 else None for i in inputs],
+                               [names[i] for i in outputs], options, name=f"op{k}"))
+    for what in ("inputs", "outputs"):
+        sg[what] = sg[what] if sg[what] is not None else []
+        if min(sg[what], default=0) < 0:
+            raise ConversionError(f"the model's {what} are {list(sg[what])}; expected tensor indices")
     g.inputs = [names[i] for i in sg["inputs"]]
     g.outputs = [names[i] for i in sg["outputs"]]
     return g
