@@ -40,6 +40,12 @@ int32_t fp_multiply_by_quantized_multiplier(int32_t x, int32_t m, int shift) {
     return (int32_t)floor_shift_right((int64_t)x * m + round, total_shift);
 }
 
+int32_t fp_multiply_by_quantized_multiplier_ties_away(int32_t x, int32_t m, int shift) {
+    const int total_shift = 31 - shift;
+    const int64_t round = (int64_t)1 << (total_shift - 1), p = (int64_t)x * m;
+    return (int32_t)(p >= 0 ? (p + round) >> total_shift : -((-p + round) >> total_shift));
+}
+
 int32_t fp_multiply_by_quantized_multiplier_double_rounding(int32_t x, int32_t m, int shift) {
     const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
     return fp_rounding_shift_right(fp_mul_high((int32_t)((uint32_t)x << left), m), right);

@@ -34,6 +34,9 @@ int32_t fp_saturating_shift(int32_t x, int exponent);
  * LiteRT wheels are built with (the older double-rounding variant, a
  * fp_mul_high followed by a rounding shift, differs by one in rare ties). */
 int32_t fp_multiply_by_quantized_multiplier(int32_t x, int32_t m, int shift);
+/* The same single rounding of the exact product, but ties away from zero:
+ * what LiteRT's reference FULLY_CONNECTED computes (seen on exact ties). */
+int32_t fp_multiply_by_quantized_multiplier_ties_away(int32_t x, int32_t m, int shift);
 /* The same rescale with TFLite's double rounding: a left shift if shift > 0
  * (the caller keeps x * 2^shift in int32), fp_mul_high, then a rounding right
  * shift if shift < 0. LiteRT still uses it in its Requantize (int8 -> int8

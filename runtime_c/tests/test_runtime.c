@@ -267,6 +267,16 @@ static void test_fixed_point(void) {
                        "multiply_by_quantized_multiplier(%d, %d, %d)", edge[i], mults[k],
                        shifts[sh]);
             }
+    /* The three roundings of a rescale by 1/4 (m = 2^30, shift -1), by hand:
+       -90 / 4 = -22.5 and 90 / 4 = 22.5 are ties; 785 / 4 = 196.25 is not,
+       but double rounding goes 392.5 -> 393 -> 196.5 -> 197. */
+    EXPECT(fp_multiply_by_quantized_multiplier(-90, 1 << 30, -1) == -22 &&
+               fp_multiply_by_quantized_multiplier_ties_away(-90, 1 << 30, -1) == -23 &&
+               fp_multiply_by_quantized_multiplier_ties_away(90, 1 << 30, -1) == 23 &&
+               fp_multiply_by_quantized_multiplier_ties_away(785, 1 << 30, -1) == 196 &&
+               fp_multiply_by_quantized_multiplier_double_rounding(785, 1 << 30, -1) == 197 &&
+               fp_multiply_by_quantized_multiplier_double_rounding(-90, 1 << 30, -1) == -23,
+           "rescale by 1/4: ties up, ties away, double rounding");
     /* Quantized multipliers: m / 2^31 * 2^shift within 2^-31 relative. */
     static const double factors[] = {0.5, 1.0, 0.999999999, 3.0, 1e-9, 0.00012345,
                                      4.6566128730773926e-10 /* 2^-31 */, 12345.678};

@@ -18,9 +18,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 static int32_t add_int8(const mote_quant_params *q, int32_t a, int32_t b) {
     const int32_t xa = (a + q->input_offset) * (1 << q->left_shift);
     const int32_t xb = (b + q->input2_offset) * (1 << q->left_shift);
-    const int32_t sum = fp_multiply_by_quantized_multiplier(xa, q->input_multiplier, q->input_shift) +
-                        fp_multiply_by_quantized_multiplier(xb, q->input2_multiplier, q->input2_shift);
-    return fp_multiply_by_quantized_multiplier(sum, q->multiplier, q->shift);
+    const int32_t sum = fp_multiply_by_quantized_multiplier_double_rounding(xa, q->input_multiplier, q->input_shift) +
+                        fp_multiply_by_quantized_multiplier_double_rounding(xb, q->input2_multiplier, q->input2_shift);
+    return fp_multiply_by_quantized_multiplier_double_rounding(sum, q->multiplier, q->shift);
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {

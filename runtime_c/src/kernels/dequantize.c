@@ -62,8 +62,11 @@ static void dequantize_int8(mote_interpreter *it, const mote_tensor *in, mote_te
     }
     for (size_t k = 0; k < count; k++) {
         const uint32_t c = (uint32_t)((k / inner) % channels);
-        /* As TFLite: the scale widened to double, the product rounded to float. */
-        y[k] = (float)((double)tensor_scale(it, in, c) * (x[k] - tensor_zero_point(it, in, c)));
+        /* TFLite widens the scale to double and rounds the product to float;
+           the product of a float and a 9-bit integer is exact in double, so
+           one float32 multiply rounds to the same value (and needs no double
+           arithmetic on single-precision FPUs). */
+        y[k] = tensor_scale(it, in, c) * (float)(x[k] - tensor_zero_point(it, in, c));
     }
 }
 

@@ -126,7 +126,7 @@ static void invoke_int8(const mote_node *n, const mote_tensor *in, const mote_te
             for (int32_t k = 0; k < depth; k++)
                 acc = wrap_add_i32(acc, (int32_t)wr[k] * (xr[k] + q->input_offset));
             if (bv) acc = wrap_add_i32(acc, bv[o]);
-            acc = fp_multiply_by_quantized_multiplier(acc, q->multipliers[o], q->shifts[o]);
+            acc = fp_multiply_by_quantized_multiplier_ties_away(acc, q->multipliers[o], q->shifts[o]);
             y[b * (size_t)units + o] = (int8_t)clamp_i32(acc + q->output_offset, q->act_min,
                                                          q->act_max);
         }

@@ -40,13 +40,18 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
         return MOTE_OK;
     }
     const float *x = (const float *)in->data;
-    const double scale = tensor_scale(it, out, 0);
+    const float scale = tensor_scale(it, out, 0);
+    const uint32_t zero_point = (uint32_t)q->output_offset;
     for (size_t k = 0; k < count; k++) {
-        /* TFLite divides in double (its scale parameter is a double). */
-        const double r = round((double)x[k] / scale);
-        const double v = r + q->output_offset;
-        /* NaN becomes -128, as LiteRT's int cast of NaN gives INT32_MIN on x86. */
-        y[k] = (int8_t)(!(v >= -128.0) ? -128 : (v > 127.0 ? 127 : (int32_t)v));
+        /* As LiteRT's reference kernel: the quotient in float32 (image pixels
+           such as 0.75490153 / 0.0039215665 land exactly on 192.5 there and
+           round away from zero; in double they would not), rounded with
+           roundf, then an int32 conversion that behaves like x86's cvttss2si
+           (NaN and values outside int32 become INT32_MIN) and a wrapping add
+           of the zero point. */
+        const float r = roundf(x[k] / scale);
+        const int32_t i = (r >= -2147483648.0f && r < 2147483648.0f) ? (int32_t)r : INT32_MIN;
+        y[k] = (int8_t)clamp_i32((int32_t)((uint32_t)i + zero_point), -128, 127);
     }
     return MOTE_OK;
 }

@@ -9,9 +9,9 @@ static float sub(float a, float b) { return a - b; }
 static int32_t sub_int8(const mote_quant_params *q, int32_t a, int32_t b) {
     const int32_t xa = (a + q->input_offset) * (1 << q->left_shift);
     const int32_t xb = (b + q->input2_offset) * (1 << q->left_shift);
-    const int32_t diff = fp_multiply_by_quantized_multiplier(xa, q->input_multiplier, q->input_shift) -
-                         fp_multiply_by_quantized_multiplier(xb, q->input2_multiplier, q->input2_shift);
-    return fp_multiply_by_quantized_multiplier(diff, q->multiplier, q->shift);
+    const int32_t diff = fp_multiply_by_quantized_multiplier_double_rounding(xa, q->input_multiplier, q->input_shift) -
+                         fp_multiply_by_quantized_multiplier_double_rounding(xb, q->input2_multiplier, q->input2_shift);
+    return fp_multiply_by_quantized_multiplier_double_rounding(diff, q->multiplier, q->shift);
 }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {

