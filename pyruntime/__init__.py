@@ -1,8 +1,8 @@
 """Mote's Python runtime: the C interpreter behind LiteRT's Interpreter API."""
 from .errors import (ArenaAllocationError, ArenaTooSmallError, InvalidArgumentError, InvalidModelError, MoteError,
                      MoteRuntimeError, UnsupportedError)
-from .interpreter import Interpreter, verify
+from .interpreter import Interpreter, OpResolverType, kernels, verify
 
-__all__ = ["Interpreter", "verify", "MoteError", "InvalidModelError", "UnsupportedError",
+__all__ = ["Interpreter", "OpResolverType", "kernels", "verify", "MoteError", "InvalidModelError", "UnsupportedError",
            "InvalidArgumentError", "ArenaTooSmallError", "ArenaAllocationError",
            "MoteRuntimeError"]

@@ -27,7 +27,8 @@ ffi = FFI()
 with open(HEADER) as f:
     ffi.cdef(public_cdef(f.read()))
 sources = sorted(glob.glob(os.path.join(RUNTIME, "src", "*.c")) +
-                 glob.glob(os.path.join(RUNTIME, "src", "kernels", "*.c")))
+                 glob.glob(os.path.join(RUNTIME, "src", "kernels", "*.c")) +
+                 glob.glob(os.path.join(RUNTIME, "src", "compute", "*.c")))
 ffi.set_source(
     "pyruntime._mote",
     '#include "mote.h"',

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import os
 import threading
 
@@ -67,6 +68,25 @@ def verify(model_content: bytes) -> None:
         raise errors.InvalidModelError(_text(msg))
 
 
+class OpResolverType(enum.Enum):
+    """LiteRT's names for which kernels run: AUTO and BUILTIN choose the best
+    compute function for each op on this CPU; BUILTIN_REF the portable
+    reference ones (what every other variant is tested against)."""
+    AUTO = 0
+    BUILTIN = 1
+    BUILTIN_REF = 2
+    BUILTIN_WITHOUT_DEFAULT_DELEGATES = 3
+
+
+def kernels() -> list:
+    """[{name, runs_here}] for every compute function compiled in."""
+    out, i = [], 0
+    while (name := lib.mote_kernel_name(i)) != ffi.NULL:
+        out.append({"name": _text(name), "runs_here": bool(lib.mote_kernel_runs_here(i))})
+        i += 1
+    return out
+
+
 class Interpreter:
     """Runs a .tflite model on Mote's C runtime.
 
@@ -74,6 +94,8 @@ class Interpreter:
     intermediate tensors can be read after invoke() (for per-layer comparison);
     by default activations share memory by lifetime. max_arena_bytes, if
     given, refuses models whose arena would be larger.
+    experimental_op_resolver_type=OpResolverType.BUILTIN_REF runs every op's
+    portable reference compute function, as LiteRT's option of that name.
 
     One Interpreter runs one invoke() at a time: a call from a second thread
     while one runs raises MoteRuntimeError. Use one Interpreter per thread
@@ -82,7 +104,8 @@ class Interpreter:
 
     def __init__(self, model_path: str | os.PathLike | None = None,
                  model_content: bytes | None = None, num_threads: int = 1,
-                 preserve_all_tensors: bool = False, max_arena_bytes: int | None = None):
+                 preserve_all_tensors: bool = False, max_arena_bytes: int | None = None,
+                 experimental_op_resolver_type: OpResolverType = OpResolverType.AUTO):
         if (model_path is None) == (model_content is None):
             raise errors.InvalidArgumentError("give exactly one of model_path and model_content")
         if model_path is not None:
@@ -102,7 +125,13 @@ class Interpreter:
         self.num_threads = num_threads   # kernels are single-threaded for now
         self._model_bytes = bytes(model_content)
         self._model_keep, self._model = _aligned_copy(self._model_bytes)
-        self._flags = lib.MOTE_PRESERVE_ALL_TENSORS if preserve_all_tensors else 0
+        if not isinstance(experimental_op_resolver_type, OpResolverType):
+            raise errors.InvalidArgumentError(
+                f"experimental_op_resolver_type must be an OpResolverType, got "
+                f"{experimental_op_resolver_type!r}")
+        self._flags = ((lib.MOTE_PRESERVE_ALL_TENSORS if preserve_all_tensors else 0) |
+                       (lib.MOTE_PORTABLE_KERNELS
+                        if experimental_op_resolver_type == OpResolverType.BUILTIN_REF else 0))
         self._max_arena_bytes = max_arena_bytes
         self._running = threading.Lock()
         self._it = None
@@ -344,7 +373,9 @@ class Interpreter:
     # -- structure, for inspect and compare -------------------------------------
 
     def ops(self) -> list:
-        """[{index, name, version, inputs, outputs, scratch_bytes}] in run order."""
+        """[{index, name, version, inputs, outputs, scratch_bytes, kernel}] in
+        run order; kernel is the compute function chosen for this CPU and
+        these shapes ("" for ops that only move data)."""
         out = []
         info = ffi.new("mote_op_info *")
         for i in range(lib.mote_op_count(self._it)):
@@ -353,7 +384,7 @@ class Interpreter:
                 "index": i, "name": _text(info.name), "version": info.version,
                 "inputs": [lib.mote_op_input(self._it, i, k) for k in range(info.num_inputs)],
                 "outputs": [lib.mote_op_output(self._it, i, k) for k in range(info.num_outputs)],
-                "scratch_bytes": int(info.scratch_bytes),
+                "scratch_bytes": int(info.scratch_bytes), "kernel": _text(info.kernel),
             })
         return out
 

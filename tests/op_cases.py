@@ -30,12 +30,15 @@ def _unary(b, rng, op, shape=None, options=None, scale=4.0):
 
 def conv_geometry(rng):
     """Random conv window: input [n, h, w, cin], kernel, strides, dilations,
-    padding and the output size they give (always at least 1x1)."""
+    padding and the output size they give (always at least 1x1). One in five
+    is pointwise (1x1, stride 1), the most common convolution in real models."""
     while True:
         n, h, w = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12)
         cin = int(rng.integers(1, 7))
         kh, kw = rng.integers(1, 5, size=2)
         sh, sw = rng.integers(1, 4, size=2)
+        if rng.random() < 0.2:
+            kh = kw = sh = sw = 1
         dh, dw = rng.integers(1, 4, size=2)
         if rng.random() < 0.4:
             dh = dw = 1

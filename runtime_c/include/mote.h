@@ -82,6 +82,8 @@ extern "C" {
 /* Flags for mote_create(). */
 #define MOTE_PRESERVE_ALL_TENSORS 1  /* give every tensor its own memory, so
                                         intermediates can be read after invoke */
+#define MOTE_PORTABLE_KERNELS 2      /* use every op's portable reference compute
+                                        function (as a -DMOTE_PORTABLE build does) */
 
 typedef enum {
     MOTE_OK = 0,
@@ -128,6 +130,8 @@ typedef struct {
     int num_inputs;
     int num_outputs;
     size_t scratch_bytes;      /* per-op scratch planned in the arena */
+    const char *kernel;        /* the compute function prepare chose, named by op,
+                                  type, tile and ISA ("conv2d_s8_ref"); "" if none */
 } mote_op_info;
 
 /* A new shape for one model input, for mote_create_with_shapes(). */
@@ -144,6 +148,13 @@ typedef struct {
     int num_inputs;
     int num_outputs;
 } mote_signature_info;
+
+/* The compute functions compiled in (every op family's variants, the portable
+   `_ref` ones included), for tools and tests: the name of the i-th (NULL past
+   the end) and whether this CPU can run it. Which one an op uses is chosen at
+   create time and shown by mote_op_info_get(). */
+const char *mote_kernel_name(int i);
+int mote_kernel_runs_here(int i);
 
 /* Bytes of the interpreter's own state: the smallest arena that can report
    anything. */

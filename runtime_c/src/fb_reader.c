@@ -2,14 +2,14 @@
 
 #include <string.h>
 
-float fb_load_f32(const uint8_t *p) {
+float mote_fb_load_f32(const uint8_t *p) {
     uint32_t u = fb_load_u32(p);
     float f;
     memcpy(&f, &u, sizeof f);
     return f;
 }
 
-bool fb_table_at(const fb_buffer *b, size_t pos, fb_table *out) {
+bool mote_fb_table_at(const fb_buffer *b, size_t pos, fb_table *out) {
     memset(out, 0, sizeof *out);
     if (pos == 0 || pos > b->size || b->size - pos < 4) return false;
     /* The table starts with a signed offset back to its vtable. */
@@ -26,14 +26,14 @@ bool fb_table_at(const fb_buffer *b, size_t pos, fb_table *out) {
     return true;
 }
 
-bool fb_root(const fb_buffer *b, const char *identifier, fb_table *out) {
+bool mote_fb_root(const fb_buffer *b, const char *identifier, fb_table *out) {
     memset(out, 0, sizeof *out);
     if (b->data == NULL || b->size < 8) return false;
     if (identifier && memcmp(b->data + 4, identifier, 4) != 0) return false;
-    return fb_table_at(b, fb_load_u32(b->data), out);
+    return mote_fb_table_at(b, fb_load_u32(b->data), out);
 }
 
-bool fb_field(const fb_buffer *b, const fb_table *t, int slot, size_t size, size_t *pos) {
+bool mote_fb_field(const fb_buffer *b, const fb_table *t, int slot, size_t size, size_t *pos) {
     *pos = 0;
     if (t->pos == 0) return true;
     size_t entry = 4 + 2 * (size_t)slot;
@@ -49,22 +49,22 @@ bool fb_field(const fb_buffer *b, const fb_table *t, int slot, size_t size, size
     bool fn(const fb_buffer *b, const fb_table *t, int slot, type dflt, type *out) {     \
         size_t p;                                                                      \
         *out = dflt;                                                                   \
-        if (!fb_field(b, t, slot, size, &p)) return false;                             \
+        if (!mote_fb_field(b, t, slot, size, &p)) return false;                             \
         if (p) *out = (type)(load);                                                    \
         return true;                                                                   \
     }
-FB_GET_SCALAR(fb_get_u8, uint8_t, 1, b->data[p])
-FB_GET_SCALAR(fb_get_i8, int8_t, 1, (b->data[p] < 128 ? (int)b->data[p] : (int)b->data[p] - 256))
-FB_GET_SCALAR(fb_get_i32, int32_t, 4, fb_load_i32(b->data + p))
-FB_GET_SCALAR(fb_get_u32, uint32_t, 4, fb_load_u32(b->data + p))
-FB_GET_SCALAR(fb_get_u64, uint64_t, 8, fb_load_u64(b->data + p))
-FB_GET_SCALAR(fb_get_f32, float, 4, fb_load_f32(b->data + p))
+FB_GET_SCALAR(mote_fb_get_u8, uint8_t, 1, b->data[p])
+FB_GET_SCALAR(mote_fb_get_i8, int8_t, 1, (b->data[p] < 128 ? (int)b->data[p] : (int)b->data[p] - 256))
+FB_GET_SCALAR(mote_fb_get_i32, int32_t, 4, fb_load_i32(b->data + p))
+FB_GET_SCALAR(mote_fb_get_u32, uint32_t, 4, fb_load_u32(b->data + p))
+FB_GET_SCALAR(mote_fb_get_u64, uint64_t, 8, fb_load_u64(b->data + p))
+FB_GET_SCALAR(mote_fb_get_f32, float, 4, mote_fb_load_f32(b->data + p))
 
 /* Follows the unsigned offset stored in a field to its target. */
 static bool follow(const fb_buffer *b, const fb_table *t, int slot, size_t *target) {
     size_t p;
     *target = 0;
-    if (!fb_field(b, t, slot, 4, &p)) return false;
+    if (!mote_fb_field(b, t, slot, 4, &p)) return false;
     if (p == 0) return true;
     uint64_t dest = (uint64_t)p + fb_load_u32(b->data + p);
     if (dest > b->size || b->size - dest < 4) return false;
@@ -72,11 +72,11 @@ static bool follow(const fb_buffer *b, const fb_table *t, int slot, size_t *targ
     return true;
 }
 
-bool fb_get_table(const fb_buffer *b, const fb_table *t, int slot, fb_table *out) {
+bool mote_fb_get_table(const fb_buffer *b, const fb_table *t, int slot, fb_table *out) {
     size_t target;
     memset(out, 0, sizeof *out);
     if (!follow(b, t, slot, &target)) return false;
-    return target == 0 || fb_table_at(b, target, out);
+    return target == 0 || mote_fb_table_at(b, target, out);
 }
 
 static bool vector_at(const fb_buffer *b, size_t target, size_t elem_size, fb_vector *out) {
@@ -88,7 +88,7 @@ static bool vector_at(const fb_buffer *b, size_t target, size_t elem_size, fb_ve
     return true;
 }
 
-bool fb_get_vector(const fb_buffer *b, const fb_table *t, int slot, size_t elem_size,
+bool mote_fb_get_vector(const fb_buffer *b, const fb_table *t, int slot, size_t elem_size,
                    fb_vector *out) {
     size_t target;
     out->pos = 0;
@@ -97,7 +97,7 @@ bool fb_get_vector(const fb_buffer *b, const fb_table *t, int slot, size_t elem_
     return target == 0 || vector_at(b, target, elem_size, out);
 }
 
-bool fb_get_string(const fb_buffer *b, const fb_table *t, int slot, const char **out) {
+bool mote_fb_get_string(const fb_buffer *b, const fb_table *t, int slot, const char **out) {
     fb_vector v = {0, 0};
     size_t target;
     *out = NULL;
@@ -110,11 +110,11 @@ bool fb_get_string(const fb_buffer *b, const fb_table *t, int slot, const char *
     return true;
 }
 
-bool fb_vector_table(const fb_buffer *b, const fb_vector *v, uint32_t i, fb_table *out) {
+bool mote_fb_vector_table(const fb_buffer *b, const fb_vector *v, uint32_t i, fb_table *out) {
     memset(out, 0, sizeof *out);
     if (i >= v->len) return false;
     size_t p = v->pos + 4 * (size_t)i;
     uint64_t dest = (uint64_t)p + fb_load_u32(b->data + p);
     if (dest > b->size) return false;
-    return fb_table_at(b, (size_t)dest, out);
+    return mote_fb_table_at(b, (size_t)dest, out);
 }

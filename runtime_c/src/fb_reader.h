@@ -48,32 +48,32 @@ static inline int64_t fb_load_i64(const uint8_t *p) {
     uint64_t u = fb_load_u64(p);
     return u <= INT64_MAX ? (int64_t)u : (int64_t)(u - 0x8000000000000000u) + INT64_MIN;
 }
-float fb_load_f32(const uint8_t *p);
+float mote_fb_load_f32(const uint8_t *p);
 
 /* The root table; also checks the 4-byte file identifier when not NULL. */
-bool fb_root(const fb_buffer *b, const char *identifier, fb_table *out);
-bool fb_table_at(const fb_buffer *b, size_t pos, fb_table *out);
+bool mote_fb_root(const fb_buffer *b, const char *identifier, fb_table *out);
+bool mote_fb_table_at(const fb_buffer *b, size_t pos, fb_table *out);
 
 /* Position of a scalar field of `size` bytes, 0 when absent (use the default);
    false when the field runs past its table. */
-bool fb_field(const fb_buffer *b, const fb_table *t, int slot, size_t size, size_t *pos);
+bool mote_fb_field(const fb_buffer *b, const fb_table *t, int slot, size_t size, size_t *pos);
 
-bool fb_get_u8(const fb_buffer *b, const fb_table *t, int slot, uint8_t dflt, uint8_t *out);
-bool fb_get_i8(const fb_buffer *b, const fb_table *t, int slot, int8_t dflt, int8_t *out);
-bool fb_get_i32(const fb_buffer *b, const fb_table *t, int slot, int32_t dflt, int32_t *out);
-bool fb_get_u32(const fb_buffer *b, const fb_table *t, int slot, uint32_t dflt, uint32_t *out);
-bool fb_get_u64(const fb_buffer *b, const fb_table *t, int slot, uint64_t dflt, uint64_t *out);
-bool fb_get_f32(const fb_buffer *b, const fb_table *t, int slot, float dflt, float *out);
+bool mote_fb_get_u8(const fb_buffer *b, const fb_table *t, int slot, uint8_t dflt, uint8_t *out);
+bool mote_fb_get_i8(const fb_buffer *b, const fb_table *t, int slot, int8_t dflt, int8_t *out);
+bool mote_fb_get_i32(const fb_buffer *b, const fb_table *t, int slot, int32_t dflt, int32_t *out);
+bool mote_fb_get_u32(const fb_buffer *b, const fb_table *t, int slot, uint32_t dflt, uint32_t *out);
+bool mote_fb_get_u64(const fb_buffer *b, const fb_table *t, int slot, uint64_t dflt, uint64_t *out);
+bool mote_fb_get_f32(const fb_buffer *b, const fb_table *t, int slot, float dflt, float *out);
 
 /* Sub-table: out->pos == 0 when absent. */
-bool fb_get_table(const fb_buffer *b, const fb_table *t, int slot, fb_table *out);
+bool mote_fb_get_table(const fb_buffer *b, const fb_table *t, int slot, fb_table *out);
 /* Vector of `elem_size`-byte elements: out->pos == 0, len == 0 when absent. */
-bool fb_get_vector(const fb_buffer *b, const fb_table *t, int slot, size_t elem_size,
+bool mote_fb_get_vector(const fb_buffer *b, const fb_table *t, int slot, size_t elem_size,
                    fb_vector *out);
 /* NUL-terminated string: *out == NULL when absent. */
-bool fb_get_string(const fb_buffer *b, const fb_table *t, int slot, const char **out);
+bool mote_fb_get_string(const fb_buffer *b, const fb_table *t, int slot, const char **out);
 /* Element i of a vector of tables. */
-bool fb_vector_table(const fb_buffer *b, const fb_vector *v, uint32_t i, fb_table *out);
+bool mote_fb_vector_table(const fb_buffer *b, const fb_vector *v, uint32_t i, fb_table *out);
 
 static inline int32_t fb_vec_i32(const fb_buffer *b, const fb_vector *v, uint32_t i) {
     return fb_load_i32(b->data + v->pos + 4 * (size_t)i);
@@ -82,7 +82,7 @@ static inline int64_t fb_vec_i64(const fb_buffer *b, const fb_vector *v, uint32_
     return fb_load_i64(b->data + v->pos + 8 * (size_t)i);
 }
 static inline float fb_vec_f32(const fb_buffer *b, const fb_vector *v, uint32_t i) {
-    return fb_load_f32(b->data + v->pos + 4 * (size_t)i);
+    return mote_fb_load_f32(b->data + v->pos + 4 * (size_t)i);
 }
 
 #endif

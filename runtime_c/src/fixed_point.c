@@ -2,7 +2,7 @@
 
 #include <math.h>
 
-int32_t fp_mul_high(int32_t a, int32_t b) {
+int32_t mote_fp_mul_high(int32_t a, int32_t b) {
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
     int64_t ab = (int64_t)a * (int64_t)b;
     int64_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
@@ -10,7 +10,7 @@ int32_t fp_mul_high(int32_t a, int32_t b) {
     return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
 }
 
-int32_t fp_rounding_shift_right(int32_t x, int exponent) {
+int32_t mote_fp_rounding_shift_right(int32_t x, int exponent) {
     const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
     const int32_t remainder = x & mask;
     const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
@@ -20,9 +20,9 @@ int32_t fp_rounding_shift_right(int32_t x, int exponent) {
     return shifted + (remainder > threshold ? 1 : 0);
 }
 
-int32_t fp_saturating_shift(int32_t x, int exponent) {
+int32_t mote_fp_saturating_shift(int32_t x, int exponent) {
     if (exponent == 0) return x;
-    if (exponent < 0) return fp_rounding_shift_right(x, -exponent);
+    if (exponent < 0) return mote_fp_rounding_shift_right(x, -exponent);
     const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
     if (x > threshold) return INT32_MAX;
     if (x < -threshold) return INT32_MIN;
@@ -34,24 +34,24 @@ static int64_t floor_shift_right(int64_t v, int s) {
     return v >= 0 ? v >> s : ~(~v >> s);
 }
 
-int32_t fp_multiply_by_quantized_multiplier(int32_t x, int32_t m, int shift) {
+int32_t mote_fp_multiply_by_quantized_multiplier(int32_t x, int32_t m, int shift) {
     const int total_shift = 31 - shift;
     const int64_t round = (int64_t)1 << (total_shift - 1);
     return (int32_t)floor_shift_right((int64_t)x * m + round, total_shift);
 }
 
-int32_t fp_multiply_by_quantized_multiplier_ties_away(int32_t x, int32_t m, int shift) {
+int32_t mote_fp_multiply_by_quantized_multiplier_ties_away(int32_t x, int32_t m, int shift) {
     const int total_shift = 31 - shift;
     const int64_t round = (int64_t)1 << (total_shift - 1), p = (int64_t)x * m;
     return (int32_t)(p >= 0 ? (p + round) >> total_shift : -((-p + round) >> total_shift));
 }
 
-int32_t fp_multiply_by_quantized_multiplier_double_rounding(int32_t x, int32_t m, int shift) {
+int32_t mote_fp_multiply_by_quantized_multiplier_double_rounding(int32_t x, int32_t m, int shift) {
     const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-    return fp_rounding_shift_right(fp_mul_high((int32_t)((uint32_t)x << left), m), right);
+    return mote_fp_rounding_shift_right(mote_fp_mul_high((int32_t)((uint32_t)x << left), m), right);
 }
 
-void fp_quantize_multiplier(double double_multiplier, int32_t *m, int *shift) {
+void mote_fp_quantize_multiplier(double double_multiplier, int32_t *m, int *shift) {
     if (double_multiplier == 0.0) {
         *m = 0;
         *shift = 0;
@@ -76,7 +76,7 @@ void fp_quantize_multiplier(double double_multiplier, int32_t *m, int *shift) {
     *shift = exp;
 }
 
-int32_t fp_rounding_half_sum(int32_t a, int32_t b) {
+int32_t mote_fp_rounding_half_sum(int32_t a, int32_t b) {
     int64_t sum = (int64_t)a + b;
     return (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
 }
@@ -86,22 +86,22 @@ static int32_t exp_on_quarter_interval(int32_t a) {
     const int32_t exp_minus_one_eighth = 1895147668; /* exp(-1/8) in Q0.31 */
     const int32_t one_third = 715827883;             /* 1/3 in Q0.31 */
     const int32_t x = a + (1 << 28);                 /* a + 1/8 */
-    const int32_t x2 = fp_mul_high(x, x);
-    const int32_t x3 = fp_mul_high(x2, x);
-    const int32_t x4 = fp_mul_high(x2, x2);
-    const int32_t x4_over_4 = fp_rounding_shift_right(x4, 2);
-    const int32_t poly = fp_rounding_shift_right(
-        fp_mul_high(x4_over_4 + x3, one_third) + x2, 1);
-    return exp_minus_one_eighth + fp_mul_high(exp_minus_one_eighth, x + poly);
+    const int32_t x2 = mote_fp_mul_high(x, x);
+    const int32_t x3 = mote_fp_mul_high(x2, x);
+    const int32_t x4 = mote_fp_mul_high(x2, x2);
+    const int32_t x4_over_4 = mote_fp_rounding_shift_right(x4, 2);
+    const int32_t poly = mote_fp_rounding_shift_right(
+        mote_fp_mul_high(x4_over_4 + x3, one_third) + x2, 1);
+    return exp_minus_one_eighth + mote_fp_mul_high(exp_minus_one_eighth, x + poly);
 }
 
-int32_t fp_exp_on_negative_values(int32_t a, int integer_bits) {
+int32_t mote_fp_exp_on_negative_values(int32_t a, int integer_bits) {
     const int fractional_bits = 31 - integer_bits;
     const int32_t one_quarter = (int32_t)1 << (fractional_bits - 2);
     const int32_t mask = one_quarter - 1;
     const int32_t a_mod_quarter_minus_quarter = (a & mask) - one_quarter;
     int32_t result = exp_on_quarter_interval(
-        fp_saturating_shift(a_mod_quarter_minus_quarter, integer_bits));
+        mote_fp_saturating_shift(a_mod_quarter_minus_quarter, integer_bits));
     const int32_t remainder = a_mod_quarter_minus_quarter - a;
     /* exp(-2^k) in Q0.31 for k = -2 .. 4: multiply in the factor for every
        bit of the remainder that is set. */
@@ -111,7 +111,7 @@ int32_t fp_exp_on_negative_values(int32_t a, int integer_bits) {
         if (integer_bits > k) {
             const int bit = fractional_bits + k;
             if (remainder & (int32_t)((uint32_t)1 << bit))
-                result = fp_mul_high(result, factors[k + 2]);
+                result = mote_fp_mul_high(result, factors[k + 2]);
         }
     }
     if (integer_bits > 5) {
@@ -121,25 +121,25 @@ int32_t fp_exp_on_negative_values(int32_t a, int integer_bits) {
     return a == 0 ? INT32_MAX : result;
 }
 
-int32_t fp_one_over_one_plus_x(int32_t a) {
+int32_t mote_fp_one_over_one_plus_x(int32_t a) {
     /* Newton-Raphson on the half denominator d = (1 + a) / 2 in [1/2, 1): x in
        Q2.29 converges to 1/d from the 48/17 - 32/17 d start. */
-    const int32_t half_denominator = fp_rounding_half_sum(a, INT32_MAX);
+    const int32_t half_denominator = mote_fp_rounding_half_sum(a, INT32_MAX);
     const int32_t c48_17 = 1515870810;       /* 48/17 in Q2.29 */
     const int32_t cneg32_17 = -1010580540;   /* -32/17 in Q2.29 */
     const int32_t one_q2 = 1 << 29;
-    int32_t x = c48_17 + fp_mul_high(half_denominator, cneg32_17);
+    int32_t x = c48_17 + mote_fp_mul_high(half_denominator, cneg32_17);
     for (int i = 0; i < 3; i++) {
-        const int32_t hd_x = fp_mul_high(half_denominator, x);     /* Q2.29 */
+        const int32_t hd_x = mote_fp_mul_high(half_denominator, x);     /* Q2.29 */
         const int32_t one_minus = one_q2 - hd_x;                   /* Q2.29 */
         /* x * (1 - d x) is Q4.27; Rescale<2> shifts left by 2, saturating. */
-        x = x + fp_saturating_shift(fp_mul_high(x, one_minus), 2);
+        x = x + mote_fp_saturating_shift(mote_fp_mul_high(x, one_minus), 2);
     }
     /* 1/(1+a) = x / 2: Q2.29 reinterpreted as Q1.30 then rescaled to Q0.31. */
-    return fp_saturating_shift(x, 1);
+    return mote_fp_saturating_shift(x, 1);
 }
 
-int32_t fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit) {
+int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit) {
     uint32_t ux = (uint32_t)x;
     int headroom_plus_one = 0;
     if (ux == 0) { /* 1/0: callers never pass it (a softmax row sums to >= 1) */
@@ -151,5 +151,5 @@ int32_t fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit) {
     *bits_over_unit = x_integer_bits - headroom_plus_one;
     const int32_t shifted_minus_one =
         (int32_t)((ux << headroom_plus_one) - ((uint32_t)1 << 31));
-    return fp_one_over_one_plus_x(shifted_minus_one);
+    return mote_fp_one_over_one_plus_x(shifted_minus_one);
 }

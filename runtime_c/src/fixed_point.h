@@ -16,55 +16,55 @@
  * Rounds to nearest, ties toward +infinity (gemmlowp's nudge). Saturates the one overflowing case,
  * INT32_MIN * INT32_MIN (= +1.0, not representable), to INT32_MAX.
  * This is ARM's VQRDMULH. */
-int32_t fp_mul_high(int32_t a, int32_t b);
+int32_t mote_fp_mul_high(int32_t a, int32_t b);
 
 /* real: x / 2^exponent for exponent in [0, 31]. Rounds to nearest, ties away
  * from zero (an arithmetic shift that rounds). Never overflows. */
-int32_t fp_rounding_shift_right(int32_t x, int exponent);
+int32_t mote_fp_rounding_shift_right(int32_t x, int exponent);
 
 /* real: x * 2^exponent for exponent in [-31, 31]: a saturating left shift for
  * exponent > 0 (results outside int32 clamp to INT32_MIN / INT32_MAX), a
  * rounding right shift for exponent < 0. */
-int32_t fp_saturating_shift(int32_t x, int exponent);
+int32_t mote_fp_saturating_shift(int32_t x, int exponent);
 
 /* real: x * m / 2^31 * 2^shift: rescale an int32 accumulator by a quantized
  * multiplier, shift in [-31, 30]. One rounding, to nearest with ties toward
  * +infinity, of the exact 64-bit product: (x * m + 2^(30 - shift)) >> (31 -
  * shift). This is TFLite's TFLITE_SINGLE_ROUNDING arithmetic, the one the
  * LiteRT wheels are built with (the older double-rounding variant, a
- * fp_mul_high followed by a rounding shift, differs by one in rare ties). */
-int32_t fp_multiply_by_quantized_multiplier(int32_t x, int32_t m, int shift);
+ * mote_fp_mul_high followed by a rounding shift, differs by one in rare ties). */
+int32_t mote_fp_multiply_by_quantized_multiplier(int32_t x, int32_t m, int shift);
 /* The same single rounding of the exact product, but ties away from zero:
  * what LiteRT's reference FULLY_CONNECTED computes (seen on exact ties). */
-int32_t fp_multiply_by_quantized_multiplier_ties_away(int32_t x, int32_t m, int shift);
+int32_t mote_fp_multiply_by_quantized_multiplier_ties_away(int32_t x, int32_t m, int shift);
 /* The same rescale with TFLite's double rounding: a left shift if shift > 0
- * (the caller keeps x * 2^shift in int32), fp_mul_high, then a rounding right
+ * (the caller keeps x * 2^shift in int32), mote_fp_mul_high, then a rounding right
  * shift if shift < 0. LiteRT still uses it in its Requantize (int8 -> int8
  * QUANTIZE), so that op rounds this way to stay bit-exact. */
-int32_t fp_multiply_by_quantized_multiplier_double_rounding(int32_t x, int32_t m, int shift);
+int32_t mote_fp_multiply_by_quantized_multiplier_double_rounding(int32_t x, int32_t m, int shift);
 
 /* Splits a real factor into a quantized multiplier: double_multiplier =
  * m / 2^31 * 2^shift, m rounded to nearest (ties away from zero). 0 gives
  * (0, 0); factors below 2^-31 flush to (0, 0); factors of 2^30 and more
  * saturate to (2^31 - 1, 30), the largest shift single rounding allows. */
-void fp_quantize_multiplier(double double_multiplier, int32_t *m, int *shift);
+void mote_fp_quantize_multiplier(double double_multiplier, int32_t *m, int *shift);
 
 /* real: (a + b) / 2 computed without overflow, rounding ties away from zero. */
-int32_t fp_rounding_half_sum(int32_t a, int32_t b);
+int32_t mote_fp_rounding_half_sum(int32_t a, int32_t b);
 
 /* exp(a) for a <= 0 given in Q(integer_bits).(31 - integer_bits); result Q0.31
  * (exp(0) = 1 saturates to INT32_MAX). gemmlowp's exp_on_negative_values:
  * a Taylor polynomial on [-1/4, 0) and a barrel shifter of exp(-2^k) factors. */
-int32_t fp_exp_on_negative_values(int32_t a, int integer_bits);
+int32_t mote_fp_exp_on_negative_values(int32_t a, int integer_bits);
 
 /* 1 / (1 + x) for x in [0, 1) given as Q0.31; result Q0.31 (Newton-Raphson,
  * three iterations, as gemmlowp). */
-int32_t fp_one_over_one_plus_x(int32_t x);
+int32_t mote_fp_one_over_one_plus_x(int32_t x);
 
 /* 1 / x for x > 0 in Q(x_integer_bits).(31 - x_integer_bits): returns a Q0.31
  * significand s and *bits_over_unit b with 1/x = s / 2^31 / 2^b (TFLite's
  * GetReciprocal). */
-int32_t fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit);
+int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit);
 
 /* Rounds to nearest, ties away from zero, as C's round(). */
 static inline int32_t fp_round_to_int32(double x) {

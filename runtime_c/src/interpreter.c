@@ -99,11 +99,11 @@ mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *
         if (dims[i] < 0)
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
                              "(negative) dimensions are not supported; fix the shape when "
-                             "converting", index, t->name, shape_str(t, sbuf, sizeof sbuf));
+                             "converting", index, t->name, mote_shape_str(t, sbuf, sizeof sbuf));
         if (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
                              "bytes than this machine can address", index, t->name,
-                             shape_str(t, sbuf, sizeof sbuf));
+                             mote_shape_str(t, sbuf, sizeof sbuf));
         bytes *= (size_t)dims[i];
     }
     t->bytes = bytes;
@@ -125,13 +125,13 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     char sbuf[96];
     int32_t dims[MOTE_MAX_DIMS];
     mote_status s;
-    /* All of these reads were verified by model_verify. */
-    fb_vector_table(b, &v->tensors, (uint32_t)index, &tt);
-    fb_get_vector(b, &tt, TFL_TENSOR_SHAPE, 4, &shape);
-    fb_get_i8(b, &tt, TFL_TENSOR_TYPE, 0, &type);
-    fb_get_u32(b, &tt, TFL_TENSOR_BUFFER, 0, &buffer);
-    fb_get_u8(b, &tt, TFL_TENSOR_IS_VARIABLE, 0, &is_variable);
-    fb_get_string(b, &tt, TFL_TENSOR_NAME, &t->name);
+    /* All of these reads were verified by mote_model_verify. */
+    mote_fb_vector_table(b, &v->tensors, (uint32_t)index, &tt);
+    mote_fb_get_vector(b, &tt, TFL_TENSOR_SHAPE, 4, &shape);
+    mote_fb_get_i8(b, &tt, TFL_TENSOR_TYPE, 0, &type);
+    mote_fb_get_u32(b, &tt, TFL_TENSOR_BUFFER, 0, &buffer);
+    mote_fb_get_u8(b, &tt, TFL_TENSOR_IS_VARIABLE, 0, &is_variable);
+    mote_fb_get_string(b, &tt, TFL_TENSOR_NAME, &t->name);
     if (!t->name) t->name = "";
     t->type = (mote_type)type;
     t->first_op = t->last_op = -1;
@@ -148,12 +148,12 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     if (is_variable)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
                          "variables (stateful models) are not supported", (int)index, t->name);
-    model_buffer_data(b, v, buffer, &data, &data_bytes);
+    mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
     if (data) {
         if (data_bytes != bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
                              "but its buffer %u holds %zu", (int)index, t->name,
-                             shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
+                             mote_shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
                              (unsigned)buffer, data_bytes);
         if (((uintptr_t)data) % elem != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "constant data of tensor %d '%s' "
@@ -162,11 +162,11 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
         t->data = (uint8_t *)data;   /* zero-copy; kernels never write constants */
         t->is_constant = true;
     }
-    fb_get_table(b, &tt, TFL_TENSOR_QUANTIZATION, &q);
+    mote_fb_get_table(b, &tt, TFL_TENSOR_QUANTIZATION, &q);
     if (q.pos) {
-        fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &t->scales);
-        fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &t->zero_points);
-        fb_get_i32(b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
+        mote_fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &t->scales);
+        mote_fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &t->zero_points);
+        mote_fb_get_i32(b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
                    &t->quantized_dimension);
     }
     return MOTE_OK;
@@ -179,25 +179,25 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     uint32_t opcode;
     uint8_t options_type;
     const char *custom;
-    fb_vector_table(b, &v->operators, (uint32_t)index, &op);
-    fb_get_u32(b, &op, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode);
-    model_opcode(b, v, opcode, &n->builtin, &n->version, &custom);
-    fb_get_vector(b, &op, TFL_OPERATOR_INPUTS, 4, &n->inputs);
-    fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &n->outputs);
-    fb_get_u8(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type);
-    fb_get_table(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &n->options);
-    n->kernel = mote_find_kernel(n->builtin);
+    mote_fb_vector_table(b, &v->operators, (uint32_t)index, &op);
+    mote_fb_get_u32(b, &op, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode);
+    mote_model_opcode(b, v, opcode, &n->builtin, &n->version, &custom);
+    mote_fb_get_vector(b, &op, TFL_OPERATOR_INPUTS, 4, &n->inputs);
+    mote_fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &n->outputs);
+    mote_fb_get_u8(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type);
+    mote_fb_get_table(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &n->options);
+    n->op = mote_find_op(n->builtin);
     it->current_op = index;
     if (n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "custom op '%s' is not supported",
                          custom ? custom : "");
-    if (!n->kernel) return unsupported_types(it, n, "none: Mote has no kernel for this op");
-    if (n->version < 1 || n->version > n->kernel->max_version)
+    if (!n->op) return mote_unsupported_types(it, n, "none: Mote has no kernel for this op");
+    if (n->version < 1 || n->version > n->op->max_version)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "version %d is not supported (1 to %d are)",
-                         (int)n->version, n->kernel->max_version);
-    if (options_type != 0 && options_type != n->kernel->options_type)
+                         (int)n->version, n->op->max_version);
+    if (options_type != 0 && options_type != n->op->options_type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "builtin options of union type %d, "
-                         "expected %d", options_type, n->kernel->options_type);
+                         "expected %d", options_type, n->op->options_type);
     if (options_type == 0) memset(&n->options, 0, sizeof n->options);
     for (int i = 0; i < op_num_outputs(n); i++) {
         int32_t o = fb_vec_i32(b, &n->outputs, (uint32_t)i);
@@ -302,7 +302,7 @@ static mote_status plan(mote_interpreter *it) {
             items[k].first = items[k].last = i;
             k++;
         }
-    it->planned_bytes = plan_arena(items, order, count);
+    it->planned_bytes = mote_plan_arena(items, order, count);
     /* Record offsets before the region (which holds `items`) is handed out. */
     k = 0;
     for (int32_t i = 0; i < it->num_tensors; i++) {
@@ -330,6 +330,24 @@ static mote_status plan(mote_interpreter *it) {
     return MOTE_OK;
 }
 
+/* Every op's own data (op->data_bytes each), zeroed, before any op is
+ * prepared: ops may then check everything before the arena runs out, and a
+ * second create with mote_arena_required() bytes finds room for all of it. */
+static mote_status reserve_op_data(mote_interpreter *it) {
+    for (int32_t i = 0; i < it->num_nodes; i++) {
+        mote_node *n = &it->nodes[i];
+        if (n->op->data_bytes && (n->data = mote_persistent_alloc(it, n->op->data_bytes)))
+            memset(n->data, 0, n->op->data_bytes);
+    }
+    it->required_bytes = add_sat(it->head_bytes, it->persistent_bytes);
+    if (it->required_bytes > it->arena_bytes)
+        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
+                         "bytes for the interpreter, its tables and the data of %d ops (more "
+                         "once ops are planned), got %zu", it->required_bytes,
+                         (int)it->num_nodes, it->arena_bytes);
+    return MOTE_OK;
+}
+
 /* New shapes for graph inputs, before any op is prepared. */
 static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_shape *shapes,
                                       int count) {
@@ -348,7 +366,7 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
         if (sh->ndims != t->ndims)
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a new "
                              "shape must keep its %d dims, got %d", sh->input, t->name,
-                             shape_str(t, sbuf, sizeof sbuf), t->ndims, sh->ndims);
+                             mote_shape_str(t, sbuf, sizeof sbuf), t->ndims, sh->ndims);
         for (int i = 0; i < sh->ndims; i++) {
             if (sh->dims[i] < 1)
                 return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s': dim %d of the "
@@ -387,7 +405,7 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->model.data = (const uint8_t *)model;
     it->model.size = model_bytes;
     it->required_bytes = mote_interpreter_bytes();
-    if ((s = model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK) return s;
+    if ((s = mote_model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK) return s;
     it->subgraph = v.subgraph;
     it->graph_inputs = v.inputs;
     it->graph_outputs = v.outputs;
@@ -419,12 +437,14 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
         if ((s = init_node(it, &v, i)) != MOTE_OK) return s;
     it->current_op = -1;
     if ((s = analyze_dataflow(it)) != MOTE_OK) return s;
+    if ((s = reserve_op_data(it)) != MOTE_OK) return s;
     /* Prepare every op; a full arena does not stop the others, so that the
        total persistent need is known exactly. */
     mote_status arena_status = MOTE_OK;
     for (int32_t i = 0; i < it->num_nodes; i++) {
+        mote_node *n = &it->nodes[i];
         it->current_op = i;
-        s = it->nodes[i].kernel->prepare(it, &it->nodes[i]);
+        s = n->op->prepare(it, n);
         if (s == MOTE_ERROR_ARENA_TOO_SMALL) arena_status = s;
         else if (s != MOTE_OK) return s;
     }
@@ -437,9 +457,9 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     for (int32_t i = 0; i < it->num_nodes; i++) {
         if (!it->nodes[i].folded) continue;
         it->current_op = i;
-        if ((s = it->nodes[i].kernel->invoke(it, &it->nodes[i])) != MOTE_OK) return s;
+        if ((s = it->nodes[i].op->invoke(it, &it->nodes[i])) != MOTE_OK) return s;
         for (int k = 0; k < op_num_outputs(&it->nodes[i]); k++) {
-            mote_tensor *t = op_output(it, &it->nodes[i], k);
+            mote_tensor *t = mote_node_output(it, &it->nodes[i], k);
             if (t) t->is_constant = true;
         }
     }
@@ -456,11 +476,11 @@ mote_status mote_verify(const void *model, size_t model_bytes, char *message,
                         size_t message_bytes) {
     fb_buffer b = {(const uint8_t *)model, model_bytes};
     model_view v;
-    return model_verify(&b, &v, message, message_bytes);
+    return mote_model_verify(&b, &v, message, message_bytes);
 }
 
 int mote_op_supported(int builtin_code, int version) {
-    const mote_kernel *k = mote_find_kernel(builtin_code);
+    const mote_op *k = mote_find_op(builtin_code);
     return k && version >= 1 && version <= k->max_version;
 }
 
@@ -528,6 +548,7 @@ mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *o
     out->num_inputs = (int)n->inputs.len;
     out->num_outputs = (int)n->outputs.len;
     out->scratch_bytes = n->scratch_bytes;
+    out->kernel = n->variant ? n->variant : "";
     return MOTE_OK;
 }
 
@@ -555,7 +576,7 @@ static bool signature_table(const mote_interpreter *it, int signature, fb_table 
                         (int)(it->signatures.len));
         return false;
     }
-    fb_vector_table(&it->model, &it->signatures, (uint32_t)signature, sd);
+    mote_fb_vector_table(&it->model, &it->signatures, (uint32_t)signature, sd);
     return true;
 }
 
@@ -565,14 +586,14 @@ mote_status mote_signature_info_get(const mote_interpreter *it, int signature,
     fb_vector maps;
     uint32_t subgraph;
     if (!out || !signature_table(it, signature, &sd)) return MOTE_ERROR_INVALID_ARGUMENT;
-    /* All of these reads were verified by model_verify. */
-    fb_get_string(&it->model, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &out->key);
+    /* All of these reads were verified by mote_model_verify. */
+    mote_fb_get_string(&it->model, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &out->key);
     if (!out->key) out->key = "";
-    fb_get_u32(&it->model, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &subgraph);
+    mote_fb_get_u32(&it->model, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &subgraph);
     out->subgraph = (int)subgraph;
-    fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_INPUTS, 4, &maps);
+    mote_fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_INPUTS, 4, &maps);
     out->num_inputs = (int)maps.len;
-    fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_OUTPUTS, 4, &maps);
+    mote_fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_OUTPUTS, 4, &maps);
     out->num_outputs = (int)maps.len;
     return MOTE_OK;
 }
@@ -584,16 +605,16 @@ mote_status mote_signature_tensor(const mote_interpreter *it, int signature, int
     uint32_t index;
     if (!name || !tensor || !signature_table(it, signature, &sd))
         return MOTE_ERROR_INVALID_ARGUMENT;
-    fb_get_vector(&it->model, &sd, is_output ? TFL_SIGNATURE_DEF_OUTPUTS : TFL_SIGNATURE_DEF_INPUTS,
+    mote_fb_get_vector(&it->model, &sd, is_output ? TFL_SIGNATURE_DEF_OUTPUTS : TFL_SIGNATURE_DEF_INPUTS,
                   4, &maps);
     if (j < 0 || (uint32_t)j >= maps.len)
         return bad_arg(it, is_output ? "signature output %d out of range [0, %d)"
                                      : "signature input %d out of range [0, %d)",
                        j, (int)maps.len);
-    fb_vector_table(&it->model, &maps, (uint32_t)j, &map);
-    fb_get_string(&it->model, &map, TFL_TENSOR_MAP_NAME, name);
+    mote_fb_vector_table(&it->model, &maps, (uint32_t)j, &map);
+    mote_fb_get_string(&it->model, &map, TFL_TENSOR_MAP_NAME, name);
     if (!*name) *name = "";
-    fb_get_u32(&it->model, &map, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &index);
+    mote_fb_get_u32(&it->model, &map, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &index);
     *tensor = (int)index;
     return MOTE_OK;
 }
@@ -616,7 +637,7 @@ static mote_status io_copy_check(mote_interpreter *it, const char *what, const f
     if (bytes != t->bytes) {
         char sbuf[96];
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d '%s' %s %s holds %zu bytes, got "
-                         "%zu", what, i, t->name, shape_str(t, sbuf, sizeof sbuf),
+                         "%zu", what, i, t->name, mote_shape_str(t, sbuf, sizeof sbuf),
                          mote_type_name(t->type), t->bytes, bytes);
     }
     return MOTE_OK;
@@ -646,7 +667,7 @@ mote_status mote_invoke(mote_interpreter *it) {
         mote_node *n = &it->nodes[i];
         if (n->folded) continue;
         it->current_op = i;
-        mote_status s = n->kernel->invoke(it, n);
+        mote_status s = n->op->invoke(it, n);
         if (s != MOTE_OK) return s;
     }
     it->current_op = -1;

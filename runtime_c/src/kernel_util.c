@@ -9,15 +9,15 @@ static mote_tensor *tensor_of(mote_interpreter *it, const fb_vector *v, int i) {
     return idx < 0 ? NULL : &it->tensors[idx];  /* range checked at create */
 }
 
-mote_tensor *op_input(mote_interpreter *it, const mote_node *n, int i) {
+mote_tensor *mote_node_input(mote_interpreter *it, const mote_node *n, int i) {
     return tensor_of(it, &n->inputs, i);
 }
 
-mote_tensor *op_output(mote_interpreter *it, const mote_node *n, int i) {
+mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i) {
     return tensor_of(it, &n->outputs, i);
 }
 
-bool same_shape(const mote_tensor *a, const mote_tensor *b) {
+bool mote_same_shape(const mote_tensor *a, const mote_tensor *b) {
     if (a->ndims != b->ndims) return false;
     for (int i = 0; i < a->ndims; i++)
         if (a->dims[i] != b->dims[i]) return false;
@@ -34,11 +34,11 @@ static const char *dims_str(const int32_t *dims, int ndims, char *buf, size_t si
     return buf;
 }
 
-const char *shape_str(const mote_tensor *t, char *buf, size_t size) {
+const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size) {
     return dims_str(t->dims, t->ndims, buf, size);
 }
 
-mote_status check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
+mote_status mote_check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
                            int outs) {
     if (op_num_inputs(n) < min_in || op_num_inputs(n) > max_in) {
         if (min_in == max_in)
@@ -51,17 +51,17 @@ mote_status check_io_count(mote_interpreter *it, const mote_node *n, int min_in,
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "expected %d output(s), got %d", outs,
                          op_num_outputs(n));
     for (int i = 0; i < outs; i++)
-        if (op_output(it, n, i) == NULL)
+        if (mote_node_output(it, n, i) == NULL)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d is missing (index -1)", i);
     return MOTE_OK;
 }
 
-mote_status check_present(mote_interpreter *it, const mote_tensor *t, const char *role) {
+mote_status mote_check_present(mote_interpreter *it, const mote_tensor *t, const char *role) {
     if (t == NULL) return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s is missing", role);
     return MOTE_OK;
 }
 
-mote_status check_type(mote_interpreter *it, const mote_tensor *t, const char *role,
+mote_status mote_check_type(mote_interpreter *it, const mote_tensor *t, const char *role,
                        mote_type type) {
     if (t->type != type)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%s '%s': expected %s, got %s", role,
@@ -69,22 +69,22 @@ mote_status check_type(mote_interpreter *it, const mote_tensor *t, const char *r
     return MOTE_OK;
 }
 
-mote_status check_ndims(mote_interpreter *it, const mote_tensor *t, const char *role,
+mote_status mote_check_ndims(mote_interpreter *it, const mote_tensor *t, const char *role,
                         int ndims) {
     char buf[96];
     if (t->ndims != ndims)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected %d dims, got shape %s",
-                         role, t->name, ndims, shape_str(t, buf, sizeof buf));
+                         role, t->name, ndims, mote_shape_str(t, buf, sizeof buf));
     return MOTE_OK;
 }
 
-mote_status check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
+mote_status mote_check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
                               const int32_t *dims, int ndims) {
     char want[96], have[96];
     if (it->resized && !it->ready && it->current_op >= 0) {
         const mote_node *n = &it->nodes[it->current_op];
         for (int i = 0; i < op_num_outputs(n); i++) {
-            mote_tensor *out = op_output(it, n, i);
+            mote_tensor *out = mote_node_output(it, n, i);
             if (out == got) return mote_set_shape(it, out, dims, ndims);
         }
     }
@@ -93,11 +93,11 @@ mote_status check_shape_equal(mote_interpreter *it, const mote_tensor *got, cons
     if (!equal)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected shape %s, got %s", role,
                          got->name, dims_str(dims, ndims, want, sizeof want),
-                         shape_str(got, have, sizeof have));
+                         mote_shape_str(got, have, sizeof have));
     return MOTE_OK;
 }
 
-mote_status check_constant(mote_interpreter *it, const mote_tensor *t, const char *role) {
+mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, const char *role) {
     if (!t->is_constant || t->data == NULL)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
                          "%s '%s' must be a constant in the model (dynamic values are not "
@@ -105,17 +105,17 @@ mote_status check_constant(mote_interpreter *it, const mote_tensor *t, const cha
     return MOTE_OK;
 }
 
-mote_status unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported) {
+mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported) {
     char buf[256];
     size_t used = 0;
     buf[0] = 0;
     for (int i = 0; i < op_num_inputs(n) && used < sizeof buf; i++) {
-        mote_tensor *t = op_input(it, n, i);
+        mote_tensor *t = mote_node_input(it, n, i);
         used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
                                  t ? mote_type_name(t->type) : "-");
     }
     for (int i = 0; i < op_num_outputs(n) && used < sizeof buf; i++) {
-        mote_tensor *t = op_output(it, n, i);
+        mote_tensor *t = mote_node_output(it, n, i);
         used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
                                  t ? mote_type_name(t->type) : "-");
     }
@@ -123,29 +123,37 @@ mote_status unsupported_types(mote_interpreter *it, const mote_node *n, const ch
                      "unsupported tensor types (%s); supported: %s", buf, supported);
 }
 
-int32_t opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {
+mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
+                                 const void *params) {
+    const mote_variant *v =
+        mote_choose_variant(table, params, (it->flags & MOTE_PORTABLE_KERNELS) != 0);
+    n->variant = v->name;
+    return v->fn;
+}
+
+int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {
     int32_t v;
-    if (!fb_get_i32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    if (!mote_fb_get_i32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
-uint8_t opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok) {
+uint8_t mote_opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok) {
     uint8_t v;
-    if (!fb_get_u8(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    if (!mote_fb_get_u8(&it->model, &n->options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
-float opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok) {
+float mote_opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok) {
     float v;
-    if (!fb_get_f32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    if (!mote_fb_get_f32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
-mote_status bad_options(mote_interpreter *it) {
+mote_status mote_bad_options(mote_interpreter *it) {
     return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "builtin options table is malformed");
 }
 
-mote_status activation_range_f32(mote_interpreter *it, int activation, float *lo, float *hi) {
+mote_status mote_activation_range_f32(mote_interpreter *it, int activation, float *lo, float *hi) {
     switch (activation) {
     case TFL_ACTIVATION_FUNCTION_TYPE_NONE: *lo = -3.402823466e38f; *hi = 3.402823466e38f; break;
     case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = 0.0f; *hi = 3.402823466e38f; break;
@@ -159,7 +167,7 @@ mote_status activation_range_f32(mote_interpreter *it, int activation, float *lo
     return MOTE_OK;
 }
 
-void window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int padding,
+void mote_window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int padding,
                      int32_t *out, int32_t *pad_before) {
     int64_t effective = (int64_t)(filter - 1) * dilation + 1;
     int64_t o;
@@ -172,7 +180,7 @@ void window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilatio
     *pad_before = (int32_t)(total / 2);
 }
 
-mote_status check_window_output(mote_interpreter *it, const mote_tensor *in,
+mote_status mote_check_window_output(mote_interpreter *it, const mote_tensor *in,
                                 const mote_tensor *out, int32_t filter_h, int32_t filter_w,
                                 int padding, mote_window_params *p) {
     if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
@@ -185,8 +193,8 @@ mote_status check_window_output(mote_interpreter *it, const mote_tensor *in,
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "padding %d is neither SAME nor VALID",
                          padding);
     int32_t oh, ow;
-    window_geometry(in->dims[1], filter_h, p->stride_h, p->dilation_h, padding, &oh, &p->pad_h);
-    window_geometry(in->dims[2], filter_w, p->stride_w, p->dilation_w, padding, &ow, &p->pad_w);
+    mote_window_geometry(in->dims[1], filter_h, p->stride_h, p->dilation_h, padding, &oh, &p->pad_h);
+    mote_window_geometry(in->dims[2], filter_w, p->stride_w, p->dilation_w, padding, &ow, &p->pad_w);
     /* Kernels index with int32: every window position must be representable. */
     if ((int64_t)oh * p->stride_h + (int64_t)filter_h * p->dilation_h + in->dims[1] > INT32_MAX ||
         (int64_t)ow * p->stride_w + (int64_t)filter_w * p->dilation_w + in->dims[2] > INT32_MAX)
@@ -197,10 +205,45 @@ mote_status check_window_output(mote_interpreter *it, const mote_tensor *in,
     int32_t want[4] = {in->dims[0], oh, ow, out->dims[3]};
     p->filter_h = filter_h;
     p->filter_w = filter_w;
-    return check_shape_equal(it, out, "output", want, 4);
+    return mote_check_shape_equal(it, out, "output", want, 4);
 }
 
-mote_status broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const mote_tensor *b,
+mote_status mote_window_prepare(mote_interpreter *it, const mote_tensor *in,
+                                const mote_tensor *out, int padding, mote_window *w) {
+    if (w->stride_h < 1 || w->stride_w < 1 || w->dilation_h < 1 || w->dilation_w < 1 ||
+        w->filter_h < 1 || w->filter_w < 1)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
+                         "strides (%d, %d), dilations (%d, %d) and window (%d, %d) must all be "
+                         ">= 1", (int)w->stride_h, (int)w->stride_w, (int)w->dilation_h,
+                         (int)w->dilation_w, (int)w->filter_h, (int)w->filter_w);
+    if (padding != TFL_PADDING_SAME && padding != TFL_PADDING_VALID)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "padding %d is neither SAME nor VALID",
+                         padding);
+    int32_t oh, ow;
+    mote_window_geometry(in->dims[1], w->filter_h, w->stride_h, w->dilation_h, padding, &oh,
+                         &w->pad_h);
+    mote_window_geometry(in->dims[2], w->filter_w, w->stride_w, w->dilation_w, padding, &ow,
+                         &w->pad_w);
+    /* Kernels index with int32: every window position must be representable. */
+    if ((int64_t)oh * w->stride_h + (int64_t)w->filter_h * w->dilation_h + in->dims[1] > INT32_MAX ||
+        (int64_t)ow * w->stride_w + (int64_t)w->filter_w * w->dilation_w + in->dims[2] > INT32_MAX)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "strides (%d, %d), dilations (%d, %d) and "
+                         "window (%d, %d) reach past 2^31 pixels", (int)w->stride_h,
+                         (int)w->stride_w, (int)w->dilation_h, (int)w->dilation_w,
+                         (int)w->filter_h, (int)w->filter_w);
+    int32_t want[4] = {in->dims[0], oh, ow, out->dims[3]};
+    mote_status s = mote_check_shape_equal(it, out, "output", want, 4);
+    w->batches = in->dims[0];
+    w->in_h = in->dims[1];
+    w->in_w = in->dims[2];
+    w->in_c = in->dims[3];
+    w->out_h = out->dims[1];
+    w->out_w = out->dims[2];
+    w->out_c = out->dims[3];
+    return s;
+}
+
+mote_status mote_broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const mote_tensor *b,
                               const mote_tensor *out, broadcast_map *map) {
     char sa[96], sb[96];
     int nd = a->ndims > b->ndims ? a->ndims : b->ndims;
@@ -214,7 +257,7 @@ mote_status broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const 
         if (da != db && da != 1 && db != 1)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
                              "inputs '%s' %s and '%s' %s do not broadcast", a->name,
-                             shape_str(a, sa, sizeof sa), b->name, shape_str(b, sb, sizeof sb));
+                             mote_shape_str(a, sa, sizeof sa), b->name, mote_shape_str(b, sb, sizeof sb));
         dims[i] = da == 1 ? db : da;
         map->stride_a[i] = da == 1 ? 0 : sta;
         map->stride_b[i] = db == 1 ? 0 : stb;
@@ -222,5 +265,5 @@ mote_status broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const 
         stb *= (size_t)db;
     }
     memcpy(map->dims, dims, sizeof dims);
-    return check_shape_equal(it, out, "output", dims, nd);
+    return mote_check_shape_equal(it, out, "output", dims, nd);
 }

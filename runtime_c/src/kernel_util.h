@@ -3,60 +3,74 @@
 #ifndef MOTE_KERNEL_UTIL_H
 #define MOTE_KERNEL_UTIL_H
 
+#include "compute/variants.h"
+#include "compute/window.h"
 #include "runtime.h"
 
 static inline int op_num_inputs(const mote_node *n) { return (int)n->inputs.len; }
 static inline int op_num_outputs(const mote_node *n) { return (int)n->outputs.len; }
 
 /* Input / output i, or NULL when absent (index past the list, or -1). */
-mote_tensor *op_input(mote_interpreter *it, const mote_node *n, int i);
-mote_tensor *op_output(mote_interpreter *it, const mote_node *n, int i);
+mote_tensor *mote_node_input(mote_interpreter *it, const mote_node *n, int i);
+mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i);
 
 static inline size_t tensor_numel(const mote_tensor *t) {
     size_t n = 1;
     for (int i = 0; i < t->ndims; i++) n *= (size_t)t->dims[i];
     return n;
 }
-bool same_shape(const mote_tensor *a, const mote_tensor *b);
+bool mote_same_shape(const mote_tensor *a, const mote_tensor *b);
 /* "[1, 8, 8, 3]" into buf. */
-const char *shape_str(const mote_tensor *t, char *buf, size_t size);
+const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size);
 
 /* Checks that fail with "op N (NAME vV): <role> '<tensor>': expected ..., got ...". */
-mote_status check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
+mote_status mote_check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
                            int outs);
-mote_status check_present(mote_interpreter *it, const mote_tensor *t, const char *role);
-mote_status check_type(mote_interpreter *it, const mote_tensor *t, const char *role,
+mote_status mote_check_present(mote_interpreter *it, const mote_tensor *t, const char *role);
+mote_status mote_check_type(mote_interpreter *it, const mote_tensor *t, const char *role,
                        mote_type type);
-mote_status check_ndims(mote_interpreter *it, const mote_tensor *t, const char *role,
+mote_status mote_check_ndims(mote_interpreter *it, const mote_tensor *t, const char *role,
                         int ndims);
 /* Checks `got` against the shape an op computed. For an output of the op being
  * prepared, once inputs have new shapes (mote_create_with_shapes), it sets the
  * shape instead: that is how output shapes follow the inputs through the graph. */
-mote_status check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
+mote_status mote_check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
                               const int32_t *dims, int ndims);
-mote_status check_constant(mote_interpreter *it, const mote_tensor *t, const char *role);
-mote_status unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported);
+mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, const char *role);
+mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported);
+
+/* Chooses this node's compute function from a family's variant table (the
+ * first the CPU and `params` allow; the `_ref` one under MOTE_PORTABLE_KERNELS)
+ * and records its name for mote_op_info. */
+mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
+                                 const void *params);
 
 /* Options: read a field of the op's builtin options table (defaults when the
  * table or field is absent); `*ok` turns false when the field is malformed. */
-int32_t opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok);
-uint8_t opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok);
-float opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok);
-mote_status bad_options(mote_interpreter *it);
+int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok);
+uint8_t mote_opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok);
+float mote_opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok);
+mote_status mote_bad_options(mote_interpreter *it);
 
 /* The clamp [lo, hi] a fused activation applies to a float output. */
-mote_status activation_range_f32(mote_interpreter *it, int activation, float *lo, float *hi);
+mote_status mote_activation_range_f32(mote_interpreter *it, int activation, float *lo, float *hi);
 
 /* Output size and leading padding of a strided, dilated window (TFLite's
  * rules: SAME gives ceil(in / stride) with the odd padding pixel at the end;
  * VALID gives ceil((in - effective_filter + 1) / stride)). */
-void window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int padding,
+void mote_window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int padding,
                      int32_t *out, int32_t *pad_before);
 /* Reads padding/strides/dilations/fused activation of a windowed op and checks
  * them for sanity. */
-mote_status check_window_output(mote_interpreter *it, const mote_tensor *in,
+mote_status mote_check_window_output(mote_interpreter *it, const mote_tensor *in,
                                 const mote_tensor *out, int32_t filter_h, int32_t filter_w,
                                 int padding, mote_window_params *p);
+
+/* Checks a windowed op's strides, dilations, window (set in `w` by the
+ * caller) and padding, computes the leading padding, checks the output shape
+ * and fills w's tensor dims. */
+mote_status mote_window_prepare(mote_interpreter *it, const mote_tensor *in,
+                                const mote_tensor *out, int padding, mote_window *w);
 
 static inline float clampf(float v, float lo, float hi) {
     return v < lo ? lo : (v > hi ? hi : v);
@@ -81,7 +95,7 @@ static inline void broadcast_next(const broadcast_map *m, broadcast_iter *p) {
     }
 }
 
-mote_status broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const mote_tensor *b,
+mote_status mote_broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const mote_tensor *b,
                               const mote_tensor *out, broadcast_map *map);
 
 #endif

@@ -27,11 +27,11 @@ static mote_status fail(verifier *vf, const char *fmt, ...) {
 /* A vector of tables: the vector and each element table must be in bounds. */
 static mote_status table_vector(verifier *vf, const fb_table *t, int slot, const char *what,
                                 fb_vector *out) {
-    CHECK(fb_get_vector(vf->b, t, slot, 4, out), "%s: vector runs past the end of the file",
+    CHECK(mote_fb_get_vector(vf->b, t, slot, 4, out), "%s: vector runs past the end of the file",
           what);
     for (uint32_t i = 0; i < out->len; i++) {
         fb_table e;
-        CHECK(fb_vector_table(vf->b, out, i, &e), "%s[%u]: table offset out of range", what,
+        CHECK(mote_fb_vector_table(vf->b, out, i, &e), "%s[%u]: table offset out of range", what,
               (unsigned)i);
     }
     return MOTE_OK;
@@ -39,7 +39,7 @@ static mote_status table_vector(verifier *vf, const fb_table *t, int slot, const
 
 static mote_status index_vector(verifier *vf, const fb_table *t, int slot, const char *what,
                                 int32_t min, int32_t limit, fb_vector *out) {
-    CHECK(fb_get_vector(vf->b, t, slot, 4, out), "%s: vector runs past the end of the file",
+    CHECK(mote_fb_get_vector(vf->b, t, slot, 4, out), "%s: vector runs past the end of the file",
           what);
     for (uint32_t i = 0; i < out->len; i++) {
         int32_t x = fb_vec_i32(vf->b, out, i);
@@ -58,33 +58,33 @@ static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index
     uint32_t buffer;
     int32_t qdim;
     uint8_t flag;
-    CHECK(fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE, 4, &v), "tensor %u: shape out of range",
+    CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE, 4, &v), "tensor %u: shape out of range",
           (unsigned)index);
-    CHECK(fb_get_i8(vf->b, t, TFL_TENSOR_TYPE, 0, &type) &&
-              fb_get_u32(vf->b, t, TFL_TENSOR_BUFFER, 0, &buffer) &&
-              fb_get_u8(vf->b, t, TFL_TENSOR_IS_VARIABLE, 0, &flag) &&
-              fb_get_u8(vf->b, t, TFL_TENSOR_HAS_RANK, 0, &flag),
+    CHECK(mote_fb_get_i8(vf->b, t, TFL_TENSOR_TYPE, 0, &type) &&
+              mote_fb_get_u32(vf->b, t, TFL_TENSOR_BUFFER, 0, &buffer) &&
+              mote_fb_get_u8(vf->b, t, TFL_TENSOR_IS_VARIABLE, 0, &flag) &&
+              mote_fb_get_u8(vf->b, t, TFL_TENSOR_HAS_RANK, 0, &flag),
           "tensor %u: scalar field runs past its table", (unsigned)index);
-    CHECK(fb_get_string(vf->b, t, TFL_TENSOR_NAME, &name), "tensor %u: name out of range",
+    CHECK(mote_fb_get_string(vf->b, t, TFL_TENSOR_NAME, &name), "tensor %u: name out of range",
           (unsigned)index);
     CHECK(buffer < num_buffers, "tensor %u: buffer index %u, but the model has %u buffers",
           (unsigned)index, (unsigned)buffer, (unsigned)num_buffers);
-    CHECK(fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
+    CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
           "tensor %u: shape_signature out of range", (unsigned)index);
-    CHECK(fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub), "tensor %u: sparsity out of range",
+    CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub), "tensor %u: sparsity out of range",
           (unsigned)index);
-    CHECK(fb_get_vector(vf->b, t, TFL_TENSOR_VARIANT_TENSORS, 4, &v),
+    CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_VARIANT_TENSORS, 4, &v),
           "tensor %u: variant_tensors out of range", (unsigned)index);
-    CHECK(fb_get_table(vf->b, t, TFL_TENSOR_QUANTIZATION, &q),
+    CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_QUANTIZATION, &q),
           "tensor %u: quantization out of range", (unsigned)index);
     if (q.pos) {
         fb_vector scale, zp;
-        CHECK(fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MIN, 4, &v) &&
-                  fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MAX, 4, &v) &&
-                  fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &scale) &&
-                  fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &zp) &&
-                  fb_get_table(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_DETAILS, &sub) &&
-                  fb_get_i32(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
+        CHECK(mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MIN, 4, &v) &&
+                  mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MAX, 4, &v) &&
+                  mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &scale) &&
+                  mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &zp) &&
+                  mote_fb_get_table(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_DETAILS, &sub) &&
+                  mote_fb_get_i32(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
                              &qdim),
               "tensor %u: quantization parameters out of range", (unsigned)index);
     }
@@ -99,11 +99,11 @@ static mote_status verify_operator(verifier *vf, const fb_table *t, uint32_t ind
     fb_table options;
     fb_vector v;
     char what[48];
-    CHECK(fb_get_u32(vf->b, t, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode) &&
-              fb_get_u8(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type) &&
-              fb_get_u8(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS_FORMAT, 0, &fmt) &&
-              fb_get_u64(vf->b, t, TFL_OPERATOR_LARGE_CUSTOM_OPTIONS_OFFSET, 0, &large) &&
-              fb_get_u64(vf->b, t, TFL_OPERATOR_LARGE_CUSTOM_OPTIONS_SIZE, 0, &large),
+    CHECK(mote_fb_get_u32(vf->b, t, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode) &&
+              mote_fb_get_u8(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type) &&
+              mote_fb_get_u8(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS_FORMAT, 0, &fmt) &&
+              mote_fb_get_u64(vf->b, t, TFL_OPERATOR_LARGE_CUSTOM_OPTIONS_OFFSET, 0, &large) &&
+              mote_fb_get_u64(vf->b, t, TFL_OPERATOR_LARGE_CUSTOM_OPTIONS_SIZE, 0, &large),
           "operator %u: scalar field runs past its table", (unsigned)index);
     CHECK(opcode < num_opcodes, "operator %u: opcode index %u, but the model has %u op codes",
           (unsigned)index, (unsigned)opcode, (unsigned)num_opcodes);
@@ -116,10 +116,10 @@ static mote_status verify_operator(verifier *vf, const fb_table *t, uint32_t ind
     snprintf(what, sizeof what, "operator %u intermediates", (unsigned)index);
     s = index_vector(vf, t, TFL_OPERATOR_INTERMEDIATES, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
-    CHECK(fb_get_table(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS, &options),
+    CHECK(mote_fb_get_table(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS, &options),
           "operator %u: builtin options out of range", (unsigned)index);
-    CHECK(fb_get_vector(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &v) &&
-              fb_get_vector(vf->b, t, TFL_OPERATOR_MUTATING_VARIABLE_INPUTS, 1, &v),
+    CHECK(mote_fb_get_vector(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &v) &&
+              mote_fb_get_vector(vf->b, t, TFL_OPERATOR_MUTATING_VARIABLE_INPUTS, 1, &v),
           "operator %u: custom options out of range", (unsigned)index);
     return MOTE_OK;
 }
@@ -137,7 +137,7 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
           (unsigned)tensors.len);
     for (uint32_t i = 0; i < tensors.len; i++) {
         fb_table t;
-        fb_vector_table(vf->b, &tensors, i, &t);
+        mote_fb_vector_table(vf->b, &tensors, i, &t);
         if ((s = verify_tensor(vf, &t, i, num_buffers)) != MOTE_OK) return s;
     }
     int32_t nt = (int32_t)tensors.len;
@@ -154,10 +154,10 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
           (unsigned)index, (unsigned)operators.len);
     for (uint32_t i = 0; i < operators.len; i++) {
         fb_table op;
-        fb_vector_table(vf->b, &operators, i, &op);
+        mote_fb_vector_table(vf->b, &operators, i, &op);
         if ((s = verify_operator(vf, &op, i, num_opcodes, nt)) != MOTE_OK) return s;
     }
-    CHECK(fb_get_string(vf->b, sg, TFL_SUB_GRAPH_NAME, &name), "subgraph %u: name out of range",
+    CHECK(mote_fb_get_string(vf->b, sg, TFL_SUB_GRAPH_NAME, &name), "subgraph %u: name out of range",
           (unsigned)index);
     if (out) {
         out->subgraph = *sg;
@@ -169,17 +169,17 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
     return MOTE_OK;
 }
 
-bool model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t index,
+bool mote_model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t index,
                        const uint8_t **data, size_t *bytes) {
     fb_table buf;
     fb_vector vec;
     uint64_t offset, size;
     *data = NULL;
     *bytes = 0;
-    if (!fb_vector_table(b, &v->buffers, index, &buf)) return false;
-    if (!fb_get_vector(b, &buf, TFL_BUFFER_DATA, 1, &vec) ||
-        !fb_get_u64(b, &buf, TFL_BUFFER_OFFSET, 0, &offset) ||
-        !fb_get_u64(b, &buf, TFL_BUFFER_SIZE, 0, &size))
+    if (!mote_fb_vector_table(b, &v->buffers, index, &buf)) return false;
+    if (!mote_fb_get_vector(b, &buf, TFL_BUFFER_DATA, 1, &vec) ||
+        !mote_fb_get_u64(b, &buf, TFL_BUFFER_OFFSET, 0, &offset) ||
+        !mote_fb_get_u64(b, &buf, TFL_BUFFER_SIZE, 0, &size))
         return false;
     if (offset > 1) {
         /* Large models keep buffers after the flatbuffer, at a file offset. */
@@ -193,21 +193,21 @@ bool model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t index,
     return true;
 }
 
-bool model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int32_t *builtin,
+bool mote_model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int32_t *builtin,
                   int32_t *version, const char **custom_name) {
     fb_table oc;
     int8_t deprecated;
-    if (!fb_vector_table(b, &v->opcodes, i, &oc)) return false;
-    if (!fb_get_i8(b, &oc, TFL_OPERATOR_CODE_DEPRECATED_BUILTIN_CODE, 0, &deprecated) ||
-        !fb_get_i32(b, &oc, TFL_OPERATOR_CODE_BUILTIN_CODE, 0, builtin) ||
-        !fb_get_i32(b, &oc, TFL_OPERATOR_CODE_VERSION, 1, version) ||
-        !fb_get_string(b, &oc, TFL_OPERATOR_CODE_CUSTOM_CODE, custom_name))
+    if (!mote_fb_vector_table(b, &v->opcodes, i, &oc)) return false;
+    if (!mote_fb_get_i8(b, &oc, TFL_OPERATOR_CODE_DEPRECATED_BUILTIN_CODE, 0, &deprecated) ||
+        !mote_fb_get_i32(b, &oc, TFL_OPERATOR_CODE_BUILTIN_CODE, 0, builtin) ||
+        !mote_fb_get_i32(b, &oc, TFL_OPERATOR_CODE_VERSION, 1, version) ||
+        !mote_fb_get_string(b, &oc, TFL_OPERATOR_CODE_CUSTOM_CODE, custom_name))
         return false;
     if (deprecated > *builtin) *builtin = deprecated;
     return true;
 }
 
-mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size) {
+mote_status mote_model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size) {
     verifier vfs = {b, msg, msg_size}, *vf = &vfs;
     fb_vector vec;
     const char *str;
@@ -219,16 +219,16 @@ mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t ms
     CHECK(fb_load_u32(b->data + 4) == fb_load_u32((const uint8_t *)TFL_FILE_IDENTIFIER),
           "not a TFLite model: file identifier (bytes 4..8) is %02x %02x %02x %02x, expected "
           "\"" TFL_FILE_IDENTIFIER "\"", b->data[4], b->data[5], b->data[6], b->data[7]);
-    CHECK(fb_root(b, NULL, &v->model), "root table offset %u is out of range for a %zu-byte file",
+    CHECK(mote_fb_root(b, NULL, &v->model), "root table offset %u is out of range for a %zu-byte file",
           (unsigned)fb_load_u32(b->data), b->size);
-    CHECK(fb_get_u32(b, &v->model, TFL_MODEL_VERSION, 0, &version), "model version out of range");
+    CHECK(mote_fb_get_u32(b, &v->model, TFL_MODEL_VERSION, 0, &version), "model version out of range");
     CHECK(version == 3, "schema version %u, expected 3", (unsigned)version);
     if ((s = table_vector(vf, &v->model, TFL_MODEL_OPERATOR_CODES, "operator_codes",
                           &v->opcodes)) != MOTE_OK)
         return s;
     for (uint32_t i = 0; i < v->opcodes.len; i++) {
         int32_t builtin, ver;
-        CHECK(model_opcode(b, v, i, &builtin, &ver, &str), "operator_codes[%u] is malformed",
+        CHECK(mote_model_opcode(b, v, i, &builtin, &ver, &str), "operator_codes[%u] is malformed",
               (unsigned)i);
     }
     if ((s = table_vector(vf, &v->model, TFL_MODEL_BUFFERS, "buffers", &v->buffers)) != MOTE_OK)
@@ -236,7 +236,7 @@ mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t ms
     for (uint32_t i = 0; i < v->buffers.len; i++) {
         const uint8_t *data;
         size_t bytes;
-        CHECK(model_buffer_data(b, v, i, &data, &bytes),
+        CHECK(mote_model_buffer_data(b, v, i, &data, &bytes),
               "buffers[%u]: data runs past the end of the file", (unsigned)i);
     }
     if ((s = table_vector(vf, &v->model, TFL_MODEL_SUBGRAPHS, "subgraphs", &v->subgraphs)) !=
@@ -245,21 +245,21 @@ mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t ms
     CHECK(v->subgraphs.len >= 1, "model has no subgraph");
     for (uint32_t i = 0; i < v->subgraphs.len; i++) {
         fb_table sg;
-        fb_vector_table(b, &v->subgraphs, i, &sg);
+        mote_fb_vector_table(b, &v->subgraphs, i, &sg);
         s = verify_subgraph(vf, &sg, i, v->opcodes.len, v->buffers.len, i == 0 ? v : NULL);
         if (s != MOTE_OK) return s;
     }
-    CHECK(fb_get_string(b, &v->model, TFL_MODEL_DESCRIPTION, &str), "description out of range");
-    CHECK(fb_get_vector(b, &v->model, TFL_MODEL_METADATA_BUFFER, 4, &vec),
+    CHECK(mote_fb_get_string(b, &v->model, TFL_MODEL_DESCRIPTION, &str), "description out of range");
+    CHECK(mote_fb_get_vector(b, &v->model, TFL_MODEL_METADATA_BUFFER, 4, &vec),
           "metadata_buffer out of range");
     if ((s = table_vector(vf, &v->model, TFL_MODEL_METADATA, "metadata", &vec)) != MOTE_OK)
         return s;
     for (uint32_t i = 0; i < vec.len; i++) {
         fb_table md;
         uint32_t buffer;
-        fb_vector_table(b, &vec, i, &md);
-        CHECK(fb_get_string(b, &md, TFL_METADATA_NAME, &str) &&
-                  fb_get_u32(b, &md, TFL_METADATA_BUFFER, 0, &buffer) &&
+        mote_fb_vector_table(b, &vec, i, &md);
+        CHECK(mote_fb_get_string(b, &md, TFL_METADATA_NAME, &str) &&
+                  mote_fb_get_u32(b, &md, TFL_METADATA_BUFFER, 0, &buffer) &&
                   buffer < v->buffers.len,
               "metadata[%u] is malformed", (unsigned)i);
     }
@@ -270,23 +270,23 @@ mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t ms
         fb_table sd, sg;
         fb_vector maps, tensors;
         uint32_t sgi;
-        fb_vector_table(b, &v->signatures, i, &sd);
-        CHECK(fb_get_string(b, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &str) &&
-                  fb_get_u32(b, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &sgi),
+        mote_fb_vector_table(b, &v->signatures, i, &sd);
+        CHECK(mote_fb_get_string(b, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &str) &&
+                  mote_fb_get_u32(b, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &sgi),
               "signature_defs[%u] is malformed", (unsigned)i);
         CHECK(sgi < v->subgraphs.len, "signature_defs[%u]: subgraph %u, but the model has %u",
               (unsigned)i, (unsigned)sgi, (unsigned)v->subgraphs.len);
-        fb_vector_table(b, &v->subgraphs, sgi, &sg);
-        fb_get_vector(b, &sg, TFL_SUB_GRAPH_TENSORS, 4, &tensors);
+        mote_fb_vector_table(b, &v->subgraphs, sgi, &sg);
+        mote_fb_get_vector(b, &sg, TFL_SUB_GRAPH_TENSORS, 4, &tensors);
         for (int slot = TFL_SIGNATURE_DEF_INPUTS; slot <= TFL_SIGNATURE_DEF_OUTPUTS; slot++) {
             if ((s = table_vector(vf, &sd, slot, "signature tensor map", &maps)) != MOTE_OK)
                 return s;
             for (uint32_t j = 0; j < maps.len; j++) {
                 fb_table m;
                 uint32_t ti;
-                fb_vector_table(b, &maps, j, &m);
-                CHECK(fb_get_string(b, &m, TFL_TENSOR_MAP_NAME, &str) &&
-                          fb_get_u32(b, &m, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &ti),
+                mote_fb_vector_table(b, &maps, j, &m);
+                CHECK(mote_fb_get_string(b, &m, TFL_TENSOR_MAP_NAME, &str) &&
+                          mote_fb_get_u32(b, &m, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &ti),
                       "signature_defs[%u] tensor map %u is malformed", (unsigned)i,
                       (unsigned)j);
                 CHECK(ti < tensors.len, "signature_defs[%u] tensor map %u: tensor %u, but "

@@ -18,15 +18,15 @@ typedef struct {
 /* Walks every table, vector and string the schema subset describes and checks
  * each offset, length and index. On failure writes a message naming what was
  * wrong and where. */
-mote_status model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size);
+mote_status mote_model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size);
 
 /* Builtin code of operator code i (TFLite's rule: the larger of the deprecated
  * byte field and the int32 field), its version, and its custom name if any. */
-bool model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int32_t *builtin,
+bool mote_model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int32_t *builtin,
                   int32_t *version, const char **custom_name);
 
 /* Constant data of buffer `index`: *data == NULL and *bytes == 0 when empty. */
-bool model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t index,
+bool mote_model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t index,
                        const uint8_t **data, size_t *bytes);
 
 #endif

@@ -9,7 +9,7 @@ static int lifetimes_overlap(const plan_item *a, const plan_item *b) {
 /* a + b, saturating: a plan that cannot fit says so instead of wrapping. */
 static size_t add_sat(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
 
-size_t plan_arena(plan_item *items, int32_t *order, int32_t count) {
+size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count) {
     /* Shell sort by size, largest first; ties by index keep the plan stable. */
     for (int32_t i = 0; i < count; i++) order[i] = i;
     for (int32_t gap = count / 2; gap > 0; gap /= 2)

@@ -15,6 +15,6 @@ typedef struct {
  * overlaps no placed buffer alive at the same time. `order` is caller memory
  * for `count` indices. Returns the region size (SIZE_MAX if it would not fit
  * in the address space; buffers are at most SIZE_MAX / 2 bytes each). */
-size_t plan_arena(plan_item *items, int32_t *order, int32_t count);
+size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count);
 
 #endif

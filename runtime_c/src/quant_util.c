@@ -4,11 +4,11 @@
 
 #include "fixed_point.h"
 
-float tensor_scale(const mote_interpreter *it, const mote_tensor *t, uint32_t i) {
+float mote_tensor_scale(const mote_interpreter *it, const mote_tensor *t, uint32_t i) {
     return i < t->scales.len ? fb_vec_f32(&it->model, &t->scales, i) : 0.0f;
 }
 
-int32_t tensor_zero_point(const mote_interpreter *it, const mote_tensor *t, uint32_t i) {
+int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t, uint32_t i) {
     if (i >= t->zero_points.len) return 0;
     int64_t zp = fb_vec_i64(&it->model, &t->zero_points, i);
     return zp < INT32_MIN ? INT32_MIN : (zp > INT32_MAX ? INT32_MAX : (int32_t)zp);
@@ -16,11 +16,11 @@ int32_t tensor_zero_point(const mote_interpreter *it, const mote_tensor *t, uint
 
 static bool good_scale(float s) { return isfinite(s) && s > 0.0f; }
 
-mote_status check_int8_activation(mote_interpreter *it, const mote_tensor *t, const char *role) {
+mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t, const char *role) {
     if (t->scales.len != 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an int8 activation needs exactly "
                          "one scale, got %u", role, t->name, (unsigned)t->scales.len);
-    float s = tensor_scale(it, t, 0);
+    float s = mote_tensor_scale(it, t, 0);
     int64_t zp = t->zero_points.len ? fb_vec_i64(&it->model, &t->zero_points, 0) : 0;
     if (!good_scale(s))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale %g must be finite and > 0",
@@ -31,7 +31,7 @@ mote_status check_int8_activation(mote_interpreter *it, const mote_tensor *t, co
     return MOTE_OK;
 }
 
-mote_status check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
+mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
                                int axis) {
     uint32_t n = t->scales.len;
     int32_t channels = axis < t->ndims ? t->dims[axis] : 1;
@@ -46,7 +46,7 @@ mote_status check_int8_weights(mote_interpreter *it, const mote_tensor *t, const
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': %u zero points for %u scales",
                          role, t->name, (unsigned)t->zero_points.len, (unsigned)n);
     for (uint32_t i = 0; i < n; i++) {
-        float s = tensor_scale(it, t, i);
+        float s = mote_tensor_scale(it, t, i);
         if (!good_scale(s))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale[%u] = %g must be "
                              "finite and > 0", role, t->name, (unsigned)i, (double)s);
@@ -58,20 +58,20 @@ mote_status check_int8_weights(mote_interpreter *it, const mote_tensor *t, const
     return MOTE_OK;
 }
 
-mote_status check_int32_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
+mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
                              const mote_tensor *weights, int32_t channels) {
     mote_status s;
     int32_t want[1] = {channels};
-    if ((s = check_type(it, bias, "bias", MOTE_INT32))) return s;
-    if ((s = check_shape_equal(it, bias, "bias", want, 1))) return s;
+    if ((s = mote_check_type(it, bias, "bias", MOTE_INT32))) return s;
+    if ((s = mote_check_shape_equal(it, bias, "bias", want, 1))) return s;
     uint32_t nw = weights->scales.len;
     if (bias->scales.len != nw)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': %u scales, expected %u (as the "
                          "weights '%s')", bias->name, (unsigned)bias->scales.len, (unsigned)nw,
                          weights->name);
     for (uint32_t c = 0; c < nw; c++) {
-        double want_scale = (double)input_scale * tensor_scale(it, weights, c);
-        double got = tensor_scale(it, bias, c);
+        double want_scale = (double)input_scale * mote_tensor_scale(it, weights, c);
+        double got = mote_tensor_scale(it, bias, c);
         if (!(fabs(got - want_scale) <= 1e-5 * want_scale))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': scale[%u] = %g, expected "
                              "input scale x weight scale = %g", bias->name, (unsigned)c, got,
@@ -83,10 +83,10 @@ mote_status check_int32_bias(mote_interpreter *it, const mote_tensor *bias, floa
     return MOTE_OK;
 }
 
-mote_status check_fixed_output(mote_interpreter *it, const mote_tensor *out, float scale,
+mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out, float scale,
                                int32_t zero_point, float tolerance) {
-    float s = tensor_scale(it, out, 0);
-    int32_t zp = tensor_zero_point(it, out, 0);
+    float s = mote_tensor_scale(it, out, 0);
+    int32_t zp = mote_tensor_zero_point(it, out, 0);
     if (!(fabsf(s - scale) <= tolerance * scale) || zp != zero_point)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s': int8 output must have scale "
                          "%g and zero point %d, got %g and %d", out->name, (double)scale,
@@ -94,10 +94,10 @@ mote_status check_fixed_output(mote_interpreter *it, const mote_tensor *out, flo
     return MOTE_OK;
 }
 
-mote_status check_same_quantization(mote_interpreter *it, const mote_tensor *in,
+mote_status mote_check_same_quantization(mote_interpreter *it, const mote_tensor *in,
                                     const mote_tensor *out) {
-    float si = tensor_scale(it, in, 0), so = tensor_scale(it, out, 0);
-    int32_t zi = tensor_zero_point(it, in, 0), zo = tensor_zero_point(it, out, 0);
+    float si = mote_tensor_scale(it, in, 0), so = mote_tensor_scale(it, out, 0);
+    int32_t zi = mote_tensor_zero_point(it, in, 0), zo = mote_tensor_zero_point(it, out, 0);
     if (si != so || zi != zo)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input '%s' (scale %g, zero point %d) and "
                          "output '%s' (scale %g, zero point %d) must be quantized alike",
@@ -105,27 +105,27 @@ mote_status check_same_quantization(mote_interpreter *it, const mote_tensor *in,
     return MOTE_OK;
 }
 
-int32_t quantize_to_int8(float f, float scale, int32_t zero_point) {
+int32_t mote_quantize_to_int8(float f, float scale, int32_t zero_point) {
     const double v = (double)zero_point + (double)roundf(f / scale);
     return v <= -128.0 ? -128 : (v >= 127.0 ? 127 : (int32_t)v);
 }
 
-mote_status activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
+mote_status mote_activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
                                   int32_t *lo, int32_t *hi) {
-    const float scale = tensor_scale(it, out, 0);
-    const int32_t zp = tensor_zero_point(it, out, 0);
+    const float scale = mote_tensor_scale(it, out, 0);
+    const int32_t zp = mote_tensor_zero_point(it, out, 0);
     *lo = -128;
     *hi = 127;
     switch (activation) {
     case TFL_ACTIVATION_FUNCTION_TYPE_NONE: break;
-    case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = quantize_to_int8(0.0f, scale, zp); break;
+    case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = mote_quantize_to_int8(0.0f, scale, zp); break;
     case TFL_ACTIVATION_FUNCTION_TYPE_RELU6:
-        *lo = quantize_to_int8(0.0f, scale, zp);
-        *hi = quantize_to_int8(6.0f, scale, zp);
+        *lo = mote_quantize_to_int8(0.0f, scale, zp);
+        *hi = mote_quantize_to_int8(6.0f, scale, zp);
         break;
     case TFL_ACTIVATION_FUNCTION_TYPE_RELU_N1_TO_1:
-        *lo = quantize_to_int8(-1.0f, scale, zp);
-        *hi = quantize_to_int8(1.0f, scale, zp);
+        *lo = mote_quantize_to_int8(-1.0f, scale, zp);
+        *hi = mote_quantize_to_int8(1.0f, scale, zp);
         break;
     default:
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d is not supported (NONE, "
@@ -134,41 +134,42 @@ mote_status activation_range_int8(mote_interpreter *it, int activation, const mo
     return MOTE_OK;
 }
 
-mote_status quantize_multiplier_checked(mote_interpreter *it, double factor, const char *what,
+mote_status mote_quantize_multiplier_checked(mote_interpreter *it, double factor, const char *what,
                                         int32_t *m, int32_t *shift) {
     int sh;
     if (!(factor < 1073741824.0))  /* 2^30: beyond the largest shift TFLite applies */
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%s rescale factor %g is too large (the "
                          "scales differ by more than 2^30)", what, factor);
-    fp_quantize_multiplier(factor, m, &sh);
+    mote_fp_quantize_multiplier(factor, m, &sh);
     *shift = sh;
     return MOTE_OK;
 }
 
-mote_status channel_multipliers(mote_interpreter *it, mote_node *n, const mote_tensor *in,
-                                const mote_tensor *weights, const mote_tensor *out,
-                                int32_t channels) {
+mote_status mote_channel_multipliers(mote_interpreter *it, const mote_tensor *in,
+                                     const mote_tensor *weights, const mote_tensor *out,
+                                     int32_t channels, const int32_t **multipliers,
+                                     const int32_t **shifts) {
     int32_t *buf = mote_persistent_alloc(it, 2 * (size_t)channels * sizeof(int32_t));
     if (!buf) return MOTE_ERROR_ARENA_TOO_SMALL;
-    const double in_scale = tensor_scale(it, in, 0), out_scale = tensor_scale(it, out, 0);
+    const double in_scale = mote_tensor_scale(it, in, 0), out_scale = mote_tensor_scale(it, out, 0);
     for (int32_t c = 0; c < channels; c++) {
         const uint32_t wi = weights->scales.len == 1 ? 0 : (uint32_t)c;
-        const double factor = in_scale * (double)tensor_scale(it, weights, wi) / out_scale;
-        mote_status s = quantize_multiplier_checked(it, factor, "output", &buf[c],
-                                                    &buf[channels + c]);
+        const double factor = in_scale * (double)mote_tensor_scale(it, weights, wi) / out_scale;
+        mote_status s = mote_quantize_multiplier_checked(it, factor, "output", &buf[c],
+                                                         &buf[channels + c]);
         if (s != MOTE_OK) return s;
     }
-    n->q.multipliers = buf;
-    n->q.shifts = buf + channels;
+    *multipliers = buf;
+    *shifts = buf + channels;
     return MOTE_OK;
 }
 
-mote_status hybrid_weight_scales(mote_interpreter *it, mote_node *n, const mote_tensor *weights,
-                                 int32_t channels) {
-    float *scales = mote_persistent_alloc(it, (size_t)channels * sizeof(float));
-    if (!scales) return MOTE_ERROR_ARENA_TOO_SMALL;
+mote_status mote_hybrid_weight_scales(mote_interpreter *it, const mote_tensor *weights,
+                                      int32_t channels, const float **scales) {
+    float *buf = mote_persistent_alloc(it, (size_t)channels * sizeof(float));
+    if (!buf) return MOTE_ERROR_ARENA_TOO_SMALL;
     for (int32_t c = 0; c < channels; c++)
-        scales[c] = tensor_scale(it, weights, weights->scales.len == 1 ? 0 : (uint32_t)c);
-    n->q.weight_scales = scales;
+        buf[c] = mote_tensor_scale(it, weights, weights->scales.len == 1 ? 0 : (uint32_t)c);
+    *scales = buf;
     return MOTE_OK;
 }

@@ -6,50 +6,51 @@
 
 #include "kernel_util.h"
 
-float tensor_scale(const mote_interpreter *it, const mote_tensor *t, uint32_t i);
-int32_t tensor_zero_point(const mote_interpreter *it, const mote_tensor *t, uint32_t i);
+float mote_tensor_scale(const mote_interpreter *it, const mote_tensor *t, uint32_t i);
+int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t, uint32_t i);
 
 /* An int8 activation: one scale, finite and > 0; zero point in [-128, 127]. */
-mote_status check_int8_activation(mote_interpreter *it, const mote_tensor *t, const char *role);
+mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t, const char *role);
 /* int8 weights: scales finite and > 0, one per tensor or one per channel along
  * `axis` (which quantized_dimension must name), every zero point 0. */
-mote_status check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
+mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
                                int axis);
 /* int32 bias of `channels` values whose scale(s) equal input scale x weight
  * scale(s) within 1e-5 relative (TFLite's own check uses 1e-6 for FC). */
-mote_status check_int32_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
+mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
                              const mote_tensor *weights, int32_t channels);
 /* The output's fixed parameters (SOFTMAX and LOGISTIC: 1/256 and -128, TANH:
  * 1/128 and 0). `tolerance` is relative, on the scale. */
-mote_status check_fixed_output(mote_interpreter *it, const mote_tensor *out, float scale,
+mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out, float scale,
                                int32_t zero_point, float tolerance);
 /* Input and output quantization must be equal (ops that only move data). */
-mote_status check_same_quantization(mote_interpreter *it, const mote_tensor *in,
+mote_status mote_check_same_quantization(mote_interpreter *it, const mote_tensor *in,
                                     const mote_tensor *out);
 
 /* zero_point + round(f / scale) (float division, as TFLite), clamped to
  * [-128, 127] without overflow for any scale. */
-int32_t quantize_to_int8(float f, float scale, int32_t zero_point);
+int32_t mote_quantize_to_int8(float f, float scale, int32_t zero_point);
 
 /* The clamp [lo, hi] in output quanta of a fused activation (TFLite's
  * CalculateActivationRangeQuantized). */
-mote_status activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
+mote_status mote_activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
                                   int32_t *lo, int32_t *hi);
 
 /* Per-output-channel multipliers of input_scale * weight_scale[c] /
  * output_scale, in persistent arena memory. */
-mote_status channel_multipliers(mote_interpreter *it, mote_node *n, const mote_tensor *in,
-                                const mote_tensor *weights, const mote_tensor *out,
-                                int32_t channels);
+mote_status mote_channel_multipliers(mote_interpreter *it, const mote_tensor *in,
+                                     const mote_tensor *weights, const mote_tensor *out,
+                                     int32_t channels, const int32_t **multipliers,
+                                     const int32_t **shifts);
 
 /* Hybrid kernels: the float scale of each output channel's int8 weights, in
  * persistent arena memory. */
-mote_status hybrid_weight_scales(mote_interpreter *it, mote_node *n, const mote_tensor *weights,
-                                 int32_t channels);
+mote_status mote_hybrid_weight_scales(mote_interpreter *it, const mote_tensor *weights,
+                                      int32_t channels, const float **scales);
 
 /* A rescale factor as a quantized multiplier, refusing factors whose shift
  * TFLite's reference kernels cannot apply. */
-mote_status quantize_multiplier_checked(mote_interpreter *it, double factor, const char *what,
+mote_status mote_quantize_multiplier_checked(mote_interpreter *it, double factor, const char *what,
                                         int32_t *m, int32_t *shift);
 
 /* a + b with int32 wrap-around instead of undefined overflow: accumulators of

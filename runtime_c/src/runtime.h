@@ -33,14 +33,18 @@ typedef struct {
 struct mote_node;
 typedef struct mote_node mote_node;
 
-/* A kernel: `prepare` checks types and shapes, reads options and precomputes
- * everything; `invoke` only computes. Registered in registry.c. */
+/* An op (its glue in kernels/<op>.c, listed in kernels/op_list.h):
+ * `prepare` checks types and shapes, reads options, fills the op's own data
+ * (node->data: `data_bytes` of persistent arena memory the core reserves for
+ * it), precomputes everything and chooses its compute function; `invoke`
+ * only calls that function. */
 typedef struct {
     mote_status (*prepare)(mote_interpreter *it, mote_node *node);
     mote_status (*invoke)(mote_interpreter *it, mote_node *node);
-    int max_version;      /* newest op version whose semantics the kernel implements */
+    size_t data_bytes;    /* size of the op's data struct */
+    int max_version;      /* newest op version whose semantics the op implements */
     int options_type;     /* BuiltinOptions union member it reads; 0 for none */
-} mote_kernel;
+} mote_op;
 
 /* Parameters kernels precompute at prepare. One union: no per-op allocation. */
 typedef struct {
@@ -87,7 +91,9 @@ typedef struct {
 } mote_quant_params;
 
 struct mote_node {
-    const mote_kernel *kernel;
+    const mote_op *op;
+    void *data;                      /* the op's own data (op->data_bytes), persistent */
+    const char *variant;             /* the compute variant prepare chose, for tools */
     int32_t builtin;
     int32_t version;
     fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
@@ -116,7 +122,7 @@ struct mote_interpreter {
     size_t required_bytes;
     unsigned flags;
     bool resized;                    /* inputs have new shapes: ops derive their
-                                        output shapes (see check_shape_equal) */
+                                        output shapes (see mote_check_shape_equal) */
     bool ready;
     int32_t current_op;              /* for messages; -1 outside ops */
     char message[MOTE_MESSAGE_BYTES];
@@ -141,6 +147,6 @@ mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *
 const char *mote_type_name(mote_type type);
 size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */
 
-const mote_kernel *mote_find_kernel(int32_t builtin);
+const mote_op *mote_find_op(int32_t builtin);
 
 #endif

@@ -141,11 +141,11 @@ static void sweep_accessors(mote_interpreter *it, const choices *c) {
         if (s == MOTE_OK) touch(info.name, strlen(info.name));
         for (int i = -2; i < n_in + 2; i++) {
             int t = mote_op_input(it, op, i);
-            CHECK(t >= -1 && t < nt, "op_input out of range", op, i);
+            CHECK(t >= -1 && t < nt, "mote_node_input out of range", op, i);
         }
         for (int i = -2; i < n_out + 2; i++) {
             int t = mote_op_output(it, op, i);
-            CHECK(t >= -1 && t < nt, "op_output out of range", op, i);
+            CHECK(t >= -1 && t < nt, "mote_node_output out of range", op, i);
         }
     }
     CHECK(mote_op_info_get(it, 0, NULL) != MOTE_OK, "op_info_get NULL", 0, 0);

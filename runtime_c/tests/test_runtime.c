@@ -181,19 +181,19 @@ static void test_reader(void) {
     uint8_t bad_root[12] = {200, 0, 0, 0, 'T', 'F', 'L', '3', 0, 0, 0, 0};
     fb_buffer b = {bad_root, sizeof bad_root};
     fb_table t;
-    EXPECT(!fb_root(&b, "TFL3", &t), "root offset beyond the buffer must be refused");
+    EXPECT(!mote_fb_root(&b, "TFL3", &t), "root offset beyond the buffer must be refused");
     /* A table whose vtable offset goes below the start. */
     uint8_t bad_vt[16] = {8, 0, 0, 0, 'T', 'F', 'L', '3', 100, 0, 0, 0, 0, 0, 0, 0};
     b.data = bad_vt;
     b.size = sizeof bad_vt;
-    EXPECT(!fb_root(&b, "TFL3", &t), "vtable before the buffer must be refused");
+    EXPECT(!mote_fb_root(&b, "TFL3", &t), "vtable before the buffer must be refused");
     /* A valid empty table: vtable {4, 4} at 8, table at 12 pointing back 4. */
     uint8_t ok[16] = {12, 0, 0, 0, 'T', 'F', 'L', '3', 4, 0, 4, 0, 4, 0, 0, 0};
     b.data = ok;
     b.size = sizeof ok;
-    EXPECT(fb_root(&b, "TFL3", &t), "minimal table must be accepted");
+    EXPECT(mote_fb_root(&b, "TFL3", &t), "minimal table must be accepted");
     int32_t x;
-    EXPECT(fb_get_i32(&b, &t, 3, 7, &x) && x == 7, "absent field gives the default");
+    EXPECT(mote_fb_get_i32(&b, &t, 3, 7, &x) && x == 7, "absent field gives the default");
     char msg[256];
     EXPECT(mote_verify(ok, sizeof ok, msg, sizeof msg) == MOTE_ERROR_INVALID_MODEL &&
                strstr(msg, "version") != NULL, "a model without version 3 is refused: %s", msg);
@@ -228,7 +228,7 @@ static void test_fixed_point(void) {
                                    INT32_MAX};
     const int n = (int)(sizeof edge / sizeof edge[0]);
     uint32_t seed = 12345;
-    /* fp_mul_high: exact (a b + 2^30) / 2^31 rounded down, except INT32_MIN^2. */
+    /* mote_fp_mul_high: exact (a b + 2^30) / 2^31 rounded down, except INT32_MIN^2. */
     for (int i = 0; i < n + 2000; i++) {
         seed = seed * 1664525u + 1013904223u;
         int32_t a = i < n ? edge[i] : (int32_t)seed;
@@ -237,20 +237,20 @@ static void test_fixed_point(void) {
             int64_t want = (a == INT32_MIN && b == INT32_MIN)
                                ? INT32_MAX
                                : floor_div_pow2((int64_t)a * b + ((int64_t)1 << 30), 31);
-            EXPECT(fp_mul_high(a, b) == want, "fp_mul_high(%d, %d) = %d, want %lld", a, b,
-                   fp_mul_high(a, b), (long long)want);
+            EXPECT(mote_fp_mul_high(a, b) == want, "mote_fp_mul_high(%d, %d) = %d, want %lld", a, b,
+                   mote_fp_mul_high(a, b), (long long)want);
         }
     }
     /* Rounding shifts: every exponent, ties away from zero. */
     for (int i = 0; i < n; i++)
         for (int e = 0; e <= 31; e++)
-            EXPECT(fp_rounding_shift_right(edge[i], e) == round_away_pow2(edge[i], e),
-                   "fp_rounding_shift_right(%d, %d) = %d", edge[i], e,
-                   fp_rounding_shift_right(edge[i], e));
-    EXPECT(fp_rounding_shift_right(5, 1) == 3 && fp_rounding_shift_right(-5, 1) == -3,
+            EXPECT(mote_fp_rounding_shift_right(edge[i], e) == round_away_pow2(edge[i], e),
+                   "mote_fp_rounding_shift_right(%d, %d) = %d", edge[i], e,
+                   mote_fp_rounding_shift_right(edge[i], e));
+    EXPECT(mote_fp_rounding_shift_right(5, 1) == 3 && mote_fp_rounding_shift_right(-5, 1) == -3,
            "ties round away from zero");
-    EXPECT(fp_saturating_shift(1 << 29, 2) == INT32_MAX &&
-               fp_saturating_shift(-(1 << 29) - 1, 2) == INT32_MIN,
+    EXPECT(mote_fp_saturating_shift(1 << 29, 2) == INT32_MAX &&
+               mote_fp_saturating_shift(-(1 << 29) - 1, 2) == INT32_MIN,
            "saturating left shift clamps");
     /* Single-rounding rescale: (x m + 2^(30 - s)) / 2^(31 - s) rounded down, for
        the extreme shifts too. */
@@ -263,19 +263,19 @@ static void test_fixed_point(void) {
                                                   ((int64_t)1 << (30 - shifts[sh])),
                                               31 - shifts[sh]);
                 if (want < INT32_MIN || want > INT32_MAX) continue;   /* caller's range */
-                EXPECT(fp_multiply_by_quantized_multiplier(edge[i], mults[k], shifts[sh]) == want,
+                EXPECT(mote_fp_multiply_by_quantized_multiplier(edge[i], mults[k], shifts[sh]) == want,
                        "multiply_by_quantized_multiplier(%d, %d, %d)", edge[i], mults[k],
                        shifts[sh]);
             }
     /* The three roundings of a rescale by 1/4 (m = 2^30, shift -1), by hand:
        -90 / 4 = -22.5 and 90 / 4 = 22.5 are ties; 785 / 4 = 196.25 is not,
        but double rounding goes 392.5 -> 393 -> 196.5 -> 197. */
-    EXPECT(fp_multiply_by_quantized_multiplier(-90, 1 << 30, -1) == -22 &&
-               fp_multiply_by_quantized_multiplier_ties_away(-90, 1 << 30, -1) == -23 &&
-               fp_multiply_by_quantized_multiplier_ties_away(90, 1 << 30, -1) == 23 &&
-               fp_multiply_by_quantized_multiplier_ties_away(785, 1 << 30, -1) == 196 &&
-               fp_multiply_by_quantized_multiplier_double_rounding(785, 1 << 30, -1) == 197 &&
-               fp_multiply_by_quantized_multiplier_double_rounding(-90, 1 << 30, -1) == -23,
+    EXPECT(mote_fp_multiply_by_quantized_multiplier(-90, 1 << 30, -1) == -22 &&
+               mote_fp_multiply_by_quantized_multiplier_ties_away(-90, 1 << 30, -1) == -23 &&
+               mote_fp_multiply_by_quantized_multiplier_ties_away(90, 1 << 30, -1) == 23 &&
+               mote_fp_multiply_by_quantized_multiplier_ties_away(785, 1 << 30, -1) == 196 &&
+               mote_fp_multiply_by_quantized_multiplier_double_rounding(785, 1 << 30, -1) == 197 &&
+               mote_fp_multiply_by_quantized_multiplier_double_rounding(-90, 1 << 30, -1) == -23,
            "rescale by 1/4: ties up, ties away, double rounding");
     /* Quantized multipliers: m / 2^31 * 2^shift within 2^-31 relative. */
     static const double factors[] = {0.5, 1.0, 0.999999999, 3.0, 1e-9, 0.00012345,
@@ -283,26 +283,26 @@ static void test_fixed_point(void) {
     for (int i = 0; i < 8; i++) {
         int32_t m;
         int sh;
-        fp_quantize_multiplier(factors[i], &m, &sh);
+        mote_fp_quantize_multiplier(factors[i], &m, &sh);
         double got = (double)m / 2147483648.0 * ldexp(1.0, sh);
         EXPECT(m >= (1 << 30) && fabs(got - factors[i]) <= factors[i] * ldexp(1.0, -31),
                "quantize_multiplier(%g) = (%d, %d) = %.17g", factors[i], m, sh, got);
     }
     int32_t m;
     int sh;
-    fp_quantize_multiplier(ldexp(1.0, -33), &m, &sh);
+    mote_fp_quantize_multiplier(ldexp(1.0, -33), &m, &sh);
     EXPECT(m == 0 && sh == 0, "factors below 2^-31 flush to zero");
-    fp_quantize_multiplier(ldexp(1.0, 31), &m, &sh);
+    mote_fp_quantize_multiplier(ldexp(1.0, 31), &m, &sh);
     EXPECT(m == INT32_MAX && sh == 30, "factors of 2^30 and more saturate");
     /* exp on Q5.26 inputs and 1/(1+x) against libm in double (gemmlowp's
        polynomial is good to ~2e-7; its Newton division to ~3e-9). */
     double worst_exp = 0, worst_recip = 0;
     for (int32_t a = 0; a > -(31 << 26); a -= 104729 * 7) {
-        double got = fp_exp_on_negative_values(a, 5) / 2147483648.0;
+        double got = mote_fp_exp_on_negative_values(a, 5) / 2147483648.0;
         worst_exp = fmax(worst_exp, fabs(got - exp(a / 67108864.0)));
     }
     for (int32_t x = 0; x < INT32_MAX - 2000000; x += 2000003) {
-        double got = fp_one_over_one_plus_x(x) / 2147483648.0;
+        double got = mote_fp_one_over_one_plus_x(x) / 2147483648.0;
         worst_recip = fmax(worst_recip, fabs(got - 1.0 / (1.0 + x / 2147483648.0)));
     }
     EXPECT(worst_exp < 5e-7 && worst_recip < 2e-8, "exp error %g, 1/(1+x) error %g", worst_exp,

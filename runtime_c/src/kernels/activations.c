@@ -22,17 +22,17 @@ static float tanh_f32(float x) { return tanhf(x); }
  * x - zp_in by s_in / s_out, then clamp in output quanta. */
 static mote_status prepare_relu_int8(mote_interpreter *it, mote_node *n, float lo, float hi) {
     mote_status s;
-    if ((s = unary_prepare(it, n, true))) return s;
-    const mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
+    if ((s = mote_unary_prepare(it, n, true))) return s;
+    const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if (in->type != MOTE_INT8) return MOTE_OK;
-    const float out_scale = tensor_scale(it, out, 0);
-    const int32_t zp = tensor_zero_point(it, out, 0);
-    n->q.input_offset = -tensor_zero_point(it, in, 0);
+    const float out_scale = mote_tensor_scale(it, out, 0);
+    const int32_t zp = mote_tensor_zero_point(it, out, 0);
+    n->q.input_offset = -mote_tensor_zero_point(it, in, 0);
     n->q.output_offset = zp;
-    n->q.act_min = quantize_to_int8(lo, out_scale, zp);
-    n->q.act_max = isfinite(hi) ? quantize_to_int8(hi, out_scale, zp) : 127;
-    return quantize_multiplier_checked(
-        it, (double)tensor_scale(it, in, 0) / (double)out_scale, "output", &n->q.multiplier,
+    n->q.act_min = mote_quantize_to_int8(lo, out_scale, zp);
+    n->q.act_max = isfinite(hi) ? mote_quantize_to_int8(hi, out_scale, zp) : 127;
+    return mote_quantize_multiplier_checked(
+        it, (double)mote_tensor_scale(it, in, 0) / (double)out_scale, "output", &n->q.multiplier,
         &n->q.shift);
 }
 
@@ -48,14 +48,14 @@ static mote_status prepare_relu6(mote_interpreter *it, mote_node *n) {
 static mote_status prepare_lut(mote_interpreter *it, mote_node *n, float (*f)(float),
                                float out_scale, int32_t out_zp) {
     mote_status s;
-    if ((s = unary_prepare(it, n, true))) return s;
-    const mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
+    if ((s = mote_unary_prepare(it, n, true))) return s;
+    const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if (in->type != MOTE_INT8) return MOTE_OK;
-    if ((s = check_fixed_output(it, out, out_scale, out_zp, 0.0f))) return s;
+    if ((s = mote_check_fixed_output(it, out, out_scale, out_zp, 0.0f))) return s;
     int8_t *lut = mote_persistent_alloc(it, 256);
     if (!lut) return MOTE_ERROR_ARENA_TOO_SMALL;
-    const float in_scale = tensor_scale(it, in, 0), inverse = 1.0f / tensor_scale(it, out, 0);
-    const int32_t in_zp = tensor_zero_point(it, in, 0);
+    const float in_scale = mote_tensor_scale(it, in, 0), inverse = 1.0f / mote_tensor_scale(it, out, 0);
+    const int32_t in_zp = mote_tensor_zero_point(it, in, 0);
     for (int32_t v = -128; v <= 127; v++) {
         /* All in float, in TFLite's order of operations. */
         const float real = in_scale * (float)(v - in_zp);
@@ -76,8 +76,8 @@ static mote_status prepare_tanh(mote_interpreter *it, mote_node *n) {
 }
 
 static void invoke_int8(mote_interpreter *it, const mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const int8_t *x = (const int8_t *)in->data;
     int8_t *y = (int8_t *)out->data;
     const size_t count = tensor_numel(out);
@@ -86,7 +86,7 @@ static void invoke_int8(mote_interpreter *it, const mote_node *n) {
         if (q->lut) {
             y[k] = q->lut[(uint8_t)x[k]];
         } else {
-            const int32_t r = fp_multiply_by_quantized_multiplier_double_rounding(
+            const int32_t r = mote_fp_multiply_by_quantized_multiplier_double_rounding(
                 x[k] + q->input_offset, q->multiplier, q->shift);
             y[k] = (int8_t)clamp_i32(r + q->output_offset, q->act_min, q->act_max);
         }
@@ -95,11 +95,11 @@ static void invoke_int8(mote_interpreter *it, const mote_node *n) {
 
 #define ACTIVATION_KERNEL(name, prepare_fn, fn, max_version)                    \
     static mote_status invoke_##name(mote_interpreter *it, mote_node *n) {      \
-        if (op_input(it, n, 0)->type == MOTE_INT8) invoke_int8(it, n);          \
-        else unary_invoke_f32(it, n, fn);                                       \
+        if (mote_node_input(it, n, 0)->type == MOTE_INT8) invoke_int8(it, n);          \
+        else mote_unary_invoke_f32(it, n, fn);                                       \
         return MOTE_OK;                                                         \
     }                                                                           \
-    const mote_kernel mote_kernel_##name = {prepare_fn, invoke_##name, max_version, 0};
+    const mote_op mote_op_##name = {prepare_fn, invoke_##name, 0, max_version, 0};
 
 ACTIVATION_KERNEL(relu, prepare_relu, relu, 3)
 ACTIVATION_KERNEL(relu6, prepare_relu6, relu6, 3)

@@ -10,48 +10,48 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     bool ok = true;
     char sa[96], sb[96];
-    if ((s = check_io_count(it, n, 1, 1 << 16, 1)) != MOTE_OK) return s;
-    mote_tensor *first = op_input(it, n, 0), *out = op_output(it, n, 0);
-    if ((s = check_present(it, first, "input 0"))) return s;
-    int32_t axis = opt_i32(it, n, TFL_CONCATENATION_OPTIONS_AXIS, 0, &ok);
-    int act = opt_u8(it, n, TFL_CONCATENATION_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
-    if (!ok) return bad_options(it);
+    if ((s = mote_check_io_count(it, n, 1, 1 << 16, 1)) != MOTE_OK) return s;
+    mote_tensor *first = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, first, "input 0"))) return s;
+    int32_t axis = mote_opt_i32(it, n, TFL_CONCATENATION_OPTIONS_AXIS, 0, &ok);
+    int act = mote_opt_u8(it, n, TFL_CONCATENATION_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
+    if (!ok) return mote_bad_options(it);
     if (axis < 0) axis += first->ndims;
     if (axis < 0 || axis >= first->ndims)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "axis %d is out of range for inputs "
-                         "with %d dims", (int)opt_i32(it, n, TFL_CONCATENATION_OPTIONS_AXIS, 0, &ok),
+                         "with %d dims", (int)mote_opt_i32(it, n, TFL_CONCATENATION_OPTIONS_AXIS, 0, &ok),
                          first->ndims);
     int32_t want[MOTE_MAX_DIMS];
     memcpy(want, first->dims, sizeof want);
     want[axis] = 0;
     for (int i = 0; i < op_num_inputs(n); i++) {
-        mote_tensor *t = op_input(it, n, i);
-        if ((s = check_present(it, t, "input"))) return s;
+        mote_tensor *t = mote_node_input(it, n, i);
+        if ((s = mote_check_present(it, t, "input"))) return s;
         if (!((out->type == MOTE_FLOAT32 || out->type == MOTE_INT8) && t->type == out->type))
-            return unsupported_types(it, n, "FLOAT32 or INT8 inputs and output");
+            return mote_unsupported_types(it, n, "FLOAT32 or INT8 inputs and output");
         if (out->type == MOTE_INT8 &&
-            ((s = check_int8_activation(it, t, "input")) ||
-             (s = check_int8_activation(it, out, "output")) ||
-             (s = check_same_quantization(it, t, out))))
+            ((s = mote_check_int8_activation(it, t, "input")) ||
+             (s = mote_check_int8_activation(it, out, "output")) ||
+             (s = mote_check_same_quantization(it, t, out))))
             return s;
         bool match = t->ndims == first->ndims;
         for (int d = 0; match && d < t->ndims; d++)
             match = d == axis || t->dims[d] == first->dims[d];
         if (!match)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' %s does not match input "
-                             "0 '%s' %s outside axis %d", i, t->name, shape_str(t, sa, sizeof sa),
-                             first->name, shape_str(first, sb, sizeof sb), (int)axis);
+                             "0 '%s' %s outside axis %d", i, t->name, mote_shape_str(t, sa, sizeof sa),
+                             first->name, mote_shape_str(first, sb, sizeof sb), (int)axis);
         want[axis] += t->dims[axis];
     }
     if (act != TFL_ACTIVATION_FUNCTION_TYPE_NONE)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d on CONCATENATION: "
                          "TFLite's kernel takes NONE (0) only", act);
     n->params.concat.axis = axis;
-    return check_shape_equal(it, out, "output", want, first->ndims);
+    return mote_check_shape_equal(it, out, "output", want, first->ndims);
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    mote_tensor *out = op_output(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const int axis = n->params.concat.axis;
     const size_t elem = mote_type_size(out->type);
     size_t outer = 1;
@@ -59,7 +59,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     uint8_t *y = out->data;
     for (size_t o = 0; o < outer; o++)
         for (int i = 0; i < op_num_inputs(n); i++) {
-            const mote_tensor *t = op_input(it, n, i);
+            const mote_tensor *t = mote_node_input(it, n, i);
             size_t chunk = outer ? tensor_numel(t) / outer * elem : 0;
             memcpy(y, t->data + o * chunk, chunk);
             y += chunk;
@@ -67,5 +67,5 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_concatenation = {prepare, invoke, 4,
+const mote_op mote_op_concatenation = {prepare, invoke, 0, 4,
                                                TFL_BUILTIN_OPTIONS_CONCATENATION_OPTIONS};

@@ -1,50 +1,90 @@
 #include "conv_common.h"
 
-mote_status conv_prepare_types(mote_interpreter *it, mote_node *n, int channel_axis,
-                               int activation) {
-    mote_tensor *in = op_input(it, n, 0), *filter = op_input(it, n, 1), *bias = op_input(it, n, 2);
-    mote_tensor *out = op_output(it, n, 0);
+static mote_status prepare_types(mote_interpreter *it, mote_node *n, int channel_axis,
+                                 int activation) {
+    conv_data *d = n->data;
+    mote_tensor *in = mote_node_input(it, n, 0), *filter = mote_node_input(it, n, 1);
+    mote_tensor *bias = mote_node_input(it, n, 2), *out = mote_node_output(it, n, 0);
     const int32_t channels = filter->dims[channel_axis];
-    mote_window_params *p = &n->params.window;
+    mote_conv_params *p = &d->p;
     mote_status s;
     if (in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32 &&
         (!bias || bias->type == MOTE_FLOAT32) &&
         (filter->type == MOTE_FLOAT32 || filter->type == MOTE_INT8)) {
+        d->type = CONV_F32;
         if (filter->type == MOTE_INT8) {
-            if ((s = check_int8_weights(it, filter, "filter", channel_axis)) ||
-                (s = check_constant(it, filter, "filter")) ||
-                (s = hybrid_weight_scales(it, n, filter, channels)))
+            d->type = CONV_HYBRID;
+            if ((s = mote_check_int8_weights(it, filter, "filter", channel_axis)) ||
+                (s = mote_check_constant(it, filter, "filter")) ||
+                (s = mote_hybrid_weight_scales(it, filter, channels, &p->channel_scales)))
                 return s;
         }
-        return activation_range_f32(it, activation, &p->act_min, &p->act_max);
+        return mote_activation_range_f32(it, activation, &p->act_min, &p->act_max);
     }
     if (in->type == MOTE_INT8 && filter->type == MOTE_INT8 && out->type == MOTE_INT8) {
-        if ((s = check_int8_activation(it, in, "input")) ||
-            (s = check_int8_weights(it, filter, "filter", channel_axis)) ||
-            (s = check_int8_activation(it, out, "output")))
+        d->type = CONV_S8;
+        if ((s = mote_check_int8_activation(it, in, "input")) ||
+            (s = mote_check_int8_weights(it, filter, "filter", channel_axis)) ||
+            (s = mote_check_int8_activation(it, out, "output")))
             return s;
-        if (bias && (s = check_int32_bias(it, bias, tensor_scale(it, in, 0), filter, channels)))
+        if (bias &&
+            (s = mote_check_int32_bias(it, bias, mote_tensor_scale(it, in, 0), filter, channels)))
             return s;
-        n->q.input_offset = -tensor_zero_point(it, in, 0);
-        n->q.output_offset = tensor_zero_point(it, out, 0);
-        if ((s = activation_range_int8(it, activation, out, &n->q.act_min, &n->q.act_max)))
+        p->input_offset = -mote_tensor_zero_point(it, in, 0);
+        p->output_offset = mote_tensor_zero_point(it, out, 0);
+        if ((s = mote_activation_range_int8(it, activation, out, &p->out_min, &p->out_max)))
             return s;
-        return channel_multipliers(it, n, in, filter, out, channels);
+        return mote_channel_multipliers(it, in, filter, out, channels, &p->multipliers,
+                                        &p->shifts);
     }
-    return unsupported_types(it, n, "FLOAT32; INT8 with INT8 filter and INT32 bias; FLOAT32 "
-                                    "with INT8 filter (hybrid)");
+    return mote_unsupported_types(it, n, "FLOAT32; INT8 with INT8 filter and INT32 bias; "
+                                         "FLOAT32 with INT8 filter (hybrid)");
 }
 
-mote_status conv_prepare_window(mote_interpreter *it, mote_node *n, int padding, int activation,
-                                int channel_axis) {
-    mote_tensor *in = op_input(it, n, 0), *filter = op_input(it, n, 1);
-    mote_tensor *out = op_output(it, n, 0);
+mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, int activation,
+                              int channel_axis, const conv_variants *variants) {
+    conv_data *d = n->data;
+    mote_tensor *in = mote_node_input(it, n, 0), *filter = mote_node_input(it, n, 1);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const int32_t channels = filter->dims[channel_axis];
-    mote_status s = check_window_output(it, in, out, filter->dims[1], filter->dims[2], padding,
-                                        &n->params.window);
+    d->p.w.filter_h = filter->dims[1];
+    d->p.w.filter_w = filter->dims[2];
+    mote_status s = mote_window_prepare(it, in, out, padding, &d->p.w);
     if (s != MOTE_OK) return s;
     if (out->dims[3] != channels)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, filter '%s' "
                          "has %d", out->name, (int)out->dims[3], filter->name, (int)channels);
-    return conv_prepare_types(it, n, channel_axis, activation);
+    if ((s = prepare_types(it, n, channel_axis, activation)) != MOTE_OK) return s;
+    const mote_variant *table = d->type == CONV_S8    ? variants->s8
+                                : d->type == CONV_F32 ? variants->f32
+                                                      : variants->hybrid;
+    d->compute = mote_node_choose(it, n, table, &d->p);
+    return MOTE_OK;
+}
+
+mote_status mote_conv_invoke(mote_interpreter *it, mote_node *n) {
+    const conv_data *d = n->data;
+    const mote_tensor *in = mote_node_input(it, n, 0), *filter = mote_node_input(it, n, 1);
+    const mote_tensor *bias = mote_node_input(it, n, 2);
+    mote_tensor *out = mote_node_output(it, n, 0);
+    const void *b = bias ? bias->data : NULL;
+    const size_t pixels = (size_t)d->p.w.batches * (size_t)d->p.w.out_h * (size_t)d->p.w.out_w;
+    switch (d->type) {
+    case CONV_F32:
+        ((mote_conv_f32_fn)d->compute)(&d->p, (const float *)in->data,
+                                       (const float *)filter->data, b, (float *)out->data, 0,
+                                       pixels);
+        break;
+    case CONV_S8:
+        ((mote_conv_s8_fn)d->compute)(&d->p, (const int8_t *)in->data,
+                                      (const int8_t *)filter->data, b, (int8_t *)out->data, 0,
+                                      pixels);
+        break;
+    case CONV_HYBRID:
+        ((mote_conv_hybrid_fn)d->compute)(&d->p, (const float *)in->data,
+                                          (const int8_t *)filter->data, b, (float *)out->data,
+                                          0, pixels);
+        break;
+    }
+    return MOTE_OK;
 }

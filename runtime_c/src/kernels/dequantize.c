@@ -28,12 +28,12 @@ static float half_to_float(uint16_t h) {
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
-    if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
-    mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
-    if ((s = check_present(it, in, "input"))) return s;
+    if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input"))) return s;
     if ((in->type != MOTE_FLOAT16 && in->type != MOTE_INT8) || out->type != MOTE_FLOAT32)
-        return unsupported_types(it, n, "FLOAT16 -> FLOAT32, INT8 -> FLOAT32");
-    if ((s = check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
+        return mote_unsupported_types(it, n, "FLOAT16 -> FLOAT32, INT8 -> FLOAT32");
+    if ((s = mote_check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
     if (in->type == MOTE_INT8) {
         if (in->scales.len > 1) {
             int axis = in->quantized_dimension;
@@ -44,7 +44,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u zero points for "
                                  "%u scales", in->name, (unsigned)in->zero_points.len,
                                  (unsigned)in->scales.len);
-        } else if ((s = check_int8_activation(it, in, "input"))) {
+        } else if ((s = mote_check_int8_activation(it, in, "input"))) {
             return s;
         }
     }
@@ -66,13 +66,13 @@ static void dequantize_int8(mote_interpreter *it, const mote_tensor *in, mote_te
            the product of a float and a 9-bit integer is exact in double, so
            one float32 multiply rounds to the same value (and needs no double
            arithmetic on single-precision FPUs). */
-        y[k] = tensor_scale(it, in, c) * (float)(x[k] - tensor_zero_point(it, in, c));
+        y[k] = mote_tensor_scale(it, in, c) * (float)(x[k] - mote_tensor_zero_point(it, in, c));
     }
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     if (in->type == MOTE_INT8) {
         dequantize_int8(it, in, out);
         return MOTE_OK;
@@ -84,5 +84,5 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_dequantize = {prepare, invoke, 6,
+const mote_op mote_op_dequantize = {prepare, invoke, 0, 6,
                                             TFL_BUILTIN_OPTIONS_DEQUANTIZE_OPTIONS};

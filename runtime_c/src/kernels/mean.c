@@ -10,19 +10,19 @@
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     bool ok = true;
-    if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
-    mote_tensor *in = op_input(it, n, 0), *axes = op_input(it, n, 1), *out = op_output(it, n, 0);
-    if ((s = check_present(it, in, "input")) || (s = check_present(it, axes, "axes"))) return s;
+    if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *axes = mote_node_input(it, n, 1), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, axes, "axes"))) return s;
     const bool is_int8 = in->type == MOTE_INT8 && out->type == MOTE_INT8;
     if (!(is_int8 || (in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32)) ||
         axes->type != MOTE_INT32)
-        return unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 axes");
-    if (is_int8 && ((s = check_int8_activation(it, in, "input")) ||
-                    (s = check_int8_activation(it, out, "output"))))
+        return mote_unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 axes");
+    if (is_int8 && ((s = mote_check_int8_activation(it, in, "input")) ||
+                    (s = mote_check_int8_activation(it, out, "output"))))
         return s;
-    if ((s = check_constant(it, axes, "axes"))) return s;
-    bool keep_dims = opt_u8(it, n, TFL_REDUCER_OPTIONS_KEEP_DIMS, 0, &ok) != 0;
-    if (!ok) return bad_options(it);
+    if ((s = mote_check_constant(it, axes, "axes"))) return s;
+    bool keep_dims = mote_opt_u8(it, n, TFL_REDUCER_OPTIONS_KEEP_DIMS, 0, &ok) != 0;
+    if (!ok) return mote_bad_options(it);
     uint32_t mask = 0;
     size_t naxes = tensor_numel(axes);
     for (size_t i = 0; i < naxes; i++) {
@@ -43,7 +43,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             want[nd++] = in->dims[d];
         }
     }
-    if ((s = check_shape_equal(it, out, "output", want, nd))) return s;
+    if ((s = mote_check_shape_equal(it, out, "output", want, nd))) return s;
     broadcast_map *m = &n->params.mean.map;
     memset(m, 0, sizeof *m);
     m->ndims = in->ndims;
@@ -59,10 +59,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' is too large for int32 sums",
                          out->name);
     n->scratch_bytes = tensor_numel(out) * sizeof(int32_t);
-    n->q.input_offset = -tensor_zero_point(it, in, 0);
-    n->q.output_offset = tensor_zero_point(it, out, 0);
-    if ((s = quantize_multiplier_checked(
-             it, (double)tensor_scale(it, in, 0) / (double)tensor_scale(it, out, 0), "output",
+    n->q.input_offset = -mote_tensor_zero_point(it, in, 0);
+    n->q.output_offset = mote_tensor_zero_point(it, out, 0);
+    if ((s = mote_quantize_multiplier_checked(
+             it, (double)mote_tensor_scale(it, in, 0) / (double)mote_tensor_scale(it, out, 0), "output",
              &n->q.multiplier, &n->q.shift)))
         return s;
     /* Fold 1/count into the multiplier: m * 2^k / count with 2^k <= count, k
@@ -77,8 +77,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 }
 
 static void invoke_int8(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const int8_t *x = (const int8_t *)in->data;
     int8_t *y = (int8_t *)out->data;
     int32_t *sums = (int32_t *)n->scratch;
@@ -93,15 +93,15 @@ static void invoke_int8(mote_interpreter *it, mote_node *n) {
     for (size_t k = 0; k < outs; k++) {
         const int32_t centered =
             wrap_add_i32(sums[k], (int32_t)(uint32_t)((int64_t)n->q.input_offset * count));
-        const int32_t r = fp_multiply_by_quantized_multiplier_double_rounding(
+        const int32_t r = mote_fp_multiply_by_quantized_multiplier_double_rounding(
             centered, n->q.multiplier, n->q.shift);
         y[k] = (int8_t)clamp_i32(r + n->q.output_offset, -128, 127);
     }
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     if (in->type == MOTE_INT8) {
         if (n->params.mean.count) invoke_int8(it, n);
         return MOTE_OK;
@@ -120,4 +120,4 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_mean = {prepare, invoke, 3, TFL_BUILTIN_OPTIONS_REDUCER_OPTIONS};
+const mote_op mote_op_mean = {prepare, invoke, 0, 3, TFL_BUILTIN_OPTIONS_REDUCER_OPTIONS};

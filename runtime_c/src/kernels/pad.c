@@ -7,22 +7,22 @@
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
-    if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
-    mote_tensor *in = op_input(it, n, 0), *pads = op_input(it, n, 1), *out = op_output(it, n, 0);
-    if ((s = check_present(it, in, "input")) || (s = check_present(it, pads, "paddings")))
+    if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *pads = mote_node_input(it, n, 1), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, pads, "paddings")))
         return s;
     if (!((in->type == MOTE_FLOAT32 || in->type == MOTE_INT8) && out->type == in->type) ||
         (pads->type != MOTE_INT32 && pads->type != MOTE_INT64))
-        return unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 or INT64 "
+        return mote_unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 or INT64 "
                                         "paddings");
     if (in->type == MOTE_INT8 &&
-        ((s = check_int8_activation(it, in, "input")) ||
-         (s = check_int8_activation(it, out, "output")) ||
-         (s = check_same_quantization(it, in, out))))
+        ((s = mote_check_int8_activation(it, in, "input")) ||
+         (s = mote_check_int8_activation(it, out, "output")) ||
+         (s = mote_check_same_quantization(it, in, out))))
         return s;
-    if ((s = check_constant(it, pads, "paddings"))) return s;
+    if ((s = mote_check_constant(it, pads, "paddings"))) return s;
     int32_t want_pads[2] = {in->ndims, 2};
-    if ((s = check_shape_equal(it, pads, "paddings", want_pads, 2))) return s;
+    if ((s = mote_check_shape_equal(it, pads, "paddings", want_pads, 2))) return s;
     int32_t want[MOTE_MAX_DIMS];
     int64_t before[MOTE_MAX_DIMS];
     for (int d = 0; d < in->ndims; d++) {
@@ -40,7 +40,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         before[d] = b;
         want[d] = in->dims[d] + (int32_t)(b + a);
     }
-    if ((s = check_shape_equal(it, out, "output", want, in->ndims))) return s;
+    if ((s = mote_check_shape_equal(it, out, "output", want, in->ndims))) return s;
     broadcast_map *m = &n->params.pad.map;
     memset(m, 0, sizeof *m);
     m->ndims = in->ndims;
@@ -56,12 +56,12 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const size_t elem = mote_type_size(out->type), total = tensor_numel(in);
     const size_t outs = tensor_numel(out);
     if (out->type == MOTE_INT8)
-        memset(out->data, (int8_t)tensor_zero_point(it, out, 0), outs);
+        memset(out->data, (int8_t)mote_tensor_zero_point(it, out, 0), outs);
     else
         for (size_t k = 0; k < outs; k++) ((float *)out->data)[k] = 0.0f;
     uint8_t *y = out->data + n->params.pad.base * elem;
@@ -73,4 +73,4 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_pad = {prepare, invoke, 4, TFL_BUILTIN_OPTIONS_PAD_OPTIONS};
+const mote_op mote_op_pad = {prepare, invoke, 0, 4, TFL_BUILTIN_OPTIONS_PAD_OPTIONS};

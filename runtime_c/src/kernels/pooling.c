@@ -11,33 +11,33 @@
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     bool ok = true;
-    if ((s = check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
-    mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
-    if ((s = check_present(it, in, "input"))) return s;
+    if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input"))) return s;
     const bool is_int8 = in->type == MOTE_INT8 && out->type == MOTE_INT8;
     if (!(in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32) && !is_int8)
-        return unsupported_types(it, n, "FLOAT32 or INT8 input and output");
-    if ((s = check_ndims(it, in, "input", 4)) || (s = check_ndims(it, out, "output", 4)))
+        return mote_unsupported_types(it, n, "FLOAT32 or INT8 input and output");
+    if ((s = mote_check_ndims(it, in, "input", 4)) || (s = mote_check_ndims(it, out, "output", 4)))
         return s;
     mote_window_params *p = &n->params.window;
-    int padding = opt_u8(it, n, TFL_POOL2D_OPTIONS_PADDING, 0, &ok);
-    p->stride_w = opt_i32(it, n, TFL_POOL2D_OPTIONS_STRIDE_W, 0, &ok);
-    p->stride_h = opt_i32(it, n, TFL_POOL2D_OPTIONS_STRIDE_H, 0, &ok);
-    int32_t fw = opt_i32(it, n, TFL_POOL2D_OPTIONS_FILTER_WIDTH, 0, &ok);
-    int32_t fh = opt_i32(it, n, TFL_POOL2D_OPTIONS_FILTER_HEIGHT, 0, &ok);
-    int act = opt_u8(it, n, TFL_POOL2D_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
-    if (!ok) return bad_options(it);
+    int padding = mote_opt_u8(it, n, TFL_POOL2D_OPTIONS_PADDING, 0, &ok);
+    p->stride_w = mote_opt_i32(it, n, TFL_POOL2D_OPTIONS_STRIDE_W, 0, &ok);
+    p->stride_h = mote_opt_i32(it, n, TFL_POOL2D_OPTIONS_STRIDE_H, 0, &ok);
+    int32_t fw = mote_opt_i32(it, n, TFL_POOL2D_OPTIONS_FILTER_WIDTH, 0, &ok);
+    int32_t fh = mote_opt_i32(it, n, TFL_POOL2D_OPTIONS_FILTER_HEIGHT, 0, &ok);
+    int act = mote_opt_u8(it, n, TFL_POOL2D_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
+    if (!ok) return mote_bad_options(it);
     p->dilation_w = p->dilation_h = 1;
     if (is_int8) {
-        if ((s = check_int8_activation(it, in, "input")) ||
-            (s = check_int8_activation(it, out, "output")) ||
-            (s = check_same_quantization(it, in, out)) ||
-            (s = activation_range_int8(it, act, out, &n->q.act_min, &n->q.act_max)))
+        if ((s = mote_check_int8_activation(it, in, "input")) ||
+            (s = mote_check_int8_activation(it, out, "output")) ||
+            (s = mote_check_same_quantization(it, in, out)) ||
+            (s = mote_activation_range_int8(it, act, out, &n->q.act_min, &n->q.act_max)))
             return s;
-    } else if ((s = activation_range_f32(it, act, &p->act_min, &p->act_max))) {
+    } else if ((s = mote_activation_range_f32(it, act, &p->act_min, &p->act_max))) {
         return s;
     }
-    if ((s = check_window_output(it, in, out, fh, fw, padding, p))) return s;
+    if ((s = mote_check_window_output(it, in, out, fh, fw, padding, p))) return s;
     if (out->dims[3] != in->dims[3])
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, input '%s' "
                          "has %d", out->name, (int)out->dims[3], in->name, (int)in->dims[3]);
@@ -46,8 +46,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 
 /* One window's result: float, or int8 in output quanta. */
 static void pool(mote_interpreter *it, mote_node *n, bool average) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const mote_window_params *p = &n->params.window;
     const bool is_int8 = in->type == MOTE_INT8;
     const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
@@ -98,7 +98,7 @@ static mote_status invoke_max(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_average_pool_2d = {prepare, invoke_average, 3,
+const mote_op mote_op_average_pool_2d = {prepare, invoke_average, 0, 3,
                                                  TFL_BUILTIN_OPTIONS_POOL2D_OPTIONS};
-const mote_kernel mote_kernel_max_pool_2d = {prepare, invoke_max, 3,
+const mote_op mote_op_max_pool_2d = {prepare, invoke_max, 0, 3,
                                              TFL_BUILTIN_OPTIONS_POOL2D_OPTIONS};

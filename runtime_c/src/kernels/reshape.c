@@ -10,14 +10,14 @@
  * output's own when neither is given), its -1 resolved against `numel`. */
 static mote_status requested_shape(mote_interpreter *it, const mote_node *n, const mote_tensor *out,
                                    size_t numel, int32_t *dims, int *ndims) {
-    const mote_tensor *shape = op_input(it, n, 1);
+    const mote_tensor *shape = mote_node_input(it, n, 1);
     fb_vector option;
     mote_status s;
-    if (!fb_get_vector(&it->model, &n->options, TFL_RESHAPE_OPTIONS_NEW_SHAPE, 4, &option))
-        return bad_options(it);
+    if (!mote_fb_get_vector(&it->model, &n->options, TFL_RESHAPE_OPTIONS_NEW_SHAPE, 4, &option))
+        return mote_bad_options(it);
     if (shape) {
-        if ((s = check_type(it, shape, "shape", MOTE_INT32)) ||
-            (s = check_constant(it, shape, "shape")))
+        if ((s = mote_check_type(it, shape, "shape", MOTE_INT32)) ||
+            (s = mote_check_constant(it, shape, "shape")))
             return s;
         *ndims = (int)tensor_numel(shape);
     } else {
@@ -44,9 +44,9 @@ static mote_status requested_shape(mote_interpreter *it, const mote_node *n, con
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     char sa[96], sb[96];
-    if ((s = check_io_count(it, n, 1, 2, 1)) != MOTE_OK) return s;
-    mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
-    if ((s = check_present(it, in, "input"))) return s;
+    if ((s = mote_check_io_count(it, n, 1, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input"))) return s;
     if (in->type != out->type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is %s but output '%s' is %s",
                          in->name, mote_type_name(in->type), out->name, mote_type_name(out->type));
@@ -54,21 +54,21 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         int32_t dims[MOTE_MAX_DIMS];
         int ndims = 0;
         if ((s = requested_shape(it, n, out, tensor_numel(in), dims, &ndims)) ||
-            (s = check_shape_equal(it, out, "output", dims, ndims)))
+            (s = mote_check_shape_equal(it, out, "output", dims, ndims)))
             return s;
     }
     if (tensor_numel(in) != tensor_numel(out))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' %s and output '%s' %s hold "
-                         "different numbers of elements", in->name, shape_str(in, sa, sizeof sa),
-                         out->name, shape_str(out, sb, sizeof sb));
+                         "different numbers of elements", in->name, mote_shape_str(in, sa, sizeof sa),
+                         out->name, mote_shape_str(out, sb, sizeof sb));
     return MOTE_OK;
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     if (out->data != in->data) memcpy(out->data, in->data, out->bytes);
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_reshape = {prepare, invoke, 1, TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS};
+const mote_op mote_op_reshape = {prepare, invoke, 0, 1, TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS};

@@ -15,28 +15,28 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, i
                            bool bilinear) {
     mote_status s;
     bool ok = true;
-    if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
-    mote_tensor *in = op_input(it, n, 0), *size = op_input(it, n, 1), *out = op_output(it, n, 0);
-    if ((s = check_present(it, in, "input")) || (s = check_present(it, size, "size"))) return s;
+    if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *size = mote_node_input(it, n, 1), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, size, "size"))) return s;
     if (in->type != out->type || size->type != MOTE_INT32 ||
         (in->type != MOTE_FLOAT32 && in->type != MOTE_INT8))
-        return unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 size");
-    if ((s = check_ndims(it, in, "input", 4)) || (s = check_constant(it, size, "size"))) return s;
+        return mote_unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 size");
+    if ((s = mote_check_ndims(it, in, "input", 4)) || (s = mote_check_constant(it, size, "size"))) return s;
     int32_t want_size[1] = {2};
-    if ((s = check_shape_equal(it, size, "size", want_size, 1))) return s;
+    if ((s = mote_check_shape_equal(it, size, "size", want_size, 1))) return s;
     const int32_t *hw = (const int32_t *)size->data;
     int32_t want[4] = {in->dims[0], hw[0], hw[1], in->dims[3]};
     if (hw[0] < 1 || hw[1] < 1 || in->dims[1] < 1 || in->dims[2] < 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input height and width (%d, %d) and size "
                          "(%d, %d) must be positive", (int)in->dims[1], (int)in->dims[2],
                          (int)hw[0], (int)hw[1]);
-    if ((s = check_shape_equal(it, out, "output", want, 4))) return s;
-    if (in->type == MOTE_INT8 && ((s = check_int8_activation(it, in, "input")) ||
-                                  (s = check_same_quantization(it, in, out))))
+    if ((s = mote_check_shape_equal(it, out, "output", want, 4))) return s;
+    if (in->type == MOTE_INT8 && ((s = mote_check_int8_activation(it, in, "input")) ||
+                                  (s = mote_check_same_quantization(it, in, out))))
         return s;
-    n->params.resize.align_corners = opt_u8(it, n, align_slot, 0, &ok) != 0;
-    n->params.resize.half_pixel_centers = opt_u8(it, n, half_slot, 0, &ok) != 0;
-    if (!ok) return bad_options(it);
+    n->params.resize.align_corners = mote_opt_u8(it, n, align_slot, 0, &ok) != 0;
+    n->params.resize.half_pixel_centers = mote_opt_u8(it, n, half_slot, 0, &ok) != 0;
+    if (!ok) return mote_bad_options(it);
     if (n->params.resize.align_corners && n->params.resize.half_pixel_centers)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "align_corners and half_pixel_centers "
                          "cannot both be set (as in TFLite)");
@@ -60,8 +60,8 @@ static int32_t nearest_index(int32_t o, int32_t in, int32_t out, bool align_corn
 }
 
 static mote_status invoke_nearest(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const bool align = n->params.resize.align_corners, half = n->params.resize.half_pixel_centers;
     const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
     const int32_t oh = out->dims[1], ow = out->dims[2];
@@ -102,8 +102,8 @@ static int32_t fixed_scale(int32_t in, int32_t out, bool align_corners) {
 }
 
 static mote_status invoke_bilinear(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const bool align = n->params.resize.align_corners, half = n->params.resize.half_pixel_centers;
     const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
     const int32_t oh = out->dims[1], ow = out->dims[2];
@@ -167,7 +167,7 @@ static mote_status prepare_bilinear(mote_interpreter *it, mote_node *n) {
                    TFL_RESIZE_BILINEAR_OPTIONS_HALF_PIXEL_CENTERS, true);
 }
 
-const mote_kernel mote_kernel_resize_nearest_neighbor = {
-    prepare_nearest, invoke_nearest, 4, TFL_BUILTIN_OPTIONS_RESIZE_NEAREST_NEIGHBOR_OPTIONS};
-const mote_kernel mote_kernel_resize_bilinear = {prepare_bilinear, invoke_bilinear, 4,
+const mote_op mote_op_resize_nearest_neighbor = {
+    prepare_nearest, invoke_nearest, 0, 4, TFL_BUILTIN_OPTIONS_RESIZE_NEAREST_NEIGHBOR_OPTIONS};
+const mote_op mote_op_resize_bilinear = {prepare_bilinear, invoke_bilinear, 0, 4,
                                                  TFL_BUILTIN_OPTIONS_RESIZE_BILINEAR_OPTIONS};

@@ -3,7 +3,7 @@
  *
  * INT8 follows TFLite's reference kernel in fixed point: differences
  * x[i] - max (<= 0) are scaled by beta * s_in into Q5.26, exponentiated with
- * fp_exp_on_negative_values into Q0.31, summed in Q12.19, and each exp is
+ * mote_fp_exp_on_negative_values into Q0.31, summed in Q12.19, and each exp is
  * multiplied by the reciprocal of the sum; the output has the fixed
  * quantization 1/256, -128. Differences below diff_min (whose exp is
  * negligible) give -128 directly. */
@@ -18,25 +18,25 @@ enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     bool ok = true;
-    if ((s = unary_prepare(it, n, true))) return s;
-    const mote_tensor *in = op_input(it, n, 0), *out = op_output(it, n, 0);
-    n->params.softmax.beta = opt_f32(it, n, TFL_SOFTMAX_OPTIONS_BETA, 0.0f, &ok);
-    if (!ok) return bad_options(it);
+    if ((s = mote_unary_prepare(it, n, true))) return s;
+    const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    n->params.softmax.beta = mote_opt_f32(it, n, TFL_SOFTMAX_OPTIONS_BETA, 0.0f, &ok);
+    if (!ok) return mote_bad_options(it);
     if (in->ndims < 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input must have at least 1 dim");
     if (in->type != MOTE_INT8) return MOTE_OK;
     /* TFLite accepts the output scale within 0.1% of 1/256. */
-    if ((s = check_fixed_output(it, out, 1.0f / 256.0f, -128, 0.001f))) return s;
+    if ((s = mote_check_fixed_output(it, out, 1.0f / 256.0f, -128, 0.001f))) return s;
     /* beta * s_in as a multiplier into Q5.26, capped as TFLite does. */
-    double real = (double)n->params.softmax.beta * (double)tensor_scale(it, in, 0) *
+    double real = (double)n->params.softmax.beta * (double)mote_tensor_scale(it, in, 0) *
                   (double)(1 << (31 - SCALED_DIFF_INTEGER_BITS));
     if (real > (double)((1LL << 30) - 1)) real = (double)((1LL << 30) - 1);
     if (!(real > 1.0))
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "beta %g x input scale %g is too small for "
                          "TFLite's int8 softmax (needs beta x scale > 2^-26)",
-                         (double)n->params.softmax.beta, (double)tensor_scale(it, in, 0));
+                         (double)n->params.softmax.beta, (double)mote_tensor_scale(it, in, 0));
     int shift;
-    fp_quantize_multiplier(real, &n->q.input_multiplier, &shift);
+    mote_fp_quantize_multiplier(real, &n->q.input_multiplier, &shift);
     n->q.input_shift = shift;
     /* The most negative difference that still matters: floor((2^5 - 1) *
        2^26 / 2^shift), negated. */
@@ -47,9 +47,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 }
 
 static int32_t exp_of_difference(const mote_quant_params *q, int32_t diff) {
-    const int32_t scaled = fp_multiply_by_quantized_multiplier(diff, q->input_multiplier,
+    const int32_t scaled = mote_fp_multiply_by_quantized_multiplier(diff, q->input_multiplier,
                                                                q->input_shift);
-    return fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
+    return mote_fp_exp_on_negative_values(scaled, SCALED_DIFF_INTEGER_BITS);
 }
 
 static void invoke_int8(const mote_tensor *in, mote_tensor *out, const mote_quant_params *q) {
@@ -63,11 +63,11 @@ static void invoke_int8(const mote_tensor *in, mote_tensor *out, const mote_quan
         for (size_t i = 0; i < depth; i++) {
             const int32_t diff = x[i] - max;
             if (diff >= q->diff_min)   /* Q0.31 exp into the Q12.19 sum */
-                sum = wrap_add_i32(sum, fp_rounding_shift_right(exp_of_difference(q, diff),
+                sum = wrap_add_i32(sum, mote_fp_rounding_shift_right(exp_of_difference(q, diff),
                                                                 ACCUMULATION_INTEGER_BITS));
         }
         int bits_over_unit;
-        const int32_t reciprocal = fp_reciprocal(sum, ACCUMULATION_INTEGER_BITS, &bits_over_unit);
+        const int32_t reciprocal = mote_fp_reciprocal(sum, ACCUMULATION_INTEGER_BITS, &bits_over_unit);
         const int exponent = bits_over_unit + 31 - 8;
         for (size_t i = 0; i < depth; i++) {
             const int32_t diff = x[i] - max;
@@ -75,16 +75,16 @@ static void invoke_int8(const mote_tensor *in, mote_tensor *out, const mote_quan
                 y[i] = -128;
                 continue;
             }
-            const int32_t p = fp_rounding_shift_right(
-                fp_mul_high(reciprocal, exp_of_difference(q, diff)), exponent);
+            const int32_t p = mote_fp_rounding_shift_right(
+                mote_fp_mul_high(reciprocal, exp_of_difference(q, diff)), exponent);
             y[i] = (int8_t)clamp_i32(p - 128, -128, 127);
         }
     }
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     if (in->type == MOTE_INT8) {
         invoke_int8(in, out, &n->q);
         return MOTE_OK;
@@ -103,4 +103,4 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_softmax = {prepare, invoke, 3, TFL_BUILTIN_OPTIONS_SOFTMAX_OPTIONS};
+const mote_op mote_op_softmax = {prepare, invoke, 0, 3, TFL_BUILTIN_OPTIONS_SOFTMAX_OPTIONS};

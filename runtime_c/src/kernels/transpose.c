@@ -6,16 +6,16 @@
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
-    if ((s = check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
-    mote_tensor *in = op_input(it, n, 0), *perm = op_input(it, n, 1), *out = op_output(it, n, 0);
-    if ((s = check_present(it, in, "input")) || (s = check_present(it, perm, "perm"))) return s;
+    if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *perm = mote_node_input(it, n, 1), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, perm, "perm"))) return s;
     if (in->type != out->type || perm->type != MOTE_INT32 ||
         (in->type != MOTE_FLOAT32 && in->type != MOTE_INT8))
-        return unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 perm");
-    if ((s = check_constant(it, perm, "perm"))) return s;
+        return mote_unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 perm");
+    if ((s = mote_check_constant(it, perm, "perm"))) return s;
     int32_t want_perm[1] = {in->ndims};
-    if ((s = check_shape_equal(it, perm, "perm", want_perm, 1))) return s;
-    if (in->type == MOTE_INT8 && (s = check_same_quantization(it, in, out))) return s;
+    if ((s = mote_check_shape_equal(it, perm, "perm", want_perm, 1))) return s;
+    if (in->type == MOTE_INT8 && (s = mote_check_same_quantization(it, in, out))) return s;
     const int32_t *p = (const int32_t *)perm->data;
     uint32_t seen = 0;
     int32_t want[MOTE_MAX_DIMS];
@@ -36,12 +36,12 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         m->dims[d] = want[d];
         m->stride_a[d] = in_stride[p[d]];
     }
-    return check_shape_equal(it, out, "output", want, in->ndims);
+    return mote_check_shape_equal(it, out, "output", want, in->ndims);
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = op_input(it, n, 0);
-    mote_tensor *out = op_output(it, n, 0);
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    mote_tensor *out = mote_node_output(it, n, 0);
     const size_t elem = mote_type_size(out->type), count = tensor_numel(out);
     broadcast_iter p = {{0}, 0, 0};
     for (size_t k = 0; k < count; k++) {
@@ -51,4 +51,4 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_kernel mote_kernel_transpose = {prepare, invoke, 6, TFL_BUILTIN_OPTIONS_TRANSPOSE_OPTIONS};
+const mote_op mote_op_transpose = {prepare, invoke, 0, 6, TFL_BUILTIN_OPTIONS_TRANSPOSE_OPTIONS};

@@ -1,0 +1,75 @@
+/* conv.h - compute functions of CONV_2D and DEPTHWISE_CONV_2D.
+ *
+ * Every function computes the output pixels [begin, end) (row-major over
+ * [batches, out_h, out_w], all channels of each) and nothing else, so ranges
+ * can run on different threads. Three data types each:
+ *   f32     float input, filter, bias and output;
+ *   s8      int8 input, filter and output, int32 bias (TFLite's int8 scheme,
+ *           bit-exact with its reference kernels: see docs/quantization.md);
+ *   hybrid  float input, bias and output, int8 filter with a float scale per
+ *           output channel.
+ * Filters: CONV_2D [out_c, filter_h, filter_w, in_c]; DEPTHWISE_CONV_2D
+ * [1, filter_h, filter_w, out_c] with out channel o reading input channel
+ * o / depth_multiplier. `bias` may be NULL.
+ */
+#ifndef MOTE_COMPUTE_CONV_H
+#define MOTE_COMPUTE_CONV_H
+
+#include "variants.h"
+#include "window.h"
+
+typedef struct {
+    mote_window w;
+    int32_t depth_multiplier;            /* DEPTHWISE_CONV_2D */
+    float act_min, act_max;              /* f32 and hybrid: the fused activation's clamp */
+    int32_t input_offset;                /* s8: -(input zero point) */
+    int32_t output_offset;               /* s8: output zero point */
+    int32_t out_min, out_max;            /* s8: the clamp, in output quanta */
+    const int32_t *multipliers, *shifts; /* s8: rescale per output channel */
+    const float *channel_scales;         /* hybrid: filter scale per output channel */
+} mote_conv_params;
+
+typedef void (*mote_conv_f32_fn)(const mote_conv_params *p, const float *input,
+                                 const float *filter, const float *bias, float *output,
+                                 size_t begin, size_t end);
+typedef void (*mote_conv_s8_fn)(const mote_conv_params *p, const int8_t *input,
+                                const int8_t *filter, const int32_t *bias, int8_t *output,
+                                size_t begin, size_t end);
+typedef void (*mote_conv_hybrid_fn)(const mote_conv_params *p, const float *input,
+                                    const int8_t *filter, const float *bias, float *output,
+                                    size_t begin, size_t end);
+
+void mote_conv2d_f32_ref(const mote_conv_params *p, const float *input, const float *filter,
+                         const float *bias, float *output, size_t begin, size_t end);
+void mote_conv2d_s8_ref(const mote_conv_params *p, const int8_t *input, const int8_t *filter,
+                        const int32_t *bias, int8_t *output, size_t begin, size_t end);
+void mote_conv2d_hybrid_ref(const mote_conv_params *p, const float *input, const int8_t *filter,
+                            const float *bias, float *output, size_t begin, size_t end);
+void mote_depthwise_conv2d_f32_ref(const mote_conv_params *p, const float *input,
+                                   const float *filter, const float *bias, float *output,
+                                   size_t begin, size_t end);
+void mote_depthwise_conv2d_s8_ref(const mote_conv_params *p, const int8_t *input,
+                                  const int8_t *filter, const int32_t *bias, int8_t *output,
+                                  size_t begin, size_t end);
+void mote_depthwise_conv2d_hybrid_ref(const mote_conv_params *p, const float *input,
+                                      const int8_t *filter, const float *bias, float *output,
+                                      size_t begin, size_t end);
+
+/* 1x1 filter, stride 1, no padding: an output pixel reads only its own input pixel. */
+bool mote_conv2d_fits_1x1(const void *params);
+void mote_conv2d_f32_1x1_scalar(const mote_conv_params *p, const float *input,
+                                const float *filter, const float *bias, float *output,
+                                size_t begin, size_t end);
+void mote_conv2d_s8_1x1_scalar(const mote_conv_params *p, const int8_t *input,
+                               const int8_t *filter, const int32_t *bias, int8_t *output,
+                               size_t begin, size_t end);
+
+
+extern const mote_variant mote_conv2d_f32_variants[];
+extern const mote_variant mote_conv2d_s8_variants[];
+extern const mote_variant mote_conv2d_hybrid_variants[];
+extern const mote_variant mote_depthwise_conv2d_f32_variants[];
+extern const mote_variant mote_depthwise_conv2d_s8_variants[];
+extern const mote_variant mote_depthwise_conv2d_hybrid_variants[];
+
+#endif

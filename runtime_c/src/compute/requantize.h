@@ -1,0 +1,31 @@
+/* requantize.h - the int8 output stage shared by compute functions. */
+#ifndef MOTE_COMPUTE_REQUANTIZE_H
+#define MOTE_COMPUTE_REQUANTIZE_H
+
+#include "../fixed_point.h"
+
+/* a + b with int32 wrap-around instead of undefined overflow: accumulators of
+ * valid models never wrap; corrupt ones get garbage, never UB (TFLite's own
+ * int32 adds would overflow the same way). */
+static inline int32_t mote_wrap_add_i32(int32_t a, int32_t b) {
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+static inline int32_t mote_clamp_i32(int32_t v, int32_t lo, int32_t hi) {
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+static inline float mote_clamp_f32(float v, float lo, float hi) {
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* A convolution's int32 accumulator (bias included) as an int8 output:
+ * rescaled with double rounding (as LiteRT's reference CONV_2D and
+ * DEPTHWISE_CONV_2D), offset and clamped. */
+static inline int8_t mote_conv_output_s8(int32_t acc, int32_t multiplier, int32_t shift,
+                                         int32_t offset, int32_t lo, int32_t hi) {
+    acc = mote_fp_multiply_by_quantized_multiplier_double_rounding(acc, multiplier, shift);
+    return (int8_t)mote_clamp_i32(acc + offset, lo, hi);
+}
+
+#endif

@@ -1,0 +1,49 @@
+/* variants.h - how a compute function is chosen.
+ *
+ * Every op family (CONV_2D float32, CONV_2D int8, ...) has one table of
+ * variants, best first, ending with its portable `_ref` variant and a NULL
+ * entry. A variant names the CPU features it needs (checked once, at run
+ * time, with cpuid on x86-64; fixed at compile time on ARM) and the shape
+ * facts it needs (a `fits` predicate over the family's params struct). The op
+ * glue calls mote_choose_variant() at prepare: the first variant that the CPU
+ * and the shapes allow wins. Adding a kernel is a new file and one table row.
+ *
+ * Building with -DMOTE_PORTABLE, or creating an interpreter with the
+ * MOTE_PORTABLE_KERNELS flag, picks every family's `_ref` variant.
+ */
+#ifndef MOTE_COMPUTE_VARIANTS_H
+#define MOTE_COMPUTE_VARIANTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* CPU features a variant may need (bits of mote_cpu_features()). */
+#define MOTE_CPU_AVX2_FMA 1u     /* x86-64 AVX2 + FMA3 */
+#define MOTE_CPU_AVX512 2u       /* x86-64 AVX-512 F/BW/DQ/VL */
+#define MOTE_CPU_AVX512_VNNI 4u  /* x86-64 AVX-512 VNNI */
+#define MOTE_CPU_NEON 8u         /* ARM Advanced SIMD */
+#define MOTE_CPU_DOTPROD 16u     /* ARMv8.2 SDOT/UDOT */
+
+/* A compute function of any family; the op glue casts it back to the
+ * family's own function type (the table holds functions of that type). */
+typedef void (*mote_compute_fn)(void);
+
+typedef struct {
+    const char *name;                    /* op, type, tile, ISA: "conv2d_s8_ref" */
+    mote_compute_fn fn;
+    unsigned cpu;                        /* MOTE_CPU_* bits it needs; 0: portable C */
+    bool (*fits)(const void *params);    /* shape facts it needs; NULL: any shape */
+} mote_variant;
+
+/* The CPU features of this machine (0 with MOTE_PORTABLE). */
+unsigned mote_cpu_features(void);
+
+/* The first variant of `table` whose CPU features and shape facts hold for
+ * `params`, or its last (`_ref`) variant when portable_only. */
+const mote_variant *mote_choose_variant(const mote_variant *table, const void *params,
+                                        bool portable_only);
+
+/* Every family's table, for tools and the variant tests: NULL-terminated. */
+extern const mote_variant *const mote_variant_tables[];
+
+#endif

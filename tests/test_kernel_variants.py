@@ -1,0 +1,63 @@
+"""Every compute variant against the portable reference (`_ref`) one.
+
+The runtime chooses a compute function per op at create time, from the CPU's
+features and the op's shapes (runtime_c/src/compute/variants.h). Each seeded
+random one-op model runs twice: with the chosen variants and with
+OpResolverType.BUILTIN_REF (every op's `_ref` variant). int8 outputs must be
+byte-equal; float outputs may differ only by the rounding of a reordered sum.
+The last test checks that these cases reached every variant this CPU runs, so
+a new kernel is tested from its first commit.
+"""
+import numpy as np
+import pytest
+
+from op_cases import FLOAT_OPS, float_cases
+from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
+from pyruntime import Interpreter, OpResolverType, kernels
+
+CASES = 60
+chosen = set()
+
+
+def run(model, inputs, resolver):
+    it = Interpreter(model_content=model, experimental_op_resolver_type=resolver)
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), inputs):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()], \
+        {op["kernel"] for op in it.ops()}
+
+
+def all_cases():
+    for op in FLOAT_OPS:
+        yield from float_cases(op, CASES, seed=11)
+    for op in INT8_OPS:
+        yield from int8_cases(op, CASES, seed=11)
+    for op in HYBRID_OPS:
+        yield from int8_cases(op, CASES, seed=11, table=HYBRID_OPS)
+
+
+@pytest.mark.parametrize("family", ["float", "int8", "hybrid"])
+def test_chosen_variants_equal_reference(family):
+    ops = {"float": FLOAT_OPS, "int8": INT8_OPS, "hybrid": HYBRID_OPS}[family]
+    for op in ops:
+        cases = float_cases(op, CASES, seed=11) if family == "float" else \
+            int8_cases(op, CASES, seed=11, table=ops)
+        for name, model, inputs in cases:
+            got, kernels_used = run(model, inputs, OpResolverType.AUTO)
+            want, _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+            chosen.update(kernels_used)
+            for g, w in zip(got, want):
+                if g.dtype == np.float32:
+                    bound = 1e-5 * max(1.0, float(np.max(np.abs(w), initial=0)))
+                    assert np.max(np.abs(g - w), initial=0) <= bound, f"{name} ({kernels_used})"
+                else:
+                    assert np.array_equal(g, w), f"{name} ({kernels_used}): int8 differs from _ref"
+
+
+def test_every_variant_this_cpu_runs_was_checked():
+    if not chosen:
+        pytest.skip("runs after test_chosen_variants_equal_reference")
+    missing = [k["name"] for k in kernels() if k["runs_here"] and k["name"] not in chosen]
+    assert not missing, f"no random case chose these variants, so nothing tested them: {missing}"
