@@ -6,7 +6,7 @@
  * Input layout (split from the end, as LLVM's FuzzedDataProvider does, so
  * that a plain .tflite file is still mostly a model):
  *
- *     [ model bytes | input bytes | 8-byte trailer ]
+ *     [ model bytes | input bytes | 16-byte trailer ]
  *
  *   trailer[0]    flags for mote_create (bit 0 = MOTE_PRESERVE_ALL_TENSORS;
  *                 the other bits are passed too: unknown flags are ignored)
@@ -20,6 +20,13 @@
  *   trailer[5]    capacity for mote_tensor_quantization
  *   trailer[6..7] number of input bytes (little endian, clamped); they fill
  *                 the graph inputs one after another, cycled
+ *   trailer[8]    bits 0-1: input shapes (0 mote_create; 1 every input
+ *                 resized through mote_create_with_shapes, the dims in bits
+ *                 2-7 set from trailer[9..14] as 1 + (byte & 15); 2 one raw
+ *                 shape, maybe invalid: input trailer[15] & 15 - 1, rank
+ *                 trailer[15] >> 4, dims the signed bytes trailer[9..14];
+ *                 3 a bad call: NULL shapes or a negative count)
+ *   trailer[9..15] see trailer[8]
  *
  * Inputs shorter than the trailer are all model, with default choices.
  *
@@ -29,6 +36,8 @@
  *     that size succeeds (or fails for a reason other than the arena) and one
  *     byte less never succeeds; a too-small arena never reports a need it was
  *     already given;
+ *   - bad shapes for mote_create_with_shapes are errors; good ones give an
+ *     interpreter that keeps every promise above;
  *   - set_input with the right size succeeds on a ready interpreter; wrong
  *     sizes, NULL and out-of-range indices are errors;
  *   - tensor and op accessors over every index and past both ends; indices
@@ -53,7 +62,8 @@
 
 #include "mote.h"
 
-#define TRAILER 8
+#define TRAILER 16
+#define MAX_SHAPES 8
 #define ARENA_CAP ((size_t)1 << 21)   /* larger needs are probed, not created */
 #define IO_CAP ((size_t)1 << 21)
 
@@ -157,6 +167,31 @@ static void sweep_accessors(mote_interpreter *it, const choices *c) {
         int t = mote_output_tensor(it, i);
         CHECK((t >= 0 && t < nt) == (i >= 0 && i < no), "output_tensor", i, t);
     }
+    const int nsig = mote_signature_count(it);
+    CHECK(nsig >= 0, "negative signature count", nsig, 0);
+    for (int k = -1; k < nsig + 1; k++) {
+        mote_signature_info info;
+        mote_status s = mote_signature_info_get(it, k, &info);
+        CHECK((s == MOTE_OK) == (k >= 0 && k < nsig), "signature_info_get status", k, s);
+        int counts[2] = {1, 1};
+        if (s == MOTE_OK) {
+            touch(info.key, strlen(info.key));
+            counts[0] = info.num_inputs;
+            counts[1] = info.num_outputs;
+        }
+        for (int is_output = 0; is_output < 2; is_output++)
+            for (int j = -1; j < counts[is_output] + 1; j++) {
+                const char *name = NULL;
+                int tensor = -7;
+                s = mote_signature_tensor(it, k, is_output, j, &name, &tensor);
+                if (s != MOTE_OK) continue;
+                CHECK(k >= 0 && k < nsig && j >= 0 && j < counts[is_output],
+                      "signature_tensor accepted a bad index", k, j);
+                CHECK(name != NULL && tensor >= 0 && tensor < nt, "signature tensor", tensor, nt);
+                touch(name, strlen(name));
+            }
+    }
+    CHECK(mote_signature_info_get(it, 0, NULL) != MOTE_OK, "signature_info_get NULL", 0, 0);
     touch(mote_error_message(it), strlen(mote_error_message(it)));
 }
 
@@ -220,23 +255,66 @@ static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *o
     return out;
 }
 
-/* mote_create on an arena of exactly `bytes` at `misalign`; the caller frees
-   *base. */
+/* The input shapes a create call passes: none (plain mote_create) or some. */
+typedef struct {
+    int use;                           /* 0: mote_create */
+    const mote_input_shape *shapes;    /* may be NULL with count != 0: a bad call */
+    int count;
+    int valid;                         /* as far as the caller can tell */
+} shape_choice;
+
+/* mote_create(_with_shapes) on an arena of exactly `bytes` at `misalign`; the
+   caller frees *base. */
 static mote_status create(const uint8_t *model, size_t size, size_t bytes, size_t misalign,
-                          unsigned flags, mote_interpreter **it, void **base) {
+                          unsigned flags, const shape_choice *sc, mote_interpreter **it,
+                          void **base) {
     *it = NULL;
     *base = NULL;
     uint8_t *arena = alloc_at(bytes, misalign, base);
     if (!arena) return MOTE_ERROR_ARENA_TOO_SMALL;
-    mote_status s = mote_create(model, size, arena, bytes, flags, it);
+    mote_status s = sc->use ? mote_create_with_shapes(model, size, arena, bytes, flags, sc->shapes,
+                                                      sc->count, it)
+                            : mote_create(model, size, arena, bytes, flags, it);
     if (bytes < mote_interpreter_bytes() && s == MOTE_OK)
         fail("create succeeded in an arena smaller than the interpreter", bytes, misalign);
     if (*it) touch(mote_error_message(*it), strlen(mote_error_message(*it)));
     return s;
 }
 
+/* The arena protocol: from an arena of mote_interpreter_bytes(), follow the
+   reported need until the status is something else than ARENA_TOO_SMALL.
+   Then *exact is that size and *it, *base the interpreter of that try (the
+   caller frees *base); *exact is 0 when the need passes ARENA_CAP. */
+static mote_status find_exact(const uint8_t *model, size_t size, unsigned flags,
+                              const shape_choice *sc, mote_status verified, size_t *need,
+                              size_t *exact, mote_interpreter **it, void **base) {
+    mote_status s = MOTE_ERROR_ARENA_TOO_SMALL;
+    *need = mote_interpreter_bytes();
+    *exact = 0;
+    *it = NULL;
+    *base = NULL;
+    for (int tries = 0; tries < 5 && *need <= ARENA_CAP; tries++) {
+        s = create(model, size, *need, 0, flags, sc, it, base);
+        CHECK(*it != NULL, "no interpreter from an arena of mote_interpreter_bytes()", *need, s);
+        if (verified != MOTE_OK) CHECK(s != MOTE_OK, "create accepted what verify refused", s, 0);
+        if (s != MOTE_ERROR_ARENA_TOO_SMALL) {
+            *exact = *need;
+            return s;
+        }
+        size_t required = mote_arena_required(*it);
+        free(*base);
+        *base = NULL;
+        *it = NULL;
+        CHECK(required > *need, "too small, but the reported need was given", required, *need);
+        *need = required;
+    }
+    if (s == MOTE_ERROR_ARENA_TOO_SMALL && *need <= ARENA_CAP)
+        fail("five tries did not find the arena size", *need, 0);
+    return s;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    uint8_t t[TRAILER] = {0, 0, 0, 0, 0, 0, 0, 0};
+    uint8_t t[TRAILER] = {0};
     size_t model_size = size;
     choices c = {NULL, 0, 0, 0};
     if (size >= TRAILER) {
@@ -273,25 +351,65 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     CHECK(mote_verify(NULL, 0, NULL, 0) != MOTE_OK, "verify accepted NULL", 0, 0);
 
-    /* The arena protocol: from the smallest arena, follow the reported need.
-       The interpreter of the last try (the exact size) is kept. */
-    size_t need = mote_interpreter_bytes(), exact = 0;
-    mote_status s = MOTE_ERROR_ARENA_TOO_SMALL;
+    /* The arena protocol, first without new shapes. */
+    const shape_choice plain = {0, NULL, 0, 1};
+    size_t need = 0, exact = 0;
     mote_interpreter *it = NULL;
     void *base = NULL;
-    for (int tries = 0; tries < 5 && need <= ARENA_CAP; tries++) {
-        s = create(model, model_size, need, 0, flags, &it, &base);
-        CHECK(it != NULL, "no interpreter from an arena of mote_interpreter_bytes()", need, s);
-        if (verified != MOTE_OK) CHECK(s != MOTE_OK, "create accepted what verify refused", s, 0);
-        if (s != MOTE_ERROR_ARENA_TOO_SMALL) { exact = need; break; }
-        size_t required = mote_arena_required(it);
-        free(base);
-        base = NULL;
-        CHECK(required > need, "too small, but the reported need was given", required, need);
-        need = required;
+    mote_status s = find_exact(model, model_size, flags, &plain, verified, &need, &exact, &it,
+                               &base);
+
+    /* New input shapes, built from the model's own (read from the plain
+       interpreter), then the protocol again with them. */
+    mote_input_shape shapes[MAX_SHAPES];
+    shape_choice sc = plain;
+    const int shape_mode = t[8] & 3;
+    if (shape_mode == 3) {
+        sc.use = 1;
+        sc.valid = 0;
+        sc.shapes = (t[9] & 1) ? NULL : shapes;
+        sc.count = (t[9] & 1) ? 1 + (t[10] & 3) : -1 - (t[10] & 3);
+    } else if (shape_mode && exact && s == MOTE_OK) {
+        sc.use = 1;
+        sc.shapes = shapes;
+        const int ni = mote_input_count(it);
+        for (int i = 0; i < ni && i < MAX_SHAPES; i++) {
+            mote_tensor_info info;
+            CHECK(mote_tensor_info_get(it, mote_input_tensor(it, i), &info) == MOTE_OK,
+                  "input tensor info", i, 0);
+            shapes[i].input = i;
+            shapes[i].ndims = info.ndims;
+            memcpy(shapes[i].dims, info.dims, sizeof shapes[i].dims);
+            for (int d = 0; d < info.ndims; d++)
+                if (t[8] >> (2 + d) & 1) shapes[i].dims[d] = 1 + (t[9 + d] & 15);
+            sc.count = i + 1;
+        }
+        if (shape_mode == 2) {   /* the last entry raw */
+            mote_input_shape *r = &shapes[sc.count < MAX_SHAPES ? sc.count++ : MAX_SHAPES - 1];
+            r->input = (t[15] & 15) - 1;
+            r->ndims = t[15] >> 4;
+            for (int d = 0; d < MOTE_MAX_DIMS; d++) r->dims[d] = (int8_t)t[9 + d];
+            int ok = r->input >= 0 && r->input < ni && r->ndims <= MOTE_MAX_DIMS;
+            if (ok) {
+                mote_tensor_info info;
+                mote_tensor_info_get(it, mote_input_tensor(it, r->input), &info);
+                ok = r->ndims == info.ndims;
+                for (int d = 0; d < r->ndims; d++) ok = ok && r->dims[d] >= 1;
+            }
+            sc.valid = ok;
+        }
     }
-    if (s == MOTE_ERROR_ARENA_TOO_SMALL && need <= ARENA_CAP)
-        fail("five tries did not find the arena size", need, 0);
+    if (sc.use) {
+        const int plain_ok = exact && s == MOTE_OK;
+        free(base);
+        s = find_exact(model, model_size, flags, &sc, verified, &need, &exact, &it, &base);
+        if (!sc.valid && exact) {
+            CHECK(s != MOTE_OK, "bad input shapes accepted", shape_mode, 0);
+            if (plain_ok)
+                CHECK(s == MOTE_ERROR_INVALID_ARGUMENT, "bad input shapes: not an invalid "
+                      "argument", s, shape_mode);
+        }
+    }
 
     uint8_t *out1 = NULL, *out2 = NULL;
     size_t out1_bytes = 0, out2_bytes = 0;
@@ -302,6 +420,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             sweep_accessors(it, &c);   /* data pointers after invoke */
         } else {
             /* Not ready: every call is an error, none crashes. */
+            if (verbose()) fprintf(stderr, "fuzz_model: %s\n", mote_error_message(it));
             uint8_t b[4] = {0};
             CHECK(mote_invoke(it) != MOTE_OK, "invoke on a failed interpreter", s, 0);
             CHECK(mote_set_input(it, 0, b, 4) != MOTE_OK, "set_input on a failed one", s, 0);
@@ -311,7 +430,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         free(base);
         /* One byte less never succeeds. */
         if (s == MOTE_OK && exact > mote_interpreter_bytes()) {
-            s = create(model, model_size, exact - 1, 0, flags, &it, &base);
+            s = create(model, model_size, exact - 1, 0, flags, &sc, &it, &base);
             CHECK(s != MOTE_OK, "create succeeded with one byte less than required", exact, 0);
             free(base);
         }
@@ -330,7 +449,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         const unsigned flags3 = flags ^ ((t[1] & 4) ? MOTE_PRESERVE_ALL_TENSORS : 0);
         if (bytes <= ARENA_CAP + 16 * 65535u) {
-            s = create(model, model_size, bytes, misalign, flags3, &it, &base);
+            s = create(model, model_size, bytes, misalign, flags3, &sc, &it, &base);
             const size_t skip = (16 - misalign) & 15;
             if (s == MOTE_OK && flags3 == flags)
                 CHECK(bytes >= exact + skip, "created below the exact size", bytes, exact);
@@ -344,8 +463,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
               out1_bytes, 0);
     }
     if (verbose())
-        fprintf(stderr, "fuzz_model: %zu model bytes, verify %s, arena %zu, outputs %zu/%zu\n",
-                model_size, mote_status_name(verified), exact, out1 ? out1_bytes : 0,
+        fprintf(stderr, "fuzz_model: %zu model bytes, verify %s, shapes %d (%d), arena %zu, outputs "
+                "%zu/%zu\n",
+                model_size, mote_status_name(verified), shape_mode, sc.count, exact,
+                out1 ? out1_bytes : 0,
                 out2 ? out2_bytes : 0);
     free(out1);
     free(out2);

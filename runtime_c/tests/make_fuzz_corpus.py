@@ -1,8 +1,9 @@
 """Writes the seed corpus of the libFuzzer target (runtime_c/tests/fuzz_model.c):
 one-op models of every op the runtime runs (float32, int8 and hybrid, from the
-seeded generators in tests/op_cases.py and tests/op_cases_int8.py) and the
-zoo's .tflite files, each followed by input bytes and the 8-byte trailer the
-target reads its choices from (see fuzz_model.c).
+generators in tests/op_cases.py and tests/op_cases_int8.py; some with a
+SignatureDef) and the zoo's .tflite files, each followed by input bytes (also
+NaN, infinities, huge values) and the 16-byte trailer the target reads its
+choices from (see fuzz_model.c): flags, arena sizes, new input shapes.
 
     python runtime_c/tests/make_fuzz_corpus.py OUT_DIR [--per-op N]
 
@@ -20,16 +21,32 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from op_cases import FLOAT_OPS, float_cases  # noqa: E402
-from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases  # noqa: E402
+from converter.tflite.builder import ModelBuilder  # noqa: E402
+from op_cases import FLOAT_OPS  # noqa: E402
+from op_cases_int8 import HYBRID_OPS, INT8_OPS  # noqa: E402
 
 # Float values that break careless casts and comparisons.
 SPECIALS = np.array([np.nan, np.inf, -np.inf, 3e38, -3e38, 1e-45, -0.0, 2.5e9], np.float32)
 
 
-def trailer(flags, arena_mode, delta, probes, msg_size_index, quant_capacity, in_bytes):
-    return struct.pack("<BBHBBH", flags, arena_mode, delta, probes | msg_size_index << 4,
-                       quant_capacity, in_bytes)
+def trailer(flags, arena_mode, delta, probes, msg_size_index, quant_capacity, in_bytes,
+            shape_mode=0, shape_bytes=bytes(7)):
+    return struct.pack("<BBHBBHB7s", flags, arena_mode, delta, probes | msg_size_index << 4,
+                       quant_capacity, in_bytes, shape_mode, shape_bytes)
+
+
+def shape_choice(rng):
+    """Plain mote_create for half the seeds; otherwise new input shapes: the
+    batch (dim 0) or a few dims set to small sizes, or one raw shape."""
+    r = rng.random()
+    if r < 0.5:
+        return 0, bytes(7)
+    dims = bytes(int(v) for v in rng.integers(0, 4, size=6)) + bytes([0x41])
+    if r < 0.75:
+        return 1 | 1 << 2, dims             # batch only
+    if r < 0.95:
+        return 1 | int(rng.integers(1, 64)) << 2, dims
+    return 2, bytes(int(v) for v in rng.integers(0, 256, size=7))
 
 
 def seed(model: bytes, inputs, rng, special=False) -> bytes:
@@ -44,7 +61,22 @@ def seed(model: bytes, inputs, rng, special=False) -> bytes:
     # misaligned, maybe with the other PRESERVE_ALL_TENSORS setting.
     arena_mode = int(rng.choice([0, 3])) | int(rng.integers(0, 2)) << 2 | int(rng.integers(0, 16)) << 4
     return model + data + trailer(int(rng.integers(0, 2)), arena_mode, int(rng.integers(16, 64)), 7,
-                                  int(rng.integers(0, 16)), int(rng.integers(0, 5)), len(data))
+                                  int(rng.integers(0, 16)), int(rng.integers(0, 5)), len(data),
+                                  *shape_choice(rng))
+
+
+def cases(table, op, count, seed_):
+    """Like op_cases.float_cases / op_cases_int8.int8_cases, and the first model
+    of each op also carries a SignatureDef naming its inputs and outputs."""
+    for i in range(count):
+        rng = np.random.default_rng([seed_, i, sum(map(ord, op))])
+        b = ModelBuilder()
+        inputs = table[op](b, rng)
+        if i == 0:
+            b.add_signature("serving_default",
+                            {b.tensors[t]["name"]: t for t in b.inputs},
+                            {b.tensors[t]["name"]: t for t in b.outputs})
+        yield f"{op.lower()}_{i}", b.build(), inputs
 
 
 def main(argv=None):
@@ -61,18 +93,18 @@ def main(argv=None):
         (args.out / name).write_bytes(data)
         count += 1
 
-    suites = [(FLOAT_OPS, lambda op, n: float_cases(op, n, seed=7), ""),
-              (INT8_OPS, lambda op, n: int8_cases(op, n, seed=7), ""),
-              (HYBRID_OPS, lambda op, n: int8_cases(op, n, seed=7, table=HYBRID_OPS), "hybrid_")]
-    for ops, cases, prefix in suites:
-        for op in sorted(ops):
-            for name, model, inputs in cases(op, args.per_op):
+    suites = [(FLOAT_OPS, ""), (INT8_OPS, "int8_"), (HYBRID_OPS, "hybrid_")]
+    for table, prefix in suites:
+        for op in sorted(table):
+            for name, model, inputs in cases(table, op, args.per_op, 7):
                 write(f"{prefix}{name}", seed(model, inputs, rng))
                 write(f"{prefix}{name}_special", seed(model, inputs, rng, special=True))
     for path in sorted((ROOT / "models" / "zoo").glob("*.tflite")):
         model = path.read_bytes()
         write(path.stem, model + trailer(0, 0, 0, 7, 13, 4, 0))
         write(path.stem + "_preserve", model + trailer(1, 4, 100, 0, 0, 0, 0))
+        write(path.stem + "_batch3", model + trailer(0, 0, 32, 7, 0, 1, 0, 1 | 1 << 2,
+                                                     bytes([2, 0, 0, 0, 0, 0, 0])))
     print(f"{count} seeds in {args.out}")
 
 
