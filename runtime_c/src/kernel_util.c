@@ -3,39 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static mote_tensor *tensor_of(mote_interpreter *it, const fb_vector *v, int i) {
-    if (i < 0 || (uint32_t)i >= v->len) return NULL;
-    int32_t idx = fb_vec_i32(&it->model, v, (uint32_t)i);
-    return idx < 0 ? NULL : &it->tensors[idx];  /* range checked at create */
-}
-
-mote_tensor *mote_node_input(mote_interpreter *it, const mote_node *n, int i) {
-    return tensor_of(it, &n->inputs, i);
-}
-
-mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i) {
-    return tensor_of(it, &n->outputs, i);
-}
-
 bool mote_same_shape(const mote_tensor *a, const mote_tensor *b) {
     if (a->ndims != b->ndims) return false;
     for (int i = 0; i < a->ndims; i++)
         if (a->dims[i] != b->dims[i]) return false;
     return true;
-}
-
-static const char *dims_str(const int32_t *dims, int ndims, char *buf, size_t size) {
-    size_t used = 0;
-    buf[0] = 0;
-    used += (size_t)snprintf(buf, size, "[");
-    for (int i = 0; i < ndims && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, i ? ", %d" : "%d", (int)dims[i]);
-    if (used < size) snprintf(buf + used, size - used, "]");
-    return buf;
-}
-
-const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size) {
-    return dims_str(t->dims, t->ndims, buf, size);
 }
 
 mote_status mote_check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
@@ -92,7 +64,7 @@ mote_status mote_check_shape_equal(mote_interpreter *it, const mote_tensor *got,
     for (int i = 0; equal && i < ndims; i++) equal = got->dims[i] == dims[i];
     if (!equal)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected shape %s, got %s", role,
-                         got->name, dims_str(dims, ndims, want, sizeof want),
+                         got->name, mote_dims_str(dims, ndims, want, sizeof want),
                          mote_shape_str(got, have, sizeof have));
     return MOTE_OK;
 }
@@ -103,24 +75,6 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
                          "%s '%s' must be a constant in the model (dynamic values are not "
                          "supported)", role, t->name);
     return MOTE_OK;
-}
-
-mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported) {
-    char buf[256];
-    size_t used = 0;
-    buf[0] = 0;
-    for (int i = 0; i < op_num_inputs(n) && used < sizeof buf; i++) {
-        mote_tensor *t = mote_node_input(it, n, i);
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
-                                 t ? mote_type_name(t->type) : "-");
-    }
-    for (int i = 0; i < op_num_outputs(n) && used < sizeof buf; i++) {
-        mote_tensor *t = mote_node_output(it, n, i);
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
-                                 t ? mote_type_name(t->type) : "-");
-    }
-    return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
-                     "unsupported tensor types (%s); supported: %s", buf, supported);
 }
 
 mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_variant *table,

@@ -10,18 +10,12 @@
 static inline int op_num_inputs(const mote_node *n) { return (int)n->inputs.len; }
 static inline int op_num_outputs(const mote_node *n) { return (int)n->outputs.len; }
 
-/* Input / output i, or NULL when absent (index past the list, or -1). */
-mote_tensor *mote_node_input(mote_interpreter *it, const mote_node *n, int i);
-mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i);
-
 static inline size_t tensor_numel(const mote_tensor *t) {
     size_t n = 1;
     for (int i = 0; i < t->ndims; i++) n *= (size_t)t->dims[i];
     return n;
 }
 bool mote_same_shape(const mote_tensor *a, const mote_tensor *b);
-/* "[1, 8, 8, 3]" into buf. */
-const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size);
 
 /* Checks that fail with "op N (NAME vV): <role> '<tensor>': expected ..., got ...". */
 mote_status mote_check_io_count(mote_interpreter *it, const mote_node *n, int min_in, int max_in,
@@ -37,7 +31,6 @@ mote_status mote_check_ndims(mote_interpreter *it, const mote_tensor *t, const c
 mote_status mote_check_shape_equal(mote_interpreter *it, const mote_tensor *got, const char *role,
                               const int32_t *dims, int ndims);
 mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, const char *role);
-mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported);
 
 /* Chooses this node's compute function from a family's variant table (the
  * first the CPU and `params` allow; the `_ref` one under MOTE_PORTABLE_KERNELS)

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime.h"
+
 typedef struct {
     size_t bytes;
     int32_t first, last;   /* op indices during which the buffer must hold its data */
@@ -16,5 +18,10 @@ typedef struct {
  * for `count` indices. Returns the region size (SIZE_MAX if it would not fit
  * in the address space; buffers are at most SIZE_MAX / 2 bytes each). */
 size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count);
+
+/* Places every non-constant tensor and every op's scratch in the region after
+ * the tables (the free middle of the arena holds the plan meanwhile) and
+ * computes the arena's required size. */
+mote_status mote_plan(mote_interpreter *it);
 
 #endif

@@ -144,6 +144,30 @@ void *mote_persistent_alloc(mote_interpreter *it, size_t bytes);
  * over SIZE_MAX / 2. */
 mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims);
 
+/* Input / output i of a node, or NULL when absent (index past the list, or
+ * -1). Indices were range-checked when the model was verified. */
+static inline mote_tensor *mote_node_tensor(mote_interpreter *it, const fb_vector *list, int i) {
+    if (i < 0 || (uint32_t)i >= list->len) return NULL;
+    const int32_t index = fb_vec_i32(&it->model, list, (uint32_t)i);
+    return index < 0 ? NULL : &it->tensors[index];
+}
+static inline mote_tensor *mote_node_input(mote_interpreter *it, const mote_node *n, int i) {
+    return mote_node_tensor(it, &n->inputs, i);
+}
+static inline mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i) {
+    return mote_node_tensor(it, &n->outputs, i);
+}
+
+/* a + b, saturating at SIZE_MAX: byte counts from a corrupt model never wrap. */
+static inline size_t mote_add_sat(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+
+/* "[1, 8, 8, 3]" into buf. */
+const char *mote_dims_str(const int32_t *dims, int ndims, char *buf, size_t size);
+const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size);
+
+/* Fails with "unsupported tensor types (FLOAT32, INT8 -> FLOAT32); supported: <supported>". */
+mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported);
+
 const char *mote_type_name(mote_type type);
 size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */
 

@@ -1,0 +1,179 @@
+/* access.c - the public accessors: counts, tensor, op and signature
+ * information, and copying inputs in and outputs out. */
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+int mote_tensor_count(const mote_interpreter *it) { return it ? it->num_tensors : 0; }
+int mote_op_count(const mote_interpreter *it) { return it ? it->num_nodes : 0; }
+int mote_input_count(const mote_interpreter *it) { return it ? (int)it->graph_inputs.len : 0; }
+int mote_output_count(const mote_interpreter *it) { return it ? (int)it->graph_outputs.len : 0; }
+
+int mote_input_tensor(const mote_interpreter *it, int i) {
+    if (!it || i < 0 || (uint32_t)i >= it->graph_inputs.len) return -1;
+    return fb_vec_i32(&it->model, &it->graph_inputs, (uint32_t)i);
+}
+
+int mote_output_tensor(const mote_interpreter *it, int i) {
+    if (!it || i < 0 || (uint32_t)i >= it->graph_outputs.len) return -1;
+    return fb_vec_i32(&it->model, &it->graph_outputs, (uint32_t)i);
+}
+
+static mote_status bad_arg(const mote_interpreter *it, const char *fmt, int value, int limit) {
+    if (it) snprintf(((mote_interpreter *)it)->message, sizeof it->message, fmt, value, limit);
+    return MOTE_ERROR_INVALID_ARGUMENT;
+}
+
+mote_status mote_tensor_info_get(const mote_interpreter *it, int tensor, mote_tensor_info *out) {
+    if (!it || !out || !it->tensors) return MOTE_ERROR_INVALID_ARGUMENT;
+    if (tensor < 0 || tensor >= it->num_tensors)
+        return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, it->num_tensors);
+    const mote_tensor *t = &it->tensors[tensor];
+    memset(out, 0, sizeof *out);
+    out->name = t->name ? t->name : "";
+    out->type = t->type;
+    out->ndims = t->ndims;
+    memcpy(out->dims, t->dims, sizeof t->dims);
+    out->bytes = t->bytes;
+    out->data = it->ready ? t->data : NULL;
+    out->is_constant = t->is_constant;
+    out->quant_count = (int)t->scales.len;
+    out->quantized_dimension = t->quantized_dimension;
+    return MOTE_OK;
+}
+
+mote_status mote_tensor_quantization(const mote_interpreter *it, int tensor, float *scales,
+                                     int64_t *zero_points, int capacity) {
+    if (!it || !it->tensors) return MOTE_ERROR_INVALID_ARGUMENT;
+    if (tensor < 0 || tensor >= it->num_tensors)
+        return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, it->num_tensors);
+    const mote_tensor *t = &it->tensors[tensor];
+    for (int i = 0; i < capacity && (uint32_t)i < t->scales.len; i++) {
+        if (scales) scales[i] = fb_vec_f32(&it->model, &t->scales, (uint32_t)i);
+        if (zero_points)
+            zero_points[i] = (uint32_t)i < t->zero_points.len
+                                 ? fb_vec_i64(&it->model, &t->zero_points, (uint32_t)i) : 0;
+    }
+    return MOTE_OK;
+}
+
+mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *out) {
+    if (!it || !out || !it->nodes) return MOTE_ERROR_INVALID_ARGUMENT;
+    if (op < 0 || op >= it->num_nodes)
+        return bad_arg(it, "op index %d out of range [0, %d)", op, it->num_nodes);
+    const mote_node *n = &it->nodes[op];
+    out->name = mote_op_name(n->builtin);
+    out->builtin_code = n->builtin;
+    out->version = n->version;
+    out->num_inputs = (int)n->inputs.len;
+    out->num_outputs = (int)n->outputs.len;
+    out->scratch_bytes = n->scratch_bytes;
+    out->kernel = n->variant ? n->variant : "";
+    return MOTE_OK;
+}
+
+int mote_op_input(const mote_interpreter *it, int op, int i) {
+    if (!it || !it->nodes || op < 0 || op >= it->num_nodes) return -1;
+    const mote_node *n = &it->nodes[op];
+    if (i < 0 || (uint32_t)i >= n->inputs.len) return -1;
+    return fb_vec_i32(&it->model, &n->inputs, (uint32_t)i);
+}
+
+int mote_op_output(const mote_interpreter *it, int op, int i) {
+    if (!it || !it->nodes || op < 0 || op >= it->num_nodes) return -1;
+    const mote_node *n = &it->nodes[op];
+    if (i < 0 || (uint32_t)i >= n->outputs.len) return -1;
+    return fb_vec_i32(&it->model, &n->outputs, (uint32_t)i);
+}
+
+int mote_signature_count(const mote_interpreter *it) {
+    return it ? (int)it->signatures.len : 0;
+}
+
+static bool signature_table(const mote_interpreter *it, int signature, fb_table *sd) {
+    if (!it || signature < 0 || (uint32_t)signature >= it->signatures.len) {
+        if (it) bad_arg(it, "signature %d out of range [0, %d)", signature,
+                        (int)(it->signatures.len));
+        return false;
+    }
+    mote_fb_vector_table(&it->model, &it->signatures, (uint32_t)signature, sd);
+    return true;
+}
+
+mote_status mote_signature_info_get(const mote_interpreter *it, int signature,
+                                    mote_signature_info *out) {
+    fb_table sd;
+    fb_vector maps;
+    uint32_t subgraph;
+    if (!out || !signature_table(it, signature, &sd)) return MOTE_ERROR_INVALID_ARGUMENT;
+    /* All of these reads were verified by mote_model_verify. */
+    mote_fb_get_string(&it->model, &sd, TFL_SIGNATURE_DEF_SIGNATURE_KEY, &out->key);
+    if (!out->key) out->key = "";
+    mote_fb_get_u32(&it->model, &sd, TFL_SIGNATURE_DEF_SUBGRAPH_INDEX, 0, &subgraph);
+    out->subgraph = (int)subgraph;
+    mote_fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_INPUTS, 4, &maps);
+    out->num_inputs = (int)maps.len;
+    mote_fb_get_vector(&it->model, &sd, TFL_SIGNATURE_DEF_OUTPUTS, 4, &maps);
+    out->num_outputs = (int)maps.len;
+    return MOTE_OK;
+}
+
+mote_status mote_signature_tensor(const mote_interpreter *it, int signature, int is_output,
+                                  int j, const char **name, int *tensor) {
+    fb_table sd, map;
+    fb_vector maps;
+    uint32_t index;
+    if (!name || !tensor || !signature_table(it, signature, &sd))
+        return MOTE_ERROR_INVALID_ARGUMENT;
+    mote_fb_get_vector(&it->model, &sd, is_output ? TFL_SIGNATURE_DEF_OUTPUTS : TFL_SIGNATURE_DEF_INPUTS,
+                  4, &maps);
+    if (j < 0 || (uint32_t)j >= maps.len)
+        return bad_arg(it, is_output ? "signature output %d out of range [0, %d)"
+                                     : "signature input %d out of range [0, %d)",
+                       j, (int)maps.len);
+    mote_fb_vector_table(&it->model, &maps, (uint32_t)j, &map);
+    mote_fb_get_string(&it->model, &map, TFL_TENSOR_MAP_NAME, name);
+    if (!*name) *name = "";
+    mote_fb_get_u32(&it->model, &map, TFL_TENSOR_MAP_TENSOR_INDEX, 0, &index);
+    *tensor = (int)index;
+    return MOTE_OK;
+}
+
+static mote_status io_copy_check(mote_interpreter *it, const char *what, const fb_vector *list,
+                                 int i, const void *data, size_t bytes) {
+    if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
+    it->current_op = -1;
+    if (!it->ready)
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT,
+                         "the interpreter was not created successfully; see its first error");
+    if (i < 0 || (uint32_t)i >= list->len)
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d out of range [0, %d)", what, i,
+                         (int)list->len);
+    const int tensor = fb_vec_i32(&it->model, list, (uint32_t)i);
+    const mote_tensor *t = &it->tensors[tensor];
+    if (!data)
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d '%s': data pointer is NULL",
+                         what, i, t->name);
+    if (bytes != t->bytes) {
+        char sbuf[96];
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d '%s' %s %s holds %zu bytes, got "
+                         "%zu", what, i, t->name, mote_shape_str(t, sbuf, sizeof sbuf),
+                         mote_type_name(t->type), t->bytes, bytes);
+    }
+    return MOTE_OK;
+}
+
+mote_status mote_set_input(mote_interpreter *it, int i, const void *data, size_t bytes) {
+    mote_status s = io_copy_check(it, "input", it ? &it->graph_inputs : NULL, i, data, bytes);
+    if (s != MOTE_OK) return s;
+    if (bytes) memcpy(it->tensors[mote_input_tensor(it, i)].data, data, bytes);
+    return MOTE_OK;
+}
+
+mote_status mote_get_output(mote_interpreter *it, int i, void *data, size_t bytes) {
+    mote_status s = io_copy_check(it, "output", it ? &it->graph_outputs : NULL, i, data, bytes);
+    if (s != MOTE_OK) return s;
+    if (bytes) memcpy(data, it->tensors[mote_output_tensor(it, i)].data, bytes);
+    return MOTE_OK;
+}

@@ -1,0 +1,31 @@
+/* arena.c - persistent allocations from the arena's end and tensor shapes
+ * with checked byte counts. */
+#include "runtime.h"
+
+void *mote_persistent_alloc(mote_interpreter *it, size_t bytes) {
+    it->persistent_bytes = mote_add_sat(it->persistent_bytes,
+                                   bytes > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX : MOTE_ALIGN_UP(bytes));
+    if (mote_add_sat(it->head_bytes, it->persistent_bytes) > it->arena_bytes) return NULL;
+    return it->arena + it->arena_bytes - it->persistent_bytes;
+}
+
+mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims) {
+    const int index = (int)(t - it->tensors);
+    size_t bytes = mote_type_size(t->type);
+    char sbuf[96];
+    t->ndims = ndims;
+    for (int i = 0; i < ndims; i++) t->dims[i] = dims[i];
+    for (int i = 0; i < ndims; i++) {
+        if (dims[i] < 0)
+            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
+                             "(negative) dimensions are not supported; fix the shape when "
+                             "converting", index, t->name, mote_shape_str(t, sbuf, sizeof sbuf));
+        if (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i])
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
+                             "bytes than this machine can address", index, t->name,
+                             mote_shape_str(t, sbuf, sizeof sbuf));
+        bytes *= (size_t)dims[i];
+    }
+    t->bytes = bytes;
+    return MOTE_OK;
+}

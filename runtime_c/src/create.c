@@ -1,0 +1,321 @@
+/* create.c - mote_create: verify the model, set up tensors and ops, reserve
+ * the ops' data, prepare every op, plan the arena, fold constant ops. */
+#include <string.h>
+
+#include "model_view.h"
+#include "planner.h"
+#include "runtime.h"
+
+size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpreter)); }
+
+static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_t index) {
+    mote_tensor *t = &it->tensors[index];
+    const fb_buffer *b = &it->model;
+    fb_table tt, q;
+    fb_vector shape;
+    int8_t type;
+    uint32_t buffer;
+    uint8_t is_variable;
+    const uint8_t *data;
+    size_t data_bytes;
+    char sbuf[96];
+    int32_t dims[MOTE_MAX_DIMS];
+    mote_status s;
+    /* All of these reads were verified by mote_model_verify. */
+    mote_fb_vector_table(b, &v->tensors, (uint32_t)index, &tt);
+    mote_fb_get_vector(b, &tt, TFL_TENSOR_SHAPE, 4, &shape);
+    mote_fb_get_i8(b, &tt, TFL_TENSOR_TYPE, 0, &type);
+    mote_fb_get_u32(b, &tt, TFL_TENSOR_BUFFER, 0, &buffer);
+    mote_fb_get_u8(b, &tt, TFL_TENSOR_IS_VARIABLE, 0, &is_variable);
+    mote_fb_get_string(b, &tt, TFL_TENSOR_NAME, &t->name);
+    if (!t->name) t->name = "";
+    t->type = (mote_type)type;
+    t->first_op = t->last_op = -1;
+    if (shape.len > MOTE_MAX_DIMS)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has %u dims; at most %d are "
+                         "supported", (int)index, t->name, (unsigned)shape.len, MOTE_MAX_DIMS);
+    for (uint32_t i = 0; i < shape.len; i++) dims[i] = fb_vec_i32(b, &shape, i);
+    size_t elem = mote_type_size(t->type);
+    if (elem == 0)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has type %s (%d), which Mote "
+                         "does not support", (int)index, t->name, mote_type_name(t->type), type);
+    if ((s = mote_set_shape(it, t, dims, (int)shape.len)) != MOTE_OK) return s;
+    const size_t bytes = t->bytes;
+    if (is_variable)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
+                         "variables (stateful models) are not supported", (int)index, t->name);
+    mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
+    if (data) {
+        if (data_bytes != bytes)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
+                             "but its buffer %u holds %zu", (int)index, t->name,
+                             mote_shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
+                             (unsigned)buffer, data_bytes);
+        if (((uintptr_t)data) % elem != 0)
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "constant data of tensor %d '%s' "
+                             "is not %zu-byte aligned: pass the model at an aligned address",
+                             (int)index, t->name, elem);
+        t->data = (uint8_t *)data;   /* zero-copy; kernels never write constants */
+        t->is_constant = true;
+    }
+    mote_fb_get_table(b, &tt, TFL_TENSOR_QUANTIZATION, &q);
+    if (q.pos) {
+        mote_fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &t->scales);
+        mote_fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &t->zero_points);
+        mote_fb_get_i32(b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
+                   &t->quantized_dimension);
+    }
+    return MOTE_OK;
+}
+
+static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t index) {
+    mote_node *n = &it->nodes[index];
+    const fb_buffer *b = &it->model;
+    fb_table op;
+    uint32_t opcode;
+    uint8_t options_type;
+    const char *custom;
+    mote_fb_vector_table(b, &v->operators, (uint32_t)index, &op);
+    mote_fb_get_u32(b, &op, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode);
+    mote_model_opcode(b, v, opcode, &n->builtin, &n->version, &custom);
+    mote_fb_get_vector(b, &op, TFL_OPERATOR_INPUTS, 4, &n->inputs);
+    mote_fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &n->outputs);
+    mote_fb_get_u8(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type);
+    mote_fb_get_table(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &n->options);
+    n->op = mote_find_op(n->builtin);
+    it->current_op = index;
+    if (n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "custom op '%s' is not supported",
+                         custom ? custom : "");
+    if (!n->op) return mote_unsupported_types(it, n, "none: Mote has no kernel for this op");
+    if (n->version < 1 || n->version > n->op->max_version)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "version %d is not supported (1 to %d are)",
+                         (int)n->version, n->op->max_version);
+    if (options_type != 0 && options_type != n->op->options_type)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "builtin options of union type %d, "
+                         "expected %d", options_type, n->op->options_type);
+    if (options_type == 0) memset(&n->options, 0, sizeof n->options);
+    for (int i = 0; i < (int)n->outputs.len; i++) {
+        int32_t o = fb_vec_i32(b, &n->outputs, (uint32_t)i);
+        if (o >= 0 && it->tensors[o].is_constant)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d writes tensor %d '%s', "
+                             "which is a constant in the model", i, (int)o, it->tensors[o].name);
+    }
+    return MOTE_OK;
+}
+
+/* Lifetimes in op order; detects reads before writes, double writes, and ops
+ * whose inputs are all constant (folded: run once at create). */
+static mote_status analyze_dataflow(mote_interpreter *it) {
+    const fb_buffer *b = &it->model;
+    int32_t last = it->num_nodes > 0 ? it->num_nodes - 1 : 0;
+    for (uint32_t i = 0; i < it->graph_inputs.len; i++) {
+        mote_tensor *t = &it->tensors[fb_vec_i32(b, &it->graph_inputs, i)];
+        if (t->is_constant)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph input %u '%s' is a constant",
+                             (unsigned)i, t->name);
+        t->first_op = 0;
+        t->last_op = last;
+    }
+    for (int32_t op = 0; op < it->num_nodes; op++) {
+        mote_node *n = &it->nodes[op];
+        bool all_constant = (int)n->inputs.len > 0;
+        it->current_op = op;
+        for (int i = 0; i < (int)n->inputs.len; i++) {
+            int32_t ti = fb_vec_i32(b, &n->inputs, (uint32_t)i);
+            if (ti < 0) continue;
+            mote_tensor *t = &it->tensors[ti];
+            if (!t->is_constant && t->first_op < 0)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s' "
+                                 "before any op writes it (it is neither a constant nor a graph "
+                                 "input)", i, (int)ti, t->name);
+            if (!t->is_constant) {
+                all_constant = false;
+                if (t->last_op < op) t->last_op = op;
+            }
+        }
+        n->folded = all_constant;
+        for (int i = 0; i < (int)n->outputs.len; i++) {
+            int32_t ti = fb_vec_i32(b, &n->outputs, (uint32_t)i);
+            if (ti < 0) continue;
+            mote_tensor *t = &it->tensors[ti];
+            if (t->first_op >= 0)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d writes tensor %d "
+                                 "'%s', which is already written earlier or is a graph input",
+                                 i, (int)ti, t->name);
+            t->first_op = op;
+            t->last_op = op;
+            /* Folded results stay for the whole run: later ops read them as constants. */
+            if (all_constant) { t->first_op = 0; t->last_op = last; }
+        }
+    }
+    it->current_op = -1;
+    for (uint32_t i = 0; i < it->graph_outputs.len; i++) {
+        mote_tensor *t = &it->tensors[fb_vec_i32(b, &it->graph_outputs, i)];
+        if (t->first_op < 0 && !t->is_constant)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is written by "
+                             "no op", (unsigned)i, t->name);
+        if (!t->is_constant) t->last_op = last;
+    }
+    if (it->flags & MOTE_PRESERVE_ALL_TENSORS)
+        for (int32_t i = 0; i < it->num_tensors; i++)
+            if (it->tensors[i].first_op >= 0) {
+                it->tensors[i].first_op = 0;
+                it->tensors[i].last_op = last;
+            }
+    return MOTE_OK;
+}
+
+/* Every op's own data (op->data_bytes each), zeroed, before any op is
+ * prepared: ops may then check everything before the arena runs out, and a
+ * second create with mote_arena_required() bytes finds room for all of it. */
+static mote_status reserve_op_data(mote_interpreter *it) {
+    for (int32_t i = 0; i < it->num_nodes; i++) {
+        mote_node *n = &it->nodes[i];
+        if (n->op->data_bytes && (n->data = mote_persistent_alloc(it, n->op->data_bytes)))
+            memset(n->data, 0, n->op->data_bytes);
+    }
+    it->required_bytes = mote_add_sat(it->head_bytes, it->persistent_bytes);
+    if (it->required_bytes > it->arena_bytes)
+        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
+                         "bytes for the interpreter, its tables and the data of %d ops (more "
+                         "once ops are planned), got %zu", it->required_bytes,
+                         (int)it->num_nodes, it->arena_bytes);
+    return MOTE_OK;
+}
+
+/* New shapes for graph inputs, before any op is prepared. */
+static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_shape *shapes,
+                                      int count) {
+    char sbuf[96];
+    mote_status s;
+    if (count < 0 || (count > 0 && !shapes))
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%d input shapes at %p", count,
+                         (const void *)shapes);
+    for (int k = 0; k < count; k++) {
+        const mote_input_shape *sh = &shapes[k];
+        if (sh->input < 0 || (uint32_t)sh->input >= it->graph_inputs.len)
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "new shape for input %d: the model "
+                             "has inputs [0, %d)", sh->input, (int)it->graph_inputs.len);
+        mote_tensor *t = &it->tensors[fb_vec_i32(&it->model, &it->graph_inputs,
+                                                 (uint32_t)sh->input)];
+        if (sh->ndims != t->ndims)
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a new "
+                             "shape must keep its %d dims, got %d", sh->input, t->name,
+                             mote_shape_str(t, sbuf, sizeof sbuf), t->ndims, sh->ndims);
+        for (int i = 0; i < sh->ndims; i++) {
+            if (sh->dims[i] < 1)
+                return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s': dim %d of the "
+                                 "new shape is %d; dims must be >= 1", sh->input, t->name, i,
+                                 (int)sh->dims[i]);
+            if (sh->dims[i] != t->dims[i]) it->resized = true;
+        }
+        if ((s = mote_set_shape(it, t, sh->dims, sh->ndims)) != MOTE_OK) return s;
+    }
+    return MOTE_OK;
+}
+
+mote_status mote_create(const void *model, size_t model_bytes, void *arena, size_t arena_bytes,
+                        unsigned flags, mote_interpreter **out) {
+    return mote_create_with_shapes(model, model_bytes, arena, arena_bytes, flags, NULL, 0, out);
+}
+
+mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void *arena,
+                                    size_t arena_bytes, unsigned flags,
+                                    const mote_input_shape *shapes, int num_shapes,
+                                    mote_interpreter **out) {
+    model_view v;
+    mote_status s;
+    if (out) *out = NULL;
+    if (!out || !arena) return MOTE_ERROR_INVALID_ARGUMENT;
+    size_t skip = (size_t)(-(uintptr_t)arena & (MOTE_ALIGN - 1));
+    if (arena_bytes < skip + mote_interpreter_bytes()) return MOTE_ERROR_ARENA_TOO_SMALL;
+    uint8_t *base = (uint8_t *)arena + skip;
+    mote_interpreter *it = (mote_interpreter *)base;
+    memset(it, 0, sizeof *it);
+    *out = it;
+    it->arena = base;
+    it->arena_bytes = (arena_bytes - skip) & ~(size_t)(MOTE_ALIGN - 1);
+    it->flags = flags;
+    it->current_op = -1;
+    it->model.data = (const uint8_t *)model;
+    it->model.size = model_bytes;
+    it->required_bytes = mote_interpreter_bytes();
+    if ((s = mote_model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK) return s;
+    it->subgraph = v.subgraph;
+    it->graph_inputs = v.inputs;
+    it->graph_outputs = v.outputs;
+    it->signatures = v.signatures;
+    it->num_tensors = (int32_t)v.tensors.len;
+    it->num_nodes = (int32_t)v.operators.len;
+    /* Table sizes must not wrap, on 32-bit targets too (a large corrupt count
+       would otherwise pass the arena check and write past it). */
+    const size_t limit = SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item));
+    if ((size_t)it->num_tensors > limit || (size_t)it->num_nodes > limit)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%d tensors and %d ops are more than this "
+                         "machine can address", (int)it->num_tensors, (int)it->num_nodes);
+    size_t tensor_table = MOTE_ALIGN_UP((size_t)it->num_tensors * sizeof(mote_tensor));
+    size_t node_table = MOTE_ALIGN_UP((size_t)it->num_nodes * sizeof(mote_node));
+    it->head_bytes = mote_interpreter_bytes() + tensor_table + node_table;
+    it->required_bytes = it->head_bytes;
+    if (it->head_bytes > it->arena_bytes)
+        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
+                         "for the interpreter and the tables of %d tensors and %d ops (more "
+                         "once ops are planned), got %zu", it->head_bytes, (int)it->num_tensors,
+                         (int)it->num_nodes, it->arena_bytes);
+    it->tensors = (mote_tensor *)(base + mote_interpreter_bytes());
+    it->nodes = (mote_node *)(base + mote_interpreter_bytes() + tensor_table);
+    memset(it->tensors, 0, tensor_table + node_table);
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if ((s = init_tensor(it, &v, i)) != MOTE_OK) return s;
+    if ((s = apply_input_shapes(it, shapes, num_shapes)) != MOTE_OK) return s;
+    for (int32_t i = 0; i < it->num_nodes; i++)
+        if ((s = init_node(it, &v, i)) != MOTE_OK) return s;
+    it->current_op = -1;
+    if ((s = analyze_dataflow(it)) != MOTE_OK) return s;
+    if ((s = reserve_op_data(it)) != MOTE_OK) return s;
+    /* Prepare every op; a full arena does not stop the others, so that the
+       total persistent need is known exactly. */
+    mote_status arena_status = MOTE_OK;
+    for (int32_t i = 0; i < it->num_nodes; i++) {
+        mote_node *n = &it->nodes[i];
+        it->current_op = i;
+        s = n->op->prepare(it, n);
+        if (s == MOTE_ERROR_ARENA_TOO_SMALL) arena_status = s;
+        else if (s != MOTE_OK) return s;
+    }
+    it->current_op = -1;
+    s = mote_plan(it);
+    if (s == MOTE_OK && arena_status != MOTE_OK)
+        s = mote_fail(it, arena_status, "arena too small: the model needs %zu bytes, got %zu",
+                      it->required_bytes, it->arena_bytes);
+    if (s != MOTE_OK) return s;
+    for (int32_t i = 0; i < it->num_nodes; i++) {
+        if (!it->nodes[i].folded) continue;
+        it->current_op = i;
+        if ((s = it->nodes[i].op->invoke(it, &it->nodes[i])) != MOTE_OK) return s;
+        for (int k = 0; k < (int)it->nodes[i].outputs.len; k++) {
+            mote_tensor *t = mote_node_output(it, &it->nodes[i], k);
+            if (t) t->is_constant = true;
+        }
+    }
+    it->current_op = -1;
+    it->ready = true;
+    return MOTE_OK;
+}
+
+size_t mote_arena_required(const mote_interpreter *it) { return it ? it->required_bytes : 0; }
+
+const char *mote_error_message(const mote_interpreter *it) { return it ? it->message : ""; }
+
+mote_status mote_verify(const void *model, size_t model_bytes, char *message,
+                        size_t message_bytes) {
+    fb_buffer b = {(const uint8_t *)model, model_bytes};
+    model_view v;
+    return mote_model_verify(&b, &v, message, message_bytes);
+}
+
+int mote_op_supported(int builtin_code, int version) {
+    const mote_op *k = mote_find_op(builtin_code);
+    return k && version >= 1 && version <= k->max_version;
+}

@@ -1,0 +1,109 @@
+/* names.c - the names of ops, statuses and types, and the messages built
+ * from them: "op N (NAME vV): ..." and shapes as "[1, 8, 8, 3]". */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+static const char *const op_names[TFL_BUILTIN_OPERATOR_COUNT] = {
+#define X(name, code) [code] = #name,
+    TFL_BUILTIN_OPERATORS(X)
+#undef X
+};
+
+const char *mote_op_name(int code) {
+    if (code < 0 || code >= TFL_BUILTIN_OPERATOR_COUNT || !op_names[code]) return "UNKNOWN";
+    return op_names[code];
+}
+
+const char *mote_status_name(mote_status s) {
+    switch (s) {
+    case MOTE_OK: return "MOTE_OK";
+    case MOTE_ERROR_INVALID_ARGUMENT: return "MOTE_ERROR_INVALID_ARGUMENT";
+    case MOTE_ERROR_INVALID_MODEL: return "MOTE_ERROR_INVALID_MODEL";
+    case MOTE_ERROR_UNSUPPORTED: return "MOTE_ERROR_UNSUPPORTED";
+    case MOTE_ERROR_ARENA_TOO_SMALL: return "MOTE_ERROR_ARENA_TOO_SMALL";
+    case MOTE_ERROR_RUNTIME: return "MOTE_ERROR_RUNTIME";
+    }
+    return "MOTE_ERROR_UNKNOWN";
+}
+
+const char *mote_type_name(mote_type t) {
+    switch ((int)t) {
+    case TFL_TENSOR_TYPE_FLOAT32: return "FLOAT32";
+    case TFL_TENSOR_TYPE_FLOAT16: return "FLOAT16";
+    case TFL_TENSOR_TYPE_INT32: return "INT32";
+    case TFL_TENSOR_TYPE_UINT8: return "UINT8";
+    case TFL_TENSOR_TYPE_INT64: return "INT64";
+    case TFL_TENSOR_TYPE_STRING: return "STRING";
+    case TFL_TENSOR_TYPE_BOOL: return "BOOL";
+    case TFL_TENSOR_TYPE_INT16: return "INT16";
+    case TFL_TENSOR_TYPE_COMPLEX64: return "COMPLEX64";
+    case TFL_TENSOR_TYPE_INT8: return "INT8";
+    case TFL_TENSOR_TYPE_FLOAT64: return "FLOAT64";
+    case TFL_TENSOR_TYPE_INT4: return "INT4";
+    case TFL_TENSOR_TYPE_BFLOAT16: return "BFLOAT16";
+    default: return "UNKNOWN_TYPE";
+    }
+}
+
+size_t mote_type_size(mote_type t) {
+    switch ((int)t) {
+    case TFL_TENSOR_TYPE_FLOAT32: case TFL_TENSOR_TYPE_INT32: return 4;
+    case TFL_TENSOR_TYPE_FLOAT16: case TFL_TENSOR_TYPE_INT16: return 2;
+    case TFL_TENSOR_TYPE_UINT8: case TFL_TENSOR_TYPE_INT8: case TFL_TENSOR_TYPE_BOOL: return 1;
+    case TFL_TENSOR_TYPE_INT64: case TFL_TENSOR_TYPE_FLOAT64: return 8;
+    default: return 0;
+    }
+}
+
+static void node_label(const mote_interpreter *it, int op, char *buf, size_t size) {
+    const mote_node *n = &it->nodes[op];
+    snprintf(buf, size, "op %d (%s v%d): ", op, mote_op_name(n->builtin), (int)n->version);
+}
+
+mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt, ...) {
+    size_t used = 0;
+    va_list ap;
+    if (it->current_op >= 0 && it->current_op < it->num_nodes && it->nodes) {
+        node_label(it, it->current_op, it->message, sizeof it->message);
+        used = strlen(it->message);
+    }
+    va_start(ap, fmt);
+    vsnprintf(it->message + used, sizeof it->message - used, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+const char *mote_dims_str(const int32_t *dims, int ndims, char *buf, size_t size) {
+    size_t used = 0;
+    buf[0] = 0;
+    used += (size_t)snprintf(buf, size, "[");
+    for (int i = 0; i < ndims && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, i ? ", %d" : "%d", (int)dims[i]);
+    if (used < size) snprintf(buf + used, size - used, "]");
+    return buf;
+}
+
+const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size) {
+    return mote_dims_str(t->dims, t->ndims, buf, size);
+}
+
+mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported) {
+    char buf[256];
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < (int)n->inputs.len && used < sizeof buf; i++) {
+        mote_tensor *t = mote_node_input(it, n, i);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
+                                 t ? mote_type_name(t->type) : "-");
+    }
+    for (int i = 0; i < (int)n->outputs.len && used < sizeof buf; i++) {
+        mote_tensor *t = mote_node_output(it, n, i);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
+                                 t ? mote_type_name(t->type) : "-");
+    }
+    return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
+                     "unsupported tensor types (%s); supported: %s", buf, supported);
+}
