@@ -70,24 +70,7 @@ static inline float clampf(float v, float lo, float hi) {
 }
 
 /* Fills `map` for out = f(a, b) under NumPy broadcasting; checks that the
- * output's shape is the broadcast shape. *//* Walks the output in order; ia / ib are the matching input element offsets. */
-typedef struct {
-    int32_t idx[MOTE_MAX_DIMS];
-    size_t ia, ib;
-} broadcast_iter;
-
-static inline void broadcast_next(const broadcast_map *m, broadcast_iter *p) {
-    for (int d = m->ndims - 1; d >= 0; d--) {
-        p->idx[d]++;
-        p->ia += m->stride_a[d];
-        p->ib += m->stride_b[d];
-        if (p->idx[d] < m->dims[d]) return;
-        p->ia -= m->stride_a[d] * (size_t)m->dims[d];
-        p->ib -= m->stride_b[d] * (size_t)m->dims[d];
-        p->idx[d] = 0;
-    }
-}
-
+ * output's shape is the broadcast shape. */
 mote_status mote_broadcast_prepare(mote_interpreter *it, const mote_tensor *a, const mote_tensor *b,
                               const mote_tensor *out, broadcast_map *map);
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compute/broadcast.h"
 #include "fb_reader.h"
 #include "mote.h"
 #include "tflite_schema.h"
@@ -54,15 +55,6 @@ typedef struct {
     int32_t depth_multiplier;
     float act_min, act_max;          /* fused activation, as a clamp */
 } mote_window_params;
-
-/* Broadcasting (NumPy rules) of two inputs over an output of up to
- * MOTE_MAX_DIMS dims: each input's element stride along every output
- * dimension, 0 where that input is broadcast. */
-typedef struct {
-    int ndims;
-    int32_t dims[MOTE_MAX_DIMS];
-    size_t stride_a[MOTE_MAX_DIMS], stride_b[MOTE_MAX_DIMS];
-} broadcast_map;
 
 typedef union {
     mote_window_params window;

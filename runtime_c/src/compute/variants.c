@@ -3,6 +3,8 @@
 #include "mote.h"
 
 #include "conv.h"
+#include "elementwise.h"
+#include "fully_connected.h"
 
 unsigned mote_cpu_features(void) {
 #if defined(MOTE_PORTABLE)
@@ -47,6 +49,10 @@ const mote_variant *const mote_variant_tables[] = {
     mote_conv2d_f32_variants, mote_conv2d_s8_variants, mote_conv2d_hybrid_variants,
     mote_depthwise_conv2d_f32_variants, mote_depthwise_conv2d_s8_variants,
     mote_depthwise_conv2d_hybrid_variants,
+    mote_fully_connected_f32_variants, mote_fully_connected_s8_variants,
+    mote_fully_connected_hybrid_variants,
+    mote_add_f32_variants, mote_add_s8_variants, mote_sub_f32_variants, mote_sub_s8_variants,
+    mote_mul_f32_variants, mote_mul_s8_variants, mote_prelu_f32_variants,
     NULL,
 };
 

@@ -1,22 +1,35 @@
-/* elementwise.h - shared prepare / float loop of broadcasting binary ops
- * (ADD, MUL; SUB, DIV and friends later). */
+/* elementwise.h - the glue shared by the broadcasting binary ops (ADD, SUB,
+ * MUL, PRELU: one op data struct, one prepare, one invoke; their compute
+ * functions are in compute/elementwise.h) and the shared prepare / float
+ * loop of one-input ops. */
 #ifndef MOTE_ELEMENTWISE_H
 #define MOTE_ELEMENTWISE_H
 
+#include "../compute/elementwise.h"
 #include "../kernel_util.h"
 
-/* Checks two inputs and the output (FLOAT32, or INT8 when int8_allowed),
- * reads the fused activation at options slot `act_slot` (-1: none), fills
- * n->params.binary and, for INT8, the offsets and clamp in n->q. */
-mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, int act_slot, bool int8_allowed);
+/* What tells one binary op from another. */
+typedef struct {
+    int act_slot;                        /* options slot of the fused activation; -1: none */
+    const mote_variant *f32, *s8;        /* variant tables; s8 NULL: FLOAT32 only */
+    /* s8: the rescales of the op's sum or product into the op data's params */
+    mote_status (*prepare_s8)(mote_interpreter *it, mote_node *n);
+} binary_op;
+
+typedef struct {
+    mote_elementwise_params p;
+    bool s8;
+    mote_compute_fn compute;
+} binary_data;
+
+/* Checks two inputs and the output (FLOAT32, or INT8 when op->s8), reads the
+ * fused activation, fills the op data (broadcast map, clamp, offsets, and
+ * op->prepare_s8's rescales) and chooses the compute function. */
+mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary_op *op);
 /* ADD / SUB int8: both inputs to a common scale 2 max(s_a, s_b) / 2^20, then
  * to the output scale (TFLite's scheme, see docs/quantization.md). */
-mote_status mote_add_sub_prepare_int8(mote_interpreter *it, mote_node *n);
-void mote_binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float, float));
-/* The int8 loop: f maps two int8 inputs to an int32 in output quanta, before
- * the output offset and clamp. */
-void mote_binary_invoke_int8(mote_interpreter *it, mote_node *n,
-                        int32_t (*f)(const mote_quant_params *q, int32_t a, int32_t b));
+mote_status mote_add_sub_prepare_s8(mote_interpreter *it, mote_node *n);
+mote_status mote_binary_invoke(mote_interpreter *it, mote_node *n);
 
 /* One input and one output of the same shape and type: FLOAT32, or also
  * INT8 (checked as int8 activations) when int8_allowed. */

@@ -4,45 +4,53 @@
  *
  * Types: FLOAT32; INT8 with per-tensor or per-channel int8 weights and int32
  * bias (docs/quantization.md); hybrid FLOAT32 activations with int8 weights,
- * computed in float with the dequantized weights. */
-#include "../fixed_point.h"
+ * computed in float with the dequantized weights. The glue;
+ * compute/fully_connected.h computes. */
+#include "../compute/fully_connected.h"
 #include "../quant_util.h"
 
-typedef enum { FC_FLOAT, FC_INT8, FC_HYBRID } fc_kind;
+typedef enum { FC_F32, FC_S8, FC_HYBRID } fc_type;
 
-static fc_kind kind_of(const mote_tensor *in, const mote_tensor *w) {
-    if (in->type == MOTE_INT8) return FC_INT8;
-    return w->type == MOTE_INT8 ? FC_HYBRID : FC_FLOAT;
-}
+typedef struct {
+    mote_fully_connected_params p;
+    fc_type type;
+    mote_compute_fn compute;
+} fc_data;
 
 static mote_status prepare_types(mote_interpreter *it, mote_node *n, int act) {
-    mote_tensor *in = mote_node_input(it, n, 0), *w = mote_node_input(it, n, 1), *bias = mote_node_input(it, n, 2);
-    mote_tensor *out = mote_node_output(it, n, 0);
+    fc_data *d = n->data;
+    mote_fully_connected_params *p = &d->p;
+    mote_tensor *in = mote_node_input(it, n, 0), *w = mote_node_input(it, n, 1);
+    mote_tensor *bias = mote_node_input(it, n, 2), *out = mote_node_output(it, n, 0);
     mote_status s;
     const int32_t units = w->dims[0];
     if (in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32 &&
         (!bias || bias->type == MOTE_FLOAT32) &&
         (w->type == MOTE_FLOAT32 || w->type == MOTE_INT8)) {
+        d->type = FC_F32;
         if (w->type == MOTE_INT8) {
+            d->type = FC_HYBRID;
             if ((s = mote_check_int8_weights(it, w, "weights", 0))) return s;
             if ((s = mote_check_constant(it, w, "weights"))) return s;
-            if ((s = mote_hybrid_weight_scales(it, w, units, &n->q.weight_scales))) return s;
+            if ((s = mote_hybrid_weight_scales(it, w, units, &p->channel_scales))) return s;
         }
-        return mote_activation_range_f32(it, act, &n->params.act.act_min, &n->params.act.act_max);
+        return mote_activation_range_f32(it, act, &p->act_min, &p->act_max);
     }
     if (in->type == MOTE_INT8 && w->type == MOTE_INT8 && out->type == MOTE_INT8) {
+        d->type = FC_S8;
         if ((s = mote_check_int8_activation(it, in, "input")) ||
             (s = mote_check_int8_weights(it, w, "weights", 0)) ||
             (s = mote_check_int8_activation(it, out, "output")))
             return s;
-        if (bias && (s = mote_check_int32_bias(it, bias, mote_tensor_scale(it, in, 0), w, units))) return s;
-        n->q.input_offset = -mote_tensor_zero_point(it, in, 0);
-        n->q.output_offset = mote_tensor_zero_point(it, out, 0);
-        if ((s = mote_activation_range_int8(it, act, out, &n->q.act_min, &n->q.act_max))) return s;
-        return mote_channel_multipliers(it, in, w, out, units, &n->q.multipliers, &n->q.shifts);
+        if (bias && (s = mote_check_int32_bias(it, bias, mote_tensor_scale(it, in, 0), w, units)))
+            return s;
+        p->input_offset = -mote_tensor_zero_point(it, in, 0);
+        p->output_offset = mote_tensor_zero_point(it, out, 0);
+        if ((s = mote_activation_range_int8(it, act, out, &p->out_min, &p->out_max))) return s;
+        return mote_channel_multipliers(it, in, w, out, units, &p->multipliers, &p->shifts);
     }
     return mote_unsupported_types(it, n, "FLOAT32; INT8 with INT8 weights and INT32 bias; FLOAT32 "
-                                    "with INT8 weights (hybrid)");
+                                         "with INT8 weights (hybrid)");
 }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
@@ -50,9 +58,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     bool ok = true;
     char sbuf[96];
     if ((s = mote_check_io_count(it, n, 2, 3, 1)) != MOTE_OK) return s;
-    mote_tensor *in = mote_node_input(it, n, 0), *w = mote_node_input(it, n, 1), *bias = mote_node_input(it, n, 2);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, w, "weights"))) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *w = mote_node_input(it, n, 1);
+    mote_tensor *bias = mote_node_input(it, n, 2), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, w, "weights")))
+        return s;
     if ((s = mote_check_ndims(it, w, "weights", 2))) return s;
     int act = mote_opt_u8(it, n, TFL_FULLY_CONNECTED_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
     int format = mote_opt_u8(it, n, TFL_FULLY_CONNECTED_OPTIONS_WEIGHTS_FORMAT, 0, &ok);
@@ -85,64 +94,43 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         want[1] = units;
         if ((s = mote_check_shape_equal(it, out, "output", want, 2))) return s;
     }
-    return prepare_types(it, n, act);
-}
-
-static void invoke_float(const mote_node *n, const mote_tensor *in, const mote_tensor *wt,
-                         const mote_tensor *bias, mote_tensor *out, const float *scales) {
-    const int32_t units = wt->dims[0], depth = wt->dims[1];
-    const size_t batches = tensor_numel(in) / (size_t)depth;
-    const float *x = (const float *)in->data, *bv = bias ? (const float *)bias->data : NULL;
-    float *y = (float *)out->data;
-    for (size_t b = 0; b < batches; b++)
-        for (int32_t o = 0; o < units; o++) {
-            const float *xr = x + b * (size_t)depth;
-            float acc = 0.0f;
-            if (scales) {  /* hybrid: weights are int8, scaled per channel */
-                const int8_t *wr = (const int8_t *)wt->data + (size_t)o * depth;
-                for (int32_t k = 0; k < depth; k++) acc += xr[k] * (float)wr[k];
-                acc *= scales[o];
-            } else {
-                const float *wr = (const float *)wt->data + (size_t)o * depth;
-                for (int32_t k = 0; k < depth; k++) acc += xr[k] * wr[k];
-            }
-            if (bv) acc += bv[o];
-            y[b * (size_t)units + o] = clampf(acc, n->params.act.act_min, n->params.act.act_max);
-        }
-}
-
-static void invoke_int8(const mote_node *n, const mote_tensor *in, const mote_tensor *wt,
-                        const mote_tensor *bias, mote_tensor *out) {
-    const int32_t units = wt->dims[0], depth = wt->dims[1];
-    const size_t batches = tensor_numel(in) / (size_t)depth;
-    const int8_t *x = (const int8_t *)in->data, *w = (const int8_t *)wt->data;
-    const int32_t *bv = bias ? (const int32_t *)bias->data : NULL;
-    int8_t *y = (int8_t *)out->data;
-    const mote_quant_params *q = &n->q;
-    for (size_t b = 0; b < batches; b++)
-        for (int32_t o = 0; o < units; o++) {
-            const int8_t *xr = x + b * (size_t)depth, *wr = w + (size_t)o * depth;
-            int32_t acc = 0;
-            for (int32_t k = 0; k < depth; k++)
-                acc = wrap_add_i32(acc, (int32_t)wr[k] * (xr[k] + q->input_offset));
-            if (bv) acc = wrap_add_i32(acc, bv[o]);
-            acc = mote_fp_multiply_by_quantized_multiplier_ties_away(acc, q->multipliers[o], q->shifts[o]);
-            y[b * (size_t)units + o] = (int8_t)clamp_i32(acc + q->output_offset, q->act_min,
-                                                         q->act_max);
-        }
+    fc_data *d = n->data;
+    d->p.units = units;
+    d->p.depth = depth;
+    if ((s = prepare_types(it, n, act)) != MOTE_OK) return s;
+    const mote_variant *table = d->type == FC_S8    ? mote_fully_connected_s8_variants
+                                : d->type == FC_F32 ? mote_fully_connected_f32_variants
+                                                    : mote_fully_connected_hybrid_variants;
+    d->compute = mote_node_choose(it, n, table, &d->p);
+    return MOTE_OK;
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const mote_tensor *in = mote_node_input(it, n, 0), *wt = mote_node_input(it, n, 1);
+    const fc_data *d = n->data;
+    const mote_tensor *in = mote_node_input(it, n, 0), *w = mote_node_input(it, n, 1);
     const mote_tensor *bias = mote_node_input(it, n, 2);
     mote_tensor *out = mote_node_output(it, n, 0);
-    switch (kind_of(in, wt)) {
-    case FC_INT8: invoke_int8(n, in, wt, bias, out); break;
-    case FC_HYBRID: invoke_float(n, in, wt, bias, out, n->q.weight_scales); break;
-    case FC_FLOAT: invoke_float(n, in, wt, bias, out, NULL); break;
+    const void *b = bias ? bias->data : NULL;
+    const size_t count = tensor_numel(out);
+    switch (d->type) {
+    case FC_F32:
+        ((mote_fully_connected_f32_fn)d->compute)(&d->p, (const float *)in->data,
+                                                  (const float *)w->data, b, (float *)out->data,
+                                                  0, count);
+        break;
+    case FC_S8:
+        ((mote_fully_connected_s8_fn)d->compute)(&d->p, (const int8_t *)in->data,
+                                                 (const int8_t *)w->data, b,
+                                                 (int8_t *)out->data, 0, count);
+        break;
+    case FC_HYBRID:
+        ((mote_fully_connected_hybrid_fn)d->compute)(&d->p, (const float *)in->data,
+                                                     (const int8_t *)w->data, b,
+                                                     (float *)out->data, 0, count);
+        break;
     }
     return MOTE_OK;
 }
 
-const mote_op mote_op_fully_connected = {prepare, invoke, 0, 12,
-                                                 TFL_BUILTIN_OPTIONS_FULLY_CONNECTED_OPTIONS};
+const mote_op mote_op_fully_connected = {prepare, invoke, sizeof(fc_data), 12,
+                                         TFL_BUILTIN_OPTIONS_FULLY_CONNECTED_OPTIONS};

@@ -1,16 +1,10 @@
-/* PRELU: out = x >= 0 ? x : alpha * x, alpha broadcast against the input. */
-#include "../kernel_util.h"
+/* PRELU: out = x >= 0 ? x : alpha * x, alpha broadcast against the input.
+ * FLOAT32. The glue; compute/elementwise.h computes. */
 #include "elementwise.h"
 
-static float prelu(float x, float alpha) { return x >= 0.0f ? x : x * alpha; }
-
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
-    return mote_binary_prepare(it, n, -1, false);
+    static const binary_op prelu = {-1, mote_prelu_f32_variants, NULL, NULL};
+    return mote_binary_prepare(it, n, &prelu);
 }
 
-static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    mote_binary_invoke_f32(it, n, prelu);
-    return MOTE_OK;
-}
-
-const mote_op mote_op_prelu = {prepare, invoke, 0, 1, 0};
+const mote_op mote_op_prelu = {prepare, mote_binary_invoke, sizeof(binary_data), 1, 0};

@@ -1,0 +1,55 @@
+/* broadcast.h - NumPy broadcasting of two inputs over an output of up to
+ * MOTE_MAX_DIMS dims, and the walk that pairs each output element with the
+ * input elements it reads. Ops that map indices between two shapes (MEAN,
+ * PAD, TRANSPOSE) use the same map with their own meaning of a and b. */
+#ifndef MOTE_COMPUTE_BROADCAST_H
+#define MOTE_COMPUTE_BROADCAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote.h"
+
+/* Each input's element stride along every output dimension, 0 where that
+ * input is broadcast. */
+typedef struct {
+    int ndims;
+    int32_t dims[MOTE_MAX_DIMS];
+    size_t stride_a[MOTE_MAX_DIMS], stride_b[MOTE_MAX_DIMS];
+} broadcast_map;
+
+/* Walks the output in order; ia / ib are the matching input element offsets. */
+typedef struct {
+    int32_t idx[MOTE_MAX_DIMS];
+    size_t ia, ib;
+} broadcast_iter;
+
+/* The walk's position at output element k (row-major), so that any range of
+ * the output can be walked on its own. */
+static inline broadcast_iter broadcast_start(const broadcast_map *m, size_t k) {
+    broadcast_iter p = {{0}, 0, 0};
+    for (int d = m->ndims - 1; d >= 0; d--) {
+        /* an empty output has no element k to reach: any position will do */
+        const size_t dim = m->dims[d] > 0 ? (size_t)m->dims[d] : 1;
+        const size_t i = k % dim;
+        k /= dim;
+        p.idx[d] = (int32_t)i;
+        p.ia += i * m->stride_a[d];
+        p.ib += i * m->stride_b[d];
+    }
+    return p;
+}
+
+static inline void broadcast_next(const broadcast_map *m, broadcast_iter *p) {
+    for (int d = m->ndims - 1; d >= 0; d--) {
+        p->idx[d]++;
+        p->ia += m->stride_a[d];
+        p->ib += m->stride_b[d];
+        if (p->idx[d] < m->dims[d]) return;
+        p->ia -= m->stride_a[d] * (size_t)m->dims[d];
+        p->ib -= m->stride_b[d] * (size_t)m->dims[d];
+        p->idx[d] = 0;
+    }
+}
+
+#endif

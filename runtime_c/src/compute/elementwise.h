@@ -1,0 +1,128 @@
+/* elementwise.h - compute functions of the broadcasting binary ops ADD, SUB,
+ * MUL (f32 and s8) and PRELU (f32).
+ *
+ * Every function computes the output elements [begin, end) (row-major over
+ * the output's shape) and nothing else, so ranges can run on different
+ * threads. Output element k reads the input elements that params.map pairs
+ * with it (NumPy broadcasting). Two data types:
+ *   f32  float inputs and output, clamped to the fused activation's range;
+ *   s8   int8 inputs and output (TFLite's int8 scheme, bit-exact with its
+ *        reference kernels: see docs/quantization.md).
+ */
+#ifndef MOTE_COMPUTE_ELEMENTWISE_H
+#define MOTE_COMPUTE_ELEMENTWISE_H
+
+#include "broadcast.h"
+#include "requantize.h"
+#include "variants.h"
+
+typedef struct {
+    broadcast_map map;                   /* output dims; each input's strides along them */
+    float act_min, act_max;              /* f32: the fused activation's clamp */
+    int32_t input1_offset, input2_offset; /* s8: -(input zero points) */
+    int32_t output_offset;               /* s8: output zero point */
+    int32_t out_min, out_max;            /* s8: the clamp, in output quanta */
+    /* s8 ADD / SUB: (q - z) << left_shift is each input in units of its scale
+     * / 2^left_shift; input1/2 multipliers rescale that to the common scale
+     * 2 max(s_1, s_2) / 2^left_shift, where the two are added. */
+    int32_t left_shift;
+    int32_t input1_multiplier, input1_shift, input2_multiplier, input2_shift;
+    /* s8: from the scale of the sum (ADD / SUB: the common scale) or of the
+     * product (MUL: s_1 s_2) to the output scale */
+    int32_t output_multiplier, output_shift;
+} mote_elementwise_params;
+
+typedef void (*mote_elementwise_f32_fn)(const mote_elementwise_params *p, const float *input1,
+                                        const float *input2, float *output, size_t begin,
+                                        size_t end);
+typedef void (*mote_elementwise_s8_fn)(const mote_elementwise_params *p, const int8_t *input1,
+                                       const int8_t *input2, int8_t *output, size_t begin,
+                                       size_t end);
+
+/* One output element of each op, from the two input elements it reads. */
+static inline float mote_add_f32_one(float a, float b) { return a + b; }
+static inline float mote_sub_f32_one(float a, float b) { return a - b; }
+static inline float mote_mul_f32_one(float a, float b) { return a * b; }
+static inline float mote_prelu_f32_one(float x, float alpha) { return x >= 0.0f ? x : x * alpha; }
+
+/* An s8 input as a multiple of the common scale of ADD / SUB. */
+static inline int32_t mote_elementwise_common_s8(int32_t q, int32_t offset, int32_t left_shift,
+                                                 int32_t multiplier, int32_t shift) {
+    return mote_fp_multiply_by_quantized_multiplier_double_rounding(
+        (q + offset) * (1 << left_shift), multiplier, shift);
+}
+
+/* A sum or product, in units of its own scale, as an int8 output. */
+static inline int8_t mote_elementwise_output_s8(const mote_elementwise_params *p, int32_t v) {
+    v = mote_fp_multiply_by_quantized_multiplier_double_rounding(v, p->output_multiplier,
+                                                                 p->output_shift);
+    return (int8_t)mote_clamp_i32(v + p->output_offset, p->out_min, p->out_max);
+}
+
+static inline int8_t mote_add_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    return mote_elementwise_output_s8(
+        p, mote_elementwise_common_s8(a, p->input1_offset, p->left_shift, p->input1_multiplier,
+                                      p->input1_shift) +
+               mote_elementwise_common_s8(b, p->input2_offset, p->left_shift,
+                                          p->input2_multiplier, p->input2_shift));
+}
+
+static inline int8_t mote_sub_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    return mote_elementwise_output_s8(
+        p, mote_elementwise_common_s8(a, p->input1_offset, p->left_shift, p->input1_multiplier,
+                                      p->input1_shift) -
+               mote_elementwise_common_s8(b, p->input2_offset, p->left_shift,
+                                          p->input2_multiplier, p->input2_shift));
+}
+
+static inline int8_t mote_mul_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    return mote_elementwise_output_s8(p, (a + p->input1_offset) * (b + p->input2_offset));
+}
+
+void mote_add_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
+                      float *output, size_t begin, size_t end);
+void mote_add_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                     const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_sub_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
+                      float *output, size_t begin, size_t end);
+void mote_sub_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                     const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_mul_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
+                      float *output, size_t begin, size_t end);
+void mote_mul_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                     const int8_t *input2, int8_t *output, size_t begin, size_t end);
+/* PRELU: input1 is x, input2 alpha. */
+void mote_prelu_f32_ref(const mote_elementwise_params *p, const float *input1,
+                        const float *input2, float *output, size_t begin, size_t end);
+
+/* Neither input is broadcast (both have the output's shape, up to leading or
+ * size-1 dims): output element k reads element k of each input. */
+bool mote_elementwise_fits_same_shape(const void *params);
+void mote_add_f32_same_shape_scalar(const mote_elementwise_params *p, const float *input1,
+                                    const float *input2, float *output, size_t begin,
+                                    size_t end);
+void mote_add_s8_same_shape_scalar(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+void mote_sub_f32_same_shape_scalar(const mote_elementwise_params *p, const float *input1,
+                                    const float *input2, float *output, size_t begin,
+                                    size_t end);
+void mote_sub_s8_same_shape_scalar(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+void mote_mul_f32_same_shape_scalar(const mote_elementwise_params *p, const float *input1,
+                                    const float *input2, float *output, size_t begin,
+                                    size_t end);
+void mote_mul_s8_same_shape_scalar(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+
+extern const mote_variant mote_add_f32_variants[];
+extern const mote_variant mote_add_s8_variants[];
+extern const mote_variant mote_sub_f32_variants[];
+extern const mote_variant mote_sub_s8_variants[];
+extern const mote_variant mote_mul_f32_variants[];
+extern const mote_variant mote_mul_s8_variants[];
+extern const mote_variant mote_prelu_f32_variants[];
+
+#endif

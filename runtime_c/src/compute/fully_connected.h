@@ -1,0 +1,59 @@
+/* fully_connected.h - compute functions of FULLY_CONNECTED.
+ *
+ * The input is `batches` rows of `depth` values, the weights [units, depth],
+ * the output [batches, units]. Every function computes the output elements
+ * [begin, end) (row-major over [batches, units]) and nothing else, so ranges
+ * can run on different threads, also for the single-row case most models
+ * have. Three data types:
+ *   f32     float input, weights, bias and output;
+ *   s8      int8 input, weights and output, int32 bias (TFLite's int8 scheme,
+ *           bit-exact with its reference kernels: see docs/quantization.md);
+ *   hybrid  float input, bias and output, int8 weights with a float scale
+ *           per unit.
+ * `bias` may be NULL.
+ */
+#ifndef MOTE_COMPUTE_FULLY_CONNECTED_H
+#define MOTE_COMPUTE_FULLY_CONNECTED_H
+
+#include <stdint.h>
+
+#include "variants.h"
+
+typedef struct {
+    int32_t units, depth;                /* the weights' dims */
+    float act_min, act_max;              /* f32 and hybrid: the fused activation's clamp */
+    int32_t input_offset;                /* s8: -(input zero point) */
+    int32_t output_offset;               /* s8: output zero point */
+    int32_t out_min, out_max;            /* s8: the clamp, in output quanta */
+    const int32_t *multipliers, *shifts; /* s8: rescale per unit */
+    const float *channel_scales;         /* hybrid: weight scale per unit */
+} mote_fully_connected_params;
+
+typedef void (*mote_fully_connected_f32_fn)(const mote_fully_connected_params *p,
+                                            const float *input, const float *weights,
+                                            const float *bias, float *output, size_t begin,
+                                            size_t end);
+typedef void (*mote_fully_connected_s8_fn)(const mote_fully_connected_params *p,
+                                           const int8_t *input, const int8_t *weights,
+                                           const int32_t *bias, int8_t *output, size_t begin,
+                                           size_t end);
+typedef void (*mote_fully_connected_hybrid_fn)(const mote_fully_connected_params *p,
+                                               const float *input, const int8_t *weights,
+                                               const float *bias, float *output, size_t begin,
+                                               size_t end);
+
+void mote_fully_connected_f32_ref(const mote_fully_connected_params *p, const float *input,
+                                  const float *weights, const float *bias, float *output,
+                                  size_t begin, size_t end);
+void mote_fully_connected_s8_ref(const mote_fully_connected_params *p, const int8_t *input,
+                                 const int8_t *weights, const int32_t *bias, int8_t *output,
+                                 size_t begin, size_t end);
+void mote_fully_connected_hybrid_ref(const mote_fully_connected_params *p, const float *input,
+                                     const int8_t *weights, const float *bias, float *output,
+                                     size_t begin, size_t end);
+
+extern const mote_variant mote_fully_connected_f32_variants[];
+extern const mote_variant mote_fully_connected_s8_variants[];
+extern const mote_variant mote_fully_connected_hybrid_variants[];
+
+#endif
