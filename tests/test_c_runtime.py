@@ -93,3 +93,24 @@ def test_c_fuzz_model_loader():
                         f"PYTHON={sys.executable}"], capture_output=True, text=True, timeout=600)
     tail = (r.stdout + r.stderr)[-4000:]
     assert r.returncode == 0 and "stat::number_of_executed_units" in tail, tail
+
+
+FUZZ_TRAILER = 16   # runtime_c/tests/fuzz_model.c: [model | input bytes | trailer]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "runtime_c/tests/fuzz_regressions").iterdir()),
+                         ids=lambda p: p.name)
+def test_fuzz_regression_in_python(path):
+    """Each input that once found a bug in the C runtime (the model part of it) is
+    refused with a message through the Python bindings, or runs."""
+    import pyruntime
+    data = path.read_bytes()
+    size = len(data) - FUZZ_TRAILER
+    in_bytes = int.from_bytes(data[size + 6:size + 8], "little") if size >= 0 else 0
+    model = data[:max(0, size - in_bytes)] if size >= 0 else data
+    try:
+        it = pyruntime.Interpreter(model_content=model)
+        it.allocate_tensors()
+        it.invoke()
+    except pyruntime.MoteError as e:
+        assert str(e)

@@ -50,8 +50,10 @@
  * Every buffer (model, arenas, I/O copies) is allocated at its exact size so
  * that ASan sees one byte past its end.
  *
- *   make fuzz CORPUS=dir FUZZ_SECONDS=60
- *   tests/fuzz_campaign.sh RUNS          (long run; see that script)
+ *   make fuzz FUZZ_SECONDS=60            (seeds: tests/make_fuzz_corpus.py)
+ *   make fuzz-campaign RUNS=10000000     (long run: tests/fuzz_campaign.sh)
+ *   make fuzz-regressions                (tests/fuzz_regressions/: every input
+ *                                         that once found a bug, run once)
  */
 #define _POSIX_C_SOURCE 200112L   /* posix_memalign */
 

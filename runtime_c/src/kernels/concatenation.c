@@ -41,6 +41,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' %s does not match input "
                              "0 '%s' %s outside axis %d", i, t->name, mote_shape_str(t, sa, sizeof sa),
                              first->name, mote_shape_str(first, sb, sizeof sb), (int)axis);
+        if (t->dims[axis] > INT32_MAX - want[axis])
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "inputs joined along axis %d are "
+                             "longer than %d along it", (int)axis, (int)INT32_MAX);
         want[axis] += t->dims[axis];
     }
     if (act != TFL_ACTIVATION_FUNCTION_TYPE_NONE)
