@@ -35,6 +35,11 @@ typedef struct {
     bool (*fits)(const void *params);    /* shape facts it needs; NULL: any shape */
 } mote_variant;
 
+/* A table row for the compute function mote_<fn>: its name, the CPU features
+ * and the shape predicate it needs. End a table with MOTE_VARIANTS_END. */
+#define MOTE_VARIANT(fn, cpu, fits) {#fn, (mote_compute_fn)mote_##fn, cpu, fits}
+#define MOTE_VARIANTS_END {NULL, NULL, 0, NULL}
+
 /* The CPU features of this machine (0 with MOTE_PORTABLE). */
 unsigned mote_cpu_features(void);
 
