@@ -7,7 +7,9 @@ cupy). Each layer owns its forward and its local backward:
 Weights use TFLite's layouts (Dense [out, in], Conv2D [out, kh, kw, in],
 DepthwiseConv2D [1, kh, kw, in * multiplier]) so a trained graph converts
 without reshuffling. Gradients are checked against finite differences in
-float64 (tests/test_layers.py).
+float64 (tests/test_layers.py). The forward of convolutions and pools is the
+converter's (converter/windows.py), so training and the converter's
+reference executor compute them with the same code.
 """
 from __future__ import annotations
 
