@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ir, reference
+from . import ir, ops, reference
 from .errors import ConversionError
 
 
@@ -72,7 +72,9 @@ def remove_identities(g: ir.Graph) -> ir.Graph:
     return remove_dead(g)
 
 
-FOLDABLE_INTO = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}
+def _has_fused_activation(node: ir.Node) -> bool:
+    option = ops.info(node.op).fused_activation
+    return option is not None and node.options.get(option, "NONE") not in ("NONE", None)
 
 
 def fold_batch_norm(g: ir.Graph) -> ir.Graph:
@@ -91,23 +93,23 @@ def fold_batch_norm(g: ir.Graph) -> ir.Graph:
             raise ConversionError(f"node {bn.name!r} (BATCH_NORM): statistics of shapes "
                                   f"{[list(s.shape) for s in (gamma, beta, mean, var)]}; expected "
                                   f"{list(channels)}, the channels of {x!r}")
-        k = gamma / np.sqrt(var + bn.options.get("epsilon", 1e-5))
+        k = gamma / np.sqrt(var + ops.info(bn.op).with_defaults(bn.options)["epsilon"])
         shift = beta - mean * k
         layer = producers.get(x)
-        if (layer is not None and layer.op in FOLDABLE_INTO and _single_consumer(g, x) is bn
-                and g.tensors[layer.inputs[1]].is_constant
-                and layer.options.get("fused_activation_function", "NONE") in ("NONE", None)):
-            axis = FOLDABLE_INTO[layer.op]
-            w = g.tensors[layer.inputs[1]]
+        spec = ops.info(layer.op).weight if layer is not None else None
+        if (spec is not None and _single_consumer(g, x) is bn
+                and g.tensors[layer.inputs[spec.input]].is_constant
+                and not _has_fused_activation(layer)):
+            w = g.tensors[layer.inputs[spec.input]]
             shape = [1] * len(w.shape)
-            shape[axis] = -1
+            shape[spec.axis] = -1
             w.data = (np.asarray(w.data, np.float64) * k.reshape(shape)).astype(w.dtype)
-            bias_in = layer.inputs[2] if len(layer.inputs) > 2 else None
+            bias_in = layer.inputs[spec.bias] if len(layer.inputs) > spec.bias else None
             old_b = np.asarray(g.tensors[bias_in].data, np.float64) if bias_in else 0.0
             bname = g.unique_name(bn.outputs[0] + "/folded_bias")
             g.add_tensor(ir.Tensor(bname, (len(k),), "float32",
                                    (old_b * k + shift).astype(np.float32)))
-            layer.inputs = layer.inputs[:2] + [bname]
+            layer.inputs = layer.inputs[:spec.bias] + [bname]
             g.nodes.remove(bn)
             layer.outputs = [bn.outputs[0]]
             continue
@@ -123,21 +125,18 @@ def fold_batch_norm(g: ir.Graph) -> ir.Graph:
     return remove_dead(g)
 
 
-FUSES_ACTIVATION = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL",
-                    "AVERAGE_POOL_2D", "MAX_POOL_2D"}
-
-
 def fuse_activations(g: ir.Graph) -> ir.Graph:
-    """RELU / RELU6 right after an op that has a fused activation slot (and is
-    its only reader) moves into that slot."""
+    """An activation (RELU, RELU6: catalogue entries with `activation`) right
+    after an op that has a fused activation slot (and is its only reader)
+    moves into that slot."""
     g = g.copy()
     producers = g.producers()
-    for act in [n for n in g.nodes if n.op in ("RELU", "RELU6")]:
+    for act in [n for n in g.nodes if ops.info(n.op).activation]:
         src = producers.get(act.inputs[0])
-        if (src is None or src.op not in FUSES_ACTIVATION or _single_consumer(g, act.inputs[0]) is not act
-                or src.options.get("fused_activation_function", "NONE") not in ("NONE", None)):
+        if (src is None or not ops.info(src.op).fused_activation
+                or _single_consumer(g, act.inputs[0]) is not act or _has_fused_activation(src)):
             continue
-        src.options["fused_activation_function"] = act.op
+        src.options[ops.info(src.op).fused_activation] = ops.info(act.op).activation
         src.outputs = [act.outputs[0]]
         g.nodes.remove(act)
     return remove_dead(g)

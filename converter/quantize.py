@@ -2,29 +2,18 @@
 (Contract 2 of ARCHITECTURE.md; the arithmetic is in docs/quantization.md).
 
 Modes: "float16" (weights stored as float16 behind DEQUANTIZE), "dynamic"
-(int8 weights for FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D, float
-activations), "int8" (everything int8, activation ranges from calibration).
+(int8 weights for the ops with a weight: FULLY_CONNECTED / CONV_2D /
+DEPTHWISE_CONV_2D, float activations), "int8" (everything int8, activation
+ranges from calibration). Which ops have a weight and on which axis, which
+run in int8, and which keep or fix their output quantization is in the op
+catalogue (converter/ops.py).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import ir, reference
+from . import ir, ops, reference
 from .errors import ConversionError
-
-WEIGHT_AXIS = {"CONV_2D": 0, "DEPTHWISE_CONV_2D": 3, "FULLY_CONNECTED": 0}
-WEIGHT_RANK = {"CONV_2D": 4, "DEPTHWISE_CONV_2D": 4, "FULLY_CONNECTED": 2}
-INT8_OPS = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL", "TRANSPOSE",
-            "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR",
-            "AVERAGE_POOL_2D",
-            "MAX_POOL_2D", "MEAN", "PAD", "CONCATENATION", "RESHAPE", "SOFTMAX", "LOGISTIC",
-            "TANH", "RELU", "RELU6"}
-# Ops whose output keeps the input's quantization (they only move data).
-SAME_QUANT = {"AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD", "RESHAPE", "CONCATENATION", "TRANSPOSE",
-              "RESIZE_BILINEAR", "RESIZE_NEAREST_NEIGHBOR"}
-# Ops with a fixed output quantization.
-FIXED_OUTPUT = {"SOFTMAX": (1 / 256, -128), "LOGISTIC": (1 / 256, -128), "TANH": (1 / 128, 0)}
-
 
 def weight_quantization(w: np.ndarray, axis: int | None):
     """Symmetric int8 weights: scale max|w| / 127 per channel along `axis` (or
@@ -46,15 +35,17 @@ def weight_quantization(w: np.ndarray, axis: int | None):
 
 
 def _weight(g: ir.Graph, n: ir.Node) -> ir.Tensor:
-    """The constant weight of a CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED."""
-    if len(n.inputs) < 2 or n.inputs[1] is None:
+    """The constant weight of an op whose catalogue entry has one (CONV_2D,
+    DEPTHWISE_CONV_2D, FULLY_CONNECTED)."""
+    spec = ops.info(n.op).weight
+    if len(n.inputs) <= spec.input or n.inputs[spec.input] is None:
         raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}) has inputs {n.inputs}; "
                               f"expected an input and a weight")
-    w = g.tensors[n.inputs[1]]
-    if not w.is_constant or w.data.ndim != WEIGHT_RANK[n.op]:
+    w = g.tensors[n.inputs[spec.input]]
+    if not w.is_constant or w.data.ndim != spec.rank:
         raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): weight {w.name!r} is "
                               f"{'a constant' if w.is_constant else 'computed'} of shape "
-                              f"{list(w.shape)}; expected a constant of rank {WEIGHT_RANK[n.op]}")
+                              f"{list(w.shape)}; expected a constant of rank {spec.rank}")
     return w
 
 
@@ -176,15 +167,16 @@ class _Groups:
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False) -> ir.Graph:
     unsupported = sorted({f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
-                          if n.op not in INT8_OPS})
+                          if not ops.info(n.op).int8})
     if unsupported and not float_fallback:
         raise ConversionError("these ops cannot be quantized to int8: " + ", ".join(unsupported) +
                          " (float_fallback=True keeps them in float between DEQUANTIZE and QUANTIZE)")
     ranges = calibrate(g, data, method, progress=progress)
     groups = _Groups()
     for n in g.nodes:
-        if n.op in SAME_QUANT:
-            for i in n.inputs[:len(n.inputs) if n.op == "CONCATENATION" else 1]:
+        same = ops.info(n.op).same_quant
+        if same:
+            for i in n.inputs[:len(n.inputs) if same == "all" else 1]:
                 groups.union(i, n.outputs[0])
     group_range: dict = {}
     for name, (lo, hi) in ranges.items():
@@ -195,8 +187,9 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         old = group_range.get(root)
         group_range[root] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
     q = ir.Graph(inputs=list(g.inputs), outputs=list(g.outputs))
-    fixed = {n.outputs[0]: FIXED_OUTPUT[n.op] for n in g.nodes if n.op in FIXED_OUTPUT}
-    fallback = [n for n in g.nodes if n.op not in INT8_OPS]
+    fixed = {n.outputs[0]: ops.info(n.op).fixed_output for n in g.nodes
+             if ops.info(n.op).fixed_output}
+    fallback = [n for n in g.nodes if not ops.info(n.op).int8]
     for name, t in g.tensors.items():
         if t.is_constant or t.dtype != "float32":
             q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data))
@@ -211,14 +204,15 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         q.add_tensor(ir.Tensor(name, t.shape, "int8", None, quant))
     for n in g.nodes:
         node = ir.Node(n.op, list(n.inputs), list(n.outputs), dict(n.options), n.name)
-        if n.op in WEIGHT_AXIS:
-            w = q.tensors[n.inputs[1]]
+        spec = ops.info(n.op).weight
+        if spec:
+            w = q.tensors[n.inputs[spec.input]]
             qw, wq = weight_quantization(np.asarray(_weight(g, n).data, np.float64),
-                                         WEIGHT_AXIS[n.op] if per_channel else None)
+                                         spec.axis if per_channel else None)
             wname = q.unique_name(w.name + "/int8")
             q.add_tensor(ir.Tensor(wname, w.shape, "int8", qw, wq))
-            node.inputs[1] = wname
-            if len(n.inputs) > 2 and n.inputs[2] is not None:
+            node.inputs[spec.input] = wname
+            if len(n.inputs) > spec.bias and n.inputs[spec.bias] is not None:
                 x = q.tensors[n.inputs[0]]
                 if x.quant is None:
                     raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input "
@@ -226,12 +220,12 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
                                           f"activation to quantize")
                 s_in = np.float32(x.quant["scale"][0])
                 bscale = (s_in * wq["scale"]).astype(np.float32)
-                b = np.asarray(g.tensors[n.inputs[2]].data, np.float64)
+                b = np.asarray(g.tensors[n.inputs[spec.bias]].data, np.float64)
                 qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
-                bname = q.unique_name(n.inputs[2] + "/int32")
+                bname = q.unique_name(n.inputs[spec.bias] + "/int32")
                 q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),
                                        {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)}))
-                node.inputs[2] = bname
+                node.inputs[spec.bias] = bname
         q.nodes.append(node)
     for n in fallback:
         _keep_float(q, g, n)
@@ -297,13 +291,14 @@ def quantize_weights(g: ir.Graph, mode: str, per_channel: bool = True) -> ir.Gra
     "float16": every float constant weight stored as float16 + DEQUANTIZE."""
     q = g.copy()
     for n in q.nodes:
-        if mode == "dynamic" and n.op in WEIGHT_AXIS:
+        spec = ops.info(n.op).weight
+        if mode == "dynamic" and spec:
             w = _weight(q, n)
             qw, wq = weight_quantization(np.asarray(w.data, np.float64),
-                                         WEIGHT_AXIS[n.op] if per_channel else None)
+                                         spec.axis if per_channel else None)
             name = q.unique_name(w.name + "/int8")
             q.add_tensor(ir.Tensor(name, w.shape, "int8", qw, wq))
-            n.inputs[1] = name
+            n.inputs[spec.input] = name
     if mode == "float16":
         new_nodes = []
         for n in q.nodes:

@@ -7,11 +7,16 @@ cupy). Each layer owns its forward and its local backward:
 Weights use TFLite's layouts (Dense [out, in], Conv2D [out, kh, kw, in],
 DepthwiseConv2D [1, kh, kw, in * multiplier]) so a trained graph converts
 without reshuffling. Gradients are checked against finite differences in
-float64 (tests/test_layers.py).
+float64 (tests/test_layers.py). The forward of convolutions and pools is the
+converter's (converter/windows.py), so training and the converter's
+reference executor compute them with the same code.
 """
 from __future__ import annotations
 
 import math
+
+from converter import windows
+from converter.windows import Window2D
 
 from .backend import xp
 
@@ -50,60 +55,21 @@ class Layer:
         raise NotImplementedError
 
 
-def _window(size, k, stride, dilation, padding):
-    eff = (k - 1) * dilation + 1
-    if padding == "same":
-        out = -(-size // stride)
-        total = max((out - 1) * stride + eff - size, 0)
-        return out, total // 2, total - total // 2
-    if padding != "valid":
-        raise ValueError(f"padding {padding!r}; expected 'same' or 'valid'")
-    out = (size - eff + stride) // stride
-    if out < 1:
-        raise ValueError(f"window {k} (dilation {dilation}) does not fit an input of size {size}")
-    return out, 0, 0
-
-
 class _Windowed(Layer):
-    """Shared geometry of convolutions and pools: padding, then one strided
-    view of the padded input per kernel tap."""
+    """Convolutions and pools: the window geometry and the forward are the
+    converter's (converter/windows.py, the one copy of that array math); the
+    backward walks the same taps."""
 
-    def _geometry(self, shape):
-        _, h, w, _ = shape
-        oh, pt, pb = _window(h, self.kernel[0], self.strides[0], self.dilation[0], self.padding)
-        ow, pl, pr = _window(w, self.kernel[1], self.strides[1], self.dilation[1], self.padding)
-        return oh, ow, ((0, 0), (pt, pb), (pl, pr), (0, 0))
-
-    def _tap(self, xpad, ky, kx, oh, ow):
-        y0, x0 = ky * self.dilation[0], kx * self.dilation[1]
-        sy, sx = self.strides
-        return (slice(None), slice(y0, y0 + (oh - 1) * sy + 1, sy),
-                slice(x0, x0 + (ow - 1) * sx + 1, sx), slice(None))
+    def _window(self, shape) -> Window2D:
+        return Window2D(shape, self.kernel, self.strides, self.dilation, self.padding)
 
     def output_shape(self, input_shapes):
         h, w, c = input_shapes[0]
-        oh, ow, _ = self._geometry((1, h, w, c))
-        return (oh, ow, self._out_channels(c))
+        win = self._window((1, h, w, c))
+        return (win.out_h, win.out_w, self._out_channels(c))
 
-    def _taps(self):
-        return [(ky, kx) for ky in range(self.kernel[0]) for kx in range(self.kernel[1])]
-
-    def _accumulate(self, x, term):
-        """sum over kernel taps of term(tap view, ky, kx), plus the bias: the
-        forward of both convolutions."""
-        oh, ow, pads = self._geometry(x.shape)
-        xpad = xp.pad(x, pads)
-        y = 0
-        for ky, kx in self._taps():
-            y = y + term(xpad[self._tap(xpad, ky, kx, oh, ow)], ky, kx)
-        if self.use_bias:
-            y = y + self.params["bias"]
-        return y, (xpad, pads, oh, ow)
-
-    @staticmethod
-    def _unpad(g, pads):
-        (_, _), (pt, pb), (pl, pr), _ = pads
-        return g[:, pt:g.shape[1] - pb, pl:g.shape[2] - pr, :]
+    def _bias(self):
+        return self.params["bias"] if self.use_bias else None
 
 
 def _pair(v):
@@ -137,23 +103,24 @@ class Conv2D(_Windowed):
             self.params["bias"] = xp.zeros(self.filters)
 
     def forward(self, inputs, training):
-        w = self.params["kernel"]
-        return self._accumulate(inputs[0], lambda tap, ky, kx: tap @ w[:, ky, kx, :].T)
+        win = self._window(inputs[0].shape)
+        y, xpad = windows.conv_2d(xp, inputs[0], self.params["kernel"], self._bias(), win)
+        return y, (xpad, win)
 
     def backward(self, cache, grad):
-        xpad, pads, oh, ow = cache
+        xpad, win = cache
         w = self.params["kernel"]
         gw = xp.zeros_like(w)
         gx = xp.zeros_like(xpad)
         g2 = grad.reshape(-1, grad.shape[-1])
-        for ky, kx in self._taps():
-            sl = self._tap(xpad, ky, kx, oh, ow)
+        for ky, kx in win.taps():
+            sl = win.tap(ky, kx)
             gw[:, ky, kx, :] = g2.T @ xpad[sl].reshape(-1, xpad.shape[-1])
             gx[sl] += grad @ w[:, ky, kx, :]
         pg = {"kernel": gw}
         if self.use_bias:
             pg["bias"] = g2.sum(axis=0)
-        return [self._unpad(gx, pads)], pg
+        return [win.unpad(gx)], pg
 
 
 class DepthwiseConv2D(_Windowed):
@@ -182,20 +149,20 @@ class DepthwiseConv2D(_Windowed):
             self.params["bias"] = xp.zeros(c)
 
     def forward(self, inputs, training):
-        w = self.params["kernel"]
-        x = xp.repeat(inputs[0], self.multiplier, axis=3)
-        return self._accumulate(x, lambda tap, ky, kx: tap * w[0, ky, kx, :])
+        win = self._window(inputs[0].shape)
+        y, xpad = windows.depthwise_conv_2d(xp, inputs[0], self.params["kernel"], self._bias(), win)
+        return y, (xpad, win)
 
     def backward(self, cache, grad):
-        xpad, pads, oh, ow = cache
+        xpad, win = cache
         w = self.params["kernel"]
         gw = xp.zeros_like(w)
         gx = xp.zeros_like(xpad)
-        for ky, kx in self._taps():
-            sl = self._tap(xpad, ky, kx, oh, ow)
+        for ky, kx in win.taps():
+            sl = win.tap(ky, kx)
             gw[0, ky, kx, :] = (grad * xpad[sl]).sum(axis=(0, 1, 2))
             gx[sl] += grad * w[0, ky, kx, :]
-        gx = self._unpad(gx, pads)
+        gx = win.unpad(gx)
         n, h, wd, cm = gx.shape
         gx = gx.reshape(n, h, wd, cm // self.multiplier, self.multiplier).sum(axis=4)
         pg = {"kernel": gw}
@@ -350,25 +317,20 @@ class MaxPool(_Pool):
     op = "MaxPool"
 
     def forward(self, inputs, training):
-        x = inputs[0]
-        oh, ow, pads = self._geometry(x.shape)
-        xpad = xp.pad(x, pads, constant_values=-xp.inf)
-        y = None
-        for ky, kx in self._taps():
-            t = xpad[self._tap(xpad, ky, kx, oh, ow)]
-            y = t if y is None else xp.maximum(y, t)
-        return y, (xpad, pads, oh, ow, y)
+        win = self._window(inputs[0].shape)
+        y, xpad = windows.max_pool_2d(xp, inputs[0], win)
+        return y, (xpad, win, y)
 
     def backward(self, cache, grad):
-        xpad, pads, oh, ow, y = cache
+        xpad, win, y = cache
         gx = xp.zeros_like(xpad)
         taken = xp.zeros(y.shape, dtype=bool)   # the gradient goes to the first maximum
-        for ky, kx in self._taps():
-            sl = self._tap(xpad, ky, kx, oh, ow)
+        for ky, kx in win.taps():
+            sl = win.tap(ky, kx)
             hit = (xpad[sl] == y) & ~taken
             gx[sl] += grad * hit
             taken |= hit
-        return [self._unpad(gx, pads)], {}
+        return [win.unpad(gx)], {}
 
 
 class AveragePool(_Pool):
@@ -377,23 +339,17 @@ class AveragePool(_Pool):
     op = "AveragePool"
 
     def forward(self, inputs, training):
-        x = inputs[0]
-        oh, ow, pads = self._geometry(x.shape)
-        xpad = xp.pad(x, pads)
-        ones = xp.pad(xp.ones_like(x[:1, :, :, :1]), pads)
-        total, count = 0, 0
-        for ky, kx in self._taps():
-            total = total + xpad[self._tap(xpad, ky, kx, oh, ow)]
-            count = count + ones[self._tap(ones, ky, kx, oh, ow)]
-        return total / count, (xpad.shape, pads, oh, ow, count)
+        win = self._window(inputs[0].shape)
+        y, count = windows.average_pool_2d(xp, inputs[0], win)
+        return y, (win.padded_shape(inputs[0].shape), win, count)
 
     def backward(self, cache, grad):
-        shape, pads, oh, ow, count = cache
+        shape, win, count = cache
         gx = xp.zeros(shape)
         g = grad / count
-        for ky, kx in self._taps():
-            gx[self._tap(gx, ky, kx, oh, ow)] += g
-        return [self._unpad(gx, pads)], {}
+        for ky, kx in win.taps():
+            gx[win.tap(ky, kx)] += g
+        return [win.unpad(gx)], {}
 
 
 class GlobalAveragePool(Layer):

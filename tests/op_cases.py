@@ -10,13 +10,17 @@ from __future__ import annotations
 import numpy as np
 
 from converter.tflite.builder import ModelBuilder
+from converter.windows import window
 
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 
 
 def _window_out(size, k, stride, dilation, padding):
-    eff = (k - 1) * dilation + 1
-    return -(-size // stride) if padding == "SAME" else (size - eff + stride) // stride
+    """The output size of a window op; 0 where the window fits nowhere."""
+    try:
+        return window(size, k, stride, dilation, padding)[0]
+    except ValueError:
+        return 0
 
 
 def _unary(b, rng, op, shape=None, options=None, scale=4.0):

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import ir
 from ..errors import ConversionError
+from ..windows import window
 
 NCHW_TO_NHWC = (0, 2, 3, 1)
 
@@ -142,22 +143,16 @@ class _Importer:
         if auto == "SAME_UPPER" and not include_pad:
             return x, "SAME"
         pads = list(attrs.get("pads", [0, 0, 0, 0]))
-        if auto == "SAME_LOWER":
-            pads = []
-            for size, k, s, d in ((h, kernel[0], strides[0], dilations[0]),
-                                  (w, kernel[1], strides[1], dilations[1])):
-                out = -(-size // s)
-                total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
-                pads.append((total - total // 2, total // 2))
-            pads = [pads[0][0], pads[1][0], pads[0][1], pads[1][1]]
+
+        def same_pads():   # TFLite's SAME per spatial axis: (before, after), the odd one after
+            return [window(size, k, s, d, "SAME")[1:]
+                    for size, k, s, d in zip((h, w), kernel, strides, dilations)]
+        if auto == "SAME_LOWER":   # the odd element before
+            (top, bottom), (left, right) = same_pads()
+            pads = [bottom, right, top, left]
         if not any(pads):
             return x, "VALID"
-        same = []
-        for size, k, s, d in ((h, kernel[0], strides[0], dilations[0]),
-                              (w, kernel[1], strides[1], dilations[1])):
-            out = -(-size // s)
-            total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
-            same.append((total // 2, total - total // 2))
+        same = same_pads()
         if auto == "SAME_UPPER":
             pads = [same[0][0], same[1][0], same[0][1], same[1][1]]
         if [pads[0], pads[2]] == list(same[0]) and [pads[1], pads[3]] == list(same[1]) \

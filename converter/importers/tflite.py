@@ -8,10 +8,11 @@ import struct
 import numpy as np
 
 from .. import ir
+from .. import ops as op_catalogue
 from ..errors import ConversionError
 from ..tflite import flatbuf
 from ..tflite import schema as schema_mod
-from ..tflite.builder import DTYPES, OPTIONS_TABLE
+from ..tflite.builder import DTYPES
 
 
 def _tensor_type(code: int) -> str:
@@ -85,9 +86,9 @@ def import_tflite(data: bytes) -> ir.Graph:
         options = {}
         if op.get("builtin_options"):
             table, values = op["builtin_options"]
-            if table != OPTIONS_TABLE.get(opname):
+            if table != op_catalogue.options_table(opname):
                 raise ConversionError(f"{where} carries {table}; expected "
-                                      f"{OPTIONS_TABLE.get(opname, 'no options')}")
+                                      f"{op_catalogue.options_table(opname) or 'no options'}")
             if table in schema_mod.load().tables:
                 options = _options(where, table, values)
         inputs, outputs = (list(op[k] if op[k] is not None else []) for k in ("inputs", "outputs"))

@@ -9,13 +9,15 @@
     tflite_bytes = b.build()
 
 Used by the tests to write one-op models and by the converter to write its
-results. Option tables are chosen from the op name; option values may be
-given by enum name ("SAME", "RELU6") or number.
+results. Option tables are chosen from the op name (the op catalogue,
+converter/ops.py); option values may be given by enum name ("SAME", "RELU6")
+or number.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .. import ops as op_catalogue
 from . import flatbuf
 from . import schema as schema_mod
 
@@ -25,21 +27,6 @@ DTYPES = {
     "int64": np.int64, "bool": np.bool_, "int16": np.int16, "int8": np.int8,
     "float64": np.float64,
 }
-
-# Builtin op -> its options table in the BuiltinOptions union.
-OPTIONS_TABLE = {
-    "CONV_2D": "Conv2DOptions", "DEPTHWISE_CONV_2D": "DepthwiseConv2DOptions",
-    "AVERAGE_POOL_2D": "Pool2DOptions", "MAX_POOL_2D": "Pool2DOptions",
-    "FULLY_CONNECTED": "FullyConnectedOptions", "SOFTMAX": "SoftmaxOptions",
-    "CONCATENATION": "ConcatenationOptions", "ADD": "AddOptions", "MUL": "MulOptions",
-    "SUB": "SubOptions", "DIV": "DivOptions", "RESHAPE": "ReshapeOptions",
-    "PAD": "PadOptions", "MEAN": "ReducerOptions", "TRANSPOSE": "TransposeOptions",
-    "SQUEEZE": "SqueezeOptions", "DEQUANTIZE": "DequantizeOptions",
-    "QUANTIZE": "QuantizeOptions", "LEAKY_RELU": "LeakyReluOptions",
-    "HARD_SWISH": "HardSwishOptions", "RESIZE_BILINEAR": "ResizeBilinearOptions",
-    "RESIZE_NEAREST_NEIGHBOR": "ResizeNearestNeighborOptions",
-}
-
 
 def tensor_type_name(dtype) -> str:
     """numpy dtype (or TFLite type name) -> TFLite TensorType name."""
@@ -97,8 +84,9 @@ class ModelBuilder:
             self.opcodes.append(key)
         o = {"opcode_index": self.opcodes.index(key),
              "inputs": np.asarray(inputs, np.int32), "outputs": np.asarray(outputs, np.int32)}
-        if op in OPTIONS_TABLE:
-            o["builtin_options"] = (OPTIONS_TABLE[op], dict(options or {}))
+        table = op_catalogue.options_table(op)
+        if table:
+            o["builtin_options"] = (table, dict(options or {}))
         elif options:
             raise ValueError(f"op {op} takes no options, got {options}")
         self.operators.append(o)

@@ -1,0 +1,273 @@
+"""The converter's op catalogue: everything the converter knows about an op,
+in one entry per op.
+
+    entry = ops.info("CONV_2D")
+    entry.options                     # "Conv2DOptions", its BuiltinOptions table
+    entry.version(int8=True)          # 3, the version written for int8 kernels
+    entry.weight.axis                 # 0, the weight's output-channel axis
+    y = entry.forward(xp, args, options, out_shape, dtype)   # the float reference
+
+An entry holds:
+  - name: the TFLite builtin name (the IR's op name);
+  - options, defaults: the BuiltinOptions member the op's options are written
+    to, and the value the converter assumes for an option a node leaves out;
+  - float_version, int8_version: the operator version the writer gives the op
+    when its output is float, and when it is int8 (the versions TFLite's own
+    converter gives those kernels);
+  - weight: which input is the constant weight, its output-channel axis and
+    rank (per-channel quantization, batch-norm folding), and the bias input;
+  - fused_activation: the option that holds a fused RELU / RELU6, if any
+    (fuse_activations moves a following activation into it);
+  - activation: for RELU / RELU6, the value they become in that option;
+  - int8 rules: int8 (the op runs on int8 data at all), same_quant (its output
+    keeps its input's quantization: "first" input, or "all" inputs, as
+    CONCATENATION), fixed_output ((scale, zero point) fixed by TFLite);
+  - reference: the float implementation on an array module `xp`
+    (numpy or cupy), reference(xp, args, options, out_shape, dtype), with the
+    options completed from `defaults`; the fused activation is applied by
+    `forward`, not by each implementation.
+
+Besides TFLite's ops the catalogue lists the training-level ops importers
+emit and the passes remove (BATCH_NORM, DROPOUT, IDENTITY: builtin=False),
+and ops the converter only carries through from a .tflite file without
+running them (reference None). An op name the catalogue does not know gets a
+bare entry from `info`: no options, version 1, no int8 kernel, no reference.
+
+Adding an op to the converter is adding its entry here (docs/converter.md).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Mapping, Optional
+
+import numpy as np
+
+from . import windows
+from .errors import ConversionError
+
+# Fused activation function -> the clipping range it applies.
+FUSED_ACTIVATIONS = {"NONE": (None, None), "RELU": (0.0, None), "RELU6": (0.0, 6.0),
+                     "RELU_N1_TO_1": (-1.0, 1.0)}
+_FUSED = "fused_activation_function"
+
+
+@dataclasses.dataclass(frozen=True)
+class Weight:
+    """The constant weight of a layer: its input index, the output-channel
+    axis (per-channel scales, batch-norm folding) and rank; the bias input."""
+    input: int
+    axis: int
+    rank: int
+    bias: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Op:
+    name: str
+    reference: Optional[Callable] = None
+    options: Optional[str] = None
+    defaults: Mapping = dataclasses.field(default_factory=dict)
+    float_version: int = 1
+    int8_version: Optional[int] = None
+    weight: Optional[Weight] = None
+    fused_activation: Optional[str] = None
+    activation: Optional[str] = None
+    int8: bool = False
+    same_quant: str = ""
+    fixed_output: Optional[tuple] = None
+    builtin: bool = True
+
+    def version(self, int8: bool) -> int:
+        """The operator version to write for a float or an int8 output."""
+        return self.int8_version if int8 and self.int8_version else self.float_version
+
+    def with_defaults(self, options: Optional[dict]) -> dict:
+        return {**self.defaults, **(options or {})}
+
+    def forward(self, xp, args, options, out_shape, dtype):
+        """The op's float result, with its fused activation applied (for an
+        entry that has a reference implementation)."""
+        o = self.with_defaults(options)
+        y = self.reference(xp, args, o, out_shape, dtype)
+        return fused_activation(xp, y, o.get(self.fused_activation)) if self.fused_activation else y
+
+
+def fused_activation(xp, y, name):
+    try:
+        lo, hi = FUSED_ACTIVATIONS[name or "NONE"]
+    except KeyError:
+        raise ConversionError(f"fused activation {name!r} is not supported") from None
+    return y if lo is None and hi is None else xp.clip(y, lo, hi if hi is not None else xp.inf)
+
+
+# -- float reference implementations -------------------------------------------------
+
+def _optional(args, k):
+    return args[k] if len(args) > k else None
+
+
+def _conv_2d(xp, a, o, out_shape, dtype):
+    win = windows.Window2D.from_options(a[0].shape, a[1].shape[1:3], o)
+    return windows.conv_2d(xp, a[0], a[1], _optional(a, 2), win)[0]
+
+
+def _depthwise_conv_2d(xp, a, o, out_shape, dtype):
+    win = windows.Window2D.from_options(a[0].shape, a[1].shape[1:3], o)
+    return windows.depthwise_conv_2d(xp, a[0], a[1], _optional(a, 2), win)[0]
+
+
+def _pool(forward):
+    def run(xp, a, o, out_shape, dtype):
+        win = windows.Window2D.from_options(a[0].shape, (o["filter_height"], o["filter_width"]), o)
+        return forward(xp, a[0], win)[0]
+    return run
+
+
+def _fully_connected(xp, a, o, out_shape, dtype):
+    w, b = a[1], _optional(a, 2)
+    y = a[0].reshape(-1, w.shape[1]) @ w.T
+    return (y if b is None else y + b).reshape(out_shape)
+
+
+def _mean(xp, a, o, out_shape, dtype):
+    axes = tuple(int(v) % a[0].ndim for v in np.atleast_1d(np.asarray(a[1])))
+    return xp.mean(a[0], axis=axes, keepdims=bool(o["keep_dims"])).reshape(out_shape)
+
+
+def _resize(bilinear):
+    """TFLite's resize conventions (align_corners, half_pixel_centers), with
+    the source coordinates computed in float32 as TFLite does."""
+    def run(xp, a, o, out_shape, dtype):
+        x = a[0]
+        _, ih, iw, _ = x.shape
+        oh, ow = (int(v) for v in np.asarray(a[1]))
+        align, half = bool(o["align_corners"]), bool(o["half_pixel_centers"])
+
+        def scale(i, out):
+            return np.float32(i - 1) / np.float32(out - 1) if align and out > 1 else \
+                np.float32(i) / np.float32(out)
+
+        def axis(n_in, n_out):
+            pos = (np.arange(n_out, dtype=np.float32) + np.float32(0.5 if half else 0.0)) * \
+                scale(n_in, n_out)
+            if not bilinear:
+                idx = np.floor(pos + np.float32(0.5)) if align else np.floor(pos)  # ties up, as roundf
+                return np.clip(idx, 0, n_in - 1).astype(int)
+            pos = pos - np.float32(0.5 if half else 0.0)
+            lo = np.maximum(np.floor(pos), 0).astype(int)
+            hi = np.minimum(np.ceil(pos), n_in - 1).astype(int)
+            return lo, hi, pos - lo
+        if not bilinear:
+            return x[:, axis(ih, oh)][:, :, axis(iw, ow)]
+        y0, y1, dy = axis(ih, oh)
+        x0, x1, dx = axis(iw, ow)
+        dy, dx = xp.asarray(dy)[None, :, None, None], xp.asarray(dx)[None, None, :, None]
+        top = x[:, y0][:, :, x0] * (1 - dx) + x[:, y0][:, :, x1] * dx
+        bottom = x[:, y1][:, :, x0] * (1 - dx) + x[:, y1][:, :, x1] * dx
+        return top * (1 - dy) + bottom * dy
+    return run
+
+
+def _softmax(xp, a, o, out_shape, dtype):
+    z = (a[0] - a[0].max(axis=-1, keepdims=True)) * o["beta"]
+    e = xp.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _batch_norm(xp, a, o, out_shape, dtype):
+    x, gamma, beta, mean, var = a
+    return (x - mean) / xp.sqrt(var + o["epsilon"]) * gamma + beta
+
+
+def _cast(xp, a, o, out_shape, dtype):
+    """RESHAPE, and QUANTIZE / DEQUANTIZE in a float graph: the values as they are."""
+    return a[0].reshape(out_shape).astype(dtype)
+
+
+def _same(xp, a, o, out_shape, dtype):
+    return a[0]
+
+
+# -- the catalogue ---------------------------------------------------------------------
+
+_WINDOW = {"padding": "SAME", "stride_h": 1, "stride_w": 1, _FUSED: "NONE"}
+_CONV = {**_WINDOW, "dilation_h_factor": 1, "dilation_w_factor": 1}
+_ACT = {_FUSED: "NONE"}
+
+
+def _entries():
+    def binary(name, fn, table):
+        return Op(name, lambda xp, a, o, s, d: fn(a[0], a[1]), table, _ACT, int8_version=2,
+                  fused_activation=_FUSED, int8=True)
+
+    def data_mover(name, fn, table=None, defaults=None, int8_version=2, same_quant="first"):
+        return Op(name, fn, table, defaults or {}, int8_version=int8_version, int8=True,
+                  same_quant=same_quant)
+
+    def unary(name, fn, fixed=None, activation=None):
+        return Op(name, lambda xp, a, o, s, d: fn(xp, a[0]), int8_version=2, int8=True,
+                  fixed_output=fixed, activation=activation)
+
+    return [
+        Op("CONV_2D", _conv_2d, "Conv2DOptions", _CONV, int8_version=3,
+           weight=Weight(input=1, axis=0, rank=4, bias=2), fused_activation=_FUSED, int8=True),
+        Op("DEPTHWISE_CONV_2D", _depthwise_conv_2d, "DepthwiseConv2DOptions", _CONV,
+           int8_version=3, weight=Weight(input=1, axis=3, rank=4, bias=2),
+           fused_activation=_FUSED, int8=True),
+        Op("FULLY_CONNECTED", _fully_connected, "FullyConnectedOptions",
+           {**_ACT, "keep_num_dims": False}, int8_version=4,
+           weight=Weight(input=1, axis=0, rank=2, bias=2), fused_activation=_FUSED, int8=True),
+        binary("ADD", lambda x, y: x + y, "AddOptions"),
+        binary("SUB", lambda x, y: x - y, "SubOptions"),
+        binary("MUL", lambda x, y: x * y, "MulOptions"),
+        Op("AVERAGE_POOL_2D", _pool(windows.average_pool_2d), "Pool2DOptions", _WINDOW,
+           int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
+        Op("MAX_POOL_2D", _pool(windows.max_pool_2d), "Pool2DOptions", _WINDOW,
+           int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
+        Op("MEAN", _mean, "ReducerOptions", {"keep_dims": False}, int8_version=2, int8=True),
+        data_mover("PAD", lambda xp, a, o, s, d: xp.pad(
+            a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])]), "PadOptions"),
+        data_mover("TRANSPOSE", lambda xp, a, o, s, d: xp.transpose(
+            a[0], [int(p) for p in np.asarray(a[1])]), "TransposeOptions"),
+        data_mover("CONCATENATION", lambda xp, a, o, s, d: xp.concatenate(a, axis=o["axis"]),
+                   "ConcatenationOptions", {"axis": 0}, same_quant="all"),
+        data_mover("RESHAPE", _cast, "ReshapeOptions", int8_version=None),
+        data_mover("RESIZE_BILINEAR", _resize(True), "ResizeBilinearOptions",
+                   {"align_corners": False, "half_pixel_centers": False}, int8_version=3),
+        data_mover("RESIZE_NEAREST_NEIGHBOR", _resize(False), "ResizeNearestNeighborOptions",
+                   {"align_corners": False, "half_pixel_centers": False}, int8_version=3),
+        Op("SOFTMAX", _softmax, "SoftmaxOptions", {"beta": 1.0}, int8_version=2, int8=True,
+           fixed_output=(1 / 256, -128)),
+        unary("LOGISTIC", lambda xp, x: 1 / (1 + xp.exp(-x)), fixed=(1 / 256, -128)),
+        unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
+        unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
+        unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
+        Op("PRELU", lambda xp, a, o, s, d: xp.where(a[0] >= 0, a[0], a[0] * a[1])),
+        # The converter writes QUANTIZE / DEQUANTIZE at int8 and float16 edges;
+        # in a float graph they pass values through.
+        Op("QUANTIZE", _cast, "QuantizeOptions"),
+        Op("DEQUANTIZE", _cast, "DequantizeOptions"),
+        # Carried through from a .tflite file (their options table is known), not run.
+        Op("DIV", options="DivOptions"),
+        Op("SQUEEZE", options="SqueezeOptions"),
+        Op("LEAKY_RELU", options="LeakyReluOptions"),
+        Op("HARD_SWISH", options="HardSwishOptions"),
+        # Training-level ops of the IR (converter/ir.py); the passes remove them.
+        Op("BATCH_NORM", _batch_norm, defaults={"epsilon": 1e-5}, builtin=False),
+        Op("DROPOUT", _same, builtin=False),
+        Op("IDENTITY", _same, builtin=False),
+    ]
+
+
+OPS = {op.name: op for op in _entries()}
+
+
+def info(name: str) -> Op:
+    """The catalogue entry of `name`, or a bare entry for an op the
+    catalogue does not know (carried through as it is)."""
+    return OPS.get(name) or Op(name)
+
+
+def options_table(name: str) -> Optional[str]:
+    """The BuiltinOptions member that carries `name`'s options (None: none)."""
+    return info(name).options
