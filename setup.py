@@ -1,4 +1,4 @@
-# The C runtime is compiled into the cffi extension pyruntime._mote at install
+# The C runtime is compiled into the cffi extension mote.runtime._mote at install
 # time; see pyruntime/_build.py. Everything else is in pyproject.toml.
 from setuptools import setup
 

@@ -73,7 +73,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=100)
     args = ap.parse_args()
-    from converter import convert
+    from mote.converter import convert
     rng = np.random.default_rng(0)
     model = mobilenet_v2(rng)
     params = sum(int(np.prod(i.dims)) for i in model.graph.initializer)
@@ -85,7 +85,7 @@ def main():
           f"ONNX nodes): int8 conversion with {args.samples} calibration samples took "
           f"{seconds:.1f} s; .tflite {len(out) / 1e6:.2f} MB")
     from ai_edge_litert import interpreter as litert
-    from pyruntime import Interpreter
+    from mote.runtime import Interpreter
     x = data[0]
     it = Interpreter(model_content=out)
     it.allocate_tensors()

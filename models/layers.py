@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 
-from converter import windows
-from converter.windows import Window2D
+from ..converter import windows
+from ..converter.windows import Window2D
 
 from .backend import xp
 

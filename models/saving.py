@@ -7,7 +7,7 @@ import json
 
 import numpy
 
-from converter.importers.mote_graph import FORMAT, VERSION, read_trained_graph
+from ..converter.importers.mote_graph import FORMAT, VERSION, read_trained_graph
 
 from . import layers as L
 from .graph import InputLayer, Model, Symbol

@@ -1,4 +1,5 @@
-"""cffi API-mode build of the C runtime into ``pyruntime._mote``.
+"""cffi API-mode build of the C runtime into ``mote.runtime._mote``
+(the folder pyruntime/).
 
 The cdef is the public header itself: the part of ``runtime_c/include/mote.h``
 between MOTE_CDEF_BEGIN and MOTE_CDEF_END, so the binding cannot drift from
@@ -30,14 +31,10 @@ sources = sorted(glob.glob(os.path.join(RUNTIME, "src", "*.c")) +
                  glob.glob(os.path.join(RUNTIME, "src", "kernels", "*.c")) +
                  glob.glob(os.path.join(RUNTIME, "src", "compute", "*.c")))
 ffi.set_source(
-    "pyruntime._mote",
+    "mote.runtime._mote",
     '#include "mote.h"',
     sources=sources,
     include_dirs=[os.path.join(RUNTIME, "include"), os.path.join(RUNTIME, "src")],
     extra_compile_args=["-std=c99", "-O2", "-Wall", "-Werror=implicit-function-declaration"],
     libraries=["m"],
 )
-
-if __name__ == "__main__":
-    os.chdir(ROOT)
-    ffi.compile(verbose=True)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pyruntime import Interpreter
+from mote.runtime import Interpreter
 
 
 def run_mote(model: bytes, inputs, **kwargs):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from converter.tflite.builder import ModelBuilder
-from converter.windows import window
+from mote.converter.tflite.builder import ModelBuilder
+from mote.converter.windows import window
 
 ACTIVATIONS = ["NONE", "RELU", "RELU6", "RELU_N1_TO_1"]
 

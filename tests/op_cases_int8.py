@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from converter.tflite.builder import ModelBuilder
+from mote.converter.tflite.builder import ModelBuilder
 from op_cases import ACTIVATIONS, _broadcast_pair, conv_geometry, conv_options, pool_geometry
 
 

@@ -4,10 +4,10 @@ import struct
 import numpy as np
 import pytest
 
-import pyruntime
-from converter.tflite import flatbuf
-from converter.tflite.builder import ModelBuilder
-from pyruntime import Interpreter
+from mote import runtime as pyruntime
+from mote.converter.tflite import flatbuf
+from mote.converter.tflite.builder import ModelBuilder
+from mote.runtime import Interpreter
 
 
 def small_model():

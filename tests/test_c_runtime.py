@@ -103,7 +103,7 @@ FUZZ_TRAILER = 16   # runtime_c/tests/fuzz_model.c: [model | input bytes | trail
 def test_fuzz_regression_in_python(path):
     """Each input that once found a bug in the C runtime (the model part of it) is
     refused with a message through the Python bindings, or runs."""
-    import pyruntime
+    from mote import runtime as pyruntime
     data = path.read_bytes()
     size = len(data) - FUZZ_TRAILER
     in_bytes = int.from_bytes(data[size + 6:size + 8], "little") if size >= 0 else 0

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from conftest import run_litert, run_mote
-from converter.tflite.builder import ModelBuilder
-from models.zoo import make_example
-from pyruntime.cli import main
+from mote.converter.tflite.builder import ModelBuilder
+from mote.models.zoo import make_example
+from mote.cli import main
 
 
 def test_shipped_example_is_reproducible_and_matches_litert(litert_available):

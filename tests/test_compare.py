@@ -6,11 +6,12 @@ import json
 import numpy as np
 import pytest
 
-from converter import convert
-from models import compare, datasets, saving
-from models.zoo.train import HERE
-from pyruntime import Interpreter
-from pyruntime.cli import main
+from mote.converter import convert
+from mote import compare
+from mote.models import datasets, saving
+from mote.models.zoo.train import HERE
+from mote.runtime import Interpreter
+from mote.cli import main
 
 MOBILENET = HERE / "mobilenet_style.npz"
 
@@ -44,8 +45,8 @@ def test_sqnr_recomputed_from_tensors(report):
     r, tflite, x, _ = report
     worst = r["layers"][0]
     assert worst["sqnr_db"] == min(row["sqnr_db"] for row in r["layers"])
-    from converter import passes, reference
-    from converter.importers.mote_graph import import_trained_graph
+    from mote.converter import passes, reference
+    from mote.converter.importers.mote_graph import import_trained_graph
     g = passes.optimize(import_trained_graph(str(MOBILENET)))
     it = Interpreter(model_content=tflite, preserve_all_tensors=True)
     it.allocate_tensors()

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from conftest import run_litert, run_mote
-from converter.convert import convert
+from mote.converter.convert import convert
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = pathlib.Path(os.environ.get("MOTE_TEST_CACHE", pathlib.Path.home() / ".cache" / "mote-tests"))
@@ -61,7 +61,7 @@ def assert_converted_bit_exact(float_model, shapes, pixel_range, seed=0):
                     io_dtype=io_dtype, float_fallback=True)
         x = [image(rng, s, pixel_range) for s in shapes]
         if io_dtype == "int8":   # the caller quantizes its images, as LiteRT's examples do
-            from pyruntime import Interpreter
+            from mote.runtime import Interpreter
             it = Interpreter(model_content=q)
             x = [np.clip(np.round(v / d["quantization"][0]) + d["quantization"][1], -128, 127)
                  .astype(np.int8) for v, d in zip(x, it.get_input_details())]

@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 from conftest import run_litert, run_mote
-from converter import convert, passes, reference
-from converter.importers.tflite import import_tflite
-from converter.tflite.builder import ModelBuilder
-from models.zoo import make_example
+from mote.converter import convert, passes, reference
+from mote.converter.importers.tflite import import_tflite
+from mote.converter.tflite.builder import ModelBuilder
+from mote.models.zoo import make_example
 
 RNG = np.random.default_rng(7)
 CALIBRATION = RNG.standard_normal((64, 8, 8, 1)).astype(np.float32)
@@ -87,7 +87,7 @@ def test_fold_constants_keeps_outputs():
 
 def test_int8_inputs_and_outputs():
     model = convert(str(make_example.OUT), "int8", CALIBRATION, io_dtype="int8")
-    from pyruntime import Interpreter
+    from mote.runtime import Interpreter
     it = Interpreter(model_content=model)
     d_in, d_out = it.get_input_details()[0], it.get_output_details()[0]
     assert d_in["dtype"] == np.int8 and d_out["dtype"] == np.int8
@@ -135,7 +135,7 @@ def prelu_model():
 def test_float_fallback_keeps_unquantizable_ops_in_float(litert_available):
     data = np.random.default_rng(1).standard_normal((32, 1, 6)).astype(np.float32)
     model = convert(prelu_model(), "int8", data, float_fallback=True)
-    from converter.tflite import flatbuf
+    from mote.converter.tflite import flatbuf
     m = flatbuf.decode(model)
     sg = m["subgraphs"][0]
     names = [m["operator_codes"][o["opcode_index"]]["builtin_code"] for o in sg["operators"]]
@@ -148,7 +148,7 @@ def test_float_fallback_keeps_unquantizable_ops_in_float(litert_available):
 
 
 def test_mse_calibration_clips_outliers():
-    from converter.quantize import activation_quantization, mse_range
+    from mote.converter.quantize import activation_quantization, mse_range
     # A heavy-tailed activation: min-max spends most levels on rare extremes.
     values = np.random.default_rng(0).laplace(0, 1, 100_000)
     lo, hi = mse_range(values)

@@ -13,12 +13,12 @@ import json
 import numpy as np
 import pytest
 
-import pyruntime
-from converter import ConversionError, convert
-from converter.tflite import flatbuf
-from converter.tflite.builder import ModelBuilder
-from models.zoo import make_example
-from models.zoo.train import HERE as ZOO
+from mote import runtime as pyruntime
+from mote.converter import ConversionError, convert
+from mote.converter.tflite import flatbuf
+from mote.converter.tflite.builder import ModelBuilder
+from mote.models.zoo import make_example
+from mote.models.zoo.train import HERE as ZOO
 from op_cases import float_cases
 
 onnx = pytest.importorskip("onnx")
@@ -238,7 +238,7 @@ def calibration_for(source):
     """Four random samples shaped like the model's (first) input (none if that
     is too large to calibrate here: refused as empty). Random data may well be
     refused for a mutant's odd input."""
-    from converter.convert import load
+    from mote.converter.convert import load
     g = load(source)
     shape = tuple(g.tensors[g.inputs[0]].shape) if g.inputs else ()
     count = 4 if np.prod(shape, dtype=np.float64) <= 1e5 else 0

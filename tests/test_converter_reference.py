@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from conftest import run_litert, run_mote
-from converter import reference
-from converter.importers.tflite import import_tflite
-from converter.tflite.writer import write_tflite
-from models.zoo import make_example
+from mote.converter import reference
+from mote.converter.importers.tflite import import_tflite
+from mote.converter.tflite.writer import write_tflite
+from mote.models.zoo import make_example
 from op_cases import FLOAT_OPS, float_cases
 
 

@@ -1,7 +1,7 @@
 """Small cases whose expected outputs were computed by hand."""
 import numpy as np
 
-from converter.tflite.builder import ModelBuilder
+from mote.converter.tflite.builder import ModelBuilder
 from conftest import run_mote
 
 

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-import pyruntime
+from mote import runtime as pyruntime
 from conftest import run_litert, run_mote
-from converter.tflite.builder import ModelBuilder
+from mote.converter.tflite.builder import ModelBuilder
 
 
 def q(scale, zp=0):

@@ -9,14 +9,14 @@ import weakref
 import numpy as np
 import pytest
 
-import pyruntime
-import pyruntime.interpreter
-from converter import convert
-from converter.tflite.builder import ModelBuilder
-from models import datasets
-from models.zoo import make_example
-from models.zoo.train import HERE
-from pyruntime import Interpreter
+from mote import runtime as pyruntime
+import mote.runtime.interpreter as runtime_interpreter
+from mote.converter import convert
+from mote.converter.tflite.builder import ModelBuilder
+from mote.models import datasets
+from mote.models.zoo import make_example
+from mote.models.zoo.train import HERE
+from mote.runtime import Interpreter
 
 EXAMPLE = make_example.build()
 
@@ -151,8 +151,8 @@ class _BlockingLib:
 
 def test_invoke_from_a_second_thread_is_refused(monkeypatch):
     it = ready(EXAMPLE)
-    slow = _BlockingLib(pyruntime.interpreter.lib)
-    monkeypatch.setattr(pyruntime.interpreter, "lib", slow)
+    slow = _BlockingLib(runtime_interpreter.lib)
+    monkeypatch.setattr(runtime_interpreter, "lib", slow)
     first = threading.Thread(target=it.invoke)
     first.start()
     try:

@@ -13,7 +13,7 @@ import pytest
 
 from op_cases import FLOAT_OPS, float_cases
 from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
-from pyruntime import Interpreter, OpResolverType, kernels
+from mote.runtime import Interpreter, OpResolverType, kernels
 
 CASES = 60
 chosen = set()

@@ -3,8 +3,8 @@ and the model graph's chain rule on a small network."""
 import numpy as np
 import pytest
 
-from models import layers as L
-from models.graph import Input, Model
+from mote.models import layers as L
+from mote.models.graph import Input, Model
 
 
 def numeric_grad(f, x, idx, eps=1e-6):

@@ -7,8 +7,8 @@ onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 from conftest import run_mote  # noqa: E402
-from converter import convert  # noqa: E402
-from converter.importers.onnx import OnnxImportError, import_onnx  # noqa: E402
+from mote.converter import convert  # noqa: E402
+from mote.converter.importers.onnx import OnnxImportError, import_onnx  # noqa: E402
 
 
 def nchw_cnn(rng):
@@ -46,7 +46,7 @@ def test_cnn_matches_onnxruntime_without_transposes():
     model = nchw_cnn(rng)
     g = import_onnx(model)
     tflite = convert(model)
-    from converter.tflite import flatbuf
+    from mote.converter.tflite import flatbuf
     ops = [flatbuf.decode(tflite)["operator_codes"][o["opcode_index"]]["builtin_code"]
            for o in flatbuf.decode(tflite)["subgraphs"][0]["operators"]]
     assert 39 not in ops   # no TRANSPOSE anywhere

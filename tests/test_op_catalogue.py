@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from conftest import run_litert
-from converter import ir, ops, reference
-from converter.importers.tflite import import_tflite
-from converter.tflite import schema as schema_mod
-from converter.tflite.writer import write_tflite
+from mote.converter import ir, ops, reference
+from mote.converter.importers.tflite import import_tflite
+from mote.converter.tflite import schema as schema_mod
+from mote.converter.tflite.writer import write_tflite
 from op_cases import FLOAT_OPS, float_cases
-from pyruntime.interpreter import lib
+from mote.runtime.interpreter import lib
 
 OP_LIST = pathlib.Path(__file__).resolve().parents[1] / "runtime_c/src/kernels/op_list.h"
 

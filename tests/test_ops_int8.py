@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import run_litert, run_mote
-from converter.tflite import flatbuf
+from mote.converter.tflite import flatbuf
 from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
 
 CASES_PER_OP = 200

@@ -3,7 +3,7 @@ its rewrite."""
 import numpy as np
 import pytest
 
-from converter import ir, passes, reference
+from mote.converter import ir, passes, reference
 
 
 def chain(ops, rng, bias=True):

@@ -2,8 +2,8 @@
 header is generated from it, and encode/decode round-trip."""
 import numpy as np
 
-from converter.tflite import flatbuf, gen_c_header, schema
-from converter.tflite.builder import ModelBuilder
+from mote.converter.tflite import flatbuf, gen_c_header, schema
+from mote.converter.tflite.builder import ModelBuilder
 
 
 def test_slots_match_tflite_schema():

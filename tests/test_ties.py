@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import run_litert, run_mote
-from converter.tflite.builder import ModelBuilder
+from mote.converter.tflite.builder import ModelBuilder
 from op_cases_int8 import act_q
 
 IMAGE_01 = (np.arange(256) / 255.0).astype(np.float32)            # pixels in [0, 1]

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 from conftest import run_litert, run_mote
-from converter import convert
-from converter.importers.mote_graph import import_trained_graph
-from models import layers as L
-from models.graph import Input, Model
-from models.saving import load, save
-from models.training import Adam, fit
+from mote.converter import convert
+from mote.converter.importers.mote_graph import import_trained_graph
+from mote.models import layers as L
+from mote.models.graph import Input, Model
+from mote.models.saving import load, save
+from mote.models.training import Adam, fit
 
 
 def small_model(seed=0):
@@ -57,7 +57,7 @@ def test_converted_float_model_matches_reference_path(trained, litert_available)
 
 
 def test_frozen_graph_has_no_training_nodes(trained):
-    from converter import passes
+    from mote.converter import passes
     g = passes.optimize(import_trained_graph(trained[1]))
     ops = [n.op for n in g.nodes]
     assert "BATCH_NORM" not in ops and "DROPOUT" not in ops and ops.count("RELU6") == 0

@@ -9,10 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-from models import datasets
-from models.training import SGD, Adam, accuracy, fit
-from models.zoo.definitions import mlp, softmax_regression
-from pyruntime.cli import main
+from mote.models import datasets
+from mote.models.training import SGD, Adam, accuracy, fit
+from mote.models.zoo.definitions import mlp, softmax_regression
+from mote.cli import main
 
 
 def test_mlp_reaches_85_percent_in_15_epochs():

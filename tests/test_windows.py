@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from converter.windows import Window2D, average_pool_2d, window
+from mote.converter.windows import Window2D, average_pool_2d, window
 
 
 @pytest.mark.parametrize("size,k,stride,dilation,padding,want", [

@@ -39,7 +39,7 @@ def _options(where: str, table: str, values: dict) -> dict:
 
 
 def import_tflite(data: bytes) -> ir.Graph:
-    from pyruntime.interpreter import verify   # the C verifier checks every offset first
+    from ...runtime.interpreter import verify   # the C verifier checks every offset first
     verify(data)
     try:
         m = flatbuf.decode(data)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from converter.tflite.builder import ModelBuilder
+from mote.converter.tflite.builder import ModelBuilder
 
 OUT = Path(__file__).resolve().parent / "example_cnn.tflite"
 

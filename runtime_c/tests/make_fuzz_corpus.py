@@ -21,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from converter.tflite.builder import ModelBuilder  # noqa: E402
+from mote.converter.tflite.builder import ModelBuilder  # noqa: E402
 from op_cases import FLOAT_OPS  # noqa: E402
 from op_cases_int8 import HYBRID_OPS, INT8_OPS  # noqa: E402
 

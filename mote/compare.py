@@ -7,21 +7,21 @@ from __future__ import annotations
 import html
 import numpy
 
-from .backend import to_numpy
+from .models.backend import to_numpy
 
 
 def _float_tensors(graph, x):
-    from converter import reference
+    from .converter import reference
     return reference.run(graph, {graph.inputs[0]: x}, dtype=numpy.float32, keep_all=True)
 
 
 def compare(trained_path, tflite: bytes, x, y, progress=None) -> dict:
     """Runs the trained graph (reference path) and the .tflite (C runtime) on
     every sample of x and compares them."""
-    from converter import passes
-    from converter.importers.mote_graph import import_trained_graph
-    from pyruntime import Interpreter
-    from . import saving
+    from .converter import passes
+    from .converter.importers.mote_graph import import_trained_graph
+    from .runtime import Interpreter
+    from .models import saving
     model = saving.load(trained_path)
     float_logits = model.predict(x)
     float_graph = passes.optimize(import_trained_graph(trained_path))

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from converter.errors import ConversionError
-from converter.tflite import flatbuf, schema
-from converter.tflite.builder import DTYPES
+from .converter.errors import ConversionError
+from .converter.tflite import flatbuf, schema
+from .converter.tflite.builder import DTYPES
 
-from . import errors
-from ._mote import ffi, lib
-from .interpreter import Interpreter, verify
+from .runtime import errors
+from .runtime._mote import ffi, lib
+from .runtime.interpreter import Interpreter, verify
 
 
 def _random_input(detail: dict, rng: np.random.Generator) -> np.ndarray:
@@ -209,7 +209,7 @@ def _is_const(m, t) -> bool:
 
 def _load_calibration(path: str):
     if path == "digits":   # a built-in dataset: its first 200 training images
-        from models import datasets
+        from .models import datasets
         return datasets.digits()[0][0][:200]
     return _load_array(path, "--calibration", "an .npy array of input samples, shape [N, ...input "
                        "shape] (an .npz: one such array per input name), or 'digits'")
@@ -237,7 +237,7 @@ def _summary(before: bytes, after: bytes) -> str:
 
 
 def cmd_convert(args) -> int:
-    from converter import convert
+    from .converter import convert
     from tqdm import tqdm
     for flag, modes in CONVERT_FLAG_MODES.items():
         if getattr(args, flag.lstrip("-").replace("-", "_")) and args.quantize not in modes:
@@ -265,7 +265,7 @@ CONVERT_FLAG_MODES = {"--calibration": ("int8",), "--method": ("int8",), "--int8
 def cmd_train(args) -> int:
     """-o names a folder (NAME.npz, .png, .json go in it) or the trained
     graph's file itself (OUT.npz, with OUT.png and OUT.json beside it)."""
-    from models.zoo.train import train
+    from .models.zoo.train import train
     out = Path(args.out)
     if out.suffix.lower() != ".npz":
         metrics = train(args.name, out, args.seed, args.epochs)
@@ -284,9 +284,9 @@ def cmd_train(args) -> int:
 
 
 def _compare(trained: str, tflite_path, report_dir) -> int:
-    from converter import convert
-    from models import compare as cmp
-    from models import datasets
+    from .converter import convert
+    from . import compare as cmp
+    from .models import datasets
     from tqdm import tqdm
     (x_train, _), (x_test, y_test) = datasets.digits()
     _read_model(trained)
@@ -312,7 +312,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from models.zoo.train import HERE
+    from .models.zoo.train import HERE
     return _compare(str(HERE / "mobilenet_style.npz"), None, args.report)
 
 
@@ -379,7 +379,7 @@ def main(argv=None) -> int:
                    help="keep ops without int8 kernels in float (DEQUANTIZE/QUANTIZE around them)")
     p.set_defaults(func=cmd_convert)
     p = sub.add_parser("train", help="train a zoo model on digits (reference path, numpy or cupy)")
-    from models.zoo.definitions import ZOO
+    from .models.zoo.definitions import ZOO
     p.add_argument("name", choices=sorted(ZOO))
     p.add_argument("-o", "--out", default=".", help="a folder (default: here) for NAME.npz, .png "
                    "and .json, or the trained graph's file name OUT.npz")
