@@ -3,6 +3,8 @@
 #include "mote.h"
 
 #include "conv.h"
+#include "mean.h"
+#include "pool.h"
 
 unsigned mote_cpu_features(void) {
 #if defined(MOTE_PORTABLE)
@@ -47,6 +49,9 @@ const mote_variant *const mote_variant_tables[] = {
     mote_conv2d_f32_variants, mote_conv2d_s8_variants, mote_conv2d_hybrid_variants,
     mote_depthwise_conv2d_f32_variants, mote_depthwise_conv2d_s8_variants,
     mote_depthwise_conv2d_hybrid_variants,
+    mote_avg_pool_f32_variants, mote_avg_pool_s8_variants,
+    mote_max_pool_f32_variants, mote_max_pool_s8_variants,
+    mote_mean_f32_variants, mote_mean_s8_variants,
     NULL,
 };
 
