@@ -4,6 +4,7 @@
 
 #include "conv.h"
 #include "mean.h"
+#include "move.h"
 #include "pool.h"
 
 unsigned mote_cpu_features(void) {
@@ -52,6 +53,8 @@ const mote_variant *const mote_variant_tables[] = {
     mote_avg_pool_f32_variants, mote_avg_pool_s8_variants,
     mote_max_pool_f32_variants, mote_max_pool_s8_variants,
     mote_mean_f32_variants, mote_mean_s8_variants,
+    mote_pad_xx_variants, mote_concatenation_xx_variants, mote_reshape_xx_variants,
+    mote_transpose_x8_variants, mote_transpose_x32_variants,
     NULL,
 };
 

@@ -36,8 +36,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     bool ok = true;
     mean_data *d = n->data;
     if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
-    mote_tensor *in = mote_node_input(it, n, 0), *axes = mote_node_input(it, n, 1), *out = mote_node_output(it, n, 0);
-    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, axes, "axes"))) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *axes = mote_node_input(it, n, 1);
+    mote_tensor *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, axes, "axes")))
+        return s;
     d->is_int8 = in->type == MOTE_INT8 && out->type == MOTE_INT8;
     if (!(d->is_int8 || (in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32)) ||
         axes->type != MOTE_INT32)
