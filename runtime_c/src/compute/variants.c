@@ -6,6 +6,7 @@
 #include "mean.h"
 #include "move.h"
 #include "pool.h"
+#include "resize.h"
 
 unsigned mote_cpu_features(void) {
 #if defined(MOTE_PORTABLE)
@@ -55,6 +56,8 @@ const mote_variant *const mote_variant_tables[] = {
     mote_mean_f32_variants, mote_mean_s8_variants,
     mote_pad_xx_variants, mote_concatenation_xx_variants, mote_reshape_xx_variants,
     mote_transpose_x8_variants, mote_transpose_x32_variants,
+    mote_resize_nearest_xx_variants, mote_resize_bilinear_f32_variants,
+    mote_resize_bilinear_s8_variants,
     NULL,
 };
 
