@@ -1,7 +1,6 @@
 /* Portable reference compute functions of MEAN (mean.h): the definition
  * every other variant is tested against. */
 #include "mean.h"
-#include "requantize.h"
 
 void mote_mean_f32_ref(const mote_mean_params *p, const float *input, float *output,
                        size_t begin, size_t end) {
@@ -20,9 +19,8 @@ void mote_mean_f32_ref(const mote_mean_params *p, const float *input, float *out
 
 void mote_mean_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *output,
                       size_t begin, size_t end) {
+    /* idx walks the reduced axes; after `count` steps it is back at 0 */
     int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
-    /* count * -(input zero point), wrapped like the sum it corrects */
-    const int32_t offsets = (int32_t)((uint32_t)p->input_offset * (uint32_t)p->count);
     for (size_t k = begin; k < end; k++) {
         size_t at = mote_strided_at(&p->kept, k, kept_idx);
         int32_t sum = 0;   /* in input quanta */
@@ -30,8 +28,6 @@ void mote_mean_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *ou
             sum = mote_wrap_add_i32(sum, input[at]);
             at = mote_strided_next(&p->reduced, idx, at);
         }
-        const int32_t r = mote_fp_multiply_by_quantized_multiplier_double_rounding(
-            mote_wrap_add_i32(sum, offsets), p->multiplier, p->shift);
-        output[k] = (int8_t)mote_clamp_i32(r + p->output_offset, -128, 127);
+        output[k] = mote_mean_output_s8(p, sum);
     }
 }

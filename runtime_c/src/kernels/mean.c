@@ -79,6 +79,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         to->stride[to->ndims++] = in_stride[i];
         if (mask & (1u << i)) p->count *= (size_t)in->dims[i];
     }
+    /* Reduced axes a..b, adjacent: the input is [outer, count, block_inner]. */
+    const uint32_t low = mask & (~mask + 1u);
+    if (mask && ((mask + low) & mask) == 0) {
+        p->block_inner = 1;
+        for (int i = in->ndims - 1; i >= 0 && !(mask & (1u << i)); i--)
+            p->block_inner *= (size_t)in->dims[i];
+    }
     const mote_variant *table = mote_mean_f32_variants;
     if (d->is_int8) {
         table = mote_mean_s8_variants;

@@ -73,12 +73,16 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, i
     p->out_w = out->dims[2];
     p->scale_h = axis_scale(p->in_h, p->out_h, p->align_corners);
     p->scale_w = axis_scale(p->in_w, p->out_w, p->align_corners);
-    p->scale_h_q10 = fixed_scale(p->in_h, p->out_h, p->align_corners);
-    p->scale_w_q10 = fixed_scale(p->in_w, p->out_w, p->align_corners);
     p->pixel_bytes = (size_t)p->channels * mote_type_size(in->type);
-    const mote_variant *table = !bilinear  ? mote_resize_nearest_xx_variants
-                                : d->is_int8 ? mote_resize_bilinear_s8_variants
-                                             : mote_resize_bilinear_f32_variants;
+    const mote_variant *table = mote_resize_nearest_xx_variants;
+    if (bilinear && d->is_int8) {
+        /* sizes up to 2^20 (checked above) keep 2^10 * size in int32 */
+        p->scale_h_q10 = fixed_scale(p->in_h, p->out_h, p->align_corners);
+        p->scale_w_q10 = fixed_scale(p->in_w, p->out_w, p->align_corners);
+        table = mote_resize_bilinear_s8_variants;
+    } else if (bilinear) {
+        table = mote_resize_bilinear_f32_variants;
+    }
     d->compute = mote_node_choose(it, n, table, p);
     return MOTE_OK;
 }
