@@ -134,34 +134,6 @@ void mote_window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t di
     *pad_before = (int32_t)(total / 2);
 }
 
-mote_status mote_check_window_output(mote_interpreter *it, const mote_tensor *in,
-                                const mote_tensor *out, int32_t filter_h, int32_t filter_w,
-                                int padding, mote_window_params *p) {
-    if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
-        filter_h < 1 || filter_w < 1)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
-                         "strides (%d, %d), dilations (%d, %d) and window (%d, %d) must all be "
-                         ">= 1", (int)p->stride_h, (int)p->stride_w, (int)p->dilation_h,
-                         (int)p->dilation_w, (int)filter_h, (int)filter_w);
-    if (padding != TFL_PADDING_SAME && padding != TFL_PADDING_VALID)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "padding %d is neither SAME nor VALID",
-                         padding);
-    int32_t oh, ow;
-    mote_window_geometry(in->dims[1], filter_h, p->stride_h, p->dilation_h, padding, &oh, &p->pad_h);
-    mote_window_geometry(in->dims[2], filter_w, p->stride_w, p->dilation_w, padding, &ow, &p->pad_w);
-    /* Kernels index with int32: every window position must be representable. */
-    if ((int64_t)oh * p->stride_h + (int64_t)filter_h * p->dilation_h + in->dims[1] > INT32_MAX ||
-        (int64_t)ow * p->stride_w + (int64_t)filter_w * p->dilation_w + in->dims[2] > INT32_MAX)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "strides (%d, %d), dilations (%d, %d) and "
-                         "window (%d, %d) reach past 2^31 pixels", (int)p->stride_h,
-                         (int)p->stride_w, (int)p->dilation_h, (int)p->dilation_w, (int)filter_h,
-                         (int)filter_w);
-    int32_t want[4] = {in->dims[0], oh, ow, out->dims[3]};
-    p->filter_h = filter_h;
-    p->filter_w = filter_w;
-    return mote_check_shape_equal(it, out, "output", want, 4);
-}
-
 mote_status mote_window_prepare(mote_interpreter *it, const mote_tensor *in,
                                 const mote_tensor *out, int padding, mote_window *w) {
     if (w->stride_h < 1 || w->stride_w < 1 || w->dilation_h < 1 || w->dilation_w < 1 ||

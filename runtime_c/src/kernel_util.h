@@ -53,12 +53,6 @@ mote_status mote_activation_range_f32(mote_interpreter *it, int activation, floa
  * VALID gives ceil((in - effective_filter + 1) / stride)). */
 void mote_window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t dilation, int padding,
                      int32_t *out, int32_t *pad_before);
-/* Reads padding/strides/dilations/fused activation of a windowed op and checks
- * them for sanity. */
-mote_status mote_check_window_output(mote_interpreter *it, const mote_tensor *in,
-                                const mote_tensor *out, int32_t filter_h, int32_t filter_w,
-                                int padding, mote_window_params *p);
-
 /* Checks a windowed op's strides, dilations, window (set in `w` by the
  * caller) and padding, computes the leading padding, checks the output shape
  * and fills w's tensor dims. */

@@ -5,6 +5,10 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "fully_connected.h"
+#include "mean.h"
+#include "move.h"
+#include "pool.h"
+#include "resize.h"
 
 unsigned mote_cpu_features(void) {
 #if defined(MOTE_PORTABLE)
@@ -53,6 +57,13 @@ const mote_variant *const mote_variant_tables[] = {
     mote_fully_connected_hybrid_variants,
     mote_add_f32_variants, mote_add_s8_variants, mote_sub_f32_variants, mote_sub_s8_variants,
     mote_mul_f32_variants, mote_mul_s8_variants, mote_prelu_f32_variants,
+    mote_avg_pool_f32_variants, mote_avg_pool_s8_variants,
+    mote_max_pool_f32_variants, mote_max_pool_s8_variants,
+    mote_mean_f32_variants, mote_mean_s8_variants,
+    mote_pad_xx_variants, mote_concatenation_xx_variants, mote_reshape_xx_variants,
+    mote_transpose_x8_variants, mote_transpose_x32_variants,
+    mote_resize_nearest_xx_variants, mote_resize_bilinear_f32_variants,
+    mote_resize_bilinear_s8_variants,
     NULL,
 };
 

@@ -1,15 +1,25 @@
 /* CONCATENATION: inputs joined along `axis` (negative counts from the end);
  * all other dims must match. Like TFLite's builtin kernel, a fused activation
  * other than NONE is refused (XNNPACK silently ignores it). FLOAT32 and INT8
- * (every input quantized as the output: the op only moves bytes). */
+ * (every input quantized as the output: the op only moves bytes). The glue;
+ * compute/move.h computes. */
 #include <string.h>
 
+#include "../compute/move.h"
 #include "../quant_util.h"
+
+typedef struct {
+    mote_concatenation_params p;
+    size_t slices;                /* output slices: the product of the dims before the axis */
+    const uint8_t **inputs;       /* persistent, one per input: invoke fills in their data */
+    mote_compute_fn compute;
+} concatenation_data;
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     bool ok = true;
     char sa[96], sb[96];
+    concatenation_data *d = n->data;
     if ((s = mote_check_io_count(it, n, 1, 1 << 16, 1)) != MOTE_OK) return s;
     mote_tensor *first = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, first, "input 0"))) return s;
@@ -19,7 +29,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (axis < 0) axis += first->ndims;
     if (axis < 0 || axis >= first->ndims)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "axis %d is out of range for inputs "
-                         "with %d dims", (int)mote_opt_i32(it, n, TFL_CONCATENATION_OPTIONS_AXIS, 0, &ok),
+                         "with %d dims",
+                         (int)mote_opt_i32(it, n, TFL_CONCATENATION_OPTIONS_AXIS, 0, &ok),
                          first->ndims);
     int32_t want[MOTE_MAX_DIMS];
     memcpy(want, first->dims, sizeof want);
@@ -35,12 +46,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
              (s = mote_check_same_quantization(it, t, out))))
             return s;
         bool match = t->ndims == first->ndims;
-        for (int d = 0; match && d < t->ndims; d++)
-            match = d == axis || t->dims[d] == first->dims[d];
+        for (int k = 0; match && k < t->ndims; k++)
+            match = k == axis || t->dims[k] == first->dims[k];
         if (!match)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' %s does not match input "
-                             "0 '%s' %s outside axis %d", i, t->name, mote_shape_str(t, sa, sizeof sa),
-                             first->name, mote_shape_str(first, sb, sizeof sb), (int)axis);
+                             "0 '%s' %s outside axis %d", i, t->name,
+                             mote_shape_str(t, sa, sizeof sa), first->name,
+                             mote_shape_str(first, sb, sizeof sb), (int)axis);
         if (t->dims[axis] > INT32_MAX - want[axis])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "inputs joined along axis %d are "
                              "longer than %d along it", (int)axis, (int)INT32_MAX);
@@ -49,26 +61,33 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (act != TFL_ACTIVATION_FUNCTION_TYPE_NONE)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d on CONCATENATION: "
                          "TFLite's kernel takes NONE (0) only", act);
-    n->params.concat.axis = axis;
-    return mote_check_shape_equal(it, out, "output", want, first->ndims);
-}
-
-static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const int axis = n->params.concat.axis;
-    const size_t elem = mote_type_size(out->type);
-    size_t outer = 1;
-    for (int d = 0; d < axis; d++) outer *= (size_t)out->dims[d];
-    uint8_t *y = out->data;
-    for (size_t o = 0; o < outer; o++)
-        for (int i = 0; i < op_num_inputs(n); i++) {
-            const mote_tensor *t = mote_node_input(it, n, i);
-            size_t chunk = outer ? tensor_numel(t) / outer * elem : 0;
-            memcpy(y, t->data + o * chunk, chunk);
-            y += chunk;
-        }
+    if ((s = mote_check_shape_equal(it, out, "output", want, first->ndims))) return s;
+    /* An input's bytes per slice: its dims from the axis on, times the element size. */
+    mote_concatenation_params *p = &d->p;
+    size_t *bytes = mote_persistent_alloc(it, (size_t)op_num_inputs(n) * sizeof *bytes);
+    d->inputs = mote_persistent_alloc(it, (size_t)op_num_inputs(n) * sizeof *d->inputs);
+    if (!bytes || !d->inputs) return MOTE_ERROR_ARENA_TOO_SMALL;
+    p->inputs = op_num_inputs(n);
+    for (int i = 0; i < p->inputs; i++) {
+        const mote_tensor *t = mote_node_input(it, n, i);
+        bytes[i] = mote_type_size(out->type);
+        for (int k = axis; k < t->ndims; k++) bytes[i] *= (size_t)t->dims[k];
+        p->slice_bytes += bytes[i];
+    }
+    p->input_bytes = bytes;
+    d->slices = 1;
+    for (int k = 0; k < axis; k++) d->slices *= (size_t)out->dims[k];
+    d->compute = mote_node_choose(it, n, mote_concatenation_xx_variants, p);
     return MOTE_OK;
 }
 
-const mote_op mote_op_concatenation = {prepare, invoke, 0, 4,
-                                               TFL_BUILTIN_OPTIONS_CONCATENATION_OPTIONS};
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const concatenation_data *d = n->data;
+    mote_tensor *out = mote_node_output(it, n, 0);
+    for (int i = 0; i < d->p.inputs; i++) d->inputs[i] = mote_node_input(it, n, i)->data;
+    ((mote_concatenation_fn)d->compute)(&d->p, d->inputs, out->data, 0, d->slices);
+    return MOTE_OK;
+}
+
+const mote_op mote_op_concatenation = {prepare, invoke, sizeof(concatenation_data), 4,
+                                       TFL_BUILTIN_OPTIONS_CONCATENATION_OPTIONS};

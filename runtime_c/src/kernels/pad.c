@@ -1,14 +1,23 @@
 /* PAD: out = in surrounded by zeros (int8: by the zero point, the quantized
  * 0.0); a constant [rank, 2] tensor (int32 or int64) gives the count before
- * and after each dimension. FLOAT32 and INT8 (quantized alike in and out). */
-#include <string.h>
-
+ * and after each dimension. FLOAT32 and INT8 (quantized alike in and out).
+ * The glue; compute/move.h computes. */
+#include "../compute/move.h"
 #include "../quant_util.h"
+
+typedef struct {
+    mote_pad_params p;
+    size_t rows;                  /* output rows: every dim but the last */
+    mote_compute_fn compute;
+} pad_data;
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
+    pad_data *d = n->data;
+    mote_pad_params *p = &d->p;
     if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
-    mote_tensor *in = mote_node_input(it, n, 0), *pads = mote_node_input(it, n, 1), *out = mote_node_output(it, n, 0);
+    mote_tensor *in = mote_node_input(it, n, 0), *pads = mote_node_input(it, n, 1);
+    mote_tensor *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, pads, "paddings")))
         return s;
     if (!((in->type == MOTE_FLOAT32 || in->type == MOTE_INT8) && out->type == in->type) ||
@@ -24,53 +33,43 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     int32_t want_pads[2] = {in->ndims, 2};
     if ((s = mote_check_shape_equal(it, pads, "paddings", want_pads, 2))) return s;
     int32_t want[MOTE_MAX_DIMS];
-    int64_t before[MOTE_MAX_DIMS];
-    for (int d = 0; d < in->ndims; d++) {
+    for (int i = 0; i < in->ndims; i++) {
         int64_t b, a;
         if (pads->type == MOTE_INT32) {
-            b = ((const int32_t *)pads->data)[2 * d];
-            a = ((const int32_t *)pads->data)[2 * d + 1];
+            b = ((const int32_t *)pads->data)[2 * i];
+            a = ((const int32_t *)pads->data)[2 * i + 1];
         } else {
-            b = ((const int64_t *)pads->data)[2 * d];
-            a = ((const int64_t *)pads->data)[2 * d + 1];
+            b = ((const int64_t *)pads->data)[2 * i];
+            a = ((const int64_t *)pads->data)[2 * i + 1];
         }
-        if (b < 0 || a < 0 || b + a > INT32_MAX - in->dims[d])
+        if (b < 0 || a < 0 || b + a > INT32_MAX - in->dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "paddings of dim %d are (%lld, %lld); "
-                             "expected non-negative counts", d, (long long)b, (long long)a);
-        before[d] = b;
-        want[d] = in->dims[d] + (int32_t)(b + a);
+                             "expected non-negative counts", i, (long long)b, (long long)a);
+        p->before[i] = (int32_t)b;
+        want[i] = in->dims[i] + (int32_t)(b + a);
     }
     if ((s = mote_check_shape_equal(it, out, "output", want, in->ndims))) return s;
-    broadcast_map *m = &n->params.pad.map;
-    memset(m, 0, sizeof *m);
-    m->ndims = in->ndims;
-    size_t stride = 1, base = 0;
-    for (int d = in->ndims - 1; d >= 0; d--) {
-        m->dims[d] = in->dims[d];
-        m->stride_a[d] = stride;
-        base += (size_t)before[d] * stride;
-        stride *= (size_t)out->dims[d];
+    /* A scalar is a one-element row with nothing around it. */
+    p->ndims = in->ndims ? in->ndims : 1;
+    d->rows = 1;
+    for (int i = 0; i < p->ndims; i++) {
+        p->in_dims[i] = in->ndims ? in->dims[i] : 1;
+        p->out_dims[i] = in->ndims ? out->dims[i] : 1;
+        if (i < p->ndims - 1) d->rows *= (size_t)p->out_dims[i];
     }
-    n->params.pad.base = base;
+    p->elem_bytes = mote_type_size(out->type);
+    p->fill = out->type == MOTE_INT8 ? (uint8_t)(int8_t)mote_tensor_zero_point(it, out, 0) : 0;
+    d->compute = mote_node_choose(it, n, mote_pad_xx_variants, p);
     return MOTE_OK;
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const pad_data *d = n->data;
     const mote_tensor *in = mote_node_input(it, n, 0);
     mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t elem = mote_type_size(out->type), total = tensor_numel(in);
-    const size_t outs = tensor_numel(out);
-    if (out->type == MOTE_INT8)
-        memset(out->data, (int8_t)mote_tensor_zero_point(it, out, 0), outs);
-    else
-        for (size_t k = 0; k < outs; k++) ((float *)out->data)[k] = 0.0f;
-    uint8_t *y = out->data + n->params.pad.base * elem;
-    broadcast_iter p = {{0}, 0, 0};
-    for (size_t k = 0; k < total; k++) {
-        memcpy(y + p.ia * elem, in->data + k * elem, elem);
-        broadcast_next(&n->params.pad.map, &p);
-    }
+    ((mote_pad_fn)d->compute)(&d->p, in->data, out->data, 0, d->rows);
     return MOTE_OK;
 }
 
-const mote_op mote_op_pad = {prepare, invoke, 0, 4, TFL_BUILTIN_OPTIONS_PAD_OPTIONS};
+const mote_op mote_op_pad = {prepare, invoke, sizeof(pad_data), 4,
+                             TFL_BUILTIN_OPTIONS_PAD_OPTIONS};

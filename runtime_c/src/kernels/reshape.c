@@ -1,15 +1,19 @@
 /* RESHAPE: the same elements under the output tensor's shape. The output
  * shape written in the model counts; once inputs have new shapes, the op
  * derives it from the shape input (or else the new_shape option), where one
- * -1 stands for the remaining elements. */
-#include <string.h>
-
+ * -1 stands for the remaining elements. The glue; compute/move.h copies. */
+#include "../compute/move.h"
 #include "../kernel_util.h"
+
+typedef struct {
+    mote_compute_fn compute;
+} reshape_data;
 
 /* The shape asked for by the shape input or the new_shape option (the
  * output's own when neither is given), its -1 resolved against `numel`. */
-static mote_status requested_shape(mote_interpreter *it, const mote_node *n, const mote_tensor *out,
-                                   size_t numel, int32_t *dims, int *ndims) {
+static mote_status requested_shape(mote_interpreter *it, const mote_node *n,
+                                   const mote_tensor *out, size_t numel, int32_t *dims,
+                                   int *ndims) {
     const mote_tensor *shape = mote_node_input(it, n, 1);
     fb_vector option;
     mote_status s;
@@ -59,16 +63,20 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     }
     if (tensor_numel(in) != tensor_numel(out))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' %s and output '%s' %s hold "
-                         "different numbers of elements", in->name, mote_shape_str(in, sa, sizeof sa),
-                         out->name, mote_shape_str(out, sb, sizeof sb));
+                         "different numbers of elements", in->name,
+                         mote_shape_str(in, sa, sizeof sa), out->name,
+                         mote_shape_str(out, sb, sizeof sb));
+    ((reshape_data *)n->data)->compute = mote_node_choose(it, n, mote_reshape_xx_variants, NULL);
     return MOTE_OK;
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const reshape_data *d = n->data;
     const mote_tensor *in = mote_node_input(it, n, 0);
     mote_tensor *out = mote_node_output(it, n, 0);
-    if (out->data != in->data) memcpy(out->data, in->data, out->bytes);
+    ((mote_reshape_fn)d->compute)(in->data, out->data, 0, out->bytes);
     return MOTE_OK;
 }
 
-const mote_op mote_op_reshape = {prepare, invoke, 0, 1, TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS};
+const mote_op mote_op_reshape = {prepare, invoke, sizeof(reshape_data), 1,
+                                 TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS};

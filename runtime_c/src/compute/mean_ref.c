@@ -1,0 +1,33 @@
+/* Portable reference compute functions of MEAN (mean.h): the definition
+ * every other variant is tested against. */
+#include "mean.h"
+
+void mote_mean_f32_ref(const mote_mean_params *p, const float *input, float *output,
+                       size_t begin, size_t end) {
+    /* idx walks the reduced axes; after `count` steps it is back at 0 */
+    int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
+    for (size_t k = begin; k < end; k++) {
+        size_t at = mote_strided_at(&p->kept, k, kept_idx);
+        float acc = 0.0f;
+        for (size_t i = 0; i < p->count; i++) {
+            acc += input[at];
+            at = mote_strided_next(&p->reduced, idx, at);
+        }
+        output[k] = p->count ? acc / (float)p->count : 0.0f;
+    }
+}
+
+void mote_mean_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *output,
+                      size_t begin, size_t end) {
+    /* idx walks the reduced axes; after `count` steps it is back at 0 */
+    int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
+    for (size_t k = begin; k < end; k++) {
+        size_t at = mote_strided_at(&p->kept, k, kept_idx);
+        int32_t sum = 0;   /* in input quanta */
+        for (size_t i = 0; i < p->count; i++) {
+            sum = mote_wrap_add_i32(sum, input[at]);
+            at = mote_strided_next(&p->reduced, idx, at);
+        }
+        output[k] = mote_mean_output_s8(p, sum);
+    }
+}

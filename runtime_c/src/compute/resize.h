@@ -1,0 +1,47 @@
+/* resize.h - compute functions of RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR
+ * over NHWC images, with TFLite's align_corners and half_pixel_centers
+ * conventions.
+ *
+ * Every function computes the output rows [begin, end) (row-major over
+ * [batches, out_h], all pixels and channels of each) and nothing else, so
+ * ranges can run on different threads.
+ *   nearest_xx    copies pixel_bytes per pixel: any stored type;
+ *   bilinear_f32  interpolates in float;
+ *   bilinear_s8   interpolates int8 in fixed point with 10 fractional bits per
+ *                 axis, rounded half away from zero, as TFLite's
+ *                 ResizeBilinearInteger (input and output quantized alike).
+ */
+#ifndef MOTE_COMPUTE_RESIZE_H
+#define MOTE_COMPUTE_RESIZE_H
+
+#include <stdint.h>
+
+#include "variants.h"
+
+typedef struct {
+    int32_t batches, in_h, in_w, channels, out_h, out_w;
+    bool align_corners, half_pixel_centers;
+    float scale_h, scale_w;            /* nearest, bilinear_f32: input pixels per output pixel */
+    int32_t scale_h_q10, scale_w_q10;  /* bilinear_s8: the same in 1/1024 input pixels */
+    size_t pixel_bytes;                /* nearest: channels * element size */
+} mote_resize_params;
+
+typedef void (*mote_resize_xx_fn)(const mote_resize_params *p, const uint8_t *input,
+                                  uint8_t *output, size_t begin, size_t end);
+typedef void (*mote_resize_f32_fn)(const mote_resize_params *p, const float *input,
+                                   float *output, size_t begin, size_t end);
+typedef void (*mote_resize_s8_fn)(const mote_resize_params *p, const int8_t *input,
+                                  int8_t *output, size_t begin, size_t end);
+
+void mote_resize_nearest_xx_ref(const mote_resize_params *p, const uint8_t *input,
+                                uint8_t *output, size_t begin, size_t end);
+void mote_resize_bilinear_f32_ref(const mote_resize_params *p, const float *input,
+                                  float *output, size_t begin, size_t end);
+void mote_resize_bilinear_s8_ref(const mote_resize_params *p, const int8_t *input,
+                                 int8_t *output, size_t begin, size_t end);
+
+extern const mote_variant mote_resize_nearest_xx_variants[];
+extern const mote_variant mote_resize_bilinear_f32_variants[];
+extern const mote_variant mote_resize_bilinear_s8_variants[];
+
+#endif
