@@ -2,7 +2,10 @@
 
 #include "mote.h"
 
+#include "activations.h"
 #include "conv.h"
+#include "quantize.h"
+#include "softmax.h"
 
 unsigned mote_cpu_features(void) {
 #if defined(MOTE_PORTABLE)
@@ -47,6 +50,11 @@ const mote_variant *const mote_variant_tables[] = {
     mote_conv2d_f32_variants, mote_conv2d_s8_variants, mote_conv2d_hybrid_variants,
     mote_depthwise_conv2d_f32_variants, mote_depthwise_conv2d_s8_variants,
     mote_depthwise_conv2d_hybrid_variants,
+    mote_relu_f32_variants, mote_relu_s8_variants, mote_logistic_f32_variants,
+    mote_tanh_f32_variants, mote_lookup_s8_variants,
+    mote_softmax_f32_variants, mote_softmax_s8_variants,
+    mote_quantize_f32_variants, mote_quantize_s8_variants,
+    mote_dequantize_s8_variants, mote_dequantize_f16_variants,
     NULL,
 };
 

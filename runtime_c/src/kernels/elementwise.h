@@ -18,9 +18,4 @@ void mote_binary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float
 void mote_binary_invoke_int8(mote_interpreter *it, mote_node *n,
                         int32_t (*f)(const mote_quant_params *q, int32_t a, int32_t b));
 
-/* One input and one output of the same shape and type: FLOAT32, or also
- * INT8 (checked as int8 activations) when int8_allowed. */
-mote_status mote_unary_prepare(mote_interpreter *it, mote_node *n, bool int8_allowed);
-void mote_unary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float));
-
 #endif
