@@ -4,6 +4,7 @@
 
 #include "activations.h"
 #include "conv.h"
+#include "hard_swish.h"
 #include "quantize.h"
 #include "softmax.h"
 
@@ -55,6 +56,7 @@ const mote_variant *const mote_variant_tables[] = {
     mote_softmax_f32_variants, mote_softmax_s8_variants,
     mote_quantize_f32_variants, mote_quantize_s8_variants,
     mote_dequantize_s8_variants, mote_dequantize_f16_variants,
+    mote_hard_swish_f32_variants, mote_hard_swish_s8_variants,
     NULL,
 };
 
