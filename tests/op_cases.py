@@ -264,6 +264,10 @@ def relu6(b, rng):
     return _unary(b, rng, "RELU6", scale=6.0)
 
 
+def hard_swish(b, rng):
+    return _unary(b, rng, "HARD_SWISH")
+
+
 def prelu(b, rng):
     shape = [int(d) for d in rng.integers(1, 6, size=4)]
     alpha_shape = [shape[-1]] if rng.random() < 0.5 else [1, 1, shape[-1]]
@@ -318,6 +322,7 @@ FLOAT_OPS = {
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
+    "HARD_SWISH": hard_swish,
     "DEQUANTIZE": dequantize, "RESIZE_BILINEAR": resize_bilinear,
     "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor,
 }

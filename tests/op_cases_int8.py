@@ -238,13 +238,13 @@ def mean(b, rng):
     return [rand_i8(rng, shape)]
 
 
-def _activation(b, rng, op, out_q=None, options=None):
+def _activation(b, rng, op, out_q=None, options=None, version=2):
     shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
     iq = act_q(rng, -2, -0.5)
     x = b.add_input("x", shape, "int8", iq)
     y = b.add_tensor("y", shape, "int8", out_q or act_q(rng, np.log10(iq["scale"][0]) - 0.5,
                                                         np.log10(iq["scale"][0]) + 0.5))
-    b.add_operator(op, [x], [y], options, version=2)
+    b.add_operator(op, [x], [y], options, version=version)
     b.mark_outputs(y)
     return [rand_i8(rng, shape)]
 
@@ -268,6 +268,10 @@ def tanh(b, rng):
 def softmax(b, rng):
     return _activation(b, rng, "SOFTMAX", {"scale": [1 / 256], "zero_point": [-128]},
                        {"beta": float(rng.choice([0.5, 1.0, 2.0]))})
+
+
+def hard_swish(b, rng):
+    return _activation(b, rng, "HARD_SWISH", version=1)
 
 
 def resize_bilinear(b, rng):
@@ -310,7 +314,8 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad,
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
-            "RESIZE_BILINEAR": resize_bilinear, "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor}
+            "HARD_SWISH": hard_swish, "RESIZE_BILINEAR": resize_bilinear,
+            "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

@@ -131,7 +131,8 @@ def unary_model(op, qi, qo, out_type="int8", options=None, version=1):
     return b.build()
 
 
-@pytest.mark.parametrize("op", ["RELU", "RELU6", "QUANTIZE", "DEQUANTIZE", "LOGISTIC", "TANH"])
+@pytest.mark.parametrize("op", ["RELU", "RELU6", "QUANTIZE", "DEQUANTIZE", "LOGISTIC", "TANH",
+                                "HARD_SWISH"])
 def test_unary_every_input(op, litert_available):
     """All 256 int8 inputs under seeded random quantization parameters."""
     for i in range(40):
@@ -141,7 +142,7 @@ def test_unary_every_input(op, litert_available):
         qo = fixed[op] if op in fixed else act_q(rng, np.log10(qi["scale"][0]) - 1,
                                                   np.log10(qi["scale"][0]) + 1)
         model = unary_model(op, qi, qo, "float32" if op == "DEQUANTIZE" else "int8",
-                            version=2 if op != "QUANTIZE" else 1)
+                            version=1 if op in ("QUANTIZE", "HARD_SWISH") else 2)
         assert_bit_exact(model, [ALL_INT8], f"{op} case {i} ({qi} -> {qo})")
 
 
@@ -172,9 +173,10 @@ def power_of_two_scales(monkeypatch):
     return cases
 
 
-@pytest.mark.parametrize("op", sorted(["FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "SUB",
-                                       "MUL", "AVERAGE_POOL_2D", "MEAN", "RELU", "RELU6", "LOGISTIC",
-                                       "TANH", "SOFTMAX", "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR"]))
+@pytest.mark.parametrize("op", sorted([
+    "FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "SUB", "MUL", "AVERAGE_POOL_2D",
+    "MEAN", "RELU", "RELU6", "LOGISTIC", "TANH", "SOFTMAX", "QUANTIZE", "DEQUANTIZE",
+    "RESIZE_BILINEAR", "HARD_SWISH"]))
 def test_every_int8_op_with_power_of_two_scales(op, power_of_two_scales, litert_available):
     for name, model, inputs in power_of_two_scales.int8_cases(op, 200, seed=5):
         assert_bit_exact(model, inputs, name)

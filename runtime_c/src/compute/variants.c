@@ -2,6 +2,7 @@
 
 #include "mote.h"
 
+#include "activations.h"
 #include "conv.h"
 #include "elementwise.h"
 #include "fully_connected.h"
@@ -9,6 +10,9 @@
 #include "move.h"
 #include "pool.h"
 #include "resize.h"
+#include "hard_swish.h"
+#include "quantize.h"
+#include "softmax.h"
 
 unsigned mote_cpu_features(void) {
 #if defined(MOTE_PORTABLE)
@@ -64,6 +68,12 @@ const mote_variant *const mote_variant_tables[] = {
     mote_transpose_x8_variants, mote_transpose_x32_variants,
     mote_resize_nearest_xx_variants, mote_resize_bilinear_f32_variants,
     mote_resize_bilinear_s8_variants,
+    mote_relu_f32_variants, mote_relu_s8_variants, mote_logistic_f32_variants,
+    mote_tanh_f32_variants, mote_lookup_s8_variants,
+    mote_softmax_f32_variants, mote_softmax_s8_variants,
+    mote_quantize_f32_variants, mote_quantize_s8_variants,
+    mote_dequantize_s8_variants, mote_dequantize_f16_variants,
+    mote_hard_swish_f32_variants, mote_hard_swish_s8_variants,
     NULL,
 };
 

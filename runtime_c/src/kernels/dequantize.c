@@ -1,32 +1,42 @@
 /* DEQUANTIZE: INT8 -> FLOAT32, real = scale * (q - zero_point) per tensor or
  * per channel; and FLOAT16 -> FLOAT32. Models ship float16 weights as a
  * constant followed by this op; its input is constant, so the runtime runs it
- * once at create time and later ops read the float32 result. */
-#include <string.h>
-
+ * once at create time and later ops read the float32 result.
+ * The glue; compute/quantize.h computes. */
+#include "../compute/quantize.h"
 #include "../quant_util.h"
 
-/* IEEE 754 binary16 -> binary32, exact for every input (subnormals, inf, NaN). */
-static float half_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
-    if (exp == 0x1f) {
-        bits = sign | 0x7f800000u | (mant << 13);
-    } else if (exp != 0) {
-        bits = sign | ((exp + 112) << 23) | (mant << 13);
-    } else if (mant == 0) {
-        bits = sign;
-    } else {
-        /* Subnormal: normalize the mantissa. */
-        int shift = 0;
-        while (!(mant & 0x400)) { mant <<= 1; shift++; }
-        bits = sign | ((uint32_t)(113 - shift) << 23) | ((mant & 0x3ff) << 13);
+typedef struct {
+    mote_dequantize_params p;
+    bool from_s8;
+    mote_compute_fn compute;
+} dequantize_data;
+
+/* Every channel's scale and zero point, in persistent arena memory, so that
+ * invoke reads no model data. */
+static mote_status prepare_int8(mote_interpreter *it, const mote_tensor *in,
+                                mote_dequantize_params *p) {
+    p->inner = 1;
+    p->channels = 1;
+    if (in->scales.len > 1) {
+        p->channels = (size_t)in->dims[in->quantized_dimension];
+        for (int d = in->quantized_dimension + 1; d < in->ndims; d++)
+            p->inner *= (size_t)in->dims[d];
     }
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
+    float *scales = mote_persistent_alloc(it, p->channels * sizeof *scales);
+    int32_t *zero_points = mote_persistent_alloc(it, p->channels * sizeof *zero_points);
+    if (!scales || !zero_points) return MOTE_ERROR_ARENA_TOO_SMALL;
+    for (size_t c = 0; c < p->channels; c++) {
+        scales[c] = mote_tensor_scale(it, in, (uint32_t)c);
+        zero_points[c] = mote_tensor_zero_point(it, in, (uint32_t)c);
+    }
+    p->scales = scales;
+    p->zero_points = zero_points;
+    return MOTE_OK;
 }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
+    dequantize_data *d = n->data;
     mote_status s;
     if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
     mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
@@ -34,55 +44,40 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((in->type != MOTE_FLOAT16 && in->type != MOTE_INT8) || out->type != MOTE_FLOAT32)
         return mote_unsupported_types(it, n, "FLOAT16 -> FLOAT32, INT8 -> FLOAT32");
     if ((s = mote_check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
-    if (in->type == MOTE_INT8) {
-        if (in->scales.len > 1) {
-            int axis = in->quantized_dimension;
-            if (axis < 0 || axis >= in->ndims || (int64_t)in->scales.len != in->dims[axis])
-                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u scales do not "
-                                 "match dim %d", in->name, (unsigned)in->scales.len, axis);
-            if (in->zero_points.len != in->scales.len)
-                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u zero points for "
-                                 "%u scales", in->name, (unsigned)in->zero_points.len,
-                                 (unsigned)in->scales.len);
-        } else if ((s = mote_check_int8_activation(it, in, "input"))) {
-            return s;
-        }
+    if (in->type != MOTE_INT8) {
+        d->compute = mote_node_choose(it, n, mote_dequantize_f16_variants, &d->p);
+        return MOTE_OK;
     }
-    return MOTE_OK;
-}
-
-static void dequantize_int8(mote_interpreter *it, const mote_tensor *in, mote_tensor *out) {
-    const int8_t *x = (const int8_t *)in->data;
-    float *y = (float *)out->data;
-    const size_t count = tensor_numel(out);
-    size_t inner = 1, channels = 1;
     if (in->scales.len > 1) {
-        channels = (size_t)in->dims[in->quantized_dimension];
-        for (int d = in->quantized_dimension + 1; d < in->ndims; d++) inner *= (size_t)in->dims[d];
+        int axis = in->quantized_dimension;
+        if (axis < 0 || axis >= in->ndims || (int64_t)in->scales.len != in->dims[axis])
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u scales do not "
+                             "match dim %d", in->name, (unsigned)in->scales.len, axis);
+        if (in->zero_points.len != in->scales.len)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u zero points for "
+                             "%u scales", in->name, (unsigned)in->zero_points.len,
+                             (unsigned)in->scales.len);
+    } else if ((s = mote_check_int8_activation(it, in, "input"))) {
+        return s;
     }
-    for (size_t k = 0; k < count; k++) {
-        const uint32_t c = (uint32_t)((k / inner) % channels);
-        /* TFLite widens the scale to double and rounds the product to float;
-           the product of a float and a 9-bit integer is exact in double, so
-           one float32 multiply rounds to the same value (and needs no double
-           arithmetic on single-precision FPUs). */
-        y[k] = mote_tensor_scale(it, in, c) * (float)(x[k] - mote_tensor_zero_point(it, in, c));
-    }
+    if ((s = prepare_int8(it, in, &d->p))) return s;
+    d->from_s8 = true;
+    d->compute = mote_node_choose(it, n, mote_dequantize_s8_variants, &d->p);
+    return MOTE_OK;
 }
 
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const dequantize_data *d = n->data;
     const mote_tensor *in = mote_node_input(it, n, 0);
     mote_tensor *out = mote_node_output(it, n, 0);
-    if (in->type == MOTE_INT8) {
-        dequantize_int8(it, in, out);
-        return MOTE_OK;
-    }
-    const uint8_t *x = in->data;
-    float *y = (float *)out->data;
-    size_t count = tensor_numel(out);
-    for (size_t k = 0; k < count; k++) y[k] = half_to_float((uint16_t)(x[2 * k] | (x[2 * k + 1] << 8)));
+    const size_t count = tensor_numel(out);
+    if (d->from_s8)
+        ((mote_dequantize_s8_fn)d->compute)(&d->p, (const int8_t *)in->data,
+                                            (float *)out->data, 0, count);
+    else
+        ((mote_dequantize_f16_fn)d->compute)(&d->p, in->data, (float *)out->data, 0, count);
     return MOTE_OK;
 }
 
-const mote_op mote_op_dequantize = {prepare, invoke, 0, 6,
-                                            TFL_BUILTIN_OPTIONS_DEQUANTIZE_OPTIONS};
+const mote_op mote_op_dequantize = {prepare, invoke, sizeof(dequantize_data), 6,
+                                    TFL_BUILTIN_OPTIONS_DEQUANTIZE_OPTIONS};

@@ -76,29 +76,3 @@ mote_status mote_binary_invoke(mote_interpreter *it, mote_node *n) {
                                               count);
     return MOTE_OK;
 }
-
-mote_status mote_unary_prepare(mote_interpreter *it, mote_node *n, bool int8_allowed) {
-    mote_status s;
-    if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
-    mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
-    if ((s = mote_check_present(it, in, "input"))) return s;
-    const bool is_int8 = int8_allowed && in->type == MOTE_INT8 && out->type == MOTE_INT8;
-    if (!(in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32) && !is_int8)
-        return mote_unsupported_types(it, n, int8_allowed ? "FLOAT32 or INT8 input and output"
-                                                     : "FLOAT32 input and output");
-    if (is_int8 && ((s = mote_check_int8_activation(it, in, "input")) ||
-                    (s = mote_check_int8_activation(it, out, "output"))))
-        return s;
-    if (!mote_same_shape(in, out))
-        return mote_check_shape_equal(it, out, "output", in->dims, in->ndims);
-    return MOTE_OK;
-}
-
-void mote_unary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float)) {
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const float *x = (const float *)in->data;
-    float *y = (float *)out->data;
-    size_t count = tensor_numel(out);
-    for (size_t k = 0; k < count; k++) y[k] = f(x[k]);
-}

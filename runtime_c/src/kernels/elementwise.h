@@ -31,9 +31,4 @@ mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary
 mote_status mote_add_sub_prepare_s8(mote_interpreter *it, mote_node *n);
 mote_status mote_binary_invoke(mote_interpreter *it, mote_node *n);
 
-/* One input and one output of the same shape and type: FLOAT32, or also
- * INT8 (checked as int8 activations) when int8_allowed. */
-mote_status mote_unary_prepare(mote_interpreter *it, mote_node *n, bool int8_allowed);
-void mote_unary_invoke_f32(mote_interpreter *it, mote_node *n, float (*f)(float));
-
 #endif

@@ -22,6 +22,7 @@
     X(DEPTHWISE_CONV_2D, depthwise_conv_2d)               \
     X(DEQUANTIZE, dequantize)                             \
     X(FULLY_CONNECTED, fully_connected)                   \
+    X(HARD_SWISH, hard_swish)                             \
     X(LOGISTIC, logistic)                                 \
     X(MAX_POOL_2D, max_pool_2d)                           \
     X(MEAN, mean)                                         \

@@ -1,0 +1,53 @@
+/* activations.h - compute functions of the elementwise activations RELU,
+ * RELU6, LOGISTIC and TANH.
+ *
+ * Every function computes the output elements [begin, end) (flat, row-major:
+ * the input and output have the same shape) and nothing else, so ranges can
+ * run on different threads. Two data types:
+ *   f32  float input and output;
+ *   s8   int8 input and output (TFLite's int8 scheme, bit-exact with its
+ *        reference kernels: see docs/quantization.md).
+ */
+#ifndef MOTE_COMPUTE_ACTIVATIONS_H
+#define MOTE_COMPUTE_ACTIVATIONS_H
+
+#include <stdint.h>
+
+#include "variants.h"
+
+typedef struct {
+    float lo, hi;                /* f32 RELU / RELU6: the clamp (hi = INFINITY for RELU) */
+    int32_t input_offset;        /* s8 RELU / RELU6: -(input zero point) */
+    int32_t output_offset;       /* s8 RELU / RELU6: output zero point */
+    int32_t out_min, out_max;    /* s8 RELU / RELU6: the clamp, in output quanta */
+    int32_t multiplier, shift;   /* s8 RELU / RELU6: input scale / output scale */
+    const int8_t *table;         /* s8 LOGISTIC / TANH: output of every input, by (uint8_t)q */
+} mote_activation_params;
+
+typedef void (*mote_activation_f32_fn)(const mote_activation_params *p, const float *input,
+                                       float *output, size_t begin, size_t end);
+typedef void (*mote_activation_s8_fn)(const mote_activation_params *p, const int8_t *input,
+                                      int8_t *output, size_t begin, size_t end);
+
+/* out = x clamped to [lo, hi], NaN to lo. */
+void mote_relu_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                       size_t begin, size_t end);
+void mote_logistic_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                           size_t begin, size_t end);
+void mote_tanh_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                       size_t begin, size_t end);
+/* RELU and RELU6 in int8: rescale x - zp_in to the output scale (double
+ * rounding, as TFLite's ReluX), add zp_out, clamp. */
+void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
+                      size_t begin, size_t end);
+/* LOGISTIC and TANH in int8: one 256-entry table lookup per element. */
+void mote_lookup_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
+                        size_t begin, size_t end);
+
+extern const mote_variant mote_relu_f32_variants[];
+extern const mote_variant mote_logistic_f32_variants[];
+extern const mote_variant mote_tanh_f32_variants[];
+extern const mote_variant mote_relu_s8_variants[];
+extern const mote_variant mote_lookup_s8_variants[];
+
+#endif

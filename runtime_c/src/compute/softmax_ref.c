@@ -1,0 +1,65 @@
+/* Portable reference compute functions of SOFTMAX (softmax.h).
+ *
+ * int8 follows TFLite's reference kernel in fixed point: differences
+ * x[i] - max (<= 0) are scaled by beta * s_in into Q5.26, exponentiated with
+ * mote_fp_exp_on_negative_values into Q0.31, summed in Q12.19, and each exp is
+ * multiplied by the reciprocal of the sum; the output has the fixed
+ * quantization 1/256, -128. Differences below diff_min (whose exp is
+ * negligible) give -128 directly. */
+#include <math.h>
+
+#include "requantize.h"
+#include "softmax.h"
+
+void mote_softmax_f32_ref(const mote_softmax_params *p, const float *input, float *output,
+                          size_t begin, size_t end) {
+    const size_t depth = p->depth;
+    const float beta = p->beta;
+    for (size_t r = begin; r < end; r++) {
+        const float *x = input + r * depth;
+        float *y = output + r * depth;
+        float max = x[0], sum = 0.0f;
+        for (size_t i = 1; i < depth; i++) max = x[i] > max ? x[i] : max;
+        for (size_t i = 0; i < depth; i++) sum += (y[i] = expf((x[i] - max) * beta));
+        for (size_t i = 0; i < depth; i++) y[i] /= sum;
+    }
+}
+
+/* exp(beta * s_in * diff) in Q0.31, for diff <= 0 in input quanta. */
+static int32_t exp_of_difference(const mote_softmax_params *p, int32_t diff) {
+    const int32_t scaled = mote_fp_multiply_by_quantized_multiplier(diff, p->input_multiplier,
+                                                                    p->input_shift);
+    return mote_fp_exp_on_negative_values(scaled, MOTE_SOFTMAX_DIFF_INTEGER_BITS);
+}
+
+void mote_softmax_s8_ref(const mote_softmax_params *p, const int8_t *input, int8_t *output,
+                         size_t begin, size_t end) {
+    const size_t depth = p->depth;
+    for (size_t r = begin; r < end; r++) {
+        const int8_t *x = input + r * depth;
+        int8_t *y = output + r * depth;
+        int32_t max = -128, sum = 0;
+        for (size_t i = 0; i < depth; i++) max = x[i] > max ? x[i] : max;
+        for (size_t i = 0; i < depth; i++) {
+            const int32_t diff = x[i] - max;
+            if (diff >= p->diff_min)   /* Q0.31 exp into the Q12.19 sum */
+                sum = mote_wrap_add_i32(sum, mote_fp_rounding_shift_right(
+                                                 exp_of_difference(p, diff),
+                                                 MOTE_SOFTMAX_SUM_INTEGER_BITS));
+        }
+        int bits_over_unit;
+        const int32_t reciprocal =
+            mote_fp_reciprocal(sum, MOTE_SOFTMAX_SUM_INTEGER_BITS, &bits_over_unit);
+        const int exponent = bits_over_unit + 31 - 8;
+        for (size_t i = 0; i < depth; i++) {
+            const int32_t diff = x[i] - max;
+            if (diff < p->diff_min) {
+                y[i] = -128;
+                continue;
+            }
+            const int32_t q = mote_fp_rounding_shift_right(
+                mote_fp_mul_high(reciprocal, exp_of_difference(p, diff)), exponent);
+            y[i] = (int8_t)mote_clamp_i32(q - 128, -128, 127);
+        }
+    }
+}
