@@ -243,6 +243,8 @@ def _entries():
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
         unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
         Op("PRELU", lambda xp, a, o, s, d: xp.where(a[0] >= 0, a[0], a[0] * a[1])),
+        Op("HARD_SWISH", lambda xp, a, o, s, d: a[0] * xp.clip(a[0] + 3, 0, 6) / 6,
+           "HardSwishOptions", int8=True),
         # The converter writes QUANTIZE / DEQUANTIZE at int8 and float16 edges;
         # in a float graph they pass values through.
         Op("QUANTIZE", _cast, "QuantizeOptions"),
@@ -251,7 +253,6 @@ def _entries():
         Op("DIV", options="DivOptions"),
         Op("SQUEEZE", options="SqueezeOptions"),
         Op("LEAKY_RELU", options="LeakyReluOptions"),
-        Op("HARD_SWISH", options="HardSwishOptions"),
         # Training-level ops of the IR (converter/ir.py); the passes remove them.
         Op("BATCH_NORM", _batch_norm, defaults={"epsilon": 1e-5}, builtin=False),
         Op("DROPOUT", _same, builtin=False),

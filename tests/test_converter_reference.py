@@ -11,15 +11,7 @@ from mote.models.zoo import make_example
 from op_cases import FLOAT_OPS, float_cases
 
 
-# Ops the runtime runs before the converter's op catalogue has them (their
-# entry there is separate work): strict, so the mark goes once it lands.
-NOT_IN_CONVERTER_YET = {"HARD_SWISH"}
-
-
-@pytest.mark.parametrize("op", [
-    pytest.param(op, marks=pytest.mark.xfail(
-        strict=True, reason="no converter reference implementation yet"))
-    if op in NOT_IN_CONVERTER_YET else op for op in sorted(FLOAT_OPS)])
+@pytest.mark.parametrize("op", sorted(FLOAT_OPS))
 def test_reference_executor_matches_litert(op, litert_available):
     # float64 reference vs LiteRT's float32: the float32 rounding of LiteRT is
     # the whole difference, so the float kernel tolerance applies.

@@ -3,6 +3,7 @@
 #ifndef MOTE_KERNEL_UTIL_H
 #define MOTE_KERNEL_UTIL_H
 
+#include "compute/broadcast.h"
 #include "compute/variants.h"
 #include "compute/window.h"
 #include "runtime.h"
@@ -58,10 +59,6 @@ void mote_window_geometry(int32_t in, int32_t filter, int32_t stride, int32_t di
  * and fills w's tensor dims. */
 mote_status mote_window_prepare(mote_interpreter *it, const mote_tensor *in,
                                 const mote_tensor *out, int padding, mote_window *w);
-
-static inline float clampf(float v, float lo, float hi) {
-    return v < lo ? lo : (v > hi ? hi : v);
-}
 
 /* Fills `map` for out = f(a, b) under NumPy broadcasting; checks that the
  * output's shape is the broadcast shape. */

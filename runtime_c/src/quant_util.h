@@ -53,15 +53,4 @@ mote_status mote_hybrid_weight_scales(mote_interpreter *it, const mote_tensor *w
 mote_status mote_quantize_multiplier_checked(mote_interpreter *it, double factor, const char *what,
                                         int32_t *m, int32_t *shift);
 
-/* a + b with int32 wrap-around instead of undefined overflow: accumulators of
- * valid models never wrap; corrupt ones get garbage, never UB (TFLite's own
- * int32 adds would overflow the same way). */
-static inline int32_t wrap_add_i32(int32_t a, int32_t b) {
-    return (int32_t)((uint32_t)a + (uint32_t)b);
-}
-
-static inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {
-    return v < lo ? lo : (v > hi ? hi : v);
-}
-
 #endif

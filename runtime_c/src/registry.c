@@ -1,6 +1,7 @@
 /* registry.c - the one place where op codes meet ops: the ops of
  * kernels/op_list.h, and nothing else, are linked in. */
 #include "kernels/op_list.h"
+#include "mote.h"
 #include "runtime.h"
 
 #define DECLARE(NAME, op) extern const mote_op mote_op_##op;
@@ -15,4 +16,36 @@ const mote_op *mote_find_op(int32_t builtin) {
 #undef CASE
     default: return 0;
     }
+}
+
+/* The i-th compute variant of the ops compiled in (each table once, though
+ * LOGISTIC and TANH, for one, share theirs). */
+static const mote_variant *variant_at(int i) {
+    static const mote_op *const ops[] = {
+#define OP(NAME, op) &mote_op_##op,
+        MOTE_OP_LIST(OP)
+#undef OP
+    };
+    const int count = (int)(sizeof ops / sizeof ops[0]);
+    for (int k = 0; k < count && i >= 0; k++)
+        for (const mote_variant *const *t = ops[k]->variants; t && *t; t++) {
+            bool seen = false;
+            for (int e = 0; e < k && !seen; e++)
+                for (const mote_variant *const *u = ops[e]->variants; u && *u && !seen; u++)
+                    seen = *u == *t;
+            if (seen) continue;
+            for (const mote_variant *v = *t; v->name; v++)
+                if (i-- == 0) return v;
+        }
+    return NULL;
+}
+
+const char *mote_kernel_name(int i) {
+    const mote_variant *v = variant_at(i);
+    return v ? v->name : NULL;
+}
+
+int mote_kernel_runs_here(int i) {
+    const mote_variant *v = variant_at(i);
+    return v && (v->cpu & mote_cpu_features()) == v->cpu;
 }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compute/broadcast.h"
+#include "compute/variants.h"
 #include "fb_reader.h"
 #include "mote.h"
 #include "tflite_schema.h"
@@ -45,42 +45,8 @@ typedef struct {
     size_t data_bytes;    /* size of the op's data struct */
     int max_version;      /* newest op version whose semantics the op implements */
     int options_type;     /* BuiltinOptions union member it reads; 0 for none */
+    const mote_variant *const *variants;  /* its compute families' variant tables, NULL-ended */
 } mote_op;
-
-/* Parameters kernels precompute at prepare. One union: no per-op allocation. */
-typedef struct {
-    int32_t stride_w, stride_h, dilation_w, dilation_h;
-    int32_t pad_w, pad_h;            /* padding before the first row / column */
-    int32_t filter_w, filter_h;      /* pools */
-    int32_t depth_multiplier;
-    float act_min, act_max;          /* fused activation, as a clamp */
-} mote_window_params;
-
-typedef union {
-    mote_window_params window;
-    struct { broadcast_map map; float act_min, act_max; } binary;
-    struct { float act_min, act_max; } act;
-    struct { float beta; } softmax;
-    struct { bool align_corners, half_pixel_centers; } resize;
-    struct { int32_t axis; } concat;
-    struct { broadcast_map map; size_t count; } mean;   /* map: input index -> output offset */
-    struct { broadcast_map map; size_t base; } pad;     /* map: input index -> output offset */
-} mote_params;
-
-/* int8 parameters, precomputed at prepare. Offsets are what TFLite's
- * reference kernels add: -zero_point for inputs, +zero_point for the output. */
-typedef struct {
-    int32_t input_offset, input2_offset, output_offset;
-    int32_t act_min, act_max;                 /* clamp, in output quanta */
-    int32_t multiplier, shift;                /* per-tensor output rescale */
-    int32_t input_multiplier, input_shift;    /* ADD's input rescales; softmax's beta */
-    int32_t input2_multiplier, input2_shift;
-    int32_t left_shift;                       /* ADD's headroom shift */
-    int32_t diff_min;                         /* softmax: smaller differences give 0 */
-    const int32_t *multipliers, *shifts;      /* per output channel, persistent */
-    const int8_t *lut;                        /* 256-entry table (LOGISTIC, TANH) */
-    const float *weight_scales;               /* hybrid kernels: per channel */
-} mote_quant_params;
 
 struct mote_node {
     const mote_op *op;
@@ -90,8 +56,6 @@ struct mote_node {
     int32_t version;
     fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
     fb_table options;                /* builtin options table; pos 0 = defaults */
-    mote_params params;
-    mote_quant_params q;
     size_t scratch_bytes;
     size_t scratch_offset;           /* in the planned region */
     void *scratch;

@@ -48,7 +48,4 @@ unsigned mote_cpu_features(void);
 const mote_variant *mote_choose_variant(const mote_variant *table, const void *params,
                                         bool portable_only);
 
-/* Every family's table, for tools and the variant tests: NULL-terminated. */
-extern const mote_variant *const mote_variant_tables[];
-
 #endif

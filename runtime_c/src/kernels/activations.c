@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "../compute/activations.h"
+#include "../compute/requantize.h"
 #include "../quant_util.h"
 #include "unary_common.h"
 
@@ -83,7 +84,7 @@ static mote_status prepare_lookup(mote_interpreter *it, mote_node *n, mote_activ
         float fx;
         f(&d->p, &real, &fx, 0, 1);
         const float q = roundf(fx * inverse) + (float)out_zp;
-        table[(uint8_t)(int8_t)v] = (int8_t)clamp_i32((int32_t)q, -128, 127);
+        table[(uint8_t)(int8_t)v] = (int8_t)mote_clamp_i32((int32_t)q, -128, 127);
     }
     d->is_s8 = true;
     d->p.table = table;
@@ -114,7 +115,11 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-const mote_op mote_op_relu = {prepare_relu, invoke, sizeof(activation_data), 3, 0};
-const mote_op mote_op_relu6 = {prepare_relu6, invoke, sizeof(activation_data), 3, 0};
-const mote_op mote_op_logistic = {prepare_logistic, invoke, sizeof(activation_data), 3, 0};
-const mote_op mote_op_tanh = {prepare_tanh, invoke, sizeof(activation_data), 3, 0};
+static const mote_variant *const relu_kernels[] = {mote_relu_f32_variants, mote_relu_s8_variants, NULL};
+const mote_op mote_op_relu = {prepare_relu, invoke, sizeof(activation_data), 3, 0, relu_kernels};
+static const mote_variant *const relu6_kernels[] = {mote_relu_f32_variants, mote_relu_s8_variants, NULL};
+const mote_op mote_op_relu6 = {prepare_relu6, invoke, sizeof(activation_data), 3, 0, relu6_kernels};
+static const mote_variant *const logistic_kernels[] = {mote_logistic_f32_variants, mote_lookup_s8_variants, NULL};
+const mote_op mote_op_logistic = {prepare_logistic, invoke, sizeof(activation_data), 3, 0, logistic_kernels};
+static const mote_variant *const tanh_kernels[] = {mote_tanh_f32_variants, mote_lookup_s8_variants, NULL};
+const mote_op mote_op_tanh = {prepare_tanh, invoke, sizeof(activation_data), 3, 0, tanh_kernels};

@@ -44,5 +44,6 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return mote_conv_prepare(it, n, padding, act, 3, &variants);
 }
 
+static const mote_variant *const depthwise_conv_2d_kernels[] = {mote_depthwise_conv2d_f32_variants, mote_depthwise_conv2d_s8_variants, mote_depthwise_conv2d_hybrid_variants, NULL};
 const mote_op mote_op_depthwise_conv_2d = {prepare, mote_conv_invoke, sizeof(conv_data), 7,
-                                            TFL_BUILTIN_OPTIONS_DEPTHWISE_CONV2D_OPTIONS};
+                                            TFL_BUILTIN_OPTIONS_DEPTHWISE_CONV2D_OPTIONS, depthwise_conv_2d_kernels};

@@ -71,5 +71,6 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static const mote_variant *const pad_kernels[] = {mote_pad_xx_variants, NULL};
 const mote_op mote_op_pad = {prepare, invoke, sizeof(pad_data), 4,
-                             TFL_BUILTIN_OPTIONS_PAD_OPTIONS};
+                             TFL_BUILTIN_OPTIONS_PAD_OPTIONS, pad_kernels};

@@ -78,5 +78,6 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static const mote_variant *const reshape_kernels[] = {mote_reshape_xx_variants, NULL};
 const mote_op mote_op_reshape = {prepare, invoke, sizeof(reshape_data), 1,
-                                 TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS};
+                                 TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS, reshape_kernels};
