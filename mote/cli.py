@@ -194,6 +194,8 @@ def cmd_inspect(args) -> int:
                     for t in tensors if not _is_const(m, t))
         print(f"runs on Mote: arena {it.arena_bytes} bytes "
               f"(all activations together: {total} bytes)")
+        print("compute functions chosen for this CPU: " +
+              ", ".join(f"op {o['index']} {o['kernel']}" for o in it.ops() if o["kernel"]))
     except errors.MoteError as e:
         print(f"does not run on Mote: {e}")
         if unsupported:

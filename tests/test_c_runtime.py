@@ -95,6 +95,50 @@ def test_c_fuzz_model_loader():
     assert r.returncode == 0 and "stat::number_of_executed_units" in tail, tail
 
 
+def three_op_model(with_add: bool) -> bytes:
+    """conv -> fully connected -> softmax (float32), optionally with an ADD."""
+    from mote.converter.tflite.builder import ModelBuilder
+    rng = np.random.default_rng(3)
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 4, 4, 2], "float32")
+    c = b.add_tensor("c", [1, 4, 4, 3], "float32")
+    b.add_operator("CONV_2D", [x, b.add_constant("w", rng.standard_normal((3, 3, 3, 2)).astype(
+        np.float32)), -1], [c], {"padding": "SAME", "stride_w": 1, "stride_h": 1})
+    if with_add:
+        a = b.add_tensor("a", [1, 4, 4, 3], "float32")
+        b.add_operator("ADD", [c, c], [a])
+        c = a
+    f = b.add_tensor("f", [1, 5], "float32")
+    b.add_operator("FULLY_CONNECTED", [c, b.add_constant("fw", rng.standard_normal((5, 48)).astype(
+        np.float32)), -1], [f])
+    y = b.add_tensor("y", [1, 5], "float32")
+    b.add_operator("SOFTMAX", [f], [y], {"beta": 1.0})
+    b.mark_outputs(y)
+    return b.build()
+
+
+def test_build_with_only_the_ops_a_model_uses(tmp_path):
+    """make op-subset: a library listing CONV_2D, FULLY_CONNECTED and SOFTMAX runs a
+    model of those ops, refuses one with an ADD by name, and is much smaller."""
+    need("cc", "make", "size")
+    r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), "op-subset"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-4000:]
+    sizes = {line.split()[-1]: int(line.split()[0]) for line in r.stdout.splitlines()
+             if line.strip().endswith("run_model") and line.split()[0].isdigit()}
+    subset, full = sizes["build/subset/run_model"], sizes["build/all-ops/run_model"]
+    assert subset < 0.7 * full, sizes
+    runner = ROOT / "runtime_c/build/subset/run_model"
+    for with_add in (False, True):
+        path = tmp_path / f"model_{with_add}.tflite"
+        path.write_bytes(three_op_model(with_add))
+        out = subprocess.run([str(runner), str(path)], capture_output=True, text=True).stdout
+        if with_add:
+            assert out.startswith("MOTE_ERROR_UNSUPPORTED") and "(ADD v1)" in out, out
+        else:
+            assert out.startswith("ok "), out
+
+
 FUZZ_TRAILER = 16   # runtime_c/tests/fuzz_model.c: [model | input bytes | trailer]
 
 
