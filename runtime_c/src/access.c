@@ -126,8 +126,8 @@ mote_status mote_signature_tensor(const mote_interpreter *it, int signature, int
     uint32_t index;
     if (!name || !tensor || !signature_table(it, signature, &sd))
         return MOTE_ERROR_INVALID_ARGUMENT;
-    mote_fb_get_vector(&it->model, &sd, is_output ? TFL_SIGNATURE_DEF_OUTPUTS : TFL_SIGNATURE_DEF_INPUTS,
-                  4, &maps);
+    mote_fb_get_vector(&it->model, &sd,
+                       is_output ? TFL_SIGNATURE_DEF_OUTPUTS : TFL_SIGNATURE_DEF_INPUTS, 4, &maps);
     if (j < 0 || (uint32_t)j >= maps.len)
         return bad_arg(it, is_output ? "signature output %d out of range [0, %d)"
                                      : "signature input %d out of range [0, %d)",

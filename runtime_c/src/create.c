@@ -241,7 +241,8 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->model.data = (const uint8_t *)model;
     it->model.size = model_bytes;
     it->required_bytes = mote_interpreter_bytes();
-    if ((s = mote_model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK) return s;
+    if ((s = mote_model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK)
+        return s;
     it->subgraph = v.subgraph;
     it->graph_inputs = v.inputs;
     it->graph_outputs = v.outputs;
@@ -250,7 +251,8 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->num_nodes = (int32_t)v.operators.len;
     /* Table sizes must not wrap, on 32-bit targets too (a large corrupt count
        would otherwise pass the arena check and write past it). */
-    const size_t limit = SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item));
+    const size_t limit =
+        SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item));
     if ((size_t)it->num_tensors > limit || (size_t)it->num_nodes > limit)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%d tensors and %d ops are more than this "
                          "machine can address", (int)it->num_tensors, (int)it->num_nodes);

@@ -54,7 +54,8 @@ bool mote_fb_field(const fb_buffer *b, const fb_table *t, int slot, size_t size,
         return true;                                                                   \
     }
 FB_GET_SCALAR(mote_fb_get_u8, uint8_t, 1, b->data[p])
-FB_GET_SCALAR(mote_fb_get_i8, int8_t, 1, (b->data[p] < 128 ? (int)b->data[p] : (int)b->data[p] - 256))
+FB_GET_SCALAR(mote_fb_get_i8, int8_t, 1,
+              (b->data[p] < 128 ? (int)b->data[p] : (int)b->data[p] - 256))
 FB_GET_SCALAR(mote_fb_get_i32, int32_t, 4, fb_load_i32(b->data + p))
 FB_GET_SCALAR(mote_fb_get_u32, uint32_t, 4, fb_load_u32(b->data + p))
 FB_GET_SCALAR(mote_fb_get_u64, uint64_t, 8, fb_load_u64(b->data + p))

@@ -151,7 +151,8 @@ mote_status mote_window_prepare(mote_interpreter *it, const mote_tensor *in,
     mote_window_geometry(in->dims[2], w->filter_w, w->stride_w, w->dilation_w, padding, &ow,
                          &w->pad_w);
     /* Kernels index with int32: every window position must be representable. */
-    if ((int64_t)oh * w->stride_h + (int64_t)w->filter_h * w->dilation_h + in->dims[1] > INT32_MAX ||
+    if ((int64_t)oh * w->stride_h + (int64_t)w->filter_h * w->dilation_h + in->dims[1] >
+            INT32_MAX ||
         (int64_t)ow * w->stride_w + (int64_t)w->filter_w * w->dilation_w + in->dims[2] > INT32_MAX)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "strides (%d, %d), dilations (%d, %d) and "
                          "window (%d, %d) reach past 2^31 pixels", (int)w->stride_h,
@@ -183,7 +184,8 @@ mote_status mote_broadcast_prepare(mote_interpreter *it, const mote_tensor *a, c
         if (da != db && da != 1 && db != 1)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
                              "inputs '%s' %s and '%s' %s do not broadcast", a->name,
-                             mote_shape_str(a, sa, sizeof sa), b->name, mote_shape_str(b, sb, sizeof sb));
+                             mote_shape_str(a, sa, sizeof sa), b->name,
+                             mote_shape_str(b, sb, sizeof sb));
         dims[i] = da == 1 ? db : da;
         map->stride_a[i] = da == 1 ? 0 : sta;
         map->stride_b[i] = db == 1 ? 0 : stb;

@@ -71,8 +71,8 @@ static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index
           (unsigned)index, (unsigned)buffer, (unsigned)num_buffers);
     CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
           "tensor %u: shape_signature out of range", (unsigned)index);
-    CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub), "tensor %u: sparsity out of range",
-          (unsigned)index);
+    CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub),
+          "tensor %u: sparsity out of range", (unsigned)index);
     CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_VARIANT_TENSORS, 4, &v),
           "tensor %u: variant_tensors out of range", (unsigned)index);
     CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_QUANTIZATION, &q),
@@ -157,8 +157,8 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
         mote_fb_vector_table(vf->b, &operators, i, &op);
         if ((s = verify_operator(vf, &op, i, num_opcodes, nt)) != MOTE_OK) return s;
     }
-    CHECK(mote_fb_get_string(vf->b, sg, TFL_SUB_GRAPH_NAME, &name), "subgraph %u: name out of range",
-          (unsigned)index);
+    CHECK(mote_fb_get_string(vf->b, sg, TFL_SUB_GRAPH_NAME, &name),
+          "subgraph %u: name out of range", (unsigned)index);
     if (out) {
         out->subgraph = *sg;
         out->tensors = tensors;
@@ -219,9 +219,11 @@ mote_status mote_model_verify(const fb_buffer *b, model_view *v, char *msg, size
     CHECK(fb_load_u32(b->data + 4) == fb_load_u32((const uint8_t *)TFL_FILE_IDENTIFIER),
           "not a TFLite model: file identifier (bytes 4..8) is %02x %02x %02x %02x, expected "
           "\"" TFL_FILE_IDENTIFIER "\"", b->data[4], b->data[5], b->data[6], b->data[7]);
-    CHECK(mote_fb_root(b, NULL, &v->model), "root table offset %u is out of range for a %zu-byte file",
+    CHECK(mote_fb_root(b, NULL, &v->model),
+          "root table offset %u is out of range for a %zu-byte file",
           (unsigned)fb_load_u32(b->data), b->size);
-    CHECK(mote_fb_get_u32(b, &v->model, TFL_MODEL_VERSION, 0, &version), "model version out of range");
+    CHECK(mote_fb_get_u32(b, &v->model, TFL_MODEL_VERSION, 0, &version),
+          "model version out of range");
     CHECK(version == 3, "schema version %u, expected 3", (unsigned)version);
     if ((s = table_vector(vf, &v->model, TFL_MODEL_OPERATOR_CODES, "operator_codes",
                           &v->opcodes)) != MOTE_OK)
@@ -249,7 +251,8 @@ mote_status mote_model_verify(const fb_buffer *b, model_view *v, char *msg, size
         s = verify_subgraph(vf, &sg, i, v->opcodes.len, v->buffers.len, i == 0 ? v : NULL);
         if (s != MOTE_OK) return s;
     }
-    CHECK(mote_fb_get_string(b, &v->model, TFL_MODEL_DESCRIPTION, &str), "description out of range");
+    CHECK(mote_fb_get_string(b, &v->model, TFL_MODEL_DESCRIPTION, &str),
+          "description out of range");
     CHECK(mote_fb_get_vector(b, &v->model, TFL_MODEL_METADATA_BUFFER, 4, &vec),
           "metadata_buffer out of range");
     if ((s = table_vector(vf, &v->model, TFL_MODEL_METADATA, "metadata", &vec)) != MOTE_OK)

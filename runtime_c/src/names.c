@@ -90,7 +90,8 @@ const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size) {
     return mote_dims_str(t->dims, t->ndims, buf, size);
 }
 
-mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported) {
+mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n,
+                                   const char *supported) {
     char buf[256];
     size_t used = 0;
     buf[0] = 0;

@@ -31,7 +31,8 @@ size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count) {
                 const plan_item *o = &items[order[p]];
                 size_t osize = MOTE_ALIGN_UP(o->bytes);
                 if (!lifetimes_overlap(it, o) || osize == 0) continue;
-                if (offset < mote_add_sat(o->offset, osize) && o->offset < mote_add_sat(offset, size)) {
+                if (offset < mote_add_sat(o->offset, osize) &&
+                    o->offset < mote_add_sat(offset, size)) {
                     offset = mote_add_sat(o->offset, osize);
                     moved = offset != SIZE_MAX;
                 }

@@ -16,7 +16,8 @@ int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t,
 
 static bool good_scale(float s) { return isfinite(s) && s > 0.0f; }
 
-mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t, const char *role) {
+mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
+                                       const char *role) {
     if (t->scales.len != 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an int8 activation needs exactly "
                          "one scale, got %u", role, t->name, (unsigned)t->scales.len);

@@ -10,7 +10,8 @@ float mote_tensor_scale(const mote_interpreter *it, const mote_tensor *t, uint32
 int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t, uint32_t i);
 
 /* An int8 activation: one scale, finite and > 0; zero point in [-128, 127]. */
-mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t, const char *role);
+mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
+                                       const char *role);
 /* int8 weights: scales finite and > 0, one per tensor or one per channel along
  * `axis` (which quantized_dimension must name), every zero point 0. */
 mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,

@@ -115,7 +115,9 @@ static inline mote_tensor *mote_node_output(mote_interpreter *it, const mote_nod
 }
 
 /* a + b, saturating at SIZE_MAX: byte counts from a corrupt model never wrap. */
-static inline size_t mote_add_sat(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+static inline size_t mote_add_sat(size_t a, size_t b) {
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
 
 /* "[1, 8, 8, 3]" into buf. */
 const char *mote_dims_str(const int32_t *dims, int ndims, char *buf, size_t size);

@@ -465,11 +465,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
               out1_bytes, 0);
     }
     if (verbose())
-        fprintf(stderr, "fuzz_model: %zu model bytes, verify %s, shapes %d (%d), arena %zu, outputs "
+        fprintf(stderr,
+                "fuzz_model: %zu model bytes, verify %s, shapes %d (%d), arena %zu, outputs "
                 "%zu/%zu\n",
                 model_size, mote_status_name(verified), shape_mode, sc.count, exact,
-                out1 ? out1_bytes : 0,
-                out2 ? out2_bytes : 0);
+                out1 ? out1_bytes : 0, out2 ? out2_bytes : 0);
     free(out1);
     free(out2);
 

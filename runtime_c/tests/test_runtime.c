@@ -135,7 +135,8 @@ static void run_case(const char *dir, const char *name, double tol) {
                    i, n, info.bytes);
             if (!want || n != info.bytes) { free16(want); continue; }
             if (tol == 0 || info.type != MOTE_FLOAT32) {
-                EXPECT(memcmp(want, info.data, n) == 0, "%s output %d differs (byte-exact)", name, i);
+                EXPECT(memcmp(want, info.data, n) == 0, "%s output %d differs (byte-exact)", name,
+                       i);
             } else {
                 const float *w = want, *g = info.data;
                 double scale = 1, worst = 0;
@@ -263,9 +264,9 @@ static void test_fixed_point(void) {
                                                   ((int64_t)1 << (30 - shifts[sh])),
                                               31 - shifts[sh]);
                 if (want < INT32_MIN || want > INT32_MAX) continue;   /* caller's range */
-                EXPECT(mote_fp_multiply_by_quantized_multiplier(edge[i], mults[k], shifts[sh]) == want,
-                       "multiply_by_quantized_multiplier(%d, %d, %d)", edge[i], mults[k],
-                       shifts[sh]);
+                EXPECT(
+                    mote_fp_multiply_by_quantized_multiplier(edge[i], mults[k], shifts[sh]) == want,
+                    "multiply_by_quantized_multiplier(%d, %d, %d)", edge[i], mults[k], shifts[sh]);
             }
     /* The three roundings of a rescale by 1/4 (m = 2^30, shift -1), by hand:
        -90 / 4 = -22.5 and 90 / 4 = 22.5 are ties; 785 / 4 = 196.25 is not,

@@ -18,7 +18,8 @@ unsigned mote_cpu_features(void) {
         if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
             __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
             f |= MOTE_CPU_AVX512;
-        if ((f & MOTE_CPU_AVX512) && __builtin_cpu_supports("avx512vnni")) f |= MOTE_CPU_AVX512_VNNI;
+        if ((f & MOTE_CPU_AVX512) && __builtin_cpu_supports("avx512vnni"))
+            f |= MOTE_CPU_AVX512_VNNI;
         cached = (int)f;
     }
     return (unsigned)cached;

@@ -115,11 +115,16 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const relu_kernels[] = {mote_relu_f32_variants, mote_relu_s8_variants, NULL};
+static const mote_variant *const relu_kernels[] = {mote_relu_f32_variants, mote_relu_s8_variants,
+                                                   NULL};
 const mote_op mote_op_relu = {prepare_relu, invoke, sizeof(activation_data), 3, 0, relu_kernels};
-static const mote_variant *const relu6_kernels[] = {mote_relu_f32_variants, mote_relu_s8_variants, NULL};
+static const mote_variant *const relu6_kernels[] = {mote_relu_f32_variants, mote_relu_s8_variants,
+                                                    NULL};
 const mote_op mote_op_relu6 = {prepare_relu6, invoke, sizeof(activation_data), 3, 0, relu6_kernels};
-static const mote_variant *const logistic_kernels[] = {mote_logistic_f32_variants, mote_lookup_s8_variants, NULL};
-const mote_op mote_op_logistic = {prepare_logistic, invoke, sizeof(activation_data), 3, 0, logistic_kernels};
-static const mote_variant *const tanh_kernels[] = {mote_tanh_f32_variants, mote_lookup_s8_variants, NULL};
+static const mote_variant *const logistic_kernels[] = {mote_logistic_f32_variants,
+                                                       mote_lookup_s8_variants, NULL};
+const mote_op mote_op_logistic = {prepare_logistic, invoke, sizeof(activation_data), 3, 0,
+                                  logistic_kernels};
+static const mote_variant *const tanh_kernels[] = {mote_tanh_f32_variants, mote_lookup_s8_variants,
+                                                   NULL};
 const mote_op mote_op_tanh = {prepare_tanh, invoke, sizeof(activation_data), 3, 0, tanh_kernels};

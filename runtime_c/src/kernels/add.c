@@ -13,6 +13,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return mote_binary_prepare(it, n, &add);
 }
 
-static const mote_variant *const add_kernels[] = {mote_add_f32_variants, mote_add_s8_variants, NULL};
+static const mote_variant *const add_kernels[] = {mote_add_f32_variants, mote_add_s8_variants,
+                                                  NULL};
 const mote_op mote_op_add = {prepare, mote_binary_invoke, sizeof(binary_data), 5,
                              TFL_BUILTIN_OPTIONS_ADD_OPTIONS, add_kernels};

@@ -90,5 +90,9 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
 }
 
 static const mote_variant *const concatenation_kernels[] = {mote_concatenation_xx_variants, NULL};
-const mote_op mote_op_concatenation = {prepare, invoke, sizeof(concatenation_data), 4,
-                                       TFL_BUILTIN_OPTIONS_CONCATENATION_OPTIONS, concatenation_kernels};
+const mote_op mote_op_concatenation = {prepare,
+                                       invoke,
+                                       sizeof(concatenation_data),
+                                       4,
+                                       TFL_BUILTIN_OPTIONS_CONCATENATION_OPTIONS,
+                                       concatenation_kernels};

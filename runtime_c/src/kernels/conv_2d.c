@@ -7,11 +7,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     bool ok = true;
     if ((s = mote_check_io_count(it, n, 2, 3, 1)) != MOTE_OK) return s;
-    mote_tensor *in = mote_node_input(it, n, 0), *filter = mote_node_input(it, n, 1), *bias = mote_node_input(it, n, 2);
+    mote_tensor *in = mote_node_input(it, n, 0), *filter = mote_node_input(it, n, 1),
+                *bias = mote_node_input(it, n, 2);
     mote_tensor *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, filter, "filter")))
         return s;
-    if ((s = mote_check_ndims(it, in, "input", 4)) || (s = mote_check_ndims(it, filter, "filter", 4)) ||
+    if ((s = mote_check_ndims(it, in, "input", 4)) ||
+        (s = mote_check_ndims(it, filter, "filter", 4)) ||
         (s = mote_check_ndims(it, out, "output", 4)))
         return s;
     if (filter->dims[3] != in->dims[3])
@@ -35,6 +37,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return mote_conv_prepare(it, n, padding, act, 0, &variants);
 }
 
-static const mote_variant *const conv_2d_kernels[] = {mote_conv2d_f32_variants, mote_conv2d_s8_variants, mote_conv2d_hybrid_variants, NULL};
+static const mote_variant *const conv_2d_kernels[] = {
+    mote_conv2d_f32_variants, mote_conv2d_s8_variants, mote_conv2d_hybrid_variants, NULL};
 const mote_op mote_op_conv_2d = {prepare, mote_conv_invoke, sizeof(conv_data), 8,
                                   TFL_BUILTIN_OPTIONS_CONV2D_OPTIONS, conv_2d_kernels};

@@ -79,6 +79,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const dequantize_kernels[] = {mote_dequantize_s8_variants, mote_dequantize_f16_variants, NULL};
+static const mote_variant *const dequantize_kernels[] = {mote_dequantize_s8_variants,
+                                                         mote_dequantize_f16_variants, NULL};
 const mote_op mote_op_dequantize = {prepare, invoke, sizeof(dequantize_data), 6,
                                     TFL_BUILTIN_OPTIONS_DEQUANTIZE_OPTIONS, dequantize_kernels};

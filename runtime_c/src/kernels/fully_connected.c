@@ -132,6 +132,12 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const fully_connected_kernels[] = {mote_fully_connected_f32_variants, mote_fully_connected_s8_variants, mote_fully_connected_hybrid_variants, NULL};
-const mote_op mote_op_fully_connected = {prepare, invoke, sizeof(fc_data), 12,
-                                         TFL_BUILTIN_OPTIONS_FULLY_CONNECTED_OPTIONS, fully_connected_kernels};
+static const mote_variant *const fully_connected_kernels[] = {
+    mote_fully_connected_f32_variants, mote_fully_connected_s8_variants,
+    mote_fully_connected_hybrid_variants, NULL};
+const mote_op mote_op_fully_connected = {prepare,
+                                         invoke,
+                                         sizeof(fc_data),
+                                         12,
+                                         TFL_BUILTIN_OPTIONS_FULLY_CONNECTED_OPTIONS,
+                                         fully_connected_kernels};

@@ -81,6 +81,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const hard_swish_kernels[] = {mote_hard_swish_f32_variants, mote_hard_swish_s8_variants, NULL};
+static const mote_variant *const hard_swish_kernels[] = {mote_hard_swish_f32_variants,
+                                                         mote_hard_swish_s8_variants, NULL};
 const mote_op mote_op_hard_swish = {prepare, invoke, sizeof(hard_swish_data), 1,
                                     TFL_BUILTIN_OPTIONS_HARD_SWISH_OPTIONS, hard_swish_kernels};

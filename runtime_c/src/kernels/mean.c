@@ -111,6 +111,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const mean_kernels[] = {mote_mean_f32_variants, mote_mean_s8_variants, NULL};
+static const mote_variant *const mean_kernels[] = {mote_mean_f32_variants, mote_mean_s8_variants,
+                                                   NULL};
 const mote_op mote_op_mean = {prepare, invoke, sizeof(mean_data), 3,
                               TFL_BUILTIN_OPTIONS_REDUCER_OPTIONS, mean_kernels};

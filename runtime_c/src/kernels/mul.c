@@ -21,6 +21,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return mote_binary_prepare(it, n, &mul);
 }
 
-static const mote_variant *const mul_kernels[] = {mote_mul_f32_variants, mote_mul_s8_variants, NULL};
+static const mote_variant *const mul_kernels[] = {mote_mul_f32_variants, mote_mul_s8_variants,
+                                                  NULL};
 const mote_op mote_op_mul = {prepare, mote_binary_invoke, sizeof(binary_data), 7,
                              TFL_BUILTIN_OPTIONS_MUL_OPTIONS, mul_kernels};

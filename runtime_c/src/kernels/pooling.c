@@ -80,9 +80,12 @@ static mote_status prepare_max(mote_interpreter *it, mote_node *n) {
     return prepare(it, n, &variants);
 }
 
-static const mote_variant *const average_pool_2d_kernels[] = {mote_avg_pool_f32_variants, mote_avg_pool_s8_variants, NULL};
-const mote_op mote_op_average_pool_2d = {prepare_average, invoke, sizeof(pool_data), 3,
-                                         TFL_BUILTIN_OPTIONS_POOL2D_OPTIONS, average_pool_2d_kernels};
-static const mote_variant *const max_pool_2d_kernels[] = {mote_max_pool_f32_variants, mote_max_pool_s8_variants, NULL};
+static const mote_variant *const average_pool_2d_kernels[] = {mote_avg_pool_f32_variants,
+                                                              mote_avg_pool_s8_variants, NULL};
+const mote_op mote_op_average_pool_2d = {
+    prepare_average,        invoke, sizeof(pool_data), 3, TFL_BUILTIN_OPTIONS_POOL2D_OPTIONS,
+    average_pool_2d_kernels};
+static const mote_variant *const max_pool_2d_kernels[] = {mote_max_pool_f32_variants,
+                                                          mote_max_pool_s8_variants, NULL};
 const mote_op mote_op_max_pool_2d = {prepare_max, invoke, sizeof(pool_data), 3,
                                      TFL_BUILTIN_OPTIONS_POOL2D_OPTIONS, max_pool_2d_kernels};

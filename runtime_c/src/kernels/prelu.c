@@ -8,4 +8,5 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 }
 
 static const mote_variant *const prelu_kernels[] = {mote_prelu_f32_variants, NULL};
-const mote_op mote_op_prelu = {prepare, mote_binary_invoke, sizeof(binary_data), 1, 0, prelu_kernels};
+const mote_op mote_op_prelu = {prepare, mote_binary_invoke, sizeof(binary_data), 1,
+                               0,       prelu_kernels};

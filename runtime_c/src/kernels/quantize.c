@@ -51,6 +51,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const quantize_kernels[] = {mote_quantize_f32_variants, mote_quantize_s8_variants, NULL};
+static const mote_variant *const quantize_kernels[] = {mote_quantize_f32_variants,
+                                                       mote_quantize_s8_variants, NULL};
 const mote_op mote_op_quantize = {prepare, invoke, sizeof(quantize_data), 3,
                                   TFL_BUILTIN_OPTIONS_QUANTIZE_OPTIONS, quantize_kernels};

@@ -120,10 +120,16 @@ static mote_status prepare_bilinear(mote_interpreter *it, mote_node *n) {
                    TFL_RESIZE_BILINEAR_OPTIONS_HALF_PIXEL_CENTERS, true);
 }
 
-static const mote_variant *const resize_nearest_neighbor_kernels[] = {mote_resize_nearest_xx_variants, NULL};
+static const mote_variant *const resize_nearest_neighbor_kernels[] = {
+    mote_resize_nearest_xx_variants, NULL};
 const mote_op mote_op_resize_nearest_neighbor = {
     prepare_nearest, invoke_nearest, sizeof(resize_data), 4,
     TFL_BUILTIN_OPTIONS_RESIZE_NEAREST_NEIGHBOR_OPTIONS, resize_nearest_neighbor_kernels};
-static const mote_variant *const resize_bilinear_kernels[] = {mote_resize_bilinear_f32_variants, mote_resize_bilinear_s8_variants, NULL};
-const mote_op mote_op_resize_bilinear = {prepare_bilinear, invoke_bilinear, sizeof(resize_data),
-                                         4, TFL_BUILTIN_OPTIONS_RESIZE_BILINEAR_OPTIONS, resize_bilinear_kernels};
+static const mote_variant *const resize_bilinear_kernels[] = {
+    mote_resize_bilinear_f32_variants, mote_resize_bilinear_s8_variants, NULL};
+const mote_op mote_op_resize_bilinear = {prepare_bilinear,
+                                         invoke_bilinear,
+                                         sizeof(resize_data),
+                                         4,
+                                         TFL_BUILTIN_OPTIONS_RESIZE_BILINEAR_OPTIONS,
+                                         resize_bilinear_kernels};

@@ -74,6 +74,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const softmax_kernels[] = {mote_softmax_f32_variants, mote_softmax_s8_variants, NULL};
+static const mote_variant *const softmax_kernels[] = {mote_softmax_f32_variants,
+                                                      mote_softmax_s8_variants, NULL};
 const mote_op mote_op_softmax = {prepare, invoke, sizeof(softmax_data), 3,
                                  TFL_BUILTIN_OPTIONS_SOFTMAX_OPTIONS, softmax_kernels};

@@ -10,6 +10,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return mote_binary_prepare(it, n, &sub);
 }
 
-static const mote_variant *const sub_kernels[] = {mote_sub_f32_variants, mote_sub_s8_variants, NULL};
+static const mote_variant *const sub_kernels[] = {mote_sub_f32_variants, mote_sub_s8_variants,
+                                                  NULL};
 const mote_op mote_op_sub = {prepare, mote_binary_invoke, sizeof(binary_data), 5,
                              TFL_BUILTIN_OPTIONS_SUB_OPTIONS, sub_kernels};

@@ -57,6 +57,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const transpose_kernels[] = {mote_transpose_x8_variants, mote_transpose_x32_variants, NULL};
+static const mote_variant *const transpose_kernels[] = {mote_transpose_x8_variants,
+                                                        mote_transpose_x32_variants, NULL};
 const mote_op mote_op_transpose = {prepare, invoke, sizeof(transpose_data), 6,
                                    TFL_BUILTIN_OPTIONS_TRANSPOSE_OPTIONS, transpose_kernels};
