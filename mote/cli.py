@@ -353,6 +353,10 @@ def cmd_bench(args) -> int:
     return 0
 
 
+# What the "tools" extra installs (pyproject.toml): training, compare, progress bars.
+TOOL_PACKAGES = {"tqdm", "sklearn", "matplotlib"}
+
+
 def main(argv=None) -> int:
     parser = _Parser(prog="mote", description="Mote: run .tflite models on a "
                                      "small C runtime.")
@@ -404,6 +408,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except ModuleNotFoundError as e:
+        if e.name not in TOOL_PACKAGES:
+            raise
+        print(f"mote {args.command}: error: needs {e.name}, which comes with the tools extra: "
+              f"pip install \"mote[tools]\"", file=sys.stderr)
+        return 2
     except (errors.MoteError, ConversionError, OSError) as e:
         print(f"mote {args.command}: error: {e}", file=sys.stderr)
         return 2

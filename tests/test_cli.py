@@ -192,3 +192,19 @@ def test_bench_prints_ratios_against_litert(capsys, litert_available):
     assert main(["bench", str(make_example.OUT), "--runs", "3"]) == 0
     out = capsys.readouterr().out
     assert "litert (reference kernels)" in out and "Mote / this" in out and "Mote arena" in out
+
+
+def test_missing_tools_extra_is_one_line(monkeypatch, capsys):
+    """Without the tools extra, commands that need it say which extra to install."""
+    import builtins
+    real_import = builtins.__import__
+
+    def no_sklearn(name, *args, **kwargs):
+        if name.startswith("sklearn"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name="sklearn")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_sklearn)
+    assert main(["train", "softmax_regression", "--epochs", "1", "-o", "/tmp/unused.npz"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and 'pip install "mote[tools]"' in err, err
