@@ -13,6 +13,9 @@
  *   trailer[1]    bits 0-1: the third arena size (0 required + delta,
  *                 1 required - delta, 2 delta alone, 3 required + 16 * delta);
  *                 bit 2: the third interpreter flips PRESERVE_ALL_TENSORS;
+ *                 bit 3: it flips MOTE_PORTABLE_KERNELS (outputs are then
+ *                 compared only for models without float tensors, where
+ *                 every variant must equal the portable one byte for byte);
  *                 bits 4-7: the third arena's misalignment (0-15 bytes)
  *   trailer[2..3] delta (little endian)
  *   trailer[4]    bits 0-2: wrong-call probes (wrong sizes, NULL, bad
@@ -150,7 +153,11 @@ static void sweep_accessors(mote_interpreter *it, const choices *c) {
         mote_status s = mote_op_info_get(it, op, &info);
         CHECK((s == MOTE_OK) == (op >= 0 && op < nops), "op_info_get status", op, s);
         int n_in = s == MOTE_OK ? info.num_inputs : 2, n_out = s == MOTE_OK ? info.num_outputs : 2;
-        if (s == MOTE_OK) touch(info.name, strlen(info.name));
+        if (s == MOTE_OK) {
+            touch(info.name, strlen(info.name));
+            CHECK(info.kernel != NULL, "op kernel name NULL", op, 0);
+            touch(info.kernel, strlen(info.kernel));
+        }
         for (int i = -2; i < n_in + 2; i++) {
             int t = mote_op_input(it, op, i);
             CHECK(t >= -1 && t < nt, "mote_node_input out of range", op, i);
@@ -195,6 +202,17 @@ static void sweep_accessors(mote_interpreter *it, const choices *c) {
     }
     CHECK(mote_signature_info_get(it, 0, NULL) != MOTE_OK, "signature_info_get NULL", 0, 0);
     touch(mote_error_message(it), strlen(mote_error_message(it)));
+}
+
+/* Whether no tensor is float (then every compute variant is byte-exact). */
+static int integer_only(mote_interpreter *it) {
+    for (int t = 0; t < mote_tensor_count(it); t++) {
+        mote_tensor_info info;
+        if (mote_tensor_info_get(it, t, &info) != MOTE_OK) return 0;
+        if (info.type == MOTE_FLOAT32 || info.type == MOTE_FLOAT16 || info.type == MOTE_FLOAT64)
+            return 0;
+    }
+    return 1;
 }
 
 static size_t io_bytes(mote_interpreter *it, int tensor) {
@@ -415,8 +433,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     uint8_t *out1 = NULL, *out2 = NULL;
     size_t out1_bytes = 0, out2_bytes = 0;
+    int exact_everywhere = 0;
     if (exact) {
+        touch(mote_status_name(s), strlen(mote_status_name(s)));
         if (s == MOTE_OK) {
+            exact_everywhere = integer_only(it);
             sweep_accessors(it, &c);
             out1 = run(it, &c, 1, &out1_bytes);
             sweep_accessors(it, &c);   /* data pointers after invoke */
@@ -449,7 +470,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 2: bytes = delta; break;
         default: bytes = base_need + 16 * delta; break;
         }
-        const unsigned flags3 = flags ^ ((t[1] & 4) ? MOTE_PRESERVE_ALL_TENSORS : 0);
+        const unsigned flags3 = flags ^ ((t[1] & 4) ? MOTE_PRESERVE_ALL_TENSORS : 0) ^
+                                ((t[1] & 8) ? MOTE_PORTABLE_KERNELS : 0);
         if (bytes <= ARENA_CAP + 16 * 65535u) {
             s = create(model, model_size, bytes, misalign, flags3, &sc, &it, &base);
             const size_t skip = (16 - misalign) & 15;
@@ -459,7 +481,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             free(base);
         }
     }
-    if (out1 && out2) {
+    if (out1 && out2 && (!(t[1] & 8) || exact_everywhere)) {
         CHECK(out1_bytes == out2_bytes, "output sizes differ", out1_bytes, out2_bytes);
         CHECK(memcmp(out1, out2, out1_bytes) == 0, "outputs differ between two interpreters",
               out1_bytes, 0);
@@ -473,7 +495,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(out1);
     free(out2);
 
-    /* Cheap lookups with chosen codes. */
+    /* Cheap lookups with chosen codes; the compute functions compiled in. */
+    for (int k = -1; mote_kernel_name(k) || k < 0; k++) {
+        const char *name = mote_kernel_name(k);
+        CHECK((name != NULL) == (k >= 0), "kernel name", k, 0);
+        if (name) touch(name, strlen(name));
+        sink += (unsigned)mote_kernel_runs_here(k);
+        CHECK(k < 10000, "kernel list does not end", k, 0);
+    }
+    sink += (unsigned)mote_kernel_runs_here(1 << 20);
     const int code = (int)(int8_t)t[2] * 3 + (int)t[3];
     touch(mote_op_name(code), strlen(mote_op_name(code)));
     sink += (unsigned)mote_op_supported(code, (int)(int8_t)t[5]);

@@ -59,10 +59,48 @@ def seed(model: bytes, inputs, rng, special=False) -> bytes:
     data = b"".join(parts)[:65535]
     # The third interpreter: a bigger arena (required + delta or + 16 delta),
     # misaligned, maybe with the other PRESERVE_ALL_TENSORS setting.
-    arena_mode = int(rng.choice([0, 3])) | int(rng.integers(0, 2)) << 2 | int(rng.integers(0, 16)) << 4
-    return model + data + trailer(int(rng.integers(0, 2)), arena_mode, int(rng.integers(16, 64)), 7,
+    # Bit 3 flips MOTE_PORTABLE_KERNELS (flags bit 1) for the third.
+    arena_mode = (int(rng.choice([0, 3])) | int(rng.integers(0, 4)) << 2 |
+                  int(rng.integers(0, 16)) << 4)
+    return model + data + trailer(int(rng.integers(0, 4)), arena_mode, int(rng.integers(16, 64)), 7,
                                   int(rng.integers(0, 16)), int(rng.integers(0, 5)), len(data),
                                   *shape_choice(rng))
+
+
+def extra_models():
+    """Paths the generators do not take: per-channel int8 DEQUANTIZE of
+    weights, PAD with int64 paddings, RESIZE with both corner options (refused,
+    as by TFLite)."""
+    rng = np.random.default_rng(11)
+    b = ModelBuilder()
+    units, depth = 3, 4
+    x = b.add_input("x", [2, depth], "float32")
+    wq = b.add_constant("w_q", rng.integers(-127, 128, (units, depth)).astype(np.int8),
+                        quantization={"scale": np.array([0.1, 0.02, 0.5], np.float32),
+                                      "zero_point": np.zeros(units, np.int64),
+                                      "quantized_dimension": 0})
+    w = b.add_tensor("w", [units, depth], "float32")
+    b.add_operator("DEQUANTIZE", [wq], [w], version=2)
+    y = b.add_tensor("y", [2, units], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    b.mark_outputs(y)
+    yield "dequantize_per_channel", b.build(), [rng.standard_normal((2, depth)).astype(np.float32)]
+
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 3, 2], "float32")
+    pads = b.add_constant("pads", np.array([[0, 1], [2, 0], [1, 1]], np.int64))
+    y = b.add_tensor("y", [2, 5, 4], "float32")
+    b.add_operator("PAD", [x, pads], [y])
+    b.mark_outputs(y)
+    yield "pad_int64", b.build(), [rng.standard_normal((1, 3, 2)).astype(np.float32)]
+
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 2, 2, 1], "float32")
+    y = b.add_tensor("y", [1, 3, 3, 1], "float32")
+    b.add_operator("RESIZE_BILINEAR", [x, b.add_constant("size", np.array([3, 3], np.int32))],
+                   [y], {"align_corners": True, "half_pixel_centers": True}, version=3)
+    b.mark_outputs(y)
+    yield "resize_both_corners", b.build(), [rng.standard_normal((1, 2, 2, 1)).astype(np.float32)]
 
 
 def cases(table, op, count, seed_):
@@ -99,6 +137,8 @@ def main(argv=None):
             for name, model, inputs in cases(table, op, args.per_op, 7):
                 write(f"{prefix}{name}", seed(model, inputs, rng))
                 write(f"{prefix}{name}_special", seed(model, inputs, rng, special=True))
+    for name, model, inputs in extra_models():
+        write(name, seed(model, inputs, rng))
     for path in sorted((ROOT / "models" / "zoo").glob("*.tflite")):
         model = path.read_bytes()
         write(path.stem, model + trailer(0, 0, 0, 7, 13, 4, 0))

@@ -57,6 +57,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u zero points for "
                              "%u scales", in->name, (unsigned)in->zero_points.len,
                              (unsigned)in->scales.len);
+        for (uint32_t c = 0; c < in->zero_points.len; c++) {
+            const int64_t zp = fb_vec_i64(&it->model, &in->zero_points, c);
+            if (zp < -128 || zp > 127)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': zero_point[%u] = "
+                                 "%lld is outside [-128, 127]", in->name, (unsigned)c,
+                                 (long long)zp);
+        }
     } else if ((s = mote_check_int8_activation(it, in, "input"))) {
         return s;
     }
