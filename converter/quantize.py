@@ -91,7 +91,14 @@ def _samples(g: ir.Graph, data):
             raise ConversionError(f"calibration data for input {name!r} has shape {list(arr.shape)}; "
                              f"expected samples of shape {list(shape)} (an array [N, "
                              f"{', '.join(map(str, shape[1:]))}])")
-        feeds.append(arr.reshape((-1,) + shape).astype(np.float32))
+        # Samples fill the model's batch; a last, partial batch is left out.
+        samples = arr.reshape((-1,) + sample)
+        batch = max(int(shape[0]), 1) if shape else 1
+        if len(samples) < batch:
+            raise ConversionError(f"calibration data for input {name!r} has {len(samples)} "
+                                  f"sample(s); the model's batch needs at least {batch}")
+        whole = len(samples) - len(samples) % batch
+        feeds.append(samples[:whole].reshape((-1,) + shape).astype(np.float32))
     n = min(len(f) for f in feeds)
     return [{name: f[i] for name, f in zip(g.inputs, feeds)} for i in range(n)]
 

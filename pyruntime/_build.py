@@ -14,6 +14,7 @@ from cffi import FFI
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RUNTIME = os.path.join("runtime_c")          # relative: setuptools wants relative sources
 HEADER = os.path.join(ROOT, RUNTIME, "include", "mote.h")
+THREADPOOL_HEADER = os.path.join(ROOT, RUNTIME, "include", "mote_threadpool.h")
 
 
 def public_cdef(header_text: str) -> str:
@@ -25,16 +26,19 @@ def public_cdef(header_text: str) -> str:
 
 
 ffi = FFI()
-with open(HEADER) as f:
-    ffi.cdef(public_cdef(f.read()))
+for header in (HEADER, THREADPOOL_HEADER):
+    with open(header) as f:
+        ffi.cdef(public_cdef(f.read()))
 sources = sorted(glob.glob(os.path.join(RUNTIME, "src", "*.c")) +
                  glob.glob(os.path.join(RUNTIME, "src", "kernels", "*.c")) +
-                 glob.glob(os.path.join(RUNTIME, "src", "compute", "*.c")))
+                 glob.glob(os.path.join(RUNTIME, "src", "compute", "*.c")) +
+                 glob.glob(os.path.join(RUNTIME, "src", "threads", "*.c")))
 ffi.set_source(
     "mote.runtime._mote",
-    '#include "mote.h"',
+    '#include "mote.h"\n#include "mote_threadpool.h"',
     sources=sources,
     include_dirs=[os.path.join(RUNTIME, "include"), os.path.join(RUNTIME, "src")],
     extra_compile_args=["-std=c99", "-O2", "-Wall", "-Werror=implicit-function-declaration"],
     libraries=["m"],
+    extra_link_args=["-pthread"],
 )

@@ -96,6 +96,9 @@ class Interpreter:
     given, refuses models whose arena would be larger.
     experimental_op_resolver_type=OpResolverType.BUILTIN_REF runs every op's
     portable reference compute function, as LiteRT's option of that name.
+    num_threads > 1 runs each op's work on that many threads (the optional
+    pthread pool of runtime_c/include/mote_threadpool.h); the results are the
+    same bytes for every thread count.
 
     One Interpreter runs one invoke() at a time: a call from a second thread
     while one runs raises MoteRuntimeError. Use one Interpreter per thread
@@ -122,7 +125,13 @@ class Interpreter:
                                             max_arena_bytes < 1):
             raise errors.InvalidArgumentError(
                 f"max_arena_bytes must be an int >= 1 or None, got {max_arena_bytes!r}")
-        self.num_threads = num_threads   # kernels are single-threaded for now
+        self.num_threads = num_threads
+        self._pool = None
+        if num_threads > 1:   # the optional pthread pool; the C core itself makes no threads
+            pool = lib.mote_threadpool_create(num_threads)
+            if pool == ffi.NULL:
+                raise errors.MoteRuntimeError(f"could not start {num_threads} threads")
+            self._pool = ffi.gc(pool, lib.mote_threadpool_destroy)
         self._model_bytes = bytes(model_content)
         self._model_keep, self._model = _aligned_copy(self._model_bytes)
         if not isinstance(experimental_op_resolver_type, OpResolverType):
@@ -187,6 +196,9 @@ class Interpreter:
         if status != lib.MOTE_OK:
             self._raise(status, out[0] if out[0] != ffi.NULL else None)
         self._arena, self._it, self._shapes = arena, out[0], dict(shapes)
+        if self._pool is not None:
+            lib.mote_set_parallel_for(self._it, ffi.addressof(lib, "mote_threadpool_parallel_for"),
+                                      self._pool, self.num_threads, lib.MOTE_PARALLEL_MIN_WORK)
 
     @contextlib.contextmanager
     def _exclusive(self):

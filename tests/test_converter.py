@@ -160,3 +160,18 @@ def test_mse_calibration_clips_outliers():
     assert mse((lo, hi)) < mse((values.min(), values.max()))
     model = convert(str(make_example.OUT), "int8", CALIBRATION, calibration="mse")
     assert run_mote(model, [INPUTS[0]])[0].shape == (1, 10)
+
+
+def test_calibration_fills_the_models_batch():
+    """A model with batch 2 is calibrated on whole batches of samples."""
+    from mote.converter import ConversionError
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 4], "float32")
+    y = b.add_tensor("y", [2, 4], "float32")
+    b.add_operator("RELU", [x], [y])
+    b.mark_outputs(y)
+    model = b.build()
+    samples = np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)
+    assert convert(model, "int8", samples)          # one batch of two; the third is left out
+    with pytest.raises(ConversionError, match="batch needs at least 2"):
+        convert(model, "int8", samples[:1])

@@ -156,6 +156,15 @@ typedef struct {
 const char *mote_kernel_name(int i);
 int mote_kernel_runs_here(int i);
 
+/* Threads. The core never creates any: an interpreter runs every op on the
+   calling thread unless it is given a parallel-for, which must run
+   task(task_ctx, begin, end) over ranges that together cover [0, count)
+   exactly once (on any threads, in any order) and return when all are done.
+   Every compute function gives the same bytes for every split, so results do
+   not depend on the thread count. mote_threadpool.h has a pthread one. */
+typedef void (*mote_task_fn)(void *task_ctx, size_t begin, size_t end);
+typedef void (*mote_parallel_for_fn)(void *pool, mote_task_fn task, void *task_ctx, size_t count);
+
 /* Bytes of the interpreter's own state: the smallest arena that can report
    anything. */
 size_t mote_interpreter_bytes(void);
@@ -225,6 +234,16 @@ mote_status mote_get_output(mote_interpreter *it, int i, void *data, size_t byte
 
 /* Runs every op in order. Never allocates. */
 mote_status mote_invoke(mote_interpreter *it);
+
+/* Runs the ops' work through `parallel_for` on `pool` with `workers` threads
+   (NULL or workers < 2: on the calling thread), splitting only work of at
+   least `min_work` multiply-adds or element operations (smaller work runs on
+   the calling thread: waking threads would cost more; MOTE_PARALLEL_MIN_WORK
+   suits desktop and phone cores, 0 splits everything). Keep the pool alive
+   while the interpreter may invoke. */
+#define MOTE_PARALLEL_MIN_WORK 32768
+mote_status mote_set_parallel_for(mote_interpreter *it, mote_parallel_for_fn parallel_for,
+                                  void *pool, int workers, size_t min_work);
 
 /* MOTE_CDEF_END */
 

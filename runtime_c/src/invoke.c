@@ -17,3 +17,22 @@ mote_status mote_invoke(mote_interpreter *it) {
     it->current_op = -1;
     return MOTE_OK;
 }
+
+mote_status mote_set_parallel_for(mote_interpreter *it, mote_parallel_for_fn parallel_for,
+                                  void *pool, int workers, size_t min_work) {
+    if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
+    it->parallel_for = workers > 1 ? parallel_for : NULL;
+    it->pool = pool;
+    it->workers = workers;
+    it->min_parallel_work = min_work;
+    return MOTE_OK;
+}
+
+void mote_parallel(const mote_interpreter *it, mote_task_fn task, void *ctx, size_t count,
+                   size_t unit_cost) {
+    const size_t work = unit_cost && count > SIZE_MAX / unit_cost ? SIZE_MAX : count * unit_cost;
+    if (it->parallel_for && count > 1 && work >= it->min_parallel_work)
+        it->parallel_for(it->pool, task, ctx, count);
+    else
+        task(ctx, 0, count);
+}

@@ -77,6 +77,10 @@ struct mote_interpreter {
     size_t planned_bytes;            /* activations and scratch */
     size_t required_bytes;
     unsigned flags;
+    mote_parallel_for_fn parallel_for;   /* NULL: ops run on the calling thread */
+    void *pool;
+    int workers;
+    size_t min_parallel_work;
     bool resized;                    /* inputs have new shapes: ops derive their
                                         output shapes (see mote_check_shape_equal) */
     bool ready;
@@ -130,5 +134,13 @@ const char *mote_type_name(mote_type type);
 size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */
 
 const mote_op *mote_find_op(int32_t builtin);
+
+/* Runs task(ctx, begin, end) over [0, count): through the interpreter's
+ * parallel-for when it has one and the work (count units of about
+ * `unit_cost` multiply-adds or element operations each) is worth splitting,
+ * else at once on this thread. Ops call it from invoke with their compute
+ * ranges. */
+void mote_parallel(const mote_interpreter *it, mote_task_fn task, void *ctx, size_t count,
+                   size_t unit_cost);
 
 #endif

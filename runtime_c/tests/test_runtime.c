@@ -20,6 +20,7 @@
 #include "fb_reader.h"
 #include "fixed_point.h"
 #include "mote.h"
+#include "mote_threadpool.h"
 
 static int failures = 0, checks = 0;
 
@@ -100,6 +101,42 @@ static mote_interpreter *create_exact(const void *model, size_t size_in, void **
     return s == MOTE_OK ? it : NULL;
 }
 
+/* A parallel-for for tests: five uneven ranges, run last first, on this thread. */
+static void split_reversed(void *pool, mote_task_fn task, void *ctx, size_t count) {
+    static const size_t cuts[6] = {0, 1, 3, 4, 8, 9};   /* out of 9 */
+    (void)pool;
+    for (int k = 4; k >= 0; k--) task(ctx, count * cuts[k] / 9, count * cuts[k + 1] / 9);
+}
+
+/* Invokes again with every op's work split (uneven ranges in reverse order,
+ * then a 3-thread pool) and checks that each output keeps its bytes. */
+static void check_splits_keep_outputs(mote_interpreter *it, const char *name) {
+    void *first[8] = {0};
+    const int outputs = mote_output_count(it) < 8 ? mote_output_count(it) : 8;
+    mote_tensor_info info;
+    for (int i = 0; i < outputs; i++) {
+        mote_tensor_info_get(it, mote_output_tensor(it, i), &info);
+        first[i] = alloc16(info.bytes + 1);
+        memcpy(first[i], info.data, info.bytes);
+    }
+    mote_threadpool *pool = mote_threadpool_create(3);
+    EXPECT(pool != NULL, "%s: thread pool", name);
+    for (int run = 0; run < 2 && pool; run++) {
+        if (run == 0) mote_set_parallel_for(it, split_reversed, NULL, 5, 0);
+        else mote_set_parallel_for(it, mote_threadpool_parallel_for, pool, 3, 0);
+        EXPECT(mote_invoke(it) == MOTE_OK, "%s: split invoke: %s", name, mote_error_message(it));
+        for (int i = 0; i < outputs; i++) {
+            mote_tensor_info_get(it, mote_output_tensor(it, i), &info);
+            EXPECT(memcmp(first[i], info.data, info.bytes) == 0,
+                   "%s output %d: %s changes the bytes", name, i,
+                   run == 0 ? "splitting the work" : "running on 3 threads");
+        }
+    }
+    mote_set_parallel_for(it, NULL, NULL, 1, 0);
+    mote_threadpool_destroy(pool);
+    for (int i = 0; i < outputs; i++) free16(first[i]);
+}
+
 static void run_case(const char *dir, const char *name, double tol) {
     char path[1024];
     size_t size;
@@ -147,6 +184,7 @@ static void run_case(const char *dir, const char *name, double tol) {
             }
             free16(want);
         }
+        if (s == MOTE_OK) check_splits_keep_outputs(it, name);
     }
     free16(arena);
 

@@ -62,29 +62,38 @@ mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, i
     return MOTE_OK;
 }
 
-mote_status mote_conv_invoke(mote_interpreter *it, mote_node *n) {
-    const conv_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0), *filter = mote_node_input(it, n, 1);
-    const mote_tensor *bias = mote_node_input(it, n, 2);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const void *b = bias ? bias->data : NULL;
-    const size_t pixels = (size_t)d->p.w.batches * (size_t)d->p.w.out_h * (size_t)d->p.w.out_w;
+/* One invoke's operands, for the compute ranges. */
+typedef struct {
+    const conv_data *d;
+    const void *input, *filter, *bias;
+    void *output;
+} conv_call;
+
+static void conv_task(void *ctx, size_t begin, size_t end) {
+    const conv_call *c = ctx;
+    const conv_data *d = c->d;
     switch (d->type) {
     case CONV_F32:
-        ((mote_conv_f32_fn)d->compute)(&d->p, (const float *)in->data,
-                                       (const float *)filter->data, b, (float *)out->data, 0,
-                                       pixels);
+        ((mote_conv_f32_fn)d->compute)(&d->p, c->input, c->filter, c->bias, c->output, begin, end);
         break;
     case CONV_S8:
-        ((mote_conv_s8_fn)d->compute)(&d->p, (const int8_t *)in->data,
-                                      (const int8_t *)filter->data, b, (int8_t *)out->data, 0,
-                                      pixels);
+        ((mote_conv_s8_fn)d->compute)(&d->p, c->input, c->filter, c->bias, c->output, begin, end);
         break;
     case CONV_HYBRID:
-        ((mote_conv_hybrid_fn)d->compute)(&d->p, (const float *)in->data,
-                                          (const int8_t *)filter->data, b, (float *)out->data,
-                                          0, pixels);
+        ((mote_conv_hybrid_fn)d->compute)(&d->p, c->input, c->filter, c->bias, c->output, begin,
+                                          end);
         break;
     }
+}
+
+mote_status mote_conv_invoke(mote_interpreter *it, mote_node *n) {
+    const conv_data *d = n->data;
+    const mote_tensor *bias = mote_node_input(it, n, 2);
+    conv_call c = {d, mote_node_input(it, n, 0)->data, mote_node_input(it, n, 1)->data,
+                   bias ? bias->data : NULL, mote_node_output(it, n, 0)->data};
+    const mote_window *w = &d->p.w;
+    mote_parallel(it, conv_task, &c, (size_t)w->batches * (size_t)w->out_h * (size_t)w->out_w,
+                  (size_t)w->out_c * (size_t)w->filter_h * (size_t)w->filter_w *
+                      (d->p.depth_multiplier ? 1 : (size_t)w->in_c));
     return MOTE_OK;
 }

@@ -61,18 +61,24 @@ mote_status mote_add_sub_prepare_s8(mote_interpreter *it, mote_node *n) {
                                             &p->output_shift);
 }
 
-mote_status mote_binary_invoke(mote_interpreter *it, mote_node *n) {
-    const binary_data *d = n->data;
-    const mote_tensor *a = mote_node_input(it, n, 0), *b = mote_node_input(it, n, 1);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t count = tensor_numel(out);
-    if (d->s8)
-        ((mote_elementwise_s8_fn)d->compute)(&d->p, (const int8_t *)a->data,
-                                             (const int8_t *)b->data, (int8_t *)out->data, 0,
-                                             count);
+typedef struct {
+    const binary_data *d;
+    const void *a, *b;
+    void *output;
+} binary_call;
+
+static void binary_task(void *ctx, size_t begin, size_t end) {
+    const binary_call *c = ctx;
+    if (c->d->s8)
+        ((mote_elementwise_s8_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
     else
-        ((mote_elementwise_f32_fn)d->compute)(&d->p, (const float *)a->data,
-                                              (const float *)b->data, (float *)out->data, 0,
-                                              count);
+        ((mote_elementwise_f32_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
+}
+
+mote_status mote_binary_invoke(mote_interpreter *it, mote_node *n) {
+    mote_tensor *out = mote_node_output(it, n, 0);
+    binary_call c = {n->data, mote_node_input(it, n, 0)->data, mote_node_input(it, n, 1)->data,
+                     out->data};
+    mote_parallel(it, binary_task, &c, tensor_numel(out), 1);
     return MOTE_OK;
 }

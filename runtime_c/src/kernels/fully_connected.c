@@ -105,30 +105,38 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+typedef struct {
+    const fc_data *d;
+    const void *input, *weights, *bias;
+    void *output;
+} fc_call;
+
+static void fc_task(void *ctx, size_t begin, size_t end) {
+    const fc_call *c = ctx;
+    const fc_data *d = c->d;
+    switch (d->type) {
+    case FC_F32:
+        ((mote_fully_connected_f32_fn)d->compute)(&d->p, c->input, c->weights, c->bias, c->output,
+                                                  begin, end);
+        break;
+    case FC_S8:
+        ((mote_fully_connected_s8_fn)d->compute)(&d->p, c->input, c->weights, c->bias, c->output,
+                                                 begin, end);
+        break;
+    case FC_HYBRID:
+        ((mote_fully_connected_hybrid_fn)d->compute)(&d->p, c->input, c->weights, c->bias,
+                                                     c->output, begin, end);
+        break;
+    }
+}
+
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const fc_data *d = n->data;
     const mote_tensor *in = mote_node_input(it, n, 0), *w = mote_node_input(it, n, 1);
     const mote_tensor *bias = mote_node_input(it, n, 2);
     mote_tensor *out = mote_node_output(it, n, 0);
-    const void *b = bias ? bias->data : NULL;
-    const size_t count = tensor_numel(out);
-    switch (d->type) {
-    case FC_F32:
-        ((mote_fully_connected_f32_fn)d->compute)(&d->p, (const float *)in->data,
-                                                  (const float *)w->data, b, (float *)out->data,
-                                                  0, count);
-        break;
-    case FC_S8:
-        ((mote_fully_connected_s8_fn)d->compute)(&d->p, (const int8_t *)in->data,
-                                                 (const int8_t *)w->data, b,
-                                                 (int8_t *)out->data, 0, count);
-        break;
-    case FC_HYBRID:
-        ((mote_fully_connected_hybrid_fn)d->compute)(&d->p, (const float *)in->data,
-                                                     (const int8_t *)w->data, b,
-                                                     (float *)out->data, 0, count);
-        break;
-    }
+    fc_call c = {d, in->data, w->data, bias ? bias->data : NULL, out->data};
+    mote_parallel(it, fc_task, &c, tensor_numel(out), (size_t)w->dims[1]);
     return MOTE_OK;
 }
 

@@ -1,0 +1,76 @@
+"""Interpreter(num_threads=N): the same bytes for every thread count.
+
+Each op's compute function runs over ranges of its output, split across the
+optional pthread pool; the C tests also split every op's work unevenly and in
+reverse order (runtime_c/tests/test_runtime.c). Here whole models large
+enough to be split run with 1, 2 and 3 threads.
+"""
+import numpy as np
+import pytest
+
+from mote.converter import convert
+from mote.converter.tflite.builder import ModelBuilder
+from mote.models.zoo.train import HERE as ZOO
+from mote.runtime import Interpreter
+
+
+def run(model, x, threads):
+    it = Interpreter(model_content=model, num_threads=threads)
+    it.allocate_tensors()
+    it.set_tensor(it.get_input_details()[0]["index"], x)
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()]
+
+
+def mobile_block(seed: int) -> bytes:
+    """conv 3x3 s2 -> depthwise 3x3 -> conv 1x1 -> ADD -> mean -> FC (float)."""
+    rng = np.random.default_rng(seed)
+    b = ModelBuilder()
+
+    def const(name, *shape):
+        return b.add_constant(name, (rng.standard_normal(shape) * 0.2).astype(np.float32))
+
+    x = b.add_input("x", [2, 48, 48, 3], "float32")
+    c1 = b.add_tensor("c1", [2, 24, 24, 32], "float32")
+    b.add_operator("CONV_2D", [x, const("w1", 32, 3, 3, 3), const("b1", 32)], [c1],
+                   {"padding": "SAME", "stride_w": 2, "stride_h": 2,
+                    "fused_activation_function": "RELU6"})
+    d1 = b.add_tensor("d1", [2, 24, 24, 32], "float32")
+    b.add_operator("DEPTHWISE_CONV_2D", [c1, const("w2", 1, 3, 3, 32), const("b2", 32)], [d1],
+                   {"padding": "SAME", "stride_w": 1, "stride_h": 1, "depth_multiplier": 1})
+    p1 = b.add_tensor("p1", [2, 24, 24, 32], "float32")
+    b.add_operator("CONV_2D", [d1, const("w3", 32, 1, 1, 32), const("b3", 32)], [p1],
+                   {"padding": "SAME", "stride_w": 1, "stride_h": 1})
+    r = b.add_tensor("r", [2, 24, 24, 32], "float32")
+    b.add_operator("ADD", [p1, c1], [r])
+    m = b.add_tensor("m", [2, 32], "float32")
+    b.add_operator("MEAN", [r, b.add_constant("axes", np.array([1, 2], np.int32))], [m])
+    y = b.add_tensor("y", [2, 10], "float32")
+    b.add_operator("FULLY_CONNECTED", [m, const("fw", 10, 32), const("fb", 10)], [y])
+    b.mark_outputs(y)
+    return b.build()
+
+
+@pytest.mark.parametrize("int8", [False, True], ids=["float32", "int8"])
+def test_thread_counts_give_the_same_bytes(int8):
+    model = mobile_block(0)
+    rng = np.random.default_rng(1)
+    x = (rng.integers(0, 256, (2, 48, 48, 3)) / 255.0).astype(np.float32)
+    if int8:
+        model = convert(model, "int8", np.concatenate([x, x[:1]]), io_dtype="float32")
+    want = run(model, x, 1)
+    for threads in (2, 3):
+        got = run(model, x, threads)
+        for g, w in zip(got, want):
+            assert np.array_equal(g, w), f"{threads} threads change the output"
+
+
+def test_zoo_model_with_threads():
+    float_model = convert(str(ZOO / "mobilenet_style.npz"))
+    x = np.random.default_rng(2).uniform(0, 1, (1, 8, 8, 1)).astype(np.float32)
+    assert np.array_equal(run(float_model, x, 2)[0], run(float_model, x, 1)[0])
+
+
+def test_bad_thread_count_is_refused():
+    with pytest.raises(ValueError, match="num_threads"):
+        Interpreter(model_content=mobile_block(0), num_threads=0)
