@@ -8,7 +8,7 @@
     mote train NAME [-o DIR|FILE.npz] [--epochs N]   (zoo models, on digits)
     mote compare TRAINED.npz [--tflite Q.tflite] [--report DIR]
     mote demo                                     (compare on the shipped MobileNet-style model)
-    mote bench MODEL.tflite [--runs N]            (Mote against LiteRT on the same file)
+    mote bench MODEL.tflite [--runs N] [--threads N]  (Mote against LiteRT; Mote's per-op profile)
 """
 from __future__ import annotations
 
@@ -318,9 +318,49 @@ def cmd_demo(args) -> int:
     return _compare(str(HERE / "mobilenet_style.npz"), None, args.report)
 
 
+def _op_profile(it: Interpreter, runs: int) -> list:
+    """Median seconds of each op over `runs` invokes, through
+    mote_invoke_profiled: the C core has no clock of its own, so Python lends
+    it one (each reading adds about a microsecond to the op it closes)."""
+    count = lib.mote_op_count(it._it)
+    seconds = ffi.new("double[]", max(count, 1))
+    clock = ffi.callback("double(void *)", lambda ctx: time.perf_counter())
+    samples = []
+    for _ in range(runs):
+        status = lib.mote_invoke_profiled(it._it, clock, ffi.NULL, seconds, count)
+        if status != lib.MOTE_OK:
+            it._raise(status, it._it)
+        samples.append(list(seconds[0:count]))
+    return list(np.median(np.array(samples).reshape(runs, count), axis=0))
+
+
+def _print_profile(it: Interpreter, op_seconds: list, invoke_ms: float) -> None:
+    """Per-op rows in run order, then the time per op type (as LiteRT's
+    benchmark_model --enable_op_profiling prints them)."""
+    tensors = it.get_tensor_details()
+    total = sum(op_seconds) or 1.0
+    print(f"\nper-op profile (Mote, median per op; sum {sum(op_seconds) * 1e3:.3f} ms, "
+          f"unprofiled invoke {invoke_ms:.3f} ms):")
+    print(f"  {'op':>4s}  {'type':20s} {'kernel':26s} {'output':36s} {'ms':>9s} {'share':>6s}")
+    by_type = {}
+    for op, sec in zip(it.ops(), op_seconds):
+        out = tensors[op["outputs"][0]] if op["outputs"] else None
+        where = f"{out['name'][:20]} {list(map(int, out['shape']))}" if out else ""
+        # Ops whose inputs are all constant ran once at create and cost nothing here.
+        ms = f"{sec * 1e3:9.3f}" if sec else f"{'create':>9s}"
+        print(f"  {op['index']:4d}  {op['name']:20s} {op['kernel'] or '-':26s} {where:36s} "
+              f"{ms} {100 * sec / total:5.1f}%")
+        n, t = by_type.get(op["name"], (0, 0.0))
+        by_type[op["name"]] = (n + 1, t + sec)
+    print("\nby op type:")
+    for name, (n, sec) in sorted(by_type.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {name:20s} {n:4d} op(s) {sec * 1e3:9.3f} ms {100 * sec / total:5.1f}%")
+
+
 def cmd_bench(args) -> int:
     """Times Mote and LiteRT on the same file in this process and prints the
-    ratio (LiteRT, the peer, must be installed: pip install ai-edge-litert)."""
+    ratio (LiteRT, the peer, must be installed: pip install ai-edge-litert),
+    then where Mote's time goes, op by op."""
     try:
         from ai_edge_litert import interpreter as litert
     except ImportError as e:
@@ -328,10 +368,11 @@ def cmd_bench(args) -> int:
                                           "pip install ai-edge-litert") from e
     data = _read_model(args.model)
     rng = np.random.default_rng(0)
-    mote = Interpreter(model_content=data)
+    mote = Interpreter(model_content=data, num_threads=args.threads)
     inputs = [_random_input(d, rng) for d in mote.get_input_details()]
     peers = {"mote": mote,
-             "litert (default kernels)": litert.Interpreter(model_content=data, num_threads=1),
+             "litert (default kernels)": litert.Interpreter(model_content=data,
+                                                            num_threads=args.threads),
              "litert (reference kernels)": litert.Interpreter(
                  model_content=data, experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)}
     times = {}
@@ -346,10 +387,12 @@ def cmd_bench(args) -> int:
             it.invoke()
             runs.append(time.perf_counter() - t0)
         times[name] = float(np.median(runs)) * 1e3
-    print(f"{args.model}: median of {args.runs} invokes, one thread, same inputs")
+    print(f"{args.model}: median of {args.runs} invokes, {args.threads} thread(s) (reference "
+          f"kernels: one), same inputs")
     for name, ms in times.items():
         print(f"  {name:28s} {ms:9.3f} ms   Mote / this = {times['mote'] / ms:5.2f}")
     print(f"  Mote arena: {mote.arena_bytes:,} bytes")
+    _print_profile(mote, _op_profile(mote, args.runs), times["mote"])
     return 0
 
 
@@ -400,6 +443,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("bench", help="time Mote against LiteRT on the same .tflite")
     p.add_argument("model")
     p.add_argument("--runs", type=_int_at_least(1), default=20, help="timed invokes (default 20)")
+    p.add_argument("--threads", type=_int_at_least(1), default=1,
+                   help="num_threads for Mote and LiteRT's default kernels (default 1)")
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("demo", help="convert the shipped MobileNet-style model to int8, run it on "
                        "the C runtime and compare with float")

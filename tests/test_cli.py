@@ -194,6 +194,19 @@ def test_bench_prints_ratios_against_litert(capsys, litert_available):
     assert "litert (reference kernels)" in out and "Mote / this" in out and "Mote arena" in out
 
 
+def test_bench_profiles_every_op(capsys, litert_available):
+    """The per-op profile has one row per op, in run order, naming its type;
+    timings are not asserted (they are the machine's, not the code's)."""
+    from mote.runtime import Interpreter
+    ops = Interpreter(model_path=str(make_example.OUT)).ops()
+    assert main(["bench", str(make_example.OUT), "--runs", "2", "--threads", "2"]) == 0
+    out = capsys.readouterr().out
+    profile = out.split("per-op profile")[1].split("by op type:")[0].splitlines()[2:]
+    rows = [line.split()[:2] for line in profile if line.strip()]
+    assert rows == [[str(op["index"]), op["name"]] for op in ops]
+    assert all(line.rstrip().endswith("%") for line in profile if line.strip())
+
+
 def test_missing_tools_extra_is_one_line(monkeypatch, capsys):
     """Without the tools extra, commands that need it say which extra to install."""
     import builtins

@@ -234,6 +234,11 @@ mote_status mote_get_output(mote_interpreter *it, int i, void *data, size_t byte
 
 /* Runs every op in order. Never allocates. */
 mote_status mote_invoke(mote_interpreter *it);
+/* mote_invoke() timing each op with the caller's clock (the core has none):
+   `now(ctx)` returns seconds from any origin; op_seconds[i] gets op i's time
+   (0 for ops computed once at create). capacity must be >= mote_op_count(). */
+mote_status mote_invoke_profiled(mote_interpreter *it, double (*now)(void *ctx), void *ctx,
+                                 double *op_seconds, int capacity);
 
 /* Runs the ops' work through `parallel_for` on `pool` with `workers` threads
    (NULL or workers < 2: on the calling thread), splitting only work of at
