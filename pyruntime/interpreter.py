@@ -78,11 +78,20 @@ class OpResolverType(enum.Enum):
     BUILTIN_WITHOUT_DEFAULT_DELEGATES = 3
 
 
+# CPU features compute functions may need, highest ISA level first.
+CPU_FEATURES = {"avx512_vnni": lib.MOTE_CPU_AVX512_VNNI, "avx512": lib.MOTE_CPU_AVX512,
+                "avx2_fma": lib.MOTE_CPU_AVX2_FMA, "dotprod": lib.MOTE_CPU_DOTPROD,
+                "neon": lib.MOTE_CPU_NEON}
+
+
 def kernels() -> list:
-    """[{name, runs_here}] for every compute function compiled in."""
+    """[{name, runs_here, cpu}] for every compute function compiled in; cpu
+    lists the CPU_FEATURES it needs."""
     out, i = [], 0
     while (name := lib.mote_kernel_name(i)) != ffi.NULL:
-        out.append({"name": _text(name), "runs_here": bool(lib.mote_kernel_runs_here(i))})
+        cpu = lib.mote_kernel_cpu(i)
+        out.append({"name": _text(name), "runs_here": bool(lib.mote_kernel_runs_here(i)),
+                    "cpu": [f for f, bit in CPU_FEATURES.items() if cpu & bit]})
         i += 1
     return out
 
@@ -96,7 +105,9 @@ class Interpreter:
     given, refuses models whose arena would be larger.
     experimental_op_resolver_type=OpResolverType.BUILTIN_REF runs every op's
     portable reference compute function, as LiteRT's option of that name.
-    num_threads > 1 runs each op's work on that many threads (the optional
+    disabled_cpu_features (names of CPU_FEATURES) keeps compute functions
+    that need them from being chosen, to run a lower ISA level than the
+    machine has. num_threads > 1 runs each op's work on that many threads (the optional
     pthread pool of runtime_c/include/mote_threadpool.h); the results are the
     same bytes for every thread count.
 
@@ -108,7 +119,8 @@ class Interpreter:
     def __init__(self, model_path: str | os.PathLike | None = None,
                  model_content: bytes | None = None, num_threads: int = 1,
                  preserve_all_tensors: bool = False, max_arena_bytes: int | None = None,
-                 experimental_op_resolver_type: OpResolverType = OpResolverType.AUTO):
+                 experimental_op_resolver_type: OpResolverType = OpResolverType.AUTO,
+                 disabled_cpu_features=()):
         if (model_path is None) == (model_content is None):
             raise errors.InvalidArgumentError("give exactly one of model_path and model_content")
         if model_path is not None:
@@ -138,7 +150,13 @@ class Interpreter:
             raise errors.InvalidArgumentError(
                 f"experimental_op_resolver_type must be an OpResolverType, got "
                 f"{experimental_op_resolver_type!r}")
+        unknown = sorted(set(disabled_cpu_features) - set(CPU_FEATURES))
+        if unknown:
+            raise errors.InvalidArgumentError(
+                f"disabled_cpu_features: unknown {unknown}; known: {sorted(CPU_FEATURES)}")
+        cpu_off = sum(CPU_FEATURES[f] for f in set(disabled_cpu_features))
         self._flags = ((lib.MOTE_PRESERVE_ALL_TENSORS if preserve_all_tensors else 0) |
+                       (cpu_off << lib.MOTE_CPU_FEATURES_SHIFT) |
                        (lib.MOTE_PORTABLE_KERNELS
                         if experimental_op_resolver_type == OpResolverType.BUILTIN_REF else 0))
         self._max_arena_bytes = max_arena_bytes

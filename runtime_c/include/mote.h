@@ -85,6 +85,17 @@ extern "C" {
 #define MOTE_PORTABLE_KERNELS 2      /* use every op's portable reference compute
                                         function (as a -DMOTE_PORTABLE build does) */
 
+/* CPU features compute functions may need (mote_kernel_cpu()). */
+#define MOTE_CPU_AVX2_FMA 1      /* x86-64 AVX2 + FMA3 */
+#define MOTE_CPU_AVX512 2        /* x86-64 AVX-512 F/BW/DQ/VL */
+#define MOTE_CPU_AVX512_VNNI 4   /* x86-64 AVX-512 VNNI */
+#define MOTE_CPU_NEON 8          /* ARM Advanced SIMD */
+#define MOTE_CPU_DOTPROD 16      /* ARMv8.2 SDOT/UDOT */
+/* Create flags `features << MOTE_CPU_FEATURES_SHIFT` (features an OR of
+   MOTE_CPU_* bits) keep compute functions that need any of them from being
+   chosen: to run or test a lower ISA level on a machine that has a higher one. */
+#define MOTE_CPU_FEATURES_SHIFT 8
+
 typedef enum {
     MOTE_OK = 0,
     MOTE_ERROR_INVALID_ARGUMENT = 1,  /* a bad call: NULL, index or size wrong */
@@ -155,6 +166,7 @@ typedef struct {
    create time and shown by mote_op_info_get(). */
 const char *mote_kernel_name(int i);
 int mote_kernel_runs_here(int i);
+unsigned mote_kernel_cpu(int i);   /* the MOTE_CPU_* features it needs */
 
 /* Threads. The core never creates any: an interpreter runs every op on the
    calling thread unless it is given a parallel-for, which must run

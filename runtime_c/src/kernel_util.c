@@ -80,7 +80,8 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
 mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
                                  const void *params) {
     const mote_variant *v =
-        mote_choose_variant(table, params, (it->flags & MOTE_PORTABLE_KERNELS) != 0);
+        mote_choose_variant(table, params, mote_cpu_features() & ~(it->flags >> MOTE_CPU_FEATURES_SHIFT),
+                            (it->flags & MOTE_PORTABLE_KERNELS) != 0);
     n->variant = v->name;
     return v->fn;
 }

@@ -49,3 +49,8 @@ int mote_kernel_runs_here(int i) {
     const mote_variant *v = variant_at(i);
     return v && (v->cpu & mote_cpu_features()) == v->cpu;
 }
+
+unsigned mote_kernel_cpu(int i) {
+    const mote_variant *v = variant_at(i);
+    return v ? v->cpu : 0;
+}

@@ -108,6 +108,42 @@ static void split_reversed(void *pool, mote_task_fn task, void *ctx, size_t coun
     for (int k = 4; k >= 0; k--) task(ctx, count * cuts[k] / 9, count * cuts[k + 1] / 9);
 }
 
+/* Runs the model again with every op's portable `_ref` compute function and
+ * compares: int8 byte-equal, float within tol of the largest magnitude (the
+ * chosen SIMD variants may reorder or fuse sums). This checks the NEON
+ * variants under qemu as tests/test_kernel_variants.py checks x86's. */
+static void check_portable_agrees(const void *model, size_t size, mote_interpreter *it,
+                                  const char *name, double tol) {
+    const size_t arena_bytes = 1 << 22;
+    void *arena = alloc16(arena_bytes);
+    mote_interpreter *ref = NULL;
+    mote_tensor_info a, b;
+    EXPECT(mote_create(model, size, arena, arena_bytes, MOTE_PORTABLE_KERNELS, &ref) == MOTE_OK,
+           "%s: portable kernels: %s", name, ref ? mote_error_message(ref) : "");
+    for (int i = 0; ref && i < mote_input_count(it); i++) {
+        mote_tensor_info_get(it, mote_input_tensor(it, i), &a);
+        mote_set_input(ref, i, a.data, a.bytes);
+    }
+    if (ref && mote_invoke(ref) == MOTE_OK) {
+        for (int i = 0; i < mote_output_count(it); i++) {
+            mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
+            mote_tensor_info_get(ref, mote_output_tensor(ref, i), &b);
+            double scale = 1, worst = 0;
+            if (a.type == MOTE_FLOAT32) {
+                const float *x = a.data, *y = b.data;
+                for (size_t k = 0; k < a.bytes / 4; k++) scale = fmax(scale, fabs(y[k]));
+                for (size_t k = 0; k < a.bytes / 4; k++)
+                    worst = fmax(worst, fabs((double)x[k] - y[k]));
+            } else {
+                worst = memcmp(a.data, b.data, a.bytes) != 0;
+            }
+            EXPECT(worst <= (a.type == MOTE_FLOAT32 ? tol : 0) * scale,
+                   "%s output %d: chosen kernels differ from _ref by %g", name, i, worst);
+        }
+    }
+    free16(arena);
+}
+
 /* Invokes again with every op's work split (uneven ranges in reverse order,
  * then a 3-thread pool) and checks that each output keeps its bytes. */
 static void check_splits_keep_outputs(mote_interpreter *it, const char *name) {
@@ -184,7 +220,10 @@ static void run_case(const char *dir, const char *name, double tol) {
             }
             free16(want);
         }
-        if (s == MOTE_OK) check_splits_keep_outputs(it, name);
+        if (s == MOTE_OK) {
+            check_portable_agrees(model, size, it, name, tol > 0 ? tol : 1e-5);
+            check_splits_keep_outputs(it, name);
+        }
     }
     free16(arena);
 

@@ -29,9 +29,8 @@ unsigned mote_cpu_features(void) {
 }
 
 const mote_variant *mote_choose_variant(const mote_variant *table, const void *params,
-                                        bool portable_only) {
+                                        unsigned cpu, bool portable_only) {
     const mote_variant *v = table;
-    const unsigned cpu = portable_only ? 0 : mote_cpu_features();
 #if defined(MOTE_PORTABLE)
     portable_only = true;
 #endif

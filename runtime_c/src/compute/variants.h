@@ -17,12 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* CPU features a variant may need (bits of mote_cpu_features()). */
-#define MOTE_CPU_AVX2_FMA 1u     /* x86-64 AVX2 + FMA3 */
-#define MOTE_CPU_AVX512 2u       /* x86-64 AVX-512 F/BW/DQ/VL */
-#define MOTE_CPU_AVX512_VNNI 4u  /* x86-64 AVX-512 VNNI */
-#define MOTE_CPU_NEON 8u         /* ARM Advanced SIMD */
-#define MOTE_CPU_DOTPROD 16u     /* ARMv8.2 SDOT/UDOT */
+/* CPU features a variant may need: the MOTE_CPU_* bits of mote.h. */
+#include "mote.h"
 
 /* A compute function of any family; the op glue casts it back to the
  * family's own function type (the table holds functions of that type). */
@@ -43,9 +39,10 @@ typedef struct {
 /* The CPU features of this machine (0 with MOTE_PORTABLE). */
 unsigned mote_cpu_features(void);
 
-/* The first variant of `table` whose CPU features and shape facts hold for
- * `params`, or its last (`_ref`) variant when portable_only. */
+/* The first variant of `table` whose CPU features are among `cpu` and whose
+ * shape facts hold for `params`, or its last (`_ref`) variant when
+ * portable_only. */
 const mote_variant *mote_choose_variant(const mote_variant *table, const void *params,
-                                        bool portable_only);
+                                        unsigned cpu, bool portable_only);
 
 #endif
