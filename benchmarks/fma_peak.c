@@ -22,8 +22,8 @@
    stores whose forwarding latency would hide the FMA rate. */
 #define ACC 12
 #define CHAINS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
-#define ITERS 20000000L      /* ~0.1-0.3 s per trial */
-#define TRIALS 5             /* best of: other processes share this core */
+#define ITERS 20000000L      /* 4-8 G MACs: tens of milliseconds per trial */
+#define TRIALS 20            /* best of: other processes share this core */
 
 static double now(void) {
     struct timespec t;
