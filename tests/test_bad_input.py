@@ -165,3 +165,18 @@ def test_arena_reuses_memory_by_lifetime():
     assert separate - shared == 128
     tables = shared - 3 * 128
     assert 0 < tables < 4096
+
+
+def test_sparse_tensor_refused_by_name():
+    """Sparse (DENSIFY) weights as MediaPipe's *_sparse models ship them: a
+    clear refusal naming the tensor, not a buffer-size complaint."""
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 4], "float32")
+    w = b.add_constant("w", np.ones((2, 4), np.float32))
+    y = b.add_tensor("y", [1, 2], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    b.mark_outputs(y)
+    m = b.model_dict()
+    m["subgraphs"][0]["tensors"][w]["sparsity"] = {}
+    with pytest.raises(pyruntime.UnsupportedError, match="tensor 1 'w' is stored sparse"):
+        Interpreter(model_content=flatbuf.encode(m))

@@ -44,6 +44,11 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     if (is_variable)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
                          "variables (stateful models) are not supported", (int)index, t->name);
+    fb_table sparsity;
+    if (!mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity) || sparsity.pos)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is stored sparse (TFLite "
+                         "sparsity, as DENSIFY reads it); Mote runs dense tensors only",
+                         (int)index, t->name);
     mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
     if (data) {
         if (data_bytes != bytes)
