@@ -79,9 +79,9 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
 
 static const mote_variant *choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
                                   const void *params, bool may_pack) {
-    const mote_variant *v =
-        mote_choose_variant(table, params, mote_cpu_features() & ~(it->flags >> MOTE_CPU_FEATURES_SHIFT),
-                            (it->flags & MOTE_PORTABLE_KERNELS) != 0, may_pack);
+    const unsigned cpu = mote_cpu_features() & ~(it->flags >> MOTE_CPU_FEATURES_SHIFT);
+    const mote_variant *v = mote_choose_variant(table, params, cpu,
+                                                (it->flags & MOTE_PORTABLE_KERNELS) != 0, may_pack);
     n->variant = v->name;
     return v;
 }
