@@ -193,7 +193,8 @@ def cmd_inspect(args) -> int:
                     np.dtype(DTYPES.get(tensor_types.name_of(t["type"]).lower(), np.uint8)).itemsize
                     for t in tensors if not _is_const(m, t))
         print(f"runs on Mote: arena {it.arena_bytes} bytes "
-              f"(all activations together: {total} bytes)")
+              f"(all activations together: {total} bytes; "
+              f"weights repacked for fast kernels: {it.packed_weight_bytes} bytes)")
         print("compute functions chosen for this CPU: " +
               ", ".join(f"op {o['index']} {o['kernel']}" for o in it.ops() if o["kernel"]))
     except errors.MoteError as e:
@@ -391,7 +392,8 @@ def cmd_bench(args) -> int:
           f"kernels: one), same inputs")
     for name, ms in times.items():
         print(f"  {name:28s} {ms:9.3f} ms   Mote / this = {times['mote'] / ms:5.2f}")
-    print(f"  Mote arena: {mote.arena_bytes:,} bytes")
+    print(f"  Mote arena: {mote.arena_bytes:,} bytes (of which weights repacked for fast "
+          f"kernels: {mote.packed_weight_bytes:,})")
     _print_profile(mote, _op_profile(mote, args.runs), times["mote"])
     return 0
 

@@ -263,6 +263,12 @@ class Interpreter:
         prepared parameters."""
         return int(lib.mote_arena_required(self._it))
 
+    @property
+    def packed_weight_bytes(self) -> int:
+        """Of arena_bytes, the weights that fast kernels repacked at create
+        time (0 with OpResolverType.BUILTIN_REF: those read the model's)."""
+        return int(lib.mote_packed_weight_bytes(self._it))
+
     # -- tensors -------------------------------------------------------------
 
     def _info(self, index: int):

@@ -32,13 +32,19 @@ def _unary(b, rng, op, shape=None, options=None, scale=4.0):
     return [(rng.standard_normal(shape) * scale).astype(np.float32)]
 
 
+def channels(rng, small=8):
+    """A channel count: mostly below `small`; one in three 8-40, so that the
+    register-blocked kernels see several column panels and their remainders."""
+    return int(rng.integers(1, small)) if rng.random() < 0.67 else int(rng.integers(8, 41))
+
+
 def conv_geometry(rng):
     """Random conv window: input [n, h, w, cin], kernel, strides, dilations,
     padding and the output size they give (always at least 1x1). One in five
     is pointwise (1x1, stride 1), the most common convolution in real models."""
     while True:
         n, h, w = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12)
-        cin = int(rng.integers(1, 7))
+        cin = channels(rng, 7)
         kh, kw = rng.integers(1, 5, size=2)
         sh, sw = rng.integers(1, 4, size=2)
         if rng.random() < 0.2:
@@ -70,7 +76,7 @@ def conv_2d(b, rng, depthwise=False):
         wt = rng.standard_normal((1, kh, kw, cout)).astype(np.float32)
         options = conv_options(True, padding, sh, sw, dh, dw, act, mult)
     else:
-        cout = int(rng.integers(1, 9))
+        cout = channels(rng, 9)
         wt = rng.standard_normal((cout, kh, kw, cin)).astype(np.float32)
         options = conv_options(False, padding, sh, sw, dh, dw, act)
     f = b.add_constant("filter", wt)
@@ -89,8 +95,9 @@ def depthwise_conv_2d(b, rng):
 def fully_connected(b, rng):
     rank = int(rng.integers(1, 4))
     shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    shape[-1] = channels(rng, 6)
     depth = shape[-1]
-    units = int(rng.integers(1, 10))
+    units = channels(rng, 10)
     keep = bool(rng.random() < 0.5) and rank > 1
     x = b.add_input("x", shape, "float32")
     w = b.add_constant("w", rng.standard_normal((units, depth)).astype(np.float32))

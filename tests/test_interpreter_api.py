@@ -117,6 +117,35 @@ def test_huge_arena_is_a_clear_memory_error():
     assert int(str(e.value).split("arena of ")[1].split()[0]) >= 2 * 2 ** 41
 
 
+def fc_model(units=40, depth=24, constant=True) -> bytes:
+    b = ModelBuilder()
+    x = b.add_input("x", [3, depth], "float32")
+    rng = np.random.default_rng(5)
+    w = b.add_constant("w", rng.standard_normal((units, depth)).astype(np.float32)) if constant \
+        else b.add_input("w", [units, depth], "float32")
+    y = b.add_tensor("y", [3, units], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w], [y], {"fused_activation_function": "NONE"})
+    b.mark_outputs(y)
+    return b.build()
+
+
+def test_packed_weights_are_counted_in_the_arena():
+    """A kernel that repacks constant weights gets them in the arena's
+    persistent part; the reference kernels and non-constant weights read the
+    model's (zero-copy)."""
+    ref = ready(fc_model(), experimental_op_resolver_type=pyruntime.OpResolverType.BUILTIN_REF)
+    assert ref.packed_weight_bytes == 0
+    fast = ready(fc_model())
+    if fast.ops()[0]["kernel"] == "fully_connected_f32_ref":
+        pytest.skip("no packing kernel runs on this CPU")
+    # 40 units in panels of NR columns: bias and 24 weights per column, padded
+    assert fast.packed_weight_bytes >= 40 * 25 * 4
+    assert fast.arena_bytes - ref.arena_bytes >= fast.packed_weight_bytes
+    dynamic = ready(fc_model(constant=False))
+    assert dynamic.packed_weight_bytes == 0
+    assert dynamic.ops()[0]["kernel"] == "fully_connected_f32_ref"
+
+
 def test_max_arena_bytes():
     need = ready(EXAMPLE).arena_bytes
     ready(EXAMPLE, max_arena_bytes=need + 16)

@@ -198,6 +198,11 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
    did not fit; see the overview). */
 size_t mote_arena_required(const mote_interpreter *it);
 
+/* Of those, the bytes of weights that fast kernels repacked at create time
+   (0 with MOTE_PORTABLE_KERNELS or a -DMOTE_PORTABLE build: they read the
+   model's weights in place). */
+size_t mote_packed_weight_bytes(const mote_interpreter *it);
+
 /* The last failure, naming op, tensor and what was expected; "" if none. */
 const char *mote_error_message(const mote_interpreter *it);
 const char *mote_status_name(mote_status status);

@@ -313,6 +313,8 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
 
 size_t mote_arena_required(const mote_interpreter *it) { return it ? it->required_bytes : 0; }
 
+size_t mote_packed_weight_bytes(const mote_interpreter *it) { return it ? it->packed_bytes : 0; }
+
 const char *mote_error_message(const mote_interpreter *it) { return it ? it->message : ""; }
 
 mote_status mote_verify(const void *model, size_t model_bytes, char *message,

@@ -77,13 +77,38 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
     return MOTE_OK;
 }
 
+static const mote_variant *choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
+                                  const void *params, bool may_pack) {
+    const unsigned cpu = mote_cpu_features() & ~(it->flags >> MOTE_CPU_FEATURES_SHIFT);
+    const mote_variant *v = mote_choose_variant(table, params, cpu,
+                                                (it->flags & MOTE_PORTABLE_KERNELS) != 0, may_pack);
+    n->variant = v->name;
+    return v;
+}
+
 mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
                                  const void *params) {
-    const mote_variant *v =
-        mote_choose_variant(table, params, mote_cpu_features() & ~(it->flags >> MOTE_CPU_FEATURES_SHIFT),
-                            (it->flags & MOTE_PORTABLE_KERNELS) != 0);
-    n->variant = v->name;
-    return v->fn;
+    return choose(it, n, table, params, false)->fn;
+}
+
+static bool is_constant(const mote_tensor *t) { return t->is_constant && t->data != NULL; }
+
+mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
+                                    const mote_variant *table, const void *params,
+                                    const mote_tensor *weights, const mote_tensor *bias,
+                                    mote_compute_fn *fn, const void **packed) {
+    const bool may_pack = is_constant(weights) && (!bias || is_constant(bias));
+    const mote_variant *v = choose(it, n, table, params, may_pack);
+    *fn = v->fn;
+    *packed = NULL;
+    if (!v->packing) return MOTE_OK;
+    const size_t bytes = v->packing->bytes(params);
+    void *buf = mote_persistent_alloc(it, bytes);
+    it->packed_bytes = mote_add_sat(it->packed_bytes, bytes);
+    if (!buf) return MOTE_ERROR_ARENA_TOO_SMALL;
+    v->packing->pack(params, weights->data, bias ? bias->data : NULL, buf);
+    *packed = buf;
+    return MOTE_OK;
 }
 
 int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {

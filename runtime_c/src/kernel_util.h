@@ -39,6 +39,17 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
 mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
                                  const void *params);
 
+/* The same for a family whose variants may repack constant weights
+ * (mote_packing in compute/variants.h): a packing variant is a candidate only
+ * when `weights` and `bias` (NULL: none) are constants; the chosen one's
+ * packed copy goes to persistent arena memory (counted in
+ * mote_packed_weight_bytes) and *packed points at it, else *packed is NULL
+ * and the compute function reads the model's weights. */
+mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
+                                    const mote_variant *table, const void *params,
+                                    const mote_tensor *weights, const mote_tensor *bias,
+                                    mote_compute_fn *fn, const void **packed);
+
 /* Options: read a field of the op's builtin options table (defaults when the
  * table or field is absent); `*ok` turns false when the field is malformed. */
 int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok);

@@ -74,6 +74,7 @@ struct mote_interpreter {
     size_t arena_bytes;
     size_t head_bytes;               /* interpreter + tensor and node tables */
     size_t persistent_bytes;         /* carved from the arena's end at prepare */
+    size_t packed_bytes;             /* of which repacked weights (mote_node_choose_packed) */
     size_t planned_bytes;            /* activations and scratch */
     size_t required_bytes;
     unsigned flags;

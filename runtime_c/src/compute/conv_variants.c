@@ -1,8 +1,18 @@
 /* The variant tables of CONV_2D and DEPTHWISE_CONV_2D, best first (see
  * variants.h). */
-#include "conv.h"
+#include "gemm_f32.h"
 
 const mote_variant mote_conv2d_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(conv2d_f32_8x32_avx512, MOTE_CPU_AVX512, mote_gemm_f32_conv_fits,
+                        mote_conv2d_f32_packing_32),
+    MOTE_PACKED_VARIANT(conv2d_f32_6x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_f32_conv_fits,
+                        mote_conv2d_f32_packing_16),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(conv2d_f32_4x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
+                        mote_conv2d_f32_packing_8),
+#endif
     MOTE_VARIANT(conv2d_f32_1x1_scalar, 0, mote_conv2d_fits_1x1),
     MOTE_VARIANT(conv2d_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,

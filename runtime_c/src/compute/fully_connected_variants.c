@@ -1,7 +1,17 @@
 /* The variant tables of FULLY_CONNECTED, best first (see variants.h). */
-#include "fully_connected.h"
+#include "gemm_f32.h"
 
 const mote_variant mote_fully_connected_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(fully_connected_f32_8x32_avx512, MOTE_CPU_AVX512, NULL,
+                        mote_fully_connected_f32_packing_32),
+    MOTE_PACKED_VARIANT(fully_connected_f32_6x16_avx2, MOTE_CPU_AVX2_FMA, NULL,
+                        mote_fully_connected_f32_packing_16),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(fully_connected_f32_4x8_neon, MOTE_CPU_NEON, NULL,
+                        mote_fully_connected_f32_packing_8),
+#endif
     MOTE_VARIANT(fully_connected_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -29,12 +29,14 @@ unsigned mote_cpu_features(void) {
 }
 
 const mote_variant *mote_choose_variant(const mote_variant *table, const void *params,
-                                        unsigned cpu, bool portable_only) {
+                                        unsigned cpu, bool portable_only, bool may_pack) {
     const mote_variant *v = table;
 #if defined(MOTE_PORTABLE)
     portable_only = true;
 #endif
     for (; v[1].name; v++)
-        if (!portable_only && (v->cpu & cpu) == v->cpu && (!v->fits || v->fits(params))) return v;
+        if (!portable_only && (v->cpu & cpu) == v->cpu && (may_pack || !v->packing) &&
+            (!v->fits || v->fits(params)))
+            return v;
     return v;   /* the last entry: the family's `_ref` */
 }

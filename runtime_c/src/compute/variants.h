@@ -24,25 +24,42 @@
  * family's own function type (the table holds functions of that type). */
 typedef void (*mote_compute_fn)(void);
 
+/* A variant that reads its constant weights in its own layout (panels a
+ * register-blocked kernel streams through) asks for them to be repacked once,
+ * at create time: the op glue allocates `bytes(params)` of persistent arena
+ * memory, calls `pack` with the model's weights and bias (bias may be NULL),
+ * and hands the packed copy to the compute function in place of the weights.
+ * It does so only where the weights (and bias) are constants; otherwise it
+ * chooses a variant without packing. `_ref` variants never pack: the
+ * portable path stays zero-copy. */
+typedef struct {
+    size_t (*bytes)(const void *params);
+    void (*pack)(const void *params, const void *weights, const void *bias, void *packed);
+} mote_packing;
+
 typedef struct {
     const char *name;                    /* op, type, tile, ISA: "conv2d_s8_ref" */
     mote_compute_fn fn;
     unsigned cpu;                        /* MOTE_CPU_* bits it needs; 0: portable C */
     bool (*fits)(const void *params);    /* shape facts it needs; NULL: any shape */
+    const mote_packing *packing;         /* NULL: reads the model's weights as they are */
 } mote_variant;
 
 /* A table row for the compute function mote_<fn>: its name, the CPU features
- * and the shape predicate it needs. End a table with MOTE_VARIANTS_END. */
-#define MOTE_VARIANT(fn, cpu, fits) {#fn, (mote_compute_fn)mote_##fn, cpu, fits}
-#define MOTE_VARIANTS_END {NULL, NULL, 0, NULL}
+ * and the shape predicate it needs; MOTE_PACKED_VARIANT adds its weight
+ * packing. End a table with MOTE_VARIANTS_END. */
+#define MOTE_VARIANT(fn, cpu, fits) {#fn, (mote_compute_fn)mote_##fn, cpu, fits, NULL}
+#define MOTE_PACKED_VARIANT(fn, cpu, fits, packing) \
+    {#fn, (mote_compute_fn)mote_##fn, cpu, fits, &(packing)}
+#define MOTE_VARIANTS_END {NULL, NULL, 0, NULL, NULL}
 
 /* The CPU features of this machine (0 with MOTE_PORTABLE). */
 unsigned mote_cpu_features(void);
 
-/* The first variant of `table` whose CPU features are among `cpu` and whose
- * shape facts hold for `params`, or its last (`_ref`) variant when
- * portable_only. */
+/* The first variant of `table` whose CPU features are among `cpu`, whose
+ * shape facts hold for `params` and that packs no weights unless may_pack, or
+ * its last (`_ref`) variant when portable_only. */
 const mote_variant *mote_choose_variant(const mote_variant *table, const void *params,
-                                        unsigned cpu, bool portable_only);
+                                        unsigned cpu, bool portable_only, bool may_pack);
 
 #endif

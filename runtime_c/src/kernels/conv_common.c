@@ -45,7 +45,7 @@ mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, i
                               int channel_axis, const conv_variants *variants) {
     conv_data *d = n->data;
     mote_tensor *in = mote_node_input(it, n, 0), *filter = mote_node_input(it, n, 1);
-    mote_tensor *out = mote_node_output(it, n, 0);
+    mote_tensor *bias = mote_node_input(it, n, 2), *out = mote_node_output(it, n, 0);
     const int32_t channels = filter->dims[channel_axis];
     d->p.w.filter_h = filter->dims[1];
     d->p.w.filter_w = filter->dims[2];
@@ -58,8 +58,7 @@ mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, i
     const mote_variant *table = d->type == CONV_S8    ? variants->s8
                                 : d->type == CONV_F32 ? variants->f32
                                                       : variants->hybrid;
-    d->compute = mote_node_choose(it, n, table, &d->p);
-    return MOTE_OK;
+    return mote_node_choose_packed(it, n, table, &d->p, filter, bias, &d->compute, &d->packed);
 }
 
 /* One invoke's operands, for the compute ranges. */
@@ -89,7 +88,8 @@ static void conv_task(void *ctx, size_t begin, size_t end) {
 mote_status mote_conv_invoke(mote_interpreter *it, mote_node *n) {
     const conv_data *d = n->data;
     const mote_tensor *bias = mote_node_input(it, n, 2);
-    conv_call c = {d, mote_node_input(it, n, 0)->data, mote_node_input(it, n, 1)->data,
+    conv_call c = {d, mote_node_input(it, n, 0)->data,
+                   d->packed ? d->packed : mote_node_input(it, n, 1)->data,
                    bias ? bias->data : NULL, mote_node_output(it, n, 0)->data};
     const mote_window *w = &d->p.w;
     mote_parallel(it, conv_task, &c, (size_t)w->batches * (size_t)w->out_h * (size_t)w->out_w,

@@ -18,6 +18,7 @@ typedef struct {
     mote_conv_params p;
     conv_type type;
     mote_compute_fn compute;
+    const void *packed;           /* the variant's packed filter and bias; NULL: the model's */
 } conv_data;
 
 /* The shared end of both prepares, once the caller has set the filter size,

@@ -15,6 +15,7 @@ typedef struct {
     mote_fully_connected_params p;
     fc_type type;
     mote_compute_fn compute;
+    const void *packed;           /* the variant's packed weights and bias; NULL: the model's */
 } fc_data;
 
 static mote_status prepare_types(mote_interpreter *it, mote_node *n, int act) {
@@ -101,8 +102,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     const mote_variant *table = d->type == FC_S8    ? mote_fully_connected_s8_variants
                                 : d->type == FC_F32 ? mote_fully_connected_f32_variants
                                                     : mote_fully_connected_hybrid_variants;
-    d->compute = mote_node_choose(it, n, table, &d->p);
-    return MOTE_OK;
+    return mote_node_choose_packed(it, n, table, &d->p, w, bias, &d->compute, &d->packed);
 }
 
 typedef struct {
@@ -135,7 +135,8 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = mote_node_input(it, n, 0), *w = mote_node_input(it, n, 1);
     const mote_tensor *bias = mote_node_input(it, n, 2);
     mote_tensor *out = mote_node_output(it, n, 0);
-    fc_call c = {d, in->data, w->data, bias ? bias->data : NULL, out->data};
+    fc_call c = {d, in->data, d->packed ? d->packed : w->data, bias ? bias->data : NULL,
+                 out->data};
     mote_parallel(it, fc_task, &c, tensor_numel(out), (size_t)w->dims[1]);
     return MOTE_OK;
 }
