@@ -146,6 +146,26 @@ def test_packed_weights_are_counted_in_the_arena():
     assert dynamic.ops()[0]["kernel"] == "fully_connected_f32_ref"
 
 
+def test_float16_weights_are_packed_once_folded():
+    """Weights stored as float16 behind a DEQUANTIZE (as MediaPipe ships them)
+    become constant when create folds the DEQUANTIZE; packing kernels take
+    them then, and give what the reference kernels give."""
+    model = convert(EXAMPLE, "float16")
+    x = np.random.default_rng(4).uniform(0, 1, (1, 8, 8, 1)).astype(np.float32)
+    outputs = {}
+    for resolver in (pyruntime.OpResolverType.AUTO, pyruntime.OpResolverType.BUILTIN_REF):
+        it = ready(model, experimental_op_resolver_type=resolver)
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+        outputs[resolver] = (it.get_tensor(it.get_output_details()[0]["index"]), it)
+    (fast, it), (ref, _) = outputs.values()
+    if not any(k["runs_here"] and k["name"].startswith("conv2d_f32_") and k["cpu"]
+               for k in pyruntime.kernels()):
+        pytest.skip("no packing CONV_2D kernel runs on this CPU")
+    assert it.packed_weight_bytes > 0, [op["kernel"] for op in it.ops()]
+    assert np.max(np.abs(fast - ref)) <= 1e-5 * max(1.0, float(np.max(np.abs(ref))))
+
+
 def test_max_arena_bytes():
     need = ready(EXAMPLE).arena_bytes
     ready(EXAMPLE, max_arena_bytes=need + 16)

@@ -151,7 +151,11 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             t->first_op = op;
             t->last_op = op;
             /* Folded results stay for the whole run: later ops read them as constants. */
-            if (all_constant) { t->first_op = 0; t->last_op = last; }
+            if (all_constant) {
+                t->first_op = 0;
+                t->last_op = last;
+                t->is_folded = true;
+            }
         }
     }
     it->current_op = -1;
@@ -306,6 +310,8 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
             if (t) t->is_constant = true;
         }
     }
+    for (const mote_pending_pack *p = it->pending_packs; p; p = p->next)
+        p->packing->pack(p->params, p->weights->data, p->bias ? p->bias->data : NULL, p->packed);
     it->current_op = -1;
     it->ready = true;
     return MOTE_OK;

@@ -91,13 +91,17 @@ mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_
     return choose(it, n, table, params, false)->fn;
 }
 
-static bool is_constant(const mote_tensor *t) { return t->is_constant && t->data != NULL; }
+/* Constant by the first invoke: in the model, or computed once at create by
+ * a folded op (float16 weights behind a DEQUANTIZE). */
+static bool constant_at_invoke(const mote_tensor *t) {
+    return (t->is_constant && t->data != NULL) || t->is_folded;
+}
 
 mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
                                     const mote_variant *table, const void *params,
                                     const mote_tensor *weights, const mote_tensor *bias,
                                     mote_compute_fn *fn, const void **packed) {
-    const bool may_pack = is_constant(weights) && (!bias || is_constant(bias));
+    const bool may_pack = constant_at_invoke(weights) && (!bias || constant_at_invoke(bias));
     const mote_variant *v = choose(it, n, table, params, may_pack);
     *fn = v->fn;
     *packed = NULL;
@@ -106,8 +110,15 @@ mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
     void *buf = mote_persistent_alloc(it, bytes);
     it->packed_bytes = mote_add_sat(it->packed_bytes, bytes);
     if (!buf) return MOTE_ERROR_ARENA_TOO_SMALL;
-    v->packing->pack(params, weights->data, bias ? bias->data : NULL, buf);
     *packed = buf;
+    if (weights->is_folded || (bias && bias->is_folded)) {   /* pack once create folds them */
+        mote_pending_pack *p = mote_persistent_alloc(it, sizeof *p);
+        if (!p) return MOTE_ERROR_ARENA_TOO_SMALL;
+        *p = (mote_pending_pack){it->pending_packs, v->packing, params, weights, bias, buf};
+        it->pending_packs = p;
+        return MOTE_OK;
+    }
+    v->packing->pack(params, weights->data, bias ? bias->data : NULL, buf);
     return MOTE_OK;
 }
 

@@ -26,6 +26,7 @@ typedef struct {
     fb_vector zero_points;       /* int64, in the model */
     int32_t quantized_dimension;
     bool is_constant;            /* data lives in the model, or was folded */
+    bool is_folded;              /* a folded op's output: constant once create folds it */
     bool is_planned;             /* data lives in the planned arena region */
     int32_t first_op, last_op;   /* lifetime, in op indices */
     size_t offset;               /* in the planned region */
@@ -62,6 +63,17 @@ struct mote_node {
     bool folded;                     /* all inputs constant: run once at create */
 };
 
+/* A weight repacking (compute/variants.h) that waits for weights a folded op
+ * computes at create (float16 weights dequantized once): create runs it right
+ * after folding. Kept in persistent arena memory. */
+typedef struct mote_pending_pack {
+    struct mote_pending_pack *next;
+    const mote_packing *packing;
+    const void *params;
+    const mote_tensor *weights, *bias;
+    void *packed;
+} mote_pending_pack;
+
 struct mote_interpreter {
     fb_buffer model;
     fb_table subgraph;
@@ -82,6 +94,7 @@ struct mote_interpreter {
     void *pool;
     int workers;
     size_t min_parallel_work;
+    mote_pending_pack *pending_packs;
     bool resized;                    /* inputs have new shapes: ops derive their
                                         output shapes (see mote_check_shape_equal) */
     bool ready;
