@@ -1,5 +1,6 @@
 /* kernel_util.h - what every kernel's prepare uses: tensor access, checks
- * that produce uniform messages, options, activation clamps and windows. */
+ * that produce uniform messages, options, activation clamps and windows; and
+ * what the invoke of an op with one data input uses to run its compute ranges. */
 #ifndef MOTE_KERNEL_UTIL_H
 #define MOTE_KERNEL_UTIL_H
 
@@ -38,6 +39,19 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
  * and records its name for mote_op_info. */
 mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_variant *table,
                                  const void *params);
+
+/* One invoke's operands for an op whose only runtime data input is input 0
+ * (its other inputs were read at prepare): what each compute range reads. */
+typedef struct {
+    const void *data;   /* the node's op data */
+    const void *input;
+    void *output;
+} mote_io_call;
+
+/* Runs task over [0, count) through mote_parallel with the node's
+ * mote_io_call as its context. */
+void mote_parallel_io(mote_interpreter *it, const mote_node *n, mote_task_fn task,
+                      size_t count, size_t unit_cost);
 
 /* Options: read a field of the op's builtin options table (defaults when the
  * table or field is absent); `*ok` turns false when the field is malformed. */
