@@ -1,6 +1,6 @@
 """The `mote` command line.
 
-    mote run MODEL.tflite [--input x.npy ...] [--repeat N]
+    mote run MODEL.tflite [--input x.npy ...] [--repeat N] [--threads N]
     mote inspect MODEL.tflite
     mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
                  [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
@@ -119,7 +119,7 @@ def _load_input(path: str, detail: dict) -> np.ndarray:
 
 
 def cmd_run(args) -> int:
-    it = Interpreter(model_content=_read_model(args.model))
+    it = Interpreter(model_content=_read_model(args.model), num_threads=args.threads)
     it.allocate_tensors()
     inputs = it.get_input_details()
     if args.input and len(args.input) != len(inputs):
@@ -147,8 +147,8 @@ def cmd_run(args) -> int:
             top = np.argsort(-flat)[:3]
             print("  top-3: " + ", ".join(f"class {int(k)} ({flat[k]:.4f})" for k in top))
     ms = np.array(times) * 1e3
-    print(f"invoke: {ms.mean():.3f} ms mean, {ms.min():.3f} ms min over {len(ms)} run(s); "
-          f"arena {it.arena_bytes} bytes")
+    print(f"invoke: {ms.mean():.3f} ms mean, {ms.min():.3f} ms min over {len(ms)} run(s), "
+          f"{args.threads} thread(s); arena {it.arena_bytes} bytes")
     return 0
 
 
@@ -411,6 +411,9 @@ def main(argv=None) -> int:
     p.add_argument("--input", action="append", help=".npy file for each input, in order")
     p.add_argument("--repeat", type=_int_at_least(1), default=10, help="invokes to time (default 10)")
     p.add_argument("--seed", type=_int_at_least(0), default=0, help="seed of random inputs")
+    p.add_argument("--threads", type=_int_at_least(1), default=1,
+                   help="num_threads: each op's work split over N threads, same results "
+                   "(default 1)")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("inspect", help="tensors, ops, arena bytes, and what is unsupported")
     p.add_argument("model")

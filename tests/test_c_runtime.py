@@ -119,7 +119,8 @@ def three_op_model(with_add: bool) -> bytes:
 
 def test_build_with_only_the_ops_a_model_uses(tmp_path):
     """make op-subset: a library listing CONV_2D, FULLY_CONNECTED and SOFTMAX runs a
-    model of those ops, refuses one with an ADD by name, and is much smaller."""
+    model of those ops (on 1 or 2 threads), refuses one with an ADD by name, and is much
+    smaller."""
     need("cc", "make", "size")
     r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), "op-subset"],
                        capture_output=True, text=True, timeout=600)
@@ -137,6 +138,9 @@ def test_build_with_only_the_ops_a_model_uses(tmp_path):
             assert out.startswith("MOTE_ERROR_UNSUPPORTED") and "(ADD v1)" in out, out
         else:
             assert out.startswith("ok "), out
+            threaded = subprocess.run([str(runner), str(path), "--threads", "2"],
+                                      capture_output=True, text=True).stdout
+            assert threaded == out, (threaded, out)
 
 
 FUZZ_TRAILER = 16   # runtime_c/tests/fuzz_model.c: [model | input bytes | trailer]

@@ -30,6 +30,16 @@ def test_run_prints_outputs_and_timing(capsys, tmp_path):
     assert "over 3 run(s)" in out and "arena" in out
 
 
+def test_run_with_threads_prints_the_same_outputs(capsys):
+    outputs = []
+    for threads in ("1", "2"):
+        assert main(["run", str(make_example.OUT), "--repeat", "1", "--threads", threads]) == 0
+        out = capsys.readouterr().out
+        assert f"{threads} thread(s)" in out
+        outputs.append(out.split("invoke:")[0])
+    assert outputs[0] == outputs[1]
+
+
 def test_inspect_lists_ops_and_arena(capsys):
     assert main(["inspect", str(make_example.OUT)]) == 0
     out = capsys.readouterr().out
@@ -76,6 +86,8 @@ def test_every_command_reports_a_missing_or_unreadable_model_alike(capsys, tmp_p
     (["run", str(make_example.OUT), "--repeat", "-1"],
      "--repeat: expected a whole number >= 1, got '-1'"),
     (["run", str(make_example.OUT), "--seed", "-3"], "--seed: expected a whole number >= 0"),
+    (["run", str(make_example.OUT), "--threads", "0"],
+     "--threads: expected a whole number >= 1, got '0'"),
     (["train", "mlp", "--epochs", "0"], "--epochs: expected a whole number >= 1"),
     (["convert", str(make_example.OUT), "-o", "q.tflite", "--quantize", "int4"],
      "invalid choice: 'int4'"),

@@ -51,13 +51,66 @@ def mobile_block(seed: int) -> bytes:
     return b.build()
 
 
+def data_ops_block() -> bytes:
+    """The ops that move, pool, reduce or map data (float), each on enough elements
+    that MOTE_PARALLEL_MIN_WORK lets the pool split it: PAD -> MAX_POOL 3x3 ->
+    AVERAGE_POOL 2x2 s2 -> RESIZE_BILINEAR x2 -> RELU, RELU6, HARD_SWISH ->
+    CONCATENATION, then TRANSPOSE -> RESIZE_NEAREST_NEIGHBOR -> RESHAPE -> SOFTMAX and
+    LOGISTIC -> TANH -> MEAN over H, W. Int8 conversion adds QUANTIZE and DEQUANTIZE
+    at the float input and outputs."""
+    b = ModelBuilder()
+    n, h, w, c = 2, 48, 48, 16
+
+    def op(name, inputs, shape, options=None, version=1):
+        t = b.add_tensor(f"t{len(b.tensors)}", shape, "float32")
+        b.add_operator(name, inputs, [t], options, version)
+        return t
+
+    x = b.add_input("x", [n, h, w, c], "float32")
+    padded = op("PAD", [x, b.add_constant("pads", np.array([[0, 0], [1, 1], [1, 1], [0, 0]],
+                                                          np.int32))], [n, h + 2, w + 2, c])
+    pool = {"padding": "VALID", "fused_activation_function": "NONE"}
+    mx = op("MAX_POOL_2D", [padded], [n, h, w, c],
+            dict(pool, stride_w=1, stride_h=1, filter_width=3, filter_height=3))
+    avg = op("AVERAGE_POOL_2D", [mx], [n, h // 2, w // 2, c],
+             dict(pool, stride_w=2, stride_h=2, filter_width=2, filter_height=2))
+    up = op("RESIZE_BILINEAR", [avg, b.add_constant("size", np.array([h, w], np.int32))],
+            [n, h, w, c], {"half_pixel_centers": True}, version=3)
+    acts = [op(name, [up], [n, h, w, c]) for name in ("RELU", "RELU6", "HARD_SWISH")]
+    cat = op("CONCATENATION", acts, [n, h, w, 3 * c], {"axis": 3})
+    tr = op("TRANSPOSE", [cat, b.add_constant("perm", np.array([0, 2, 1, 3], np.int32))],
+            [n, w, h, 3 * c])
+    near = op("RESIZE_NEAREST_NEIGHBOR", [tr, b.add_constant("size2", np.array([h // 2, w],
+                                                                              np.int32))],
+              [n, h // 2, w, 3 * c], version=3)
+    rows = op("RESHAPE", [near, b.add_constant("shape", np.array([-1, 3 * c], np.int32))],
+              [n * h // 2 * w, 3 * c])
+    soft = op("SOFTMAX", [rows], [n * h // 2 * w, 3 * c], {"beta": 1.0})
+    squashed = op("TANH", [op("LOGISTIC", [cat], [n, h, w, 3 * c])], [n, h, w, 3 * c])
+    avg_hw = op("MEAN", [squashed, b.add_constant("axes", np.array([1, 2], np.int32))],
+                [n, 3 * c])
+    b.mark_outputs(soft, avg_hw)
+    return b.build()
+
+
+DATA_OPS = {"PAD", "MAX_POOL_2D", "AVERAGE_POOL_2D", "RESIZE_BILINEAR", "RELU", "RELU6", "LOGISTIC",
+            "TANH", "HARD_SWISH", "CONCATENATION", "TRANSPOSE", "RESIZE_NEAREST_NEIGHBOR",
+            "RESHAPE", "SOFTMAX", "MEAN"}
+
+
+@pytest.mark.parametrize("block", [mobile_block, data_ops_block])
 @pytest.mark.parametrize("int8", [False, True], ids=["float32", "int8"])
-def test_thread_counts_give_the_same_bytes(int8):
-    model = mobile_block(0)
+def test_thread_counts_give_the_same_bytes(int8, block):
+    model = block(0) if block is mobile_block else block()
+    shape = Interpreter(model_content=model).get_input_details()[0]["shape"]
     rng = np.random.default_rng(1)
-    x = (rng.integers(0, 256, (2, 48, 48, 3)) / 255.0).astype(np.float32)
+    x = (rng.integers(0, 256, shape) / 255.0).astype(np.float32)
     if int8:
         model = convert(model, "int8", np.concatenate([x, x[:1]]), io_dtype="float32")
+    if block is data_ops_block:
+        ops = {op["name"] for op in Interpreter(model_content=model).ops()}
+        threaded = DATA_OPS | ({"QUANTIZE", "DEQUANTIZE"} if int8 else set())
+        assert threaded <= ops, f"the model lacks {sorted(threaded - ops)}"
     want = run(model, x, 1)
     for threads in (2, 3):
         got = run(model, x, threads)

@@ -258,11 +258,12 @@ mote_status mote_invoke_profiled(mote_interpreter *it, double (*now)(void *ctx),
                                  double *op_seconds, int capacity);
 
 /* Runs the ops' work through `parallel_for` on `pool` with `workers` threads
-   (NULL or workers < 2: on the calling thread), splitting only work of at
-   least `min_work` multiply-adds or element operations (smaller work runs on
-   the calling thread: waking threads would cost more; MOTE_PARALLEL_MIN_WORK
-   suits desktop and phone cores, 0 splits everything). Keep the pool alive
-   while the interpreter may invoke. */
+   (NULL or workers < 2: on the calling thread). Work of fewer than `min_work`
+   operations (multiply-adds, element operations, or bytes for ops that only
+   move data: docs/kernels.md lists each op's cost) runs on the calling thread,
+   since waking threads would cost more; MOTE_PARALLEL_MIN_WORK suits desktop
+   and phone cores, 0 splits everything. Keep the pool alive while the
+   interpreter may invoke. */
 #define MOTE_PARALLEL_MIN_WORK 32768
 mote_status mote_set_parallel_for(mote_interpreter *it, mote_parallel_for_fn parallel_for,
                                   void *pool, int workers, size_t min_work);

@@ -122,6 +122,12 @@ mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
     return MOTE_OK;
 }
 
+void mote_parallel_io(mote_interpreter *it, const mote_node *n, mote_task_fn task,
+                      size_t count, size_t unit_cost) {
+    mote_io_call c = {n->data, mote_node_input(it, n, 0)->data, mote_node_output(it, n, 0)->data};
+    mote_parallel(it, task, &c, count, unit_cost);
+}
+
 int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {
     int32_t v;
     if (!mote_fb_get_i32(&it->model, &n->options, slot, dflt, &v)) *ok = false;

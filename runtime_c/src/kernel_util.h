@@ -1,5 +1,6 @@
 /* kernel_util.h - what every kernel's prepare uses: tensor access, checks
- * that produce uniform messages, options, activation clamps and windows. */
+ * that produce uniform messages, options, activation clamps and windows; and
+ * what the invoke of an op with one data input uses to run its compute ranges. */
 #ifndef MOTE_KERNEL_UTIL_H
 #define MOTE_KERNEL_UTIL_H
 
@@ -41,7 +42,8 @@ mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_
 
 /* The same for a family whose variants may repack constant weights
  * (mote_packing in compute/variants.h): a packing variant is a candidate only
- * when `weights` and `bias` (NULL: none) are constants; the chosen one's
+ * when `weights` and `bias` (NULL: none) are constant by the first invoke (in the model, or folded at create);
+ * the chosen one's
  * packed copy goes to persistent arena memory (counted in
  * mote_packed_weight_bytes) and *packed points at it, else *packed is NULL
  * and the compute function reads the model's weights. */
@@ -49,6 +51,19 @@ mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
                                     const mote_variant *table, const void *params,
                                     const mote_tensor *weights, const mote_tensor *bias,
                                     mote_compute_fn *fn, const void **packed);
+
+/* One invoke's operands for an op whose only runtime data input is input 0
+ * (its other inputs were read at prepare): what each compute range reads. */
+typedef struct {
+    const void *data;   /* the node's op data */
+    const void *input;
+    void *output;
+} mote_io_call;
+
+/* Runs task over [0, count) through mote_parallel with the node's
+ * mote_io_call as its context. */
+void mote_parallel_io(mote_interpreter *it, const mote_node *n, mote_task_fn task,
+                      size_t count, size_t unit_cost);
 
 /* Options: read a field of the op's builtin options table (defaults when the
  * table or field is absent); `*ok` turns false when the field is malformed. */

@@ -81,11 +81,18 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+/* Reads every input through the op data's `inputs`, not the call's input 0. */
+static void concatenation_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const concatenation_data *d = c->data;
+    ((mote_concatenation_fn)d->compute)(&d->p, d->inputs, c->output, begin, end);
+}
+
+/* Ranges of output slices; a byte moved counts as one operation. */
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const concatenation_data *d = n->data;
-    mote_tensor *out = mote_node_output(it, n, 0);
     for (int i = 0; i < d->p.inputs; i++) d->inputs[i] = mote_node_input(it, n, i)->data;
-    ((mote_concatenation_fn)d->compute)(&d->p, d->inputs, out->data, 0, d->slices);
+    mote_parallel_io(it, n, concatenation_task, d->slices, d->p.slice_bytes);
     return MOTE_OK;
 }
 

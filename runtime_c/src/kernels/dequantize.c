@@ -73,16 +73,18 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const dequantize_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t count = tensor_numel(out);
+static void dequantize_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const dequantize_data *d = c->data;
     if (d->from_s8)
-        ((mote_dequantize_s8_fn)d->compute)(&d->p, (const int8_t *)in->data,
-                                            (float *)out->data, 0, count);
+        ((mote_dequantize_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
     else
-        ((mote_dequantize_f16_fn)d->compute)(&d->p, in->data, (float *)out->data, 0, count);
+        ((mote_dequantize_f16_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of output elements: an offset and a scale (float16: a widening) each. */
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    mote_parallel_io(it, n, dequantize_task, tensor_numel(mote_node_output(it, n, 0)), 2);
     return MOTE_OK;
 }
 

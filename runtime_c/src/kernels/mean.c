@@ -97,17 +97,19 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static void mean_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const mean_data *d = c->data;
+    if (d->is_int8)
+        ((mote_mean_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+    else
+        ((mote_mean_f32_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of output elements; each sums `count` inputs. */
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const mean_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t outs = tensor_numel(out);
-    if (d->is_int8)
-        ((mote_mean_s8_fn)d->compute)(&d->p, (const int8_t *)in->data, (int8_t *)out->data, 0,
-                                      outs);
-    else
-        ((mote_mean_f32_fn)d->compute)(&d->p, (const float *)in->data, (float *)out->data, 0,
-                                       outs);
+    mote_parallel_io(it, n, mean_task, tensor_numel(mote_node_output(it, n, 0)), d->p.count);
     return MOTE_OK;
 }
 

@@ -63,11 +63,18 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static void pad_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const pad_data *d = c->data;
+    ((mote_pad_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of output rows; a byte moved counts as one operation, as in every
+ * op that only moves data. */
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const pad_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    ((mote_pad_fn)d->compute)(&d->p, in->data, out->data, 0, d->rows);
+    mote_parallel_io(it, n, pad_task, d->rows,
+                     (size_t)d->p.out_dims[d->p.ndims - 1] * d->p.elem_bytes);
     return MOTE_OK;
 }
 

@@ -56,17 +56,20 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, const pool_varian
     return MOTE_OK;
 }
 
-static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const pool_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t pixels = (size_t)d->p.w.batches * (size_t)d->p.w.out_h * (size_t)d->p.w.out_w;
+static void pool_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const pool_data *d = c->data;
     if (d->is_int8)
-        ((mote_pool_s8_fn)d->compute)(&d->p, (const int8_t *)in->data, (int8_t *)out->data, 0,
-                                      pixels);
+        ((mote_pool_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
     else
-        ((mote_pool_f32_fn)d->compute)(&d->p, (const float *)in->data, (float *)out->data, 0,
-                                       pixels);
+        ((mote_pool_f32_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of output pixels; a pixel reads its window over every channel. */
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    const mote_window *w = &((const pool_data *)n->data)->p.w;
+    mote_parallel_io(it, n, pool_task, (size_t)w->batches * (size_t)w->out_h * (size_t)w->out_w,
+                     (size_t)w->filter_h * (size_t)w->filter_w * (size_t)w->in_c);
     return MOTE_OK;
 }
 

@@ -37,17 +37,18 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const quantize_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t count = tensor_numel(out);
+static void quantize_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const quantize_data *d = c->data;
     if (d->from_s8)
-        ((mote_quantize_s8_fn)d->compute)(&d->p, (const int8_t *)in->data, (int8_t *)out->data,
-                                          0, count);
+        ((mote_quantize_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
     else
-        ((mote_quantize_f32_fn)d->compute)(&d->p, (const float *)in->data, (int8_t *)out->data,
-                                           0, count);
+        ((mote_quantize_f32_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of output elements: a scale, a rounding, an offset and a clamp each. */
+static mote_status invoke(mote_interpreter *it, mote_node *n) {
+    mote_parallel_io(it, n, quantize_task, tensor_numel(mote_node_output(it, n, 0)), 4);
     return MOTE_OK;
 }
 

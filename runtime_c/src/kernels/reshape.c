@@ -70,11 +70,16 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static void reshape_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    ((mote_reshape_fn)((const reshape_data *)c->data)->compute)(c->input, c->output, begin, end);
+}
+
+/* A copy, split like the other ops that move data (a byte moved is one
+ * operation): min_work keeps the small ones (a flatten before a classifier)
+ * on this thread, large ones share the memory traffic. */
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const reshape_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    ((mote_reshape_fn)d->compute)(in->data, out->data, 0, out->bytes);
+    mote_parallel_io(it, n, reshape_task, mote_node_output(it, n, 0)->bytes, 1);
     return MOTE_OK;
 }
 

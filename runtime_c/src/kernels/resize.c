@@ -87,26 +87,34 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, int align_slot, i
     return MOTE_OK;
 }
 
+static void nearest_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const resize_data *d = c->data;
+    ((mote_resize_xx_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+static void bilinear_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const resize_data *d = c->data;
+    if (d->is_int8)
+        ((mote_resize_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+    else
+        ((mote_resize_f32_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of output rows: nearest moves a row's bytes (a byte moved is one
+ * operation), bilinear blends 4 taps per element. */
 static mote_status invoke_nearest(mote_interpreter *it, mote_node *n) {
-    const resize_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t rows = (size_t)d->p.batches * (size_t)d->p.out_h;
-    ((mote_resize_xx_fn)d->compute)(&d->p, in->data, out->data, 0, rows);
+    const mote_resize_params *p = &((const resize_data *)n->data)->p;
+    mote_parallel_io(it, n, nearest_task, (size_t)p->batches * (size_t)p->out_h,
+                     (size_t)p->out_w * p->pixel_bytes);
     return MOTE_OK;
 }
 
 static mote_status invoke_bilinear(mote_interpreter *it, mote_node *n) {
-    const resize_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t rows = (size_t)d->p.batches * (size_t)d->p.out_h;
-    if (d->is_int8)
-        ((mote_resize_s8_fn)d->compute)(&d->p, (const int8_t *)in->data, (int8_t *)out->data, 0,
-                                        rows);
-    else
-        ((mote_resize_f32_fn)d->compute)(&d->p, (const float *)in->data, (float *)out->data, 0,
-                                         rows);
+    const mote_resize_params *p = &((const resize_data *)n->data)->p;
+    mote_parallel_io(it, n, bilinear_task, (size_t)p->batches * (size_t)p->out_h,
+                     (size_t)p->out_w * (size_t)p->channels * 4);
     return MOTE_OK;
 }
 

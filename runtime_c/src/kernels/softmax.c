@@ -60,17 +60,21 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static void softmax_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const softmax_data *d = c->data;
+    if (d->is_s8)
+        ((mote_softmax_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+    else
+        ((mote_softmax_f32_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of rows; an element costs a max, an exp (float or fixed point: about
+ * 20 operations), a sum and a scale. */
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const softmax_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    const size_t rows = d->p.depth ? tensor_numel(in) / d->p.depth : 0;
-    if (d->is_s8)
-        ((mote_softmax_s8_fn)d->compute)(&d->p, (const int8_t *)in->data, (int8_t *)out->data,
-                                         0, rows);
-    else
-        ((mote_softmax_f32_fn)d->compute)(&d->p, (const float *)in->data, (float *)out->data,
-                                          0, rows);
+    const size_t rows = d->p.depth ? tensor_numel(mote_node_input(it, n, 0)) / d->p.depth : 0;
+    mote_parallel_io(it, n, softmax_task, rows, d->p.depth * 24);
     return MOTE_OK;
 }
 

@@ -49,11 +49,16 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static void transpose_task(void *ctx, size_t begin, size_t end) {
+    const mote_io_call *c = ctx;
+    const transpose_data *d = c->data;
+    ((mote_transpose_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+}
+
+/* Ranges of output elements; a byte moved counts as one operation. */
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
-    const transpose_data *d = n->data;
-    const mote_tensor *in = mote_node_input(it, n, 0);
-    mote_tensor *out = mote_node_output(it, n, 0);
-    ((mote_transpose_fn)d->compute)(&d->p, in->data, out->data, 0, tensor_numel(out));
+    const mote_tensor *out = mote_node_output(it, n, 0);
+    mote_parallel_io(it, n, transpose_task, tensor_numel(out), mote_type_size(out->type));
     return MOTE_OK;
 }
 
