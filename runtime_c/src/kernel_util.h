@@ -42,11 +42,11 @@ mote_compute_fn mote_node_choose(mote_interpreter *it, mote_node *n, const mote_
 
 /* The same for a family whose variants may repack constant weights
  * (mote_packing in compute/variants.h): a packing variant is a candidate only
- * when `weights` and `bias` (NULL: none) are constant by the first invoke (in the model, or folded at create);
- * the chosen one's
- * packed copy goes to persistent arena memory (counted in
- * mote_packed_weight_bytes) and *packed points at it, else *packed is NULL
- * and the compute function reads the model's weights. */
+ * when `weights` and `bias` (NULL: none) are constant by the first invoke (in
+ * the model, or computed by a folded op at create, then packed right after
+ * folding); the chosen one's packed copy goes to persistent arena memory
+ * (counted in mote_packed_weight_bytes) and *packed points at it, else
+ * *packed is NULL and the compute function reads the model's weights. */
 mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
                                     const mote_variant *table, const void *params,
                                     const mote_tensor *weights, const mote_tensor *bias,
