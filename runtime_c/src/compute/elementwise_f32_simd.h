@@ -28,7 +28,8 @@ MOTE_SIMD_INLINE vf ew_one(vf a, vf b, int op) {
 MOTE_SIMD_INLINE void ew_row(const mote_elementwise_params *p, const float *a, size_t da,
                              const float *b, size_t db, float *y, size_t n, int op) {
     const vf lo = vf_set1(p->act_min), hi = vf_set1(p->act_max);
-    const vf a0 = vf_set1(a[0]), b0 = vf_set1(b[0]);
+    /* a repeated value; read only then (an empty range may have no a[0]) */
+    const vf a0 = da ? vf_zero() : vf_set1(a[0]), b0 = db ? vf_zero() : vf_set1(b[0]);
     size_t i = 0;
     for (; i + VW <= n; i += VW) {
         const vf va = da ? vf_load(a + i) : a0, vb = db ? vf_load(b + i) : b0;
