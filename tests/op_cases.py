@@ -58,6 +58,20 @@ def conv_geometry(rng):
             return n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow
 
 
+def depthwise_geometry(rng):
+    """The depthwise layers of real models (MobileNets, BlazeFace): a 3x3 or
+    5x5 window, equal strides 1 or 2, no dilation, 8-40 channels, large enough
+    maps that most pixels have every tap inside the input and some do not."""
+    while True:
+        n, h, w = rng.integers(1, 3), rng.integers(1, 14), rng.integers(1, 14)
+        cin = int(rng.integers(8, 41))
+        k, s = int(rng.choice([3, 5])), int(rng.choice([1, 2]))
+        padding = str(rng.choice(["SAME", "VALID"]))
+        oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
+        if oh > 0 and ow > 0:
+            return n, h, w, cin, k, k, s, s, 1, 1, padding, oh, ow
+
+
 def conv_options(depthwise, padding, sh, sw, dh, dw, act, mult=1):
     o = {"padding": padding, "stride_w": sw, "stride_h": sh, "fused_activation_function": act,
          "dilation_w_factor": dw, "dilation_h_factor": dh}
@@ -66,12 +80,12 @@ def conv_options(depthwise, padding, sh, sw, dh, dw, act, mult=1):
     return o
 
 
-def conv_2d(b, rng, depthwise=False):
-    n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow = conv_geometry(rng)
+def conv_2d(b, rng, depthwise=False, geometry=None):
+    n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow = (geometry or conv_geometry)(rng)
     act = str(rng.choice(ACTIVATIONS))
     x = b.add_input("x", [n, h, w, cin], "float32")
     if depthwise:
-        mult = int(rng.integers(1, 4))
+        mult = 1 if geometry else int(rng.integers(1, 4))
         cout = cin * mult
         wt = rng.standard_normal((1, kh, kw, cout)).astype(np.float32)
         options = conv_options(True, padding, sh, sw, dh, dw, act, mult)
@@ -89,7 +103,9 @@ def conv_2d(b, rng, depthwise=False):
 
 
 def depthwise_conv_2d(b, rng):
-    return conv_2d(b, rng, depthwise=True)
+    """Half the cases any geometry and multiplier, half real models' shapes."""
+    return conv_2d(b, rng, depthwise=True,
+                   geometry=depthwise_geometry if rng.random() < 0.5 else None)
 
 
 def fully_connected(b, rng):
@@ -126,8 +142,17 @@ def _broadcast_pair(rng):
                     for i in range(nd)][::-1]
 
 
+def _channel_broadcast_pair(rng):
+    """A feature map and a per-channel vector (bias, scale, squeeze-and-excite
+    gate), in either order: [n, h, w, c] with [c] or [1, 1, 1, c]."""
+    out = [int(d) for d in rng.integers(1, 6, size=3)] + [int(rng.integers(8, 41))]
+    vec = [out[-1]] if rng.random() < 0.5 else [1, 1, 1, out[-1]]
+    return ([out, vec] if rng.random() < 0.5 else [vec, out]), out
+
+
 def _binary(b, rng, op):
-    (sa, sb), out = _broadcast_pair(rng)
+    (sa, sb), out = _channel_broadcast_pair(rng) if rng.random() < 0.25 else \
+        _broadcast_pair(rng)
     x = b.add_input("a", sa, "float32")
     z = b.add_input("b", sb, "float32")
     y = b.add_tensor("y", out, "float32")
@@ -165,6 +190,8 @@ def pool_geometry(rng):
     the output size (always at least 1x1)."""
     while True:
         n, h, w, c = rng.integers(1, 3), rng.integers(1, 12), rng.integers(1, 12), rng.integers(1, 6)
+        if rng.random() < 0.3:   # as many channels as real models' pools
+            c = rng.integers(8, 41)
         fh, fw = rng.integers(1, 5, size=2)
         sh, sw = rng.integers(1, 4, size=2)
         padding = str(rng.choice(["SAME", "VALID"]))
@@ -193,9 +220,16 @@ def max_pool_2d(b, rng):
 
 
 def mean(b, rng):
-    rank = int(rng.integers(1, 5))
-    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
-    axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
+    """Random shapes and axes; one in four a global average pool of a feature
+    map with real models' channel counts (axes 1 and 2 of [n, h, w, 8-40])."""
+    if rng.random() < 0.25:
+        rank = 4
+        shape = [int(d) for d in rng.integers(1, 6, size=3)] + [int(rng.integers(8, 41))]
+        axes = [1, 2]
+    else:
+        rank = int(rng.integers(1, 5))
+        shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+        axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
     keep = bool(rng.random() < 0.5)
     signed = [a - rank if rng.random() < 0.3 else a for a in axes]
     out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else \

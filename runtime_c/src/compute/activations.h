@@ -44,6 +44,16 @@ void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8
 void mote_lookup_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                         size_t begin, size_t end);
 
+/* The vectorized variants (activations_f32_simd.h), per ISA. RELU gives
+ * _ref's bits; LOGISTIC and TANH stay within 1e-6 of _ref. */
+typedef void mote_activation_f32_kernel(const mote_activation_params *p, const float *input,
+                                        float *output, size_t begin, size_t end);
+#define MOTE_ACTIVATIONS_F32_SIMD(isa) \
+    mote_activation_f32_kernel mote_relu_f32_##isa, mote_logistic_f32_##isa, mote_tanh_f32_##isa;
+MOTE_ACTIVATIONS_F32_SIMD(avx512)
+MOTE_ACTIVATIONS_F32_SIMD(avx2)
+MOTE_ACTIVATIONS_F32_SIMD(neon)
+
 extern const mote_variant mote_relu_f32_variants[];
 extern const mote_variant mote_logistic_f32_variants[];
 extern const mote_variant mote_tanh_f32_variants[];

@@ -3,14 +3,35 @@
 #include "activations.h"
 
 const mote_variant mote_relu_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(relu_f32_avx512, MOTE_CPU_AVX512, NULL),
+    MOTE_VARIANT(relu_f32_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(relu_f32_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(relu_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_logistic_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(logistic_f32_avx512, MOTE_CPU_AVX512, NULL),
+    MOTE_VARIANT(logistic_f32_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(logistic_f32_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(logistic_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_tanh_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(tanh_f32_avx512, MOTE_CPU_AVX512, NULL),
+    MOTE_VARIANT(tanh_f32_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(tanh_f32_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(tanh_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -117,6 +117,24 @@ void mote_mul_s8_same_shape_scalar(const mote_elementwise_params *p, const int8_
                                    const int8_t *input2, int8_t *output, size_t begin,
                                    size_t end);
 
+/* The output's last dim as rows along which each input runs (stride 1) or
+ * repeats one value (stride 0): every broadcast that leaves the last dim
+ * whole, such as a per-channel vector over NHWC; rows of at least 4. */
+bool mote_elementwise_fits_rows(const void *params);
+
+/* The vectorized variants (elementwise_f32_simd.h), per ISA: same_shape and
+ * rows for ADD, SUB and MUL, rows for PRELU; results are _ref's bits. */
+typedef void mote_elementwise_f32_kernel(const mote_elementwise_params *p, const float *input1,
+                                         const float *input2, float *output, size_t begin,
+                                         size_t end);
+#define MOTE_ELEMENTWISE_F32_SIMD(isa)                                                        \
+    mote_elementwise_f32_kernel mote_add_f32_same_shape_##isa, mote_add_f32_rows_##isa,      \
+        mote_sub_f32_same_shape_##isa, mote_sub_f32_rows_##isa, mote_mul_f32_same_shape_##isa, \
+        mote_mul_f32_rows_##isa, mote_prelu_f32_rows_##isa;
+MOTE_ELEMENTWISE_F32_SIMD(avx512)
+MOTE_ELEMENTWISE_F32_SIMD(avx2)
+MOTE_ELEMENTWISE_F32_SIMD(neon)
+
 extern const mote_variant mote_add_f32_variants[];
 extern const mote_variant mote_add_s8_variants[];
 extern const mote_variant mote_sub_f32_variants[];

@@ -14,6 +14,12 @@ bool mote_elementwise_fits_same_shape(const void *params) {
     return true;
 }
 
+bool mote_elementwise_fits_rows(const void *params) {
+    const broadcast_map *m = &((const mote_elementwise_params *)params)->map;
+    const int last = m->ndims - 1;
+    return m->ndims > 0 && m->dims[last] >= 4 && m->stride_a[last] <= 1 && m->stride_b[last] <= 1;
+}
+
 static inline void flat_f32(const mote_elementwise_params *p, const float *input1,
                             const float *input2, float *output, size_t begin, size_t end,
                             float (*one)(float, float)) {

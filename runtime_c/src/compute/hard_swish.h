@@ -41,6 +41,14 @@ void mote_hard_swish_s8_ref(const mote_hard_swish_params *p, const int8_t *input
 void mote_hard_swish_s8_lut_scalar(const mote_hard_swish_params *p, const int8_t *input,
                                    int8_t *output, size_t begin, size_t end);
 
+/* The vectorized variants (hard_swish_f32_simd.h), per ISA: _ref's bits. */
+void mote_hard_swish_f32_avx512(const mote_hard_swish_params *p, const float *input,
+                                float *output, size_t begin, size_t end);
+void mote_hard_swish_f32_avx2(const mote_hard_swish_params *p, const float *input,
+                              float *output, size_t begin, size_t end);
+void mote_hard_swish_f32_neon(const mote_hard_swish_params *p, const float *input,
+                              float *output, size_t begin, size_t end);
+
 extern const mote_variant mote_hard_swish_f32_variants[];
 extern const mote_variant mote_hard_swish_s8_variants[];
 

@@ -56,6 +56,12 @@ void mote_mean_f32_block_scalar(const mote_mean_params *p, const float *input, f
 void mote_mean_s8_block_scalar(const mote_mean_params *p, const int8_t *input, int8_t *output,
                                size_t begin, size_t end);
 
+/* The vectorized block variants (mean_f32_simd.h), per ISA: _ref's bits. */
+typedef void mote_mean_f32_kernel(const mote_mean_params *p, const float *input, float *output,
+                                  size_t begin, size_t end);
+mote_mean_f32_kernel mote_mean_f32_block_avx512, mote_mean_f32_block_avx2,
+    mote_mean_f32_block_neon;
+
 extern const mote_variant mote_mean_f32_variants[];
 extern const mote_variant mote_mean_s8_variants[];
 

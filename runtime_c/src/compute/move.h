@@ -28,6 +28,11 @@ typedef void (*mote_pad_fn)(const mote_pad_params *p, const uint8_t *input, uint
                             size_t begin, size_t end);
 void mote_pad_xx_ref(const mote_pad_params *p, const uint8_t *input, uint8_t *output,
                      size_t begin, size_t end);
+/* The last dim not padded: each line's rows that show input rows are one
+ * copy (pad_runs_scalar.c). */
+bool mote_pad_fits_last_unpadded(const void *params);
+void mote_pad_xx_runs_scalar(const mote_pad_params *p, const uint8_t *input, uint8_t *output,
+                             size_t begin, size_t end);
 
 /* CONCATENATION: output slices [begin, end), a slice being everything the
  * output holds at one index over the dims before the axis; input i gives

@@ -3,6 +3,7 @@
 #include "move.h"
 
 const mote_variant mote_pad_xx_variants[] = {
+    MOTE_VARIANT(pad_xx_runs_scalar, 0, mote_pad_fits_last_unpadded),
     MOTE_VARIANT(pad_xx_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

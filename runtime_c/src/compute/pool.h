@@ -34,6 +34,12 @@ void mote_max_pool_f32_ref(const mote_pool_params *p, const float *input, float 
 void mote_max_pool_s8_ref(const mote_pool_params *p, const int8_t *input, int8_t *output,
                           size_t begin, size_t end);
 
+/* The vectorized variants (pool_f32_simd.h), per ISA: _ref's bits. */
+typedef void mote_pool_f32_kernel(const mote_pool_params *p, const float *input, float *output,
+                                  size_t begin, size_t end);
+mote_pool_f32_kernel mote_avg_pool_f32_avx512, mote_max_pool_f32_avx512, mote_avg_pool_f32_avx2,
+    mote_max_pool_f32_avx2, mote_avg_pool_f32_neon, mote_max_pool_f32_neon;
+
 extern const mote_variant mote_avg_pool_f32_variants[];
 extern const mote_variant mote_avg_pool_s8_variants[];
 extern const mote_variant mote_max_pool_f32_variants[];

@@ -3,6 +3,13 @@
 #include "pool.h"
 
 const mote_variant mote_avg_pool_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(avg_pool_f32_avx512, MOTE_CPU_AVX512, NULL),
+    MOTE_VARIANT(avg_pool_f32_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(avg_pool_f32_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(avg_pool_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
@@ -11,6 +18,13 @@ const mote_variant mote_avg_pool_s8_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_max_pool_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(max_pool_f32_avx512, MOTE_CPU_AVX512, NULL),
+    MOTE_VARIANT(max_pool_f32_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(max_pool_f32_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(max_pool_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

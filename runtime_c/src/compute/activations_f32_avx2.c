@@ -1,0 +1,6 @@
+/* RELU, RELU6, LOGISTIC and TANH float32 for AVX2 + FMA (activations_f32_simd.h). */
+#if defined(__x86_64__) || defined(__i386__)
+#include "simd_avx2.h"
+#include "simd.h"
+#include "activations_f32_simd.h"
+#endif

@@ -1,0 +1,6 @@
+/* MEAN float32 over adjacent axes for AVX2 + FMA (mean_f32_simd.h). */
+#if defined(__x86_64__) || defined(__i386__)
+#include "simd_avx2.h"
+#include "simd.h"
+#include "mean_f32_simd.h"
+#endif
