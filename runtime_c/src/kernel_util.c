@@ -107,13 +107,15 @@ mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
     *packed = NULL;
     if (!v->packing) return MOTE_OK;
     const size_t bytes = v->packing->bytes(params);
+    const bool folded = weights->is_folded || (bias && bias->is_folded);
+    /* Both allocations are made (and counted) before either failure returns,
+       so one arena-too-small answer reports this op's whole need. */
     void *buf = mote_persistent_alloc(it, bytes);
+    mote_pending_pack *p = folded ? mote_persistent_alloc(it, sizeof *p) : NULL;
     it->packed_bytes = mote_add_sat(it->packed_bytes, bytes);
-    if (!buf) return MOTE_ERROR_ARENA_TOO_SMALL;
+    if (!buf || (folded && !p)) return MOTE_ERROR_ARENA_TOO_SMALL;
     *packed = buf;
-    if (weights->is_folded || (bias && bias->is_folded)) {   /* pack once create folds them */
-        mote_pending_pack *p = mote_persistent_alloc(it, sizeof *p);
-        if (!p) return MOTE_ERROR_ARENA_TOO_SMALL;
+    if (folded) {   /* pack once create has folded them */
         *p = (mote_pending_pack){it->pending_packs, v->packing, params, weights, bias, buf};
         it->pending_packs = p;
         return MOTE_OK;
