@@ -19,7 +19,11 @@
  *                 bits 4-7: the third arena's misalignment (0-15 bytes)
  *   trailer[2..3] delta (little endian)
  *   trailer[4]    bits 0-2: wrong-call probes (wrong sizes, NULL, bad
- *                 indices); bits 4-7: message buffer size for mote_verify
+ *                 indices; bit 2 also invokes through mote_invoke_profiled);
+ *                 bit 3: the third interpreter runs through a fake
+ *                 parallel-for (ranges of 1 + (trailer[5] >> 3 & 15) items,
+ *                 last first), whose outputs must be the same bytes;
+ *                 bits 4-7: message buffer size for mote_verify
  *   trailer[5]    capacity for mote_tensor_quantization
  *   trailer[6..7] number of input bytes (little endian, clamped); they fill
  *                 the graph inputs one after another, cycled
@@ -204,6 +208,21 @@ static void sweep_accessors(mote_interpreter *it, const choices *c) {
     touch(mote_error_message(it), strlen(mote_error_message(it)));
 }
 
+/* A parallel-for that splits [0, count) into ranges of `chunk` items and runs
+   them last first, on this thread: every split and order must give the same
+   bytes. */
+typedef struct {
+    size_t chunk;
+} fake_pool;
+
+static void fake_parallel_for(void *pool, mote_task_fn task, void *task_ctx, size_t count) {
+    const size_t chunk = ((fake_pool *)pool)->chunk;
+    for (size_t i = (count + chunk - 1) / chunk; i-- > 0;)
+        task(task_ctx, i * chunk, (i + 1) * chunk < count ? (i + 1) * chunk : count);
+}
+
+static double fake_now(void *ctx) { return *(double *)ctx += 1.0; }
+
 /* Whether no tensor is float (then every compute variant is byte-exact). */
 static int integer_only(mote_interpreter *it) {
     for (int t = 0; t < mote_tensor_count(it); t++) {
@@ -231,6 +250,7 @@ static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *o
     for (int i = 0; i < no; i++) total_out += io_bytes(it, mote_output_tensor(it, i));
     if (total_in > IO_CAP || total_out > IO_CAP) return NULL;
     size_t pos = 0;   /* the chosen bytes run on across inputs, then cycle */
+    mote_status s;
     for (int i = 0; i < ni; i++) {
         size_t n = io_bytes(it, mote_input_tensor(it, i));
         void *base = NULL;
@@ -243,7 +263,7 @@ static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *o
         }
         if (probe && (c->probes & 2))
             CHECK(mote_set_input(it, i, NULL, n) != MOTE_OK, "set_input accepted NULL", i, n);
-        mote_status s = mote_set_input(it, i, buf, n);
+        s = mote_set_input(it, i, buf, n);
         free(base);
         CHECK(s == MOTE_OK, "set_input of the right size failed", i, s);
     }
@@ -254,7 +274,21 @@ static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *o
         CHECK(mote_get_output(it, -1, b, 4) != MOTE_OK, "get_output -1", 0, 0);
         CHECK(mote_get_output(it, no, b, 4) != MOTE_OK, "get_output past the end", no, 0);
     }
-    if (mote_invoke(it) != MOTE_OK) return NULL;
+    if (probe && (c->probes & 4)) {
+        const int nops = mote_op_count(it);
+        double clock = 0.0;
+        void *tb = NULL;
+        double *secs = (double *)alloc_at((size_t)nops * sizeof(double), 0, &tb);
+        if (!secs) return NULL;
+        if (nops > 0)
+            CHECK(mote_invoke_profiled(it, fake_now, &clock, secs, nops - 1) != MOTE_OK,
+                  "invoke_profiled with too little room", nops, 0);
+        s = mote_invoke_profiled(it, fake_now, &clock, secs, nops);
+        free(tb);
+    } else {
+        s = mote_invoke(it);
+    }
+    if (s != MOTE_OK) return NULL;
     uint8_t *out = malloc(total_out ? total_out : 1);
     if (!out) return NULL;
     size_t at = 0;
@@ -265,7 +299,7 @@ static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *o
         if (!buf) { free(out); return NULL; }
         if (probe && (c->probes & 1))
             CHECK(mote_get_output(it, i, buf, n + 1) != MOTE_OK, "get_output n + 1", i, n);
-        mote_status s = mote_get_output(it, i, buf, n);
+        s = mote_get_output(it, i, buf, n);
         CHECK(s == MOTE_OK, "get_output of the right size failed", i, s);
         memcpy(out + at, buf, n);
         at += n;
@@ -477,6 +511,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             const size_t skip = (16 - misalign) & 15;
             if (s == MOTE_OK && flags3 == flags)
                 CHECK(bytes >= exact + skip, "created below the exact size", bytes, exact);
+            fake_pool pool = {1 + (t[5] >> 3 & 15)};
+            if (s == MOTE_OK && (t[4] & 8))
+                CHECK(mote_set_parallel_for(it, fake_parallel_for, &pool, 2 + (t[5] & 7),
+                                            (t[5] & 0x80) ? MOTE_PARALLEL_MIN_WORK : 0) ==
+                          MOTE_OK,
+                      "set_parallel_for", 0, 0);
             if (s == MOTE_OK) out2 = run(it, &c, 0, &out2_bytes);
             free(base);
         }

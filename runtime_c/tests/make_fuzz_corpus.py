@@ -62,7 +62,9 @@ def seed(model: bytes, inputs, rng, special=False) -> bytes:
     # Bit 3 flips MOTE_PORTABLE_KERNELS (flags bit 1) for the third.
     arena_mode = (int(rng.choice([0, 3])) | int(rng.integers(0, 4)) << 2 |
                   int(rng.integers(0, 16)) << 4)
-    return model + data + trailer(int(rng.integers(0, 4)), arena_mode, int(rng.integers(16, 64)), 7,
+    probes = 7 | int(rng.integers(0, 2)) << 3    # bit 3: the third runs through a parallel-for
+    return model + data + trailer(int(rng.integers(0, 4)), arena_mode, int(rng.integers(16, 64)),
+                                  probes,
                                   int(rng.integers(0, 16)), int(rng.integers(0, 5)), len(data),
                                   *shape_choice(rng))
 
