@@ -15,9 +15,10 @@ struct mote_threadpool {
     mote_task_fn task;
     void *task_ctx;
     size_t count;
-    int ranges, next_range, ranges_done;
+    int ranges, next_range;
+    unsigned long ranges_done;  /* written under the lock, atomically: the caller spins on it */
     unsigned long generation;   /* counts jobs, so a worker takes each job once */
-    int stopping;
+    unsigned long stopping;
 };
 
 /* Claims and runs ranges of the current job until none is left. Called with
@@ -30,19 +31,38 @@ static void run_ranges(mote_threadpool *p) {
         pthread_mutex_unlock(&p->lock);
         p->task(p->task_ctx, begin, end);
         pthread_mutex_lock(&p->lock);
-        if (++p->ranges_done == p->ranges) pthread_cond_signal(&p->done);
+        if (__atomic_add_fetch(&p->ranges_done, 1UL, __ATOMIC_RELEASE) == (unsigned long)p->ranges)
+            pthread_cond_signal(&p->done);
     }
 }
+
+/* Ops follow each other microseconds apart: a thread that finds no job yet
+ * spins this many times (reading the job counter without the lock) before it
+ * sleeps on a condition variable, whose wake-up costs more than a small op. */
+#define SPIN 20000
+
+static void pause_cpu(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__ARM_ARCH) && __ARM_ARCH >= 7)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static unsigned long load(const unsigned long *v) { return __atomic_load_n(v, __ATOMIC_ACQUIRE); }
 
 static void *worker_main(void *arg) {
     mote_threadpool *p = arg;
     unsigned long seen = 0;
-    pthread_mutex_lock(&p->lock);
     for (;;) {
+        for (int i = 0; i < SPIN && load(&p->generation) == seen && !load(&p->stopping); i++)
+            pause_cpu();
+        pthread_mutex_lock(&p->lock);
         while (!p->stopping && p->generation == seen) pthread_cond_wait(&p->work, &p->lock);
         if (p->stopping) break;
         seen = p->generation;
         run_ranges(p);
+        pthread_mutex_unlock(&p->lock);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -72,7 +92,7 @@ mote_threadpool *mote_threadpool_create(int threads) {
 void mote_threadpool_destroy(mote_threadpool *p) {
     if (!p) return;
     pthread_mutex_lock(&p->lock);
-    p->stopping = 1;
+    __atomic_store_n(&p->stopping, 1UL, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->lock);
     for (int i = 1; i < p->threads; i++) pthread_join(p->workers[i], NULL);
@@ -97,10 +117,16 @@ void mote_threadpool_parallel_for(void *pool, mote_task_fn task, void *task_ctx,
     p->count = count;
     p->ranges = count < (size_t)p->threads ? (int)count : p->threads;
     p->next_range = 0;
-    p->ranges_done = 0;
-    p->generation++;
+    __atomic_store_n(&p->ranges_done, 0UL, __ATOMIC_RELEASE);
+    __atomic_store_n(&p->generation, p->generation + 1, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&p->work);
     run_ranges(p);
-    while (p->ranges_done < p->ranges) pthread_cond_wait(&p->done, &p->lock);
+    const unsigned long ranges = (unsigned long)p->ranges;
+    if (p->ranges_done < ranges) {   /* spin for the others' ranges, then sleep */
+        pthread_mutex_unlock(&p->lock);
+        for (int i = 0; i < SPIN && load(&p->ranges_done) < ranges; i++) pause_cpu();
+        pthread_mutex_lock(&p->lock);
+        while (p->ranges_done < ranges) pthread_cond_wait(&p->done, &p->lock);
+    }
     pthread_mutex_unlock(&p->lock);
 }
