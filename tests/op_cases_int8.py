@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from mote.converter.tflite.builder import ModelBuilder
-from op_cases import ACTIVATIONS, _broadcast_pair, conv_geometry, conv_options, pool_geometry
+from op_cases import (ACTIVATIONS, _broadcast_pair, channels, conv_geometry, conv_options,
+                      pool_geometry)
 
 
 def act_q(rng, lo=-3.0, hi=0.5):
@@ -46,7 +47,8 @@ def _bias(b, rng, in_scale, wq, channels):
 def fully_connected(b, rng):
     rank = int(rng.integers(1, 4))
     shape = [int(d) for d in rng.integers(1, 7, size=rank)]
-    depth, units = shape[-1], int(rng.integers(1, 10))
+    shape[-1] = channels(rng)      # sometimes 8-40: several panels and input blocks
+    depth, units = shape[-1], channels(rng, 10)
     keep = bool(rng.random() < 0.5) and rank > 1
     per_channel = bool(rng.random() < 0.5)
     iq = act_q(rng)
@@ -69,7 +71,7 @@ def conv_2d(b, rng, depthwise=False, hybrid=False):
     n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow = conv_geometry(rng)
     act = str(rng.choice(ACTIVATIONS))
     mult = int(rng.integers(1, 4))
-    cout = cin * mult if depthwise else int(rng.integers(1, 9))
+    cout = cin * mult if depthwise else channels(rng, 9)
     per_channel = hybrid or bool(rng.random() < 0.7)
     axis = 3 if depthwise else 0
     wshape = (1, kh, kw, cout) if depthwise else (cout, kh, kw, cin)

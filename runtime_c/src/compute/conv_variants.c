@@ -2,6 +2,7 @@
  * variants.h). */
 #include "depthwise_conv_f32.h"
 #include "gemm_f32.h"
+#include "gemm_s8.h"
 
 const mote_variant mote_conv2d_f32_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
@@ -19,6 +20,14 @@ const mote_variant mote_conv2d_f32_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_conv2d_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(conv2d_s8_4x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_f32_conv_fits,
+                        mote_conv2d_s8_packing_16),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(conv2d_s8_4x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
+                        mote_conv2d_s8_packing_8),
+#endif
     MOTE_VARIANT(conv2d_s8_1x1_scalar, 0, mote_conv2d_fits_1x1),
     MOTE_VARIANT(conv2d_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,

@@ -1,5 +1,6 @@
 /* The variant tables of FULLY_CONNECTED, best first (see variants.h). */
 #include "gemm_f32.h"
+#include "gemm_s8.h"
 
 const mote_variant mote_fully_connected_f32_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
@@ -16,6 +17,14 @@ const mote_variant mote_fully_connected_f32_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_fully_connected_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(fully_connected_s8_4x16_avx2, MOTE_CPU_AVX2_FMA, NULL,
+                        mote_fully_connected_s8_packing_16),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(fully_connected_s8_4x8_neon, MOTE_CPU_NEON, NULL,
+                        mote_fully_connected_s8_packing_8),
+#endif
     MOTE_VARIANT(fully_connected_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -1,0 +1,120 @@
+/* gemm_s8.h - the int8 GEMM behind the fast CONV_2D and FULLY_CONNECTED
+ * variants: packed weights, an ISA-independent driver with the output stage,
+ * and the register-blocked accumulation micro-kernels of each ISA
+ * (gemm_s8_<tile>_<isa>.c).
+ *
+ * Both ops are acc[m, n] = bias[n] + sum_k w[n, k] * (a[m, k] + input_offset)
+ * in int32 with wrap-around, then rescaled to int8 exactly as the `_ref`
+ * kernels do (CONV_2D: double rounding, FULLY_CONNECTED: one rounding, ties
+ * away from zero). The rows, taps and tiles are those of the float GEMM
+ * (gemm_f32.h): an indirect GEMM over row pointers per tap.
+ *
+ * The input offset is folded into the bias at pack time:
+ *   acc = (bias[n] + input_offset * sum_k w[n, k]) + sum_k w[n, k] * a[m, k].
+ * Every step is int32 arithmetic modulo 2^32 (a ring: sums in any order and
+ * grouping, and the distributive law, hold exactly), which is what `_ref`'s
+ * wrapping adds compute, so the fold and any summation order give `_ref`'s
+ * int32 bit for bit, also for accumulators that wrap. The micro-kernels'
+ * 16-bit multiply-adds (AVX2 vpmaddwd: two int8 x int8 products per int32
+ * lane, at most 2 * 128 * 128 = 32768 in magnitude) cannot saturate.
+ * A CONV_2D tap outside the input adds nothing in `_ref`; here the folded
+ * bias already holds input_offset * w for it, so it points at a row of the
+ * input zero point (-input_offset), which adds w * (-input_offset): the two
+ * cancel.
+ *
+ * Packed layout (one buffer per op, persistent arena memory): ceil(n / NR)
+ * panels, each NR folded int32 biases, then for each tap ceil(kc / 2) pairs
+ * of input values, each NR columns of two int16 weights (w[n, k], w[n, k+1];
+ * zero past kc and past n), then, for CONV_2D, in_c bytes of the input zero
+ * point (the padding row).
+ */
+#ifndef MOTE_COMPUTE_GEMM_S8_H
+#define MOTE_COMPUTE_GEMM_S8_H
+
+#include "gemm_f32.h"
+
+/* The largest tile (MR x NR) of any int8 micro-kernel: the driver's int32
+ * accumulator block on the stack. */
+#define MOTE_GEMM_S8_MAX_TILE 256
+
+/* One tile: MR rows (rows past those the driver stores are computed from row
+ * 0's pointers), one NR-column panel. The micro-kernel writes the folded bias
+ * plus the sums, MR x NR int32 row-major, to `acc`. */
+typedef struct {
+    size_t taps, kc;                /* kc: int8 values per row and tap */
+    const int8_t *const *a;         /* [taps][MR] row pointers, kc values each */
+    const int32_t *panel;           /* NR folded biases, then the int16 weight pairs */
+    int32_t *acc;
+} mote_gemm_s8_tile;
+
+typedef struct {
+    size_t mr, nr;
+    void (*run)(const mote_gemm_s8_tile *t);
+} mote_gemm_s8_kernel;
+
+/* The compute functions' bodies: CONV_2D output pixels / FULLY_CONNECTED
+ * output elements [begin, end) with `packed` weights. */
+void mote_gemm_s8_conv(const mote_gemm_s8_kernel *k, const mote_conv_params *p,
+                       const int8_t *input, const void *packed, int8_t *output, size_t begin,
+                       size_t end);
+void mote_gemm_s8_fully_connected(const mote_gemm_s8_kernel *k,
+                                  const mote_fully_connected_params *p, const int8_t *input,
+                                  const void *packed, int8_t *output, size_t begin, size_t end);
+
+/* Packing of weights [n, taps * kc] and bias [n] (may be NULL) into NR-column
+ * panels with input_offset folded in, plus `pad_row` bytes of the input zero
+ * point after them. */
+size_t mote_gemm_s8_packed_bytes(size_t nr, size_t n, size_t taps, size_t kc, size_t pad_row);
+void mote_gemm_s8_pack(size_t nr, size_t n, size_t taps, size_t kc, size_t pad_row,
+                       int32_t input_offset, const int8_t *weights, const int32_t *bias,
+                       void *packed);
+
+/* The mote_packing of int8 CONV_2D and FULLY_CONNECTED for panels of NR
+ * columns: mote_conv2d_s8_packing_<NR> and mote_fully_connected_s8_packing_<NR>.
+ * Each ISA file that uses a panel width defines them once. */
+#define MOTE_GEMM_S8_PACKINGS(NR)                                                               \
+    static size_t conv_s8_packed_bytes(const void *params) {                                   \
+        const mote_window *w = &((const mote_conv_params *)params)->w;                         \
+        return mote_gemm_s8_packed_bytes(NR, (size_t)w->out_c,                                  \
+                                         (size_t)w->filter_h * (size_t)w->filter_w,             \
+                                         (size_t)w->in_c, (size_t)w->in_c);                     \
+    }                                                                                           \
+    static void conv_s8_pack(const void *params, const void *weights, const void *bias,        \
+                             void *packed) {                                                   \
+        const mote_conv_params *p = params;                                                     \
+        const mote_window *w = &p->w;                                                           \
+        mote_gemm_s8_pack(NR, (size_t)w->out_c, (size_t)w->filter_h * (size_t)w->filter_w,      \
+                          (size_t)w->in_c, (size_t)w->in_c, p->input_offset, weights, bias,     \
+                          packed);                                                              \
+    }                                                                                           \
+    static size_t fc_s8_packed_bytes(const void *params) {                                     \
+        const mote_fully_connected_params *p = params;                                          \
+        return mote_gemm_s8_packed_bytes(NR, (size_t)p->units, 1, (size_t)p->depth, 0);        \
+    }                                                                                           \
+    static void fc_s8_pack(const void *params, const void *weights, const void *bias,          \
+                           void *packed) {                                                     \
+        const mote_fully_connected_params *p = params;                                          \
+        mote_gemm_s8_pack(NR, (size_t)p->units, 1, (size_t)p->depth, 0, p->input_offset,       \
+                          weights, bias, packed);                                               \
+    }                                                                                           \
+    const mote_packing mote_conv2d_s8_packing_##NR = {conv_s8_packed_bytes, conv_s8_pack};     \
+    const mote_packing mote_fully_connected_s8_packing_##NR = {fc_s8_packed_bytes, fc_s8_pack}
+
+extern const mote_packing mote_conv2d_s8_packing_8, mote_conv2d_s8_packing_16;
+extern const mote_packing mote_fully_connected_s8_packing_8, mote_fully_connected_s8_packing_16;
+
+/* The fast variants (each defined only where its ISA compiles). They read
+ * `filter`/`weights` as the packed buffer, bias included; `bias` is unused. */
+void mote_conv2d_s8_4x16_avx2(const mote_conv_params *p, const int8_t *input,
+                              const int8_t *filter, const int32_t *bias, int8_t *output,
+                              size_t begin, size_t end);
+void mote_conv2d_s8_4x8_neon(const mote_conv_params *p, const int8_t *input, const int8_t *filter,
+                             const int32_t *bias, int8_t *output, size_t begin, size_t end);
+void mote_fully_connected_s8_4x16_avx2(const mote_fully_connected_params *p, const int8_t *input,
+                                       const int8_t *weights, const int32_t *bias, int8_t *output,
+                                       size_t begin, size_t end);
+void mote_fully_connected_s8_4x8_neon(const mote_fully_connected_params *p, const int8_t *input,
+                                      const int8_t *weights, const int32_t *bias, int8_t *output,
+                                      size_t begin, size_t end);
+
+#endif
