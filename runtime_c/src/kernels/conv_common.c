@@ -54,11 +54,17 @@ mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, i
     if (out->dims[3] != channels)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, filter '%s' "
                          "has %d", out->name, (int)out->dims[3], filter->name, (int)channels);
-    if ((s = prepare_types(it, n, channel_axis, activation)) != MOTE_OK) return s;
+    /* A full arena (the int8 multipliers did not fit) still lets the choice
+       count the packed weights' bytes, so that one try reports the op's
+       whole need. */
+    s = prepare_types(it, n, channel_axis, activation);
+    if (s != MOTE_OK && s != MOTE_ERROR_ARENA_TOO_SMALL) return s;
     const mote_variant *table = d->type == CONV_S8    ? variants->s8
                                 : d->type == CONV_F32 ? variants->f32
                                                       : variants->hybrid;
-    return mote_node_choose_packed(it, n, table, &d->p, filter, bias, &d->compute, &d->packed);
+    const mote_status c =
+        mote_node_choose_packed(it, n, table, &d->p, filter, bias, &d->compute, &d->packed);
+    return s != MOTE_OK ? s : c;
 }
 
 /* One invoke's operands, for the compute ranges. */

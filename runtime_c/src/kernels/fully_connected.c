@@ -98,11 +98,17 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     fc_data *d = n->data;
     d->p.units = units;
     d->p.depth = depth;
-    if ((s = prepare_types(it, n, act)) != MOTE_OK) return s;
+    /* A full arena (the int8 multipliers did not fit) still lets the choice
+       count the packed weights' bytes, so that one try reports the op's
+       whole need. */
+    s = prepare_types(it, n, act);
+    if (s != MOTE_OK && s != MOTE_ERROR_ARENA_TOO_SMALL) return s;
     const mote_variant *table = d->type == FC_S8    ? mote_fully_connected_s8_variants
                                 : d->type == FC_F32 ? mote_fully_connected_f32_variants
                                                     : mote_fully_connected_hybrid_variants;
-    return mote_node_choose_packed(it, n, table, &d->p, w, bias, &d->compute, &d->packed);
+    const mote_status c =
+        mote_node_choose_packed(it, n, table, &d->p, w, bias, &d->compute, &d->packed);
+    return s != MOTE_OK ? s : c;
 }
 
 typedef struct {
