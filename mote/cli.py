@@ -320,19 +320,9 @@ def cmd_demo(args) -> int:
 
 
 def _op_profile(it: Interpreter, runs: int) -> list:
-    """Median seconds of each op over `runs` invokes, through
-    mote_invoke_profiled: the C core has no clock of its own, so Python lends
-    it one (each reading adds about a microsecond to the op it closes)."""
-    count = lib.mote_op_count(it._it)
-    seconds = ffi.new("double[]", max(count, 1))
-    clock = ffi.callback("double(void *)", lambda ctx: time.perf_counter())
-    samples = []
-    for _ in range(runs):
-        status = lib.mote_invoke_profiled(it._it, clock, ffi.NULL, seconds, count)
-        if status != lib.MOTE_OK:
-            it._raise(status, it._it)
-        samples.append(list(seconds[0:count]))
-    return list(np.median(np.array(samples).reshape(runs, count), axis=0))
+    """Median seconds of each op over `runs` profiled invokes."""
+    samples = [it.invoke_profiled() for _ in range(runs)]
+    return list(np.median(np.array(samples), axis=0))
 
 
 def _print_profile(it: Interpreter, op_seconds: list, invoke_ms: float) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from mote.converter.tflite.builder import ModelBuilder
 from op_cases import (ACTIVATIONS, _broadcast_pair, channels, conv_geometry, conv_options,
-                      pool_geometry)
+                      depthwise_geometry, pool_geometry)
 
 
 def act_q(rng, lo=-3.0, hi=0.5):
@@ -67,10 +67,10 @@ def fully_connected(b, rng):
     return [rand_i8(rng, shape)]
 
 
-def conv_2d(b, rng, depthwise=False, hybrid=False):
-    n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow = conv_geometry(rng)
+def conv_2d(b, rng, depthwise=False, hybrid=False, geometry=None):
+    n, h, w, cin, kh, kw, sh, sw, dh, dw, padding, oh, ow = (geometry or conv_geometry)(rng)
     act = str(rng.choice(ACTIVATIONS))
-    mult = int(rng.integers(1, 4))
+    mult = 1 if geometry else int(rng.integers(1, 4))
     # int8: sometimes 8-40 output channels (several GEMM panels); hybrid keeps
     # few, so its float comparison stays within the tests' rounding bound
     cout = cin * mult if depthwise else int(rng.integers(1, 9)) if hybrid else channels(rng, 9)
@@ -122,7 +122,10 @@ def hybrid_depthwise_conv_2d(b, rng):
 
 
 def depthwise_conv_2d(b, rng):
-    return conv_2d(b, rng, depthwise=True)
+    """Half the cases any geometry and multiplier, half real models' shapes
+    (depth multiplier 1, 3x3 or 5x5: the vectorized kernels')."""
+    return conv_2d(b, rng, depthwise=True,
+                   geometry=depthwise_geometry if rng.random() < 0.5 else None)
 
 
 def _binary(b, rng, op):

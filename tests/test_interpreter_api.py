@@ -387,3 +387,12 @@ def test_invoke_before_allocate_tensors_as_litert(litert_available):
     it.resize_tensor_input(0, [2, 8, 8, 1])
     with pytest.raises(RuntimeError, match="before allocate_tensors"):
         it.invoke()
+
+
+def test_invoke_profiled_times_every_op():
+    it = Interpreter(model_content=EXAMPLE)
+    with pytest.raises(pyruntime.MoteRuntimeError, match="allocate_tensors"):
+        it.invoke_profiled()
+    it.allocate_tensors()
+    seconds = it.invoke_profiled()
+    assert len(seconds) == len(it.ops()) and all(s >= 0 for s in seconds)

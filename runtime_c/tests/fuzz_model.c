@@ -240,6 +240,21 @@ static size_t io_bytes(mote_interpreter *it, int tensor) {
     return info.bytes;
 }
 
+/* Every NaN as one quiet NaN: which NaN's payload an operation on two NaNs
+   returns is left open by IEEE 754, and vector and scalar code (or two
+   compilers) pick different operands; the runtime promises values, not
+   payloads. */
+static void canonical_nans(uint8_t *bytes, size_t n) {
+    for (size_t k = 0; k + 4 <= n; k += 4) {
+        uint32_t u;
+        memcpy(&u, bytes + k, 4);
+        if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu)) {
+            u = 0x7fc00000u;
+            memcpy(bytes + k, &u, 4);
+        }
+    }
+}
+
 /* Sets every input from the chosen bytes, invokes, and returns the outputs
    concatenated in one malloc'd buffer (*out_bytes long; NULL if skipped). */
 static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *out_bytes) {
@@ -301,6 +316,10 @@ static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *o
             CHECK(mote_get_output(it, i, buf, n + 1) != MOTE_OK, "get_output n + 1", i, n);
         s = mote_get_output(it, i, buf, n);
         CHECK(s == MOTE_OK, "get_output of the right size failed", i, s);
+        mote_tensor_info info;
+        if (mote_tensor_info_get(it, mote_output_tensor(it, i), &info) == MOTE_OK &&
+            info.type == MOTE_FLOAT32)
+            canonical_nans(buf, n);
         memcpy(out + at, buf, n);
         at += n;
         free(base);

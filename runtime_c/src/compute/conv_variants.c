@@ -1,6 +1,7 @@
 /* The variant tables of CONV_2D and DEPTHWISE_CONV_2D, best first (see
  * variants.h). */
 #include "depthwise_conv_f32.h"
+#include "depthwise_conv_s8.h"
 #include "gemm_f32.h"
 #include "gemm_s8.h"
 
@@ -56,6 +57,21 @@ const mote_variant mote_depthwise_conv2d_f32_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_depthwise_conv2d_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(depthwise_conv2d_s8_3x3_avx512, MOTE_CPU_AVX512, mote_depthwise_conv2d_fits_3x3),
+    MOTE_VARIANT(depthwise_conv2d_s8_5x5_avx512, MOTE_CPU_AVX512, mote_depthwise_conv2d_fits_5x5),
+    MOTE_VARIANT(depthwise_conv2d_s8_kxk_avx512, MOTE_CPU_AVX512,
+                 mote_depthwise_conv2d_fits_channels),
+    MOTE_VARIANT(depthwise_conv2d_s8_3x3_avx2, MOTE_CPU_AVX2_FMA, mote_depthwise_conv2d_fits_3x3),
+    MOTE_VARIANT(depthwise_conv2d_s8_5x5_avx2, MOTE_CPU_AVX2_FMA, mote_depthwise_conv2d_fits_5x5),
+    MOTE_VARIANT(depthwise_conv2d_s8_kxk_avx2, MOTE_CPU_AVX2_FMA,
+                 mote_depthwise_conv2d_fits_channels),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(depthwise_conv2d_s8_3x3_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_fits_3x3),
+    MOTE_VARIANT(depthwise_conv2d_s8_5x5_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_fits_5x5),
+    MOTE_VARIANT(depthwise_conv2d_s8_kxk_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_fits_channels),
+#endif
     MOTE_VARIANT(depthwise_conv2d_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
