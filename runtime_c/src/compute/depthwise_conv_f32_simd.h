@@ -69,34 +69,19 @@ MOTE_SIMD_INLINE void dw_row_block(const mote_conv_params *p, const float *x,
 
 /* Output pixels [begin, end) for a K x K filter, stride S, dilation 1: runs of
  * one output row at a time; the pixels whose window lies inside the input go
- * row-wise, the border ones (taps skipped) pixel by pixel. */
+ * row-wise, the border ones (taps skipped) pixel by pixel (mote_window_run_of). */
 MOTE_SIMD_INLINE void dw_square(const mote_conv_params *p, const float *input,
                                 const float *filter, const float *bias, float *output,
                                 size_t begin, size_t end, int K, int S) {
     const mote_window *w = &p->w;
     const int32_t channels = w->out_c, whole = channels - channels % VW;
-    /* output columns [inside_lo, inside_hi) have every tap inside the input */
-    const int32_t inside_lo = (w->pad_w + S - 1) / S;
-    int32_t inside_hi = w->in_w - K + w->pad_w < 0 ? 0 : (w->in_w - K + w->pad_w) / S + 1;
-    if (inside_hi > w->out_w) inside_hi = w->out_w;
     for (size_t px = begin; px < end;) {
-        const int32_t ox = (int32_t)(px % (size_t)w->out_w);
-        const size_t row_px = px / (size_t)w->out_w;
-        const int32_t oy = (int32_t)(row_px % (size_t)w->out_h);
-        const int32_t batch = (int32_t)(row_px / (size_t)w->out_h);
-        const size_t row_left = (size_t)(w->out_w - ox);
-        const size_t run_end = end - px < row_left ? end : px + row_left;
-        const int32_t y0 = oy * S - w->pad_h;
-        int32_t lo = ox > inside_lo ? ox : inside_lo;
-        int32_t hi = (int32_t)(run_end - row_px * (size_t)w->out_w);
-        if (hi > inside_hi) hi = inside_hi;
-        if (y0 < 0 || y0 + K > w->in_h || lo >= hi) lo = hi = ox;   /* no inside pixels */
-        for (; px < row_px * (size_t)w->out_w + (size_t)lo; px++)
-            dw_pixel(p, input, filter, bias, output, px);
-        if (lo < hi) {
-            const float *x = input + mote_window_input_at(w, batch, y0, lo * S - w->pad_w);
+        const mote_window_run r = mote_window_run_of(w, K, S, px, end);
+        for (; px < r.inside_begin; px++) dw_pixel(p, input, filter, bias, output, px);
+        if (px < r.inside_end) {
+            const float *x = input + mote_window_input_at(w, r.batch, r.y0, r.x0);
             float *out = output + px * (size_t)channels;
-            const size_t count = (size_t)(hi - lo);
+            const size_t count = r.inside_end - px;
             for (int32_t c = 0; c < whole; c += VW)
                 dw_row_block(p, x, filter, bias, out, count, c, VW, K, S);
             if (whole < channels)
@@ -104,7 +89,7 @@ MOTE_SIMD_INLINE void dw_square(const mote_conv_params *p, const float *input,
                              S);
             px += count;
         }
-        for (; px < run_end; px++) dw_pixel(p, input, filter, bias, output, px);
+        for (; px < r.run_end; px++) dw_pixel(p, input, filter, bias, output, px);
     }
 }
 

@@ -139,43 +139,27 @@ MOTE_SIMD_INLINE void dw8_row_block(const mote_conv_params *p, const int8_t *x,
 
 /* Output pixels [begin, end) for a K x K filter, stride S, dilation 1: runs of
  * one output row at a time; the pixels whose window lies inside the input go
- * row-wise, the border ones (taps skipped) pixel by pixel (the partition of
- * depthwise_conv_f32_simd.h's dw_square). */
+ * row-wise, the border ones (taps skipped) pixel by pixel (mote_window_run_of). */
 MOTE_SIMD_INLINE void dw8_square(const mote_conv_params *p, const int8_t *input,
                                  const int8_t *filter, const int32_t *bias, int8_t *output,
                                  size_t begin, size_t end, int K, int S) {
     const mote_window *w = &p->w;
     const int32_t channels = w->out_c, whole = channels - channels % VI;
-    /* output columns [inside_lo, inside_hi) have every tap inside the input */
-    const int32_t inside_lo = (w->pad_w + S - 1) / S;
-    int32_t inside_hi = w->in_w - K + w->pad_w < 0 ? 0 : (w->in_w - K + w->pad_w) / S + 1;
-    if (inside_hi > w->out_w) inside_hi = w->out_w;
     for (size_t px = begin; px < end;) {
-        const int32_t ox = (int32_t)(px % (size_t)w->out_w);
-        const size_t row_px = px / (size_t)w->out_w;
-        const int32_t oy = (int32_t)(row_px % (size_t)w->out_h);
-        const int32_t batch = (int32_t)(row_px / (size_t)w->out_h);
-        const size_t row_left = (size_t)(w->out_w - ox);
-        const size_t run_end = end - px < row_left ? end : px + row_left;
-        const int32_t y0 = oy * S - w->pad_h;
-        int32_t lo = ox > inside_lo ? ox : inside_lo;
-        int32_t hi = (int32_t)(run_end - row_px * (size_t)w->out_w);
-        if (hi > inside_hi) hi = inside_hi;
-        if (y0 < 0 || y0 + K > w->in_h || lo >= hi) lo = hi = ox;   /* no inside pixels */
-        for (; px < row_px * (size_t)w->out_w + (size_t)lo; px++)
-            dw8_pixel(p, input, filter, bias, output, px);
-        if (lo < hi) {
-            const int8_t *x = input + mote_window_input_at(w, batch, y0, lo * S - w->pad_w);
+        const mote_window_run r = mote_window_run_of(w, K, S, px, end);
+        for (; px < r.inside_begin; px++) dw8_pixel(p, input, filter, bias, output, px);
+        if (px < r.inside_end) {
+            const int8_t *x = input + mote_window_input_at(w, r.batch, r.y0, r.x0);
             int8_t *out = output + px * (size_t)channels;
-            const size_t count = (size_t)(hi - lo);
+            const size_t count = r.inside_end - px;
             for (int32_t c = 0; c < whole; c += VI)
                 dw8_row_block(p, x, filter, bias, out, count, c, VI, K, S);
             if (whole < channels)
-                dw8_row_block(p, x, filter, bias, out, count, whole, (size_t)(channels - whole),
-                              K, S);
+                dw8_row_block(p, x, filter, bias, out, count, whole, (size_t)(channels - whole), K,
+                              S);
             px += count;
         }
-        for (; px < run_end; px++) dw8_pixel(p, input, filter, bias, output, px);
+        for (; px < r.run_end; px++) dw8_pixel(p, input, filter, bias, output, px);
     }
 }
 

@@ -10,19 +10,15 @@ unsigned mote_cpu_features(void) {
 #endif
         ;
 #elif (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-    static int cached = -1;   /* benign race: every thread computes the same value */
-    if (cached < 0) {
-        unsigned f = 0;
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) f |= MOTE_CPU_AVX2_FMA;
-        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-            f |= MOTE_CPU_AVX512;
-        if ((f & MOTE_CPU_AVX512) && __builtin_cpu_supports("avx512vnni"))
-            f |= MOTE_CPU_AVX512_VNNI;
-        cached = (int)f;
-    }
-    return (unsigned)cached;
+    /* libgcc's constructor fills what __builtin_cpu_supports reads, once per
+       process: no state of ours, nothing for threads to race on. */
+    unsigned f = 0;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) f |= MOTE_CPU_AVX2_FMA;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        f |= MOTE_CPU_AVX512;
+    if ((f & MOTE_CPU_AVX512) && __builtin_cpu_supports("avx512vnni")) f |= MOTE_CPU_AVX512_VNNI;
+    return f;
 #else
     return 0;
 #endif

@@ -46,6 +46,41 @@ static inline mote_window_taps mote_window_taps_of(const mote_window *w, size_t 
     return t;
 }
 
+/* The run of output pixels [px, run_end) that starts at `px` and stays in one
+ * output row (and before `end`), for a K x K window with stride S and
+ * dilation 1, split in three: border pixels [px, inside_begin), the pixels
+ * [inside_begin, inside_end) whose whole window lies inside the input (the
+ * first of them reads input pixel (batch, y0, x0)), then border pixels up to
+ * run_end. SIMD kernels take the inside pixels row-wise, the border ones one
+ * by one. */
+typedef struct {
+    size_t inside_begin, inside_end, run_end;
+    int32_t batch, y0, x0;
+} mote_window_run;
+
+static inline mote_window_run mote_window_run_of(const mote_window *w, int32_t K, int32_t S,
+                                                 size_t px, size_t end) {
+    mote_window_run r;
+    /* output columns [inside_lo, inside_hi) have every tap inside the input */
+    const int32_t inside_lo = (w->pad_w + S - 1) / S;
+    int32_t inside_hi = w->in_w - K + w->pad_w < 0 ? 0 : (w->in_w - K + w->pad_w) / S + 1;
+    if (inside_hi > w->out_w) inside_hi = w->out_w;
+    const int32_t ox = (int32_t)(px % (size_t)w->out_w);
+    const size_t row_px = px / (size_t)w->out_w, row_start = row_px * (size_t)w->out_w;
+    const size_t row_left = (size_t)(w->out_w - ox);
+    r.run_end = end - px < row_left ? end : px + row_left;
+    r.batch = (int32_t)(row_px / (size_t)w->out_h);
+    r.y0 = (int32_t)(row_px % (size_t)w->out_h) * S - w->pad_h;
+    int32_t lo = ox > inside_lo ? ox : inside_lo;
+    int32_t hi = (int32_t)(r.run_end - row_start);
+    if (hi > inside_hi) hi = inside_hi;
+    if (r.y0 < 0 || r.y0 + K > w->in_h || lo >= hi) lo = hi = ox;   /* no inside pixels */
+    r.inside_begin = row_start + (size_t)lo;
+    r.inside_end = row_start + (size_t)hi;
+    r.x0 = lo * S - w->pad_w;
+    return r;
+}
+
 /* Offset of input pixel (batch, y, x), channel 0. */
 static inline size_t mote_window_input_at(const mote_window *w, int32_t batch, int32_t y,
                                           int32_t x) {
