@@ -56,4 +56,26 @@ extern const mote_variant mote_fully_connected_f32_variants[];
 extern const mote_variant mote_fully_connected_s8_variants[];
 extern const mote_variant mote_fully_connected_hybrid_variants[];
 
+/* GEMM drivers' walk over FULLY_CONNECTED output elements [e, end) (row-major,
+ * `units` per row): up to mr whole rows at a time, or, where the range starts
+ * or ends inside a row, that row's columns [lo, hi) alone. The next step
+ * starts at e + (rows > 1 ? rows * units : hi - lo). */
+typedef struct {
+    size_t row, rows, lo, hi;
+} mote_fc_rows;
+
+static inline mote_fc_rows mote_fc_rows_of(size_t e, size_t end, size_t units, size_t mr) {
+    mote_fc_rows r;
+    r.row = e / units;
+    r.lo = e % units;
+    r.hi = end - (e - r.lo) < units ? end - (e - r.lo) : units;
+    const size_t whole = r.lo == 0 && r.hi == units ? (end - e) / units : 1;
+    r.rows = whole < mr ? whole : mr;
+    return r;
+}
+
+static inline size_t mote_fc_rows_next(const mote_fc_rows *r, size_t e, size_t units) {
+    return e + (r->rows > 1 ? r->rows * units : r->hi - r->lo);
+}
+
 #endif

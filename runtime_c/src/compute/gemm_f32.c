@@ -42,12 +42,9 @@ void mote_gemm_f32_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p
             const mote_window_taps wt = mote_window_taps_of(w, px + (r < t.rows ? r : 0));
             for (int32_t ky = 0; ky < w->filter_h; ky++)
                 for (int32_t kx = 0; kx < w->filter_w; kx++) {
-                    const bool inside = ky >= wt.ky0 && ky < wt.ky1 && kx >= wt.kx0 && kx < wt.kx1;
+                    const size_t at = mote_window_tap_at(w, &wt, ky, kx);
                     a[((size_t)ky * (size_t)w->filter_w + (size_t)kx) * mr + r] =
-                        inside ? input + mote_window_input_at(w, wt.batch,
-                                                              wt.y0 + ky * w->dilation_h,
-                                                              wt.x0 + kx * w->dilation_w)
-                               : zeros;
+                        at == SIZE_MAX ? zeros : input + at;
                 }
         }
         for (size_t j = 0; j < n; j += nr) {
@@ -66,21 +63,17 @@ void mote_gemm_f32_fully_connected(const mote_gemm_f32_kernel *k,
     const size_t mr = k->mr, nr = k->nr, units = (size_t)p->units, depth = (size_t)p->depth;
     const float *a[MOTE_GEMM_MAX_MR];
     mote_gemm_f32_tile t = {0, 1, depth, a, NULL, NULL, units, 0, 0, p->act_min, p->act_max};
-    /* Whole rows go MR at a time; a range that starts or ends inside a row
-       does that row's part alone. */
     for (size_t e = begin; e < end;) {
-        const size_t row = e / units, lo = e % units;
-        const size_t hi = end - (e - lo) < units ? end - (e - lo) : units;
-        const size_t whole = lo == 0 && hi == units ? (end - e) / units : 1;
-        t.rows = whole < mr ? whole : mr;
-        for (size_t r = 0; r < mr; r++) a[r] = input + (row + (r < t.rows ? r : 0)) * depth;
-        for (size_t j = lo / nr * nr; j < hi; j += nr) {
+        const mote_fc_rows s = mote_fc_rows_of(e, end, units, mr);
+        t.rows = s.rows;
+        for (size_t r = 0; r < mr; r++) a[r] = input + (s.row + (r < s.rows ? r : 0)) * depth;
+        for (size_t j = s.lo / nr * nr; j < s.hi; j += nr) {
             t.panel = packed + j / nr * (nr + depth * nr);
-            t.c = output + row * units + j;
-            t.col_lo = lo > j ? lo - j : 0;
-            t.col_hi = hi - j < nr ? hi - j : nr;
+            t.c = output + s.row * units + j;
+            t.col_lo = s.lo > j ? s.lo - j : 0;
+            t.col_hi = s.hi - j < nr ? s.hi - j : nr;
             k->run(&t);
         }
-        e += t.rows > 1 ? t.rows * units : hi - lo;
+        e = mote_fc_rows_next(&s, e, units);
     }
 }

@@ -59,12 +59,9 @@ void mote_gemm_s8_conv(const mote_gemm_s8_kernel *k, const mote_conv_params *p,
             const mote_window_taps wt = mote_window_taps_of(w, px + (r < rows ? r : 0));
             for (int32_t ky = 0; ky < w->filter_h; ky++)
                 for (int32_t kx = 0; kx < w->filter_w; kx++) {
-                    const bool inside = ky >= wt.ky0 && ky < wt.ky1 && kx >= wt.kx0 && kx < wt.kx1;
+                    const size_t at = mote_window_tap_at(w, &wt, ky, kx);
                     a[((size_t)ky * (size_t)w->filter_w + (size_t)kx) * mr + r] =
-                        inside ? input + mote_window_input_at(w, wt.batch,
-                                                              wt.y0 + ky * w->dilation_h,
-                                                              wt.x0 + kx * w->dilation_w)
-                               : pad_row;
+                        at == SIZE_MAX ? pad_row : input + at;
                 }
         }
         for (size_t j = 0; j < n; j += nr) {
@@ -88,27 +85,22 @@ void mote_gemm_s8_fully_connected(const mote_gemm_s8_kernel *k,
     const int8_t *a[MOTE_GEMM_MAX_MR];
     int32_t acc[MOTE_GEMM_S8_MAX_TILE];
     mote_gemm_s8_tile t = {1, depth, a, NULL, acc};
-    /* Whole rows go MR at a time; a range that starts or ends inside a row
-       does that row's part alone. */
     for (size_t e = begin; e < end;) {
-        const size_t row = e / units, lo = e % units;
-        const size_t hi = end - (e - lo) < units ? end - (e - lo) : units;
-        const size_t whole = lo == 0 && hi == units ? (end - e) / units : 1;
-        const size_t rows = whole < mr ? whole : mr;
-        for (size_t r = 0; r < mr; r++) a[r] = input + (row + (r < rows ? r : 0)) * depth;
-        for (size_t j = lo / nr * nr; j < hi; j += nr) {
+        const mote_fc_rows s = mote_fc_rows_of(e, end, units, mr);
+        for (size_t r = 0; r < mr; r++) a[r] = input + (s.row + (r < s.rows ? r : 0)) * depth;
+        for (size_t j = s.lo / nr * nr; j < s.hi; j += nr) {
             t.panel = (const int32_t *)((const char *)packed + j / nr * pbytes);
             k->run(&t);
-            const size_t col_lo = lo > j ? lo - j : 0, col_hi = hi - j < nr ? hi - j : nr;
-            for (size_t r = 0; r < rows; r++)
+            const size_t col_lo = s.lo > j ? s.lo - j : 0, col_hi = s.hi - j < nr ? s.hi - j : nr;
+            for (size_t r = 0; r < s.rows; r++)
                 for (size_t col = col_lo; col < col_hi; col++) {
                     /* LiteRT's reference FULLY_CONNECTED rounds once, ties away from zero */
                     const int32_t y = mote_fp_multiply_by_quantized_multiplier_ties_away(
                         acc[r * nr + col], p->multipliers[j + col], p->shifts[j + col]);
-                    output[(row + r) * units + j + col] =
+                    output[(s.row + r) * units + j + col] =
                         (int8_t)mote_clamp_i32(y + p->output_offset, p->out_min, p->out_max);
                 }
         }
-        e += rows > 1 ? rows * units : hi - lo;
+        e = mote_fc_rows_next(&s, e, units);
     }
 }

@@ -46,6 +46,22 @@ static inline mote_window_taps mote_window_taps_of(const mote_window *w, size_t 
     return t;
 }
 
+/* Offset of input pixel (batch, y, x), channel 0. */
+static inline size_t mote_window_input_at(const mote_window *w, int32_t batch, int32_t y,
+                                          int32_t x) {
+    return (((size_t)batch * (size_t)w->in_h + (size_t)y) * (size_t)w->in_w + (size_t)x) *
+           (size_t)w->in_c;
+}
+
+/* The input offset of tap (ky, kx) of the output pixel `t` describes, or
+ * SIZE_MAX where the tap falls outside the input (padding). */
+static inline size_t mote_window_tap_at(const mote_window *w, const mote_window_taps *t,
+                                        int32_t ky, int32_t kx) {
+    if (ky < t->ky0 || ky >= t->ky1 || kx < t->kx0 || kx >= t->kx1) return SIZE_MAX;
+    return mote_window_input_at(w, t->batch, t->y0 + ky * w->dilation_h,
+                                t->x0 + kx * w->dilation_w);
+}
+
 /* The run of output pixels [px, run_end) that starts at `px` and stays in one
  * output row (and before `end`), for a K x K window with stride S and
  * dilation 1, split in three: border pixels [px, inside_begin), the pixels
@@ -81,11 +97,5 @@ static inline mote_window_run mote_window_run_of(const mote_window *w, int32_t K
     return r;
 }
 
-/* Offset of input pixel (batch, y, x), channel 0. */
-static inline size_t mote_window_input_at(const mote_window *w, int32_t batch, int32_t y,
-                                          int32_t x) {
-    return (((size_t)batch * (size_t)w->in_h + (size_t)y) * (size_t)w->in_w + (size_t)x) *
-           (size_t)w->in_c;
-}
 
 #endif
