@@ -1,6 +1,5 @@
 /* access.c - the public accessors: counts, tensor, op and signature
  * information, and copying inputs in and outputs out. */
-#include <stdio.h>
 #include <string.h>
 
 #include "runtime.h"
@@ -20,10 +19,11 @@ int mote_output_tensor(const mote_interpreter *it, int i) {
     return fb_vec_i32(&it->model, &it->graph_outputs, (uint32_t)i);
 }
 
-static mote_status bad_arg(const mote_interpreter *it, const char *fmt, int value, int limit) {
-    if (it) snprintf(((mote_interpreter *)it)->message, sizeof it->message, fmt, value, limit);
-    return MOTE_ERROR_INVALID_ARGUMENT;
-}
+/* An index out of range. The message is about the call, not an op; accessors
+ * take a const interpreter, but its message buffer is the caller's to write. */
+#define bad_arg(it, ...)                                                         \
+    (((mote_interpreter *)(it))->current_op = -1,                                 \
+     mote_fail((mote_interpreter *)(it), MOTE_ERROR_INVALID_ARGUMENT, __VA_ARGS__))
 
 mote_status mote_tensor_info_get(const mote_interpreter *it, int tensor, mote_tensor_info *out) {
     if (!it || !out || !it->tensors) return MOTE_ERROR_INVALID_ARGUMENT;

@@ -1,7 +1,8 @@
 #include "model_view.h"
 
 #include <stdarg.h>
-#include <stdio.h>
+
+#include "format.h"
 
 #include "tflite_schema.h"
 
@@ -11,13 +12,20 @@ typedef struct {
     size_t msg_size;
 } verifier;
 
+#ifdef MOTE_NO_MESSAGES
+#define fail(vf, ...)                                                                  \
+    (MOTE_MESSAGE_DROPPED(__VA_ARGS__),                                                \
+     mote_status_message((vf)->msg, (vf)->msg_size, MOTE_ERROR_INVALID_MODEL), MOTE_ERROR_INVALID_MODEL)
+#else
+static mote_status fail(verifier *vf, const char *fmt, ...) MOTE_PRINTF_LIKE(2, 3);
 static mote_status fail(verifier *vf, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    if (vf->msg && vf->msg_size) vsnprintf(vf->msg, vf->msg_size, fmt, ap);
+    if (vf->msg && vf->msg_size) mote_vformat(vf->msg, vf->msg_size, fmt, ap);
     va_end(ap);
     return MOTE_ERROR_INVALID_MODEL;
 }
+#endif
 
 #define CHECK(cond, ...)                                   \
     do {                                                   \
@@ -107,13 +115,13 @@ static mote_status verify_operator(verifier *vf, const fb_table *t, uint32_t ind
           "operator %u: scalar field runs past its table", (unsigned)index);
     CHECK(opcode < num_opcodes, "operator %u: opcode index %u, but the model has %u op codes",
           (unsigned)index, (unsigned)opcode, (unsigned)num_opcodes);
-    snprintf(what, sizeof what, "operator %u inputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "operator %u inputs", (unsigned)index);
     mote_status s = index_vector(vf, t, TFL_OPERATOR_INPUTS, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
-    snprintf(what, sizeof what, "operator %u outputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "operator %u outputs", (unsigned)index);
     s = index_vector(vf, t, TFL_OPERATOR_OUTPUTS, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
-    snprintf(what, sizeof what, "operator %u intermediates", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "operator %u intermediates", (unsigned)index);
     s = index_vector(vf, t, TFL_OPERATOR_INTERMEDIATES, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
     CHECK(mote_fb_get_table(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS, &options),
@@ -131,7 +139,7 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
     const char *name;
     char what[48];
     mote_status s;
-    snprintf(what, sizeof what, "subgraph %u tensors", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u tensors", (unsigned)index);
     if ((s = table_vector(vf, sg, TFL_SUB_GRAPH_TENSORS, what, &tensors)) != MOTE_OK) return s;
     CHECK(tensors.len <= INT32_MAX / 2, "subgraph %u: %u tensors is too many", (unsigned)index,
           (unsigned)tensors.len);
@@ -141,13 +149,13 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
         if ((s = verify_tensor(vf, &t, i, num_buffers)) != MOTE_OK) return s;
     }
     int32_t nt = (int32_t)tensors.len;
-    snprintf(what, sizeof what, "subgraph %u inputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u inputs", (unsigned)index);
     if ((s = index_vector(vf, sg, TFL_SUB_GRAPH_INPUTS, what, 0, nt, &inputs)) != MOTE_OK)
         return s;
-    snprintf(what, sizeof what, "subgraph %u outputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u outputs", (unsigned)index);
     if ((s = index_vector(vf, sg, TFL_SUB_GRAPH_OUTPUTS, what, 0, nt, &outputs)) != MOTE_OK)
         return s;
-    snprintf(what, sizeof what, "subgraph %u operators", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u operators", (unsigned)index);
     if ((s = table_vector(vf, sg, TFL_SUB_GRAPH_OPERATORS, what, &operators)) != MOTE_OK)
         return s;
     CHECK(operators.len <= INT32_MAX / 2, "subgraph %u: %u operators is too many",

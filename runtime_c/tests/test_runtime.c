@@ -19,6 +19,7 @@
 
 #include "fb_reader.h"
 #include "fixed_point.h"
+#include "format.h"
 #include "mote.h"
 #include "mote_threadpool.h"
 
@@ -284,6 +285,38 @@ static void test_reader(void) {
            "an arena below mote_interpreter_bytes() gives no interpreter");
 }
 
+/* mote_format against the C library's snprintf: the same text for every
+ * conversion the messages use; %g within the last of its six digits. */
+static void test_format(void) {
+    char ours[64], libc[64];
+    const long long ints[] = {0, 7, -7, 42, -2147483647LL - 1, 2147483647, 4294967295LL,
+                              -9223372036854775807LL - 1, 9223372036854775807LL};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        const long long v = ints[i];
+        mote_format(ours, sizeof ours, "<%d|%u|%02x|%lld|%zu>", (int)v, (unsigned)v,
+                    (unsigned)(v & 0xff), v, (size_t)(unsigned)v);
+        snprintf(libc, sizeof libc, "<%d|%u|%02x|%lld|%zu>", (int)v, (unsigned)v,
+                 (unsigned)(v & 0xff), v, (size_t)(unsigned)v);
+        EXPECT(strcmp(ours, libc) == 0, "format of %lld: '%s', C's '%s'", v, ours, libc);
+    }
+    mote_format(ours, sizeof ours, "%s '%s' %c %% %p", "op", "", 'x', (void *)0x1f);
+    EXPECT(strcmp(ours, "op '' x % 0x1f") == 0, "format of text: '%s'", ours);
+    EXPECT(mote_format(ours, 5, "%s", "truncated") == 9 && strcmp(ours, "trun") == 0,
+           "format into 5 bytes gives 'trun' and length 9: '%s'", ours);
+    const float reals[] = {0.0f, 1.0f, -2.5f, 0.5f, 100.0f, 123456.0f, 1234567.0f, 1e-4f,
+                           1.5e-5f, 0.00390625f, 3.14159265f, 1e30f, -6.02e23f, 1e-38f,
+                           0.1f, 2.0f / 3.0f, 999999.5f, 65536.0f, 1.0f / 255.0f};
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
+        mote_format(ours, sizeof ours, "%g", (double)reals[i]);
+        snprintf(libc, sizeof libc, "%g", (double)reals[i]);
+        const double back = strtod(ours, NULL), want = strtod(libc, NULL);
+        EXPECT(strcmp(ours, libc) == 0 || fabs(back - want) <= 1e-5 * fabs(want),
+               "%%g of %.9g: '%s', C's '%s'", (double)reals[i], ours, libc);
+    }
+    mote_format(ours, sizeof ours, "%g %g %g", (double)INFINITY, (double)-INFINITY, (double)NAN);
+    EXPECT(strcmp(ours, "inf -inf nan") == 0, "%%g of inf, -inf, nan: '%s'", ours);
+}
+
 /* floor(p / 2^e) by C division, written independently of fixed_point.c. */
 static int64_t floor_div_pow2(int64_t p, int e) {
     const int64_t d = (int64_t)1 << e;
@@ -389,6 +422,7 @@ static void test_fixed_point(void) {
 
 int main(int argc, char **argv) {
     test_reader();
+    test_format();
     test_fixed_point();
     int cases = 0;
     if (argc > 1) {
