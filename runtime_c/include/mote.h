@@ -209,7 +209,10 @@ const char *mote_status_name(mote_status status);
 
 /* Checks model bytes without an arena. Writes the message, if any, into
    `message` (at most message_bytes, always NUL-terminated). Verification
-   covers the file's structure, not whether its ops are supported. */
+   covers the file's structure, not whether its ops are supported, and that
+   each constant sits at an address its type allows (kernels read constants
+   in place): a model at an address that misplaces them is refused with
+   MOTE_ERROR_INVALID_ARGUMENT, here and by mote_create() alike. */
 mote_status mote_verify(const void *model, size_t model_bytes, char *message,
                         size_t message_bytes);
 

@@ -3,11 +3,13 @@
 #include <stdarg.h>
 
 #include "format.h"
+#include "runtime.h"
 
 #include "tflite_schema.h"
 
 typedef struct {
     const fb_buffer *b;
+    const model_view *model;   /* its buffers are verified before any tensor */
     char *msg;
     size_t msg_size;
 } verifier;
@@ -77,6 +79,19 @@ static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index
           (unsigned)index);
     CHECK(buffer < num_buffers, "tensor %u: buffer index %u, but the model has %u buffers",
           (unsigned)index, (unsigned)buffer, (unsigned)num_buffers);
+    /* Kernels read constants in place through typed pointers, so each must sit
+     * at an address its element type allows (TFLite aligns buffers to 16 bytes
+     * within the file; a model at an odd address misplaces them). Reads of the
+     * flatbuffer itself are byte loads and work at any address. */
+    const uint8_t *data;
+    size_t data_bytes, elem = mote_type_size((mote_type)type);
+    mote_model_buffer_data(vf->b, vf->model, buffer, &data, &data_bytes);
+    if (data && elem > 1 && (uintptr_t)data % elem != 0) {
+        (void)fail(vf, "tensor %u: its constant %s data is not %zu-byte aligned in memory: pass "
+                   "the model at a 16-byte aligned address", (unsigned)index,
+                   mote_type_name((mote_type)type), elem);
+        return MOTE_ERROR_INVALID_ARGUMENT;
+    }
     CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
           "tensor %u: shape_signature out of range", (unsigned)index);
     CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub),
@@ -216,7 +231,7 @@ bool mote_model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int3
 }
 
 mote_status mote_model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size) {
-    verifier vfs = {b, msg, msg_size}, *vf = &vfs;
+    verifier vfs = {b, v, msg, msg_size}, *vf = &vfs;
     fb_vector vec;
     const char *str;
     uint32_t version;

@@ -4,6 +4,24 @@
 
 #include "runtime.h"
 
+static const char unknown_op[] = "UNKNOWN";
+
+#ifdef MOTE_OP_LIST_FILE
+/* A build for chosen ops (kernels/op_list.h) names only those: firmware for
+ * one model keeps no flash for some 200 names it cannot run. Messages about
+ * any other op give its code instead. */
+#include "kernels/op_list.h"
+
+const char *mote_op_name(int code) {
+    switch (code) {
+#define NAME(name, op) \
+    case TFL_BUILTIN_OPERATOR_##name: return #name;
+        MOTE_OP_LIST(NAME)
+#undef NAME
+    default: return unknown_op;
+    }
+}
+#else
 static const char *const op_names[TFL_BUILTIN_OPERATOR_COUNT] = {
 #define X(name, code) [code] = #name,
     TFL_BUILTIN_OPERATORS(X)
@@ -11,9 +29,10 @@ static const char *const op_names[TFL_BUILTIN_OPERATOR_COUNT] = {
 };
 
 const char *mote_op_name(int code) {
-    if (code < 0 || code >= TFL_BUILTIN_OPERATOR_COUNT || !op_names[code]) return "UNKNOWN";
+    if (code < 0 || code >= TFL_BUILTIN_OPERATOR_COUNT || !op_names[code]) return unknown_op;
     return op_names[code];
 }
+#endif
 
 const char *mote_status_name(mote_status s) {
     switch (s) {
@@ -76,8 +95,12 @@ mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt,
     va_list ap;
     if (it->current_op >= 0 && it->current_op < it->num_nodes && it->nodes) {
         const mote_node *n = &it->nodes[it->current_op];
-        used = mote_format(it->message, sizeof it->message, "op %d (%s v%d): ", (int)it->current_op,
-                           mote_op_name(n->builtin), (int)n->version);
+        const char *name = mote_op_name(n->builtin);
+        used = name == unknown_op
+                   ? mote_format(it->message, sizeof it->message, "op %d (builtin code %d v%d): ",
+                                 (int)it->current_op, (int)n->builtin, (int)n->version)
+                   : mote_format(it->message, sizeof it->message, "op %d (%s v%d): ",
+                                 (int)it->current_op, name, (int)n->version);
         if (used >= sizeof it->message) used = sizeof it->message - 1;
     }
     va_start(ap, fmt);
