@@ -152,6 +152,26 @@ def test_cortex_m_size_budget(tmp_path):
     assert cores[0] < cores[1], f"compiling messages out left the core at {cores}"
 
 
+def test_cortex_m_compute_functions_use_no_double(tmp_path):
+    """Per-element code runs in single precision: no compute function of any
+    op (src/compute, built for the M4F's single-precision FPU) calls the
+    software double-precision routines (__aeabi_d*, float<->double). Only
+    prepare-time glue may, where TFLite computes multipliers in double."""
+    need_toolchain()
+    model_dir = codegen((ZOO / "example_cnn.tflite").read_bytes(), tmp_path / "model")
+    build(model_dir, tmp_path / "build")
+    objects = sorted((tmp_path / "build" / "runtime" / "src" / "compute").glob("*.o"))
+    assert len(objects) > 20
+    calls = {}
+    for obj in objects:
+        dump = subprocess.run(["arm-none-eabi-objdump", "-dr", str(obj)], capture_output=True,
+                              text=True, timeout=60, check=True).stdout
+        found = sorted(set(re.findall(r"__aeabi_(?:d\w+|f2d|i2d|ui2d|l2d)", dump)))
+        if found:
+            calls[obj.name] = found
+    assert calls == {}, f"double-precision calls in compute functions: {calls}"
+
+
 def test_cortex_m_size_report_fails_over_budget(tmp_path):
     """The size script's verdict is not a formality: a map with a core past
     16 KB, or with printf linked, is over budget."""
