@@ -8,9 +8,10 @@
                  every other op out (runtime_c/src/kernels/op_list.h)
 
 The arena size is measured on this machine with the portable kernels (what a
-microcontroller build runs, nothing repacked); a 32-bit target needs the same
-or less, since only the interpreter's tables hold pointers. Firmware that
-wants the exact figure reads mote_arena_required() at run time.
+microcontroller build runs, nothing repacked) and the create flags NAME.h
+names (MOTE_REUSE_INPUT_MEMORY); a 32-bit target needs the same or less,
+since only the interpreter's tables hold pointers. Firmware that wants the
+exact figure reads mote_arena_required() at run time.
 """
 from __future__ import annotations
 
@@ -56,8 +57,9 @@ def model_ops(model: bytes) -> list[tuple[str, str]]:
 
 
 def arena_bytes(model: bytes) -> int:
-    """The arena the model needs with the portable kernels (64-bit host)."""
-    return Interpreter(model_content=model,
+    """The arena the model needs with the portable kernels and the inputs'
+    memory reused (MOTE_CREATE_FLAGS), on this (64-bit) host."""
+    return Interpreter(model_content=model, reuse_input_memory=True,
                        experimental_op_resolver_type=OpResolverType.BUILTIN_REF).arena_bytes
 
 
@@ -79,9 +81,15 @@ def generate(model: bytes, name: str, source: str = "model.tflite") -> dict[str,
 
 #include <stdint.h>
 
+#include "mote.h"
+
 #define {upper}_TFLITE_BYTES {len(model)}u
-/* Arena for mote_create(), measured with the portable kernels on a 64-bit
-   host: enough for 32-bit targets too (mote_arena_required() is exact). */
+/* Flags for mote_create(): the inputs' memory is reused once they are read
+   (set every input before each mote_invoke()). */
+#define {upper}_CREATE_FLAGS MOTE_REUSE_INPUT_MEMORY
+/* Arena for mote_create() with those flags, measured with the portable
+   kernels on a 64-bit host: enough for 32-bit targets too
+   (mote_arena_required() is exact). */
 #define {upper}_ARENA_BYTES {arena}u
 
 /* The model, {ALIGNMENT}-byte aligned: its constants are used in place. */

@@ -28,8 +28,9 @@ def test_codegen_writes_the_model_its_ops_and_arena(tmp_path, capsys):
     header = (tmp_path / "cnn.h").read_text()
     assert f"#define CNN_TFLITE_BYTES {len(model)}u" in header
     from mote.runtime.interpreter import Interpreter, OpResolverType
-    arena = Interpreter(model_content=model,
+    arena = Interpreter(model_content=model, reuse_input_memory=True,
                         experimental_op_resolver_type=OpResolverType.BUILTIN_REF).arena_bytes
+    assert "#define CNN_CREATE_FLAGS MOTE_REUSE_INPUT_MEMORY" in header
     assert f"#define CNN_ARENA_BYTES {arena}u" in header
     rows = re.findall(r"X\((\w+), (\w+)\)", (tmp_path / "cnn_ops.h").read_text())
     # example_cnn.tflite: CONV_2D, DEQUANTIZE, DEPTHWISE_CONV_2D, ADD, MAX_POOL_2D, MEAN,

@@ -84,6 +84,11 @@ extern "C" {
                                         intermediates can be read after invoke */
 #define MOTE_PORTABLE_KERNELS 2      /* use every op's portable reference compute
                                         function (as a -DMOTE_PORTABLE build does) */
+#define MOTE_REUSE_INPUT_MEMORY 4    /* the inputs' memory is planned like any
+                                        activation's, free once the last op that
+                                        reads them has run (a smaller arena, as in
+                                        TFLite Micro): set every input before each
+                                        mote_invoke(), and read no input after it */
 
 /* CPU features compute functions may need (mote_kernel_cpu()). */
 #define MOTE_CPU_AVX2_FMA 1      /* x86-64 AVX2 + FMA3 */

@@ -117,7 +117,9 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph input %u '%s' is a constant",
                              (unsigned)i, t->name);
         t->first_op = 0;
-        t->last_op = last;
+        /* Kept to the end (so it can be read back, and invoked again), or
+           only until the last op that reads it, below. */
+        t->last_op = it->flags & MOTE_REUSE_INPUT_MEMORY ? 0 : last;
     }
     for (int32_t op = 0; op < it->num_nodes; op++) {
         mote_node *n = &it->nodes[op];

@@ -100,7 +100,11 @@ struct mote_interpreter {
                                         output shapes (see mote_check_shape_equal) */
     bool ready;
     int32_t current_op;              /* for messages; -1 outside ops */
+#ifdef MOTE_NO_MESSAGES
+    char message[64];                /* "<status name> (messages compiled out)" */
+#else
     char message[MOTE_MESSAGE_BYTES];
+#endif
 };
 
 /* Records a message and returns `status`. Inside prepare/invoke the message

@@ -220,6 +220,35 @@ static void check_unaligned_model(const void *model, size_t size, mote_interpret
     free16(block);
 }
 
+/* MOTE_REUSE_INPUT_MEMORY: the same outputs from the same inputs, in an arena
+ * no larger than `it`'s. */
+static void check_reused_input_memory(const void *model, size_t size, mote_interpreter *it,
+                                      const char *name) {
+    const size_t arena_bytes = mote_arena_required(it);
+    void *arena = alloc16(arena_bytes);
+    mote_interpreter *r = NULL;
+    mote_status s = mote_create(model, size, arena, arena_bytes, MOTE_REUSE_INPUT_MEMORY, &r);
+    EXPECT(s == MOTE_OK && mote_arena_required(r) <= arena_bytes,
+           "%s with reused input memory: %s (needs %zu bytes, %zu without)", name,
+           r ? mote_error_message(r) : "", r ? mote_arena_required(r) : 0, arena_bytes);
+    if (s == MOTE_OK) {
+        mote_tensor_info a, b;
+        for (int i = 0; i < mote_input_count(it); i++) {
+            mote_tensor_info_get(it, mote_input_tensor(it, i), &a);
+            mote_set_input(r, i, a.data, a.bytes);
+        }
+        EXPECT(mote_invoke(r) == MOTE_OK, "%s with reused input memory: invoke: %s", name,
+               mote_error_message(r));
+        for (int i = 0; i < mote_output_count(it); i++) {
+            mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
+            mote_tensor_info_get(r, mote_output_tensor(r, i), &b);
+            EXPECT(a.bytes == b.bytes && memcmp(a.data, b.data, a.bytes) == 0,
+                   "%s with reused input memory: output %d differs", name, i);
+        }
+    }
+    free16(arena);
+}
+
 static void run_case(const char *dir, const char *name, double tol) {
     char path[1024];
     size_t size;
@@ -270,6 +299,7 @@ static void run_case(const char *dir, const char *name, double tol) {
         if (s == MOTE_OK) {
             check_portable_agrees(model, size, it, name, tol > 0 ? tol : 1e-5);
             check_unaligned_model(model, size, it, name);
+            check_reused_input_memory(model, size, it, name);
             check_splits_keep_outputs(it, name);
         }
     }

@@ -1,8 +1,9 @@
 /* example_main.c - firmware that runs a model linked into flash.
  *
  * The model comes from `mote codegen MODEL.tflite --name model`: model.c
- * holds it as an aligned array (model_tflite, MODEL_TFLITE_BYTES, and the
- * arena it needs, MODEL_ARENA_BYTES), model_ops.h the ops it uses, so that
+ * holds it as an aligned array (model_tflite, MODEL_TFLITE_BYTES; model.h
+ * also gives the create flags, MODEL_CREATE_FLAGS, and the arena they need,
+ * MODEL_ARENA_BYTES), model_ops.h the ops it uses, so that
  * the runtime built with -DMOTE_OP_LIST_FILE="model_ops.h" links only those.
  *
  * It fills each input with a fixed pattern (float: pixel ramps k/255 for
@@ -89,7 +90,8 @@ int main(void) {
     MOTE_PORT_TRAP_UNALIGNED();
 #endif
     mote_interpreter *it = NULL;
-    mote_status s = mote_create(model_tflite, MODEL_TFLITE_BYTES, arena, sizeof arena, 0, &it);
+    mote_status s = mote_create(model_tflite, MODEL_TFLITE_BYTES, arena, sizeof arena,
+                                MODEL_CREATE_FLAGS, &it);
     if (s != MOTE_OK) return fail("create", s, it);
     mote_port_write("arena ");
     write_unsigned(mote_arena_required(it));
@@ -111,7 +113,8 @@ int main(void) {
     char message[MOTE_MESSAGE_BYTES];
     const mote_status verified = mote_verify(moved, MODEL_TFLITE_BYTES, message, sizeof message);
     mote_interpreter *second = NULL;
-    s = mote_create(moved, MODEL_TFLITE_BYTES, second_arena, sizeof second_arena, 0, &second);
+    s = mote_create(moved, MODEL_TFLITE_BYTES, second_arena, sizeof second_arena,
+                    MODEL_CREATE_FLAGS, &second);
     if (s != verified) {
         mote_port_write("unaligned: verify and create disagree\n");
         return 1;
