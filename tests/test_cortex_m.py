@@ -27,7 +27,8 @@ QEMU_SECONDS = 120
 
 
 def need_toolchain():
-    missing = [t for t in ("arm-none-eabi-gcc", "qemu-system-arm", "make") if not shutil.which(t)]
+    missing = [t for t in ("arm-none-eabi-gcc", "arm-none-eabi-objdump", "qemu-system-arm", "make")
+               if not shutil.which(t)]
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"CI must install {missing} (see .ci/run)")
@@ -189,4 +190,7 @@ def test_cortex_m_size_report_fails_over_budget(tmp_path):
     assert size_report.check(sizes, printf, messages=True)
     assert not size_report.check({**sizes, "core": 15 * 1024}, printf, messages=True)
     assert size_report.check({**sizes, "core": 15 * 1024}, printf, messages=False)
+    printf_linked = text + ("                0x00004c00                _svfprintf_r\n"
+                            "                0x00004e00                snprintf\n")
+    assert size_report.measure(printf_linked)[1] == ["_svfprintf_r", "snprintf"]
     assert size_report.check({**sizes, "core": 1024}, ["_vfprintf_r"], messages=True)

@@ -14,20 +14,23 @@ typedef struct {
     size_t msg_size;
 } verifier;
 
+/* Writes the message and returns `status`; fail() for a malformed model. */
 #ifdef MOTE_NO_MESSAGES
-#define fail(vf, ...)                                                                  \
-    (MOTE_MESSAGE_DROPPED(__VA_ARGS__),                                                \
-     mote_status_message((vf)->msg, (vf)->msg_size, MOTE_ERROR_INVALID_MODEL), MOTE_ERROR_INVALID_MODEL)
+#define fail_with(vf, status, ...)                                              \
+    (MOTE_MESSAGE_DROPPED(__VA_ARGS__),                                         \
+     mote_status_message((vf)->msg, (vf)->msg_size, status), status)
 #else
-static mote_status fail(verifier *vf, const char *fmt, ...) MOTE_PRINTF_LIKE(2, 3);
-static mote_status fail(verifier *vf, const char *fmt, ...) {
+static mote_status fail_with(verifier *vf, mote_status status, const char *fmt, ...)
+    MOTE_PRINTF_LIKE(3, 4);
+static mote_status fail_with(verifier *vf, mote_status status, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     if (vf->msg && vf->msg_size) mote_vformat(vf->msg, vf->msg_size, fmt, ap);
     va_end(ap);
-    return MOTE_ERROR_INVALID_MODEL;
+    return status;
 }
 #endif
+#define fail(vf, ...) fail_with(vf, MOTE_ERROR_INVALID_MODEL, __VA_ARGS__)
 
 #define CHECK(cond, ...)                                   \
     do {                                                   \
@@ -86,12 +89,10 @@ static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index
     const uint8_t *data;
     size_t data_bytes, elem = mote_type_size((mote_type)type);
     mote_model_buffer_data(vf->b, vf->model, buffer, &data, &data_bytes);
-    if (data && elem > 1 && (uintptr_t)data % elem != 0) {
-        (void)fail(vf, "tensor %u: its constant %s data is not %zu-byte aligned in memory: pass "
-                   "the model at a 16-byte aligned address", (unsigned)index,
-                   mote_type_name((mote_type)type), elem);
-        return MOTE_ERROR_INVALID_ARGUMENT;
-    }
+    if (data && elem > 1 && (uintptr_t)data % elem != 0)
+        return fail_with(vf, MOTE_ERROR_INVALID_ARGUMENT, "tensor %u: its constant %s data is not "
+                         "%zu-byte aligned in memory: pass the model at a 16-byte aligned address",
+                         (unsigned)index, mote_type_name((mote_type)type), elem);
     CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
           "tensor %u: shape_signature out of range", (unsigned)index);
     CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub),

@@ -7,16 +7,16 @@
 static const char unknown_op[] = "UNKNOWN";
 
 #ifdef MOTE_OP_LIST_FILE
-/* A build for chosen ops (kernels/op_list.h) names only those: firmware for
- * one model keeps no flash for some 200 names it cannot run. Messages about
- * any other op give its code instead. */
+/* A build for chosen ops (kernels/op_list.h) names every op Mote has, so it
+ * refuses one it left out by name, but keeps no flash for the 180 names of
+ * ops Mote does not run at all: messages give their code instead. */
 #include "kernels/op_list.h"
 
 const char *mote_op_name(int code) {
     switch (code) {
 #define NAME(name, op) \
     case TFL_BUILTIN_OPERATOR_##name: return #name;
-        MOTE_OP_LIST(NAME)
+        MOTE_ALL_OPS(NAME)
 #undef NAME
     default: return unknown_op;
     }
