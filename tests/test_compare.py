@@ -298,3 +298,16 @@ def test_cli_errors_are_one_line(tmp_path, capsys, case, message):
     (tmp_path / "q.tflite").write_bytes(tiny_int8())
     (tmp_path / "tiny.tflite").write_bytes(tiny_model())
     assert message.format(tmp=tmp_path) in one_error_line(capsys, ["compare"] + argv)
+
+
+def test_int8_io_model_is_fed_and_read_through_its_quantization():
+    """A quantized model with int8 inputs and outputs: the float samples are
+    quantized for it and its outputs dequantized, so it measures as the same
+    model with float edges."""
+    (x_train, _), (x_test, y_test) = datasets.digits()
+    r = {io: compare.compare_models(str(MOBILENET), convert(str(MOBILENET), "int8", x_train[:200],
+                                                            io_dtype=io), x_test[:60], y_test[:60])
+         for io in ("float32", "int8")}
+    assert r["int8"].outputs[0].sqnr_db == pytest.approx(r["float32"].outputs[0].sqnr_db, abs=1e-3)
+    assert r["int8"].outputs[0].quantized_accuracy == r["float32"].outputs[0].quantized_accuracy
+    assert [row.name for row in r["int8"].layers] == [row.name for row in r["float32"].layers]
