@@ -114,7 +114,8 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
-    /** Reads one input through `input` into `output` (see the class comment for the types). */
+    /** Runs a one-input model: input 0 from `input`, output 0 into `output` (see the class
+     * comment for the types they may have). */
     public void run(Object input, Object output) {
         runForMultipleInputsOutputs(
                 new Object[] {input}, Collections.singletonMap(0, output));
