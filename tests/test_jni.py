@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from conftest import run_litert
 from mote.converter import convert
 from mote.converter.tflite.builder import ModelBuilder
 from mote.models import datasets
@@ -167,8 +168,9 @@ def java_run(jvm, cases, model, load="file", threads=1, io="buffer", resize=None
         lines = out.get(f"c{k}", [])
         assert lines and lines[-1].startswith("ok "), f"case {k}: {lines}"
         tensors = [line.split(" ", 9)[1:] for line in lines if line.startswith("tensor ")]
-        outputs = sorted(d.glob("out_*.bin"))
-        results.append((tensors, [p.read_bytes() for p in outputs], int(lines[-1].split()[1])))
+        n_outputs = sum(t[0] == "output" for t in tensors)
+        outputs = [(d / f"out_{i}.bin").read_bytes() for i in range(n_outputs)]
+        results.append((tensors, outputs, int(lines[-1].split()[1])))
     return results
 
 
@@ -205,6 +207,24 @@ def test_jni_runs_models_like_the_python_binding(jvm, models, name, load, io):
     for inputs, (tensors, outs, arena) in zip(cases, java_run(jvm, cases, model, load, io=io)):
         it, py = python_run(model, inputs)
         assert_same_as_python(it, py, tensors, outs, arena)
+
+
+@pytest.mark.parametrize("name", ["example_cnn", "small_cnn_int8", "mobilenet_int8_io"])
+def test_jni_outputs_match_litert(jvm, models, litert_available, name):
+    """The same runs against an independent runtime: int8 models bit-exact with LiteRT's
+    reference kernels, the float model within 1e-5."""
+    model = models[name]
+    cases = sample_inputs(model)
+    int8 = name != "example_cnn"
+    for inputs, (_, outs, _) in zip(cases, java_run(jvm, cases, model, io="array")):
+        want = run_litert(model.read_bytes(), inputs, reference_kernels=int8)
+        for i, (w, got) in enumerate(zip(want, outs)):
+            java = np.frombuffer(got, w.dtype).reshape(w.shape)
+            if int8:
+                assert got == w.tobytes(), (f"{name} output {i}: "
+                                            f"{np.count_nonzero(java != w)} elements differ")
+            else:
+                np.testing.assert_allclose(java, w, rtol=1e-5, atol=1e-5)
 
 
 def test_jni_threads_give_the_same_bytes(jvm, models):
