@@ -164,13 +164,19 @@ JNIEXPORT jint JNICALL Java_dev_mote_Interpreter_nativeResize(JNIEnv *env, jclas
     mote_jni_handle *h = handle_of(hv);
     jsize count = (*env)->GetArrayLength(env, inputs);
     jsize total = (*env)->GetArrayLength(env, dims);
-    mote_input_shape *shapes = calloc(count ? (size_t)count : 1, sizeof *shapes);
-    jint *input = (*env)->GetIntArrayElements(env, inputs, NULL);
-    jint *rank = (*env)->GetIntArrayElements(env, ranks, NULL);
-    jint *dim = (*env)->GetIntArrayElements(env, dims, NULL);
+    if ((*env)->GetArrayLength(env, ranks) != count)
+        return fail(h, MOTE_ERROR_INVALID_ARGUMENT, "%d inputs but %d ranks", (int)count,
+                    (int)(*env)->GetArrayLength(env, ranks));
+    /* One block: the shapes, then the three arrays' copies. */
+    mote_input_shape *shapes = malloc((size_t)count * sizeof *shapes +
+                                      ((size_t)count * 2 + (size_t)total + 1) * sizeof(jint));
+    if (!shapes)
+        return fail(h, MOTE_JNI_OUT_OF_MEMORY, "could not allocate %d input shapes", (int)count);
+    jint *input = (jint *)(shapes + count), *rank = input + count, *dim = rank + count;
+    (*env)->GetIntArrayRegion(env, inputs, 0, count, input);
+    (*env)->GetIntArrayRegion(env, ranks, 0, count, rank);
+    (*env)->GetIntArrayRegion(env, dims, 0, total, dim);
     int status = MOTE_OK;
-    if (!shapes || !input || !rank || !dim)
-        status = fail(h, MOTE_JNI_OUT_OF_MEMORY, "could not allocate %d input shapes", (int)count);
     for (jsize k = 0, next = 0; status == MOTE_OK && k < count; k++) {
         if (rank[k] < 0 || rank[k] > total - next) {
             status = fail(h, MOTE_ERROR_INVALID_ARGUMENT, "shape %d: rank %d, but %d dims left",
@@ -183,9 +189,6 @@ JNIEXPORT jint JNICALL Java_dev_mote_Interpreter_nativeResize(JNIEnv *env, jclas
         next += rank[k];
     }
     if (status == MOTE_OK) status = create(h, shapes, (int)count);
-    if (dim) (*env)->ReleaseIntArrayElements(env, dims, dim, JNI_ABORT);
-    if (rank) (*env)->ReleaseIntArrayElements(env, ranks, rank, JNI_ABORT);
-    if (input) (*env)->ReleaseIntArrayElements(env, inputs, input, JNI_ABORT);
     free(shapes);
     return status;
 }
