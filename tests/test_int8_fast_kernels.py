@@ -68,8 +68,57 @@ def conv_2d(b, rng):
     return [int8_input(rng, (n, h, w, cin), iq)]
 
 
-GENERATORS = {"CONV_2D": conv_2d}
+def _elementwise(b, rng, op):
+    """Same-shape inputs (the vectorized variants' case), lengths around the
+    vector width, scales of the two inputs up to 1e3 apart."""
+    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 6)), int(rng.choice([1, 15, 16, 17, 33, 70]))]
+    qa = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))], "zero_point": [zero_point(rng)]}
+    if op == "MUL":
+        lo = np.log10(qa["scale"][0] * qb["scale"][0] * 128)
+        oq = {"scale": [float(10 ** rng.uniform(lo - 1.5, lo + 0.5))], "zero_point": [zero_point(rng)]}
+    else:   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
+        lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
+        oq = {"scale": [float(10 ** rng.uniform(lo - 1, lo + 1))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("a", shape, "int8", qa)
+    z = b.add_input("b", shape, "int8", qb)
+    y = b.add_tensor("y", shape, "int8", oq)
+    b.add_operator(op, [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))},
+                   version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, shape, qa), int8_input(rng, shape, qb)]
 
+
+def quantize(b, rng):
+    """float32 -> int8 on image-like, halfway (k + 0.5 quanta), huge,
+    infinite and NaN values; int8 -> int8 with scales 1e3 apart."""
+    shape = [int(rng.integers(1, 4)), int(rng.choice([1, 15, 16, 17, 33, 70]))]
+    oq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    if rng.random() < 0.5:
+        x = b.add_input("x", shape, "float32")
+        kind = rng.integers(0, 3)
+        if kind == 0:
+            data = rng.integers(0, 256, size=shape) / 255.0 if rng.random() < 0.5 else \
+                rng.integers(0, 256, size=shape) / 127.5 - 1
+        elif kind == 1:
+            data = (rng.integers(-200, 200, size=shape) + 0.5) * oq["scale"][0]
+        else:
+            data = rng.choice([np.inf, -np.inf, np.nan, 3e38, -3e38, 2.0 ** 31, 0.0, -0.0], size=shape)
+        data = np.asarray(data, np.float32)
+    else:
+        iq = {"scale": [float(oq["scale"][0] * 10 ** rng.uniform(-1.5, 1.5))],
+              "zero_point": [zero_point(rng)]}
+        x = b.add_input("x", shape, "int8", iq)
+        data = int8_input(rng, shape, iq)
+    y = b.add_tensor("y", shape, "int8", oq)
+    b.add_operator("QUANTIZE", [x], [y])
+    b.mark_outputs(y)
+    return [data]
+
+
+GENERATORS = {"CONV_2D": conv_2d, "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
+              "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
+              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize}
 
 
 def cases(op, count, seed=5):
