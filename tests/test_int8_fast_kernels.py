@@ -30,7 +30,8 @@ def int8_input(rng, shape, q):
         return np.full(shape, rng.choice([-128, 127]), np.int8)
     if kind == 1:
         image = rng.integers(0, 256, size=shape) / 255.0
-        return np.clip(np.round(image / q["scale"][0]) + q["zero_point"][0], -128, 127).astype(np.int8)
+        q_image = np.round(image / q["scale"][0]) + q["zero_point"][0]
+        return np.clip(q_image, -128, 127).astype(np.int8)
     return rng.integers(-128, 128, size=shape).astype(np.int8)
 
 
@@ -71,15 +72,19 @@ def conv_2d(b, rng):
 def _elementwise(b, rng, op):
     """Same-shape inputs (the vectorized variants' case), lengths around the
     vector width, scales of the two inputs up to 1e3 apart."""
-    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 6)), int(rng.choice([1, 15, 16, 17, 33, 70]))]
+    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 6)),
+             int(rng.choice([1, 15, 16, 17, 33, 70]))]
     qa = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
-    qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))], "zero_point": [zero_point(rng)]}
+    qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))],
+          "zero_point": [zero_point(rng)]}
     if op == "MUL":
         lo = np.log10(qa["scale"][0] * qb["scale"][0] * 128)
-        oq = {"scale": [float(10 ** rng.uniform(lo - 1.5, lo + 0.5))], "zero_point": [zero_point(rng)]}
+        oq = {"scale": [float(10 ** rng.uniform(lo - 1.5, lo + 0.5))],
+              "zero_point": [zero_point(rng)]}
     else:   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
         lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
-        oq = {"scale": [float(10 ** rng.uniform(lo - 1, lo + 1))], "zero_point": [zero_point(rng)]}
+        oq = {"scale": [float(10 ** rng.uniform(lo - 1, lo + 1))],
+              "zero_point": [zero_point(rng)]}
     x = b.add_input("a", shape, "int8", qa)
     z = b.add_input("b", shape, "int8", qb)
     y = b.add_tensor("y", shape, "int8", oq)
@@ -103,7 +108,8 @@ def quantize(b, rng):
         elif kind == 1:
             data = (rng.integers(-200, 200, size=shape) + 0.5) * oq["scale"][0]
         else:
-            data = rng.choice([np.inf, -np.inf, np.nan, 3e38, -3e38, 2.0 ** 31, 0.0, -0.0], size=shape)
+            data = rng.choice([np.inf, -np.inf, np.nan, 3e38, -3e38, 2.0 ** 31, 0.0, -0.0],
+                              size=shape)
         data = np.asarray(data, np.float32)
     else:
         iq = {"scale": [float(oq["scale"][0] * 10 ** rng.uniform(-1.5, 1.5))],

@@ -11,9 +11,9 @@
 
 enum { ADD, SUB, MUL };
 
-AVX512 static inline __attribute__((always_inline)) void same_shape_s8(
-    const mote_elementwise_params *p, const int8_t *input1, const int8_t *input2,
-    int8_t *output, size_t begin, size_t end, const int op) {
+AVX512 static inline __attribute__((always_inline)) void
+same_shape_s8(const mote_elementwise_params *p, const int8_t *input1, const int8_t *input2,
+              int8_t *output, size_t begin, size_t end, const int op) {
     const mote_rescale16_consts in1 = mote_rescale16_of(_mm512_set1_epi32(p->input1_multiplier),
                                                         _mm512_set1_epi32(p->input1_shift));
     const mote_rescale16_consts in2 = mote_rescale16_of(_mm512_set1_epi32(p->input2_multiplier),
@@ -27,10 +27,10 @@ AVX512 static inline __attribute__((always_inline)) void same_shape_s8(
     const __m512i lo = _mm512_set1_epi32(p->out_min), hi = _mm512_set1_epi32(p->out_max);
     for (size_t k = begin; k < end; k += 16) {
         const __mmask16 mask = end - k >= 16 ? 0xFFFF : (__mmask16)((1u << (end - k)) - 1);
-        const __m512i a = _mm512_add_epi32(
-            _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input1 + k)), offset1);
-        const __m512i b = _mm512_add_epi32(
-            _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input2 + k)), offset2);
+        const __m512i a =
+            _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input1 + k)), offset1);
+        const __m512i b =
+            _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input2 + k)), offset2);
         __m512i v;
         if (op == MUL) {
             v = _mm512_mullo_epi32(a, b);

@@ -13,12 +13,14 @@
  * (input_offset - 128) w cancels, where `_ref` skips the tap.
  *
  * Rows: for each tile the driver copies its 8 pixels' taps, xored, into a
- * stack buffer (taps * in_c rounded up to 4 per tap; a small im2row), so the
- * micro-kernel is a dense 8 x K by K x 32 product; `fits` bounds K.
+ * stack buffer (a small im2row: K = taps * in_c values in the filter's order,
+ * rounded up to 4; a window row inside the input is one contiguous copy, a
+ * 1x1 stride-1 filter reads the pixel's own channels), so the micro-kernel is
+ * a dense 8 x K by K x 32 product; `fits` bounds K.
  *
  * Packed layout: ceil(out_c / 32) panels, each 32 folded int32 biases, then
- * K / 4 groups of 32 columns x 4 consecutive input values (zero past in_c in
- * each tap and past out_c).
+ * K / 4 groups of 32 columns x 4 consecutive filter values (zero past
+ * taps * in_c and past out_c).
  *
  * Output stage: `_ref`'s mote_conv_output_s8 (double rounding) lane by lane
  * (requantize_s8_avx512.h), then the zero point and the clamp.
@@ -36,7 +38,12 @@
 /* The largest K (taps x in_c rounded up to 4 per tap) of a tile's row buffer. */
 #define MAX_K 4096
 
-static size_t padded_kc(size_t kc) { return (kc + 3) / 4 * 4; }
+static size_t padded(size_t k) { return (k + 3) / 4 * 4; }
+
+/* K of the op: its filter's values per output channel, rounded up to 4. */
+static size_t depth_of(const mote_window *w) {
+    return padded((size_t)w->filter_h * (size_t)w->filter_w * (size_t)w->in_c);
+}
 
 /* The low n bits set, n in [0, 64]. */
 static uint64_t low_bits(size_t n) { return n >= 64 ? ~0ull : (1ull << n) - 1; }
@@ -45,32 +52,29 @@ static size_t panel_bytes(size_t k) { return NR * sizeof(int32_t) + k * NR; }
 
 static size_t conv_packed_bytes(const void *params) {
     const mote_window *w = &((const mote_conv_params *)params)->w;
-    const size_t k = (size_t)w->filter_h * (size_t)w->filter_w * padded_kc((size_t)w->in_c);
-    return ((size_t)w->out_c + NR - 1) / NR * panel_bytes(k);
+    return ((size_t)w->out_c + NR - 1) / NR * panel_bytes(depth_of(w));
 }
 
 static void conv_pack(const void *params, const void *weights, const void *bias, void *packed) {
     const mote_conv_params *p = params;
     const mote_window *w = &p->w;
-    const size_t n = (size_t)w->out_c, kc = (size_t)w->in_c, kcp = padded_kc(kc);
-    const size_t taps = (size_t)w->filter_h * (size_t)w->filter_w, k = taps * kcp;
+    const size_t n = (size_t)w->out_c, kp = depth_of(w);
+    const size_t k = (size_t)w->filter_h * (size_t)w->filter_w * (size_t)w->in_c;
     const int8_t *filter = weights;
     const int32_t *b = bias;
     memset(packed, 0, conv_packed_bytes(params));
     for (size_t j = 0; j < n; j += NR) {
-        int32_t *panel = (int32_t *)((char *)packed + j / NR * panel_bytes(k));
+        int32_t *panel = (int32_t *)((char *)packed + j / NR * panel_bytes(kp));
         int8_t *quads = (int8_t *)(panel + NR);
         for (size_t col = 0; col < NR && j + col < n; col++) {
-            const int8_t *f = filter + (j + col) * taps * kc;
-            uint32_t sum = 0;   /* sum_k w[n, k], modulo 2^32 like the accumulator */
-            for (size_t tap = 0; tap < taps; tap++)
-                for (size_t c = 0; c < kc; c++) {
-                    const size_t at = tap * kcp + c;
-                    sum += (uint32_t)(int32_t)f[tap * kc + c];
-                    quads[(at / 4 * NR + col) * 4 + at % 4] = f[tap * kc + c];
-                }
-            panel[col] = (int32_t)((uint32_t)(b ? b[j + col] : 0) +
-                                   (uint32_t)(p->input_offset - 128) * sum);
+            const int8_t *f = filter + (j + col) * k;
+            uint32_t sum = 0; /* sum_k w[n, k], modulo 2^32 like the accumulator */
+            for (size_t i = 0; i < k; i++) {
+                sum += (uint32_t)(int32_t)f[i];
+                quads[(i / 4 * NR + col) * 4 + i % 4] = f[i];
+            }
+            panel[col] =
+                (int32_t)((uint32_t)(b ? b[j + col] : 0) + (uint32_t)(p->input_offset - 128) * sum);
         }
     }
 }
@@ -78,93 +82,140 @@ static void conv_pack(const void *params, const void *weights, const void *bias,
 const mote_packing mote_conv2d_s8_packing_vnni32 = {conv_packed_bytes, conv_pack};
 
 bool mote_gemm_s8_vnni_conv_fits(const void *params) {
-    const mote_window *w = &((const mote_conv_params *)params)->w;
-    return (size_t)w->filter_h * (size_t)w->filter_w * padded_kc((size_t)w->in_c) <= MAX_K;
+    return depth_of(&((const mote_conv_params *)params)->w) <= MAX_K;
 }
 
-/* kc bytes from src, xored with 0x80, then zeros up to kcp (kcp - kc < 4). */
-VNNI static void copy_flipped(uint8_t *dst, const int8_t *src, size_t kc, size_t kcp) {
+/* n bytes from src, xored with 0x80. */
+VNNI static void copy_flipped(uint8_t *dst, const int8_t *src, size_t n) {
     const __m512i flip = _mm512_set1_epi8((char)0x80);
     size_t i = 0;
-    for (; i + 64 <= kc; i += 64)
+    for (; i + 64 <= n; i += 64)
         _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
-    if (i < kcp) {
-        const __mmask64 in = low_bits(kc - i);
-        const __mmask64 out = low_bits(kcp - i);
-        const __m512i v = _mm512_maskz_loadu_epi8(in, src + i);
-        _mm512_mask_storeu_epi8(dst + i, out, _mm512_xor_si512(v, flip));
+    if (i < n) {
+        const __mmask64 m = low_bits(n - i);
+        _mm512_mask_storeu_epi8(dst + i, m,
+                                _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + i), flip));
     }
 }
 
-VNNI static inline void store16(int8_t *out, __m512i acc, __m512i bias,
-                                const mote_rescale16_consts *r, __m512i offset, __m512i lo, __m512i hi,
-                                __mmask16 cols) {
-    const __m512i z = _mm512_add_epi32(mote_rescale16(_mm512_add_epi32(acc, bias), r), offset);
-    _mm_mask_storeu_epi8(out, cols, _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(z, lo), hi)));
+/* One output pixel's K input values, flipped: taps outside the input as the
+ * flipped zero point, zeros past taps * in_c (the packing's zero weights). */
+VNNI static void fill_row(uint8_t *dst, const mote_conv_params *p, const int8_t *input,
+                          size_t pixel, uint8_t zero_point) {
+    const mote_window *w = &p->w;
+    const size_t kc = (size_t)w->in_c, run = (size_t)w->filter_w * kc;
+    const mote_window_taps wt = mote_window_taps_of(w, pixel);
+    const bool whole_rows = w->dilation_w == 1 && wt.kx0 == 0 && wt.kx1 == w->filter_w;
+    for (int32_t ky = 0; ky < w->filter_h; ky++) {
+        uint8_t *d = dst + (size_t)ky * run;
+        if (whole_rows && ky >= wt.ky0 && ky < wt.ky1) {
+            copy_flipped(d, input + mote_window_tap_at(w, &wt, ky, 0), run);
+            continue;
+        }
+        for (int32_t kx = 0; kx < w->filter_w; kx++) {
+            const size_t at = mote_window_tap_at(w, &wt, ky, kx);
+            if (at == SIZE_MAX)
+                memset(d + (size_t)kx * kc, zero_point, kc);
+            else
+                copy_flipped(d + (size_t)kx * kc, input + at, kc);
+        }
+    }
+    const size_t k = (size_t)w->filter_h * run;
+    memset(dst + k, 0, padded(k) - k);
 }
 
-/* One tile: rows[MR] xored rows of k bytes, one panel, NC 16-column vectors
+VNNI static inline void store16(int8_t *out, __m512i acc, const mote_rescale16_consts *r,
+                                __m512i offset, __m512i lo, __m512i hi, __mmask16 cols) {
+    const __m512i z = _mm512_add_epi32(mote_rescale16(acc, r), offset);
+    _mm_mask_storeu_epi8(out, cols,
+                         _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(z, lo), hi)));
+}
+
+/* The 8 rows of a tile, as macro arguments: the accumulators stay in
+ * registers (c<row><vector>: 16 of the 32 zmm). */
+#define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+
+VNNI static inline __m512i broadcast4(const uint8_t *a) {
+    int32_t v;
+    memcpy(&v, a, 4);
+    return _mm512_set1_epi32(v);
+}
+
+/* One tile: rows[MR] flipped rows of k bytes, one panel, NC 16-column vectors
  * (NC = 1 for a last panel of at most 16 columns); stores `nrows` rows. */
-VNNI static inline __attribute__((always_inline)) void tile(
-    const mote_conv_params *p, const uint8_t *const *rows, size_t k, const int32_t *panel,
-    size_t j, size_t cols, int8_t *out, size_t out_stride, size_t nrows, const int NC) {
-    __m512i c[MR][2];
-    for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm512_setzero_si512();
+VNNI static inline __attribute__((always_inline)) void
+tile(const mote_conv_params *p, const uint8_t *const *rows, size_t k, const int32_t *panel,
+     size_t j, size_t cols, int8_t *out, size_t out_stride, size_t nrows, const int NC) {
+    const __m512i bias0 = _mm512_loadu_si512(panel);
+    const __m512i bias1 = NC > 1 ? _mm512_loadu_si512(panel + 16) : bias0;
+#define INIT(r)                                                                                    \
+    __m512i c##r##0 = bias0, c##r##1 = bias1;                                                      \
+    const uint8_t *a##r = rows[r];
+    ROWS(INIT)
     const int8_t *w = (const int8_t *)(panel + NR);
     for (size_t q = 0; q < k; q += 4, w += 4 * NR) {
         const __m512i w0 = _mm512_loadu_si512(w);
         const __m512i w1 = NC > 1 ? _mm512_loadu_si512(w + 64) : w0;
-        for (int r = 0; r < MR; r++) {
-            int32_t a;
-            memcpy(&a, rows[r] + q, 4);
-            const __m512i b = _mm512_set1_epi32(a);
-            c[r][0] = _mm512_dpbusd_epi32(c[r][0], b, w0);
-            if (NC > 1) c[r][1] = _mm512_dpbusd_epi32(c[r][1], b, w1);
-        }
+#define STEP(r)                                                                                    \
+    {                                                                                              \
+        const __m512i b = broadcast4(a##r + q);                                                    \
+        c##r##0 = _mm512_dpbusd_epi32(c##r##0, b, w0);                                             \
+        if (NC > 1) c##r##1 = _mm512_dpbusd_epi32(c##r##1, b, w1);                                 \
+    }
+        ROWS(STEP)
     }
     const __m512i offset = _mm512_set1_epi32(p->output_offset);
     const __m512i lo = _mm512_set1_epi32(p->out_min), hi = _mm512_set1_epi32(p->out_max);
-    for (int v = 0; v < NC; v++) {
-        const size_t first = (size_t)v * 16;
-        const __mmask16 mask = (__mmask16)low_bits(cols - first < 16 ? cols - first : 16);
+#define STORE0(r)                                                                                  \
+    if (r < nrows) store16(out + r * out_stride, c##r##0, &rs, offset, lo, hi, mask);
+#define STORE1(r)                                                                                  \
+    if (r < nrows) store16(out + r * out_stride + 16, c##r##1, &rs, offset, lo, hi, mask);
+    {
+        const __mmask16 mask = (__mmask16)low_bits(cols < 16 ? cols : 16);
         const mote_rescale16_consts rs =
-            mote_rescale16_of(_mm512_maskz_loadu_epi32(mask, p->multipliers + j + first),
-                              _mm512_maskz_loadu_epi32(mask, p->shifts + j + first));
-        const __m512i bias = _mm512_loadu_si512(panel + first);
-        for (size_t r = 0; r < nrows; r++)
-            store16(out + r * out_stride + first, c[r][v], bias, &rs, offset, lo, hi, mask);
+            mote_rescale16_of(_mm512_maskz_loadu_epi32(mask, p->multipliers + j),
+                              _mm512_maskz_loadu_epi32(mask, p->shifts + j));
+        ROWS(STORE0)
     }
+    if (NC > 1) {
+        const __mmask16 mask = (__mmask16)low_bits(cols - 16);
+        const mote_rescale16_consts rs =
+            mote_rescale16_of(_mm512_maskz_loadu_epi32(mask, p->multipliers + j + 16),
+                              _mm512_maskz_loadu_epi32(mask, p->shifts + j + 16));
+        ROWS(STORE1)
+    }
+#undef INIT
+#undef STEP
+#undef STORE0
+#undef STORE1
 }
 
 VNNI void mote_conv2d_s8_8x32_avx512vnni(const mote_conv_params *p, const int8_t *input,
-                                         const int8_t *filter, const int32_t *bias,
-                                         int8_t *output, size_t begin, size_t end) {
+                                         const int8_t *filter, const int32_t *bias, int8_t *output,
+                                         size_t begin, size_t end) {
     (void)bias;
     const mote_window *w = &p->w;
-    const size_t n = (size_t)w->out_c, kc = (size_t)w->in_c, kcp = padded_kc(kc);
-    const size_t taps = (size_t)w->filter_h * (size_t)w->filter_w, k = taps * kcp;
+    const size_t n = (size_t)w->out_c, kc = (size_t)w->in_c, k = depth_of(w);
     const size_t pbytes = panel_bytes(k);
+    const bool pointwise = mote_conv2d_fits_1x1(p);
     const uint8_t zero_point = (uint8_t)((uint8_t)(int8_t)-p->input_offset ^ 0x80);
     uint8_t buf[MR * MAX_K] __attribute__((aligned(64)));
     const uint8_t *rows[MR];
     for (size_t px = begin; px < end; px += MR) {
         const size_t nrows = end - px < MR ? end - px : MR;
-        for (size_t r = 0; r < MR; r++) {
-            rows[r] = buf + (r < nrows ? r : 0) * k;
-            if (r >= nrows) continue;
-            const mote_window_taps wt = mote_window_taps_of(w, px + r);
-            for (int32_t ky = 0; ky < w->filter_h; ky++)
-                for (int32_t kx = 0; kx < w->filter_w; kx++) {
-                    const size_t at = mote_window_tap_at(w, &wt, ky, kx);
-                    uint8_t *dst = buf + r * k + ((size_t)ky * (size_t)w->filter_w + (size_t)kx) * kcp;
-                    if (at == SIZE_MAX) {
-                        memset(dst, zero_point, kc);
-                        memset(dst + kc, 0, kcp - kc);
-                    } else {
-                        copy_flipped(dst, input + at, kc, kcp);
-                    }
+        if (pointwise && k == kc) {
+            copy_flipped(buf, input + px * kc, nrows * kc);
+        } else {
+            for (size_t r = 0; r < nrows; r++) {
+                if (pointwise) {
+                    copy_flipped(buf + r * k, input + (px + r) * kc, kc);
+                    memset(buf + r * k + kc, 0, k - kc);
+                } else {
+                    fill_row(buf + r * k, p, input, px + r, zero_point);
                 }
+            }
         }
+        for (size_t r = 0; r < MR; r++) rows[r] = buf + (r < nrows ? r : 0) * k;
         for (size_t j = 0; j < n; j += NR) {
             const int32_t *panel = (const int32_t *)((const char *)filter + j / NR * pbytes);
             const size_t cols = n - j < NR ? n - j : NR;

@@ -24,8 +24,7 @@
 #include <immintrin.h>
 
 #define MOTE_AVX512_TARGET "avx512f,avx512bw,avx512dq,avx512vl"
-#define MOTE_RESCALE_INLINE \
-    static inline __attribute__((target(MOTE_AVX512_TARGET), always_inline))
+#define MOTE_RESCALE_INLINE static inline __attribute__((target(MOTE_AVX512_TARGET), always_inline))
 
 /* The constants of 16 lanes' rescales. */
 typedef struct {
