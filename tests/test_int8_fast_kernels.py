@@ -69,6 +69,34 @@ def conv_2d(b, rng):
     return [int8_input(rng, (n, h, w, cin), iq)]
 
 
+def depthwise_conv_2d(b, rng):
+    """Depth multiplier 1, the vectorized kernels' windows (3x3 mostly, some
+    5x5), strides 1 and 2, channel counts around 16 and 32."""
+    k, s = int(rng.choice([3, 3, 3, 5])), int(rng.choice([1, 2]))
+    padding = str(rng.choice(["SAME", "VALID"]))
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(k, 14)), int(rng.integers(k, 14))
+    oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
+    c = int(rng.choice([1, 5, 15, 16, 17, 31, 32, 33, 47, 64, 70]))
+    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    wq = {"scale": (10 ** rng.uniform(-6, 2, c)).astype(np.float32),
+          "zero_point": np.zeros(c, np.int64), "quantized_dimension": 3}
+    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * k * 10 ** rng.uniform(-1, 1))],
+          "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, c], "int8", iq)
+    f = b.add_constant("filter", rng.integers(-127, 128, size=(1, k, k, c)).astype(np.int8),
+                       quantization=wq)
+    bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+    bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=c).astype(np.int32),
+                          quantization={"scale": bias_scales, "zero_point": np.zeros(c, np.int64)})
+    y = b.add_tensor("y", [n, oh, ow, c], "int8", oq)
+    b.add_operator("DEPTHWISE_CONV_2D", [x, f, bias], [y],
+                   {"padding": padding, "stride_w": s, "stride_h": s, "depth_multiplier": 1,
+                    "dilation_w_factor": 1, "dilation_h_factor": 1,
+                    "fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=3)
+    b.mark_outputs(y)
+    return [int8_input(rng, (n, h, w, c), iq)]
+
+
 def _elementwise(b, rng, op):
     """Same-shape inputs (the vectorized variants' case), lengths around the
     vector width, scales of the two inputs up to 1e3 apart."""
@@ -122,7 +150,8 @@ def quantize(b, rng):
     return [data]
 
 
-GENERATORS = {"CONV_2D": conv_2d, "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
+GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+              "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
               "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize}
 

@@ -60,6 +60,8 @@ const mote_variant mote_depthwise_conv2d_f32_variants[] = {
 };
 const mote_variant mote_depthwise_conv2d_s8_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(depthwise_conv2d_s8_3x3_avx512vnni, MOTE_CPU_AVX512 | MOTE_CPU_AVX512_VNNI,
+                 mote_depthwise_conv2d_fits_3x3),
     MOTE_VARIANT(depthwise_conv2d_s8_3x3_avx512, MOTE_CPU_AVX512, mote_depthwise_conv2d_fits_3x3),
     MOTE_VARIANT(depthwise_conv2d_s8_5x5_avx512, MOTE_CPU_AVX512, mote_depthwise_conv2d_fits_5x5),
     MOTE_VARIANT(depthwise_conv2d_s8_kxk_avx512, MOTE_CPU_AVX512,

@@ -127,8 +127,7 @@ VNNI static void fill_row(uint8_t *dst, const mote_conv_params *p, const int8_t 
 VNNI static inline void store16(int8_t *out, __m512i acc, const mote_rescale16_consts *r,
                                 __m512i offset, __m512i lo, __m512i hi, __mmask16 cols) {
     const __m512i z = _mm512_add_epi32(mote_rescale16(acc, r), offset);
-    _mm_mask_storeu_epi8(out, cols,
-                         _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(z, lo), hi)));
+    mote_store16_s8(out, cols, _mm512_min_epi32(_mm512_max_epi32(z, lo), hi));
 }
 
 /* The 8 rows of a tile, as macro arguments: the accumulators stay in

@@ -77,4 +77,14 @@ MOTE_RESCALE_INLINE __m512i mote_rescale16(__m512i v, const mote_rescale16_const
     return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
 }
 
+/* The 16 lanes (each in [-128, 127]) as 16 bytes stored at p where `mask`
+ * is set. vpmovdb to a register, then a masked byte store: compilers would
+ * otherwise fuse the two into vpmovdb to memory, which some cores (AMD Zen 4)
+ * run many times slower. The empty asm keeps them apart. */
+MOTE_RESCALE_INLINE void mote_store16_s8(int8_t *p, __mmask16 mask, __m512i v) {
+    __m128i bytes = _mm512_cvtepi32_epi8(v);
+    __asm__("" : "+x"(bytes));
+    _mm_mask_storeu_epi8(p, mask, bytes);
+}
+
 #endif
