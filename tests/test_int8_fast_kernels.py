@@ -39,9 +39,9 @@ def conv_2d(b, rng):
     while True:
         n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
         k = int(rng.choice([1, 1, 3, 5]))
-        s, d = int(rng.choice([1, 2])), int(rng.choice([1, 1, 2]))
+        s, dh, dw = int(rng.choice([1, 2])), int(rng.choice([1, 1, 2])), int(rng.choice([1, 1, 2]))
         padding = str(rng.choice(["SAME", "VALID"]))
-        oh, ow = _window_out(h, k, s, d, padding), _window_out(w, k, s, d, padding)
+        oh, ow = _window_out(h, k, s, dh, padding), _window_out(w, k, s, dw, padding)
         if oh > 0 and ow > 0:
             break
     cin = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130]))
@@ -62,8 +62,8 @@ def conv_2d(b, rng):
                                         "zero_point": np.zeros(cout, np.int64)})
     y = b.add_tensor("y", [n, oh, ow, cout], "int8", oq)
     b.add_operator("CONV_2D", [x, f, bias], [y],
-                   {"padding": padding, "stride_w": s, "stride_h": s, "dilation_w_factor": d,
-                    "dilation_h_factor": d,
+                   {"padding": padding, "stride_w": s, "stride_h": s, "dilation_w_factor": dw,
+                    "dilation_h_factor": dh,
                     "fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=3)
     b.mark_outputs(y)
     return [int8_input(rng, (n, h, w, cin), iq)]

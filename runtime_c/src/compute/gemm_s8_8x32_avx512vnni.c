@@ -121,7 +121,42 @@ VNNI static void fill_row(uint8_t *dst, const mote_conv_params *p, const int8_t 
         }
     }
     const size_t k = (size_t)w->filter_h * run;
-    memset(dst + k, 0, padded(k) - k);
+    for (size_t i = k; i < padded(k); i++) dst[i] = 0;
+}
+
+/* The K input values of output pixels [px, px + nrows) (the tile's rows,
+ * k bytes apart). A pixel whose window lies inside the input (dilation 1
+ * along x) takes one copy per window row, found from its position stepped
+ * along the output (no division); any other goes through fill_row. */
+VNNI static void fill_rows(uint8_t *buf, size_t k, const mote_conv_params *p, const int8_t *input,
+                           size_t px, size_t nrows, uint8_t zero_point) {
+    const mote_window *w = &p->w;
+    const size_t kc = (size_t)w->in_c, run = (size_t)w->filter_w * kc;
+    const size_t kk = (size_t)w->filter_h * run;
+    const size_t row_step = (size_t)w->dilation_h * (size_t)w->in_w * kc;
+    int32_t ox = (int32_t)(px % (size_t)w->out_w);
+    int32_t oy = (int32_t)(px / (size_t)w->out_w % (size_t)w->out_h);
+    int32_t batch = (int32_t)(px / ((size_t)w->out_w * (size_t)w->out_h));
+    for (size_t r = 0; r < nrows; r++) {
+        uint8_t *dst = buf + r * k;
+        const int32_t y0 = oy * w->stride_h - w->pad_h, x0 = ox * w->stride_w - w->pad_w;
+        if (w->dilation_w == 1 && y0 >= 0 && y0 + (w->filter_h - 1) * w->dilation_h < w->in_h &&
+            x0 >= 0 && x0 + w->filter_w <= w->in_w) {
+            const int8_t *src = input + mote_window_input_at(w, batch, y0, x0);
+            for (int32_t ky = 0; ky < w->filter_h; ky++)
+                copy_flipped(dst + (size_t)ky * run, src + (size_t)ky * row_step, run);
+            for (size_t i = kk; i < k; i++) dst[i] = 0;
+        } else {
+            fill_row(dst, p, input, px + r, zero_point);
+        }
+        if (++ox == w->out_w) {
+            ox = 0;
+            if (++oy == w->out_h) {
+                oy = 0;
+                batch++;
+            }
+        }
+    }
 }
 
 VNNI static inline void store16(int8_t *out, __m512i acc, const mote_rescale16_consts *r,
@@ -205,14 +240,7 @@ VNNI void mote_conv2d_s8_8x32_avx512vnni(const mote_conv_params *p, const int8_t
         if (pointwise && k == kc) {
             copy_flipped(buf, input + px * kc, nrows * kc);
         } else {
-            for (size_t r = 0; r < nrows; r++) {
-                if (pointwise) {
-                    copy_flipped(buf + r * k, input + (px + r) * kc, kc);
-                    memset(buf + r * k + kc, 0, k - kc);
-                } else {
-                    fill_row(buf + r * k, p, input, px + r, zero_point);
-                }
-            }
+            fill_rows(buf, k, p, input, px, nrows, zero_point);
         }
         for (size_t r = 0; r < MR; r++) rows[r] = buf + (r < nrows ? r : 0) * k;
         for (size_t j = 0; j < n; j += NR) {
