@@ -69,6 +69,35 @@ def conv_2d(b, rng):
     return [int8_input(rng, (n, h, w, cin), iq)]
 
 
+def fully_connected(b, rng):
+    """Rows of depths around the 4-byte groups and past 64, unit counts around
+    16, 32 and 64 (the vectors and panel pairs), with and without bias."""
+    rows = int(rng.integers(1, 5))
+    depth = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130, 1024]))
+    units = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 64, 65, 70, 100]))
+    per_channel = bool(rng.random() < 0.7)
+    n = units if per_channel else 1
+    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    wq = {"scale": (10 ** rng.uniform(-6, 2, n)).astype(np.float32),
+          "zero_point": np.zeros(n, np.int64), "quantized_dimension": 0}
+    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * np.sqrt(depth) * 10 ** rng.uniform(-1, 1))],
+          "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [rows, depth], "int8", iq)
+    w = b.add_constant("w", rng.integers(-127, 128, size=(units, depth)).astype(np.int8),
+                       quantization=wq)
+    bias = -1
+    if rng.random() < 0.8:
+        bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+        data = rng.integers(-(2 ** 20), 2 ** 20, size=units).astype(np.int32)
+        bias = b.add_constant("bias", data, quantization={"scale": bias_scales,
+                                                          "zero_point": np.zeros(n, np.int64)})
+    y = b.add_tensor("y", [rows, units], "int8", oq)
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y],
+                   {"fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=4)
+    b.mark_outputs(y)
+    return [int8_input(rng, (rows, depth), iq)]
+
+
 def depthwise_conv_2d(b, rng):
     """Depth multiplier 1, the vectorized kernels' windows (3x3 mostly, some
     5x5), strides 1 and 2, channel counts around 16 and 32."""
@@ -151,6 +180,7 @@ def quantize(b, rng):
 
 
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+              "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
               "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize}

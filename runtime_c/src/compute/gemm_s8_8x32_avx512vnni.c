@@ -35,8 +35,9 @@
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni")))
 #define MR 8
 #define NR 32
-/* The largest K (taps x in_c rounded up to 4 per tap) of a tile's row buffer. */
+/* The largest K of a tile's row buffer (CONV_2D) and of FULLY_CONNECTED. */
 #define MAX_K 4096
+#define MAX_FC_DEPTH 16384
 
 static size_t padded(size_t k) { return (k + 3) / 4 * 4; }
 
@@ -55,28 +56,49 @@ static size_t conv_packed_bytes(const void *params) {
     return ((size_t)w->out_c + NR - 1) / NR * panel_bytes(depth_of(w));
 }
 
-static void conv_pack(const void *params, const void *weights, const void *bias, void *packed) {
-    const mote_conv_params *p = params;
-    const mote_window *w = &p->w;
-    const size_t n = (size_t)w->out_c, kp = depth_of(w);
-    const size_t k = (size_t)w->filter_h * (size_t)w->filter_w * (size_t)w->in_c;
-    const int8_t *filter = weights;
-    const int32_t *b = bias;
-    memset(packed, 0, conv_packed_bytes(params));
+/* Panels of weights [n, k] (k values per output, any k; K = k rounded up to 4)
+ * and bias [n] (may be NULL), input_offset - 128 folded into the biases. */
+static void pack_panels(size_t n, size_t k, int32_t input_offset, const int8_t *weights,
+                        const int32_t *bias, void *packed) {
+    const size_t kp = padded(k);
+    memset(packed, 0, (n + NR - 1) / NR * panel_bytes(kp));
     for (size_t j = 0; j < n; j += NR) {
         int32_t *panel = (int32_t *)((char *)packed + j / NR * panel_bytes(kp));
         int8_t *quads = (int8_t *)(panel + NR);
         for (size_t col = 0; col < NR && j + col < n; col++) {
-            const int8_t *f = filter + (j + col) * k;
+            const int8_t *f = weights + (j + col) * k;
             uint32_t sum = 0; /* sum_k w[n, k], modulo 2^32 like the accumulator */
             for (size_t i = 0; i < k; i++) {
                 sum += (uint32_t)(int32_t)f[i];
                 quads[(i / 4 * NR + col) * 4 + i % 4] = f[i];
             }
-            panel[col] =
-                (int32_t)((uint32_t)(b ? b[j + col] : 0) + (uint32_t)(p->input_offset - 128) * sum);
+            panel[col] = (int32_t)((uint32_t)(bias ? bias[j + col] : 0) +
+                                   (uint32_t)(input_offset - 128) * sum);
         }
     }
+}
+
+static void conv_pack(const void *params, const void *weights, const void *bias, void *packed) {
+    const mote_conv_params *p = params;
+    const mote_window *w = &p->w;
+    pack_panels((size_t)w->out_c, (size_t)w->filter_h * (size_t)w->filter_w * (size_t)w->in_c,
+                p->input_offset, weights, bias, packed);
+}
+
+static size_t fc_packed_bytes(const void *params) {
+    const mote_fully_connected_params *p = params;
+    return ((size_t)p->units + NR - 1) / NR * panel_bytes(padded((size_t)p->depth));
+}
+
+static void fc_pack(const void *params, const void *weights, const void *bias, void *packed) {
+    const mote_fully_connected_params *p = params;
+    pack_panels((size_t)p->units, (size_t)p->depth, p->input_offset, weights, bias, packed);
+}
+
+const mote_packing mote_fully_connected_s8_packing_vnni32 = {fc_packed_bytes, fc_pack};
+
+bool mote_gemm_s8_vnni_fully_connected_fits(const void *params) {
+    return padded((size_t)((const mote_fully_connected_params *)params)->depth) <= MAX_FC_DEPTH;
 }
 
 const mote_packing mote_conv2d_s8_packing_vnni32 = {conv_packed_bytes, conv_pack};
@@ -252,6 +274,79 @@ VNNI void mote_conv2d_s8_8x32_avx512vnni(const mote_conv_params *p, const int8_t
             else
                 tile(p, rows, k, panel, j, cols, out, n, nrows, 1);
         }
+    }
+}
+/* mote_fp_multiply_by_quantized_multiplier_ties_away on 16 lanes (LiteRT's
+ * reference FULLY_CONNECTED: one rounding of the exact product, ties away
+ * from zero): |p| + 2^(total - 1) >> total with total = 31 - shift in
+ * [1, 62], the sign put back; 64-bit lanes, even and odd apart. */
+VNNI static inline __m512i ties_away_lanes(__m512i x, __m512i m, __m512i round, __m512i total) {
+    const __m512i prod = _mm512_mul_epi32(x, m);
+    const __m512i t = _mm512_srlv_epi64(_mm512_add_epi64(_mm512_abs_epi64(prod), round), total);
+    return _mm512_mask_sub_epi64(t, _mm512_cmplt_epi64_mask(prod, _mm512_setzero_si512()),
+                                 _mm512_setzero_si512(), t);
+}
+
+VNNI static inline __m512i ties_away16(__m512i x, __m512i m, __m512i shift) {
+    const __m512i total32 = _mm512_sub_epi32(_mm512_set1_epi32(31), shift);
+    const __m512i total_even = _mm512_and_si512(total32, _mm512_set1_epi64(0xFFFFFFFF));
+    const __m512i total_odd = _mm512_srli_epi64(total32, 32);
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512i even = ties_away_lanes(
+        x, m, _mm512_sllv_epi64(one, _mm512_sub_epi64(total_even, one)), total_even);
+    const __m512i odd =
+        ties_away_lanes(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32),
+                        _mm512_sllv_epi64(one, _mm512_sub_epi64(total_odd, one)), total_odd);
+    return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+/* FULLY_CONNECTED output elements [begin, end) (row-major [rows, units]):
+ * each input row flipped into a buffer once, then 64 outputs (two panels)
+ * at a time, four independent accumulator chains over K. */
+VNNI void mote_fully_connected_s8_1x64_avx512vnni(const mote_fully_connected_params *p,
+                                                  const int8_t *input, const int8_t *weights,
+                                                  const int32_t *bias, int8_t *output, size_t begin,
+                                                  size_t end) {
+    (void)bias;
+    const size_t units = (size_t)p->units, depth = (size_t)p->depth, k = padded(depth);
+    const size_t pbytes = panel_bytes(k);
+    const __m512i offset = _mm512_set1_epi32(p->output_offset);
+    const __m512i lo = _mm512_set1_epi32(p->out_min), hi = _mm512_set1_epi32(p->out_max);
+    uint8_t buf[MAX_FC_DEPTH] __attribute__((aligned(64)));
+    for (size_t e = begin; e < end;) {
+        const size_t row = e / units, first = e % units;
+        const size_t last = end - e < units - first ? first + (end - e) : units;
+        copy_flipped(buf, input + row * depth, depth);
+        for (size_t i = depth; i < k; i++) buf[i] = 0;
+        for (size_t j = first / NR * NR; j < last; j += 2 * NR) {
+            const int8_t *w0 = (const int8_t *)weights + j / NR * pbytes;
+            const bool two = j + NR < units;
+            const int8_t *w1 = two ? w0 + pbytes : w0;
+            const int32_t *b0 = (const int32_t *)w0, *b1 = (const int32_t *)w1;
+            __m512i acc[4] = {_mm512_loadu_si512(b0), _mm512_loadu_si512(b0 + 16),
+                              _mm512_loadu_si512(b1), _mm512_loadu_si512(b1 + 16)};
+            const int8_t *q0 = w0 + NR * sizeof(int32_t), *q1 = w1 + NR * sizeof(int32_t);
+            for (size_t q = 0; q < k; q += 4, q0 += 4 * NR, q1 += 4 * NR) {
+                const __m512i a = broadcast4(buf + q);
+                acc[0] = _mm512_dpbusd_epi32(acc[0], a, _mm512_loadu_si512(q0));
+                acc[1] = _mm512_dpbusd_epi32(acc[1], a, _mm512_loadu_si512(q0 + 64));
+                acc[2] = _mm512_dpbusd_epi32(acc[2], a, _mm512_loadu_si512(q1));
+                acc[3] = _mm512_dpbusd_epi32(acc[3], a, _mm512_loadu_si512(q1 + 64));
+            }
+            for (size_t v = 0; v < 4; v++) {
+                const size_t col = j + v * 16; /* this vector's first unit */
+                if (col >= last) break;
+                const size_t from = first > col ? first - col : 0;
+                const size_t to = last - col < 16 ? last - col : 16;
+                const __mmask16 mask = (__mmask16)(low_bits(to) & ~low_bits(from));
+                const __m512i m = _mm512_maskz_loadu_epi32(mask, p->multipliers + col);
+                const __m512i sh = _mm512_maskz_loadu_epi32(mask, p->shifts + col);
+                const __m512i z = _mm512_add_epi32(ties_away16(acc[v], m, sh), offset);
+                mote_store16_s8(output + row * units + col, mask,
+                                _mm512_min_epi32(_mm512_max_epi32(z, lo), hi));
+            }
+        }
+        e += last - first;
     }
 }
 #endif
