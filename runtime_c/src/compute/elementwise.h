@@ -117,6 +117,17 @@ void mote_mul_s8_same_shape_scalar(const mote_elementwise_params *p, const int8_
                                    const int8_t *input2, int8_t *output, size_t begin,
                                    size_t end);
 
+/* int8 same_shape for AVX-512 F/BW/DQ/VL (elementwise_s8_avx512.c): _ref's bytes. */
+void mote_add_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+void mote_sub_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+void mote_mul_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+
 /* The output's last dim as rows along which each input runs (stride 1) or
  * repeats one value (stride 0): every broadcast that leaves the last dim
  * whole, such as a per-channel vector over NHWC; rows of at least 4. */
