@@ -21,7 +21,10 @@ An entry holds:
   - activation: for RELU / RELU6, the value they become in that option;
   - int8 rules: int8 (the op runs on int8 data at all), same_quant (its output
     keeps its input's quantization: "first" input, or "all" inputs, as
-    CONCATENATION), fixed_output ((scale, zero point) fixed by TFLite);
+    CONCATENATION), value_inputs (inputs that, when constant, hold values of
+    the output and are quantized with its quantization: PADV2's pad value,
+    MAXIMUM / MINIMUM's bound),
+    fixed_output ((scale, zero point) fixed by TFLite);
   - reference: the float implementation on an array module `xp`
     (numpy or cupy), reference(xp, args, options, out_shape, dtype), with the
     options completed from `defaults`; the fused activation is applied by
@@ -74,6 +77,7 @@ class Op:
     activation: Optional[str] = None
     int8: bool = False
     same_quant: str = ""
+    value_inputs: tuple = ()
     fixed_output: Optional[tuple] = None
     builtin: bool = True
 
@@ -168,6 +172,15 @@ def _resize(bilinear):
     return run
 
 
+def _local_response_normalization(xp, a, o, out_shape, dtype):
+    """x * (bias + alpha * sum of x^2 over channels c - radius .. c + radius)^-beta."""
+    x = a[0]
+    r = int(o["radius"])
+    sq = xp.pad(x * x, [(0, 0)] * (x.ndim - 1) + [(r, r)])
+    window = sum(sq[..., k:k + x.shape[-1]] for k in range(2 * r + 1))
+    return x * (o["bias"] + o["alpha"] * window) ** -o["beta"]
+
+
 def _softmax(xp, a, o, out_shape, dtype):
     z = (a[0] - a[0].max(axis=-1, keepdims=True)) * o["beta"]
     e = xp.exp(z)
@@ -220,6 +233,10 @@ def _entries():
         binary("ADD", lambda x, y: x + y, "AddOptions"),
         binary("SUB", lambda x, y: x - y, "SubOptions"),
         binary("MUL", lambda x, y: x * y, "MulOptions"),
+        Op("MAXIMUM", lambda xp, a, o, s, d: xp.maximum(a[0], a[1]), "MaximumMinimumOptions",
+           int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
+        Op("MINIMUM", lambda xp, a, o, s, d: xp.minimum(a[0], a[1]), "MaximumMinimumOptions",
+           int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
         Op("AVERAGE_POOL_2D", _pool(windows.average_pool_2d), "Pool2DOptions", _WINDOW,
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
         Op("MAX_POOL_2D", _pool(windows.max_pool_2d), "Pool2DOptions", _WINDOW,
@@ -227,6 +244,10 @@ def _entries():
         Op("MEAN", _mean, "ReducerOptions", {"keep_dims": False}, int8_version=2, int8=True),
         data_mover("PAD", lambda xp, a, o, s, d: xp.pad(
             a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])]), "PadOptions"),
+        Op("PADV2", lambda xp, a, o, s, d: xp.pad(
+            a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])],
+            constant_values=float(np.asarray(a[2]).reshape(()))), "PadV2Options",
+           int8_version=2, int8=True, same_quant="first", value_inputs=(2,)),
         data_mover("TRANSPOSE", lambda xp, a, o, s, d: xp.transpose(
             a[0], [int(p) for p in np.asarray(a[1])]), "TransposeOptions"),
         data_mover("CONCATENATION", lambda xp, a, o, s, d: xp.concatenate(a, axis=o["axis"]),
@@ -242,6 +263,10 @@ def _entries():
         unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
         unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
+        # TFLite runs it in float only (int8 graphs keep it in float).
+        Op("LOCAL_RESPONSE_NORMALIZATION", _local_response_normalization,
+           "LocalResponseNormalizationOptions",
+           {"radius": 5, "bias": 1.0, "alpha": 1.0, "beta": 0.5}),
         Op("PRELU", lambda xp, a, o, s, d: xp.where(a[0] >= 0, a[0], a[0] * a[1])),
         Op("HARD_SWISH", lambda xp, a, o, s, d: a[0] * xp.clip(a[0] + 3, 0, 6) / 6,
            "HardSwishOptions", int8=True),

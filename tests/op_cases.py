@@ -165,6 +165,25 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def _max_min(b, rng, op):
+    """No fused activation; inputs drawn from few values so that ties occur."""
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "float32")
+    z = b.add_input("b", sb, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator(op, [x, z], [y])
+    b.mark_outputs(y)
+    return [(rng.integers(-4, 5, s) / 2).astype(np.float32) for s in (sa, sb)]
+
+
+def maximum(b, rng):
+    return _max_min(b, rng, "MAXIMUM")
+
+
+def minimum(b, rng):
+    return _max_min(b, rng, "MINIMUM")
+
+
 def sub(b, rng):
     return _binary(b, rng, "SUB")
 
@@ -252,6 +271,29 @@ def pad(b, rng):
     b.add_operator("PAD", [x, p], [y])
     b.mark_outputs(y)
     return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def padv2(b, rng):
+    """PAD with a constant value: random, or the lowest float (max pool padding)."""
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    pads = rng.integers(0, 3, size=(rank, 2)).astype(np.int32)
+    value = np.finfo(np.float32).min if rng.random() < 0.3 else rng.standard_normal() * 3
+    x = b.add_input("x", shape, "float32")
+    p = b.add_constant("paddings", pads)
+    v = b.add_constant("constant_values", np.array([value], np.float32))
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "float32")
+    b.add_operator("PADV2", [x, p, v], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def local_response_normalization(b, rng):
+    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5)), int(rng.integers(1, 5)),
+             channels(rng, 12)]
+    options = {"radius": int(rng.integers(0, 6)), "bias": float(rng.uniform(0.5, 2.5)),
+               "alpha": float(rng.uniform(1e-4, 0.1)), "beta": float(rng.uniform(0.3, 1.0))}
+    return _unary(b, rng, "LOCAL_RESPONSE_NORMALIZATION", shape, options, scale=3.0)
 
 
 def concatenation(b, rng):
@@ -361,6 +403,8 @@ FLOAT_OPS = {
     "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
     "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
+    "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
+    "MAXIMUM": maximum, "MINIMUM": minimum,
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
     "HARD_SWISH": hard_swish,

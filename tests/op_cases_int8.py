@@ -150,6 +150,26 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def _max_min(b, rng, op):
+    """Inputs and output share one quantization, as TFLite asks."""
+    (sa, sb), out = _broadcast_pair(rng)
+    q = act_q(rng)
+    x = b.add_input("a", sa, "int8", q)
+    z = b.add_input("b", sb, "int8", q)
+    y = b.add_tensor("y", out, "int8", q)
+    b.add_operator(op, [x, z], [y], version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, sa), rand_i8(rng, sb)]
+
+
+def maximum(b, rng):
+    return _max_min(b, rng, "MAXIMUM")
+
+
+def minimum(b, rng):
+    return _max_min(b, rng, "MINIMUM")
+
+
 def mul(b, rng):
     return _binary(b, rng, "MUL")
 
@@ -195,6 +215,20 @@ def pad(b, rng):
     p = b.add_constant("paddings", pads)
     y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "int8", q)
     b.add_operator("PAD", [x, p], [y], version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+def padv2(b, rng):
+    """PADV2 with an int8 pad value quantized as the output (TFLite asks for
+    the same scale and zero point); -128 is what a max pool's padding gives."""
+    shape, q, x = _same_q_input(b, rng)
+    pads = rng.integers(0, 3, size=(len(shape), 2)).astype(np.int32)
+    p = b.add_constant("paddings", pads)
+    value = -128 if rng.random() < 0.3 else int(rng.integers(-128, 128))
+    v = b.add_constant("constant_values", np.array([value], np.int8), quantization=q)
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "int8", q)
+    b.add_operator("PADV2", [x, p, v], [y], version=2)
     b.mark_outputs(y)
     return [rand_i8(rng, shape)]
 
@@ -318,7 +352,8 @@ def dequantize(b, rng):
 
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
-            "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad,
+            "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad, "PADV2": padv2,
+            "MAXIMUM": maximum, "MINIMUM": minimum,
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
             "HARD_SWISH": hard_swish, "RESIZE_BILINEAR": resize_bilinear,

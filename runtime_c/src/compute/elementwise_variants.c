@@ -1,4 +1,4 @@
-/* The variant tables of ADD, SUB, MUL and PRELU, best first (see
+/* The variant tables of ADD, SUB, MUL, PRELU, MAXIMUM and MINIMUM, best first (see
  * variants.h). */
 #include "elementwise.h"
 
@@ -71,5 +71,21 @@ const mote_variant mote_prelu_f32_variants[] = {
     MOTE_VARIANT(prelu_f32_rows_neon, MOTE_CPU_NEON, mote_elementwise_fits_rows),
 #endif
     MOTE_VARIANT(prelu_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_maximum_f32_variants[] = {
+    MOTE_VARIANT(maximum_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_maximum_s8_variants[] = {
+    MOTE_VARIANT(maximum_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_minimum_f32_variants[] = {
+    MOTE_VARIANT(minimum_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_minimum_s8_variants[] = {
+    MOTE_VARIANT(minimum_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

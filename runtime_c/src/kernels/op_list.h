@@ -23,11 +23,15 @@
     X(DEQUANTIZE, dequantize)                             \
     X(FULLY_CONNECTED, fully_connected)                   \
     X(HARD_SWISH, hard_swish)                             \
+    X(LOCAL_RESPONSE_NORMALIZATION, local_response_normalization) \
     X(LOGISTIC, logistic)                                 \
+    X(MAXIMUM, maximum)                                   \
     X(MAX_POOL_2D, max_pool_2d)                           \
     X(MEAN, mean)                                         \
+    X(MINIMUM, minimum)                                   \
     X(MUL, mul)                                           \
     X(PAD, pad)                                           \
+    X(PADV2, padv2)                                       \
     X(PRELU, prelu)                                       \
     X(QUANTIZE, quantize)                                 \
     X(RELU, relu)                                         \
