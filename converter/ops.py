@@ -262,6 +262,13 @@ def _entries():
         unary("LOGISTIC", lambda xp, x: 1 / (1 + xp.exp(-x)), fixed=(1 / 256, -128)),
         unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
+        unary("EXP", lambda xp, x: xp.exp(x)),
+        unary("LOG", lambda xp, x: xp.log(x)),
+        # TFLite's int8 SQRT / RSQRT are not a table of the float function
+        # (they differ from one in an element or two): float only here.
+        Op("SQRT", lambda xp, a, o, s, d: xp.sqrt(a[0])),
+        Op("RSQRT", lambda xp, a, o, s, d: 1 / xp.sqrt(a[0])),
+        Op("FLOOR", lambda xp, a, o, s, d: xp.floor(a[0])),
         unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
         # TFLite runs it in float only (int8 graphs keep it in float).
         Op("LOCAL_RESPONSE_NORMALIZATION", _local_response_normalization,

@@ -327,6 +327,19 @@ def reshape(b, rng):
     return [rng.standard_normal(shape).astype(np.float32)]
 
 
+def _math(op, positive=False):
+    """A float function of one input; positive inputs for LOG, SQRT, RSQRT."""
+    def case(b, rng):
+        shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+        x = b.add_input("x", shape, "float32")
+        y = b.add_tensor("y", shape, "float32")
+        b.add_operator(op, [x], [y])
+        b.mark_outputs(y)
+        v = rng.standard_normal(shape) * 3
+        return [(np.abs(v) + 1e-3 if positive else v).astype(np.float32)]
+    return case
+
+
 def softmax(b, rng):
     return _unary(b, rng, "SOFTMAX", options={"beta": float(rng.choice([0.5, 1.0, 2.0]))})
 
@@ -404,7 +417,8 @@ FLOAT_OPS = {
     "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
-    "MAXIMUM": maximum, "MINIMUM": minimum,
+    "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
     "HARD_SWISH": hard_swish,

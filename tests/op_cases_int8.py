@@ -294,6 +294,21 @@ def relu(b, rng):
     return _activation(b, rng, "RELU")
 
 
+def _table(op, positive=False):
+    """An int8 function of one input by a table (TFLite's LUTPopulate); every
+    input value appears. LOG: inputs whose real value is >= 0."""
+    def case(b, rng):
+        iq = act_q(rng, -2, -0.5)
+        if positive:
+            iq = {"scale": iq["scale"], "zero_point": [-128]}
+        x = b.add_input("x", [256], "int8", iq)
+        y = b.add_tensor("y", [256], "int8", act_q(rng, -2.5, 0))
+        b.add_operator(op, [x], [y], version=2)
+        b.mark_outputs(y)
+        return [rng.permutation(np.arange(-128, 128)).astype(np.int8)]
+    return case
+
+
 def relu6(b, rng):
     return _activation(b, rng, "RELU6")
 
@@ -353,7 +368,8 @@ def dequantize(b, rng):
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad, "PADV2": padv2,
-            "MAXIMUM": maximum, "MINIMUM": minimum,
+            "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _table("EXP"),
+            "LOG": _table("LOG", True),
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
             "HARD_SWISH": hard_swish, "RESIZE_BILINEAR": resize_bilinear,

@@ -367,6 +367,18 @@ class _Importer:
     def op_Tanh(self, node, a):
         self._unary(node, "TANH")
 
+    def op_Exp(self, node, a):
+        self._unary(node, "EXP")
+
+    def op_Log(self, node, a):
+        self._unary(node, "LOG")
+
+    def op_Sqrt(self, node, a):
+        self._unary(node, "SQRT")
+
+    def op_Floor(self, node, a):
+        self._unary(node, "FLOOR")
+
     def op_Clip(self, node, a):
         """RELU6 / RELU where they fit, else MAXIMUM with min then MINIMUM with max."""
         bounds = []

@@ -1,5 +1,5 @@
-/* Portable reference compute functions of RELU, RELU6, LOGISTIC and TANH
- * (activations.h). */
+/* Portable reference compute functions of RELU, RELU6, LOGISTIC, TANH, EXP,
+ * LOG, SQRT, RSQRT and FLOOR (activations.h). */
 #include <math.h>
 
 #include "activations.h"
@@ -25,6 +25,22 @@ void mote_tanh_f32_ref(const mote_activation_params *p, const float *input, floa
     (void)p;
     for (size_t k = begin; k < end; k++) output[k] = tanhf(input[k]);
 }
+
+/* One float function over [begin, end), as TFLite's kernels compute it. */
+#define MOTE_MATH_F32_REF(name, expression)                                                  \
+    void mote_##name##_f32_ref(const mote_activation_params *p, const float *input,          \
+                               float *output, size_t begin, size_t end) {                    \
+        (void)p;                                                                             \
+        for (size_t k = begin; k < end; k++) {                                               \
+            const float x = input[k];                                                        \
+            output[k] = (expression);                                                        \
+        }                                                                                    \
+    }
+MOTE_MATH_F32_REF(exp, expf(x))
+MOTE_MATH_F32_REF(log, logf(x))
+MOTE_MATH_F32_REF(sqrt, sqrtf(x))
+MOTE_MATH_F32_REF(rsqrt, 1.0f / sqrtf(x))
+MOTE_MATH_F32_REF(floor, floorf(x))
 
 void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                       size_t begin, size_t end) {

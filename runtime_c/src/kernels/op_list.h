@@ -21,9 +21,12 @@
     X(CONV_2D, conv_2d)                                   \
     X(DEPTHWISE_CONV_2D, depthwise_conv_2d)               \
     X(DEQUANTIZE, dequantize)                             \
+    X(EXP, exp)                                           \
+    X(FLOOR, floor)                                       \
     X(FULLY_CONNECTED, fully_connected)                   \
     X(HARD_SWISH, hard_swish)                             \
     X(LOCAL_RESPONSE_NORMALIZATION, local_response_normalization) \
+    X(LOG, log)                                           \
     X(LOGISTIC, logistic)                                 \
     X(MAXIMUM, maximum)                                   \
     X(MAX_POOL_2D, max_pool_2d)                           \
@@ -39,7 +42,9 @@
     X(RESHAPE, reshape)                                   \
     X(RESIZE_BILINEAR, resize_bilinear)                   \
     X(RESIZE_NEAREST_NEIGHBOR, resize_nearest_neighbor)   \
+    X(RSQRT, rsqrt)                                       \
     X(SOFTMAX, softmax)                                   \
+    X(SQRT, sqrt)                                         \
     X(SUB, sub)                                           \
     X(TANH, tanh)                                         \
     X(TRANSPOSE, transpose)
