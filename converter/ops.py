@@ -233,6 +233,11 @@ def _entries():
         binary("ADD", lambda x, y: x + y, "AddOptions"),
         binary("SUB", lambda x, y: x - y, "SubOptions"),
         binary("MUL", lambda x, y: x * y, "MulOptions"),
+        # TFLite has no int8 DIV or SQUARED_DIFFERENCE kernel Mote matches: float.
+        Op("DIV", lambda xp, a, o, s, d: a[0] / a[1], "DivOptions", _ACT,
+           fused_activation=_FUSED),
+        Op("SQUARED_DIFFERENCE", lambda xp, a, o, s, d: (a[0] - a[1]) ** 2,
+           "SquaredDifferenceOptions"),
         Op("MAXIMUM", lambda xp, a, o, s, d: xp.maximum(a[0], a[1]), "MaximumMinimumOptions",
            int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
         Op("MINIMUM", lambda xp, a, o, s, d: xp.minimum(a[0], a[1]), "MaximumMinimumOptions",
@@ -259,6 +264,8 @@ def _entries():
                    {"align_corners": False, "half_pixel_centers": False}, int8_version=3),
         Op("SOFTMAX", _softmax, "SoftmaxOptions", {"beta": 1.0}, int8_version=2, int8=True,
            fixed_output=(1 / 256, -128)),
+        Op("LOG_SOFTMAX", lambda xp, a, o, s, d: xp.log(_softmax(xp, a, {"beta": 1.0}, s, d)),
+           "LogSoftmaxOptions"),
         unary("LOGISTIC", lambda xp, x: 1 / (1 + xp.exp(-x)), fixed=(1 / 256, -128)),
         unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
@@ -282,7 +289,6 @@ def _entries():
         Op("QUANTIZE", _cast, "QuantizeOptions"),
         Op("DEQUANTIZE", _cast, "DequantizeOptions"),
         # Carried through from a .tflite file (their options table is known), not run.
-        Op("DIV", options="DivOptions"),
         Op("SQUEEZE", options="SqueezeOptions"),
         Op("LEAKY_RELU", options="LeakyReluOptions"),
         # Training-level ops of the IR (converter/ir.py); the passes remove them.

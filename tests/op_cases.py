@@ -176,6 +176,23 @@ def _max_min(b, rng, op):
     return [(rng.integers(-4, 5, s) / 2).astype(np.float32) for s in (sa, sb)]
 
 
+def div(b, rng):
+    """Divisors kept away from 0 (|b| >= 0.5), either sign."""
+    inputs = _binary(b, rng, "DIV")
+    sign = np.where(rng.random(inputs[1].shape) < 0.5, -1.0, 1.0)
+    return [inputs[0], (sign * (np.abs(inputs[1]) + 0.5)).astype(np.float32)]
+
+
+def squared_difference(b, rng):
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "float32")
+    z = b.add_input("b", sb, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("SQUARED_DIFFERENCE", [x, z], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(s).astype(np.float32) for s in (sa, sb)]
+
+
 def maximum(b, rng):
     return _max_min(b, rng, "MAXIMUM")
 
@@ -344,6 +361,10 @@ def softmax(b, rng):
     return _unary(b, rng, "SOFTMAX", options={"beta": float(rng.choice([0.5, 1.0, 2.0]))})
 
 
+def log_softmax(b, rng):
+    return _unary(b, rng, "LOG_SOFTMAX")
+
+
 def logistic(b, rng):
     return _unary(b, rng, "LOGISTIC")
 
@@ -418,6 +439,7 @@ FLOAT_OPS = {
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
     "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
     "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,

@@ -352,7 +352,10 @@ class _Importer:
         self._binary(node, "ADD", negate=True)
 
     def op_Div(self, node, a):
-        self._binary(node, "MUL", invert=True)
+        if node.input[1] in self.consts:
+            self._binary(node, "MUL", invert=True)   # times the constant's reciprocal
+        else:
+            self._binary(node, "DIV")
 
     def _unary(self, node, op, options=None):
         x = self.activation(node.input[0])
@@ -517,16 +520,23 @@ class _Importer:
         alpha = self.constant(node.name + "/alpha", np.array([a.get("alpha", 0.01)], np.float32))
         self.emit("PRELU", [x, alpha], node.output[0], {}, node, self.layout[x])
 
-    def op_Softmax(self, node, a):
+    def _softmax(self, node, a, op, options):
         x = self.activation(node.input[0])
         rank = len(self.shape(node.input[0]))
         axis = a.get("axis", -1) % rank
         if self.layout[x] and axis == 1:
             pass    # channels are the last NHWC axis
         elif self.layout[x] or axis != rank - 1:
-            raise OnnxImportError(f"node {node.name!r} (Softmax): only the last axis (or the "
-                                  f"channel axis of a 4-D tensor) is supported, got axis {axis}")
-        self.emit("SOFTMAX", [x], node.output[0], {"beta": 1.0}, node, self.layout[x])
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): only the last axis (or "
+                                  f"the channel axis of a 4-D tensor) is supported, got axis "
+                                  f"{axis}")
+        self.emit(op, [x], node.output[0], options, node, self.layout[x])
+
+    def op_Softmax(self, node, a):
+        self._softmax(node, a, "SOFTMAX", {"beta": 1.0})
+
+    def op_LogSoftmax(self, node, a):
+        self._softmax(node, a, "LOG_SOFTMAX", {})
 
     def _pool(self, node, a, op):
         if len(self.shape(node.input[0])) != 4:

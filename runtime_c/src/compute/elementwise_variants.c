@@ -1,5 +1,5 @@
-/* The variant tables of ADD, SUB, MUL, PRELU, MAXIMUM and MINIMUM, best first (see
- * variants.h). */
+/* The variant tables of ADD, SUB, MUL, PRELU, MAXIMUM, MINIMUM, DIV and
+ * SQUARED_DIFFERENCE, best first (see variants.h). */
 #include "elementwise.h"
 
 const mote_variant mote_add_f32_variants[] = {
@@ -87,5 +87,13 @@ const mote_variant mote_minimum_f32_variants[] = {
 };
 const mote_variant mote_minimum_s8_variants[] = {
     MOTE_VARIANT(minimum_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_div_f32_variants[] = {
+    MOTE_VARIANT(div_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_squared_difference_f32_variants[] = {
+    MOTE_VARIANT(squared_difference_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

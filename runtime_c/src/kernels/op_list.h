@@ -21,6 +21,7 @@
     X(CONV_2D, conv_2d)                                   \
     X(DEPTHWISE_CONV_2D, depthwise_conv_2d)               \
     X(DEQUANTIZE, dequantize)                             \
+    X(DIV, div)                                           \
     X(EXP, exp)                                           \
     X(FLOOR, floor)                                       \
     X(FULLY_CONNECTED, fully_connected)                   \
@@ -28,6 +29,7 @@
     X(LOCAL_RESPONSE_NORMALIZATION, local_response_normalization) \
     X(LOG, log)                                           \
     X(LOGISTIC, logistic)                                 \
+    X(LOG_SOFTMAX, log_softmax)                           \
     X(MAXIMUM, maximum)                                   \
     X(MAX_POOL_2D, max_pool_2d)                           \
     X(MEAN, mean)                                         \
@@ -45,6 +47,7 @@
     X(RSQRT, rsqrt)                                       \
     X(SOFTMAX, softmax)                                   \
     X(SQRT, sqrt)                                         \
+    X(SQUARED_DIFFERENCE, squared_difference)             \
     X(SUB, sub)                                           \
     X(TANH, tanh)                                         \
     X(TRANSPOSE, transpose)
