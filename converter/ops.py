@@ -133,9 +133,15 @@ def _fully_connected(xp, a, o, out_shape, dtype):
     return (y if b is None else y + b).reshape(out_shape)
 
 
-def _mean(xp, a, o, out_shape, dtype):
-    axes = tuple(int(v) % a[0].ndim for v in np.atleast_1d(np.asarray(a[1])))
-    return xp.mean(a[0], axis=axes, keepdims=bool(o["keep_dims"])).reshape(out_shape)
+def _reduce(name):
+    """MEAN, REDUCE_MAX, SUM over the axes of a[1]."""
+    def run(xp, a, o, out_shape, dtype):
+        axes = tuple(int(v) % a[0].ndim for v in np.atleast_1d(np.asarray(a[1])))
+        return getattr(xp, name)(a[0], axis=axes, keepdims=bool(o["keep_dims"])).reshape(out_shape)
+    return run
+
+
+_mean = _reduce("mean")
 
 
 def _resize(bilinear):
@@ -247,6 +253,9 @@ def _entries():
         Op("MAX_POOL_2D", _pool(windows.max_pool_2d), "Pool2DOptions", _WINDOW,
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
         Op("MEAN", _mean, "ReducerOptions", {"keep_dims": False}, int8_version=2, int8=True),
+        Op("REDUCE_MAX", _reduce("max"), "ReducerOptions", {"keep_dims": False},
+           int8_version=2, int8=True, same_quant="first"),
+        Op("SUM", _reduce("sum"), "ReducerOptions", {"keep_dims": False}),
         data_mover("PAD", lambda xp, a, o, s, d: xp.pad(
             a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])]), "PadOptions"),
         Op("PADV2", lambda xp, a, o, s, d: xp.pad(

@@ -256,8 +256,20 @@ def max_pool_2d(b, rng):
 
 
 def mean(b, rng):
-    """Random shapes and axes; one in four a global average pool of a feature
-    map with real models' channel counts (axes 1 and 2 of [n, h, w, 8-40])."""
+    return _reduce(b, rng, "MEAN")
+
+
+def reduce_max(b, rng):
+    return _reduce(b, rng, "REDUCE_MAX")
+
+
+def sum_(b, rng):
+    return _reduce(b, rng, "SUM")
+
+
+def _reduce(b, rng, op):
+    """Random shapes and axes; one in four a global pool of a feature map with
+    real models' channel counts (axes 1 and 2 of [n, h, w, 8-40])."""
     if rng.random() < 0.25:
         rank = 4
         shape = [int(d) for d in rng.integers(1, 6, size=3)] + [int(rng.integers(8, 41))]
@@ -273,7 +285,7 @@ def mean(b, rng):
     x = b.add_input("x", shape, "float32")
     ax = b.add_constant("axes", np.array(signed, np.int32))
     y = b.add_tensor("y", out, "float32")
-    b.add_operator("MEAN", [x, ax], [y], {"keep_dims": keep})
+    b.add_operator(op, [x, ax], [y], {"keep_dims": keep})
     b.mark_outputs(y)
     return [rng.standard_normal(shape).astype(np.float32)]
 
@@ -440,6 +452,7 @@ FLOAT_OPS = {
     "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
     "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
     "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
+    "REDUCE_MAX": reduce_max, "SUM": sum_,
     "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,

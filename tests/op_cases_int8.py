@@ -262,6 +262,23 @@ def concatenation(b, rng):
     return [rand_i8(rng, s) for s in shapes]
 
 
+def reduce_max(b, rng):
+    """Input and output quantized alike, as TFLite asks."""
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 7, size=rank)]
+    axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
+    keep = bool(rng.random() < 0.5)
+    out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else \
+        [d for i, d in enumerate(shape) if i not in axes]
+    q = act_q(rng)
+    x = b.add_input("x", shape, "int8", q)
+    ax = b.add_constant("axes", np.array(axes, np.int32))
+    y = b.add_tensor("y", out, "int8", q)
+    b.add_operator("REDUCE_MAX", [x, ax], [y], {"keep_dims": keep}, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
 def mean(b, rng):
     rank = int(rng.integers(1, 5))
     shape = [int(d) for d in rng.integers(1, 7, size=rank)]
@@ -369,7 +386,7 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad, "PADV2": padv2,
             "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _table("EXP"),
-            "LOG": _table("LOG", True),
+            "LOG": _table("LOG", True), "REDUCE_MAX": reduce_max,
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
             "HARD_SWISH": hard_swish, "RESIZE_BILINEAR": resize_bilinear,

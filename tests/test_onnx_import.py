@@ -97,7 +97,8 @@ SUPPORTED = ["Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Clip
              "AveragePool", "GlobalAveragePool", "ReduceMean", "BatchNormalization", "Concat",
              "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Pad", "Transpose", "Identity",
              "Dropout", "Constant", "Resize", "LRN", "Upsample", "Max", "Min",
-             "Exp", "Log", "Sqrt", "Floor", "LogSoftmax"]
+             "Exp", "Log", "Sqrt", "Floor", "LogSoftmax",
+             "ReduceMax", "ReduceSum", "GlobalMaxPool"]
 
 
 def node_cases():
@@ -174,7 +175,7 @@ def test_onnx_node_test_cases():
     print(f"\nONNX node cases: {len(passed)} passed, {len(refused)} refused, {len(wrong)} wrong "
           f"of {len(passed) + len(refused) + len(wrong)} tried")
     assert not wrong, wrong
-    assert len(passed) >= 180
+    assert len(passed) >= 196
 
 
 def _model(nodes, inputs, output, opset=13, inits=()):
@@ -368,3 +369,23 @@ def test_div_by_an_activation_and_log_softmax():
     model = _model(nodes, [("x", [1, 5, 3, 4])], "y")
     g = _check_against_onnxruntime(model, rng.standard_normal((1, 5, 3, 4)).astype(np.float32))
     assert [n.op for n in g.nodes] == ["EXP", "DIV", "LOG_SOFTMAX"]
+
+
+def test_global_max_pool_and_reduce_sum(litert_available):
+    """GlobalMaxPool (REDUCE_MAX over H and W) then ReduceSum over the
+    channels: float against onnxruntime; the int8 file (REDUCE_MAX in int8,
+    SUM kept in float) bit-exact with LiteRT."""
+    from conftest import run_litert
+    rng = np.random.default_rng(10)
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("GlobalMaxPool", ["c"], ["m"]),
+             helper.make_node("ReduceSum", ["m", "axes"], ["y"], keepdims=1)]
+    inits = [_conv(rng, "w", 2, 6), numpy_helper.from_array(np.array([1], np.int64), "axes")]
+    model = _model(nodes, [("x", [1, 2, 6, 6])], "y", 13, inits)
+    g = _check_against_onnxruntime(model, rng.standard_normal((1, 2, 6, 6)).astype(np.float32))
+    assert [n.op for n in g.nodes] == ["CONV_2D", "REDUCE_MAX", "SUM"]
+    cal = (rng.integers(0, 256, (6, 6, 6, 2)) / 255.0).astype(np.float32)
+    tflite = convert(model, quantize="int8", representative_data=cal, float_fallback=True)
+    for x in [cal[:1], rng.standard_normal((1, 6, 6, 2)).astype(np.float32)]:
+        np.testing.assert_array_equal(run_mote(tflite, [x])[0],
+                                      run_litert(tflite, [x], reference_kernels=True)[0])

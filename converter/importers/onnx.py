@@ -589,6 +589,23 @@ class _Importer:
         self.emit("MEAN", [x, axes], node.output[0], {"keep_dims": True}, node, True)
 
     def op_ReduceMean(self, node, a):
+        self._reduce(node, a, "MEAN")
+
+    def op_ReduceMax(self, node, a):
+        self._reduce(node, a, "REDUCE_MAX")
+
+    def op_ReduceSum(self, node, a):
+        self._reduce(node, a, "SUM")
+
+    def op_GlobalMaxPool(self, node, a):
+        if len(self.shape(node.input[0])) != 4:
+            raise OnnxImportError(f"node {node.name!r} (GlobalMaxPool): only 4-D input is "
+                                  f"supported")
+        x = self.channels_first(node.input[0])
+        axes = self.constant(node.name + "/axes", np.array([1, 2], np.int32), "int32")
+        self.emit("REDUCE_MAX", [x, axes], node.output[0], {"keep_dims": True}, node, True)
+
+    def _reduce(self, node, a, op):
         x = self.activation(node.input[0])
         rank = len(self.shape(node.input[0]))
         axes = a.get("axes")
@@ -598,11 +615,12 @@ class _Importer:
         keep = bool(a.get("keepdims", 1))
         if self.layout[x]:
             if not keep and sorted(axes) not in ([2, 3], [1, 2, 3], [0, 1, 2, 3]):
-                raise OnnxImportError(f"node {node.name!r} (ReduceMean): reducing axes {axes} of a "
-                                      f"channels-first tensor without keepdims is not supported")
+                raise OnnxImportError(f"node {node.name!r} ({node.op_type}): reducing axes "
+                                      f"{axes} of a channels-first tensor without keepdims is "
+                                      f"not supported")
             axes = [_nhwc_axis(v, 4) for v in axes]
         out_first = self.layout[x] and keep
-        self.emit("MEAN", [x, self.constant(node.name + "/axes", np.array(sorted(axes), np.int32),
+        self.emit(op, [x, self.constant(node.name + "/axes", np.array(sorted(axes), np.int32),
                                             "int32")],
                   node.output[0], {"keep_dims": keep}, node, out_first)
 

@@ -39,6 +39,7 @@
     X(PADV2, padv2)                                       \
     X(PRELU, prelu)                                       \
     X(QUANTIZE, quantize)                                 \
+    X(REDUCE_MAX, reduce_max)                             \
     X(RELU, relu)                                         \
     X(RELU6, relu6)                                       \
     X(RESHAPE, reshape)                                   \
@@ -49,6 +50,7 @@
     X(SQRT, sqrt)                                         \
     X(SQUARED_DIFFERENCE, squared_difference)             \
     X(SUB, sub)                                           \
+    X(SUM, sum)                                           \
     X(TANH, tanh)                                         \
     X(TRANSPOSE, transpose)
 #endif
