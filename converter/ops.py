@@ -187,6 +187,22 @@ def _local_response_normalization(xp, a, o, out_shape, dtype):
     return x * (o["bias"] + o["alpha"] * window) ** -o["beta"]
 
 
+def _erf(xp, x):
+    """erf by Abramowitz and Stegun 7.1.26 in float64 (|error| < 1.5e-7)."""
+    x = xp.asarray(x, dtype=np.float64)
+    t = 1.0 / (1.0 + 0.3275911 * xp.abs(x))
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 +
+                                                                         t * 1.061405429))))
+    return xp.sign(x) * (1.0 - poly * xp.exp(-x * x))
+
+
+def _gelu(xp, a, o, out_shape, dtype):
+    x = a[0]
+    if o["approximate"]:
+        return 0.5 * x * (1 + xp.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return (0.5 * x * (1 + _erf(xp, x / np.sqrt(2)))).astype(x.dtype)
+
+
 def _softmax(xp, a, o, out_shape, dtype):
     z = (a[0] - a[0].max(axis=-1, keepdims=True)) * o["beta"]
     e = xp.exp(z)
@@ -279,6 +295,7 @@ def _entries():
         unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
         unary("EXP", lambda xp, x: xp.exp(x)),
+        Op("GELU", _gelu, "GeluOptions", {"approximate": False}, int8_version=2, int8=True),
         unary("LOG", lambda xp, x: xp.log(x)),
         # TFLite's int8 SQRT / RSQRT are not a table of the float function
         # (they differ from one in an element or two): float only here.

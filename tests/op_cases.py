@@ -369,6 +369,10 @@ def _math(op, positive=False):
     return case
 
 
+def gelu(b, rng):
+    return _unary(b, rng, "GELU", options={"approximate": bool(rng.random() < 0.5)}, scale=2.0)
+
+
 def softmax(b, rng):
     return _unary(b, rng, "SOFTMAX", options={"beta": float(rng.choice([0.5, 1.0, 2.0]))})
 
@@ -452,7 +456,7 @@ FLOAT_OPS = {
     "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
     "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
     "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
-    "REDUCE_MAX": reduce_max, "SUM": sum_,
+    "REDUCE_MAX": reduce_max, "SUM": sum_, "GELU": gelu,
     "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,

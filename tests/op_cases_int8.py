@@ -311,6 +311,16 @@ def relu(b, rng):
     return _activation(b, rng, "RELU")
 
 
+def gelu(b, rng):
+    """Every input value, exact or tanh-approximated GELU."""
+    iq = act_q(rng, -2, -0.5)
+    x = b.add_input("x", [256], "int8", iq)
+    y = b.add_tensor("y", [256], "int8", act_q(rng, -2.5, 0))
+    b.add_operator("GELU", [x], [y], {"approximate": bool(rng.random() < 0.5)}, version=2)
+    b.mark_outputs(y)
+    return [rng.permutation(np.arange(-128, 128)).astype(np.int8)]
+
+
 def _table(op, positive=False):
     """An int8 function of one input by a table (TFLite's LUTPopulate); every
     input value appears. LOG: inputs whose real value is >= 0."""
@@ -386,7 +396,7 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad, "PADV2": padv2,
             "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _table("EXP"),
-            "LOG": _table("LOG", True), "REDUCE_MAX": reduce_max,
+            "LOG": _table("LOG", True), "REDUCE_MAX": reduce_max, "GELU": gelu,
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
             "HARD_SWISH": hard_swish, "RESIZE_BILINEAR": resize_bilinear,

@@ -382,6 +382,11 @@ class _Importer:
     def op_Floor(self, node, a):
         self._unary(node, "FLOOR")
 
+    def op_Gelu(self, node, a):
+        approximate = a.get("approximate", b"none")
+        approximate = approximate.decode() if isinstance(approximate, bytes) else approximate
+        self._unary(node, "GELU", {"approximate": approximate == "tanh"})
+
     def op_Clip(self, node, a):
         """RELU6 / RELU where they fit, else MAXIMUM with min then MINIMUM with max."""
         bounds = []

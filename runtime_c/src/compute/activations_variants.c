@@ -63,3 +63,7 @@ const mote_variant mote_floor_f32_variants[] = {
     MOTE_VARIANT(floor_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_gelu_f32_variants[] = {
+    MOTE_VARIANT(gelu_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

@@ -4,6 +4,7 @@
  *   LOGISTIC  out = 1 / (1 + exp(-x))
  *   TANH      out = tanh(x)
  *   EXP, LOG, SQRT, RSQRT (1 / sqrt x), FLOOR
+ *   GELU      out = x Phi(x) (erf), or its tanh approximation
  * FLOAT32, and INT8 for all but SQRT, RSQRT, FLOOR. int8 RELU / RELU6 rescale to the
  * output's quantization and clamp (TFLite's ReluX); the other int8 ops look
  * up a 256-entry table built at prepare from the float function, exactly as
@@ -115,6 +116,15 @@ static mote_status prepare_log(mote_interpreter *it, mote_node *n) {
     return prepare_lookup(it, n, mote_log_f32_ref, mote_log_f32_variants, 0.0f, 0);
 }
 
+/* GELU's table is of the function the approximate option chooses. */
+static mote_status prepare_gelu(mote_interpreter *it, mote_node *n) {
+    activation_data *d = n->data;
+    bool ok = true;
+    d->p.approximate = mote_opt_u8(it, n, TFL_GELU_OPTIONS_APPROXIMATE, 0, &ok) != 0;
+    if (!ok) return mote_bad_options(it);
+    return prepare_lookup(it, n, mote_gelu_f32_ref, mote_gelu_f32_variants, 0.0f, 0);
+}
+
 /* Float only: FLOOR (as in TFLite), SQRT and RSQRT (TFLite's int8 kernels
  * are not a table of the float function). */
 static mote_status prepare_float_only(mote_interpreter *it, mote_node *n,
@@ -189,3 +199,8 @@ MOTE_MATH_OP(log, 2, mote_log_f32_variants, mote_lookup_s8_variants)
 MOTE_MATH_OP(sqrt, 1, mote_sqrt_f32_variants)
 MOTE_MATH_OP(rsqrt, 1, mote_rsqrt_f32_variants)
 MOTE_MATH_OP(floor, 1, mote_floor_f32_variants)
+
+static const mote_variant *const gelu_kernels[] = {mote_gelu_f32_variants,
+                                                   mote_lookup_s8_variants, NULL};
+const mote_op mote_op_gelu = {prepare_gelu, invoke_function, sizeof(activation_data), 2,
+                              TFL_BUILTIN_OPTIONS_GELU_OPTIONS, gelu_kernels};

@@ -25,6 +25,7 @@
     X(EXP, exp)                                           \
     X(FLOOR, floor)                                       \
     X(FULLY_CONNECTED, fully_connected)                   \
+    X(GELU, gelu)                                         \
     X(HARD_SWISH, hard_swish)                             \
     X(LOCAL_RESPONSE_NORMALIZATION, local_response_normalization) \
     X(LOG, log)                                           \
