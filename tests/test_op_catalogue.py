@@ -22,8 +22,8 @@ OP_LIST = pathlib.Path(__file__).resolve().parents[1] / "runtime_c/src/kernels/o
 def runtime_ops() -> set:
     """The BUILTIN names of op_list.h's default X(...) rows."""
     text = OP_LIST.read_text()
-    start = text.index("#ifndef MOTE_OP_LIST\n")   # the default list, not the comment's example
-    block = text[start:text.index("#endif", start)]
+    start = text.index("#define MOTE_ALL_OPS(X)")   # the full list, not the comment's example
+    block = text[start:text.index("#ifndef MOTE_OP_LIST", start)]
     return set(re.findall(r"X\((\w+),\s*\w+\)", block))
 
 

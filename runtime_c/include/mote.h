@@ -84,6 +84,11 @@ extern "C" {
                                         intermediates can be read after invoke */
 #define MOTE_PORTABLE_KERNELS 2      /* use every op's portable reference compute
                                         function (as a -DMOTE_PORTABLE build does) */
+#define MOTE_REUSE_INPUT_MEMORY 4    /* the inputs' memory is planned like any
+                                        activation's, free once the last op that
+                                        reads them has run (a smaller arena, as in
+                                        TFLite Micro): set every input before each
+                                        mote_invoke(), and read no input after it */
 
 /* CPU features compute functions may need (mote_kernel_cpu()). */
 #define MOTE_CPU_AVX2_FMA 1      /* x86-64 AVX2 + FMA3 */
@@ -209,7 +214,10 @@ const char *mote_status_name(mote_status status);
 
 /* Checks model bytes without an arena. Writes the message, if any, into
    `message` (at most message_bytes, always NUL-terminated). Verification
-   covers the file's structure, not whether its ops are supported. */
+   covers the file's structure, not whether its ops are supported, and that
+   each constant sits at an address its type allows (kernels read constants
+   in place): a model at an address that misplaces them is refused with
+   MOTE_ERROR_INVALID_ARGUMENT, here and by mote_create() alike. */
 mote_status mote_verify(const void *model, size_t model_bytes, char *message,
                         size_t message_bytes);
 

@@ -56,10 +56,7 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
                              "but its buffer %u holds %zu", (int)index, t->name,
                              mote_shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
                              (unsigned)buffer, data_bytes);
-        if (((uintptr_t)data) % elem != 0)
-            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "constant data of tensor %d '%s' "
-                             "is not %zu-byte aligned: pass the model at an aligned address",
-                             (int)index, t->name, elem);
+        /* the verifier checked its alignment */
         t->data = (uint8_t *)data;   /* zero-copy; kernels never write constants */
         t->is_constant = true;
     }
@@ -120,7 +117,9 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph input %u '%s' is a constant",
                              (unsigned)i, t->name);
         t->first_op = 0;
-        t->last_op = last;
+        /* Kept to the end (so it can be read back, and invoked again), or
+           only until the last op that reads it, below. */
+        t->last_op = it->flags & MOTE_REUSE_INPUT_MEMORY ? 0 : last;
     }
     for (int32_t op = 0; op < it->num_nodes; op++) {
         mote_node *n = &it->nodes[op];

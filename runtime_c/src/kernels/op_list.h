@@ -13,8 +13,8 @@
 #include MOTE_OP_LIST_FILE
 #endif
 
-#ifndef MOTE_OP_LIST
-#define MOTE_OP_LIST(X)                                   \
+/* Every op Mote has (a build for chosen ops still names them all in messages). */
+#define MOTE_ALL_OPS(X)                                   \
     X(ADD, add)                                           \
     X(AVERAGE_POOL_2D, average_pool_2d)                   \
     X(CONCATENATION, concatenation)                       \
@@ -54,6 +54,9 @@
     X(SUM, sum)                                           \
     X(TANH, tanh)                                         \
     X(TRANSPOSE, transpose)
+
+#ifndef MOTE_OP_LIST
+#define MOTE_OP_LIST(X) MOTE_ALL_OPS(X)
 #endif
 
 #endif
