@@ -21,7 +21,10 @@ An entry holds:
   - activation: for RELU / RELU6, the value they become in that option;
   - int8 rules: int8 (the op runs on int8 data at all), same_quant (its output
     keeps its input's quantization: "first" input, or "all" inputs, as
-    CONCATENATION), fixed_output ((scale, zero point) fixed by TFLite);
+    CONCATENATION), value_inputs (inputs that, when constant, hold values of
+    the output and are quantized with its quantization: PADV2's pad value,
+    MAXIMUM / MINIMUM's bound),
+    fixed_output ((scale, zero point) fixed by TFLite);
   - reference: the float implementation on an array module `xp`
     (numpy or cupy), reference(xp, args, options, out_shape, dtype), with the
     options completed from `defaults`; the fused activation is applied by
@@ -74,6 +77,7 @@ class Op:
     activation: Optional[str] = None
     int8: bool = False
     same_quant: str = ""
+    value_inputs: tuple = ()
     fixed_output: Optional[tuple] = None
     builtin: bool = True
 
@@ -129,9 +133,15 @@ def _fully_connected(xp, a, o, out_shape, dtype):
     return (y if b is None else y + b).reshape(out_shape)
 
 
-def _mean(xp, a, o, out_shape, dtype):
-    axes = tuple(int(v) % a[0].ndim for v in np.atleast_1d(np.asarray(a[1])))
-    return xp.mean(a[0], axis=axes, keepdims=bool(o["keep_dims"])).reshape(out_shape)
+def _reduce(name):
+    """MEAN, REDUCE_MAX, SUM over the axes of a[1]."""
+    def run(xp, a, o, out_shape, dtype):
+        axes = tuple(int(v) % a[0].ndim for v in np.atleast_1d(np.asarray(a[1])))
+        return getattr(xp, name)(a[0], axis=axes, keepdims=bool(o["keep_dims"])).reshape(out_shape)
+    return run
+
+
+_mean = _reduce("mean")
 
 
 def _resize(bilinear):
@@ -166,6 +176,31 @@ def _resize(bilinear):
         bottom = x[:, y1][:, :, x0] * (1 - dx) + x[:, y1][:, :, x1] * dx
         return top * (1 - dy) + bottom * dy
     return run
+
+
+def _local_response_normalization(xp, a, o, out_shape, dtype):
+    """x * (bias + alpha * sum of x^2 over channels c - radius .. c + radius)^-beta."""
+    x = a[0]
+    r = int(o["radius"])
+    sq = xp.pad(x * x, [(0, 0)] * (x.ndim - 1) + [(r, r)])
+    window = sum(sq[..., k:k + x.shape[-1]] for k in range(2 * r + 1))
+    return x * (o["bias"] + o["alpha"] * window) ** -o["beta"]
+
+
+def _erf(xp, x):
+    """erf by Abramowitz and Stegun 7.1.26 in float64 (|error| < 1.5e-7)."""
+    x = xp.asarray(x, dtype=np.float64)
+    t = 1.0 / (1.0 + 0.3275911 * xp.abs(x))
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 +
+                                                                         t * 1.061405429))))
+    return xp.sign(x) * (1.0 - poly * xp.exp(-x * x))
+
+
+def _gelu(xp, a, o, out_shape, dtype):
+    x = a[0]
+    if o["approximate"]:
+        return 0.5 * x * (1 + xp.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return (0.5 * x * (1 + _erf(xp, x / np.sqrt(2)))).astype(x.dtype)
 
 
 def _softmax(xp, a, o, out_shape, dtype):
@@ -220,13 +255,29 @@ def _entries():
         binary("ADD", lambda x, y: x + y, "AddOptions"),
         binary("SUB", lambda x, y: x - y, "SubOptions"),
         binary("MUL", lambda x, y: x * y, "MulOptions"),
+        # TFLite has no int8 DIV or SQUARED_DIFFERENCE kernel Mote matches: float.
+        Op("DIV", lambda xp, a, o, s, d: a[0] / a[1], "DivOptions", _ACT,
+           fused_activation=_FUSED),
+        Op("SQUARED_DIFFERENCE", lambda xp, a, o, s, d: (a[0] - a[1]) ** 2,
+           "SquaredDifferenceOptions"),
+        Op("MAXIMUM", lambda xp, a, o, s, d: xp.maximum(a[0], a[1]), "MaximumMinimumOptions",
+           int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
+        Op("MINIMUM", lambda xp, a, o, s, d: xp.minimum(a[0], a[1]), "MaximumMinimumOptions",
+           int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
         Op("AVERAGE_POOL_2D", _pool(windows.average_pool_2d), "Pool2DOptions", _WINDOW,
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
         Op("MAX_POOL_2D", _pool(windows.max_pool_2d), "Pool2DOptions", _WINDOW,
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
         Op("MEAN", _mean, "ReducerOptions", {"keep_dims": False}, int8_version=2, int8=True),
+        Op("REDUCE_MAX", _reduce("max"), "ReducerOptions", {"keep_dims": False},
+           int8_version=2, int8=True, same_quant="first"),
+        Op("SUM", _reduce("sum"), "ReducerOptions", {"keep_dims": False}),
         data_mover("PAD", lambda xp, a, o, s, d: xp.pad(
             a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])]), "PadOptions"),
+        Op("PADV2", lambda xp, a, o, s, d: xp.pad(
+            a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])],
+            constant_values=float(np.asarray(a[2]).reshape(()))), "PadV2Options",
+           int8_version=2, int8=True, same_quant="first", value_inputs=(2,)),
         data_mover("TRANSPOSE", lambda xp, a, o, s, d: xp.transpose(
             a[0], [int(p) for p in np.asarray(a[1])]), "TransposeOptions"),
         data_mover("CONCATENATION", lambda xp, a, o, s, d: xp.concatenate(a, axis=o["axis"]),
@@ -238,10 +289,24 @@ def _entries():
                    {"align_corners": False, "half_pixel_centers": False}, int8_version=3),
         Op("SOFTMAX", _softmax, "SoftmaxOptions", {"beta": 1.0}, int8_version=2, int8=True,
            fixed_output=(1 / 256, -128)),
+        Op("LOG_SOFTMAX", lambda xp, a, o, s, d: xp.log(_softmax(xp, a, {"beta": 1.0}, s, d)),
+           "LogSoftmaxOptions"),
         unary("LOGISTIC", lambda xp, x: 1 / (1 + xp.exp(-x)), fixed=(1 / 256, -128)),
         unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
+        unary("EXP", lambda xp, x: xp.exp(x)),
+        Op("GELU", _gelu, "GeluOptions", {"approximate": False}, int8_version=2, int8=True),
+        unary("LOG", lambda xp, x: xp.log(x)),
+        # TFLite's int8 SQRT / RSQRT are not a table of the float function
+        # (they differ from one in an element or two): float only here.
+        Op("SQRT", lambda xp, a, o, s, d: xp.sqrt(a[0])),
+        Op("RSQRT", lambda xp, a, o, s, d: 1 / xp.sqrt(a[0])),
+        Op("FLOOR", lambda xp, a, o, s, d: xp.floor(a[0])),
         unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
+        # TFLite runs it in float only (int8 graphs keep it in float).
+        Op("LOCAL_RESPONSE_NORMALIZATION", _local_response_normalization,
+           "LocalResponseNormalizationOptions",
+           {"radius": 5, "bias": 1.0, "alpha": 1.0, "beta": 0.5}),
         Op("PRELU", lambda xp, a, o, s, d: xp.where(a[0] >= 0, a[0], a[0] * a[1])),
         Op("HARD_SWISH", lambda xp, a, o, s, d: a[0] * xp.clip(a[0] + 3, 0, 6) / 6,
            "HardSwishOptions", int8=True),
@@ -250,7 +315,6 @@ def _entries():
         Op("QUANTIZE", _cast, "QuantizeOptions"),
         Op("DEQUANTIZE", _cast, "DequantizeOptions"),
         # Carried through from a .tflite file (their options table is known), not run.
-        Op("DIV", options="DivOptions"),
         Op("SQUEEZE", options="SqueezeOptions"),
         Op("LEAKY_RELU", options="LeakyReluOptions"),
         # Training-level ops of the IR (converter/ir.py); the passes remove them.

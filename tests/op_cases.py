@@ -165,6 +165,42 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def _max_min(b, rng, op):
+    """No fused activation; inputs drawn from few values so that ties occur."""
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "float32")
+    z = b.add_input("b", sb, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator(op, [x, z], [y])
+    b.mark_outputs(y)
+    return [(rng.integers(-4, 5, s) / 2).astype(np.float32) for s in (sa, sb)]
+
+
+def div(b, rng):
+    """Divisors kept away from 0 (|b| >= 0.5), either sign."""
+    inputs = _binary(b, rng, "DIV")
+    sign = np.where(rng.random(inputs[1].shape) < 0.5, -1.0, 1.0)
+    return [inputs[0], (sign * (np.abs(inputs[1]) + 0.5)).astype(np.float32)]
+
+
+def squared_difference(b, rng):
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "float32")
+    z = b.add_input("b", sb, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("SQUARED_DIFFERENCE", [x, z], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(s).astype(np.float32) for s in (sa, sb)]
+
+
+def maximum(b, rng):
+    return _max_min(b, rng, "MAXIMUM")
+
+
+def minimum(b, rng):
+    return _max_min(b, rng, "MINIMUM")
+
+
 def sub(b, rng):
     return _binary(b, rng, "SUB")
 
@@ -220,8 +256,20 @@ def max_pool_2d(b, rng):
 
 
 def mean(b, rng):
-    """Random shapes and axes; one in four a global average pool of a feature
-    map with real models' channel counts (axes 1 and 2 of [n, h, w, 8-40])."""
+    return _reduce(b, rng, "MEAN")
+
+
+def reduce_max(b, rng):
+    return _reduce(b, rng, "REDUCE_MAX")
+
+
+def sum_(b, rng):
+    return _reduce(b, rng, "SUM")
+
+
+def _reduce(b, rng, op):
+    """Random shapes and axes; one in four a global pool of a feature map with
+    real models' channel counts (axes 1 and 2 of [n, h, w, 8-40])."""
     if rng.random() < 0.25:
         rank = 4
         shape = [int(d) for d in rng.integers(1, 6, size=3)] + [int(rng.integers(8, 41))]
@@ -237,7 +285,7 @@ def mean(b, rng):
     x = b.add_input("x", shape, "float32")
     ax = b.add_constant("axes", np.array(signed, np.int32))
     y = b.add_tensor("y", out, "float32")
-    b.add_operator("MEAN", [x, ax], [y], {"keep_dims": keep})
+    b.add_operator(op, [x, ax], [y], {"keep_dims": keep})
     b.mark_outputs(y)
     return [rng.standard_normal(shape).astype(np.float32)]
 
@@ -252,6 +300,29 @@ def pad(b, rng):
     b.add_operator("PAD", [x, p], [y])
     b.mark_outputs(y)
     return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def padv2(b, rng):
+    """PAD with a constant value: random, or the lowest float (max pool padding)."""
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    pads = rng.integers(0, 3, size=(rank, 2)).astype(np.int32)
+    value = np.finfo(np.float32).min if rng.random() < 0.3 else rng.standard_normal() * 3
+    x = b.add_input("x", shape, "float32")
+    p = b.add_constant("paddings", pads)
+    v = b.add_constant("constant_values", np.array([value], np.float32))
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "float32")
+    b.add_operator("PADV2", [x, p, v], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def local_response_normalization(b, rng):
+    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5)), int(rng.integers(1, 5)),
+             channels(rng, 12)]
+    options = {"radius": int(rng.integers(0, 6)), "bias": float(rng.uniform(0.5, 2.5)),
+               "alpha": float(rng.uniform(1e-4, 0.1)), "beta": float(rng.uniform(0.3, 1.0))}
+    return _unary(b, rng, "LOCAL_RESPONSE_NORMALIZATION", shape, options, scale=3.0)
 
 
 def concatenation(b, rng):
@@ -285,8 +356,29 @@ def reshape(b, rng):
     return [rng.standard_normal(shape).astype(np.float32)]
 
 
+def _math(op, positive=False):
+    """A float function of one input; positive inputs for LOG, SQRT, RSQRT."""
+    def case(b, rng):
+        shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+        x = b.add_input("x", shape, "float32")
+        y = b.add_tensor("y", shape, "float32")
+        b.add_operator(op, [x], [y])
+        b.mark_outputs(y)
+        v = rng.standard_normal(shape) * 3
+        return [(np.abs(v) + 1e-3 if positive else v).astype(np.float32)]
+    return case
+
+
+def gelu(b, rng):
+    return _unary(b, rng, "GELU", options={"approximate": bool(rng.random() < 0.5)}, scale=2.0)
+
+
 def softmax(b, rng):
     return _unary(b, rng, "SOFTMAX", options={"beta": float(rng.choice([0.5, 1.0, 2.0]))})
+
+
+def log_softmax(b, rng):
+    return _unary(b, rng, "LOG_SOFTMAX")
 
 
 def logistic(b, rng):
@@ -361,6 +453,11 @@ FLOAT_OPS = {
     "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
     "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
+    "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
+    "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
+    "REDUCE_MAX": reduce_max, "SUM": sum_, "GELU": gelu,
+    "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
     "HARD_SWISH": hard_swish,

@@ -76,7 +76,7 @@ def test_int8_rules():
 
 
 def test_unknown_ops_are_carried_through():
-    op = ops.info("FLOOR")
+    op = ops.info("SEGMENT_SUM")
     assert (op.options, op.version(True), op.int8, op.reference) == (None, 1, False, None)
 
 

@@ -1,5 +1,5 @@
-/* The variant tables of ADD, SUB, MUL and PRELU, best first (see
- * variants.h). */
+/* The variant tables of ADD, SUB, MUL, PRELU, MAXIMUM, MINIMUM, DIV and
+ * SQUARED_DIFFERENCE, best first (see variants.h). */
 #include "elementwise.h"
 
 const mote_variant mote_add_f32_variants[] = {
@@ -80,5 +80,29 @@ const mote_variant mote_prelu_f32_variants[] = {
     MOTE_VARIANT(prelu_f32_rows_neon, MOTE_CPU_NEON, mote_elementwise_fits_rows),
 #endif
     MOTE_VARIANT(prelu_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_maximum_f32_variants[] = {
+    MOTE_VARIANT(maximum_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_maximum_s8_variants[] = {
+    MOTE_VARIANT(maximum_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_minimum_f32_variants[] = {
+    MOTE_VARIANT(minimum_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_minimum_s8_variants[] = {
+    MOTE_VARIANT(minimum_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_div_f32_variants[] = {
+    MOTE_VARIANT(div_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_squared_difference_f32_variants[] = {
+    MOTE_VARIANT(squared_difference_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -21,22 +21,37 @@
     X(CONV_2D, conv_2d)                                   \
     X(DEPTHWISE_CONV_2D, depthwise_conv_2d)               \
     X(DEQUANTIZE, dequantize)                             \
+    X(DIV, div)                                           \
+    X(EXP, exp)                                           \
+    X(FLOOR, floor)                                       \
     X(FULLY_CONNECTED, fully_connected)                   \
+    X(GELU, gelu)                                         \
     X(HARD_SWISH, hard_swish)                             \
+    X(LOCAL_RESPONSE_NORMALIZATION, local_response_normalization) \
+    X(LOG, log)                                           \
     X(LOGISTIC, logistic)                                 \
+    X(LOG_SOFTMAX, log_softmax)                           \
+    X(MAXIMUM, maximum)                                   \
     X(MAX_POOL_2D, max_pool_2d)                           \
     X(MEAN, mean)                                         \
+    X(MINIMUM, minimum)                                   \
     X(MUL, mul)                                           \
     X(PAD, pad)                                           \
+    X(PADV2, padv2)                                       \
     X(PRELU, prelu)                                       \
     X(QUANTIZE, quantize)                                 \
+    X(REDUCE_MAX, reduce_max)                             \
     X(RELU, relu)                                         \
     X(RELU6, relu6)                                       \
     X(RESHAPE, reshape)                                   \
     X(RESIZE_BILINEAR, resize_bilinear)                   \
     X(RESIZE_NEAREST_NEIGHBOR, resize_nearest_neighbor)   \
+    X(RSQRT, rsqrt)                                       \
     X(SOFTMAX, softmax)                                   \
+    X(SQRT, sqrt)                                         \
+    X(SQUARED_DIFFERENCE, squared_difference)             \
     X(SUB, sub)                                           \
+    X(SUM, sum)                                           \
     X(TANH, tanh)                                         \
     X(TRANSPOSE, transpose)
 
