@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+import numpy
+
 from ..converter import windows
 from ..converter.windows import Window2D
 
@@ -269,11 +271,15 @@ class ReLU6(_Elementwise):
         return xp.clip(x, 0, 6), ((x > 0) & (x < 6)).astype(x.dtype)
 
 
+def _sigmoid(z):
+    return 1 / (1 + xp.exp(-z))
+
+
 class Sigmoid(_Elementwise):
     op = "Sigmoid"
 
     def forward(self, inputs, training):
-        y = 1 / (1 + xp.exp(-inputs[0]))
+        y = _sigmoid(inputs[0])
         return y, y * (1 - y)
 
 
@@ -466,9 +472,86 @@ class Dropout(Layer):
         return [grad if keep is None else grad * keep], {}
 
 
+class LSTM(Layer):
+    """A long short-term memory layer over [batch, time, features], with
+    backward through time. Gates in TFLite's order (input, forget, cell,
+    output), stacked on the first axis of the weights: kernel [4 * units, in],
+    recurrent_kernel [4 * units, units], bias [4 * units], so the converter
+    cuts each gate's block out for UNIDIRECTIONAL_SEQUENCE_LSTM. State starts
+    at zero for each sequence. return_sequences: every step's output
+    [batch, time, units], or only the last [batch, units]."""
+    op = "LSTM"
+
+    def __init__(self, units, return_sequences=False, name=None):
+        super().__init__(name)
+        self.units, self.return_sequences = units, return_sequences
+
+    def config(self):
+        return {"units": self.units, "return_sequences": self.return_sequences}
+
+    def output_shape(self, input_shapes):
+        if len(input_shapes[0]) != 2:
+            raise ValueError(f"LSTM takes samples of shape [time, features], got {list(input_shapes[0])}")
+        t = input_shapes[0][0]
+        return (t, self.units) if self.return_sequences else (self.units,)
+
+    def build(self, input_shapes, rng):
+        n_in, u = input_shapes[0][-1], self.units
+        self.params["kernel"] = xp.asarray(rng.normal(0, math.sqrt(1 / n_in), (4 * u, n_in)))
+        self.params["recurrent_kernel"] = xp.asarray(rng.normal(0, math.sqrt(1 / u), (4 * u, u)))
+        bias = numpy.zeros(4 * u)
+        bias[u:2 * u] = 1.0   # forget gate open at the start: gradients reach early steps
+        self.params["bias"] = xp.asarray(bias)
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        n, steps, _ = x.shape
+        u = self.units
+        w, r = self.params["kernel"], self.params["recurrent_kernel"]
+        z_in = x @ w.T + self.params["bias"]          # [n, time, 4u], every step at once
+        h = xp.zeros((n, u), dtype=x.dtype)
+        c = xp.zeros((n, u), dtype=x.dtype)
+        hs, steps_cache = [], []
+        for t in range(steps):
+            z = z_in[:, t] + h @ r.T
+            i, f = _sigmoid(z[:, :u]), _sigmoid(z[:, u:2 * u])
+            g, o = xp.tanh(z[:, 2 * u:3 * u]), _sigmoid(z[:, 3 * u:])
+            c_prev, h_prev = c, h
+            c = f * c_prev + i * g
+            tanh_c = xp.tanh(c)
+            h = o * tanh_c
+            hs.append(h)
+            steps_cache.append((i, f, g, o, c_prev, h_prev, tanh_c))
+        y = xp.stack(hs, axis=1) if self.return_sequences else h
+        return y, (x, steps_cache)
+
+    def backward(self, cache, grad):
+        x, steps_cache = cache
+        u = self.units
+        w, r = self.params["kernel"], self.params["recurrent_kernel"]
+        gx = xp.zeros_like(x)
+        gw, gr = xp.zeros_like(w), xp.zeros_like(r)
+        gb = xp.zeros_like(self.params["bias"])
+        gh_next = xp.zeros((x.shape[0], u), dtype=x.dtype)
+        gc_next = xp.zeros_like(gh_next)
+        for t in reversed(range(x.shape[1])):
+            i, f, g, o, c_prev, h_prev, tanh_c = steps_cache[t]
+            gh = gh_next + (grad[:, t] if self.return_sequences else
+                            (grad if t == x.shape[1] - 1 else 0))
+            gc = gc_next + gh * o * (1 - tanh_c * tanh_c)
+            gz = xp.concatenate([gc * g * i * (1 - i), gc * c_prev * f * (1 - f),
+                                 gc * i * (1 - g * g), gh * tanh_c * o * (1 - o)], axis=1)
+            gw += gz.T @ x[:, t]
+            gr += gz.T @ h_prev
+            gb += gz.sum(axis=0)
+            gx[:, t] = gz @ w
+            gh_next, gc_next = gz @ r, gc * f
+        return [gx], {"kernel": gw, "recurrent_kernel": gr, "bias": gb}
+
+
 LAYERS = {cls.op: cls for cls in (Conv2D, DepthwiseConv2D, Dense, BatchNormalization, ReLU, ReLU6,
                                   Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool,
-                                  Reshape, Flatten, Add, Concatenate, Dropout)}
+                                  Reshape, Flatten, Add, Concatenate, Dropout, LSTM)}
 
 
 def softmax_cross_entropy(logits, labels):
