@@ -38,7 +38,8 @@
     X(SOFTMAX, softmax)                                   \
     X(SUB, sub)                                           \
     X(TANH, tanh)                                         \
-    X(TRANSPOSE, transpose)
+    X(TRANSPOSE, transpose)                               \
+    X(UNIDIRECTIONAL_SEQUENCE_LSTM, unidirectional_sequence_lstm)
 #endif
 
 #endif
