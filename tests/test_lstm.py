@@ -1,8 +1,8 @@
 """UNIDIRECTIONAL_SEQUENCE_LSTM: the float32 kernel against LiteRT's
 reference kernels on random LSTMs (CIFG, peepholes, projection, layer
 normalization, clipping, time-major), its state kept across invokes and reset
-as LiteRT keeps and resets it, what it refuses, and the zoo's sequence model
-converted from its trained graph."""
+as LiteRT keeps and resets it, what it refuses, the zoo's sequence model
+converted from its trained graph, and ONNX LSTM nodes against onnxruntime."""
 import numpy as np
 import pytest
 
@@ -184,3 +184,75 @@ def test_calibration_and_compare_run_each_sample_from_zero_state():
         assert_close(got[graph.outputs[0]], want, "runtime engine", rtol=1e-4)
     out = compare.compare_models(str(ZOO / "lstm.npz"), None, x_test[:60], y_test[:60]).outputs[0]
     assert out.float_accuracy >= 0.9 and out.quantized_accuracy >= out.float_accuracy - 0.05
+
+
+# -- ONNX LSTM nodes, against onnxruntime -------------------------------------------------
+
+def onnx_lstm(rng, steps, batches, n_in, hidden, layout=0, bias=True, peephole=False,
+              zero_initial=False, use_last=False):
+    """A one-node ONNX model: x -> LSTM -> y (and y_h if use_last)."""
+    from onnx import TensorProto, helper, numpy_helper
+    x_shape = [batches, steps, n_in] if layout else [steps, batches, n_in]
+    y_shape = [batches, steps, 1, hidden] if layout else [steps, 1, batches, hidden]
+    state_shape = [batches, 1, hidden] if layout else [1, batches, hidden]
+    arrays = {"W": rng.standard_normal((1, 4 * hidden, n_in)) * 0.5,
+              "R": rng.standard_normal((1, 4 * hidden, hidden)) * 0.5}
+    if bias:
+        arrays["B"] = rng.standard_normal((1, 8 * hidden)) * 0.5
+    if zero_initial:
+        arrays["h0"] = arrays["c0"] = np.zeros(state_shape)
+    if peephole:
+        arrays["P"] = rng.standard_normal((1, 3 * hidden)) * 0.5
+    names = [k if k in arrays or k == "x" else "" for k in
+             ("x", "W", "R", "B", "sequence_lens", "h0", "c0", "P")]
+    while not names[-1]:
+        names.pop()
+    node = helper.make_node("LSTM", names, ["y", "y_h" if use_last else ""], name="lstm",
+                            hidden_size=hidden, layout=layout)
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)]
+    if use_last:
+        outputs.append(helper.make_tensor_value_info("y_h", TensorProto.FLOAT, state_shape))
+    graph = helper.make_graph(
+        [node], "lstm", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)], outputs,
+        [numpy_helper.from_array(np.asarray(v, np.float32), k) for k, v in arrays.items()])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)],
+                             ir_version=8), x_shape
+
+
+def test_onnx_lstm_matches_onnxruntime():
+    """Random shapes, with and without bias, peepholes and (zero) initial
+    states. onnxruntime runs only layout 0 (time-major): a layout-1 model is
+    checked against its layout-0 twin (same weights) on the transposed input."""
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    for case in range(12):
+        rng = np.random.default_rng(case)
+        steps, batches, n_in, hidden = (int(v) for v in rng.integers(1, 6, 4))
+        kw = dict(bias=case % 3 != 0, peephole=case % 4 == 1, zero_initial=case % 5 == 2)
+        layout = case % 2
+        model, x_shape = onnx_lstm(np.random.default_rng(100 + case), steps, batches, n_in,
+                                   hidden, layout=layout, **kw)
+        twin, _ = onnx_lstm(np.random.default_rng(100 + case), steps, batches, n_in, hidden, **kw)
+        x = rng.standard_normal(x_shape).astype(np.float32)
+        x_time_major = x.transpose(1, 0, 2) if layout else x
+        want = ort.InferenceSession(twin.SerializeToString()).run(None, {"x": x_time_major})[0]
+        got = run_mote(convert(model), [x])[0]
+        if layout:   # [batch, time, 1, hidden] -> ONNX layout 0's [time, 1, batch, hidden]
+            got = got.transpose(1, 2, 0, 3)
+        assert_close(got, want, f"case {case} {kw} layout {layout}, steps {steps} batches "
+                                f"{batches}", rtol=1e-4)
+
+
+def test_onnx_lstm_refusals_name_the_node():
+    pytest.importorskip("onnx")
+    from mote.converter.importers.onnx import OnnxImportError
+    rng = np.random.default_rng(0)
+    model, _ = onnx_lstm(rng, 3, 1, 2, 4, use_last=True)
+    with pytest.raises(OnnxImportError, match="node 'lstm' \\(LSTM\\): Y_h and Y_c are not "
+                                              "supported"):
+        convert(model)
+    model, _ = onnx_lstm(rng, 3, 1, 2, 4)
+    model.graph.node[0].attribute.append(
+        __import__("onnx").helper.make_attribute("direction", "reverse"))
+    with pytest.raises(OnnxImportError, match="direction b?'reverse'"):
+        convert(model)
