@@ -71,14 +71,15 @@ def test_layer_gradients(layer, shapes, training):
     check_layer(layer, shapes, training)
 
 
+@pytest.mark.parametrize("layer", [L.LSTM, L.GRU])
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("return_sequences", [False, True])
-def test_lstm_gradients_through_time(seed, return_sequences):
+def test_recurrent_gradients_through_time(layer, seed, return_sequences):
     """Random batch, length (1 to 6 steps), features and units."""
     rng = np.random.default_rng(100 + seed)
     batch, steps, features, units = (int(v) for v in rng.integers(1, 5, 4))
     steps = [1, 2, 5, 6][seed]
-    check_layer(L.LSTM(units, return_sequences=return_sequences), [(batch, steps, features)],
+    check_layer(layer(units, return_sequences=return_sequences), [(batch, steps, features)],
                 seed=seed)
 
 

@@ -256,3 +256,33 @@ def test_onnx_lstm_refusals_name_the_node():
         __import__("onnx").helper.make_attribute("direction", "reverse"))
     with pytest.raises(OnnxImportError, match="direction b?'reverse'"):
         convert(model)
+
+
+def test_gru_layer_matches_onnxruntime():
+    """The reference path's GRU against onnxruntime's GRU node
+    (linear_before_reset=0, gate blocks z, r, h as the layer stacks them)."""
+    onnx = pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(9)
+    for steps, batches, n_in, units in [(1, 1, 2, 3), (5, 2, 3, 4), (7, 3, 1, 5)]:
+        layer = L.GRU(units, return_sequences=True)
+        layer.build([(steps, n_in)], rng)
+        layer.params["bias"] = rng.standard_normal(3 * units)
+        x = rng.standard_normal((batches, steps, n_in)).astype(np.float32)
+        arrays = {"W": layer.params["kernel"][None], "R": layer.params["recurrent_kernel"][None],
+                  "B": np.concatenate([layer.params["bias"], np.zeros(3 * units)])[None]}
+        node = helper.make_node("GRU", ["x", "W", "R", "B"], ["y"], hidden_size=units)
+        graph = helper.make_graph(
+            [node], "gru", [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                                          [steps, batches, n_in])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [steps, 1, batches, units])],
+            [numpy_helper.from_array(np.asarray(v, np.float32), k) for k, v in arrays.items()])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)], ir_version=8)
+        want = ort.InferenceSession(model.SerializeToString()).run(
+            None, {"x": x.transpose(1, 0, 2)})[0][:, 0].transpose(1, 0, 2)
+        got = layer.forward([x.astype(np.float64)], False)[0]
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+        last = L.GRU(units)
+        last.params = layer.params
+        np.testing.assert_array_equal(last.forward([x.astype(np.float64)], False)[0], got[:, -1])
