@@ -73,5 +73,6 @@ def float_activations(g: ir.Graph, feeds: list, engine: str = "auto"):
     for feed in feeds:
         for i, name in inputs:
             it.set_tensor(i, np.asarray(feed[name], np.float32))
+        it.reset_all_variables()   # each feed starts from zero state, as reference.run does
         it.invoke()
         yield views

@@ -214,6 +214,58 @@ def _batch_norm(xp, a, o, out_shape, dtype):
     return (x - mean) / xp.sqrt(var + o["epsilon"]) * gamma + beta
 
 
+_LSTM_NO_ACTIVATION = (
+    "UNIDIRECTIONAL_SEQUENCE_LSTM with fused activation NONE is not supported: LiteRT's kernel "
+    "then outputs output_gate * cell_gate, not output_gate * cell_state; use TANH, RELU, RELU6 "
+    "or RELU_N1_TO_1")
+
+
+def _lstm(xp, a, o, out_shape, dtype):
+    """UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's lstm_eval.cc; inputs as in
+    runtime_c/src/kernels/unidirectional_sequence_lstm.c), from the state in
+    inputs 18 and 19 (zeros: the reference executor runs each call from the
+    start of a sequence). Gates in the order input, forget, cell, output."""
+    a = list(a) + [None] * (24 - len(a))
+    if o["diagonal_recurrent_tensors"]:
+        raise ConversionError("UNIDIRECTIONAL_SEQUENCE_LSTM with diagonal recurrent weights is "
+                              "not supported")
+    if o[_FUSED] == "NONE":
+        raise ConversionError(_LSTM_NO_ACTIVATION)
+    x = a[0] if o["time_major"] else xp.swapaxes(a[0], 0, 1)        # [time, batch, in]
+    w, r, b, ln = a[1:5], a[5:9], a[12:16], a[20:24]
+    peep = [a[9], a[10], None, a[11]]
+    act = {"TANH": xp.tanh}.get(o[_FUSED])
+    if act is None:
+        lo, hi = FUSED_ACTIVATIONS[o[_FUSED]]
+        act = lambda v: xp.clip(v, lo, hi if hi is not None else xp.inf)   # noqa: E731
+
+    def gate(k, h, c, fn):
+        z = x_t @ w[k].T + h @ r[k].T + (c * peep[k] if peep[k] is not None else 0)
+        if ln[k] is not None:
+            z = (z - z.mean(-1, keepdims=True)) / xp.sqrt(z.var(-1, keepdims=True) + 1e-8) * ln[k]
+        return fn(z + b[k])
+
+    def sigmoid(v):
+        return 1 / (1 + xp.exp(-v))
+
+    h, c = a[18], a[19]
+    outs = []
+    for x_t in x:
+        f = gate(1, h, c, sigmoid)
+        i = 1 - f if w[0] is None else gate(0, h, c, sigmoid)
+        c = f * c + i * gate(2, h, c, act)
+        if o["cell_clip"] > 0:
+            c = xp.clip(c, -o["cell_clip"], o["cell_clip"])
+        h = gate(3, h, c, sigmoid) * act(c)
+        if a[16] is not None:
+            h = h @ a[16].T + (a[17] if a[17] is not None else 0)
+            if o["proj_clip"] > 0:
+                h = xp.clip(h, -o["proj_clip"], o["proj_clip"])
+        outs.append(h)
+    y = xp.stack(outs)
+    return (y if o["time_major"] else xp.swapaxes(y, 0, 1)).reshape(out_shape)
+
+
 def _cast(xp, a, o, out_shape, dtype):
     """RESHAPE, and QUANTIZE / DEQUANTIZE in a float graph: the values as they are."""
     return a[0].reshape(out_shape).astype(dtype)
@@ -307,6 +359,10 @@ def _entries():
         Op("LOCAL_RESPONSE_NORMALIZATION", _local_response_normalization,
            "LocalResponseNormalizationOptions",
            {"radius": 5, "bias": 1.0, "alpha": 1.0, "beta": 0.5}),
+        # The fused activation applies inside (cell gate and output), not to the output.
+        Op("UNIDIRECTIONAL_SEQUENCE_LSTM", _lstm, "UnidirectionalSequenceLSTMOptions",
+           {_FUSED: "NONE", "cell_clip": 0.0, "proj_clip": 0.0, "time_major": False,
+            "asymmetric_quantize_inputs": False, "diagonal_recurrent_tensors": False}),
         Op("PRELU", lambda xp, a, o, s, d: xp.where(a[0] >= 0, a[0], a[0] * a[1])),
         Op("HARD_SWISH", lambda xp, a, o, s, d: a[0] * xp.clip(a[0] + 3, 0, 6) / 6,
            "HardSwishOptions", int8=True),

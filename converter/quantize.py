@@ -212,8 +212,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
              if ops.info(n.op).fixed_output}
     fallback = [n for n in g.nodes if not ops.info(n.op).int8]
     for name, t in g.tensors.items():
-        if t.is_constant or t.dtype != "float32":
-            q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data))
+        if t.is_constant or t.variable or t.dtype != "float32":   # an LSTM's state stays float
+            q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data, variable=t.variable))
             continue
         if name in fixed:
             quant = {"scale": [np.float32(fixed[name][0])], "zero_point": [fixed[name][1]]}

@@ -367,6 +367,17 @@ class Interpreter:
         if status != lib.MOTE_OK:
             self._raise(status, self._it)
 
+    def reset_all_variables(self) -> None:
+        """Zeroes the state stateful ops (UNIDIRECTIONAL_SEQUENCE_LSTM) keep
+        from one invoke to the next, as LiteRT's method of this name does."""
+        if not self._allocated:
+            raise errors.MoteRuntimeError(
+                "reset_all_variables() called before allocate_tensors(): the model is not ready")
+        with self._exclusive():
+            status = lib.mote_reset_variables(self._it)
+        if status != lib.MOTE_OK:
+            self._raise(status, self._it)
+
     def invoke_profiled(self) -> list:
         """invoke(), timing each op: seconds per op in run order (0 for ops
         computed once at create). The C core has no clock of its own, so

@@ -449,6 +449,44 @@ def resize_nearest_neighbor(b, rng, dtype="float32", quantization=None):
     return resize(b, rng, dtype, quantization, "RESIZE_NEAREST_NEIGHBOR")
 
 
+def unidirectional_sequence_lstm(b, rng):
+    """An LSTM over a random batch and length, with or without CIFG,
+    peepholes, projection (and its bias), layer normalization, clipping,
+    time-major input, and each cell activation LiteRT applies."""
+    batches, steps, n_in, n_cell = (int(v) for v in rng.integers(1, 6, size=4))
+    cifg, peephole, layer_norm = (bool(v) for v in rng.random(3) < 0.35)
+    projection = bool(rng.random() < 0.35)
+    n_out = int(rng.integers(1, 6)) if projection else n_cell
+    time_major = bool(rng.random() < 0.3)
+    options = {"fused_activation_function": str(rng.choice(["TANH", "TANH", "RELU", "RELU6",
+                                                             "RELU_N1_TO_1"])),
+               "cell_clip": float(rng.choice([0.0, 0.0, 0.7, 3.0])),
+               "proj_clip": float(rng.choice([0.0, 0.0, 0.5])), "time_major": time_major}
+    x_shape = [steps, batches, n_in] if time_major else [batches, steps, n_in]
+    x = b.add_input("x", x_shape, "float32")
+
+    def const(name, shape, present=True, scale=0.5):
+        return b.add_constant(name, (rng.standard_normal(shape) * scale).astype(np.float32)) \
+            if present else -1
+    gates = ["input", "forget", "cell", "output"]
+    ins = [x]
+    ins += [const(f"w_{g}", [n_cell, n_in], not (cifg and g == "input")) for g in gates]
+    ins += [const(f"r_{g}", [n_cell, n_out], not (cifg and g == "input")) for g in gates]
+    ins += [const(f"p_{g}", [n_cell], peephole and not (cifg and g == "input"))
+            for g in ("input", "forget", "output")]
+    ins += [const(f"b_{g}", [n_cell], not (cifg and g == "input")) for g in gates]
+    ins += [const("projection", [n_out, n_cell], projection),
+            const("projection_bias", [n_out], projection and rng.random() < 0.5)]
+    ins += [b.add_tensor("h", [batches, n_out], "float32", variable=True),
+            b.add_tensor("c", [batches, n_cell], "float32", variable=True)]
+    ins += [const(f"ln_{g}", [n_cell], layer_norm and not (cifg and g == "input"), 1.0)
+            for g in gates]
+    y = b.add_tensor("y", x_shape[:2] + [n_out], "float32")
+    b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options)
+    b.mark_outputs(y)
+    return [rng.standard_normal(x_shape).astype(np.float32)]
+
+
 FLOAT_OPS = {
     "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
     "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
@@ -463,6 +501,7 @@ FLOAT_OPS = {
     "HARD_SWISH": hard_swish,
     "DEQUANTIZE": dequantize, "RESIZE_BILINEAR": resize_bilinear,
     "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor,
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": unidirectional_sequence_lstm,
 }
 
 

@@ -8,7 +8,8 @@ NHWC once, at the graph's edges, and no TRANSPOSE is left in front of any
 convolution. Constants that broadcast against such tensors are permuted when
 they are imported.
 
-Ops without a Mote kernel, dynamic shapes that cannot be fixed, and layouts
+A forward LSTM node becomes UNIDIRECTIONAL_SEQUENCE_LSTM (gates reordered
+from ONNX's i, o, f, c to TFLite's i, f, c, o). Ops without a Mote kernel, dynamic shapes that cannot be fixed, and layouts
 that would need a real transpose are errors naming the op and its node.
 """
 from __future__ import annotations
@@ -229,6 +230,74 @@ class _Importer:
             if name not in self.g.tensors:
                 raise OnnxImportError(f"graph output {name!r} is not computed by any supported node")
         return self.g
+
+    # ONNX stacks an LSTM's gates as input, output, forget, cell; TFLite's order
+    # is input, forget, cell, output: block ONNX_LSTM_GATES[k] is TFLite gate k.
+    ONNX_LSTM_GATES = (0, 2, 3, 1)
+
+    def op_LSTM(self, node, a):
+        """A forward LSTM as UNIDIRECTIONAL_SEQUENCE_LSTM (its state in variable
+        tensors, zero at the start) and a RESHAPE that adds Y's direction axis.
+        Initial states must be absent or zero, sequence_lens absent or the full
+        length, Y_h and Y_c unused (taking the last step needs a slicing op)."""
+        def refuse(why):
+            return OnnxImportError(f"node {node.name!r} (LSTM): {why}")
+        if a.get("direction", b"forward") not in (b"forward", "forward"):
+            raise refuse(f"direction {a['direction']!r}; only 'forward' is supported")
+        acts = [v.decode() if isinstance(v, bytes) else v for v in a.get("activations", [])]
+        if acts and acts != ["Sigmoid", "Tanh", "Tanh"]:
+            raise refuse(f"activations {acts}; only Sigmoid, Tanh, Tanh (the default) are supported")
+        if "clip" in a or a.get("input_forget", 0):
+            raise refuse("clip and input_forget are not supported")
+        ins = list(node.input) + [""] * (8 - len(node.input))
+        outs = list(node.output) + [""] * (3 - len(node.output))
+        used = {i for n in self.model.graph.node for i in n.input} | \
+            {vi.name for vi in self.model.graph.output}
+        if any(o and o in used for o in outs[1:]):
+            raise refuse("Y_h and Y_c are not supported (only Y, every step's output)")
+        if not outs[0]:
+            raise refuse("it has no output Y")
+        x = self.activation(ins[0], False)
+        batch_major = bool(a.get("layout", 0))
+        steps, batches = self.shape(x)[:2][::-1] if batch_major else self.shape(x)[:2]
+        w = np.asarray(self.const_value(node, ins[1], "W"), np.float32)[0]
+        r = np.asarray(self.const_value(node, ins[2], "R"), np.float32)[0]
+        hidden = r.shape[-1]
+        bias = np.asarray(self.const_value(node, ins[3], "B"), np.float32)[0] if ins[3] else \
+            np.zeros(8 * hidden, np.float32)
+        if ins[4] and not np.all(self.const_value(node, ins[4], "sequence_lens") == steps):
+            raise refuse(f"sequence_lens must all be the sequence length {steps}")
+        for k in (5, 6):
+            if ins[k] and np.any(self.const_value(node, ins[k], "initial state")):
+                raise refuse(f"initial state {ins[k]!r} must be zero (or absent)")
+
+        def gate(array, k, name):
+            return self.constant(f"{node.name}/{name}_{k}",
+                                 array[self.ONNX_LSTM_GATES[k] * hidden:
+                                       (self.ONNX_LSTM_GATES[k] + 1) * hidden])
+        gate_bias = bias[:4 * hidden] + bias[4 * hidden:]
+        lstm_ins = [x] + [gate(w, k, "w") for k in range(4)] + [gate(r, k, "r") for k in range(4)]
+        if ins[7]:   # peepholes of the input, output and forget gates
+            p = np.asarray(self.const_value(node, ins[7], "P"), np.float32)[0]
+            lstm_ins += [self.constant(f"{node.name}/p_{k}", p[j * hidden:(j + 1) * hidden])
+                         for k, j in (("input", 0), ("forget", 2), ("output", 1))]
+        else:
+            lstm_ins += [None] * 3
+        lstm_ins += [gate(gate_bias, k, "b") for k in range(4)] + [None, None]
+        for kind in ("output", "cell"):
+            lstm_ins.append(self.g.add_tensor(ir.Tensor(
+                self.g.unique_name(f"{node.name}/{kind}_state"), (batches, hidden),
+                variable=True)).name)
+        lstm_ins += [None] * 4
+        seq = self.g.add_tensor(ir.Tensor(self.g.unique_name(f"{node.name}/sequence"),
+                                          (batches, steps, hidden) if batch_major else
+                                          (steps, batches, hidden))).name
+        self.g.nodes.append(ir.Node("UNIDIRECTIONAL_SEQUENCE_LSTM", lstm_ins, [seq],
+                                    {"fused_activation_function": "TANH",
+                                     "time_major": not batch_major}, node.name))
+        y_shape = self.shape(outs[0])
+        self.emit("RESHAPE", [seq, self.constant(f"{node.name}/y_shape", y_shape, "int32")],
+                  outs[0], {"new_shape": list(y_shape)}, node, False)
 
     def op_Constant(self, node, a):
         value = a.get("value")

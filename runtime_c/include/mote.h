@@ -259,6 +259,10 @@ mote_status mote_get_output(mote_interpreter *it, int i, void *data, size_t byte
 
 /* Runs every op in order. Never allocates. */
 mote_status mote_invoke(mote_interpreter *it);
+/* Sets every variable tensor (the state an op such as UNIDIRECTIONAL_SEQUENCE_LSTM
+   keeps from one invoke to the next, as LiteRT does) back to zero, as it is after
+   create: call it between independent sequences (LiteRT: reset_all_variables). */
+mote_status mote_reset_variables(mote_interpreter *it);
 /* mote_invoke() timing each op with the caller's clock (the core has none):
    `now(ctx)` returns seconds from any origin; op_seconds[i] gets op i's time
    (0 for ops computed once at create). capacity must be >= mote_op_count(). */

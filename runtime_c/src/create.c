@@ -41,15 +41,16 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
                          "does not support", (int)index, t->name, mote_type_name(t->type), type);
     if ((s = mote_set_shape(it, t, dims, (int)shape.len)) != MOTE_OK) return s;
     const size_t bytes = t->bytes;
-    if (is_variable)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
-                         "variables (stateful models) are not supported", (int)index, t->name);
+    t->is_variable = is_variable != 0;
     fb_table sparsity;
     if (!mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity) || sparsity.pos)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is stored sparse (TFLite "
                          "sparsity, as DENSIFY reads it); Mote runs dense tensors only",
                          (int)index, t->name);
     mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
+    if (data && t->is_variable)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor with "
+                         "initial data; Mote starts variable tensors at zero", (int)index, t->name);
     if (data) {
         if (data_bytes != bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
@@ -121,6 +122,15 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
            only until the last op that reads it, below. */
         t->last_op = it->flags & MOTE_REUSE_INPUT_MEMORY ? 0 : last;
     }
+    /* Variable tensors (state kept across invokes) hold their data for the whole run. */
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if (it->tensors[i].is_variable) {
+            if (it->tensors[i].first_op >= 0)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is both a graph "
+                                 "input and a variable tensor", (int)i, it->tensors[i].name);
+            it->tensors[i].first_op = 0;
+            it->tensors[i].last_op = last;
+        }
     for (int32_t op = 0; op < it->num_nodes; op++) {
         mote_node *n = &it->nodes[op];
         bool all_constant = (int)n->inputs.len > 0;
@@ -223,6 +233,12 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
     return MOTE_OK;
 }
 
+/* Variable tensors start at zero (after planning gave them their memory). */
+static void zero_variables(mote_interpreter *it) {
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if (it->tensors[i].is_variable) memset(it->tensors[i].data, 0, it->tensors[i].bytes);
+}
+
 mote_status mote_create(const void *model, size_t model_bytes, void *arena, size_t arena_bytes,
                         unsigned flags, mote_interpreter **out) {
     return mote_create_with_shapes(model, model_bytes, arena, arena_bytes, flags, NULL, 0, out);
@@ -300,6 +316,7 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
         s = mote_fail(it, arena_status, "arena too small: the model needs %zu bytes, got %zu",
                       it->required_bytes, it->arena_bytes);
     if (s != MOTE_OK) return s;
+    zero_variables(it);
     for (int32_t i = 0; i < it->num_nodes; i++) {
         if (!it->nodes[i].folded) continue;
         it->current_op = i;
@@ -313,6 +330,16 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
         p->packing->pack(p->params, p->weights->data, p->bias ? p->bias->data : NULL, p->packed);
     it->current_op = -1;
     it->ready = true;
+    return MOTE_OK;
+}
+
+mote_status mote_reset_variables(mote_interpreter *it) {
+    if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
+    it->current_op = -1;
+    if (!it->ready)
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT,
+                         "the interpreter was not created successfully; see its first error");
+    zero_variables(it);
     return MOTE_OK;
 }
 

@@ -29,6 +29,8 @@ typedef struct {
     bool is_constant;            /* data lives in the model, or was folded */
     bool is_folded;              /* a folded op's output: constant once create folds it */
     bool is_planned;             /* data lives in the planned arena region */
+    bool is_variable;            /* state an op keeps across invokes (an LSTM's): alive for
+                                    the whole run, zeroed at create and by mote_reset_variables */
     int32_t first_op, last_op;   /* lifetime, in op indices */
     size_t offset;               /* in the planned region */
 } mote_tensor;

@@ -53,7 +53,8 @@
     X(SUB, sub)                                           \
     X(SUM, sum)                                           \
     X(TANH, tanh)                                         \
-    X(TRANSPOSE, transpose)
+    X(TRANSPOSE, transpose)                               \
+    X(UNIDIRECTIONAL_SEQUENCE_LSTM, unidirectional_sequence_lstm)
 
 #ifndef MOTE_OP_LIST
 #define MOTE_OP_LIST(X) MOTE_ALL_OPS(X)
