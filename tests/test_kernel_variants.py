@@ -119,3 +119,24 @@ def test_gemm_conv_tile_paths_equal_reference(geometry):
         (got,), used = run(model, inputs, OpResolverType.AUTO, off)
         assert np.max(np.abs(got - want)) <= 1e-5 * max(1.0, float(np.max(np.abs(want)))), \
             f"{geometry} with {off or 'all CPU features'} off ({used})"
+
+
+# RESIZE_BILINEAR with channel counts past every vector width (the random
+# cases stay below 6 channels), under each coordinate convention.
+@pytest.mark.parametrize("channels", [8, 16, 37])
+@pytest.mark.parametrize("convention", ["plain", "align_corners", "half_pixel_centers"])
+def test_resize_bilinear_wide_channels_equal_reference(channels, convention):
+    rng = np.random.default_rng([channels, len(convention)])
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 5, 7, channels], "float32")
+    y = b.add_tensor("y", [2, 11, 13, channels], "float32")
+    b.add_operator("RESIZE_BILINEAR", [x, b.add_constant("size", np.array([11, 13], np.int32))],
+                   [y], {"align_corners": convention == "align_corners",
+                         "half_pixel_centers": convention == "half_pixel_centers"}, version=3)
+    b.mark_outputs(y)
+    model, inputs = b.build(), [rng.standard_normal((2, 5, 7, channels)).astype(np.float32)]
+    (want,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        assert np.max(np.abs(got - want)) <= 1e-5 * max(1.0, float(np.max(np.abs(want)))), \
+            f"{channels} channels, {convention}, {off or 'all CPU features'} off ({used})"
