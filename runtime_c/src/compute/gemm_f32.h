@@ -65,9 +65,9 @@ void mote_gemm_f32_fully_connected(const mote_gemm_f32_kernel *k,
 /* The CONV_2D filters the driver takes (taps <= MOTE_GEMM_MAX_TAPS). */
 bool mote_gemm_f32_conv_fits(const void *params);
 
-/* Layers whose output columns fill 16-column panels with fewer padded columns
- * than 32-column ones (n mod 32 in 1..16): CONV_2D (also fitting the driver)
- * and FULLY_CONNECTED. */
+/* Layers of at most 16 output columns, where a 32-column panel would compute
+ * at least half its lanes for nothing: CONV_2D (also fitting the driver) and
+ * FULLY_CONNECTED. */
 bool mote_gemm_f32_conv_fits_narrow(const void *params);
 bool mote_gemm_f32_fully_connected_fits_narrow(const void *params);
 

@@ -1,9 +1,9 @@
 /* The float32 GEMM micro-kernel for AVX-512 on narrow panels: 8 rows by 16
  * columns (8 accumulators, one weight vector, broadcasts folded into the
  * FMAs), and the CONV_2D and FULLY_CONNECTED variants built on it
- * (gemm_f32.h). The tables choose it over the 8x32 tile where 16-column panels
- * pad fewer columns (out channels 16, 48, 80, ...: a 32-column panel would
- * compute up to half its lanes for nothing). Same packing as the AVX2 tile. */
+ * (gemm_f32.h). The tables choose it over the 8x32 tile for layers of at
+ * most 16 output channels, where a 32-column panel would compute at least
+ * half its lanes for nothing. Same packing as the AVX2 tile. */
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
