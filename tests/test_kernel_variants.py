@@ -14,8 +14,9 @@ a new kernel is tested from its first commit.
 import numpy as np
 import pytest
 
-from op_cases import FLOAT_OPS, float_cases
+from op_cases import FLOAT_OPS, conv_options, float_cases
 from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
+from mote.converter.tflite.builder import ModelBuilder
 from mote.runtime import Interpreter, OpResolverType, kernels
 from mote.runtime.interpreter import CPU_FEATURES
 
@@ -79,3 +80,63 @@ def test_every_variant_this_cpu_runs_was_checked():
         pytest.skip("runs after test_chosen_variants_equal_reference")
     missing = [k["name"] for k in kernels() if k["runs_here"] and k["name"] not in chosen]
     assert not missing, f"no random case chose these variants, so nothing tested them: {missing}"
+
+
+# Geometries large enough that the float GEMM driver takes each of its ways
+# to find the input rows of a tile (pointwise; tiles of one output row with
+# every tap inside, reached by stride and dilation; border tiles and tiles
+# across rows), with output channels that choose the 16- and the 32-column
+# panels and leave remainders in both.
+GEMM_CONV_GEOMETRIES = [
+    # h, w, cin, cout, k, stride, dilation, padding
+    (21, 19, 16, 16, 1, 1, 1, "VALID"),
+    (9, 30, 3, 16, 3, 2, 1, "SAME"),
+    (20, 20, 8, 1, 3, 1, 1, "SAME"),
+    (23, 26, 5, 40, 3, 1, 2, "SAME"),
+    (17, 35, 7, 24, 5, 1, 1, "VALID"),
+    (12, 44, 4, 70, 2, 3, 1, "SAME"),
+    (2, 40, 6, 48, 1, 2, 1, "VALID"),
+]
+
+
+@pytest.mark.parametrize("geometry", GEMM_CONV_GEOMETRIES, ids=str)
+def test_gemm_conv_tile_paths_equal_reference(geometry):
+    h, w, cin, cout, k, s, d, padding = geometry
+    rng = np.random.default_rng(list(geometry[:7]))
+    oh = -(-h // s) if padding == "SAME" else (h - (k - 1) * d - 1) // s + 1
+    ow = -(-w // s) if padding == "SAME" else (w - (k - 1) * d - 1) // s + 1
+    b = ModelBuilder()
+    x = b.add_input("x", [2, h, w, cin], "float32")
+    f = b.add_constant("filter", rng.standard_normal((cout, k, k, cin)).astype(np.float32))
+    bias = b.add_constant("bias", rng.standard_normal(cout).astype(np.float32))
+    y = b.add_tensor("y", [2, oh, ow, cout], "float32")
+    b.add_operator("CONV_2D", [x, f, bias], [y],
+                   conv_options(False, padding, s, s, d, d, "RELU6"), version=2 if d > 1 else 1)
+    b.mark_outputs(y)
+    model, inputs = b.build(), [rng.standard_normal((2, h, w, cin)).astype(np.float32) * 3]
+    (want,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        assert np.max(np.abs(got - want)) <= 1e-5 * max(1.0, float(np.max(np.abs(want)))), \
+            f"{geometry} with {off or 'all CPU features'} off ({used})"
+
+
+# RESIZE_BILINEAR with channel counts past every vector width (the random
+# cases stay below 6 channels), under each coordinate convention.
+@pytest.mark.parametrize("channels", [8, 16, 37])
+@pytest.mark.parametrize("convention", ["plain", "align_corners", "half_pixel_centers"])
+def test_resize_bilinear_wide_channels_equal_reference(channels, convention):
+    rng = np.random.default_rng([channels, len(convention)])
+    b = ModelBuilder()
+    x = b.add_input("x", [2, 5, 7, channels], "float32")
+    y = b.add_tensor("y", [2, 11, 13, channels], "float32")
+    b.add_operator("RESIZE_BILINEAR", [x, b.add_constant("size", np.array([11, 13], np.int32))],
+                   [y], {"align_corners": convention == "align_corners",
+                         "half_pixel_centers": convention == "half_pixel_centers"}, version=3)
+    b.mark_outputs(y)
+    model, inputs = b.build(), [rng.standard_normal((2, 5, 7, channels)).astype(np.float32)]
+    (want,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        assert np.max(np.abs(got - want)) <= 1e-5 * max(1.0, float(np.max(np.abs(want)))), \
+            f"{channels} channels, {convention}, {off or 'all CPU features'} off ({used})"

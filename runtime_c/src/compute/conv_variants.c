@@ -7,6 +7,8 @@
 
 const mote_variant mote_conv2d_f32_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(conv2d_f32_8x16_avx512, MOTE_CPU_AVX512, mote_gemm_f32_conv_fits_narrow,
+                        mote_conv2d_f32_packing_16),
     MOTE_PACKED_VARIANT(conv2d_f32_8x32_avx512, MOTE_CPU_AVX512, mote_gemm_f32_conv_fits,
                         mote_conv2d_f32_packing_32),
     MOTE_PACKED_VARIANT(conv2d_f32_6x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_f32_conv_fits,

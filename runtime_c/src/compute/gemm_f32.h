@@ -65,6 +65,12 @@ void mote_gemm_f32_fully_connected(const mote_gemm_f32_kernel *k,
 /* The CONV_2D filters the driver takes (taps <= MOTE_GEMM_MAX_TAPS). */
 bool mote_gemm_f32_conv_fits(const void *params);
 
+/* Layers of at most 16 output columns, where a 32-column panel would compute
+ * at least half its lanes for nothing: CONV_2D (also fitting the driver) and
+ * FULLY_CONNECTED. */
+bool mote_gemm_f32_conv_fits_narrow(const void *params);
+bool mote_gemm_f32_fully_connected_fits_narrow(const void *params);
+
 /* Packing of weights [n, k] and bias [n] (may be NULL) into NR-column panels,
  * plus `zeros` zero floats after them. */
 size_t mote_gemm_f32_packed_bytes(size_t nr, size_t n, size_t k, size_t zeros);
@@ -111,12 +117,19 @@ extern const mote_packing mote_fully_connected_f32_packing_8,
 void mote_conv2d_f32_8x32_avx512(const mote_conv_params *p, const float *input,
                                  const float *filter, const float *bias, float *output,
                                  size_t begin, size_t end);
+void mote_conv2d_f32_8x16_avx512(const mote_conv_params *p, const float *input,
+                                 const float *filter, const float *bias, float *output,
+                                 size_t begin, size_t end);
 void mote_conv2d_f32_6x16_avx2(const mote_conv_params *p, const float *input,
                                const float *filter, const float *bias, float *output,
                                size_t begin, size_t end);
 void mote_conv2d_f32_4x8_neon(const mote_conv_params *p, const float *input, const float *filter,
                               const float *bias, float *output, size_t begin, size_t end);
 void mote_fully_connected_f32_8x32_avx512(const mote_fully_connected_params *p,
+                                          const float *input, const float *weights,
+                                          const float *bias, float *output, size_t begin,
+                                          size_t end);
+void mote_fully_connected_f32_8x16_avx512(const mote_fully_connected_params *p,
                                           const float *input, const float *weights,
                                           const float *bias, float *output, size_t begin,
                                           size_t end);

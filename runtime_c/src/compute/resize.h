@@ -14,6 +14,7 @@
 #ifndef MOTE_COMPUTE_RESIZE_H
 #define MOTE_COMPUTE_RESIZE_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "variants.h"
@@ -25,6 +26,15 @@ typedef struct {
     int32_t scale_h_q10, scale_w_q10;  /* bilinear_s8: the same in 1/1024 input pixels */
     size_t pixel_bytes;                /* nearest: channels * element size */
 } mote_resize_params;
+
+/* Float: output index o's source position, its lower and upper neighbours. */
+static inline void mote_resize_float_position(int32_t o, float scale, bool half_pixel,
+                                              int32_t in, float *pos, int32_t *lo, int32_t *hi) {
+    *pos = half_pixel ? ((float)o + 0.5f) * scale - 0.5f : (float)o * scale;
+    const int32_t f = (int32_t)floorf(*pos), c = (int32_t)ceilf(*pos);
+    *lo = f > 0 ? (f < in - 1 ? f : in - 1) : 0;
+    *hi = c < in - 1 ? (c > 0 ? c : 0) : in - 1;
+}
 
 typedef void (*mote_resize_xx_fn)(const mote_resize_params *p, const uint8_t *input,
                                   uint8_t *output, size_t begin, size_t end);
@@ -39,6 +49,13 @@ void mote_resize_bilinear_f32_ref(const mote_resize_params *p, const float *inpu
                                   float *output, size_t begin, size_t end);
 void mote_resize_bilinear_s8_ref(const mote_resize_params *p, const int8_t *input,
                                  int8_t *output, size_t begin, size_t end);
+
+/* The vectorized bilinear variants (resize_bilinear_f32_simd.h), per ISA:
+ * _ref's arithmetic in _ref's order, lanes over channels. */
+typedef void mote_resize_bilinear_f32_kernel(const mote_resize_params *p, const float *input,
+                                             float *output, size_t begin, size_t end);
+mote_resize_bilinear_f32_kernel mote_resize_bilinear_f32_avx512, mote_resize_bilinear_f32_avx2,
+    mote_resize_bilinear_f32_neon;
 
 extern const mote_variant mote_resize_nearest_xx_variants[];
 extern const mote_variant mote_resize_bilinear_f32_variants[];

@@ -33,15 +33,6 @@ void mote_resize_nearest_xx_ref(const mote_resize_params *p, const uint8_t *inpu
     }
 }
 
-/* Float: source position, its lower and upper neighbours. */
-static void float_position(int32_t o, float scale, bool half_pixel, int32_t in, float *pos,
-                           int32_t *lo, int32_t *hi) {
-    *pos = half_pixel ? ((float)o + 0.5f) * scale - 0.5f : (float)o * scale;
-    const int32_t f = (int32_t)floorf(*pos), c = (int32_t)ceilf(*pos);
-    *lo = f > 0 ? (f < in - 1 ? f : in - 1) : 0;
-    *hi = c < in - 1 ? (c > 0 ? c : 0) : in - 1;
-}
-
 void mote_resize_bilinear_f32_ref(const mote_resize_params *p, const float *input,
                                   float *output, size_t begin, size_t end) {
     const int32_t c = p->channels;
@@ -49,7 +40,7 @@ void mote_resize_bilinear_f32_ref(const mote_resize_params *p, const float *inpu
         const int32_t b = (int32_t)(r / (size_t)p->out_h), y = (int32_t)(r % (size_t)p->out_h);
         float py;
         int32_t y0, y1;
-        float_position(y, p->scale_h, p->half_pixel_centers, p->in_h, &py, &y0, &y1);
+        mote_resize_float_position(y, p->scale_h, p->half_pixel_centers, p->in_h, &py, &y0, &y1);
         const float dy = py - (float)y0;
         const float *row0 = input + ((size_t)b * p->in_h + y0) * p->in_w * c;
         const float *row1 = input + ((size_t)b * p->in_h + y1) * p->in_w * c;
@@ -57,7 +48,7 @@ void mote_resize_bilinear_f32_ref(const mote_resize_params *p, const float *inpu
         for (int32_t x = 0; x < p->out_w; x++) {
             float px;
             int32_t x0, x1;
-            float_position(x, p->scale_w, p->half_pixel_centers, p->in_w, &px, &x0, &x1);
+            mote_resize_float_position(x, p->scale_w, p->half_pixel_centers, p->in_w, &px, &x0, &x1);
             const float dx = px - (float)x0;
             const size_t at0 = (size_t)x0 * c, at1 = (size_t)x1 * c;
             for (int32_t ch = 0; ch < c; ch++)

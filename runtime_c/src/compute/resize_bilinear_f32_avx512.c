@@ -1,0 +1,6 @@
+/* RESIZE_BILINEAR float32 for AVX-512 (resize_bilinear_f32_simd.h). */
+#if defined(__x86_64__) || defined(__i386__)
+#include "simd_avx512.h"
+#include "simd.h"
+#include "resize_bilinear_f32_simd.h"
+#endif
