@@ -173,11 +173,10 @@ class _Groups:
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False) -> ir.Graph:
-    unsupported = sorted({f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
-                          if not ops.info(n.op).int8})
+    unsupported = list(dict.fromkeys(f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
+                                     if not ops.info(n.op).int8))
     if unsupported and not float_fallback:
-        raise ConversionError("these ops cannot be quantized to int8: " + ", ".join(unsupported) +
-                         " (float_fallback=True keeps them in float between DEQUANTIZE and QUANTIZE)")
+        raise UnquantizableOps(unsupported)
     ranges = calibrate(g, data, method, progress=progress)
     groups = _Groups()
     for n in g.nodes:
@@ -220,7 +219,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             q.add_tensor(ir.Tensor(wname, w.shape, "int8", qw, wq))
             node.inputs[spec.input] = wname
             if len(n.inputs) > spec.bias and n.inputs[spec.bias] is not None:
-                x = q.tensors[n.inputs[0]]
+                x = q.tensors[n.inputs[spec.data]]
                 if x.quant is None:
                     raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input "
                                           f"{x.name!r} is {x.dtype.upper()}; expected a float "
@@ -233,6 +232,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
                 q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),
                                        {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)}))
                 node.inputs[spec.bias] = bname
+        if ops.info(n.op).int8 and not ops.info(n.op).same_quant:
+            _quantize_constant_operands(q, g, n, node)
         q.nodes.append(node)
     for n in fallback:
         _keep_float(q, g, n)
@@ -242,6 +243,36 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         raise ConversionError(f"io_dtype must be 'float32' or 'int8', got {io_dtype!r}")
     from .passes import remove_dead
     return remove_dead(q)
+
+
+class UnquantizableOps(ConversionError):
+    """Ops without int8 kernels, in graph order (`ops`); the message says how
+    to keep them in float (the API's float_fallback=True; the CLI names its
+    own flag)."""
+
+    def __init__(self, ops_in_order, flag: str = "float_fallback=True"):
+        self.ops = list(ops_in_order)
+        super().__init__("these ops cannot be quantized to int8: " + ", ".join(self.ops) +
+                         f" ({flag} keeps them in float between DEQUANTIZE and QUANTIZE)")
+
+
+def _quantize_constant_operands(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.Node) -> None:
+    """Float constants an int8 op reads as data (PRELU's alpha, a constant
+    operand of ADD or MUL): int8 per tensor over their own range, as an
+    activation would be."""
+    spec = ops.info(n.op).weight
+    skip = {spec.input, spec.bias} if spec else set()
+    for k, name in enumerate(n.inputs):
+        t = g.tensors.get(name) if name is not None else None
+        if k in skip or t is None or not t.is_constant or t.dtype != "float32":
+            continue
+        data = np.asarray(t.data, np.float64)
+        quant = activation_quantization(float(data.min(initial=0)), float(data.max(initial=0)))
+        s, z = float(quant["scale"][0]), quant["zero_point"][0]
+        qname = q.unique_name(name + "/int8")
+        q.add_tensor(ir.Tensor(qname, t.shape, "int8",
+                               np.clip(np.round(data / s) + z, -128, 127).astype(np.int8), quant))
+        node.inputs[k] = qname
 
 
 def _keep_float(q: ir.Graph, g: ir.Graph, node: ir.Node) -> None:

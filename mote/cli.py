@@ -250,10 +250,15 @@ def cmd_convert(args) -> int:
     _output_file(args.output)
     data = _load_calibration(args.calibration) if args.calibration else None
     progress = (lambda it: tqdm(it, desc="calibrating", unit="sample")) if data is not None else None
-    out = convert(args.source, quantize=args.quantize, representative_data=data,
-                  per_channel=not args.per_tensor, io_dtype="int8" if args.int8_io else "float32",
-                  calibration=args.method or "minmax", progress=progress,
-                  float_fallback=args.float_fallback)
+    from .converter.quantize import UnquantizableOps
+    try:
+        out = convert(args.source, quantize=args.quantize, representative_data=data,
+                      per_channel=not args.per_tensor,
+                      io_dtype="int8" if args.int8_io else "float32",
+                      calibration=args.method or "minmax", progress=progress,
+                      float_fallback=args.float_fallback)
+    except UnquantizableOps as e:
+        raise UnquantizableOps(e.ops, flag="--float-fallback") from None
     Path(args.output).write_bytes(out)
     print(f"wrote {args.output}")
     print(_summary(before, out))

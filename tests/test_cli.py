@@ -194,6 +194,16 @@ def test_convert_int8_with_calibration_file(capsys, tmp_path, litert_available):
                                   run_litert(data, [x], reference_kernels=True)[0])
 
 
+def test_convert_names_unquantizable_ops_and_the_flag(capsys, tmp_path):
+    from test_converter import unquantizable_model
+    source, cal = tmp_path / "m.tflite", tmp_path / "cal.npy"
+    source.write_bytes(unquantizable_model())
+    np.save(cal, np.zeros((2, 1, 4), np.float32))
+    line = one_error_line(capsys, ["convert", str(source), "-o", str(tmp_path / "q.tflite"),
+                                   "--quantize", "int8", "--calibration", str(cal)])
+    assert "cannot be quantized to int8: SIN (op0), COS (op2) (--float-fallback keeps" in line
+
+
 def test_convert_without_calibration_is_an_error(capsys, tmp_path):
     assert main(["convert", str(make_example.OUT), "-o", str(tmp_path / "q.tflite"),
                  "--quantize", "int8"]) == 2

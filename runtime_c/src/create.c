@@ -44,14 +44,19 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     if (is_variable)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
                          "variables (stateful models) are not supported", (int)index, t->name);
-    fb_table sparsity;
-    if (!mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity) || sparsity.pos)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is stored sparse (TFLite "
-                         "sparsity, as DENSIFY reads it); Mote runs dense tensors only",
-                         (int)index, t->name);
+    mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &t->sparsity);
     mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
+    if (t->sparsity.pos) {   /* its values (none if all are 0); DENSIFY checks their count */
+        if (data_bytes % elem != 0)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is stored sparse but "
+                             "its buffer %u holds %zu bytes; expected the values, a multiple of "
+                             "%zu bytes", (int)index, t->name, (unsigned)buffer, data_bytes,
+                             elem);
+        t->bytes = data ? data_bytes : 0;
+        t->is_constant = true;
+    }
     if (data) {
-        if (data_bytes != bytes)
+        if (data_bytes != t->bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
                              "but its buffer %u holds %zu", (int)index, t->name,
                              mote_shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
@@ -87,9 +92,11 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     mote_fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &n->outputs);
     mote_fb_get_u8(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type);
     mote_fb_get_table(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &n->options);
-    n->op = mote_find_op(n->builtin);
+    mote_fb_get_vector(b, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &n->custom_options);
+    n->op = n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM ? mote_find_custom_op(custom)
+                                                     : mote_find_op(n->builtin);
     it->current_op = index;
-    if (n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM)
+    if (n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM && !n->op)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "custom op '%s' is not supported",
                          custom ? custom : "");
     if (!n->op) return mote_unsupported_types(it, n, "none: Mote has no kernel for this op");
@@ -130,6 +137,10 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             int32_t ti = fb_vec_i32(b, &n->inputs, (uint32_t)i);
             if (ti < 0) continue;
             mote_tensor *t = &it->tensors[ti];
+            if (t->sparsity.pos && n->builtin != TFL_BUILTIN_OPERATOR_DENSIFY)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s', "
+                                 "which is stored sparse; only DENSIFY reads sparse tensors",
+                                 i, (int)ti, t->name);
             if (!t->is_constant && t->first_op < 0)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s' "
                                  "before any op writes it (it is neither a constant nor a graph "
@@ -164,6 +175,9 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
         if (t->first_op < 0 && !t->is_constant)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is written by "
                              "no op", (unsigned)i, t->name);
+        if (t->sparsity.pos)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is stored "
+                             "sparse; expected a dense tensor", (unsigned)i, t->name);
         if (!t->is_constant) t->last_op = last;
     }
     if (it->flags & MOTE_PRESERVE_ALL_TENSORS)

@@ -25,6 +25,8 @@ typedef struct {
     fb_vector scales;            /* float32, in the model */
     fb_vector zero_points;       /* int64, in the model */
     int32_t quantized_dimension;
+    fb_table sparsity;           /* TFLite sparsity (pos 0: dense); data holds the values and
+                                    bytes their size; only DENSIFY reads such a tensor */
     bool is_constant;            /* data lives in the model, or was folded */
     bool is_folded;              /* a folded op's output: constant once create folds it */
     bool is_planned;             /* data lives in the planned arena region */
@@ -57,6 +59,7 @@ struct mote_node {
     int32_t version;
     fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
     fb_table options;                /* builtin options table; pos 0 = defaults */
+    fb_vector custom_options;        /* a custom op's options bytes, in the model */
     size_t scratch_bytes;
     size_t scratch_offset;           /* in the planned region */
     void *scratch;
@@ -148,6 +151,8 @@ const char *mote_type_name(mote_type type);
 size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */
 
 const mote_op *mote_find_op(int32_t builtin);
+/* The custom op of that custom_code (kernels/op_list.h), or NULL. */
+const mote_op *mote_find_custom_op(const char *name);
 
 /* Runs task(ctx, begin, end) over [0, count): through the interpreter's
  * parallel-for when it has one and the work (count units of about

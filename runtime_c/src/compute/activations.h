@@ -1,5 +1,5 @@
 /* activations.h - compute functions of the elementwise activations RELU,
- * RELU6, LOGISTIC and TANH.
+ * RELU6, LEAKY_RELU, LOGISTIC and TANH.
  *
  * Every function computes the output elements [begin, end) (flat, row-major:
  * the input and output have the same shape) and nothing else, so ranges can
@@ -21,7 +21,9 @@ typedef struct {
     int32_t output_offset;       /* s8 RELU / RELU6: output zero point */
     int32_t out_min, out_max;    /* s8 RELU / RELU6: the clamp, in output quanta */
     int32_t multiplier, shift;   /* s8 RELU / RELU6: input scale / output scale */
-    const int8_t *table;         /* s8 LOGISTIC / TANH: output of every input, by (uint8_t)q */
+    float alpha;                 /* f32 LEAKY_RELU: the slope below 0 */
+    const int8_t *table;         /* s8 LOGISTIC / TANH / LEAKY_RELU: output of every input,
+                                    by (uint8_t)q */
 } mote_activation_params;
 
 typedef void (*mote_activation_f32_fn)(const mote_activation_params *p, const float *input,
@@ -32,6 +34,9 @@ typedef void (*mote_activation_s8_fn)(const mote_activation_params *p, const int
 /* out = x clamped to [lo, hi], NaN to lo. */
 void mote_relu_f32_ref(const mote_activation_params *p, const float *input, float *output,
                        size_t begin, size_t end);
+/* out = x > 0 ? x : alpha x (TFLite's LeakyRelu). */
+void mote_leaky_relu_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                             size_t begin, size_t end);
 void mote_logistic_f32_ref(const mote_activation_params *p, const float *input, float *output,
                            size_t begin, size_t end);
 void mote_tanh_f32_ref(const mote_activation_params *p, const float *input, float *output,
@@ -40,7 +45,7 @@ void mote_tanh_f32_ref(const mote_activation_params *p, const float *input, floa
  * rounding, as TFLite's ReluX), add zp_out, clamp. */
 void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                       size_t begin, size_t end);
-/* LOGISTIC and TANH in int8: one 256-entry table lookup per element. */
+/* LOGISTIC, TANH and LEAKY_RELU in int8: one 256-entry table lookup per element. */
 void mote_lookup_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                         size_t begin, size_t end);
 
@@ -55,6 +60,7 @@ MOTE_ACTIVATIONS_F32_SIMD(avx2)
 MOTE_ACTIVATIONS_F32_SIMD(neon)
 
 extern const mote_variant mote_relu_f32_variants[];
+extern const mote_variant mote_leaky_relu_f32_variants[];
 extern const mote_variant mote_logistic_f32_variants[];
 extern const mote_variant mote_tanh_f32_variants[];
 extern const mote_variant mote_relu_s8_variants[];

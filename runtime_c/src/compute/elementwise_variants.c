@@ -73,3 +73,7 @@ const mote_variant mote_prelu_f32_variants[] = {
     MOTE_VARIANT(prelu_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_prelu_s8_variants[] = {
+    MOTE_VARIANT(prelu_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
