@@ -19,8 +19,9 @@ An entry holds:
   - fused_activation: the option that holds a fused RELU / RELU6, if any
     (fuse_activations moves a following activation into it);
   - activation: for RELU / RELU6, the value they become in that option;
-  - int8 rules: int8 (the op runs on int8 data at all), same_quant (its output
-    keeps its input's quantization: "first" input, or "all" inputs, as
+  - int8 rules: int8 (the op runs on int8 data at all), same_quant (its
+    outputs keep its input's quantization: the data input, `data_input`, 0
+    but for SPLIT, whose input 0 is the axis; or "all" inputs, as
     CONCATENATION), fixed_output ((scale, zero point) fixed by TFLite);
   - reference: the float implementation on an array module `xp`
     (numpy or cupy), reference(xp, args, options, out_shape, dtype), with the
@@ -76,6 +77,7 @@ class Op:
     activation: Optional[str] = None
     int8: bool = False
     same_quant: str = ""
+    data_input: int = 0
     fixed_output: Optional[tuple] = None
     builtin: bool = True
 
@@ -283,6 +285,33 @@ def _strided_slice(xp, a, o, out_shape, dtype):
                       for d, start, stop, stride, shrink in spec if not shrink])
 
 
+def _split_parts(x, axis, sizes):
+    bounds = np.cumsum([0] + list(sizes))
+    return [x[(slice(None),) * axis + (slice(int(a), int(b)),)] for a, b in zip(bounds, bounds[1:])]
+
+
+def _split(xp, a, o, out_shape, dtype):
+    x, axis = a[1], int(np.asarray(a[0]).ravel()[0]) % a[1].ndim
+    return _split_parts(x, axis, [x.shape[axis] // o["num_splits"]] * o["num_splits"])
+
+
+def _split_v(xp, a, o, out_shape, dtype):
+    x, sizes = a[0], [int(v) for v in np.asarray(a[1]).ravel()]
+    axis = int(np.asarray(a[2]).ravel()[0]) % x.ndim
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = x.shape[axis] - (sum(sizes) + 1)
+    return _split_parts(x, axis, sizes)
+
+
+def _unpack(xp, a, o, out_shape, dtype):
+    axis = o["axis"] % a[0].ndim
+    return [xp.take(a[0], i, axis=axis) for i in range(a[0].shape[axis])]
+
+
+def _pack(xp, a, o, out_shape, dtype):
+    return xp.stack(a, axis=o["axis"] % (a[0].ndim + 1))
+
+
 def transpose_conv_padding(padding, stride, filter_size, out):
     """TFLite's leading padding of TRANSPOSE_CONV: that of the convolution
     (SAME or VALID) whose input is this op's output."""
@@ -321,9 +350,10 @@ def _entries():
         return Op(name, lambda xp, a, o, s, d: fn(a[0], a[1]), table, _ACT, int8_version=2,
                   fused_activation=_FUSED, int8=True)
 
-    def data_mover(name, fn, table=None, defaults=None, int8_version=2, same_quant="first"):
+    def data_mover(name, fn, table=None, defaults=None, int8_version=2, same_quant="first",
+                   data_input=0):
         return Op(name, fn, table, defaults or {}, int8_version=int8_version, int8=True,
-                  same_quant=same_quant)
+                  same_quant=same_quant, data_input=data_input)
 
     def unary(name, fn, fixed=None, activation=None):
         return Op(name, lambda xp, a, o, s, d: fn(xp, a[0]), int8_version=2, int8=True,
@@ -374,6 +404,14 @@ def _entries():
         data_mover("SLICE", _slice, "SliceOptions"),
         data_mover("SQUEEZE", _cast, "SqueezeOptions", {"squeeze_dims": []}, int8_version=None),
         data_mover("EXPAND_DIMS", _cast, "ExpandDimsOptions", int8_version=None),
+        data_mover("GATHER", lambda xp, a, o, s, d: xp.take(
+            a[0], np.asarray(a[1]).astype(np.int64), axis=o["axis"] % a[0].ndim),
+            "GatherOptions", {"axis": 0, "batch_dims": 0}),
+        data_mover("SPLIT", _split, "SplitOptions", {"num_splits": 1}, data_input=1),
+        data_mover("SPLIT_V", _split_v, "SplitVOptions", {"num_splits": 1}),
+        data_mover("UNPACK", _unpack, "UnpackOptions", {"num": 1, "axis": 0}),
+        data_mover("PACK", _pack, "PackOptions", {"values_count": 1, "axis": 0},
+                   same_quant="all"),
         data_mover("STRIDED_SLICE", _strided_slice, "StridedSliceOptions",
                    {"begin_mask": 0, "end_mask": 0, "ellipsis_mask": 0, "new_axis_mask": 0,
                     "shrink_axis_mask": 0, "offset": False}),

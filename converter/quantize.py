@@ -111,8 +111,8 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
     it = progress(samples) if progress else samples
     for feed in it:
         for name, v in reference.run(g, feed, dtype=np.float32, keep_all=True).items():
-            if g.tensors[name].dtype != "float32" or g.tensors[name].is_constant:
-                continue
+            if g.tensors[name].dtype != "float32" or g.tensors[name].is_constant or v.size == 0:
+                continue   # empty tensors (a slice of nothing) have no range
             if method == "minmax":
                 lo, hi = float(np.min(v)), float(np.max(v))
                 old = values.get(name)
@@ -182,8 +182,10 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     for n in g.nodes:
         same = ops.info(n.op).same_quant
         if same:
-            for i in n.inputs[:len(n.inputs) if same == "all" else 1]:
-                groups.union(i, n.outputs[0])
+            data = n.inputs[ops.info(n.op).data_input:][:1]
+            for i in (n.inputs if same == "all" else data):
+                for o in n.outputs:
+                    groups.union(i, o)
     group_range: dict = {}
     for name, (lo, hi) in ranges.items():
         if not np.isfinite([lo, hi]).all():
@@ -204,6 +206,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             quant = {"scale": [np.float32(fixed[name][0])], "zero_point": [fixed[name][1]]}
         elif groups.find(name) in group_range:
             quant = activation_quantization(*group_range[groups.find(name)])
+        elif int(np.prod(t.shape)) == 0:   # holds no value: any valid quantization
+            quant = activation_quantization(0.0, 1.0)
         else:
             raise ConversionError(f"tensor {name!r} is not computed from the model's inputs, so "
                                   f"calibration gives it no range")
@@ -318,9 +322,9 @@ def _float_edges(q: ir.Graph, g: ir.Graph) -> None:
             n.inputs = [inner if i == name else i for i in n.inputs]
             n.outputs = [inner if o == name else o for o in n.outputs]
         return inner
-    for name in list(q.inputs):
+    for name in [i for i in q.inputs if q.tensors[i].dtype == "int8"]:   # not integer indices
         q.nodes.insert(0, ir.Node("QUANTIZE", [name], [int8_twin(name)], {}, f"quantize_{name}"))
-    for name in list(q.outputs):
+    for name in [o for o in q.outputs if q.tensors[o].dtype == "int8"]:
         q.nodes.append(ir.Node("DEQUANTIZE", [int8_twin(name)], [name], {}, f"dequantize_{name}"))
 
 

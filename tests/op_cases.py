@@ -466,6 +466,86 @@ def expand_dims(b, rng, dtype="float32", quantization=None):
     return [_data(rng, shape, dtype)]
 
 
+def _parts_input(b, rng, dtype, quantization):
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(1, 5))]
+    axis = int(rng.integers(0, len(shape)))
+    signed = axis - len(shape) if rng.random() < 0.3 else axis
+    return shape, axis, signed
+
+
+def split(b, rng, dtype="float32", quantization=None):
+    shape, axis, signed = _parts_input(b, rng, dtype, quantization)
+    parts = int(rng.choice([d for d in range(1, shape[axis] + 1) if shape[axis] % d == 0]))
+    a = b.add_constant("axis", np.array([signed], np.int32) if rng.random() < 0.5
+                       else np.array(signed, np.int32))
+    x = b.add_input("x", shape, dtype, quantization)
+    part = shape[:axis] + [shape[axis] // parts] + shape[axis + 1:]
+    ys = [b.add_tensor(f"y{k}", part, dtype, quantization) for k in range(parts)]
+    b.add_operator("SPLIT", [a, x], ys, {"num_splits": parts},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(*ys)
+    return [_data(rng, shape, dtype)]
+
+
+def split_v(b, rng, dtype="float32", quantization=None):
+    shape, axis, signed = _parts_input(b, rng, dtype, quantization)
+    cuts = sorted(int(c) for c in rng.integers(0, shape[axis] + 1, size=rng.integers(0, 3)))
+    sizes = list(np.diff([0] + cuts + [shape[axis]]))
+    given = [int(s) for s in sizes]
+    if rng.random() < 0.4:
+        given[int(rng.integers(0, len(given)))] = -1
+    x = b.add_input("x", shape, dtype, quantization)
+    ys = [b.add_tensor(f"y{k}", shape[:axis] + [int(s)] + shape[axis + 1:], dtype, quantization)
+          for k, s in enumerate(sizes)]
+    b.add_operator("SPLIT_V", [x, b.add_constant("size_splits", np.array(given, np.int32)),
+                               b.add_constant("axis", np.array(signed, np.int32))], ys,
+                   {"num_splits": len(sizes)}, version=2 if dtype == "int8" else 1)
+    b.mark_outputs(*ys)
+    return [_data(rng, shape, dtype)]
+
+
+def unpack(b, rng, dtype="float32", quantization=None):
+    shape, axis, signed = _parts_input(b, rng, dtype, quantization)
+    x = b.add_input("x", shape, dtype, quantization)
+    ys = [b.add_tensor(f"y{k}", shape[:axis] + shape[axis + 1:], dtype, quantization)
+          for k in range(shape[axis])]
+    b.add_operator("UNPACK", [x], ys, {"num": shape[axis], "axis": signed},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(*ys)
+    return [_data(rng, shape, dtype)]
+
+
+def pack(b, rng, dtype="float32", quantization=None):
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(0, 4))]
+    count = int(rng.integers(1, 5))
+    axis = int(rng.integers(0, len(shape) + 1))
+    signed = axis - len(shape) - 1 if rng.random() < 0.3 else axis
+    xs = [b.add_input(f"x{k}", shape, dtype, quantization) for k in range(count)]
+    y = b.add_tensor("y", shape[:axis] + [count] + shape[axis:], dtype, quantization)
+    b.add_operator("PACK", xs, [y], {"values_count": count, "axis": signed},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype) for _ in range(count)]
+
+
+def gather(b, rng, dtype="float32", quantization=None):
+    """Constant indices (int32 or int64) or computed ones (a graph input)."""
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(1, 4))]
+    axis = int(rng.integers(0, len(shape)))
+    runtime = bool(rng.random() < 0.3)   # scalar indices only as an input (constants are 1-D+)
+    ishape = [int(d) for d in rng.integers(1, 4, size=rng.integers(0 if runtime else 1, 3))]
+    index = np.int64 if rng.random() < 0.3 else np.int32
+    indices = rng.integers(0, shape[axis], size=ishape).astype(index)
+    x = b.add_input("x", shape, dtype, quantization)
+    i = b.add_input("indices", ishape, index) if runtime else b.add_constant("indices", indices)
+    y = b.add_tensor("y", shape[:axis] + ishape + shape[axis + 1:], dtype, quantization)
+    b.add_operator("GATHER", [x, i], [y],
+                   {"axis": axis - len(shape) if rng.random() < 0.3 else axis},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype)] + ([indices] if runtime else [])
+
+
 def transpose_conv_geometry(rng):
     """Input [n, h, w, cin], filter size, strides, padding and an output size
     TFLite accepts for them (its padding is derived from the output size)."""
@@ -586,6 +666,7 @@ FLOAT_OPS = {
     "DEQUANTIZE": dequantize, "RESIZE_BILINEAR": resize_bilinear,
     "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor, "DENSIFY": densify,
     "LEAKY_RELU": leaky_relu, "SQUEEZE": squeeze, "EXPAND_DIMS": expand_dims,
+    "SPLIT": split, "SPLIT_V": split_v, "UNPACK": unpack, "PACK": pack, "GATHER": gather,
     "DEPTH_TO_SPACE": depth_to_space, "SPACE_TO_DEPTH": space_to_depth, "SLICE": slice_,
     "STRIDED_SLICE": strided_slice, "TRANSPOSE_CONV": transpose_conv,
     "Convolution2DTransposeBias": convolution_2d_transpose_bias,

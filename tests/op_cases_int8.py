@@ -376,7 +376,9 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "DEPTH_TO_SPACE": _moved("depth_to_space"), "SPACE_TO_DEPTH": _moved("space_to_depth"),
             "SLICE": _moved("slice_"), "STRIDED_SLICE": _moved("strided_slice"),
             "TRANSPOSE_CONV": transpose_conv, "PRELU": prelu, "LEAKY_RELU": leaky_relu,
-            "SQUEEZE": _moved("squeeze"), "EXPAND_DIMS": _moved("expand_dims")}
+            "SQUEEZE": _moved("squeeze"), "EXPAND_DIMS": _moved("expand_dims"),
+            "SPLIT": _moved("split"), "SPLIT_V": _moved("split_v"), "UNPACK": _moved("unpack"),
+            "PACK": _moved("pack"), "GATHER": _moved("gather")}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

@@ -215,3 +215,21 @@ def test_corrupt_sparsity_refused_by_densify(change, message):
     change(m["subgraphs"][0]["tensors"][w]["sparsity"])
     with pytest.raises(pyruntime.InvalidModelError, match=f"input 'w': sparsity .*{message}"):
         Interpreter(model_content=flatbuf.encode(m))
+
+
+def test_gather_index_out_of_range_fails_the_invoke():
+    """Computed GATHER indices are checked before any row is read (as
+    LiteRT's kernel refuses them too)."""
+    b = ModelBuilder()
+    x = b.add_input("x", [3, 2], "float32")
+    i = b.add_input("i", [2], "int32")
+    y = b.add_tensor("y", [2, 2], "float32")
+    b.add_operator("GATHER", [x, i], [y], {"axis": 0})
+    b.mark_outputs(y)
+    model = b.build()
+    x = np.arange(6, dtype=np.float32).reshape(3, 2)
+    np.testing.assert_array_equal(run_mote(model, [x, np.array([2, 0], np.int32)])[0],
+                                  x[[2, 0]])
+    with pytest.raises(pyruntime.InvalidArgumentError, match=r"indices 'i'\[1\] = 3 is outside "
+                                                          r"\[0, 3\)"):
+        run_mote(model, [x, np.array([0, 3], np.int32)])

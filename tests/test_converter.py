@@ -197,3 +197,19 @@ def test_calibration_fills_the_models_batch():
     assert convert(model, "int8", samples)          # one batch of two; the third is left out
     with pytest.raises(ConversionError, match="batch needs at least 2"):
         convert(model, "int8", samples[:1])
+
+
+@pytest.mark.parametrize("op", ["DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "SLICE", "STRIDED_SLICE",
+                                "TRANSPOSE_CONV", "Convolution2DTransposeBias", "PRELU",
+                                "LEAKY_RELU", "SQUEEZE", "EXPAND_DIMS", "SPLIT", "SPLIT_V",
+                                "UNPACK", "PACK", "GATHER", "DENSIFY"])
+def test_float_one_op_models_convert_to_int8_bit_exact(op, litert_available):
+    """The converter's whole int8 path (import, calibration, quantization
+    rules, writer) for each op a third-party model brought, empty slices
+    included: bit-exact with LiteRT's reference kernels."""
+    from op_cases import float_cases
+    for name, model, inputs in float_cases(op, 12, seed=3):
+        calibration = [np.stack([x, x * 0.5]) for x in inputs]
+        q = convert(model, "int8", calibration[0] if len(inputs) == 1 else calibration)
+        for k, (g, w) in enumerate(zip(run_mote(q, inputs), run_litert(q, inputs, True))):
+            assert np.array_equal(g, w), f"{name} output {k}"

@@ -1,6 +1,6 @@
 /* move.h - compute functions of the ops that only move data: PAD,
  * CONCATENATION, RESHAPE, the strided gathers (TRANSPOSE, SLICE,
- * STRIDED_SLICE, DEPTH_TO_SPACE, SPACE_TO_DEPTH) and DENSIFY.
+ * STRIDED_SLICE, DEPTH_TO_SPACE, SPACE_TO_DEPTH, ...), GATHER and DENSIFY.
  *
  * They never look at values, so one function serves every data type: `xx`
  * functions count in bytes (an element is elem_bytes of them), `x8` and `x32`
@@ -76,6 +76,23 @@ void mote_gather_x8_ref(const mote_gather_params *p, const uint8_t *input, uint8
 void mote_gather_x32_ref(const mote_gather_params *p, const uint8_t *input, uint8_t *output,
                          size_t begin, size_t end);
 
+/* GATHER (numpy's take along an axis): output rows [begin, end), row r
+ * (r = o * count + j) being the input's row o * axis_size + indices[j], a row
+ * being row_bytes (the elements after the axis). Indices were checked to lie
+ * in [0, axis_size) before the call. */
+typedef struct {
+    size_t count;                        /* indices */
+    size_t axis_size;
+    size_t row_bytes;
+} mote_take_params;
+
+typedef void (*mote_take_fn)(const mote_take_params *p, const uint8_t *input,
+                             const void *indices, uint8_t *output, size_t begin, size_t end);
+void mote_take_xx_i32_ref(const mote_take_params *p, const uint8_t *input, const void *indices,
+                          uint8_t *output, size_t begin, size_t end);
+void mote_take_xx_i64_ref(const mote_take_params *p, const uint8_t *input, const void *indices,
+                          uint8_t *output, size_t begin, size_t end);
+
 /* DENSIFY: the dense tensor of a TFLite sparse constant (the format of
  * TFLite's sparsity: a tree of dims in traversal order, each DENSE, covering
  * all dense_size indices, or SPARSE_CSR, listing its present indices in a
@@ -121,5 +138,7 @@ extern const mote_variant mote_reshape_xx_variants[];
 extern const mote_variant mote_gather_x8_variants[];
 extern const mote_variant mote_gather_x32_variants[];
 extern const mote_variant mote_densify_xx_variants[];
+extern const mote_variant mote_take_xx_i32_variants[];
+extern const mote_variant mote_take_xx_i64_variants[];
 
 #endif

@@ -72,6 +72,24 @@ void mote_gather_x32_ref(const mote_gather_params *p, const uint8_t *input, uint
     gather(p, input, output, 4, begin, end);
 }
 
+void mote_take_xx_i32_ref(const mote_take_params *p, const uint8_t *input, const void *indices,
+                          uint8_t *output, size_t begin, size_t end) {
+    const int32_t *idx = indices;
+    for (size_t r = begin; r < end; r++) {
+        const size_t row = r / p->count * p->axis_size + (size_t)idx[r % p->count];
+        memcpy(output + r * p->row_bytes, input + row * p->row_bytes, p->row_bytes);
+    }
+}
+
+void mote_take_xx_i64_ref(const mote_take_params *p, const uint8_t *input, const void *indices,
+                          uint8_t *output, size_t begin, size_t end) {
+    const int64_t *idx = indices;
+    for (size_t r = begin; r < end; r++) {
+        const size_t row = r / p->count * p->axis_size + (size_t)idx[r % p->count];
+        memcpy(output + r * p->row_bytes, input + row * p->row_bytes, p->row_bytes);
+    }
+}
+
 static uint32_t index_at(const mote_index_vector *v, uint32_t i) {
     const uint8_t *q = v->data + (size_t)i * v->bytes;
     uint32_t x = 0;

@@ -27,3 +27,11 @@ const mote_variant mote_densify_xx_variants[] = {
     MOTE_VARIANT(densify_xx_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_take_xx_i32_variants[] = {
+    MOTE_VARIANT(take_xx_i32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_take_xx_i64_variants[] = {
+    MOTE_VARIANT(take_xx_i64_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

@@ -10,18 +10,18 @@ typedef struct {
 
 static axis_taps taps_of(int32_t o, int32_t pad, int32_t stride, int32_t in, int32_t filter) {
     axis_taps t = {0, 0, 0};
-    const int32_t q = o + pad;                  /* = i stride + f */
-    if (q < 0) return t;
+    const int64_t q = (int64_t)o + pad;         /* = i stride + f */
+    if (q < 0 || in < 1) return t;
     /* the largest i with i stride <= q, limited to in - 1; then f = q - i stride grows as i falls */
-    int32_t i = q / stride;
+    int64_t i = q / stride;
     if (i > in - 1) i = in - 1;
-    int32_t f = q - i * stride;
+    const int64_t f = q - i * stride;
     if (f >= filter) return t;
-    t.first_tap = f;
-    t.first_input = i;
+    t.first_tap = (int32_t)f;
+    t.first_input = (int32_t)i;
     /* i, i - 1, ... >= 0 with f, f + stride, ... < filter */
-    const int32_t by_filter = (filter - 1 - f) / stride + 1;
-    t.taps = by_filter < i + 1 ? by_filter : i + 1;
+    const int64_t by_filter = (filter - 1 - f) / stride + 1;
+    t.taps = (int32_t)(by_filter < i + 1 ? by_filter : i + 1);
     return t;
 }
 

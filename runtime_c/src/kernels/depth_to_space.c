@@ -15,7 +15,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     const int32_t b = mote_opt_i32(it, n, TFL_DEPTH_TO_SPACE_OPTIONS_BLOCK_SIZE, 0, &ok);
     if (!ok) return mote_bad_options(it);
     const int32_t N = in->dims[0], H = in->dims[1], W = in->dims[2], C = in->dims[3];
-    if (b < 1 || b > 65535 || C % (b * b) != 0)
+    if (b < 1 || (int64_t)b * b > C || C % (b * b) != 0)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "block size %d; expected >= 1 with its "
                          "square dividing the input's %d channels", (int)b, (int)C);
     const int32_t co = C / (b * b);

@@ -33,6 +33,25 @@ int32_t mote_index_at(const mote_tensor *t, size_t i);
 mote_status mote_check_index_vector(mote_interpreter *it, const mote_tensor *t, const char *role,
                                     int count);
 
+/* Ops with one output per part of the input along an axis (SPLIT, SPLIT_V,
+ * UNPACK): a view per output. */
+typedef struct {
+    int input, outputs;           /* the node's data input; its outputs, one per part */
+    mote_gather_params *parts;    /* persistent, one per output */
+    mote_compute_fn compute;
+} gather_parts_data;
+
+/* Input `input` cut along `axis` into op_num_outputs(n) parts, part k holding
+ * sizes[k] of the axis (all must add up to the axis' size); keep_axis false
+ * (UNPACK): every size is 1 and the outputs drop the axis. Checks types,
+ * quantization and each output's shape, and fills the views. */
+mote_status mote_gather_parts_prepare(mote_interpreter *it, mote_node *n, int input, int axis,
+                                      const int32_t *sizes, bool keep_axis);
+mote_status mote_gather_parts_invoke(mote_interpreter *it, mote_node *n);
+/* An axis from a constant INT32 / INT64 scalar or an option, checked against
+ * `ndims` dims and made non-negative. */
+mote_status mote_check_axis(mote_interpreter *it, int32_t axis, int ndims, int *out);
+
 extern const mote_variant *const mote_gather_kernels[];
 
 #endif

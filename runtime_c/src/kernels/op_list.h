@@ -27,12 +27,14 @@
     X(DEQUANTIZE, dequantize)                             \
     X(EXPAND_DIMS, expand_dims)                           \
     X(FULLY_CONNECTED, fully_connected)                   \
+    X(GATHER, gather)                                     \
     X(HARD_SWISH, hard_swish)                             \
     X(LEAKY_RELU, leaky_relu)                             \
     X(LOGISTIC, logistic)                                 \
     X(MAX_POOL_2D, max_pool_2d)                           \
     X(MEAN, mean)                                         \
     X(MUL, mul)                                           \
+    X(PACK, pack)                                         \
     X(PAD, pad)                                           \
     X(PRELU, prelu)                                       \
     X(QUANTIZE, quantize)                                 \
@@ -44,12 +46,15 @@
     X(SLICE, slice)                                       \
     X(SOFTMAX, softmax)                                   \
     X(SPACE_TO_DEPTH, space_to_depth)                     \
+    X(SPLIT, split)                                       \
+    X(SPLIT_V, split_v)                                   \
     X(SQUEEZE, squeeze)                                   \
     X(STRIDED_SLICE, strided_slice)                       \
     X(SUB, sub)                                           \
     X(TANH, tanh)                                         \
     X(TRANSPOSE, transpose)                               \
-    X(TRANSPOSE_CONV, transpose_conv)
+    X(TRANSPOSE_CONV, transpose_conv)                     \
+    X(UNPACK, unpack)
 #endif
 
 #ifndef MOTE_CUSTOM_OP_LIST

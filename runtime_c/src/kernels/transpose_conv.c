@@ -10,10 +10,10 @@
 /* TFLite's ComputePaddingHeightWidth with the output as the conv's input:
  * the conv's output size for `padding`, then its leading padding. */
 static int32_t leading_padding(int padding, int32_t stride, int32_t filter, int32_t out) {
-    const int32_t conv_out = padding == TFL_PADDING_SAME ? (out + stride - 1) / stride
-                                                         : (out - filter + stride) / stride;
-    const int32_t total = (conv_out - 1) * stride + filter - out;
-    return total > 0 ? total / 2 : 0;
+    const int64_t s = stride, conv_out = padding == TFL_PADDING_SAME ? (out + s - 1) / s
+                                                                     : (out - filter + s) / s;
+    const int64_t total = (conv_out - 1) * s + filter - out;   /* < filter: fits int32 */
+    return total > 0 ? (int32_t)(total / 2) : 0;
 }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
