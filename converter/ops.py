@@ -312,6 +312,12 @@ def _pack(xp, a, o, out_shape, dtype):
     return xp.stack(a, axis=o["axis"] % (a[0].ndim + 1))
 
 
+def _batch_matmul(xp, a, o, out_shape, dtype):
+    lhs = xp.swapaxes(a[0], -1, -2) if o["adj_x"] else a[0]
+    rhs = xp.swapaxes(a[1], -1, -2) if o["adj_y"] else a[1]
+    return xp.matmul(lhs, rhs)
+
+
 def transpose_conv_padding(padding, stride, filter_size, out):
     """TFLite's leading padding of TRANSPOSE_CONV: that of the convolution
     (SAME or VALID) whose input is this op's output."""
@@ -415,6 +421,9 @@ def _entries():
         data_mover("STRIDED_SLICE", _strided_slice, "StridedSliceOptions",
                    {"begin_mask": 0, "end_mask": 0, "ellipsis_mask": 0, "new_axis_mask": 0,
                     "shrink_axis_mask": 0, "offset": False}),
+        Op("BATCH_MATMUL", _batch_matmul, "BatchMatMulOptions",
+           {"adj_x": False, "adj_y": False, "asymmetric_quantize_inputs": False},
+           int8_version=2, int8=True),
         Op("TRANSPOSE_CONV", _transpose_conv, "TransposeConvOptions", {**_WINDOW},
            float_version=3, int8_version=3,
            weight=Weight(input=1, axis=0, rank=4, bias=3, data=2), fused_activation=_FUSED,

@@ -546,6 +546,35 @@ def gather(b, rng, dtype="float32", quantization=None):
     return [_data(rng, shape, dtype)] + ([indices] if runtime else [])
 
 
+def batch_matmul_shapes(rng):
+    """lhs and rhs shapes with broadcast batch dims (0 to 3 of them, either
+    operand shorter), adj_x / adj_y, and the output's shape."""
+    m, n, k = (channels(rng, 6) for _ in range(3))
+    batch = [int(d) for d in rng.integers(1, 4, size=rng.integers(0, 4))]
+    def operand_batch():
+        b = [d if rng.random() < 0.7 else 1 for d in batch]
+        return b[int(rng.integers(0, len(b) + 1)):] if rng.random() < 0.3 else b
+    lb, rb = operand_batch(), operand_batch()
+    adj_x, adj_y = bool(rng.random() < 0.3), bool(rng.random() < 0.3)
+    lhs = lb + ([k, m] if adj_x else [m, k])
+    rhs = rb + ([n, k] if adj_y else [k, n])
+    nb = max(len(lb), len(rb))
+    lb, rb = [1] * (nb - len(lb)) + lb, [1] * (nb - len(rb)) + rb
+    return lhs, rhs, [max(x, y) for x, y in zip(lb, rb)] + [m, n], \
+        {"adj_x": adj_x, "adj_y": adj_y}
+
+
+def batch_matmul(b, rng):
+    lhs, rhs, out, options = batch_matmul_shapes(rng)
+    x = b.add_input("lhs", lhs, "float32")
+    y_in = b.add_input("rhs", rhs, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("BATCH_MATMUL", [x, y_in], [y], options)
+    b.mark_outputs(y)
+    return [rng.standard_normal(lhs).astype(np.float32),
+            rng.standard_normal(rhs).astype(np.float32)]
+
+
 def transpose_conv_geometry(rng):
     """Input [n, h, w, cin], filter size, strides, padding and an output size
     TFLite accepts for them (its padding is derived from the output size)."""
@@ -667,6 +696,7 @@ FLOAT_OPS = {
     "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor, "DENSIFY": densify,
     "LEAKY_RELU": leaky_relu, "SQUEEZE": squeeze, "EXPAND_DIMS": expand_dims,
     "SPLIT": split, "SPLIT_V": split_v, "UNPACK": unpack, "PACK": pack, "GATHER": gather,
+    "BATCH_MATMUL": batch_matmul,
     "DEPTH_TO_SPACE": depth_to_space, "SPACE_TO_DEPTH": space_to_depth, "SLICE": slice_,
     "STRIDED_SLICE": strided_slice, "TRANSPOSE_CONV": transpose_conv,
     "Convolution2DTransposeBias": convolution_2d_transpose_bias,

@@ -366,6 +366,20 @@ def prelu(b, rng):
     return [rand_i8(rng, shape)]
 
 
+def batch_matmul(b, rng):
+    from op_cases import batch_matmul_shapes
+    lhs, rhs, out, options = batch_matmul_shapes(rng)
+    ql, qr = act_q(rng, -2, 0), act_q(rng, -2, 0)
+    k = rhs[-1] if options["adj_y"] else rhs[-2]
+    lo = np.log10(ql["scale"][0] * qr["scale"][0] * 128 * np.sqrt(k))
+    x = b.add_input("lhs", lhs, "int8", ql)
+    y_in = b.add_input("rhs", rhs, "int8", qr)
+    y = b.add_tensor("y", out, "int8", act_q(rng, lo - 0.5, lo + 1.5))
+    b.add_operator("BATCH_MATMUL", [x, y_in], [y], options, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, lhs), rand_i8(rng, rhs)]
+
+
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad,
@@ -378,7 +392,7 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "TRANSPOSE_CONV": transpose_conv, "PRELU": prelu, "LEAKY_RELU": leaky_relu,
             "SQUEEZE": _moved("squeeze"), "EXPAND_DIMS": _moved("expand_dims"),
             "SPLIT": _moved("split"), "SPLIT_V": _moved("split_v"), "UNPACK": _moved("unpack"),
-            "PACK": _moved("pack"), "GATHER": _moved("gather")}
+            "PACK": _moved("pack"), "GATHER": _moved("gather"), "BATCH_MATMUL": batch_matmul}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

@@ -202,7 +202,7 @@ def test_calibration_fills_the_models_batch():
 @pytest.mark.parametrize("op", ["DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "SLICE", "STRIDED_SLICE",
                                 "TRANSPOSE_CONV", "Convolution2DTransposeBias", "PRELU",
                                 "LEAKY_RELU", "SQUEEZE", "EXPAND_DIMS", "SPLIT", "SPLIT_V",
-                                "UNPACK", "PACK", "GATHER", "DENSIFY"])
+                                "UNPACK", "PACK", "GATHER", "DENSIFY", "BATCH_MATMUL"])
 def test_float_one_op_models_convert_to_int8_bit_exact(op, litert_available):
     """The converter's whole int8 path (import, calibration, quantization
     rules, writer) for each op a third-party model brought, empty slices

@@ -195,7 +195,7 @@ def power_of_two_scales(monkeypatch):
 @pytest.mark.parametrize("op", sorted([
     "FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "SUB", "MUL", "AVERAGE_POOL_2D",
     "MEAN", "RELU", "RELU6", "LOGISTIC", "TANH", "SOFTMAX", "QUANTIZE", "DEQUANTIZE",
-    "RESIZE_BILINEAR", "HARD_SWISH", "PRELU", "TRANSPOSE_CONV", "LEAKY_RELU"]))
+    "RESIZE_BILINEAR", "HARD_SWISH", "PRELU", "TRANSPOSE_CONV", "LEAKY_RELU", "BATCH_MATMUL"]))
 def test_every_int8_op_with_power_of_two_scales(op, power_of_two_scales, litert_available):
     for name, model, inputs in power_of_two_scales.int8_cases(op, 200, seed=5):
         assert_bit_exact(model, inputs, name)

@@ -19,6 +19,7 @@
 #define MOTE_OP_LIST(X)                                   \
     X(ADD, add)                                           \
     X(AVERAGE_POOL_2D, average_pool_2d)                   \
+    X(BATCH_MATMUL, batch_matmul)                         \
     X(CONCATENATION, concatenation)                       \
     X(CONV_2D, conv_2d)                                   \
     X(DENSIFY, densify)                                   \
