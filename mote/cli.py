@@ -180,8 +180,10 @@ def cmd_inspect(args) -> int:
     for i, op in enumerate(sg["operators"] or []):
         c = codes[op["opcode_index"]]
         code = max(int(c["builtin_code"]), int(c["deprecated_builtin_code"]))
-        name = c["custom_code"] if code == 32 else ffi.string(lib.mote_op_name(code)).decode()
-        ok = lib.mote_op_supported(code, c["version"])
+        name = (c["custom_code"] or "") if code == 32 else \
+            ffi.string(lib.mote_op_name(code)).decode()
+        ok = lib.mote_custom_op_supported(name.encode(), c["version"]) if code == 32 else \
+            lib.mote_op_supported(code, c["version"])
         if not ok:
             unsupported.append(f"op {i} ({name} v{c['version']})")
         print(f"  {i:4d} {name:20s} v{c['version']}  in {list(map(int, op['inputs']))} "

@@ -59,6 +59,23 @@ def test_inspect_names_unsupported_op(capsys, tmp_path):
     assert "EXP" in out and "UNSUPPORTED" in out and "unsupported ops: op 0 (EXP v1)" in out
 
 
+def test_inspect_knows_custom_ops_by_their_code(capsys, tmp_path):
+    """MediaPipe's Convolution2DTransposeBias runs; another custom op is named
+    unsupported by its custom code."""
+    import op_cases
+    for code, runs in (("Convolution2DTransposeBias", True), ("MaxUnpooling2D", False)):
+        b = ModelBuilder()
+        op_cases.convolution_2d_transpose_bias(b, np.random.default_rng(0))
+        b.opcodes[0] = ("CUSTOM", 1, code)
+        path = tmp_path / f"{code}.tflite"
+        path.write_bytes(b.build())
+        assert main(["inspect", str(path)]) == (0 if runs else 1)
+        out = capsys.readouterr().out
+        assert code in out and ("UNSUPPORTED" in out) != runs, out
+        if not runs:
+            assert f"unsupported ops: op 0 ({code} v1)" in out
+
+
 def one_error_line(capsys, argv, status=2) -> str:
     """Runs `mote argv`, which must fail with `status` and one stderr line."""
     try:

@@ -117,7 +117,8 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
 }
 
 /* Lifetimes in op order; detects reads before writes, double writes, and ops
- * whose inputs are all constant (folded: run once at create). */
+ * whose inputs are all constant or computed by folded ops (folded: run once
+ * at create, in op order). */
 static mote_status analyze_dataflow(mote_interpreter *it) {
     const fb_buffer *b = &it->model;
     int32_t last = it->num_nodes > 0 ? it->num_nodes - 1 : 0;
@@ -145,7 +146,9 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s' "
                                  "before any op writes it (it is neither a constant nor a graph "
                                  "input)", i, (int)ti, t->name);
-            if (!t->is_constant) {
+            if (!t->is_constant && !t->is_folded) {   /* a folded op's output counts as
+                                                         constant: chains fold (DENSIFY,
+                                                         then DEQUANTIZE) */
                 all_constant = false;
                 if (t->last_op < op) t->last_op = op;
             }
@@ -346,5 +349,10 @@ mote_status mote_verify(const void *model, size_t model_bytes, char *message,
 
 int mote_op_supported(int builtin_code, int version) {
     const mote_op *k = mote_find_op(builtin_code);
+    return k && version >= 1 && version <= k->max_version;
+}
+
+int mote_custom_op_supported(const char *custom_code, int version) {
+    const mote_op *k = mote_find_custom_op(custom_code);
     return k && version >= 1 && version <= k->max_version;
 }

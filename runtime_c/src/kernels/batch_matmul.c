@@ -52,19 +52,19 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     int32_t want[MOTE_MAX_DIMS];
     size_t lhs_step = (size_t)lhs_rows * lhs_cols, rhs_step = (size_t)rhs_rows * rhs_cols;
     p->batch_dims = nb;
-    for (int d = nb - 1; d >= 0; d--) {   /* right-aligned batch dims */
-        const int li = d - (nb - (lr - 2)), ri = d - (nb - (rr - 2));
+    for (int b = nb - 1; b >= 0; b--) {   /* right-aligned batch dims */
+        const int li = b - (nb - (lr - 2)), ri = b - (nb - (rr - 2));
         const int32_t ld = li >= 0 ? lhs->dims[li] : 1, rd = ri >= 0 ? rhs->dims[ri] : 1;
         if (ld != rd && ld != 1 && rd != 1)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "lhs %s and rhs %s: batch dims do "
                              "not broadcast", mote_shape_str(lhs, sa, sizeof sa),
                              mote_shape_str(rhs, sb, sizeof sb));
-        p->batch[d] = ld > rd ? ld : rd;
-        p->lhs_batch[d] = ld == 1 ? 0 : lhs_step;
-        p->rhs_batch[d] = rd == 1 ? 0 : rhs_step;
+        p->batch[b] = ld > rd ? ld : rd;
+        p->lhs_batch[b] = ld == 1 ? 0 : lhs_step;
+        p->rhs_batch[b] = rd == 1 ? 0 : rhs_step;
         lhs_step *= (size_t)ld;
         rhs_step *= (size_t)rd;
-        want[d] = p->batch[d];
+        want[b] = p->batch[b];
     }
     want[nb] = p->m;
     want[nb + 1] = p->n;
