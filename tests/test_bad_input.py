@@ -85,13 +85,13 @@ def test_tensor_index_out_of_range():
 def test_unknown_op_names_op_version_and_types():
     b = ModelBuilder()
     x = b.add_input("x", [1, 2, 2, 1], "float32")
-    indices = b.add_constant("indices", np.array([0, 1], np.int32))
-    y = b.add_tensor("y", [2, 2, 2, 1], "float32")
-    b.add_operator("GATHER", [x, indices], [y], version=3)
+    axis = b.add_constant("axis", np.array([1], np.int32))
+    y = b.add_tensor("y", [1, 2, 2, 1], "float32")
+    b.add_operator("REVERSE_V2", [x, axis], [y], version=3)
     b.mark_outputs(y)
     err = error_of(b.build())
     assert isinstance(err, pyruntime.UnsupportedError)
-    assert "GATHER v3" in str(err) and "FLOAT32, INT32 -> FLOAT32" in str(err)
+    assert "REVERSE_V2 v3" in str(err) and "FLOAT32, INT32 -> FLOAT32" in str(err)
 
 
 def test_custom_op_is_named():
