@@ -40,7 +40,7 @@ def load(source) -> ir.Graph:
 
 def convert(source, quantize: str = "none", representative_data=None, per_channel: bool = True,
             io_dtype: str = "float32", calibration: str = "minmax", progress=None,
-            float_fallback: bool = False) -> bytes:
+            float_fallback: bool = False, calibration_engine: str = "auto") -> bytes:
     """Converts `source` to .tflite bytes.
 
     quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
@@ -49,14 +49,17 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
     "minmax", "percentile" or "mse" (the clipping with least quantization
     error). float_fallback keeps ops without int8 kernels in float between
-    DEQUANTIZE and QUANTIZE instead of refusing them.
+    DEQUANTIZE and QUANTIZE instead of refusing them. calibration_engine
+    runs the float model on the calibration data: "runtime" (Mote's C
+    runtime, fast), "reference" (the numpy executor) or "auto" (the runtime
+    where it runs every op; see converter/activations.py).
     """
     if quantize not in MODES:
         raise ConversionError(f"quantize={quantize!r}; expected one of {MODES}")
     g = passes.optimize(load(source))
     if quantize == "int8":
         g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
-                                    progress, float_fallback)
+                                    progress, float_fallback, calibration_engine)
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)
     return write_tflite(g)

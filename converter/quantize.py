@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ir, ops, reference
+from . import ir, ops
+from .activations import float_activations
 from .errors import ConversionError
 
 def weight_quantization(w: np.ndarray, axis: int | None):
@@ -59,14 +60,15 @@ def activation_quantization(lo: float, hi: float):
     return {"scale": [np.float32(scale)], "zero_point": [zp]}
 
 
-def _samples(g: ir.Graph, data):
-    """Representative data as a list of feed dicts, checked against the inputs."""
+def _samples(g: ir.Graph, data, what: str = "calibration data"):
+    """Representative data (or any samples, named `what` in errors) as a list
+    of feed dicts, checked against the inputs."""
     if data is None:
         raise ConversionError("int8 quantization needs representative data (calibration samples)")
     if isinstance(data, dict):
         missing = [n for n in g.inputs if n not in data]
         if missing:
-            raise ConversionError(f"calibration data has no samples for input(s) {missing}; it has "
+            raise ConversionError(f"{what} has no samples for input(s) {missing}; it has "
                                   f"{sorted(data)}")
         arrays = [data[n] for n in g.inputs]
     elif len(g.inputs) == 1:
@@ -74,28 +76,28 @@ def _samples(g: ir.Graph, data):
     elif isinstance(data, (list, tuple)) and len(data) == len(g.inputs):
         arrays = list(data)
     else:
-        raise ConversionError(f"the model has {len(g.inputs)} inputs {g.inputs}: give calibration "
-                              f"data as a dict by input name or a list of one array per input")
+        raise ConversionError(f"the model has {len(g.inputs)} inputs {g.inputs}: give "
+                              f"{what} as a dict by input name or a list of one array per input")
     feeds = []
     for name, arr in zip(g.inputs, arrays):
         arr = np.asarray(arr)
         shape = tuple(g.tensors[name].shape)
         if arr.dtype.kind not in "biuf":
-            raise ConversionError(f"calibration data for input {name!r} holds {arr.dtype} values; "
+            raise ConversionError(f"{what} for input {name!r} holds {arr.dtype} values; "
                                   f"expected numbers")
         if arr.size == 0:
-            raise ConversionError(f"calibration data for input {name!r} is empty")
+            raise ConversionError(f"{what} for input {name!r} is empty")
         # Any leading dims count samples; the trailing ones must be one sample's.
         sample = shape[1:]
         if arr.ndim <= len(sample) or tuple(arr.shape[arr.ndim - len(sample):]) != sample:
-            raise ConversionError(f"calibration data for input {name!r} has shape {list(arr.shape)}; "
+            raise ConversionError(f"{what} for input {name!r} has shape {list(arr.shape)}; "
                              f"expected samples of shape {list(shape)} (an array [N, "
                              f"{', '.join(map(str, shape[1:]))}])")
         # Samples fill the model's batch; a last, partial batch is left out.
         samples = arr.reshape((-1,) + sample)
         batch = max(int(shape[0]), 1) if shape else 1
         if len(samples) < batch:
-            raise ConversionError(f"calibration data for input {name!r} has {len(samples)} "
+            raise ConversionError(f"{what} for input {name!r} has {len(samples)} "
                                   f"sample(s); the model's batch needs at least {batch}")
         whole = len(samples) - len(samples) % batch
         feeds.append(samples[:whole].reshape((-1,) + shape).astype(np.float32))
@@ -104,21 +106,22 @@ def _samples(g: ir.Graph, data):
 
 
 def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.99,
-              progress=None) -> dict:
-    """Ranges (lo, hi) of every float activation over the representative data."""
+              progress=None, engine: str = "auto") -> dict:
+    """Ranges (lo, hi) of every float activation over the representative data,
+    computed by `engine` (activations.py: Mote's C runtime where it runs the
+    graph, else the numpy reference executor)."""
     samples = _samples(g, data)
     values: dict = {}
-    it = progress(samples) if progress else samples
-    for feed in it:
-        for name, v in reference.run(g, feed, dtype=np.float32, keep_all=True).items():
-            if g.tensors[name].dtype != "float32" or g.tensors[name].is_constant or v.size == 0:
+    for activations in float_activations(g, progress(samples) if progress else samples, engine):
+        for name, v in activations.items():
+            if v.size == 0:
                 continue   # empty tensors (a slice of nothing) have no range
             if method == "minmax":
                 lo, hi = float(np.min(v)), float(np.max(v))
                 old = values.get(name)
                 values[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
             else:
-                values.setdefault(name, []).append(np.asarray(v, np.float32).ravel())
+                values.setdefault(name, []).append(np.array(v, np.float32).ravel())
     if method == "minmax":
         return values
     if method == "percentile":
@@ -172,12 +175,13 @@ class _Groups:
 
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
-                  method: str = "minmax", progress=None, float_fallback: bool = False) -> ir.Graph:
+                  method: str = "minmax", progress=None, float_fallback: bool = False,
+                  engine: str = "auto") -> ir.Graph:
     unsupported = list(dict.fromkeys(f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
                                      if not ops.info(n.op).int8))
     if unsupported and not float_fallback:
         raise UnquantizableOps(unsupported)
-    ranges = calibrate(g, data, method, progress=progress)
+    ranges = calibrate(g, data, method, progress=progress, engine=engine)
     groups = _Groups()
     for n in g.nodes:
         same = ops.info(n.op).same_quant

@@ -6,7 +6,10 @@
                  [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
                  (SOURCE: a float .tflite, an ONNX model or a trained graph .npz)
     mote train NAME [-o DIR|FILE.npz] [--epochs N]   (zoo models, on digits)
-    mote compare TRAINED.npz [--tflite Q.tflite] [--report DIR]
+    mote compare MODEL [--quantized Q.tflite] [--inputs X.npy|X.npz|IMAGE_DIR|digits]
+                 [--preprocess 0..1|-1..1|imagenet|0..255] [--labels Y.npy]
+                 [--calibration DATA] [--method M] [--limit N] [--report DIR]
+                 (MODEL: float .tflite, .onnx or trained graph .npz)
     mote demo                                     (compare on the shipped MobileNet-style model)
     mote bench MODEL.tflite [--runs N] [--threads N]  (Mote against LiteRT; Mote's per-op profile)
 """
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .compare import PREPROCESS
 from .converter.errors import ConversionError
 from .converter.tflite import flatbuf, schema
 from .converter.tflite.builder import DTYPES
@@ -293,37 +297,98 @@ def cmd_train(args) -> int:
     return 0
 
 
-def _compare(trained: str, tflite_path, report_dir) -> int:
-    from .converter import convert
-    from . import compare as cmp
+def _compare_data(args, input_shapes: list):
+    """(inputs, labels, calibration, what the inputs are, what the calibration
+    is) for `mote compare` from its flags."""
     from .models import datasets
-    from tqdm import tqdm
-    (x_train, _), (x_test, y_test) = datasets.digits()
-    _read_model(trained)
-    if tflite_path:
-        tflite = _read_model(tflite_path)
+    sample_shapes = [tuple(s[1:]) for s in input_shapes]
+    source = args.inputs
+    if source is None:
+        if sample_shapes != [(8, 8, 1)]:
+            raise errors.InvalidArgumentError(
+                f"no --inputs given and the model's input {list(input_shapes[0])} is not the "
+                f"built-in digits' [1, 8, 8, 1]; give --inputs X.npy, an .npz or an image folder")
+        source = "digits"
+    if source in datasets.DATASETS:
+        (x_train, _), (x_test, y_test) = datasets.load(source)
+        labels = y_test if args.labels is None else _load_labels(args.labels)
+        if args.calibration is None:
+            return (x_test, labels, x_train[:200], f"the {len(x_test)} {source} test images",
+                    f"the first 200 {source} training images")
+        return (x_test, labels, _load_calibration(args.calibration),
+                f"the {len(x_test)} {source} test images", args.calibration)
+    if Path(source).is_dir():
+        from .compare import load_images
+        if args.preprocess is None:
+            raise errors.InvalidArgumentError(
+                f"--inputs {source!r} is an image folder: say how pixels map to the model's "
+                f"input with --preprocess {{0..1,-1..1,imagenet,0..255}}")
+        if len(input_shapes) != 1:
+            raise errors.InvalidArgumentError(f"an image folder feeds one input; the model has "
+                                              f"{len(input_shapes)}")
+        x, names = load_images(source, input_shapes[0], args.preprocess)
+        what = f"{len(names)} images of {source} ({args.preprocess})"
     else:
-        print(f"converting {trained} to int8 (calibration: 200 training images)")
-        tflite = convert(trained, quantize="int8", representative_data=x_train[:200])
-    r = cmp.compare(trained, tflite, x_test, y_test,
-                    progress=lambda it: tqdm(it, desc="comparing", unit="image"))
-    print(cmp.format_report(r))
-    out = Path(report_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = Path(trained).stem
-    cmp.write_plot(r, str(out / f"{stem}_sqnr.png"))
-    cmp.write_html(r, str(out / f"{stem}_compare.html"), f"{stem}_sqnr.png")
-    print(f"wrote {out / (stem + '_compare.html')} and {out / (stem + '_sqnr.png')}")
-    return 0
+        if args.preprocess is not None:
+            raise errors.InvalidArgumentError("--preprocess applies to an image folder given as "
+                                              "--inputs")
+        x = _load_array(source, "--inputs", "an .npy array of input samples [N, ...input shape] "
+                        "(an .npz: one per input name), an image folder, or 'digits'")
+        what = f"the samples of {source}"
+    labels = None if args.labels is None else _load_labels(args.labels)
+    if args.calibration is None:
+        return x, labels, x, what, "the inputs"
+    return x, labels, _load_calibration(args.calibration), what, args.calibration
+
+
+def _load_labels(path: str) -> np.ndarray:
+    y = _load_array(path, "--labels", "an .npy array of integer class labels, one per sample")
+    if isinstance(y, dict) or y.dtype.kind not in "iu":
+        raise errors.InvalidArgumentError(f"--labels {path!r}: expected an .npy array of integer "
+                                          f"class labels, one per sample")
+    return y
+
+
+def _limited(data, n):
+    if n is None or data is None:
+        return data
+    return {k: v[:n] for k, v in data.items()} if isinstance(data, dict) else data[:n]
 
 
 def cmd_compare(args) -> int:
-    return _compare(args.trained, args.tflite, args.report)
+    from .converter.convert import load
+    from . import compare as cmp
+    from tqdm import tqdm
+    _read_model(args.model)
+    quantized = _read_model(args.quantized) if args.quantized else None
+    g = load(args.model)
+    x, labels, calibration, what, calibration_what = _compare_data(
+        args, [g.tensors[n].shape for n in g.inputs])
+    if calibration is x:   # calibrating on the inputs: on those compared
+        calibration = _limited(x, args.limit)
+    x, labels = _limited(x, args.limit), _limited(labels, args.limit)
+    out = Path(args.report)
+    if out.exists() and not out.is_dir():
+        raise errors.InvalidArgumentError(f"--report {args.report!r} is a file; expected a folder")
+    if quantized is None:
+        print(f"converting {args.model} to int8 ({args.method}; calibration: {calibration_what})")
+    r = cmp.compare_models(g, quantized, x, labels, calibration=calibration, method=args.method,
+                           progress=lambda it: tqdm(it, desc="comparing", unit="sample"))
+    r.float_model, r.quantized_model = args.model, args.quantized or r.quantized_model
+    print(f"inputs: {what}")
+    print(r)
+    out.mkdir(parents=True, exist_ok=True)
+    page = out / f"{Path(args.model).stem}_compare.html"
+    r.to_html(page)
+    print(f"wrote {page}")
+    return 0
 
 
 def cmd_demo(args) -> int:
     from .models.zoo.train import HERE
-    return _compare(str(HERE / "mobilenet_style.npz"), None, args.report)
+    return cmd_compare(argparse.Namespace(
+        model=str(HERE / "mobilenet_style.npz"), quantized=None, inputs=None, labels=None,
+        calibration=None, preprocess=None, method="minmax", limit=None, report=args.report))
 
 
 def _op_profile(it: Interpreter, runs: int) -> list:
@@ -395,8 +460,10 @@ def cmd_bench(args) -> int:
     return 0
 
 
-# What the "tools" extra installs (pyproject.toml): training, compare, progress bars.
-TOOL_PACKAGES = {"tqdm", "sklearn", "matplotlib"}
+# What the "tools" extra installs (pyproject.toml): training, compare, progress bars
+# (PIL comes with matplotlib).
+TOOL_PACKAGES = {"tqdm", "sklearn", "matplotlib", "PIL"}
+
 
 
 def main(argv=None) -> int:
@@ -437,10 +504,25 @@ def main(argv=None) -> int:
     p.add_argument("--epochs", type=_int_at_least(1))
     p.add_argument("--seed", type=_int_at_least(0), default=0)
     p.set_defaults(func=cmd_train)
-    p = sub.add_parser("compare", help="float vs int8 accuracy and per-layer error on digits")
-    p.add_argument("trained", help="a trained graph (.npz)")
-    p.add_argument("--tflite", help="the quantized model; default: convert to int8 now")
-    p.add_argument("--report", default="mote_report", help="folder for the PNG and HTML report")
+    p = sub.add_parser("compare", help="float vs quantized model on your data: per-output and "
+                       "per-layer error, accuracy, an HTML report")
+    p.add_argument("model", help="the float model: a .tflite, an ONNX model (.onnx) or a Mote "
+                   "trained graph (.npz)")
+    p.add_argument("--quantized", "--tflite", help="the quantized .tflite; default: convert the "
+                   "float model to int8 now")
+    p.add_argument("--inputs", help="samples: an .npy array [N, ...input shape] (.npz: one per "
+                   "input name), a folder of images (with --preprocess), or 'digits' (the default "
+                   "for 8x8x1 inputs)")
+    p.add_argument("--preprocess", choices=sorted(PREPROCESS),
+                   help="pixels k in [0, 255] of an image folder to inputs: k/255, k/127.5-1, "
+                   "ImageNet mean/std, or k")
+    p.add_argument("--labels", help=".npy of integer class labels, one per sample")
+    p.add_argument("--calibration", help="calibration samples when converting now (.npy/.npz or "
+                   "'digits'); default: the inputs")
+    p.add_argument("--method", choices=["minmax", "percentile", "mse"], default="minmax",
+                   help="activation ranges when converting now (default minmax)")
+    p.add_argument("--limit", type=_int_at_least(1), help="use the first N samples")
+    p.add_argument("--report", default="mote_report", help="folder for the HTML report")
     p.set_defaults(func=cmd_compare)
     p = sub.add_parser("bench", help="time Mote against LiteRT on the same .tflite")
     p.add_argument("model")

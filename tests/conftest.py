@@ -1,3 +1,5 @@
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -30,3 +32,16 @@ def run_litert(model: bytes, inputs, reference_kernels: bool = False):
 def litert_available():
     pytest.importorskip("ai_edge_litert.interpreter")
     return True
+
+
+# Every model of the shipped zoo: the trained graphs and the random-weight example.
+ZOO_MODELS = [pathlib.Path(__file__).resolve().parent.parent / "models" / "zoo" / name for name in
+              ("mobilenet_style.npz", "small_cnn.npz", "mlp.npz", "softmax_regression.npz",
+               "example_cnn.tflite")]
+
+
+def image_like(shape, n, seed=0, pixel_range="0..1"):
+    """n samples of a model input of `shape` ([1, ...]) as images give them:
+    8-bit pixels k mapped to k/255 ("0..1") or k/127.5 - 1 ("-1..1")."""
+    k = np.random.default_rng(seed).integers(0, 256, (n,) + tuple(shape[1:]))
+    return (k / 255.0 if pixel_range == "0..1" else k / 127.5 - 1.0).astype(np.float32)
