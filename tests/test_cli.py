@@ -76,6 +76,21 @@ def test_inspect_knows_custom_ops_by_their_code(capsys, tmp_path):
             assert f"unsupported ops: op 0 ({code} v1)" in out
 
 
+def test_bench_a_model_litert_reference_kernels_cannot_run(capsys, tmp_path, litert_available):
+    """MediaPipe's custom Convolution2DTransposeBias: LiteRT runs it only with
+    its default kernels; bench says so instead of stopping."""
+    import op_cases
+    b = ModelBuilder()
+    op_cases.convolution_2d_transpose_bias(b, np.random.default_rng(0))
+    path = tmp_path / "custom.tflite"
+    path.write_bytes(b.build())
+    assert main(["bench", str(path), "--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "litert (default kernels)" in out and "Mote / this" in out
+    assert "litert (reference kernels)   cannot run this model: Encountered unresolved custom " \
+           "op: Convolution2DTransposeBias" in out
+
+
 def one_error_line(capsys, argv, status=2) -> str:
     """Runs `mote argv`, which must fail with `status` and one stderr line."""
     try:
