@@ -44,9 +44,11 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     if (is_variable)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
                          "variables (stateful models) are not supported", (int)index, t->name);
-    mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &t->sparsity);
+    fb_table sparsity;
+    mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity);
+    t->is_sparse = sparsity.pos != 0;
     mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
-    if (t->sparsity.pos) {   /* its values (none if all are 0); DENSIFY checks their count */
+    if (t->is_sparse) {   /* its values (none if all are 0); DENSIFY checks their count */
         if (data_bytes % elem != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is stored sparse but "
                              "its buffer %u holds %zu bytes; expected the values, a multiple of "
@@ -92,7 +94,6 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     mote_fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &n->outputs);
     mote_fb_get_u8(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type);
     mote_fb_get_table(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &n->options);
-    mote_fb_get_vector(b, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &n->custom_options);
     n->op = n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM ? mote_find_custom_op(custom)
                                                      : mote_find_op(n->builtin);
     it->current_op = index;
@@ -138,7 +139,7 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             int32_t ti = fb_vec_i32(b, &n->inputs, (uint32_t)i);
             if (ti < 0) continue;
             mote_tensor *t = &it->tensors[ti];
-            if (t->sparsity.pos && n->builtin != TFL_BUILTIN_OPERATOR_DENSIFY)
+            if (t->is_sparse && n->builtin != TFL_BUILTIN_OPERATOR_DENSIFY)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s', "
                                  "which is stored sparse; only DENSIFY reads sparse tensors",
                                  i, (int)ti, t->name);
@@ -178,7 +179,7 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
         if (t->first_op < 0 && !t->is_constant)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is written by "
                              "no op", (unsigned)i, t->name);
-        if (t->sparsity.pos)
+        if (t->is_sparse)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is stored "
                              "sparse; expected a dense tensor", (unsigned)i, t->name);
         if (!t->is_constant) t->last_op = last;
@@ -332,6 +333,25 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->current_op = -1;
     it->ready = true;
     return MOTE_OK;
+}
+
+fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t) {
+    fb_vector tensors;
+    fb_table tt, sparsity = {0, 0, 0, 0};
+    /* All of these reads were verified by mote_model_verify. */
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_TENSORS, 4, &tensors) &&
+        mote_fb_vector_table(&it->model, &tensors, (uint32_t)(t - it->tensors), &tt))
+        mote_fb_get_table(&it->model, &tt, TFL_TENSOR_SPARSITY, &sparsity);
+    return sparsity;
+}
+
+fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n) {
+    fb_vector operators, options = {0, 0};
+    fb_table op;
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators) &&
+        mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op))
+        mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &options);
+    return options;
 }
 
 size_t mote_arena_required(const mote_interpreter *it) { return it ? it->required_bytes : 0; }

@@ -25,10 +25,10 @@ typedef struct {
     fb_vector scales;            /* float32, in the model */
     fb_vector zero_points;       /* int64, in the model */
     int32_t quantized_dimension;
-    fb_table sparsity;           /* TFLite sparsity (pos 0: dense); data holds the values and
-                                    bytes their size; only DENSIFY reads such a tensor */
     bool is_constant;            /* data lives in the model, or was folded */
     bool is_folded;              /* a folded op's output: constant once create folds it */
+    bool is_sparse;              /* TFLite sparsity (mote_tensor_sparsity): data holds the
+                                    values, bytes their size; only DENSIFY reads it */
     bool is_planned;             /* data lives in the planned arena region */
     int32_t first_op, last_op;   /* lifetime, in op indices */
     size_t offset;               /* in the planned region */
@@ -59,7 +59,6 @@ struct mote_node {
     int32_t version;
     fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
     fb_table options;                /* builtin options table; pos 0 = defaults */
-    fb_vector custom_options;        /* a custom op's options bytes, in the model */
     size_t scratch_bytes;
     size_t scratch_offset;           /* in the planned region */
     void *scratch;
@@ -134,6 +133,12 @@ static inline mote_tensor *mote_node_input(mote_interpreter *it, const mote_node
 static inline mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i) {
     return mote_node_tensor(it, &n->outputs, i);
 }
+
+/* Tables the interpreter does not keep (they are rarely needed), read again
+ * from the verified model: a tensor's sparsity parameters (pos 0: none), a
+ * node's custom options bytes (len 0: none). */
+fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t);
+fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n);
 
 /* a + b, saturating at SIZE_MAX: byte counts from a corrupt model never wrap. */
 static inline size_t mote_add_sat(size_t a, size_t b) {

@@ -17,11 +17,11 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         (s = mote_check_present(it, mote_node_input(it, n, 2), "bias")) ||
         (s = mote_check_ndims(it, in, "input", 4)) || (s = mote_check_ndims(it, w, "filter", 4)))
         return s;
-    if (n->custom_options.len < 12)
+    const fb_vector options = mote_node_custom_options(it, n);
+    if (options.len < 12)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "custom options of %u bytes; expected "
-                         "12 (padding, stride_w, stride_h as int32)",
-                         (unsigned)n->custom_options.len);
-    const uint8_t *o = it->model.data + n->custom_options.pos;
+                         "12 (padding, stride_w, stride_h as int32)", (unsigned)options.len);
+    const uint8_t *o = it->model.data + options.pos;
     const int32_t padding = fb_load_i32(o);
     d->p.stride_w = fb_load_i32(o + 4);
     d->p.stride_h = fb_load_i32(o + 8);

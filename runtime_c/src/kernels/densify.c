@@ -40,12 +40,13 @@ static bool index_vector(mote_interpreter *it, const fb_table *meta, int slot,
 static mote_status read_sparsity(mote_interpreter *it, const mote_tensor *in,
                                  mote_densify_params *p) {
     const fb_buffer *b = &it->model;
+    const fb_table sparsity = mote_tensor_sparsity(it, in);
     fb_vector order, block_map, meta;
     const int32_t n = in->ndims;
-    if (!mote_fb_get_vector(b, &in->sparsity, TFL_SPARSITY_PARAMETERS_TRAVERSAL_ORDER, 4,
+    if (!mote_fb_get_vector(b, &sparsity, TFL_SPARSITY_PARAMETERS_TRAVERSAL_ORDER, 4,
                             &order) ||
-        !mote_fb_get_vector(b, &in->sparsity, TFL_SPARSITY_PARAMETERS_BLOCK_MAP, 4, &block_map) ||
-        !mote_fb_get_vector(b, &in->sparsity, TFL_SPARSITY_PARAMETERS_DIM_METADATA, 4, &meta))
+        !mote_fb_get_vector(b, &sparsity, TFL_SPARSITY_PARAMETERS_BLOCK_MAP, 4, &block_map) ||
+        !mote_fb_get_vector(b, &sparsity, TFL_SPARSITY_PARAMETERS_DIM_METADATA, 4, &meta))
         return bad_sparsity(it, in, "tables run outside the model");
     const uint32_t levels = order.len;
     if (n < 1 || block_map.len > (uint32_t)n || levels != (uint32_t)n + block_map.len ||
@@ -115,7 +116,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
     mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, in, "input"))) return s;
-    if (!in->sparsity.pos)
+    if (!in->is_sparse)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is not stored sparse; "
                          "expected a constant with TFLite sparsity", in->name);
     if (in->type != out->type)
