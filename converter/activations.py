@@ -74,5 +74,6 @@ def float_activations(g: ir.Graph, feeds: list, engine: str = "auto"):
     for feed in feeds:
         for i, name, dtype in inputs:   # float32, or integer indices (GATHER)
             it.set_tensor(i, np.asarray(feed[name], dtype))
+        it.reset_all_variables()   # each feed starts from zero state, as reference.run does
         it.invoke()
         yield views

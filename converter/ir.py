@@ -32,6 +32,7 @@ class Tensor:
     dtype: str = "float32"
     data: Optional[np.ndarray] = None
     quant: Optional[dict] = None
+    variable: bool = False   # state an op keeps across invokes (an LSTM's), zero at the start
 
     @property
     def is_constant(self) -> bool:

@@ -22,7 +22,10 @@ An entry holds:
   - int8 rules: int8 (the op runs on int8 data at all), same_quant (its
     outputs keep its input's quantization: the data input, `data_input`, 0
     but for SPLIT, whose input 0 is the axis; or "all" inputs, as
-    CONCATENATION), fixed_output ((scale, zero point) fixed by TFLite);
+    CONCATENATION), value_inputs (inputs that, when constant, hold values of
+    the output and are quantized with its quantization: PADV2's pad value,
+    MAXIMUM / MINIMUM's bound), fixed_output ((scale, zero point) fixed by
+    TFLite);
   - reference: the float implementation on an array module `xp`
     (numpy or cupy), reference(xp, args, options, out_shape, dtype), with the
     options completed from `defaults`; the fused activation is applied by
@@ -78,6 +81,7 @@ class Op:
     int8: bool = False
     same_quant: str = ""
     data_input: int = 0
+    value_inputs: tuple = ()
     fixed_output: Optional[tuple] = None
     builtin: bool = True
 
@@ -133,9 +137,15 @@ def _fully_connected(xp, a, o, out_shape, dtype):
     return (y if b is None else y + b).reshape(out_shape)
 
 
-def _mean(xp, a, o, out_shape, dtype):
-    axes = tuple(int(v) % a[0].ndim for v in np.atleast_1d(np.asarray(a[1])))
-    return xp.mean(a[0], axis=axes, keepdims=bool(o["keep_dims"])).reshape(out_shape)
+def _reduce(name):
+    """MEAN, REDUCE_MAX, SUM over the axes of a[1]."""
+    def run(xp, a, o, out_shape, dtype):
+        axes = tuple(int(v) % a[0].ndim for v in np.atleast_1d(np.asarray(a[1])))
+        return getattr(xp, name)(a[0], axis=axes, keepdims=bool(o["keep_dims"])).reshape(out_shape)
+    return run
+
+
+_mean = _reduce("mean")
 
 
 def _resize(bilinear):
@@ -172,6 +182,31 @@ def _resize(bilinear):
     return run
 
 
+def _local_response_normalization(xp, a, o, out_shape, dtype):
+    """x * (bias + alpha * sum of x^2 over channels c - radius .. c + radius)^-beta."""
+    x = a[0]
+    r = int(o["radius"])
+    sq = xp.pad(x * x, [(0, 0)] * (x.ndim - 1) + [(r, r)])
+    window = sum(sq[..., k:k + x.shape[-1]] for k in range(2 * r + 1))
+    return x * (o["bias"] + o["alpha"] * window) ** -o["beta"]
+
+
+def _erf(xp, x):
+    """erf by Abramowitz and Stegun 7.1.26 in float64 (|error| < 1.5e-7)."""
+    x = xp.asarray(x, dtype=np.float64)
+    t = 1.0 / (1.0 + 0.3275911 * xp.abs(x))
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 +
+                                                                         t * 1.061405429))))
+    return xp.sign(x) * (1.0 - poly * xp.exp(-x * x))
+
+
+def _gelu(xp, a, o, out_shape, dtype):
+    x = a[0]
+    if o["approximate"]:
+        return 0.5 * x * (1 + xp.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    return (0.5 * x * (1 + _erf(xp, x / np.sqrt(2)))).astype(x.dtype)
+
+
 def _softmax(xp, a, o, out_shape, dtype):
     z = (a[0] - a[0].max(axis=-1, keepdims=True)) * o["beta"]
     e = xp.exp(z)
@@ -181,6 +216,58 @@ def _softmax(xp, a, o, out_shape, dtype):
 def _batch_norm(xp, a, o, out_shape, dtype):
     x, gamma, beta, mean, var = a
     return (x - mean) / xp.sqrt(var + o["epsilon"]) * gamma + beta
+
+
+_LSTM_NO_ACTIVATION = (
+    "UNIDIRECTIONAL_SEQUENCE_LSTM with fused activation NONE is not supported: LiteRT's kernel "
+    "then outputs output_gate * cell_gate, not output_gate * cell_state; use TANH, RELU, RELU6 "
+    "or RELU_N1_TO_1")
+
+
+def _lstm(xp, a, o, out_shape, dtype):
+    """UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's lstm_eval.cc; inputs as in
+    runtime_c/src/kernels/unidirectional_sequence_lstm.c), from the state in
+    inputs 18 and 19 (zeros: the reference executor runs each call from the
+    start of a sequence). Gates in the order input, forget, cell, output."""
+    a = list(a) + [None] * (24 - len(a))
+    if o["diagonal_recurrent_tensors"]:
+        raise ConversionError("UNIDIRECTIONAL_SEQUENCE_LSTM with diagonal recurrent weights is "
+                              "not supported")
+    if o[_FUSED] == "NONE":
+        raise ConversionError(_LSTM_NO_ACTIVATION)
+    x = a[0] if o["time_major"] else xp.swapaxes(a[0], 0, 1)        # [time, batch, in]
+    w, r, b, ln = a[1:5], a[5:9], a[12:16], a[20:24]
+    peep = [a[9], a[10], None, a[11]]
+    act = {"TANH": xp.tanh}.get(o[_FUSED])
+    if act is None:
+        lo, hi = FUSED_ACTIVATIONS[o[_FUSED]]
+        act = lambda v: xp.clip(v, lo, hi if hi is not None else xp.inf)   # noqa: E731
+
+    def gate(k, h, c, fn):
+        z = x_t @ w[k].T + h @ r[k].T + (c * peep[k] if peep[k] is not None else 0)
+        if ln[k] is not None:
+            z = (z - z.mean(-1, keepdims=True)) / xp.sqrt(z.var(-1, keepdims=True) + 1e-8) * ln[k]
+        return fn(z + b[k])
+
+    def sigmoid(v):
+        return 1 / (1 + xp.exp(-v))
+
+    h, c = a[18], a[19]
+    outs = []
+    for x_t in x:
+        f = gate(1, h, c, sigmoid)
+        i = 1 - f if w[0] is None else gate(0, h, c, sigmoid)
+        c = f * c + i * gate(2, h, c, act)
+        if o["cell_clip"] > 0:
+            c = xp.clip(c, -o["cell_clip"], o["cell_clip"])
+        h = gate(3, h, c, sigmoid) * act(c)
+        if a[16] is not None:
+            h = h @ a[16].T + (a[17] if a[17] is not None else 0)
+            if o["proj_clip"] > 0:
+                h = xp.clip(h, -o["proj_clip"], o["proj_clip"])
+        outs.append(h)
+    y = xp.stack(outs)
+    return (y if o["time_major"] else xp.swapaxes(y, 0, 1)).reshape(out_shape)
 
 
 def _cast(xp, a, o, out_shape, dtype):
@@ -377,13 +464,29 @@ def _entries():
         binary("ADD", lambda x, y: x + y, "AddOptions"),
         binary("SUB", lambda x, y: x - y, "SubOptions"),
         binary("MUL", lambda x, y: x * y, "MulOptions"),
+        # TFLite has no int8 DIV or SQUARED_DIFFERENCE kernel Mote matches: float.
+        Op("DIV", lambda xp, a, o, s, d: a[0] / a[1], "DivOptions", _ACT,
+           fused_activation=_FUSED),
+        Op("SQUARED_DIFFERENCE", lambda xp, a, o, s, d: (a[0] - a[1]) ** 2,
+           "SquaredDifferenceOptions"),
+        Op("MAXIMUM", lambda xp, a, o, s, d: xp.maximum(a[0], a[1]), "MaximumMinimumOptions",
+           int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
+        Op("MINIMUM", lambda xp, a, o, s, d: xp.minimum(a[0], a[1]), "MaximumMinimumOptions",
+           int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
         Op("AVERAGE_POOL_2D", _pool(windows.average_pool_2d), "Pool2DOptions", _WINDOW,
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
         Op("MAX_POOL_2D", _pool(windows.max_pool_2d), "Pool2DOptions", _WINDOW,
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
         Op("MEAN", _mean, "ReducerOptions", {"keep_dims": False}, int8_version=2, int8=True),
+        Op("REDUCE_MAX", _reduce("max"), "ReducerOptions", {"keep_dims": False},
+           int8_version=2, int8=True, same_quant="first"),
+        Op("SUM", _reduce("sum"), "ReducerOptions", {"keep_dims": False}),
         data_mover("PAD", lambda xp, a, o, s, d: xp.pad(
             a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])]), "PadOptions"),
+        Op("PADV2", lambda xp, a, o, s, d: xp.pad(
+            a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])],
+            constant_values=float(np.asarray(a[2]).reshape(()))), "PadV2Options",
+           int8_version=2, int8=True, same_quant="first", value_inputs=(2,)),
         data_mover("TRANSPOSE", lambda xp, a, o, s, d: xp.transpose(
             a[0], [int(p) for p in np.asarray(a[1])]), "TransposeOptions"),
         data_mover("CONCATENATION", lambda xp, a, o, s, d: xp.concatenate(a, axis=o["axis"]),
@@ -395,9 +498,19 @@ def _entries():
                    {"align_corners": False, "half_pixel_centers": False}, int8_version=3),
         Op("SOFTMAX", _softmax, "SoftmaxOptions", {"beta": 1.0}, int8_version=2, int8=True,
            fixed_output=(1 / 256, -128)),
+        Op("LOG_SOFTMAX", lambda xp, a, o, s, d: xp.log(_softmax(xp, a, {"beta": 1.0}, s, d)),
+           "LogSoftmaxOptions"),
         unary("LOGISTIC", lambda xp, x: 1 / (1 + xp.exp(-x)), fixed=(1 / 256, -128)),
         unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
+        unary("EXP", lambda xp, x: xp.exp(x)),
+        Op("GELU", _gelu, "GeluOptions", {"approximate": False}, int8_version=2, int8=True),
+        unary("LOG", lambda xp, x: xp.log(x)),
+        # TFLite's int8 SQRT / RSQRT are not a table of the float function
+        # (they differ from one in an element or two): float only here.
+        Op("SQRT", lambda xp, a, o, s, d: xp.sqrt(a[0])),
+        Op("RSQRT", lambda xp, a, o, s, d: 1 / xp.sqrt(a[0])),
+        Op("FLOOR", lambda xp, a, o, s, d: xp.floor(a[0])),
         unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
         # Version 1 for int8 too: LiteRT's reference resolver registers only
         # version 1 of PRELU and DEPTH_TO_SPACE (their kernels take int8 at any).
@@ -431,14 +544,20 @@ def _entries():
         # A sparse constant's dense value: the importer densifies sparse
         # tensors, so DENSIFY passes its (constant) input through and folds away.
         Op("DENSIFY", _same, "DensifyOptions"),
+        # TFLite runs it in float only (int8 graphs keep it in float).
+        Op("LOCAL_RESPONSE_NORMALIZATION", _local_response_normalization,
+           "LocalResponseNormalizationOptions",
+           {"radius": 5, "bias": 1.0, "alpha": 1.0, "beta": 0.5}),
+        # The fused activation applies inside (cell gate and output), not to the output.
+        Op("UNIDIRECTIONAL_SEQUENCE_LSTM", _lstm, "UnidirectionalSequenceLSTMOptions",
+           {_FUSED: "NONE", "cell_clip": 0.0, "proj_clip": 0.0, "time_major": False,
+            "asymmetric_quantize_inputs": False, "diagonal_recurrent_tensors": False}),
         Op("HARD_SWISH", lambda xp, a, o, s, d: a[0] * xp.clip(a[0] + 3, 0, 6) / 6,
            "HardSwishOptions", int8=True),
         # The converter writes QUANTIZE / DEQUANTIZE at int8 and float16 edges;
         # in a float graph they pass values through.
         Op("QUANTIZE", _cast, "QuantizeOptions"),
         Op("DEQUANTIZE", _cast, "DequantizeOptions"),
-        # Carried through from a .tflite file (their options table is known), not run.
-        Op("DIV", options="DivOptions"),
         # Training-level ops of the IR (converter/ir.py); the passes remove them.
         Op("BATCH_NORM", _batch_norm, defaults={"epsilon": 1e-5}, builtin=False),
         Op("DROPOUT", _same, builtin=False),

@@ -182,6 +182,18 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     if unsupported and not float_fallback:
         raise UnquantizableOps(unsupported)
     ranges = calibrate(g, data, method, progress=progress, engine=engine)
+    for n in g.nodes:   # PADV2, MAXIMUM, MINIMUM: the output holds the constants' values
+        constants = [g.tensors[n.inputs[k]] for k in ops.info(n.op).value_inputs
+                     if g.tensors[n.inputs[k]].is_constant]
+        if constants and n.outputs[0] in ranges:
+            ins = [ranges[i] for i in n.inputs if i in ranges]
+            lo = min([r[0] for r in ins], default=np.inf)
+            hi = max([r[1] for r in ins], default=-np.inf)
+            for t in constants:
+                v = np.asarray(t.data, np.float64)
+                v = v[v != float(np.finfo(np.float32).min)]   # a max pool's pad: saturates
+                lo, hi = min([lo, *v]), max([hi, *v])
+            ranges[n.outputs[0]] = (lo, hi)
     groups = _Groups()
     for n in g.nodes:
         same = ops.info(n.op).same_quant
@@ -203,8 +215,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
              if ops.info(n.op).fixed_output}
     fallback = [n for n in g.nodes if not ops.info(n.op).int8]
     for name, t in g.tensors.items():
-        if t.is_constant or t.dtype != "float32":
-            q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data))
+        if t.is_constant or t.variable or t.dtype != "float32":   # an LSTM's state stays float
+            q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data, variable=t.variable))
             continue
         if name in fixed:
             quant = {"scale": [np.float32(fixed[name][0])], "zero_point": [fixed[name][1]]}
@@ -226,20 +238,25 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             wname = q.unique_name(w.name + "/int8")
             q.add_tensor(ir.Tensor(wname, w.shape, "int8", qw, wq))
             node.inputs[spec.input] = wname
-            if len(n.inputs) > spec.bias and n.inputs[spec.bias] is not None:
-                x = q.tensors[n.inputs[spec.data]]
-                if x.quant is None:
-                    raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input "
-                                          f"{x.name!r} is {x.dtype.upper()}; expected a float "
-                                          f"activation to quantize")
-                s_in = np.float32(x.quant["scale"][0])
-                bscale = (s_in * wq["scale"]).astype(np.float32)
-                b = np.asarray(g.tensors[n.inputs[spec.bias]].data, np.float64)
-                qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
-                bname = q.unique_name(n.inputs[spec.bias] + "/int32")
-                q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),
-                                       {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)}))
-                node.inputs[spec.bias] = bname
+            # TFLite's int8 convolutions need a bias: a missing one is zero.
+            has_bias = len(n.inputs) > spec.bias and n.inputs[spec.bias] is not None
+            x = q.tensors[n.inputs[spec.data]]
+            if x.quant is None:
+                raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input "
+                                      f"{x.name!r} is {x.dtype.upper()}; expected a float "
+                                      f"activation to quantize")
+            s_in = np.float32(x.quant["scale"][0])
+            bscale = (s_in * wq["scale"]).astype(np.float32)
+            b = np.asarray(g.tensors[n.inputs[spec.bias]].data, np.float64) if has_bias else \
+                np.zeros(w.shape[spec.axis])
+            qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
+            bname = q.unique_name((n.inputs[spec.bias] if has_bias else w.name + "/bias") + "/int32")
+            q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),
+                                   {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)}))
+            node.inputs[spec.bias:] = [bname]
+        for k in ops.info(n.op).value_inputs:
+            if g.tensors[n.inputs[k]].is_constant:
+                node.inputs[k] = _value_like_output(q, g, n, k)
         if ops.info(n.op).int8 and not ops.info(n.op).same_quant:
             _quantize_constant_operands(q, g, n, node)
         q.nodes.append(node)
@@ -281,6 +298,23 @@ def _quantize_constant_operands(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.N
         q.add_tensor(ir.Tensor(qname, t.shape, "int8",
                                np.clip(np.round(data / s) + z, -128, 127).astype(np.int8), quant))
         node.inputs[k] = qname
+
+
+def _value_like_output(q: ir.Graph, g: ir.Graph, n: ir.Node, k: int) -> str:
+    """Input k of `n`, a constant whose values its output holds (PADV2's pad
+    value, a bound of MAXIMUM / MINIMUM), quantized with the output's
+    quantization (saturating: a max pool's lowest-float pad becomes -128)."""
+    t = g.tensors[n.inputs[k]]
+    quant = q.tensors[n.outputs[0]].quant
+    if not t.is_constant or quant is None:
+        raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input {t.name!r} must "
+                              f"be a constant value of an int8 output")
+    scale, zp = np.float32(quant["scale"][0]), int(quant["zero_point"][0])
+    v = np.clip(np.round(np.asarray(t.data, np.float64) / np.float64(scale)) + zp, -128, 127)
+    name = q.unique_name(t.name + "/int8")
+    q.add_tensor(ir.Tensor(name, t.shape, "int8", v.astype(np.int8),
+                           {"scale": [scale], "zero_point": [zp]}))
+    return name
 
 
 def _keep_float(q: ir.Graph, g: ir.Graph, node: ir.Node) -> None:

@@ -41,6 +41,9 @@ def run(g: ir.Graph, feeds: dict, dtype=np.float64, xp=np, keep_all: bool = Fals
                 args.append(values[i])
             else:
                 t = g.tensors.get(i)
+                if t is not None and t.variable:   # state, as it is at the start: zeros
+                    args.append(xp.zeros(t.shape, dtype=dtype))
+                    continue
                 if t is None or t.data is None:
                     raise ConversionError(f"node {node.name!r} reads {i!r} before it is computed")
                 args.append(xp.asarray(t.data) if t.dtype in ("int32", "int64")

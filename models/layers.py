@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+import numpy
+
 from ..converter import windows
 from ..converter.windows import Window2D
 
@@ -269,11 +271,15 @@ class ReLU6(_Elementwise):
         return xp.clip(x, 0, 6), ((x > 0) & (x < 6)).astype(x.dtype)
 
 
+def _sigmoid(z):
+    return 1 / (1 + xp.exp(-z))
+
+
 class Sigmoid(_Elementwise):
     op = "Sigmoid"
 
     def forward(self, inputs, training):
-        y = 1 / (1 + xp.exp(-inputs[0]))
+        y = _sigmoid(inputs[0])
         return y, y * (1 - y)
 
 
@@ -466,9 +472,137 @@ class Dropout(Layer):
         return [grad if keep is None else grad * keep], {}
 
 
+class _Recurrent(Layer):
+    """A recurrent layer over [batch, time, features], with backward through
+    time. Gate blocks are stacked on the first axis of the weights: kernel
+    [gates * units, in], recurrent_kernel [gates * units, units], bias
+    [gates * units]. State starts at zero for each sequence. return_sequences:
+    every step's output [batch, time, units], or only the last [batch, units].
+    A subclass gives its gates, its initial bias and one step forward and back."""
+    gates = 0
+
+    def __init__(self, units, return_sequences=False, name=None):
+        super().__init__(name)
+        self.units, self.return_sequences = units, return_sequences
+
+    def config(self):
+        return {"units": self.units, "return_sequences": self.return_sequences}
+
+    def output_shape(self, input_shapes):
+        if len(input_shapes[0]) != 2:
+            raise ValueError(f"{self.op} takes samples of shape [time, features], got "
+                             f"{list(input_shapes[0])}")
+        return (input_shapes[0][0], self.units) if self.return_sequences else (self.units,)
+
+    def _initial_bias(self):
+        return numpy.zeros(self.gates * self.units)
+
+    def build(self, input_shapes, rng):
+        n_in, u, g = input_shapes[0][-1], self.units, self.gates
+        self.params["kernel"] = xp.asarray(rng.normal(0, math.sqrt(1 / n_in), (g * u, n_in)))
+        self.params["recurrent_kernel"] = xp.asarray(rng.normal(0, math.sqrt(1 / u), (g * u, u)))
+        self.params["bias"] = xp.asarray(self._initial_bias())
+
+    def forward(self, inputs, training):
+        x = inputs[0]
+        z_in = x @ self.params["kernel"].T + self.params["bias"]   # [n, time, gates * u], at once
+        state = self._zero_state(x)
+        hs, caches = [], []
+        for t in range(x.shape[1]):
+            h, state, cache = self._step(z_in[:, t], state)
+            hs.append(h)
+            caches.append(cache)
+        y = xp.stack(hs, axis=1) if self.return_sequences else hs[-1]
+        return y, (x, caches)
+
+    def backward(self, cache, grad):
+        x, caches = cache
+        last = x.shape[1] - 1
+        gr = xp.zeros_like(self.params["recurrent_kernel"])
+        gz = xp.zeros((x.shape[0], x.shape[1], self.gates * self.units), dtype=x.dtype)
+        g_state = None
+        for t in reversed(range(x.shape[1])):
+            g_out = grad[:, t] if self.return_sequences else (grad if t == last else 0)
+            gz[:, t], g_state = self._step_back(caches[t], g_out, g_state, gr)
+        gz2 = gz.reshape(-1, gz.shape[-1])
+        return [gz @ self.params["kernel"]], {"kernel": gz2.T @ x.reshape(-1, x.shape[-1]), "recurrent_kernel": gr,
+                      "bias": gz2.sum(axis=0)}
+
+
+class LSTM(_Recurrent):
+    """Long short-term memory, gates in TFLite's order (input, forget, cell,
+    output), so the converter cuts each gate's block out for
+    UNIDIRECTIONAL_SEQUENCE_LSTM:
+        i, f, o = sigmoid(.), g = tanh(.)   of  W x + R h + b, per gate
+        c = f * c + i * g;  h = o * tanh(c)."""
+    op = "LSTM"
+    gates = 4
+
+    def _initial_bias(self):
+        bias = super()._initial_bias()
+        bias[self.units:2 * self.units] = 1.0   # forget gate open at the start: gradients reach early steps
+        return bias
+
+    def _zero_state(self, x):
+        zero = xp.zeros((x.shape[0], self.units), dtype=x.dtype)
+        return zero, zero
+
+    def _step(self, z_in, state):
+        u, (h_prev, c_prev) = self.units, state
+        z = z_in + h_prev @ self.params["recurrent_kernel"].T
+        i, f = _sigmoid(z[:, :u]), _sigmoid(z[:, u:2 * u])
+        g, o = xp.tanh(z[:, 2 * u:3 * u]), _sigmoid(z[:, 3 * u:])
+        c = f * c_prev + i * g
+        tanh_c = xp.tanh(c)
+        h = o * tanh_c
+        return h, (h, c), (i, f, g, o, c_prev, h_prev, tanh_c)
+
+    def _step_back(self, cache, g_out, g_state, gr):
+        i, f, g, o, c_prev, h_prev, tanh_c = cache
+        gh_next, gc_next = g_state if g_state is not None else (0, 0)
+        gh = gh_next + g_out
+        gc = gc_next + gh * o * (1 - tanh_c * tanh_c)
+        gz = xp.concatenate([gc * g * i * (1 - i), gc * c_prev * f * (1 - f),
+                             gc * i * (1 - g * g), gh * tanh_c * o * (1 - o)], axis=1)
+        gr += gz.T @ h_prev
+        return gz, (gz @ self.params["recurrent_kernel"], gc * f)
+
+
+class GRU(_Recurrent):
+    """Gated recurrent unit (Cho et al. 2014; Keras's reset_after=False, ONNX's
+    linear_before_reset=0), gates in ONNX's order (update, reset, new):
+        z, r = sigmoid(W x + R h + b) per gate
+        n = tanh(W_n x + R_n (r * h) + b_n);  h = (1 - z) * n + z * h.
+    TFLite has no builtin GRU: the converter does not write it yet."""
+    op = "GRU"
+    gates = 3
+
+    def _zero_state(self, x):
+        return xp.zeros((x.shape[0], self.units), dtype=x.dtype)
+
+    def _step(self, z_in, h_prev):
+        u, r_k = self.units, self.params["recurrent_kernel"]
+        zr = _sigmoid(z_in[:, :2 * u] + h_prev @ r_k[:2 * u].T)
+        z, r = zr[:, :u], zr[:, u:]
+        n = xp.tanh(z_in[:, 2 * u:] + (r * h_prev) @ r_k[2 * u:].T)
+        h = (1 - z) * n + z * h_prev
+        return h, h, (z, r, n, h_prev)
+
+    def _step_back(self, cache, g_out, g_state, gr):
+        z, r, n, h_prev = cache
+        u, r_k = self.units, self.params["recurrent_kernel"]
+        gh = (g_state if g_state is not None else 0) + g_out
+        gn = gh * (1 - z) * (1 - n * n)
+        g_rh = gn @ r_k[2 * u:]
+        gz = xp.concatenate([gh * (h_prev - n) * z * (1 - z), g_rh * h_prev * r * (1 - r), gn],
+                            axis=1)
+        gr[:2 * u] += gz[:, :2 * u].T @ h_prev
+        gr[2 * u:] += gn.T @ (r * h_prev)
+        return gz, gh * z + g_rh * r + gz[:, :2 * u] @ r_k[:2 * u]
+
 LAYERS = {cls.op: cls for cls in (Conv2D, DepthwiseConv2D, Dense, BatchNormalization, ReLU, ReLU6,
                                   Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool,
-                                  Reshape, Flatten, Add, Concatenate, Dropout)}
+                                  Reshape, Flatten, Add, Concatenate, Dropout, LSTM, GRU)}
 
 
 def softmax_cross_entropy(logits, labels):

@@ -12,6 +12,8 @@
                  (MODEL: float .tflite, .onnx or trained graph .npz)
     mote demo                                     (compare on the shipped MobileNet-style model)
     mote bench MODEL.tflite [--runs N] [--threads N]  (Mote against LiteRT; Mote's per-op profile)
+    mote codegen MODEL.tflite [-o DIR] [--name NAME]  (firmware sources: the model as a C array,
+                                                   its op list; see runtime_c/ports/cortex_m)
 """
 from __future__ import annotations
 
@@ -474,6 +476,23 @@ TOOL_PACKAGES = {"tqdm", "sklearn", "matplotlib", "PIL"}
 
 
 
+def cmd_codegen(args) -> int:
+    from . import codegen
+    out = Path(args.out)
+    if not out.is_dir():
+        raise errors.InvalidArgumentError(f"output folder {args.out!r} does not exist")
+    name = args.name or Path(args.model).stem
+    if codegen.c_identifier(name) != name:
+        raise errors.InvalidArgumentError(f"--name {name!r} is not a C identifier; expected "
+                                          f"letters, digits and _ (for example "
+                                          f"{codegen.c_identifier(name)!r})")
+    model = _read_model(args.model)
+    for path, text in codegen.generate(model, name, source=args.model).items():
+        (out / path).write_text(text)
+        print(out / path)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = _Parser(prog="mote", description="Mote: run .tflite models on a "
                                      "small C runtime.")
@@ -538,6 +557,13 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=_int_at_least(1), default=1,
                    help="num_threads for Mote and LiteRT's default kernels (default 1)")
     p.set_defaults(func=cmd_bench)
+    p = sub.add_parser("codegen", help="firmware sources for a model: the model as an aligned "
+                       "C array and the list of ops it uses (so only those are linked)")
+    p.add_argument("model")
+    p.add_argument("-o", "--out", default=".", help="folder for NAME.c, NAME.h and NAME_ops.h "
+                   "(default: here)")
+    p.add_argument("--name", help="C name of the model (default: the file's stem)")
+    p.set_defaults(func=cmd_codegen)
     p = sub.add_parser("demo", help="convert the shipped MobileNet-style model to int8, run it on "
                        "the C runtime and compare with float")
     p.add_argument("--report", default="mote_report")

@@ -242,6 +242,7 @@ def compare_models(float_model, quant_model=None, inputs=None, labels=None, *, c
         f_values = next(floats)
         for name, d in zip(g.inputs, q_inputs):
             it.set_tensor(d["index"], _quantize_input(feeds[i][name], d))
+        it.reset_all_variables()   # each sample is a sequence of its own, as in the float run
         it.invoke()
         for k, (name, d) in enumerate(zip(g.outputs, q_outputs)):
             f = np.array(f_values[name], np.float64)

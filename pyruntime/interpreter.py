@@ -102,7 +102,10 @@ class Interpreter:
 
     preserve_all_tensors gives every tensor its own arena memory so that
     intermediate tensors can be read after invoke() (for per-layer comparison);
-    by default activations share memory by lifetime. max_arena_bytes, if
+    by default activations share memory by lifetime. reuse_input_memory lets
+    the inputs' memory go to other tensors once the last op reading them has
+    run (a smaller arena, as on TFLite Micro): then set every input before
+    each invoke() and read no input after it. max_arena_bytes, if
     given, refuses models whose arena would be larger.
     experimental_op_resolver_type=OpResolverType.BUILTIN_REF runs every op's
     portable reference compute function, as LiteRT's option of that name.
@@ -121,7 +124,7 @@ class Interpreter:
                  model_content: bytes | None = None, num_threads: int = 1,
                  preserve_all_tensors: bool = False, max_arena_bytes: int | None = None,
                  experimental_op_resolver_type: OpResolverType = OpResolverType.AUTO,
-                 disabled_cpu_features=()):
+                 disabled_cpu_features=(), reuse_input_memory: bool = False):
         if (model_path is None) == (model_content is None):
             raise errors.InvalidArgumentError("give exactly one of model_path and model_content")
         if model_path is not None:
@@ -157,6 +160,7 @@ class Interpreter:
                 f"disabled_cpu_features: unknown {unknown}; known: {sorted(CPU_FEATURES)}")
         cpu_off = sum(CPU_FEATURES[f] for f in set(disabled_cpu_features))
         self._flags = ((lib.MOTE_PRESERVE_ALL_TENSORS if preserve_all_tensors else 0) |
+                       (lib.MOTE_REUSE_INPUT_MEMORY if reuse_input_memory else 0) |
                        (cpu_off << lib.MOTE_CPU_FEATURES_SHIFT) |
                        (lib.MOTE_PORTABLE_KERNELS
                         if experimental_op_resolver_type == OpResolverType.BUILTIN_REF else 0))
@@ -360,6 +364,17 @@ class Interpreter:
                 "invoke() called before allocate_tensors(): the model is not ready")
         with self._exclusive():
             status = lib.mote_invoke(self._it)
+        if status != lib.MOTE_OK:
+            self._raise(status, self._it)
+
+    def reset_all_variables(self) -> None:
+        """Zeroes the state stateful ops (UNIDIRECTIONAL_SEQUENCE_LSTM) keep
+        from one invoke to the next, as LiteRT's method of this name does."""
+        if not self._allocated:
+            raise errors.MoteRuntimeError(
+                "reset_all_variables() called before allocate_tensors(): the model is not ready")
+        with self._exclusive():
+            status = lib.mote_reset_variables(self._it)
         if status != lib.MOTE_OK:
             self._raise(status, self._it)
 

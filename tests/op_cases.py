@@ -165,6 +165,42 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def _max_min(b, rng, op):
+    """No fused activation; inputs drawn from few values so that ties occur."""
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "float32")
+    z = b.add_input("b", sb, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator(op, [x, z], [y])
+    b.mark_outputs(y)
+    return [(rng.integers(-4, 5, s) / 2).astype(np.float32) for s in (sa, sb)]
+
+
+def div(b, rng):
+    """Divisors kept away from 0 (|b| >= 0.5), either sign."""
+    inputs = _binary(b, rng, "DIV")
+    sign = np.where(rng.random(inputs[1].shape) < 0.5, -1.0, 1.0)
+    return [inputs[0], (sign * (np.abs(inputs[1]) + 0.5)).astype(np.float32)]
+
+
+def squared_difference(b, rng):
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "float32")
+    z = b.add_input("b", sb, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("SQUARED_DIFFERENCE", [x, z], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(s).astype(np.float32) for s in (sa, sb)]
+
+
+def maximum(b, rng):
+    return _max_min(b, rng, "MAXIMUM")
+
+
+def minimum(b, rng):
+    return _max_min(b, rng, "MINIMUM")
+
+
 def sub(b, rng):
     return _binary(b, rng, "SUB")
 
@@ -220,8 +256,20 @@ def max_pool_2d(b, rng):
 
 
 def mean(b, rng):
-    """Random shapes and axes; one in four a global average pool of a feature
-    map with real models' channel counts (axes 1 and 2 of [n, h, w, 8-40])."""
+    return _reduce(b, rng, "MEAN")
+
+
+def reduce_max(b, rng):
+    return _reduce(b, rng, "REDUCE_MAX")
+
+
+def sum_(b, rng):
+    return _reduce(b, rng, "SUM")
+
+
+def _reduce(b, rng, op):
+    """Random shapes and axes; one in four a global pool of a feature map with
+    real models' channel counts (axes 1 and 2 of [n, h, w, 8-40])."""
     if rng.random() < 0.25:
         rank = 4
         shape = [int(d) for d in rng.integers(1, 6, size=3)] + [int(rng.integers(8, 41))]
@@ -237,7 +285,7 @@ def mean(b, rng):
     x = b.add_input("x", shape, "float32")
     ax = b.add_constant("axes", np.array(signed, np.int32))
     y = b.add_tensor("y", out, "float32")
-    b.add_operator("MEAN", [x, ax], [y], {"keep_dims": keep})
+    b.add_operator(op, [x, ax], [y], {"keep_dims": keep})
     b.mark_outputs(y)
     return [rng.standard_normal(shape).astype(np.float32)]
 
@@ -252,6 +300,29 @@ def pad(b, rng):
     b.add_operator("PAD", [x, p], [y])
     b.mark_outputs(y)
     return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def padv2(b, rng):
+    """PAD with a constant value: random, or the lowest float (max pool padding)."""
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    pads = rng.integers(0, 3, size=(rank, 2)).astype(np.int32)
+    value = np.finfo(np.float32).min if rng.random() < 0.3 else rng.standard_normal() * 3
+    x = b.add_input("x", shape, "float32")
+    p = b.add_constant("paddings", pads)
+    v = b.add_constant("constant_values", np.array([value], np.float32))
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "float32")
+    b.add_operator("PADV2", [x, p, v], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
+
+
+def local_response_normalization(b, rng):
+    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5)), int(rng.integers(1, 5)),
+             channels(rng, 12)]
+    options = {"radius": int(rng.integers(0, 6)), "bias": float(rng.uniform(0.5, 2.5)),
+               "alpha": float(rng.uniform(1e-4, 0.1)), "beta": float(rng.uniform(0.3, 1.0))}
+    return _unary(b, rng, "LOCAL_RESPONSE_NORMALIZATION", shape, options, scale=3.0)
 
 
 def concatenation(b, rng):
@@ -285,8 +356,29 @@ def reshape(b, rng):
     return [rng.standard_normal(shape).astype(np.float32)]
 
 
+def _math(op, positive=False):
+    """A float function of one input; positive inputs for LOG, SQRT, RSQRT."""
+    def case(b, rng):
+        shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+        x = b.add_input("x", shape, "float32")
+        y = b.add_tensor("y", shape, "float32")
+        b.add_operator(op, [x], [y])
+        b.mark_outputs(y)
+        v = rng.standard_normal(shape) * 3
+        return [(np.abs(v) + 1e-3 if positive else v).astype(np.float32)]
+    return case
+
+
+def gelu(b, rng):
+    return _unary(b, rng, "GELU", options={"approximate": bool(rng.random() < 0.5)}, scale=2.0)
+
+
 def softmax(b, rng):
     return _unary(b, rng, "SOFTMAX", options={"beta": float(rng.choice([0.5, 1.0, 2.0]))})
+
+
+def log_softmax(b, rng):
+    return _unary(b, rng, "LOG_SOFTMAX")
 
 
 def logistic(b, rng):
@@ -685,10 +777,53 @@ def densify(b, rng):
     return [rng.standard_normal(shape).astype(np.float32)]
 
 
+def unidirectional_sequence_lstm(b, rng):
+    """An LSTM over a random batch and length, with or without CIFG,
+    peepholes, projection (and its bias), layer normalization, clipping,
+    time-major input, and each cell activation LiteRT applies."""
+    batches, steps, n_in, n_cell = (int(v) for v in rng.integers(1, 6, size=4))
+    cifg, peephole, layer_norm = (bool(v) for v in rng.random(3) < 0.35)
+    projection = bool(rng.random() < 0.35)
+    n_out = int(rng.integers(1, 6)) if projection else n_cell
+    time_major = bool(rng.random() < 0.3)
+    options = {"fused_activation_function": str(rng.choice(["TANH", "TANH", "RELU", "RELU6",
+                                                             "RELU_N1_TO_1"])),
+               "cell_clip": float(rng.choice([0.0, 0.0, 0.7, 3.0])),
+               "proj_clip": float(rng.choice([0.0, 0.0, 0.5])), "time_major": time_major}
+    x_shape = [steps, batches, n_in] if time_major else [batches, steps, n_in]
+    x = b.add_input("x", x_shape, "float32")
+
+    def const(name, shape, present=True, scale=0.5):
+        return b.add_constant(name, (rng.standard_normal(shape) * scale).astype(np.float32)) \
+            if present else -1
+    gates = ["input", "forget", "cell", "output"]
+    ins = [x]
+    ins += [const(f"w_{g}", [n_cell, n_in], not (cifg and g == "input")) for g in gates]
+    ins += [const(f"r_{g}", [n_cell, n_out], not (cifg and g == "input")) for g in gates]
+    ins += [const(f"p_{g}", [n_cell], peephole and not (cifg and g == "input"))
+            for g in ("input", "forget", "output")]
+    ins += [const(f"b_{g}", [n_cell], not (cifg and g == "input")) for g in gates]
+    ins += [const("projection", [n_out, n_cell], projection),
+            const("projection_bias", [n_out], projection and rng.random() < 0.5)]
+    ins += [b.add_tensor("h", [batches, n_out], "float32", variable=True),
+            b.add_tensor("c", [batches, n_cell], "float32", variable=True)]
+    ins += [const(f"ln_{g}", [n_cell], layer_norm and not (cifg and g == "input"), 1.0)
+            for g in gates]
+    y = b.add_tensor("y", x_shape[:2] + [n_out], "float32")
+    b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options)
+    b.mark_outputs(y)
+    return [rng.standard_normal(x_shape).astype(np.float32)]
+
+
 FLOAT_OPS = {
     "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
     "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
+    "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
+    "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
+    "REDUCE_MAX": reduce_max, "SUM": sum_, "GELU": gelu,
+    "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),
     "CONCATENATION": concatenation, "RESHAPE": reshape, "SOFTMAX": softmax,
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
     "HARD_SWISH": hard_swish,
@@ -700,6 +835,7 @@ FLOAT_OPS = {
     "DEPTH_TO_SPACE": depth_to_space, "SPACE_TO_DEPTH": space_to_depth, "SLICE": slice_,
     "STRIDED_SLICE": strided_slice, "TRANSPOSE_CONV": transpose_conv,
     "Convolution2DTransposeBias": convolution_2d_transpose_bias,
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": unidirectional_sequence_lstm,
 }
 
 

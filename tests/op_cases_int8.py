@@ -150,6 +150,26 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def _max_min(b, rng, op):
+    """Inputs and output share one quantization, as TFLite asks."""
+    (sa, sb), out = _broadcast_pair(rng)
+    q = act_q(rng)
+    x = b.add_input("a", sa, "int8", q)
+    z = b.add_input("b", sb, "int8", q)
+    y = b.add_tensor("y", out, "int8", q)
+    b.add_operator(op, [x, z], [y], version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, sa), rand_i8(rng, sb)]
+
+
+def maximum(b, rng):
+    return _max_min(b, rng, "MAXIMUM")
+
+
+def minimum(b, rng):
+    return _max_min(b, rng, "MINIMUM")
+
+
 def mul(b, rng):
     return _binary(b, rng, "MUL")
 
@@ -199,6 +219,20 @@ def pad(b, rng):
     return [rand_i8(rng, shape)]
 
 
+def padv2(b, rng):
+    """PADV2 with an int8 pad value quantized as the output (TFLite asks for
+    the same scale and zero point); -128 is what a max pool's padding gives."""
+    shape, q, x = _same_q_input(b, rng)
+    pads = rng.integers(0, 3, size=(len(shape), 2)).astype(np.int32)
+    p = b.add_constant("paddings", pads)
+    value = -128 if rng.random() < 0.3 else int(rng.integers(-128, 128))
+    v = b.add_constant("constant_values", np.array([value], np.int8), quantization=q)
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "int8", q)
+    b.add_operator("PADV2", [x, p, v], [y], version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
 def reshape(b, rng):
     shape, q, x = _same_q_input(b, rng)
     out = [int(np.prod(shape))]
@@ -226,6 +260,23 @@ def concatenation(b, rng):
     b.add_operator("CONCATENATION", xs, [y], {"axis": axis}, version=2)
     b.mark_outputs(y)
     return [rand_i8(rng, s) for s in shapes]
+
+
+def reduce_max(b, rng):
+    """Input and output quantized alike, as TFLite asks."""
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 7, size=rank)]
+    axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
+    keep = bool(rng.random() < 0.5)
+    out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else \
+        [d for i, d in enumerate(shape) if i not in axes]
+    q = act_q(rng)
+    x = b.add_input("x", shape, "int8", q)
+    ax = b.add_constant("axes", np.array(axes, np.int32))
+    y = b.add_tensor("y", out, "int8", q)
+    b.add_operator("REDUCE_MAX", [x, ax], [y], {"keep_dims": keep}, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
 
 
 def mean(b, rng):
@@ -258,6 +309,31 @@ def _activation(b, rng, op, out_q=None, options=None, version=2):
 
 def relu(b, rng):
     return _activation(b, rng, "RELU")
+
+
+def gelu(b, rng):
+    """Every input value, exact or tanh-approximated GELU."""
+    iq = act_q(rng, -2, -0.5)
+    x = b.add_input("x", [256], "int8", iq)
+    y = b.add_tensor("y", [256], "int8", act_q(rng, -2.5, 0))
+    b.add_operator("GELU", [x], [y], {"approximate": bool(rng.random() < 0.5)}, version=2)
+    b.mark_outputs(y)
+    return [rng.permutation(np.arange(-128, 128)).astype(np.int8)]
+
+
+def _table(op, positive=False):
+    """An int8 function of one input by a table (TFLite's LUTPopulate); every
+    input value appears. LOG: inputs whose real value is >= 0."""
+    def case(b, rng):
+        iq = act_q(rng, -2, -0.5)
+        if positive:
+            iq = {"scale": iq["scale"], "zero_point": [-128]}
+        x = b.add_input("x", [256], "int8", iq)
+        y = b.add_tensor("y", [256], "int8", act_q(rng, -2.5, 0))
+        b.add_operator(op, [x], [y], version=2)
+        b.mark_outputs(y)
+        return [rng.permutation(np.arange(-128, 128)).astype(np.int8)]
+    return case
 
 
 def relu6(b, rng):
@@ -382,7 +458,9 @@ def batch_matmul(b, rng):
 
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
-            "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad,
+            "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad, "PADV2": padv2,
+            "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _table("EXP"),
+            "LOG": _table("LOG", True), "REDUCE_MAX": reduce_max, "GELU": gelu,
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
             "HARD_SWISH": hard_swish, "RESIZE_BILINEAR": resize_bilinear,

@@ -178,7 +178,8 @@ def test_labels_and_inputs_are_checked():
 
 
 @pytest.mark.parametrize("name, floor", [("mobilenet_style", 0.97), ("small_cnn", 0.95),
-                                         ("mlp", 0.88), ("softmax_regression", 0.85)])
+                                         ("mlp", 0.88), ("softmax_regression", 0.85),
+                                         ("lstm", 0.93)])
 def test_shipped_zoo_models_reach_their_accuracy(name, floor):
     (_, _), (x_test, y_test) = datasets.digits()
     model = saving.load(HERE / f"{name}.npz")

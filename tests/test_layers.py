@@ -71,6 +71,43 @@ def test_layer_gradients(layer, shapes, training):
     check_layer(layer, shapes, training)
 
 
+@pytest.mark.parametrize("layer", [L.LSTM, L.GRU])
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_recurrent_gradients_through_time(layer, seed, return_sequences):
+    """Random batch, length (1 to 6 steps), features and units."""
+    rng = np.random.default_rng(100 + seed)
+    batch, steps, features, units = (int(v) for v in rng.integers(1, 5, 4))
+    steps = [1, 2, 5, 6][seed]
+    check_layer(layer(units, return_sequences=return_sequences), [(batch, steps, features)],
+                seed=seed)
+
+
+def test_lstm_forward_against_a_step_by_step_float64_loop():
+    """The forward against the LSTM equations written out per sample and
+    step in plain numpy (gate blocks i, f, c, o of the stacked weights)."""
+    rng = np.random.default_rng(7)
+    layer = L.LSTM(3, return_sequences=True)
+    layer.build([(4, 2)], rng)
+    x = rng.standard_normal((2, 4, 2))
+    y = layer.forward([x], False)[0]
+    w, r, b = (layer.params[k] for k in ("kernel", "recurrent_kernel", "bias"))
+
+    def sig(v):
+        return 1 / (1 + np.exp(-v))
+    for n in range(2):
+        h, c = np.zeros(3), np.zeros(3)
+        for t in range(4):
+            z = [w[k * 3:(k + 1) * 3] @ x[n, t] + r[k * 3:(k + 1) * 3] @ h + b[k * 3:(k + 1) * 3]
+                 for k in range(4)]
+            c = sig(z[1]) * c + sig(z[0]) * np.tanh(z[2])
+            h = sig(z[3]) * np.tanh(c)
+            np.testing.assert_allclose(y[n, t], h, rtol=1e-12, atol=1e-12)
+    last = L.LSTM(3)
+    last.params = layer.params
+    np.testing.assert_array_equal(last.forward([x], False)[0], y[:, -1])
+
+
 def test_softmax_cross_entropy_gradient():
     rng = np.random.default_rng(1)
     logits = rng.standard_normal((5, 7))

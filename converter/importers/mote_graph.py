@@ -53,6 +53,39 @@ def _pad_name(padding):
     return {"same": "SAME", "valid": "VALID"}[padding]
 
 
+def _add_lstm(g, path, node, arrays):
+    """An LSTM layer as UNIDIRECTIONAL_SEQUENCE_LSTM: the stacked weights cut
+    into the op's per-gate tensors (the layer keeps TFLite's gate order), its
+    state in two variable tensors (zero at the start, see docs/formats.md)."""
+    name, c = node["name"], node["config"]
+    if not c.get("return_sequences", False):
+        raise ConversionError(f"{path}: LSTM {name!r} returns only its last step; the converter "
+                              f"writes LSTMs that return every step (return_sequences=True): "
+                              f"taking the last one needs a slicing op Mote does not write yet")
+    units = c["units"]
+    stacked = {k: arrays[f"{name}/{k}"].astype(np.float32)
+               for k in ("kernel", "recurrent_kernel", "bias")}
+
+    def block(key, gate):
+        return g.add_tensor(ir.Tensor(g.unique_name(f"{name}/{key}_{gate}"),
+                                      stacked[key][gate * units:(gate + 1) * units].shape,
+                                      "float32",
+                                      stacked[key][gate * units:(gate + 1) * units].copy())).name
+
+    def state(kind):
+        return g.add_tensor(ir.Tensor(g.unique_name(f"{name}/{kind}_state"), (1, units),
+                                      variable=True)).name
+    ins = list(node["inputs"])
+    ins += [block("kernel", k) for k in range(4)]
+    ins += [block("recurrent_kernel", k) for k in range(4)]
+    ins += [None] * 3                                       # no peepholes
+    ins += [block("bias", k) for k in range(4)]
+    ins += [None, None, state("output"), state("cell")]     # no projection
+    ins += [None] * 4                                       # no layer normalization
+    g.nodes.append(ir.Node("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [name],
+                           {"fused_activation_function": "TANH", "time_major": False}, name))
+
+
 def import_trained_graph(path) -> ir.Graph:
     graph, arrays = read_trained_graph(path)
     g = ir.Graph()
@@ -113,6 +146,8 @@ def import_trained_graph(path) -> ir.Graph:
         elif op in ("Reshape", "Flatten"):
             g.nodes.append(ir.Node("RESHAPE", ins + [const(name + "/shape", shape, "int32")], [name],
                                    {"new_shape": list(shape)}, name))
+        elif op == "LSTM":
+            _add_lstm(g, path, node, arrays)
         elif op == "Concatenate":
             axis = c["axis"] % len(shape)
             g.nodes.append(ir.Node("CONCATENATION", ins, [name], {"axis": axis}, name))

@@ -1,4 +1,5 @@
-"""Import an ONNX model (opsets 13 and later) into the IR.
+"""Import an ONNX model into the IR. Older opsets are upgraded to 13 and
+constant subgraphs folded first (onnx_prepare.py).
 
 Layout: ONNX CNNs are NCHW; TFLite kernels are NHWC. Every 4-D activation is
 stored NHWC in the IR and remembered as "channels-first in ONNX", so ops map
@@ -7,7 +8,8 @@ NHWC once, at the graph's edges, and no TRANSPOSE is left in front of any
 convolution. Constants that broadcast against such tensors are permuted when
 they are imported.
 
-Ops without a Mote kernel, dynamic shapes that cannot be fixed, and layouts
+A forward LSTM node becomes UNIDIRECTIONAL_SEQUENCE_LSTM (gates reordered
+from ONNX's i, o, f, c to TFLite's i, f, c, o). Ops without a Mote kernel, dynamic shapes that cannot be fixed, and layouts
 that would need a real transpose are errors naming the op and its node.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 from .. import ir
 from ..errors import ConversionError
 from ..windows import window
+from . import onnx_prepare
 
 NCHW_TO_NHWC = (0, 2, 3, 1)
 
@@ -36,7 +39,9 @@ class _Importer:
         import onnx
         from onnx import numpy_helper, shape_inference
         self.onnx, self.numpy_helper = onnx, numpy_helper
-        model = self._fix_inputs(model, input_shapes or {})
+        model = self._fix_inputs(onnx_prepare.upgrade(model, OnnxImportError), input_shapes or {})
+        onnx_prepare.name_nodes(model)
+        model = onnx_prepare.fold_constants(model, OnnxImportError)
         try:
             self.model = shape_inference.infer_shapes(model, strict_mode=True)
         except shape_inference.InferenceError as e:
@@ -45,6 +50,7 @@ class _Importer:
         self.layout = {}            # tensor -> True if channels-first in ONNX (stored NHWC)
         self.consts = {}            # ONNX name -> numpy array (initializers and Constant nodes)
         self.shapes = {}            # ONNX name -> ONNX shape (tuple of ints)
+        self.explicit_pads = {}     # a PAD / PADV2 output in front of a window -> ONNX pads
         graph = self.model.graph
         for vi in list(graph.input) + list(graph.value_info) + list(graph.output):
             dims = vi.type.tensor_type.shape.dim
@@ -98,6 +104,19 @@ class _Importer:
         self.g.add_tensor(ir.Tensor(name, ir_shape, "float32"))
         return name
 
+    def channels_first(self, name):
+        """A 4-D activation for an op that needs it stored NHWC: `name`, or a
+        TRANSPOSE of it where a reshape or transpose left it stored NCHW."""
+        x = self.activation(name)
+        if self.layout[x]:
+            return x
+        nhwc = self.g.unique_name(x + "/nhwc")
+        self.shapes[nhwc] = self.shape(name)
+        self.g.nodes.append(ir.Node("TRANSPOSE", [x, self.constant(nhwc + "/perm", np.array(
+            NCHW_TO_NHWC, np.int32), "int32")], [nhwc], {}, f"{nhwc}"))
+        self.activation(nhwc, True)
+        return nhwc
+
     def constant(self, base, array, dtype="float32"):
         name = self.g.unique_name(base)
         self.g.add_tensor(ir.Tensor(name, tuple(np.shape(array)), dtype,
@@ -130,9 +149,11 @@ class _Importer:
     # -- windows -----------------------------------------------------------------
 
     def window_padding(self, node, x, kernel, strides, dilations):
-        """ONNX pads -> TFLite SAME / VALID, or an explicit zero PAD then VALID.
-        SAME excludes the padding from an average's count; an explicit PAD
-        includes it (count_include_pad=1) and cannot serve MaxPool."""
+        """ONNX pads -> TFLite SAME / VALID, or an explicit PAD then VALID.
+        SAME excludes the padding from an average's count; an explicit zero
+        PAD includes it (count_include_pad=1; _pool rescales for 0). MaxPool pads with the lowest
+        float (PADV2), which no window's maximum can pick over a real value;
+        ceil_mode=1 becomes more of that padding at the end of each axis."""
         attrs = self.attrs(node)
         auto = attrs.get("auto_pad", b"NOTSET")
         auto = auto.decode() if isinstance(auto, bytes) else auto
@@ -150,24 +171,42 @@ class _Importer:
         if auto == "SAME_LOWER":   # the odd element before
             (top, bottom), (left, right) = same_pads()
             pads = [bottom, right, top, left]
-        if not any(pads):
-            return x, "VALID"
         same = same_pads()
         if auto == "SAME_UPPER":
             pads = [same[0][0], same[1][0], same[0][1], same[1][1]]
+        ceil_extra = [0, 0]
+        if attrs.get("ceil_mode", 0):
+            ceil_extra = self.ceil_mode_extra(node, x, kernel, strides, pads)
+            if any(ceil_extra) and node.op_type != "MaxPool":
+                raise OnnxImportError(f"node {node.name!r} ({node.op_type}): ceil_mode=1 that "
+                                      f"changes the output size is only supported for MaxPool")
+        if not any(pads) and not any(ceil_extra):
+            return x, "VALID"
         if [pads[0], pads[2]] == list(same[0]) and [pads[1], pads[3]] == list(same[1]) \
-                and not include_pad:
+                and not include_pad and not any(ceil_extra):
             return x, "SAME"
-        if node.op_type == "MaxPool" or (node.op_type == "AveragePool" and not include_pad):
-            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): pads {pads} that are not "
-                                  f"TFLite's SAME padding are not supported")
+        pads = [pads[0], pads[1], pads[2] + ceil_extra[0], pads[3] + ceil_extra[1]]
         padded = self.g.unique_name(x + "/padded")
+        self.explicit_pads[padded] = pads
         n, hh, ww, c = self.g.tensors[x].shape
         self.shapes[padded] = (n, c, hh + pads[0] + pads[2], ww + pads[1] + pads[3])
         p = self.constant(x + "/paddings", np.array([[0, 0], [pads[0], pads[2]], [pads[1], pads[3]],
                                                      [0, 0]], np.int32), "int32")
-        self.emit("PAD", [x, p], padded, node=node, channels_first=True)
+        if node.op_type == "MaxPool":
+            lowest = self.constant(x + "/lowest", np.array(np.finfo(np.float32).min, np.float32))
+            self.emit("PADV2", [x, p, lowest], padded, node=node, channels_first=True)
+        else:
+            self.emit("PAD", [x, p], padded, node=node, channels_first=True)
         return padded, "VALID"
+
+    def ceil_mode_extra(self, node, x, kernel, strides, pads):
+        """The padding ceil_mode=1 adds at the end of H and W: what makes the
+        floor-mode output as large as ONNX's (inferred) output."""
+        out = self.shape(node.output[0])[2:]
+        h, w = self.g.tensors[x].shape[1:3]
+        return [max(0, (o - 1) * s + k - (size + before + after))
+                for o, s, k, size, before, after in zip(out, strides, kernel, (h, w), pads[:2],
+                                                        pads[2:])]
 
     def attrs(self, node):
         return {a.name: self.onnx.helper.get_attribute_value(a) for a in node.attribute}
@@ -176,6 +215,7 @@ class _Importer:
 
     def run(self):
         graph = self.model.graph
+        self.consumed = {i for n in graph.node for i in n.input} | {o.name for o in graph.output}
         for node in graph.node:
             handler = getattr(self, "op_" + node.op_type, None)
             if node.domain not in ("", "ai.onnx") or handler is None:
@@ -190,6 +230,74 @@ class _Importer:
             if name not in self.g.tensors:
                 raise OnnxImportError(f"graph output {name!r} is not computed by any supported node")
         return self.g
+
+    # ONNX stacks an LSTM's gates as input, output, forget, cell; TFLite's order
+    # is input, forget, cell, output: block ONNX_LSTM_GATES[k] is TFLite gate k.
+    ONNX_LSTM_GATES = (0, 2, 3, 1)
+
+    def op_LSTM(self, node, a):
+        """A forward LSTM as UNIDIRECTIONAL_SEQUENCE_LSTM (its state in variable
+        tensors, zero at the start) and a RESHAPE that adds Y's direction axis.
+        Initial states must be absent or zero, sequence_lens absent or the full
+        length, Y_h and Y_c unused (taking the last step needs a slicing op)."""
+        def refuse(why):
+            return OnnxImportError(f"node {node.name!r} (LSTM): {why}")
+        if a.get("direction", b"forward") not in (b"forward", "forward"):
+            raise refuse(f"direction {a['direction']!r}; only 'forward' is supported")
+        acts = [v.decode() if isinstance(v, bytes) else v for v in a.get("activations", [])]
+        if acts and acts != ["Sigmoid", "Tanh", "Tanh"]:
+            raise refuse(f"activations {acts}; only Sigmoid, Tanh, Tanh (the default) are supported")
+        if "clip" in a or a.get("input_forget", 0):
+            raise refuse("clip and input_forget are not supported")
+        ins = list(node.input) + [""] * (8 - len(node.input))
+        outs = list(node.output) + [""] * (3 - len(node.output))
+        used = {i for n in self.model.graph.node for i in n.input} | \
+            {vi.name for vi in self.model.graph.output}
+        if any(o and o in used for o in outs[1:]):
+            raise refuse("Y_h and Y_c are not supported (only Y, every step's output)")
+        if not outs[0]:
+            raise refuse("it has no output Y")
+        x = self.activation(ins[0], False)
+        batch_major = bool(a.get("layout", 0))
+        steps, batches = self.shape(x)[:2][::-1] if batch_major else self.shape(x)[:2]
+        w = np.asarray(self.const_value(node, ins[1], "W"), np.float32)[0]
+        r = np.asarray(self.const_value(node, ins[2], "R"), np.float32)[0]
+        hidden = r.shape[-1]
+        bias = np.asarray(self.const_value(node, ins[3], "B"), np.float32)[0] if ins[3] else \
+            np.zeros(8 * hidden, np.float32)
+        if ins[4] and not np.all(self.const_value(node, ins[4], "sequence_lens") == steps):
+            raise refuse(f"sequence_lens must all be the sequence length {steps}")
+        for k in (5, 6):
+            if ins[k] and np.any(self.const_value(node, ins[k], "initial state")):
+                raise refuse(f"initial state {ins[k]!r} must be zero (or absent)")
+
+        def gate(array, k, name):
+            return self.constant(f"{node.name}/{name}_{k}",
+                                 array[self.ONNX_LSTM_GATES[k] * hidden:
+                                       (self.ONNX_LSTM_GATES[k] + 1) * hidden])
+        gate_bias = bias[:4 * hidden] + bias[4 * hidden:]
+        lstm_ins = [x] + [gate(w, k, "w") for k in range(4)] + [gate(r, k, "r") for k in range(4)]
+        if ins[7]:   # peepholes of the input, output and forget gates
+            p = np.asarray(self.const_value(node, ins[7], "P"), np.float32)[0]
+            lstm_ins += [self.constant(f"{node.name}/p_{k}", p[j * hidden:(j + 1) * hidden])
+                         for k, j in (("input", 0), ("forget", 2), ("output", 1))]
+        else:
+            lstm_ins += [None] * 3
+        lstm_ins += [gate(gate_bias, k, "b") for k in range(4)] + [None, None]
+        for kind in ("output", "cell"):
+            lstm_ins.append(self.g.add_tensor(ir.Tensor(
+                self.g.unique_name(f"{node.name}/{kind}_state"), (batches, hidden),
+                variable=True)).name)
+        lstm_ins += [None] * 4
+        seq = self.g.add_tensor(ir.Tensor(self.g.unique_name(f"{node.name}/sequence"),
+                                          (batches, steps, hidden) if batch_major else
+                                          (steps, batches, hidden))).name
+        self.g.nodes.append(ir.Node("UNIDIRECTIONAL_SEQUENCE_LSTM", lstm_ins, [seq],
+                                    {"fused_activation_function": "TANH",
+                                     "time_major": not batch_major}, node.name))
+        y_shape = self.shape(outs[0])
+        self.emit("RESHAPE", [seq, self.constant(f"{node.name}/y_shape", y_shape, "int32")],
+                  outs[0], {"new_shape": list(y_shape)}, node, False)
 
     def op_Constant(self, node, a):
         value = a.get("value")
@@ -210,15 +318,16 @@ class _Importer:
         if training and bool(np.asarray(self.consts.get(training, True))):
             raise OnnxImportError(f"node {node.name!r} (Dropout): training mode is not supported "
                                   f"(export the model for inference)")
-        if len(node.output) > 1 and node.output[1]:
-            raise OnnxImportError(f"node {node.name!r} (Dropout): the mask output is not supported")
+        if len(node.output) > 1 and node.output[1] in self.consumed:
+            raise OnnxImportError(f"node {node.name!r} (Dropout): the mask output "
+                                  f"{node.output[1]!r} is used; only an unused mask is supported")
         x = self.activation(node.input[0])
         self.emit("DROPOUT", [x], node.output[0], node=node, channels_first=self.layout[x])
 
     def op_Conv(self, node, a):
-        x = self.activation(node.input[0])
         if len(self.shape(node.input[0])) != 4:
             raise OnnxImportError(f"node {node.name!r} (Conv): only 2-D convolutions are supported")
+        x = self.channels_first(node.input[0])
         w = np.asarray(self.const_value(node, node.input[1], "weight"), np.float32)
         m, cg, kh, kw = w.shape
         c = self.g.tensors[x].shape[3]
@@ -265,6 +374,8 @@ class _Importer:
         bias = None
         if len(node.input) > 2 and node.input[2]:
             c = np.asarray(self.const_value(node, node.input[2], "C"), np.float64)
+            while c.ndim > 1 and c.shape[0] == 1:   # [1, N]: one row for every row of A
+                c = c[0]
             try:
                 bias = np.broadcast_to(c * a.get("beta", 1.0), (b.shape[1],))
             except ValueError:
@@ -310,7 +421,10 @@ class _Importer:
         self._binary(node, "ADD", negate=True)
 
     def op_Div(self, node, a):
-        self._binary(node, "MUL", invert=True)
+        if node.input[1] in self.consts:
+            self._binary(node, "MUL", invert=True)   # times the constant's reciprocal
+        else:
+            self._binary(node, "DIV")
 
     def _unary(self, node, op, options=None):
         x = self.activation(node.input[0])
@@ -325,21 +439,65 @@ class _Importer:
     def op_Tanh(self, node, a):
         self._unary(node, "TANH")
 
+    def op_Exp(self, node, a):
+        self._unary(node, "EXP")
+
+    def op_Log(self, node, a):
+        self._unary(node, "LOG")
+
+    def op_Sqrt(self, node, a):
+        self._unary(node, "SQRT")
+
+    def op_Floor(self, node, a):
+        self._unary(node, "FLOOR")
+
+    def op_Gelu(self, node, a):
+        approximate = a.get("approximate", b"none")
+        approximate = approximate.decode() if isinstance(approximate, bytes) else approximate
+        self._unary(node, "GELU", {"approximate": approximate == "tanh"})
+
     def op_Clip(self, node, a):
-        lo = self.consts.get(node.input[1]) if len(node.input) > 1 and node.input[1] else None
-        hi = self.consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
-        if any(v is not None and np.size(v) != 1 for v in (lo, hi)):
-            raise OnnxImportError(f"node {node.name!r} (Clip): min and max must be scalars, got "
-                                  f"shapes {[list(np.shape(v)) for v in (lo, hi)]}")
-        lo = float(np.asarray(lo).item()) if lo is not None else -np.inf
-        hi = float(np.asarray(hi).item()) if hi is not None else np.inf
+        """RELU6 / RELU where they fit, else MAXIMUM with min then MINIMUM with max."""
+        bounds = []
+        for k in (1, 2):
+            v = None
+            if len(node.input) > k and node.input[k]:
+                v = np.asarray(self.const_value(node, node.input[k], ("min", "max")[k - 1]))
+                if v.size != 1:
+                    raise OnnxImportError(f"node {node.name!r} (Clip): min and max must be "
+                                          f"scalars, got shape {list(v.shape)}")
+            bounds.append(float(v.item()) if v is not None else (-np.inf, np.inf)[k - 1])
+        lo, hi = bounds
         if lo == 0 and hi == 6:
-            self._unary(node, "RELU6")
-        elif lo == 0 and hi == np.inf:
-            self._unary(node, "RELU")
-        else:
-            raise OnnxImportError(f"node {node.name!r} (Clip): only Clip(0, 6) and Clip(0, inf) "
-                                  f"are supported, got ({lo}, {hi})")
+            return self._unary(node, "RELU6")
+        if lo == 0 and hi == np.inf:
+            return self._unary(node, "RELU")
+        x = self.activation(node.input[0])
+        steps = [(op, v) for op, v in (("MAXIMUM", lo), ("MINIMUM", hi)) if np.isfinite(v)]
+        if not steps:
+            return self._unary(node, "IDENTITY")
+        for k, (op, v) in enumerate(steps):
+            out = node.output[0]
+            if k < len(steps) - 1:
+                out = self.g.unique_name(node.output[0] + "/" + op.lower())
+                self.shapes[out] = self.shape(node.input[0])
+            bound = self.constant(f"{node.name}/{op.lower()}", np.array([v], np.float32))
+            self.emit(op, [x, bound], out, {}, node, self.layout[x])
+            x = out
+
+    def _max_min(self, node, op):
+        if len(node.input) != 2:
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): {len(node.input)} inputs; "
+                                  f"only two are supported")
+        like = node.input[0] if node.input[0] not in self.consts else node.input[1]
+        ins = [self.operand(node, n, like) for n in node.input]
+        self.emit(op, ins, node.output[0], {}, node, self.layout.get(like, False))
+
+    def op_Max(self, node, a):
+        self._max_min(node, "MAXIMUM")
+
+    def op_Min(self, node, a):
+        self._max_min(node, "MINIMUM")
 
     def _scaled(self, node, x, scale, shift, suffix):
         """scale * x + shift as MUL and ADD with constants (a new tensor)."""
@@ -436,32 +594,57 @@ class _Importer:
         alpha = self.constant(node.name + "/alpha", np.array([a.get("alpha", 0.01)], np.float32))
         self.emit("PRELU", [x, alpha], node.output[0], {}, node, self.layout[x])
 
-    def op_Softmax(self, node, a):
+    def _softmax(self, node, a, op, options):
         x = self.activation(node.input[0])
         rank = len(self.shape(node.input[0]))
         axis = a.get("axis", -1) % rank
         if self.layout[x] and axis == 1:
             pass    # channels are the last NHWC axis
         elif self.layout[x] or axis != rank - 1:
-            raise OnnxImportError(f"node {node.name!r} (Softmax): only the last axis (or the "
-                                  f"channel axis of a 4-D tensor) is supported, got axis {axis}")
-        self.emit("SOFTMAX", [x], node.output[0], {"beta": 1.0}, node, self.layout[x])
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): only the last axis (or "
+                                  f"the channel axis of a 4-D tensor) is supported, got axis "
+                                  f"{axis}")
+        self.emit(op, [x], node.output[0], options, node, self.layout[x])
+
+    def op_Softmax(self, node, a):
+        self._softmax(node, a, "SOFTMAX", {"beta": 1.0})
+
+    def op_LogSoftmax(self, node, a):
+        self._softmax(node, a, "LOG_SOFTMAX", {})
 
     def _pool(self, node, a, op):
         if len(self.shape(node.input[0])) != 4:
             raise OnnxImportError(f"node {node.name!r} ({node.op_type}): only 2-D pooling (4-D "
                                   f"input) is supported")
-        x = self.activation(node.input[0])
-        if a.get("ceil_mode", 0):
-            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): ceil_mode=1 is not supported")
+        x = self.channels_first(node.input[0])
         k = list(a["kernel_shape"])
         strides = list(a.get("strides", [1, 1]))
         if list(a.get("dilations", [1, 1])) != [1, 1]:
             raise OnnxImportError(f"node {node.name!r} ({node.op_type}): dilated pooling is not supported")
+        h, w = self.g.tensors[x].shape[1:3]
         x, padding = self.window_padding(node, x, k, strides, [1, 1])
-        self.emit(op, [x], node.output[0], {"padding": padding, "stride_h": strides[0],
-                                            "stride_w": strides[1], "filter_height": k[0],
-                                            "filter_width": k[1]}, node, True)
+        options = {"padding": padding, "stride_h": strides[0], "stride_w": strides[1],
+                   "filter_height": k[0], "filter_width": k[1]}
+        if op != "AVERAGE_POOL_2D" or a.get("count_include_pad", 0) or x not in self.explicit_pads:
+            self.emit(op, [x], node.output[0], options, node, True)
+            return
+        # Zero padding counted in the mean: the mean of each window times
+        # (window size / the input elements it covers) leaves them out.
+        top, left = self.explicit_pads[x][:2]
+        out_h, out_w = self.shape(node.output[0])[2:]
+
+        def covered(size, before, kernel, stride, count):
+            starts = np.arange(count) * stride - before
+            return np.minimum(starts + kernel, size) - np.maximum(starts, 0)
+        rows = covered(h, top, k[0], strides[0], out_h)
+        cols = covered(w, left, k[1], strides[1], out_w)
+        ratio = (k[0] * k[1]) / (rows[:, None] * cols[None, :]).astype(np.float64)
+        pooled = self.g.unique_name(node.output[0] + "/with_padding")
+        self.shapes[pooled] = self.shape(node.output[0])
+        self.emit(op, [x], pooled, options, node, True)
+        self.emit("MUL", [pooled, self.constant(node.output[0] + "/coverage",
+                                                ratio.astype(np.float32)[:, :, None])],
+                  node.output[0], {}, node, True)
 
     def op_MaxPool(self, node, a):
         if len(node.output) > 1 and node.output[1]:
@@ -475,11 +658,28 @@ class _Importer:
         if len(self.shape(node.input[0])) != 4:
             raise OnnxImportError(f"node {node.name!r} (GlobalAveragePool): only 4-D input is "
                                   f"supported")
-        x = self.activation(node.input[0])
+        x = self.channels_first(node.input[0])
         axes = self.constant(node.name + "/axes", np.array([1, 2], np.int32), "int32")
         self.emit("MEAN", [x, axes], node.output[0], {"keep_dims": True}, node, True)
 
     def op_ReduceMean(self, node, a):
+        self._reduce(node, a, "MEAN")
+
+    def op_ReduceMax(self, node, a):
+        self._reduce(node, a, "REDUCE_MAX")
+
+    def op_ReduceSum(self, node, a):
+        self._reduce(node, a, "SUM")
+
+    def op_GlobalMaxPool(self, node, a):
+        if len(self.shape(node.input[0])) != 4:
+            raise OnnxImportError(f"node {node.name!r} (GlobalMaxPool): only 4-D input is "
+                                  f"supported")
+        x = self.channels_first(node.input[0])
+        axes = self.constant(node.name + "/axes", np.array([1, 2], np.int32), "int32")
+        self.emit("REDUCE_MAX", [x, axes], node.output[0], {"keep_dims": True}, node, True)
+
+    def _reduce(self, node, a, op):
         x = self.activation(node.input[0])
         rank = len(self.shape(node.input[0]))
         axes = a.get("axes")
@@ -489,11 +689,12 @@ class _Importer:
         keep = bool(a.get("keepdims", 1))
         if self.layout[x]:
             if not keep and sorted(axes) not in ([2, 3], [1, 2, 3], [0, 1, 2, 3]):
-                raise OnnxImportError(f"node {node.name!r} (ReduceMean): reducing axes {axes} of a "
-                                      f"channels-first tensor without keepdims is not supported")
+                raise OnnxImportError(f"node {node.name!r} ({node.op_type}): reducing axes "
+                                      f"{axes} of a channels-first tensor without keepdims is "
+                                      f"not supported")
             axes = [_nhwc_axis(v, 4) for v in axes]
         out_first = self.layout[x] and keep
-        self.emit("MEAN", [x, self.constant(node.name + "/axes", np.array(sorted(axes), np.int32),
+        self.emit(op, [x, self.constant(node.name + "/axes", np.array(sorted(axes), np.int32),
                                             "int32")],
                   node.output[0], {"keep_dims": keep}, node, out_first)
 
@@ -544,19 +745,35 @@ class _Importer:
         mode = mode.decode() if isinstance(mode, bytes) else mode
         x = self.activation(node.input[0])
         pads = np.asarray(self.const_value(node, node.input[1], "pads")).astype(np.int64)
-        value = self.consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
-        if mode != "constant" or (value is not None and float(np.asarray(value)) != 0.0) or \
-                (len(node.input) > 3 and node.input[3]):
-            raise OnnxImportError(f"node {node.name!r} (Pad): only constant zero padding of all axes "
-                                  f"is supported")
+        value = np.zeros((), np.float32)
+        if len(node.input) > 2 and node.input[2]:
+            value = np.asarray(self.const_value(node, node.input[2], "constant_value"), np.float32)
+        if mode != "constant" or value.size != 1 or (len(node.input) > 3 and node.input[3]):
+            raise OnnxImportError(f"node {node.name!r} (Pad): only constant padding (one value) of "
+                                  f"all axes is supported, got mode {mode!r}")
         rank = len(pads) // 2
         pairs = np.stack([pads[:rank], pads[rank:]], axis=1)
         if self.layout[x]:
             pairs = pairs[list(NCHW_TO_NHWC)]
         if np.any(pairs < 0):
             raise OnnxImportError(f"node {node.name!r} (Pad): negative pads are not supported")
-        self.emit("PAD", [x, self.constant(node.name + "/paddings", pairs.astype(np.int32), "int32")],
-                  node.output[0], {}, node, self.layout[x])
+        ins = [x, self.constant(node.name + "/paddings", pairs.astype(np.int32), "int32")]
+        if value.item() != 0.0:
+            ins.append(self.constant(node.name + "/constant_value", value.reshape(())))
+        self.emit("PADV2" if len(ins) > 2 else "PAD", ins, node.output[0], {}, node, self.layout[x])
+
+    def op_LRN(self, node, a):
+        """ONNX sums squares over `size` channels centred on c and divides
+        alpha by size; TFLite sums over c - radius .. c + radius."""
+        size = a["size"]
+        if len(self.shape(node.input[0])) != 4 or size % 2 == 0:
+            raise OnnxImportError(f"node {node.name!r} (LRN): only an odd size over the channels "
+                                  f"of a 4-D tensor is supported, got size {size} and rank "
+                                  f"{len(self.shape(node.input[0]))}")
+        x = self.channels_first(node.input[0])
+        self.emit("LOCAL_RESPONSE_NORMALIZATION", [x], node.output[0],
+                  {"radius": (size - 1) // 2, "bias": a.get("bias", 1.0),
+                   "alpha": a.get("alpha", 1e-4) / size, "beta": a.get("beta", 0.75)}, node, True)
 
 
 def import_onnx(source, input_shapes: dict | None = None) -> ir.Graph:

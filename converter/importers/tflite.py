@@ -189,7 +189,7 @@ def import_tflite(data: bytes) -> ir.Graph:
                                       f"needs {want} bytes of data; its buffer holds {len(raw)}")
             data_arr = np.frombuffer(raw, DTYPES[dtype]).reshape(shape).copy()
         name = g.unique_name(t["name"] or f"tensor_{i}")
-        g.add_tensor(ir.Tensor(name, shape, dtype, data_arr))
+        g.add_tensor(ir.Tensor(name, shape, dtype, data_arr, variable=bool(t.get("is_variable"))))
         names.append(name)
     for k, op in enumerate(sg["operators"] or []):
         code = m["operator_codes"][op["opcode_index"]]
@@ -226,7 +226,10 @@ def import_tflite(data: bytes) -> ir.Graph:
                                       f"{op_catalogue.options_table(opname) or 'no options'}")
             if table in schema_mod.load().tables:
                 options = _options(where, table, values)
-        if not outputs or min(outputs) < 0 or min(inputs[:2], default=0) < 0:
+        # Inputs 0 and 1 are data and weights, but for an LSTM only input 0 (its input
+        # gate's weights are absent under CIFG).
+        required = inputs[:1 if opname == "UNIDIRECTIONAL_SEQUENCE_LSTM" else 2]
+        if not outputs or min(outputs) < 0 or min(required, default=0) < 0:
             raise ConversionError(f"{where} has inputs {inputs} and outputs {outputs}; expected "
                                   f"tensor indices (-1 only for an optional input such as a bias)")
         g.nodes.append(ir.Node(opname, [names[i] if i >= 0 else None for i in inputs],

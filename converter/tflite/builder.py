@@ -51,9 +51,11 @@ class ModelBuilder:
         self.signatures = []         # SignatureDef tables
 
     def add_tensor(self, name: str, shape, dtype, quantization: dict | None = None,
-                   buffer: int = 0) -> int:
+                   buffer: int = 0, variable: bool = False) -> int:
         t = {"shape": [int(d) for d in shape], "type": tensor_type_name(dtype),
              "buffer": buffer, "name": name}
+        if variable:
+            t["is_variable"] = True
         if quantization:
             q = dict(quantization)
             q["scale"] = np.atleast_1d(np.asarray(q["scale"], np.float32))

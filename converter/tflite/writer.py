@@ -14,7 +14,7 @@ def write_tflite(g: ir.Graph, description: str = "written by mote") -> bytes:
         if t.data is not None:
             index[name] = b.add_constant(name, np.asarray(t.data, dtype=t.dtype), quantization=t.quant)
         else:
-            index[name] = b.add_tensor(name, t.shape, t.dtype, t.quant)
+            index[name] = b.add_tensor(name, t.shape, t.dtype, t.quant, variable=t.variable)
     b.inputs = [index[n] for n in g.inputs]
     for node in g.nodes:
         int8 = any(g.tensors[o].dtype == "int8" for o in node.outputs)

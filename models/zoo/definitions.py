@@ -6,6 +6,9 @@
     small_cnn           conv, pool, conv, dense
     mobilenet_style     depthwise-separable blocks with batch norm and ReLU6,
                         one residual connection
+    lstm                the image read row by row: 8 steps of 8 pixels
+                        through an LSTM, every step's output into the
+                        classifier
 """
 from __future__ import annotations
 
@@ -51,6 +54,13 @@ def mobilenet_style(width=32):
     return Model(x, L.Dense(10, name="logits")(h), name="mobilenet_style")
 
 
+def lstm(units=32):
+    x = Input((8, 8, 1), name="image")
+    rows = L.Reshape((8, 8), name="rows")(x)
+    h = L.LSTM(units, return_sequences=True)(rows)
+    return Model(x, L.Dense(10, name="logits")(L.Flatten()(h)), name="lstm")
+
+
 # name -> (builder, training recipe for models.training.fit)
 ZOO = {
     "softmax_regression": (softmax_regression,
@@ -61,4 +71,5 @@ ZOO = {
                                   schedule="cosine", augment=random_shift)),
     "mobilenet_style": (mobilenet_style, dict(epochs=30, batch_size=32, optimizer=lambda: Adam(3e-3),
                                               schedule="cosine", augment=random_shift)),
+    "lstm": (lstm, dict(epochs=20, batch_size=32, optimizer=lambda: Adam(1e-2), schedule="cosine")),
 }

@@ -84,6 +84,11 @@ extern "C" {
                                         intermediates can be read after invoke */
 #define MOTE_PORTABLE_KERNELS 2      /* use every op's portable reference compute
                                         function (as a -DMOTE_PORTABLE build does) */
+#define MOTE_REUSE_INPUT_MEMORY 4    /* the inputs' memory is planned like any
+                                        activation's, free once the last op that
+                                        reads them has run (a smaller arena, as in
+                                        TFLite Micro): set every input before each
+                                        mote_invoke(), and read no input after it */
 
 /* CPU features compute functions may need (mote_kernel_cpu()). */
 #define MOTE_CPU_AVX2_FMA 1      /* x86-64 AVX2 + FMA3 */
@@ -209,7 +214,10 @@ const char *mote_status_name(mote_status status);
 
 /* Checks model bytes without an arena. Writes the message, if any, into
    `message` (at most message_bytes, always NUL-terminated). Verification
-   covers the file's structure, not whether its ops are supported. */
+   covers the file's structure, not whether its ops are supported, and that
+   each constant sits at an address its type allows (kernels read constants
+   in place): a model at an address that misplaces them is refused with
+   MOTE_ERROR_INVALID_ARGUMENT, here and by mote_create() alike. */
 mote_status mote_verify(const void *model, size_t model_bytes, char *message,
                         size_t message_bytes);
 
@@ -253,6 +261,10 @@ mote_status mote_get_output(mote_interpreter *it, int i, void *data, size_t byte
 
 /* Runs every op in order. Never allocates. */
 mote_status mote_invoke(mote_interpreter *it);
+/* Sets every variable tensor (the state an op such as UNIDIRECTIONAL_SEQUENCE_LSTM
+   keeps from one invoke to the next, as LiteRT does) back to zero, as it is after
+   create: call it between independent sequences (LiteRT: reset_all_variables). */
+mote_status mote_reset_variables(mote_interpreter *it);
 /* mote_invoke() timing each op with the caller's clock (the core has none):
    `now(ctx)` returns seconds from any origin; op_seconds[i] gets op i's time
    (0 for ops computed once at create). capacity must be >= mote_op_count(). */

@@ -1,6 +1,5 @@
 /* access.c - the public accessors: counts, tensor, op and signature
  * information, and copying inputs in and outputs out. */
-#include <stdio.h>
 #include <string.h>
 
 #include "runtime.h"
@@ -20,15 +19,16 @@ int mote_output_tensor(const mote_interpreter *it, int i) {
     return fb_vec_i32(&it->model, &it->graph_outputs, (uint32_t)i);
 }
 
-static mote_status bad_arg(const mote_interpreter *it, const char *fmt, int value, int limit) {
-    if (it) snprintf(((mote_interpreter *)it)->message, sizeof it->message, fmt, value, limit);
-    return MOTE_ERROR_INVALID_ARGUMENT;
-}
+/* An index out of range. The message is about the call, not an op; accessors
+ * take a const interpreter, but its message buffer is the caller's to write. */
+#define bad_arg(it, ...)                                                         \
+    (((mote_interpreter *)(it))->current_op = -1,                                 \
+     mote_fail((mote_interpreter *)(it), MOTE_ERROR_INVALID_ARGUMENT, __VA_ARGS__))
 
 mote_status mote_tensor_info_get(const mote_interpreter *it, int tensor, mote_tensor_info *out) {
     if (!it || !out || !it->tensors) return MOTE_ERROR_INVALID_ARGUMENT;
     if (tensor < 0 || tensor >= it->num_tensors)
-        return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, it->num_tensors);
+        return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, (int)it->num_tensors);
     const mote_tensor *t = &it->tensors[tensor];
     memset(out, 0, sizeof *out);
     out->name = t->name ? t->name : "";
@@ -47,7 +47,7 @@ mote_status mote_tensor_quantization(const mote_interpreter *it, int tensor, flo
                                      int64_t *zero_points, int capacity) {
     if (!it || !it->tensors) return MOTE_ERROR_INVALID_ARGUMENT;
     if (tensor < 0 || tensor >= it->num_tensors)
-        return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, it->num_tensors);
+        return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, (int)it->num_tensors);
     const mote_tensor *t = &it->tensors[tensor];
     for (int i = 0; i < capacity && (uint32_t)i < t->scales.len; i++) {
         if (scales) scales[i] = fb_vec_f32(&it->model, &t->scales, (uint32_t)i);
@@ -61,7 +61,7 @@ mote_status mote_tensor_quantization(const mote_interpreter *it, int tensor, flo
 mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *out) {
     if (!it || !out || !it->nodes) return MOTE_ERROR_INVALID_ARGUMENT;
     if (op < 0 || op >= it->num_nodes)
-        return bad_arg(it, "op index %d out of range [0, %d)", op, it->num_nodes);
+        return bad_arg(it, "op index %d out of range [0, %d)", op, (int)it->num_nodes);
     const mote_node *n = &it->nodes[op];
     out->name = mote_op_name(n->builtin);
     out->builtin_code = n->builtin;

@@ -41,9 +41,7 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
                          "does not support", (int)index, t->name, mote_type_name(t->type), type);
     if ((s = mote_set_shape(it, t, dims, (int)shape.len)) != MOTE_OK) return s;
     const size_t bytes = t->bytes;
-    if (is_variable)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor; "
-                         "variables (stateful models) are not supported", (int)index, t->name);
+    t->is_variable = is_variable != 0;
     fb_table sparsity;
     mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity);
     t->is_sparse = sparsity.pos != 0;
@@ -57,16 +55,16 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
         t->bytes = data ? data_bytes : 0;
         t->is_constant = true;
     }
+    if (data && t->is_variable)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor with "
+                         "initial data; Mote starts variable tensors at zero", (int)index, t->name);
     if (data) {
         if (data_bytes != t->bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
                              "but its buffer %u holds %zu", (int)index, t->name,
                              mote_shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
                              (unsigned)buffer, data_bytes);
-        if (((uintptr_t)data) % elem != 0)
-            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "constant data of tensor %d '%s' "
-                             "is not %zu-byte aligned: pass the model at an aligned address",
-                             (int)index, t->name, elem);
+        /* the verifier checked its alignment */
         t->data = (uint8_t *)data;   /* zero-copy; kernels never write constants */
         t->is_constant = true;
     }
@@ -129,8 +127,19 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph input %u '%s' is a constant",
                              (unsigned)i, t->name);
         t->first_op = 0;
-        t->last_op = last;
+        /* Kept to the end (so it can be read back, and invoked again), or
+           only until the last op that reads it, below. */
+        t->last_op = it->flags & MOTE_REUSE_INPUT_MEMORY ? 0 : last;
     }
+    /* Variable tensors (state kept across invokes) hold their data for the whole run. */
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if (it->tensors[i].is_variable) {
+            if (it->tensors[i].first_op >= 0)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is both a graph "
+                                 "input and a variable tensor", (int)i, it->tensors[i].name);
+            it->tensors[i].first_op = 0;
+            it->tensors[i].last_op = last;
+        }
     for (int32_t op = 0; op < it->num_nodes; op++) {
         mote_node *n = &it->nodes[op];
         bool all_constant = (int)n->inputs.len > 0;
@@ -242,6 +251,12 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
     return MOTE_OK;
 }
 
+/* Variable tensors start at zero (after planning gave them their memory). */
+static void zero_variables(mote_interpreter *it) {
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if (it->tensors[i].is_variable) memset(it->tensors[i].data, 0, it->tensors[i].bytes);
+}
+
 mote_status mote_create(const void *model, size_t model_bytes, void *arena, size_t arena_bytes,
                         unsigned flags, mote_interpreter **out) {
     return mote_create_with_shapes(model, model_bytes, arena, arena_bytes, flags, NULL, 0, out);
@@ -319,6 +334,7 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
         s = mote_fail(it, arena_status, "arena too small: the model needs %zu bytes, got %zu",
                       it->required_bytes, it->arena_bytes);
     if (s != MOTE_OK) return s;
+    zero_variables(it);
     for (int32_t i = 0; i < it->num_nodes; i++) {
         if (!it->nodes[i].folded) continue;
         it->current_op = i;
@@ -352,6 +368,16 @@ fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *
         mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op))
         mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &options);
     return options;
+}
+
+mote_status mote_reset_variables(mote_interpreter *it) {
+    if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
+    it->current_op = -1;
+    if (!it->ready)
+        return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT,
+                         "the interpreter was not created successfully; see its first error");
+    zero_variables(it);
+    return MOTE_OK;
 }
 
 size_t mote_arena_required(const mote_interpreter *it) { return it ? it->required_bytes : 0; }

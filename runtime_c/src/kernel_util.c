@@ -1,6 +1,5 @@
 #include "kernel_util.h"
 
-#include <stdio.h>
 #include <string.h>
 
 bool mote_same_shape(const mote_tensor *a, const mote_tensor *b) {

@@ -1,23 +1,36 @@
 #include "model_view.h"
 
 #include <stdarg.h>
-#include <stdio.h>
+
+#include "format.h"
+#include "runtime.h"
 
 #include "tflite_schema.h"
 
 typedef struct {
     const fb_buffer *b;
+    const model_view *model;   /* its buffers are verified before any tensor */
     char *msg;
     size_t msg_size;
 } verifier;
 
-static mote_status fail(verifier *vf, const char *fmt, ...) {
+/* Writes the message and returns `status`; fail() for a malformed model. */
+#ifdef MOTE_NO_MESSAGES
+#define fail_with(vf, status, ...)                                              \
+    (MOTE_MESSAGE_DROPPED(__VA_ARGS__),                                         \
+     mote_status_message((vf)->msg, (vf)->msg_size, status), status)
+#else
+static mote_status fail_with(verifier *vf, mote_status status, const char *fmt, ...)
+    MOTE_PRINTF_LIKE(3, 4);
+static mote_status fail_with(verifier *vf, mote_status status, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    if (vf->msg && vf->msg_size) vsnprintf(vf->msg, vf->msg_size, fmt, ap);
+    if (vf->msg && vf->msg_size) mote_vformat(vf->msg, vf->msg_size, fmt, ap);
     va_end(ap);
-    return MOTE_ERROR_INVALID_MODEL;
+    return status;
 }
+#endif
+#define fail(vf, ...) fail_with(vf, MOTE_ERROR_INVALID_MODEL, __VA_ARGS__)
 
 #define CHECK(cond, ...)                                   \
     do {                                                   \
@@ -69,6 +82,17 @@ static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index
           (unsigned)index);
     CHECK(buffer < num_buffers, "tensor %u: buffer index %u, but the model has %u buffers",
           (unsigned)index, (unsigned)buffer, (unsigned)num_buffers);
+    /* Kernels read constants in place through typed pointers, so each must sit
+     * at an address its element type allows (TFLite aligns buffers to 16 bytes
+     * within the file; a model at an odd address misplaces them). Reads of the
+     * flatbuffer itself are byte loads and work at any address. */
+    const uint8_t *data;
+    size_t data_bytes, elem = mote_type_size((mote_type)type);
+    mote_model_buffer_data(vf->b, vf->model, buffer, &data, &data_bytes);
+    if (data && elem > 1 && (uintptr_t)data % elem != 0)
+        return fail_with(vf, MOTE_ERROR_INVALID_ARGUMENT, "tensor %u: its constant %s data is not "
+                         "%zu-byte aligned in memory: pass the model at a 16-byte aligned address",
+                         (unsigned)index, mote_type_name((mote_type)type), elem);
     CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
           "tensor %u: shape_signature out of range", (unsigned)index);
     CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub),
@@ -107,13 +131,13 @@ static mote_status verify_operator(verifier *vf, const fb_table *t, uint32_t ind
           "operator %u: scalar field runs past its table", (unsigned)index);
     CHECK(opcode < num_opcodes, "operator %u: opcode index %u, but the model has %u op codes",
           (unsigned)index, (unsigned)opcode, (unsigned)num_opcodes);
-    snprintf(what, sizeof what, "operator %u inputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "operator %u inputs", (unsigned)index);
     mote_status s = index_vector(vf, t, TFL_OPERATOR_INPUTS, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
-    snprintf(what, sizeof what, "operator %u outputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "operator %u outputs", (unsigned)index);
     s = index_vector(vf, t, TFL_OPERATOR_OUTPUTS, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
-    snprintf(what, sizeof what, "operator %u intermediates", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "operator %u intermediates", (unsigned)index);
     s = index_vector(vf, t, TFL_OPERATOR_INTERMEDIATES, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
     CHECK(mote_fb_get_table(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS, &options),
@@ -131,7 +155,7 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
     const char *name;
     char what[48];
     mote_status s;
-    snprintf(what, sizeof what, "subgraph %u tensors", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u tensors", (unsigned)index);
     if ((s = table_vector(vf, sg, TFL_SUB_GRAPH_TENSORS, what, &tensors)) != MOTE_OK) return s;
     CHECK(tensors.len <= INT32_MAX / 2, "subgraph %u: %u tensors is too many", (unsigned)index,
           (unsigned)tensors.len);
@@ -141,13 +165,13 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
         if ((s = verify_tensor(vf, &t, i, num_buffers)) != MOTE_OK) return s;
     }
     int32_t nt = (int32_t)tensors.len;
-    snprintf(what, sizeof what, "subgraph %u inputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u inputs", (unsigned)index);
     if ((s = index_vector(vf, sg, TFL_SUB_GRAPH_INPUTS, what, 0, nt, &inputs)) != MOTE_OK)
         return s;
-    snprintf(what, sizeof what, "subgraph %u outputs", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u outputs", (unsigned)index);
     if ((s = index_vector(vf, sg, TFL_SUB_GRAPH_OUTPUTS, what, 0, nt, &outputs)) != MOTE_OK)
         return s;
-    snprintf(what, sizeof what, "subgraph %u operators", (unsigned)index);
+    MOTE_MESSAGE(what, sizeof what, "subgraph %u operators", (unsigned)index);
     if ((s = table_vector(vf, sg, TFL_SUB_GRAPH_OPERATORS, what, &operators)) != MOTE_OK)
         return s;
     CHECK(operators.len <= INT32_MAX / 2, "subgraph %u: %u operators is too many",
@@ -208,7 +232,7 @@ bool mote_model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int3
 }
 
 mote_status mote_model_verify(const fb_buffer *b, model_view *v, char *msg, size_t msg_size) {
-    verifier vfs = {b, msg, msg_size}, *vf = &vfs;
+    verifier vfs = {b, v, msg, msg_size}, *vf = &vfs;
     fb_vector vec;
     const char *str;
     uint32_t version;

@@ -1,11 +1,27 @@
 /* names.c - the names of ops, statuses and types, and the messages built
  * from them: "op N (NAME vV): ..." and shapes as "[1, 8, 8, 3]". */
 #include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "runtime.h"
 
+static const char unknown_op[] = "UNKNOWN";
+
+#ifdef MOTE_OP_LIST_FILE
+/* A build for chosen ops (kernels/op_list.h) names every op Mote has, so it
+ * refuses one it left out by name, but keeps no flash for the 180 names of
+ * ops Mote does not run at all: messages give their code instead. */
+#include "kernels/op_list.h"
+
+const char *mote_op_name(int code) {
+    switch (code) {
+#define NAME(name, op) \
+    case TFL_BUILTIN_OPERATOR_##name: return #name;
+        MOTE_ALL_OPS(NAME)
+#undef NAME
+    default: return unknown_op;
+    }
+}
+#else
 static const char *const op_names[TFL_BUILTIN_OPERATOR_COUNT] = {
 #define X(name, code) [code] = #name,
     TFL_BUILTIN_OPERATORS(X)
@@ -13,9 +29,10 @@ static const char *const op_names[TFL_BUILTIN_OPERATOR_COUNT] = {
 };
 
 const char *mote_op_name(int code) {
-    if (code < 0 || code >= TFL_BUILTIN_OPERATOR_COUNT || !op_names[code]) return "UNKNOWN";
+    if (code < 0 || code >= TFL_BUILTIN_OPERATOR_COUNT || !op_names[code]) return unknown_op;
     return op_names[code];
 }
+#endif
 
 const char *mote_status_name(mote_status s) {
     switch (s) {
@@ -58,31 +75,45 @@ size_t mote_type_size(mote_type t) {
     }
 }
 
-static void node_label(const mote_interpreter *it, int op, char *buf, size_t size) {
-    const mote_node *n = &it->nodes[op];
-    snprintf(buf, size, "op %d (%s v%d): ", op, mote_op_name(n->builtin), (int)n->version);
+#ifdef MOTE_NO_MESSAGES
+void mote_status_message(char *buf, size_t size, int status) {
+    const char *name = mote_status_name((mote_status)status), *tail = " (messages compiled out)";
+    size_t used = 0;
+    if (!buf || !size) return;
+    while (*name && used < size - 1) buf[used++] = *name++;
+    while (*tail && used < size - 1) buf[used++] = *tail++;
+    buf[used] = 0;
 }
 
+mote_status mote_fail_status(mote_interpreter *it, mote_status status) {
+    mote_status_message(it->message, sizeof it->message, status);
+    return status;
+}
+#else
 mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt, ...) {
     size_t used = 0;
     va_list ap;
     if (it->current_op >= 0 && it->current_op < it->num_nodes && it->nodes) {
-        node_label(it, it->current_op, it->message, sizeof it->message);
-        used = strlen(it->message);
+        const mote_node *n = &it->nodes[it->current_op];
+        const char *name = mote_op_name(n->builtin);
+        used = name == unknown_op
+                   ? mote_format(it->message, sizeof it->message, "op %d (builtin code %d v%d): ",
+                                 (int)it->current_op, (int)n->builtin, (int)n->version)
+                   : mote_format(it->message, sizeof it->message, "op %d (%s v%d): ",
+                                 (int)it->current_op, name, (int)n->version);
+        if (used >= sizeof it->message) used = sizeof it->message - 1;
     }
     va_start(ap, fmt);
-    vsnprintf(it->message + used, sizeof it->message - used, fmt, ap);
+    mote_vformat(it->message + used, sizeof it->message - used, fmt, ap);
     va_end(ap);
     return status;
 }
 
 const char *mote_dims_str(const int32_t *dims, int ndims, char *buf, size_t size) {
-    size_t used = 0;
-    buf[0] = 0;
-    used += (size_t)snprintf(buf, size, "[");
+    size_t used = mote_format(buf, size, "[");
     for (int i = 0; i < ndims && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, i ? ", %d" : "%d", (int)dims[i]);
-    if (used < size) snprintf(buf + used, size - used, "]");
+        used += mote_format(buf + used, size - used, i ? ", %d" : "%d", (int)dims[i]);
+    if (used < size) mote_format(buf + used, size - used, "]");
     return buf;
 }
 
@@ -97,14 +128,15 @@ mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n,
     buf[0] = 0;
     for (int i = 0; i < (int)n->inputs.len && used < sizeof buf; i++) {
         mote_tensor *t = mote_node_input(it, n, i);
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
-                                 t ? mote_type_name(t->type) : "-");
+        used += mote_format(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
+                            t ? mote_type_name(t->type) : "-");
     }
     for (int i = 0; i < (int)n->outputs.len && used < sizeof buf; i++) {
         mote_tensor *t = mote_node_output(it, n, i);
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
-                                 t ? mote_type_name(t->type) : "-");
+        used += mote_format(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
+                            t ? mote_type_name(t->type) : "-");
     }
     return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
                      "unsupported tensor types (%s); supported: %s", buf, supported);
 }
+#endif

@@ -9,6 +9,7 @@
 
 #include "compute/variants.h"
 #include "fb_reader.h"
+#include "format.h"
 #include "mote.h"
 #include "tflite_schema.h"
 
@@ -30,6 +31,8 @@ typedef struct {
     bool is_sparse;              /* TFLite sparsity (mote_tensor_sparsity): data holds the
                                     values, bytes their size; only DENSIFY reads it */
     bool is_planned;             /* data lives in the planned arena region */
+    bool is_variable;            /* state an op keeps across invokes (an LSTM's): alive for
+                                    the whole run, zeroed at create and by mote_reset_variables */
     int32_t first_op, last_op;   /* lifetime, in op indices */
     size_t offset;               /* in the planned region */
 } mote_tensor;
@@ -101,16 +104,23 @@ struct mote_interpreter {
                                         output shapes (see mote_check_shape_equal) */
     bool ready;
     int32_t current_op;              /* for messages; -1 outside ops */
+#ifdef MOTE_NO_MESSAGES
+    char message[64];                /* "<status name> (messages compiled out)" */
+#else
     char message[MOTE_MESSAGE_BYTES];
+#endif
 };
 
 /* Records a message and returns `status`. Inside prepare/invoke the message
- * starts with "op N (NAME vV): ". */
+ * starts with "op N (NAME vV): ". With -DMOTE_NO_MESSAGES (format.h) only
+ * the status stays; the message reads "<status name> (messages compiled out)". */
+#ifdef MOTE_NO_MESSAGES
+mote_status mote_fail_status(mote_interpreter *it, mote_status status);
+#define mote_fail(it, status, ...) (MOTE_MESSAGE_DROPPED(__VA_ARGS__), mote_fail_status(it, status))
+#else
 mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    MOTE_PRINTF_LIKE(3, 4);
 #endif
-    ;
 
 /* Persistent memory from the arena's end, for prepare-time data. Returns
  * NULL when the arena is full (the need is still counted). */
@@ -150,7 +160,12 @@ const char *mote_dims_str(const int32_t *dims, int ndims, char *buf, size_t size
 const char *mote_shape_str(const mote_tensor *t, char *buf, size_t size);
 
 /* Fails with "unsupported tensor types (FLOAT32, INT8 -> FLOAT32); supported: <supported>". */
+#ifdef MOTE_NO_MESSAGES
+#define mote_unsupported_types(it, n, supported) \
+    ((void)(n), MOTE_MESSAGE_DROPPED("%s", supported), mote_fail_status(it, MOTE_ERROR_UNSUPPORTED))
+#else
 mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n, const char *supported);
+#endif
 
 const char *mote_type_name(mote_type type);
 size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */

@@ -72,7 +72,8 @@ def seed(model: bytes, inputs, rng, special=False) -> bytes:
 def extra_models():
     """Paths the generators do not take: per-channel int8 DEQUANTIZE of
     weights, PAD with int64 paddings, RESIZE with both corner options (refused,
-    as by TFLite)."""
+    as by TFLite), and the zoo's LSTM (variable tensors) converted from its
+    trained graph."""
     rng = np.random.default_rng(11)
     b = ModelBuilder()
     units, depth = 3, 4
@@ -103,6 +104,9 @@ def extra_models():
                    [y], {"align_corners": True, "half_pixel_centers": True}, version=3)
     b.mark_outputs(y)
     yield "resize_both_corners", b.build(), [rng.standard_normal((1, 2, 2, 1)).astype(np.float32)]
+    from mote.converter.convert import convert
+    yield "zoo_lstm", convert(str(ROOT / "models" / "zoo" / "lstm.npz")), \
+        [rng.random((1, 8, 8, 1)).astype(np.float32)]
 
 
 def cases(table, op, count, seed_):

@@ -19,6 +19,7 @@
 
 #include "fb_reader.h"
 #include "fixed_point.h"
+#include "format.h"
 #include "mote.h"
 #include "mote_threadpool.h"
 
@@ -145,7 +146,8 @@ static void check_portable_agrees(const void *model, size_t size, mote_interpret
 }
 
 /* Invokes again with every op's work split (uneven ranges in reverse order,
- * then a 3-thread pool) and checks that each output keeps its bytes. */
+ * then a 3-thread pool), from the same (zero) state, and checks that each
+ * output keeps its bytes. */
 static void check_splits_keep_outputs(mote_interpreter *it, const char *name) {
     void *first[8] = {0};
     const int outputs = mote_output_count(it) < 8 ? mote_output_count(it) : 8;
@@ -160,6 +162,7 @@ static void check_splits_keep_outputs(mote_interpreter *it, const char *name) {
     for (int run = 0; run < 2 && pool; run++) {
         if (run == 0) mote_set_parallel_for(it, split_reversed, NULL, 5, 0);
         else mote_set_parallel_for(it, mote_threadpool_parallel_for, pool, 3, 0);
+        mote_reset_variables(it);   /* stateful ops (LSTM) start again from zero */
         EXPECT(mote_invoke(it) == MOTE_OK, "%s: split invoke: %s", name, mote_error_message(it));
         for (int i = 0; i < outputs; i++) {
             mote_tensor_info_get(it, mote_output_tensor(it, i), &info);
@@ -171,6 +174,81 @@ static void check_splits_keep_outputs(mote_interpreter *it, const char *name) {
     mote_set_parallel_for(it, NULL, NULL, 1, 0);
     mote_threadpool_destroy(pool);
     for (int i = 0; i < outputs; i++) free16(first[i]);
+}
+
+/* The model at addresses 1, 2 and 4 bytes past 16-byte alignment: verify and
+ * create refuse it alike (when a constant would sit misaligned for its type)
+ * or it runs and gives `it`'s outputs on `it`'s inputs. Under UBSan any
+ * misaligned typed read on the way is an error. */
+static void check_unaligned_model(const void *model, size_t size, mote_interpreter *it,
+                                  const char *name) {
+    static const size_t offsets[] = {1, 2, 4};
+    uint8_t *block = alloc16(size + 16);
+    const size_t arena_bytes = mote_arena_required(it) + 64;
+    void *arena = alloc16(arena_bytes);
+    for (size_t o = 0; o < sizeof offsets / sizeof offsets[0]; o++) {
+        uint8_t *moved = block + offsets[o];
+        memcpy(moved, model, size);
+        char verify_message[MOTE_MESSAGE_BYTES];
+        mote_interpreter *u = NULL;
+        const mote_status verified = mote_verify(moved, size, verify_message, sizeof verify_message);
+        const mote_status created = mote_create(moved, size, arena, arena_bytes, 0, &u);
+        EXPECT(verified == created && (verified == MOTE_OK || verified == MOTE_ERROR_INVALID_ARGUMENT),
+               "%s at offset %zu: verify says %s (%s), create %s (%s)", name, offsets[o],
+               mote_status_name(verified), verify_message, mote_status_name(created),
+               u ? mote_error_message(u) : "");
+        if (created != MOTE_OK || verified != MOTE_OK) {
+            EXPECT(!u || strcmp(mote_error_message(u), verify_message) == 0,
+                   "%s at offset %zu: create's message '%s', verify's '%s'", name, offsets[o],
+                   u ? mote_error_message(u) : "", verify_message);
+            continue;
+        }
+        mote_tensor_info a, b;
+        for (int i = 0; i < mote_input_count(it); i++) {
+            mote_tensor_info_get(it, mote_input_tensor(it, i), &a);
+            mote_set_input(u, i, a.data, a.bytes);
+        }
+        EXPECT(mote_invoke(u) == MOTE_OK, "%s at offset %zu: invoke: %s", name, offsets[o],
+               mote_error_message(u));
+        for (int i = 0; i < mote_output_count(it); i++) {
+            mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
+            mote_tensor_info_get(u, mote_output_tensor(u, i), &b);
+            EXPECT(a.bytes == b.bytes && memcmp(a.data, b.data, a.bytes) == 0,
+                   "%s at offset %zu: output %d differs from the aligned model's", name,
+                   offsets[o], i);
+        }
+    }
+    free16(arena);
+    free16(block);
+}
+
+/* MOTE_REUSE_INPUT_MEMORY: the same outputs from the same inputs, in an arena
+ * no larger than `it`'s. */
+static void check_reused_input_memory(const void *model, size_t size, mote_interpreter *it,
+                                      const char *name) {
+    const size_t arena_bytes = mote_arena_required(it);
+    void *arena = alloc16(arena_bytes);
+    mote_interpreter *r = NULL;
+    mote_status s = mote_create(model, size, arena, arena_bytes, MOTE_REUSE_INPUT_MEMORY, &r);
+    EXPECT(s == MOTE_OK && mote_arena_required(r) <= arena_bytes,
+           "%s with reused input memory: %s (needs %zu bytes, %zu without)", name,
+           r ? mote_error_message(r) : "", r ? mote_arena_required(r) : 0, arena_bytes);
+    if (s == MOTE_OK) {
+        mote_tensor_info a, b;
+        for (int i = 0; i < mote_input_count(it); i++) {
+            mote_tensor_info_get(it, mote_input_tensor(it, i), &a);
+            mote_set_input(r, i, a.data, a.bytes);
+        }
+        EXPECT(mote_invoke(r) == MOTE_OK, "%s with reused input memory: invoke: %s", name,
+               mote_error_message(r));
+        for (int i = 0; i < mote_output_count(it); i++) {
+            mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
+            mote_tensor_info_get(r, mote_output_tensor(r, i), &b);
+            EXPECT(a.bytes == b.bytes && memcmp(a.data, b.data, a.bytes) == 0,
+                   "%s with reused input memory: output %d differs", name, i);
+        }
+    }
+    free16(arena);
 }
 
 static void run_case(const char *dir, const char *name, double tol) {
@@ -222,6 +300,8 @@ static void run_case(const char *dir, const char *name, double tol) {
         }
         if (s == MOTE_OK) {
             check_portable_agrees(model, size, it, name, tol > 0 ? tol : 1e-5);
+            check_unaligned_model(model, size, it, name);
+            check_reused_input_memory(model, size, it, name);
             check_splits_keep_outputs(it, name);
         }
     }
@@ -287,6 +367,38 @@ static void test_reader(void) {
     EXPECT(mote_create(ok, sizeof ok, small_arena, sizeof small_arena, 0, &it) ==
                MOTE_ERROR_ARENA_TOO_SMALL && it == NULL,
            "an arena below mote_interpreter_bytes() gives no interpreter");
+}
+
+/* mote_format against the C library's snprintf: the same text for every
+ * conversion the messages use; %g within the last of its six digits. */
+static void test_format(void) {
+    char ours[64], libc[64];
+    const long long ints[] = {0, 7, -7, 42, -2147483647LL - 1, 2147483647, 4294967295LL,
+                              -9223372036854775807LL - 1, 9223372036854775807LL};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        const long long v = ints[i];
+        mote_format(ours, sizeof ours, "<%d|%u|%02x|%lld|%zu>", (int)v, (unsigned)v,
+                    (unsigned)(v & 0xff), v, (size_t)(unsigned)v);
+        snprintf(libc, sizeof libc, "<%d|%u|%02x|%lld|%zu>", (int)v, (unsigned)v,
+                 (unsigned)(v & 0xff), v, (size_t)(unsigned)v);
+        EXPECT(strcmp(ours, libc) == 0, "format of %lld: '%s', C's '%s'", v, ours, libc);
+    }
+    mote_format(ours, sizeof ours, "%s '%s' %c %% %p", "op", "", 'x', (void *)0x1f);
+    EXPECT(strcmp(ours, "op '' x % 0x1f") == 0, "format of text: '%s'", ours);
+    EXPECT(mote_format(ours, 5, "%s", "truncated") == 9 && strcmp(ours, "trun") == 0,
+           "format into 5 bytes gives 'trun' and length 9: '%s'", ours);
+    const float reals[] = {0.0f, 1.0f, -2.5f, 0.5f, 100.0f, 123456.0f, 1234567.0f, 1e-4f,
+                           1.5e-5f, 0.00390625f, 3.14159265f, 1e30f, -6.02e23f, 1e-38f,
+                           0.1f, 2.0f / 3.0f, 999999.5f, 65536.0f, 1.0f / 255.0f};
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++) {
+        mote_format(ours, sizeof ours, "%g", (double)reals[i]);
+        snprintf(libc, sizeof libc, "%g", (double)reals[i]);
+        const double back = strtod(ours, NULL), want = strtod(libc, NULL);
+        EXPECT(strcmp(ours, libc) == 0 || fabs(back - want) <= 1e-5 * fabs(want),
+               "%%g of %.9g: '%s', C's '%s'", (double)reals[i], ours, libc);
+    }
+    mote_format(ours, sizeof ours, "%g %g %g", (double)INFINITY, (double)-INFINITY, (double)NAN);
+    EXPECT(strcmp(ours, "inf -inf nan") == 0, "%%g of inf, -inf, nan: '%s'", ours);
 }
 
 /* floor(p / 2^e) by C division, written independently of fixed_point.c. */
@@ -394,6 +506,7 @@ static void test_fixed_point(void) {
 
 int main(int argc, char **argv) {
     test_reader();
+    test_format();
     test_fixed_point();
     int cases = 0;
     if (argc > 1) {

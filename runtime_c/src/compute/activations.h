@@ -1,5 +1,6 @@
-/* activations.h - compute functions of the elementwise activations RELU,
- * RELU6, LEAKY_RELU, LOGISTIC and TANH.
+/* activations.h - compute functions of the elementwise functions of one
+ * input: the activations RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and GELU,
+ * and EXP, LOG, SQRT, RSQRT and FLOOR.
  *
  * Every function computes the output elements [begin, end) (flat, row-major:
  * the input and output have the same shape) and nothing else, so ranges can
@@ -11,6 +12,7 @@
 #ifndef MOTE_COMPUTE_ACTIVATIONS_H
 #define MOTE_COMPUTE_ACTIVATIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "variants.h"
@@ -22,8 +24,8 @@ typedef struct {
     int32_t out_min, out_max;    /* s8 RELU / RELU6: the clamp, in output quanta */
     int32_t multiplier, shift;   /* s8 RELU / RELU6: input scale / output scale */
     float alpha;                 /* f32 LEAKY_RELU: the slope below 0 */
-    const int8_t *table;         /* s8 LOGISTIC / TANH / LEAKY_RELU: output of every input,
-                                    by (uint8_t)q */
+    const int8_t *table;         /* s8 table ops: the output of every input, by (uint8_t)q */
+    bool approximate;            /* GELU: the tanh approximation instead of erf */
 } mote_activation_params;
 
 typedef void (*mote_activation_f32_fn)(const mote_activation_params *p, const float *input,
@@ -41,11 +43,27 @@ void mote_logistic_f32_ref(const mote_activation_params *p, const float *input, 
                            size_t begin, size_t end);
 void mote_tanh_f32_ref(const mote_activation_params *p, const float *input, float *output,
                        size_t begin, size_t end);
+/* EXP, LOG, SQRT, RSQRT (1 / sqrt) and FLOOR with libm's float functions,
+ * as TFLite's kernels call them. */
+void mote_exp_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                      size_t begin, size_t end);
+void mote_log_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                      size_t begin, size_t end);
+void mote_sqrt_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                       size_t begin, size_t end);
+void mote_rsqrt_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                        size_t begin, size_t end);
+void mote_floor_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                        size_t begin, size_t end);
+/* GELU, exact (erf) or approximate (tanh), as p->approximate says. */
+void mote_gelu_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                       size_t begin, size_t end);
 /* RELU and RELU6 in int8: rescale x - zp_in to the output scale (double
  * rounding, as TFLite's ReluX), add zp_out, clamp. */
 void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                       size_t begin, size_t end);
-/* LOGISTIC, TANH and LEAKY_RELU in int8: one 256-entry table lookup per element. */
+/* LOGISTIC, TANH, LEAKY_RELU, EXP, LOG and GELU in int8: one 256-entry
+ * table lookup per element. */
 void mote_lookup_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                         size_t begin, size_t end);
 
@@ -63,6 +81,12 @@ extern const mote_variant mote_relu_f32_variants[];
 extern const mote_variant mote_leaky_relu_f32_variants[];
 extern const mote_variant mote_logistic_f32_variants[];
 extern const mote_variant mote_tanh_f32_variants[];
+extern const mote_variant mote_exp_f32_variants[];
+extern const mote_variant mote_log_f32_variants[];
+extern const mote_variant mote_sqrt_f32_variants[];
+extern const mote_variant mote_rsqrt_f32_variants[];
+extern const mote_variant mote_floor_f32_variants[];
+extern const mote_variant mote_gelu_f32_variants[];
 extern const mote_variant mote_relu_s8_variants[];
 extern const mote_variant mote_lookup_s8_variants[];
 

@@ -1,6 +1,5 @@
-/* Portable reference compute functions of RELU, RELU6, LEAKY_RELU, LOGISTIC
- * and TANH
- * (activations.h). */
+/* Portable reference compute functions of RELU, RELU6, LEAKY_RELU, LOGISTIC,
+ * TANH, EXP, LOG, SQRT, RSQRT and FLOOR (activations.h). */
 #include <math.h>
 
 #include "activations.h"
@@ -34,6 +33,36 @@ void mote_tanh_f32_ref(const mote_activation_params *p, const float *input, floa
                        size_t begin, size_t end) {
     (void)p;
     for (size_t k = begin; k < end; k++) output[k] = tanhf(input[k]);
+}
+
+/* One float function over [begin, end), as TFLite's kernels compute it. */
+#define MOTE_MATH_F32_REF(name, expression)                                                  \
+    void mote_##name##_f32_ref(const mote_activation_params *p, const float *input,          \
+                               float *output, size_t begin, size_t end) {                    \
+        (void)p;                                                                             \
+        for (size_t k = begin; k < end; k++) {                                               \
+            const float x = input[k];                                                        \
+            output[k] = (expression);                                                        \
+        }                                                                                    \
+    }
+MOTE_MATH_F32_REF(exp, expf(x))
+MOTE_MATH_F32_REF(log, logf(x))
+MOTE_MATH_F32_REF(sqrt, sqrtf(x))
+MOTE_MATH_F32_REF(rsqrt, 1.0f / sqrtf(x))
+MOTE_MATH_F32_REF(floor, floorf(x))
+
+/* GELU as TFLite's reference: exact, 0.5 x (1 + erf(x / sqrt 2)), or the tanh
+ * approximation 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). */
+void mote_gelu_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                       size_t begin, size_t end) {
+    for (size_t k = begin; k < end; k++) {
+        const float x = input[k];
+        if (p->approximate)
+            output[k] = 0.5f * x *
+                        (1.0f + tanhf(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+        else
+            output[k] = 0.5f * x * (1.0f + erff(x * 0.7071067811865475f));
+    }
 }
 
 void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,

@@ -48,3 +48,27 @@ const mote_variant mote_leaky_relu_f32_variants[] = {
     MOTE_VARIANT(leaky_relu_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_exp_f32_variants[] = {
+    MOTE_VARIANT(exp_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_log_f32_variants[] = {
+    MOTE_VARIANT(log_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_sqrt_f32_variants[] = {
+    MOTE_VARIANT(sqrt_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_rsqrt_f32_variants[] = {
+    MOTE_VARIANT(rsqrt_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_floor_f32_variants[] = {
+    MOTE_VARIANT(floor_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_gelu_f32_variants[] = {
+    MOTE_VARIANT(gelu_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

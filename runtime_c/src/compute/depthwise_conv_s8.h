@@ -15,5 +15,7 @@ mote_conv_s8_kernel mote_depthwise_conv2d_s8_3x3_avx512, mote_depthwise_conv2d_s
     mote_depthwise_conv2d_s8_5x5_avx2, mote_depthwise_conv2d_s8_kxk_avx2,
     mote_depthwise_conv2d_s8_3x3_neon, mote_depthwise_conv2d_s8_5x5_neon,
     mote_depthwise_conv2d_s8_kxk_neon;
+/* AVX-512 VNNI, 3x3 (depthwise_conv_s8_3x3_avx512vnni.c). */
+mote_conv_s8_kernel mote_depthwise_conv2d_s8_3x3_avx512vnni;
 
 #endif

@@ -1,5 +1,5 @@
 /* elementwise.h - compute functions of the broadcasting binary ops ADD, SUB,
- * MUL and PRELU (f32 and s8).
+ * MUL, MAXIMUM, MINIMUM, PRELU (f32 and s8) and DIV, SQUARED_DIFFERENCE (f32).
  *
  * Every function computes the output elements [begin, end) (row-major over
  * the output's shape) and nothing else, so ranges can run on different
@@ -46,6 +46,15 @@ static inline float mote_add_f32_one(float a, float b) { return a + b; }
 static inline float mote_sub_f32_one(float a, float b) { return a - b; }
 static inline float mote_mul_f32_one(float a, float b) { return a * b; }
 static inline float mote_prelu_f32_one(float x, float alpha) { return x >= 0.0f ? x : x * alpha; }
+static inline float mote_div_f32_one(float a, float b) { return a / b; }
+static inline float mote_squared_difference_f32_one(float a, float b) {
+    const float d = a - b;
+    return d * d;
+}
+/* MAXIMUM / MINIMUM as TFLite's kernels compare: unless the first operand
+ * wins strictly, the second (so a NaN first operand gives the second). */
+static inline float mote_maximum_f32_one(float a, float b) { return a > b ? a : b; }
+static inline float mote_minimum_f32_one(float a, float b) { return a < b ? a : b; }
 
 /* An s8 input as a multiple of the common scale of ADD / SUB. */
 static inline int32_t mote_elementwise_common_s8(int32_t q, int32_t offset, int32_t left_shift,
@@ -77,6 +86,16 @@ static inline int8_t mote_sub_s8_one(const mote_elementwise_params *p, int32_t a
                                           p->input2_multiplier, p->input2_shift));
 }
 
+/* MAXIMUM / MINIMUM int8: inputs and output share one quantization, so the
+ * comparison is of the stored values. */
+static inline int8_t mote_maximum_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    (void)p;
+    return (int8_t)(a > b ? a : b);
+}
+static inline int8_t mote_minimum_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    (void)p;
+    return (int8_t)(a < b ? a : b);
+}
 static inline int8_t mote_mul_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
     return mote_elementwise_output_s8(p, (a + p->input1_offset) * (b + p->input2_offset));
 }
@@ -106,6 +125,19 @@ void mote_mul_f32_ref(const mote_elementwise_params *p, const float *input1, con
                       float *output, size_t begin, size_t end);
 void mote_mul_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
                      const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_div_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
+                      float *output, size_t begin, size_t end);
+void mote_squared_difference_f32_ref(const mote_elementwise_params *p, const float *input1,
+                                     const float *input2, float *output, size_t begin,
+                                     size_t end);
+void mote_maximum_f32_ref(const mote_elementwise_params *p, const float *input1,
+                          const float *input2, float *output, size_t begin, size_t end);
+void mote_maximum_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                         const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_minimum_f32_ref(const mote_elementwise_params *p, const float *input1,
+                          const float *input2, float *output, size_t begin, size_t end);
+void mote_minimum_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                         const int8_t *input2, int8_t *output, size_t begin, size_t end);
 /* PRELU: input1 is x, input2 alpha. */
 void mote_prelu_f32_ref(const mote_elementwise_params *p, const float *input1,
                         const float *input2, float *output, size_t begin, size_t end);
@@ -131,6 +163,17 @@ void mote_mul_f32_same_shape_scalar(const mote_elementwise_params *p, const floa
                                     const float *input2, float *output, size_t begin,
                                     size_t end);
 void mote_mul_s8_same_shape_scalar(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+
+/* int8 same_shape for AVX-512 F/BW/DQ/VL (elementwise_s8_avx512.c): _ref's bytes. */
+void mote_add_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+void mote_sub_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
+                                   const int8_t *input2, int8_t *output, size_t begin,
+                                   size_t end);
+void mote_mul_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
                                    const int8_t *input2, int8_t *output, size_t begin,
                                    size_t end);
 
@@ -160,5 +203,11 @@ extern const mote_variant mote_mul_f32_variants[];
 extern const mote_variant mote_mul_s8_variants[];
 extern const mote_variant mote_prelu_f32_variants[];
 extern const mote_variant mote_prelu_s8_variants[];
+extern const mote_variant mote_div_f32_variants[];
+extern const mote_variant mote_squared_difference_f32_variants[];
+extern const mote_variant mote_maximum_f32_variants[];
+extern const mote_variant mote_maximum_s8_variants[];
+extern const mote_variant mote_minimum_f32_variants[];
+extern const mote_variant mote_minimum_s8_variants[];
 
 #endif

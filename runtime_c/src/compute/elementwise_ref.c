@@ -1,4 +1,5 @@
-/* Portable reference compute functions of ADD, SUB, MUL and PRELU: any
+/* Portable reference compute functions of ADD, SUB, MUL, MAXIMUM, MINIMUM,
+ * PRELU, DIV and SQUARED_DIFFERENCE: any
  * broadcast, walked with the map (elementwise.h). */
 #include "elementwise.h"
 
@@ -62,4 +63,35 @@ void mote_prelu_f32_ref(const mote_elementwise_params *p, const float *input1,
 void mote_prelu_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
                        const int8_t *input2, int8_t *output, size_t begin, size_t end) {
     walk_s8(p, input1, input2, output, begin, end, mote_prelu_s8_one);
+}
+
+void mote_maximum_f32_ref(const mote_elementwise_params *p, const float *input1,
+                          const float *input2, float *output, size_t begin, size_t end) {
+    walk_f32(p, input1, input2, output, begin, end, mote_maximum_f32_one);
+}
+
+void mote_maximum_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                         const int8_t *input2, int8_t *output, size_t begin, size_t end) {
+    walk_s8(p, input1, input2, output, begin, end, mote_maximum_s8_one);
+}
+
+void mote_minimum_f32_ref(const mote_elementwise_params *p, const float *input1,
+                          const float *input2, float *output, size_t begin, size_t end) {
+    walk_f32(p, input1, input2, output, begin, end, mote_minimum_f32_one);
+}
+
+void mote_minimum_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                         const int8_t *input2, int8_t *output, size_t begin, size_t end) {
+    walk_s8(p, input1, input2, output, begin, end, mote_minimum_s8_one);
+}
+
+void mote_div_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
+                      float *output, size_t begin, size_t end) {
+    walk_f32(p, input1, input2, output, begin, end, mote_div_f32_one);
+}
+
+void mote_squared_difference_f32_ref(const mote_elementwise_params *p, const float *input1,
+                                     const float *input2, float *output, size_t begin,
+                                     size_t end) {
+    walk_f32(p, input1, input2, output, begin, end, mote_squared_difference_f32_one);
 }

@@ -18,6 +18,9 @@ const mote_variant mote_fully_connected_f32_variants[] = {
 };
 const mote_variant mote_fully_connected_s8_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(fully_connected_s8_1x64_avx512vnni, MOTE_CPU_AVX512 | MOTE_CPU_AVX512_VNNI,
+                        mote_gemm_s8_vnni_fully_connected_fits,
+                        mote_fully_connected_s8_packing_vnni32),
     MOTE_PACKED_VARIANT(fully_connected_s8_4x16_avx2, MOTE_CPU_AVX2_FMA, NULL,
                         mote_fully_connected_s8_packing_16),
 #endif

@@ -110,6 +110,22 @@ void mote_conv2d_s8_4x16_avx2(const mote_conv_params *p, const int8_t *input,
                               size_t begin, size_t end);
 void mote_conv2d_s8_4x8_neon(const mote_conv_params *p, const int8_t *input, const int8_t *filter,
                              const int32_t *bias, int8_t *output, size_t begin, size_t end);
+/* AVX-512 VNNI CONV_2D (gemm_s8_8x32_avx512vnni.c: its own packing and row
+ * buffer, the output stage fused); fits: taps x in_c (rounded up to 4 per
+ * tap) at most 4096. */
+extern const mote_packing mote_conv2d_s8_packing_vnni32;
+bool mote_gemm_s8_vnni_conv_fits(const void *params);
+void mote_conv2d_s8_8x32_avx512vnni(const mote_conv_params *p, const int8_t *input,
+                                    const int8_t *filter, const int32_t *bias, int8_t *output,
+                                    size_t begin, size_t end);
+/* AVX-512 VNNI FULLY_CONNECTED (the same file): a row at a time, 64 outputs a
+ * step; fits: depth (rounded up to 4) at most 16384. */
+extern const mote_packing mote_fully_connected_s8_packing_vnni32;
+bool mote_gemm_s8_vnni_fully_connected_fits(const void *params);
+void mote_fully_connected_s8_1x64_avx512vnni(const mote_fully_connected_params *p,
+                                             const int8_t *input, const int8_t *weights,
+                                             const int32_t *bias, int8_t *output, size_t begin,
+                                             size_t end);
 void mote_fully_connected_s8_4x16_avx2(const mote_fully_connected_params *p, const int8_t *input,
                                        const int8_t *weights, const int32_t *bias, int8_t *output,
                                        size_t begin, size_t end);

@@ -1,4 +1,5 @@
-/* mean.h - compute functions of MEAN.
+/* mean.h - compute functions of MEAN, and of REDUCE_MAX and SUM, which
+ * share its geometry (mote_mean_params).
  *
  * Every function computes the output elements [begin, end) (row-major over
  * the output) and nothing else, so ranges can run on different threads. An
@@ -47,6 +48,15 @@ void mote_mean_f32_ref(const mote_mean_params *p, const float *input, float *out
 void mote_mean_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *output,
                       size_t begin, size_t end);
 
+/* REDUCE_MAX (f32, s8: the stored values compared) and SUM (f32) over the
+ * same geometry, in the same order. */
+void mote_reduce_max_f32_ref(const mote_mean_params *p, const float *input, float *output,
+                             size_t begin, size_t end);
+void mote_reduce_max_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *output,
+                            size_t begin, size_t end);
+void mote_sum_f32_ref(const mote_mean_params *p, const float *input, float *output, size_t begin,
+                      size_t end);
+
 /* Adjacent reduced axes (global average pooling: axes 1 and 2 of NHWC):
  * the inputs of neighbouring outputs are neighbours, so rows of them are
  * summed at once, in the same order as _ref. */
@@ -64,5 +74,8 @@ mote_mean_f32_kernel mote_mean_f32_block_avx512, mote_mean_f32_block_avx2,
 
 extern const mote_variant mote_mean_f32_variants[];
 extern const mote_variant mote_mean_s8_variants[];
+extern const mote_variant mote_reduce_max_f32_variants[];
+extern const mote_variant mote_reduce_max_s8_variants[];
+extern const mote_variant mote_sum_f32_variants[];
 
 #endif

@@ -1,5 +1,7 @@
-/* Portable reference compute functions of MEAN (mean.h): the definition
- * every other variant is tested against. */
+/* Portable reference compute functions of MEAN, REDUCE_MAX and SUM (mean.h):
+ * the definitions every other variant is tested against. */
+#include <float.h>
+
 #include "mean.h"
 
 void mote_mean_f32_ref(const mote_mean_params *p, const float *input, float *output,
@@ -29,5 +31,49 @@ void mote_mean_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *ou
             at = mote_strided_next(&p->reduced, idx, at);
         }
         output[k] = mote_mean_output_s8(p, sum);
+    }
+}
+
+/* The maximum of `count` inputs from the lowest value up, as TFLite's
+ * reducer (an input replaces the maximum only when greater: NaN never does). */
+void mote_reduce_max_f32_ref(const mote_mean_params *p, const float *input, float *output,
+                             size_t begin, size_t end) {
+    int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
+    for (size_t k = begin; k < end; k++) {
+        size_t at = mote_strided_at(&p->kept, k, kept_idx);
+        float m = -FLT_MAX;
+        for (size_t i = 0; i < p->count; i++) {
+            m = input[at] > m ? input[at] : m;
+            at = mote_strided_next(&p->reduced, idx, at);
+        }
+        output[k] = m;
+    }
+}
+
+void mote_reduce_max_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *output,
+                            size_t begin, size_t end) {
+    int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
+    for (size_t k = begin; k < end; k++) {
+        size_t at = mote_strided_at(&p->kept, k, kept_idx);
+        int8_t m = -128;
+        for (size_t i = 0; i < p->count; i++) {
+            m = input[at] > m ? input[at] : m;
+            at = mote_strided_next(&p->reduced, idx, at);
+        }
+        output[k] = m;
+    }
+}
+
+void mote_sum_f32_ref(const mote_mean_params *p, const float *input, float *output, size_t begin,
+                      size_t end) {
+    int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
+    for (size_t k = begin; k < end; k++) {
+        size_t at = mote_strided_at(&p->kept, k, kept_idx);
+        float acc = 0.0f;
+        for (size_t i = 0; i < p->count; i++) {
+            acc += input[at];
+            at = mote_strided_next(&p->reduced, idx, at);
+        }
+        output[k] = acc;
     }
 }

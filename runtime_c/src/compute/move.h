@@ -16,16 +16,20 @@
 #include "strided.h"
 #include "variants.h"
 
-/* PAD: the input surrounded by `fill` bytes, over output rows [begin, end)
- * (row-major over every output dim but the last). */
+/* PAD, PADV2: the input surrounded by copies of the `fill` element, over
+ * output rows [begin, end) (row-major over every output dim but the last). */
+#define MOTE_PAD_MAX_ELEM_BYTES 8
 typedef struct {
     int32_t ndims;                       /* >= 1: a scalar is padded as shape [1] */
     int32_t in_dims[MOTE_MAX_DIMS], out_dims[MOTE_MAX_DIMS];
     int32_t before[MOTE_MAX_DIMS];       /* padding elements before the input, per dim */
-    size_t elem_bytes;
-    uint8_t fill;                        /* each byte of padding: 0 for float 0.0f, the zero
-                                            point for int8 (its quantized 0.0) */
+    size_t elem_bytes;                   /* <= MOTE_PAD_MAX_ELEM_BYTES */
+    uint8_t fill[MOTE_PAD_MAX_ELEM_BYTES]; /* the padding element's bytes: PAD's 0.0 (int8: the
+                                              zero point), PADV2's constant value */
 } mote_pad_params;
+
+/* Writes `bytes` (a multiple of elem_bytes) of padding elements at y. */
+void mote_pad_fill(const mote_pad_params *p, uint8_t *y, size_t bytes);
 
 typedef void (*mote_pad_fn)(const mote_pad_params *p, const uint8_t *input, uint8_t *output,
                             size_t begin, size_t end);

@@ -1,9 +1,19 @@
-/* Portable reference compute functions of PAD, CONCATENATION, RESHAPE, the
- * strided gathers and DENSIFY (move.h): the definition every other variant
- * is tested against. */
+/* Portable reference compute functions of PAD / PADV2, CONCATENATION,
+ * RESHAPE, the strided gathers (TRANSPOSE among them) and DENSIFY (move.h):
+ * the definition every other variant is tested against. */
 #include <string.h>
 
 #include "move.h"
+
+void mote_pad_fill(const mote_pad_params *p, uint8_t *y, size_t bytes) {
+    bool uniform = true;
+    for (size_t b = 1; b < p->elem_bytes; b++) uniform = uniform && p->fill[b] == p->fill[0];
+    if (uniform) {
+        memset(y, p->fill[0], bytes);
+        return;
+    }
+    for (size_t at = 0; at < bytes; at += p->elem_bytes) memcpy(y + at, p->fill, p->elem_bytes);
+}
 
 void mote_pad_xx_ref(const mote_pad_params *p, const uint8_t *input, uint8_t *output,
                      size_t begin, size_t end) {
@@ -25,12 +35,12 @@ void mote_pad_xx_ref(const mote_pad_params *p, const uint8_t *input, uint8_t *ou
             scale *= (size_t)p->in_dims[d];
         }
         if (!inside) {
-            memset(y, p->fill, row);
+            mote_pad_fill(p, y, row);
             continue;
         }
-        memset(y, p->fill, head);
+        mote_pad_fill(p, y, head);
         memcpy(y + head, input + in_r * in_row, in_row);
-        memset(y + head + in_row, p->fill, row - head - in_row);
+        mote_pad_fill(p, y + head + in_row, row - head - in_row);
     }
 }
 

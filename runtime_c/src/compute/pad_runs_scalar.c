@@ -1,7 +1,7 @@
 /* PAD when the last dim is not padded (an NHWC map padded in H and W): the
  * output rows of one line (one index over the dims before the last two) that
  * show input rows are neighbours in the input too, so they are copied with one
- * memcpy and the padding around them filled with one memset each, where _ref
+ * memcpy and the padding around them filled in one run each, where _ref
  * finds each row's input row on its own. Same bytes as _ref. Portable C. */
 #include <string.h>
 
@@ -35,12 +35,12 @@ void mote_pad_xx_runs_scalar(const mote_pad_params *p, const uint8_t *input, uin
         if (!inside) lo = hi = stop;
         lo = lo < r ? r : (lo > stop ? stop : lo);
         hi = hi < lo ? lo : (hi > stop ? stop : hi);
-        memset(output + r * row, p->fill, (lo - r) * row);
+        mote_pad_fill(p, output + r * row, (lo - r) * row);
         if (hi > lo)
             memcpy(output + lo * row,
                    input + (in_l * in_line + (lo - first - (size_t)p->before[mid])) * row,
                    (hi - lo) * row);
-        memset(output + hi * row, p->fill, (stop - hi) * row);
+        mote_pad_fill(p, output + hi * row, (stop - hi) * row);
         r = stop;
     }
 }

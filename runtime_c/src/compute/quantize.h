@@ -48,6 +48,12 @@ void mote_dequantize_s8_ref(const mote_dequantize_params *p, const int8_t *input
 void mote_dequantize_f16_ref(const mote_dequantize_params *p, const uint8_t *input,
                              float *output, size_t begin, size_t end);
 
+/* AVX-512 F/BW/DQ/VL (quantize_s8_avx512.c): _ref's bytes. */
+void mote_quantize_f32_avx512(const mote_quantize_params *p, const float *input, int8_t *output,
+                              size_t begin, size_t end);
+void mote_quantize_s8_avx512(const mote_quantize_params *p, const int8_t *input, int8_t *output,
+                             size_t begin, size_t end);
+
 extern const mote_variant mote_quantize_f32_variants[];
 extern const mote_variant mote_quantize_s8_variants[];
 extern const mote_variant mote_dequantize_s8_variants[];

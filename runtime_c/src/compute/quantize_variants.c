@@ -3,10 +3,16 @@
 #include "quantize.h"
 
 const mote_variant mote_quantize_f32_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(quantize_f32_avx512, MOTE_CPU_AVX512, NULL),
+#endif
     MOTE_VARIANT(quantize_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_quantize_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(quantize_s8_avx512, MOTE_CPU_AVX512, NULL),
+#endif
     MOTE_VARIANT(quantize_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

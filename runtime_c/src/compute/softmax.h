@@ -1,4 +1,5 @@
-/* softmax.h - compute functions of SOFTMAX over the last dimension.
+/* softmax.h - compute functions of SOFTMAX and LOG_SOFTMAX over the last
+ * dimension.
  *
  * Every function computes the output rows [begin, end) (a row: `depth`
  * consecutive elements, the last dimension) and nothing else, so ranges can
@@ -33,10 +34,14 @@ typedef void (*mote_softmax_s8_fn)(const mote_softmax_params *p, const int8_t *i
 
 void mote_softmax_f32_ref(const mote_softmax_params *p, const float *input, float *output,
                           size_t begin, size_t end);
+/* LOG_SOFTMAX (f32; beta unused): out[i] = x[i] - max x - log sum_j exp(x[j] - max x). */
+void mote_log_softmax_f32_ref(const mote_softmax_params *p, const float *input, float *output,
+                              size_t begin, size_t end);
 void mote_softmax_s8_ref(const mote_softmax_params *p, const int8_t *input, int8_t *output,
                          size_t begin, size_t end);
 
 extern const mote_variant mote_softmax_f32_variants[];
 extern const mote_variant mote_softmax_s8_variants[];
+extern const mote_variant mote_log_softmax_f32_variants[];
 
 #endif

@@ -25,6 +25,20 @@ void mote_softmax_f32_ref(const mote_softmax_params *p, const float *input, floa
     }
 }
 
+void mote_log_softmax_f32_ref(const mote_softmax_params *p, const float *input, float *output,
+                              size_t begin, size_t end) {
+    const size_t depth = p->depth;
+    for (size_t r = begin; r < end; r++) {
+        const float *x = input + r * depth;
+        float *y = output + r * depth;
+        float max = x[0], sum = 0.0f;
+        for (size_t i = 1; i < depth; i++) max = x[i] > max ? x[i] : max;
+        for (size_t i = 0; i < depth; i++) sum += expf(x[i] - max);
+        const float log_sum = logf(sum);
+        for (size_t i = 0; i < depth; i++) y[i] = x[i] - max - log_sum;
+    }
+}
+
 /* exp(beta * s_in * diff) in Q0.31, for diff <= 0 in input quanta. */
 static int32_t exp_of_difference(const mote_softmax_params *p, int32_t diff) {
     const int32_t scaled = mote_fp_multiply_by_quantized_multiplier(diff, p->input_multiplier,

@@ -1,12 +1,15 @@
-/* Elementwise activations, one input and an output of the same shape:
+/* Elementwise functions, one input and an output of the same shape:
  *   RELU      out = max(x, 0)
  *   RELU6     out = min(max(x, 0), 6)
  *   LOGISTIC  out = 1 / (1 + exp(-x))
  *   TANH      out = tanh(x)
- * FLOAT32 and INT8. int8 RELU / RELU6 rescale to the output's quantization
- * and clamp (TFLite's ReluX); int8 LOGISTIC / TANH look up a 256-entry table
- * built at prepare from the float function, exactly as TFLite's LUTPopulate,
- * with the fixed outputs 1/256, -128 (LOGISTIC) and 1/128, 0 (TANH).
+ *   EXP, LOG, SQRT, RSQRT (1 / sqrt x), FLOOR
+ *   GELU      out = x Phi(x) (erf), or its tanh approximation
+ * FLOAT32, and INT8 for all but SQRT, RSQRT, FLOOR. int8 RELU / RELU6 rescale to the
+ * output's quantization and clamp (TFLite's ReluX); the other int8 ops look
+ * up a 256-entry table built at prepare from the float function, exactly as
+ * TFLite's LUTPopulate, with the fixed outputs 1/256, -128 (LOGISTIC) and
+ * 1/128, 0 (TANH) and the output's own quantization for the rest.
  * The glue; compute/activations.h computes. */
 #include <math.h>
 
@@ -60,7 +63,7 @@ static mote_status prepare_relu6(mote_interpreter *it, mote_node *n) {
 
 /* In int8, a table of f (the float reference function) over all 256 inputs,
  * indexed by (uint8_t)q, for outputs of the fixed quantization out_scale,
- * out_zp. */
+ * out_zp (out_scale 0: the output's own quantization, not fixed). */
 static mote_status prepare_lookup(mote_interpreter *it, mote_node *n, mote_activation_f32_fn f,
                                   const mote_variant *f32_variants, float out_scale,
                                   int32_t out_zp) {
@@ -72,19 +75,23 @@ static mote_status prepare_lookup(mote_interpreter *it, mote_node *n, mote_activ
         d->compute = mote_node_choose(it, n, f32_variants, &d->p);
         return MOTE_OK;
     }
-    if ((s = mote_check_fixed_output(it, out, out_scale, out_zp, 0.0f))) return s;
+    if (out_scale > 0.0f && (s = mote_check_fixed_output(it, out, out_scale, out_zp, 0.0f)))
+        return s;
     int8_t *table = mote_persistent_alloc(it, 256);
     if (!table) return MOTE_ERROR_ARENA_TOO_SMALL;
     const float in_scale = mote_tensor_scale(it, in, 0);
     const float inverse = 1.0f / mote_tensor_scale(it, out, 0);
     const int32_t in_zp = mote_tensor_zero_point(it, in, 0);
+    const int32_t zp = mote_tensor_zero_point(it, out, 0);   /* out_zp when fixed */
     for (int32_t v = -128; v <= 127; v++) {
         /* All in float, in TFLite's order of operations. */
         const float real = in_scale * (float)(v - in_zp);
         float fx;
         f(&d->p, &real, &fx, 0, 1);
-        const float q = roundf(fx * inverse) + (float)out_zp;
-        table[(uint8_t)(int8_t)v] = (int8_t)mote_clamp_i32((int32_t)q, -128, 127);
+        /* Clamped in float: an infinite result saturates, and a NaN (log or
+           sqrt of a negative) gives -128, as LiteRT's does. */
+        const float q = fminf(fmaxf(roundf(fx * inverse) + (float)zp, -128.0f), 127.0f);
+        table[(uint8_t)(int8_t)v] = (int8_t)q;
     }
     d->is_s8 = true;
     d->p.table = table;
@@ -99,6 +106,46 @@ static mote_status prepare_logistic(mote_interpreter *it, mote_node *n) {
 
 static mote_status prepare_tanh(mote_interpreter *it, mote_node *n) {
     return prepare_lookup(it, n, mote_tanh_f32_ref, mote_tanh_f32_variants, 1.0f / 128.0f, 0);
+}
+
+static mote_status prepare_exp(mote_interpreter *it, mote_node *n) {
+    return prepare_lookup(it, n, mote_exp_f32_ref, mote_exp_f32_variants, 0.0f, 0);
+}
+
+static mote_status prepare_log(mote_interpreter *it, mote_node *n) {
+    return prepare_lookup(it, n, mote_log_f32_ref, mote_log_f32_variants, 0.0f, 0);
+}
+
+/* GELU's table is of the function the approximate option chooses. */
+static mote_status prepare_gelu(mote_interpreter *it, mote_node *n) {
+    activation_data *d = n->data;
+    bool ok = true;
+    d->p.approximate = mote_opt_u8(it, n, TFL_GELU_OPTIONS_APPROXIMATE, 0, &ok) != 0;
+    if (!ok) return mote_bad_options(it);
+    return prepare_lookup(it, n, mote_gelu_f32_ref, mote_gelu_f32_variants, 0.0f, 0);
+}
+
+/* Float only: FLOOR (as in TFLite), SQRT and RSQRT (TFLite's int8 kernels
+ * are not a table of the float function). */
+static mote_status prepare_float_only(mote_interpreter *it, mote_node *n,
+                                      const mote_variant *f32_variants) {
+    activation_data *d = n->data;
+    mote_status s;
+    if ((s = mote_unary_prepare(it, n, false))) return s;
+    d->compute = mote_node_choose(it, n, f32_variants, &d->p);
+    return MOTE_OK;
+}
+
+static mote_status prepare_sqrt(mote_interpreter *it, mote_node *n) {
+    return prepare_float_only(it, n, mote_sqrt_f32_variants);
+}
+
+static mote_status prepare_rsqrt(mote_interpreter *it, mote_node *n) {
+    return prepare_float_only(it, n, mote_rsqrt_f32_variants);
+}
+
+static mote_status prepare_floor(mote_interpreter *it, mote_node *n) {
+    return prepare_float_only(it, n, mote_floor_f32_variants);
 }
 
 static void activation_task(void *ctx, size_t begin, size_t end) {
@@ -141,3 +188,19 @@ static const mote_variant *const tanh_kernels[] = {mote_tanh_f32_variants, mote_
                                                    NULL};
 const mote_op mote_op_tanh = {prepare_tanh, invoke_function, sizeof(activation_data), 3, 0,
                               tanh_kernels};
+
+/* One function of one input: float, and an int8 table for EXP and LOG. */
+#define MOTE_MATH_OP(name, version, ...)                                                      \
+    static const mote_variant *const name##_kernels[] = {__VA_ARGS__, NULL};                  \
+    const mote_op mote_op_##name = {prepare_##name, invoke_function, sizeof(activation_data), \
+                                    version, 0, name##_kernels};
+MOTE_MATH_OP(exp, 2, mote_exp_f32_variants, mote_lookup_s8_variants)
+MOTE_MATH_OP(log, 2, mote_log_f32_variants, mote_lookup_s8_variants)
+MOTE_MATH_OP(sqrt, 1, mote_sqrt_f32_variants)
+MOTE_MATH_OP(rsqrt, 1, mote_rsqrt_f32_variants)
+MOTE_MATH_OP(floor, 1, mote_floor_f32_variants)
+
+static const mote_variant *const gelu_kernels[] = {mote_gelu_f32_variants,
+                                                   mote_lookup_s8_variants, NULL};
+const mote_op mote_op_gelu = {prepare_gelu, invoke_function, sizeof(activation_data), 2,
+                              TFL_BUILTIN_OPTIONS_GELU_OPTIONS, gelu_kernels};

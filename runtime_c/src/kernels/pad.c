@@ -1,7 +1,11 @@
 /* PAD: out = in surrounded by zeros (int8: by the zero point, the quantized
  * 0.0); a constant [rank, 2] tensor (int32 or int64) gives the count before
  * and after each dimension. FLOAT32 and INT8 (quantized alike in and out).
+ * PADV2: the same, surrounded by the value of a third, constant one-element
+ * input of the input's type (int8: quantized as the output, as TFLite asks).
  * The glue; compute/move.h computes. */
+#include <string.h>
+
 #include "../compute/move.h"
 #include "../quant_util.h"
 
@@ -11,11 +15,27 @@ typedef struct {
     mote_compute_fn compute;
 } pad_data;
 
-static mote_status prepare(mote_interpreter *it, mote_node *n) {
+/* PADV2's padding element: its constant value input, checked. */
+static mote_status read_constant_value(mote_interpreter *it, mote_node *n, mote_pad_params *p) {
+    mote_status s;
+    const mote_tensor *v = mote_node_input(it, n, 2), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, v, "constant_values")) ||
+        (s = mote_check_constant(it, v, "constant_values")))
+        return s;
+    if (v->type != out->type || tensor_numel(v) != 1)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "constant_values has %zu elements of type "
+                         "%s; expected one element of the output's type %s", tensor_numel(v),
+                         mote_type_name(v->type), mote_type_name(out->type));
+    if (out->type == MOTE_INT8 && (s = mote_check_same_quantization(it, v, out))) return s;
+    memcpy(p->fill, v->data, p->elem_bytes);
+    return MOTE_OK;
+}
+
+static mote_status prepare_pad_or_padv2(mote_interpreter *it, mote_node *n, bool v2) {
     mote_status s;
     pad_data *d = n->data;
     mote_pad_params *p = &d->p;
-    if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
+    if ((s = mote_check_io_count(it, n, 2, v2 ? 3 : 2, 1)) != MOTE_OK) return s;
     mote_tensor *in = mote_node_input(it, n, 0), *pads = mote_node_input(it, n, 1);
     mote_tensor *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, pads, "paddings")))
@@ -58,9 +78,19 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         if (i < p->ndims - 1) d->rows *= (size_t)p->out_dims[i];
     }
     p->elem_bytes = mote_type_size(out->type);
-    p->fill = out->type == MOTE_INT8 ? (uint8_t)(int8_t)mote_tensor_zero_point(it, out, 0) : 0;
+    memset(p->fill, 0, sizeof p->fill);
+    if (out->type == MOTE_INT8) p->fill[0] = (uint8_t)(int8_t)mote_tensor_zero_point(it, out, 0);
+    if (v2 && op_num_inputs(n) > 2 && (s = read_constant_value(it, n, p))) return s;
     d->compute = mote_node_choose(it, n, mote_pad_xx_variants, p);
     return MOTE_OK;
+}
+
+static mote_status prepare_pad(mote_interpreter *it, mote_node *n) {
+    return prepare_pad_or_padv2(it, n, false);
+}
+
+static mote_status prepare_padv2(mote_interpreter *it, mote_node *n) {
+    return prepare_pad_or_padv2(it, n, true);
 }
 
 static void pad_task(void *ctx, size_t begin, size_t end) {
@@ -79,5 +109,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
 }
 
 static const mote_variant *const pad_kernels[] = {mote_pad_xx_variants, NULL};
-const mote_op mote_op_pad = {prepare, invoke, sizeof(pad_data), 4,
+const mote_op mote_op_pad = {prepare_pad, invoke, sizeof(pad_data), 4,
                              TFL_BUILTIN_OPTIONS_PAD_OPTIONS, pad_kernels};
+const mote_op mote_op_padv2 = {prepare_padv2, invoke, sizeof(pad_data), 2,
+                               TFL_BUILTIN_OPTIONS_PAD_V2_OPTIONS, pad_kernels};

@@ -1,0 +1,214 @@
+"""The fast int8 kernels at the edges of int8: zero points -128 and 127,
+per-channel scales from 1e-6 to 1e2 (rescale shifts of both signs, outputs
+that vanish and outputs that saturate), odd channel counts, channel counts
+past one vector and one panel, every padding, stride and dilation, saturated
+and image-like inputs. Every case runs with the variants chosen at each ISA
+level this CPU has (test_kernel_variants.isa_levels) and must equal, byte for
+byte, LiteRT's reference kernels (the independent oracle) and Mote's `_ref`
+variants (BUILTIN_REF)."""
+import numpy as np
+import pytest
+
+from conftest import run_litert
+from mote.converter.tflite.builder import ModelBuilder
+from mote.runtime import OpResolverType
+from op_cases import ACTIVATIONS, _window_out
+from test_kernel_variants import isa_levels, run
+
+EDGE_ZERO_POINTS = (-128, 127)
+
+
+def zero_point(rng):
+    return int(rng.choice(EDGE_ZERO_POINTS)) if rng.random() < 0.7 else int(rng.integers(-128, 128))
+
+
+def int8_input(rng, shape, q):
+    """Random int8, saturated (all -128 or all 127), or an image k/255 in
+    [0, 1] quantized with the input's own scale and zero point."""
+    kind = rng.integers(0, 4)
+    if kind == 0:
+        return np.full(shape, rng.choice([-128, 127]), np.int8)
+    if kind == 1:
+        image = rng.integers(0, 256, size=shape) / 255.0
+        q_image = np.round(image / q["scale"][0]) + q["zero_point"][0]
+        return np.clip(q_image, -128, 127).astype(np.int8)
+    return rng.integers(-128, 128, size=shape).astype(np.int8)
+
+
+def conv_2d(b, rng):
+    while True:
+        n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
+        k = int(rng.choice([1, 1, 3, 5]))
+        s, dh, dw = int(rng.choice([1, 2])), int(rng.choice([1, 1, 2])), int(rng.choice([1, 1, 2]))
+        padding = str(rng.choice(["SAME", "VALID"]))
+        oh, ow = _window_out(h, k, s, dh, padding), _window_out(w, k, s, dw, padding)
+        if oh > 0 and ow > 0:
+            break
+    cin = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130]))
+    cout = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 70]))
+    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    wq = {"scale": (10 ** rng.uniform(-6, 2, cout)).astype(np.float32),
+          "zero_point": np.zeros(cout, np.int64), "quantized_dimension": 0}
+    # the output scale puts the middle of the weight scales' range near the
+    # accumulators' size: the channels' multipliers span about 1e-4..1e4
+    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * np.sqrt(k * k * cin)
+                          * 10 ** rng.uniform(-1, 1))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, cin], "int8", iq)
+    f = b.add_constant("filter", rng.integers(-127, 128, size=(cout, k, k, cin)).astype(np.int8),
+                       quantization=wq)
+    bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+    bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=cout).astype(np.int32),
+                          quantization={"scale": bias_scales,
+                                        "zero_point": np.zeros(cout, np.int64)})
+    y = b.add_tensor("y", [n, oh, ow, cout], "int8", oq)
+    b.add_operator("CONV_2D", [x, f, bias], [y],
+                   {"padding": padding, "stride_w": s, "stride_h": s, "dilation_w_factor": dw,
+                    "dilation_h_factor": dh,
+                    "fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=3)
+    b.mark_outputs(y)
+    return [int8_input(rng, (n, h, w, cin), iq)]
+
+
+def fully_connected(b, rng):
+    """Rows of depths around the 4-byte groups and past 64, unit counts around
+    16, 32 and 64 (the vectors and panel pairs), with and without bias."""
+    rows = int(rng.integers(1, 5))
+    depth = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130, 1024]))
+    units = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 64, 65, 70, 100]))
+    per_channel = bool(rng.random() < 0.7)
+    n = units if per_channel else 1
+    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    wq = {"scale": (10 ** rng.uniform(-6, 2, n)).astype(np.float32),
+          "zero_point": np.zeros(n, np.int64), "quantized_dimension": 0}
+    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * np.sqrt(depth) * 10 ** rng.uniform(-1, 1))],
+          "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [rows, depth], "int8", iq)
+    w = b.add_constant("w", rng.integers(-127, 128, size=(units, depth)).astype(np.int8),
+                       quantization=wq)
+    bias = -1
+    if rng.random() < 0.8:
+        bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+        data = rng.integers(-(2 ** 20), 2 ** 20, size=units).astype(np.int32)
+        bias = b.add_constant("bias", data, quantization={"scale": bias_scales,
+                                                          "zero_point": np.zeros(n, np.int64)})
+    y = b.add_tensor("y", [rows, units], "int8", oq)
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y],
+                   {"fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=4)
+    b.mark_outputs(y)
+    return [int8_input(rng, (rows, depth), iq)]
+
+
+def depthwise_conv_2d(b, rng):
+    """Depth multiplier 1, the vectorized kernels' windows (3x3 mostly, some
+    5x5), strides 1 and 2, channel counts around 16 and 32."""
+    k, s = int(rng.choice([3, 3, 3, 5])), int(rng.choice([1, 2]))
+    padding = str(rng.choice(["SAME", "VALID"]))
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(k, 14)), int(rng.integers(k, 14))
+    oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
+    c = int(rng.choice([1, 5, 15, 16, 17, 31, 32, 33, 47, 64, 70]))
+    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    wq = {"scale": (10 ** rng.uniform(-6, 2, c)).astype(np.float32),
+          "zero_point": np.zeros(c, np.int64), "quantized_dimension": 3}
+    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * k * 10 ** rng.uniform(-1, 1))],
+          "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, c], "int8", iq)
+    f = b.add_constant("filter", rng.integers(-127, 128, size=(1, k, k, c)).astype(np.int8),
+                       quantization=wq)
+    bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+    bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=c).astype(np.int32),
+                          quantization={"scale": bias_scales, "zero_point": np.zeros(c, np.int64)})
+    y = b.add_tensor("y", [n, oh, ow, c], "int8", oq)
+    b.add_operator("DEPTHWISE_CONV_2D", [x, f, bias], [y],
+                   {"padding": padding, "stride_w": s, "stride_h": s, "depth_multiplier": 1,
+                    "dilation_w_factor": 1, "dilation_h_factor": 1,
+                    "fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=3)
+    b.mark_outputs(y)
+    return [int8_input(rng, (n, h, w, c), iq)]
+
+
+def _elementwise(b, rng, op):
+    """Same-shape inputs (the vectorized variants' case), lengths around the
+    vector width, scales of the two inputs up to 1e3 apart."""
+    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 6)),
+             int(rng.choice([1, 15, 16, 17, 33, 70]))]
+    qa = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))],
+          "zero_point": [zero_point(rng)]}
+    if op == "MUL":
+        lo = np.log10(qa["scale"][0] * qb["scale"][0] * 128)
+        oq = {"scale": [float(10 ** rng.uniform(lo - 1.5, lo + 0.5))],
+              "zero_point": [zero_point(rng)]}
+    else:   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
+        lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
+        oq = {"scale": [float(10 ** rng.uniform(lo - 1, lo + 1))],
+              "zero_point": [zero_point(rng)]}
+    x = b.add_input("a", shape, "int8", qa)
+    z = b.add_input("b", shape, "int8", qb)
+    y = b.add_tensor("y", shape, "int8", oq)
+    b.add_operator(op, [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))},
+                   version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, shape, qa), int8_input(rng, shape, qb)]
+
+
+def quantize(b, rng):
+    """float32 -> int8 on image-like, halfway (k + 0.5 quanta), huge,
+    infinite and NaN values; int8 -> int8 with scales 1e3 apart."""
+    shape = [int(rng.integers(1, 4)), int(rng.choice([1, 15, 16, 17, 33, 70]))]
+    oq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    if rng.random() < 0.5:
+        x = b.add_input("x", shape, "float32")
+        kind = rng.integers(0, 3)
+        if kind == 0:
+            data = rng.integers(0, 256, size=shape) / 255.0 if rng.random() < 0.5 else \
+                rng.integers(0, 256, size=shape) / 127.5 - 1
+        elif kind == 1:
+            data = (rng.integers(-200, 200, size=shape) + 0.5) * oq["scale"][0]
+        else:
+            data = rng.choice([np.inf, -np.inf, np.nan, 3e38, -3e38, 2.0 ** 31, 0.0, -0.0],
+                              size=shape)
+        data = np.asarray(data, np.float32)
+    else:
+        iq = {"scale": [float(oq["scale"][0] * 10 ** rng.uniform(-1.5, 1.5))],
+              "zero_point": [zero_point(rng)]}
+        x = b.add_input("x", shape, "int8", iq)
+        data = int8_input(rng, shape, iq)
+    y = b.add_tensor("y", shape, "int8", oq)
+    b.add_operator("QUANTIZE", [x], [y])
+    b.mark_outputs(y)
+    return [data]
+
+
+GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+              "FULLY_CONNECTED": fully_connected,
+              "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
+              "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
+              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize}
+
+
+def cases(op, count, seed=5):
+    for i in range(count):
+        rng = np.random.default_rng([seed, i, sum(map(ord, op))])
+        b = ModelBuilder()
+        inputs = GENERATORS[op](b, rng)
+        yield f"{op.lower()}_edge_{i}", b.build(), inputs
+
+
+@pytest.mark.parametrize("op", sorted(GENERATORS))
+def test_fast_int8_kernels_equal_litert_reference_at_the_edges(op, litert_available):
+    used = set()
+    for name, model, inputs in cases(op, 80):
+        want = run_litert(model, inputs, reference_kernels=True)
+        ref, _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+        for g, w in zip(ref, want):
+            assert np.array_equal(g, w), f"{name}: _ref differs from LiteRT's reference kernels"
+        for off in isa_levels():
+            got, kernels_used = run(model, inputs, OpResolverType.AUTO, off)
+            used |= kernels_used
+            for g, w in zip(got, want):
+                diff = np.flatnonzero(g != w)
+                assert diff.size == 0, (
+                    f"{name}, CPU features off: {off or 'none'} ({kernels_used}): {diff.size} "
+                    f"of {g.size} differ, first at {diff[0]}: {g.flat[diff[0]]} vs "
+                    f"{w.flat[diff[0]]}")
+    assert any("_ref" not in k for k in used), f"no fast variant was chosen: {used}"
