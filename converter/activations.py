@@ -68,11 +68,12 @@ def float_activations(g: ir.Graph, feeds: list, engine: str = "auto"):
             yield {name: values[name] for name in names if name in values}
         return
     index = {d["name"]: d["index"] for d in it.get_tensor_details()}
-    inputs = [(index[name], name) for name in g.inputs]
+    from .tflite.builder import DTYPES
+    inputs = [(index[name], name, DTYPES[g.tensors[name].dtype]) for name in g.inputs]
     views = {name: it.tensor(index[name])() for name in names if name in index}
     for feed in feeds:
-        for i, name in inputs:
-            it.set_tensor(i, np.asarray(feed[name], np.float32))
+        for i, name, dtype in inputs:   # float32, or integer indices (GATHER)
+            it.set_tensor(i, np.asarray(feed[name], dtype))
         it.reset_all_variables()   # each feed starts from zero state, as reference.run does
         it.invoke()
         yield views

@@ -19,12 +19,13 @@ An entry holds:
   - fused_activation: the option that holds a fused RELU / RELU6, if any
     (fuse_activations moves a following activation into it);
   - activation: for RELU / RELU6, the value they become in that option;
-  - int8 rules: int8 (the op runs on int8 data at all), same_quant (its output
-    keeps its input's quantization: "first" input, or "all" inputs, as
+  - int8 rules: int8 (the op runs on int8 data at all), same_quant (its
+    outputs keep its input's quantization: the data input, `data_input`, 0
+    but for SPLIT, whose input 0 is the axis; or "all" inputs, as
     CONCATENATION), value_inputs (inputs that, when constant, hold values of
     the output and are quantized with its quantization: PADV2's pad value,
-    MAXIMUM / MINIMUM's bound),
-    fixed_output ((scale, zero point) fixed by TFLite);
+    MAXIMUM / MINIMUM's bound), fixed_output ((scale, zero point) fixed by
+    TFLite);
   - reference: the float implementation on an array module `xp`
     (numpy or cupy), reference(xp, args, options, out_shape, dtype), with the
     options completed from `defaults`; the fused activation is applied by
@@ -57,11 +58,13 @@ _FUSED = "fused_activation_function"
 @dataclasses.dataclass(frozen=True)
 class Weight:
     """The constant weight of a layer: its input index, the output-channel
-    axis (per-channel scales, batch-norm folding) and rank; the bias input."""
+    axis (per-channel scales, batch-norm folding) and rank; the bias input;
+    the data input (whose scale times the weight's is the bias scale)."""
     input: int
     axis: int
     rank: int
     bias: int
+    data: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +80,7 @@ class Op:
     activation: Optional[str] = None
     int8: bool = False
     same_quant: str = ""
+    data_input: int = 0
     value_inputs: tuple = ()
     fixed_output: Optional[tuple] = None
     builtin: bool = True
@@ -275,6 +279,158 @@ def _same(xp, a, o, out_shape, dtype):
     return a[0]
 
 
+def _depth_to_space(xp, a, o, out_shape, dtype):
+    n, h, w, c = a[0].shape
+    b = o["block_size"]
+    return a[0].reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5) \
+        .reshape(n, h * b, w * b, c // (b * b))
+
+
+def _space_to_depth(xp, a, o, out_shape, dtype):
+    n, h, w, c = a[0].shape
+    b = o["block_size"]
+    return a[0].reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5) \
+        .reshape(n, h // b, w // b, b * b * c)
+
+
+def _slice(xp, a, o, out_shape, dtype):
+    begin, size = (np.asarray(v).astype(np.int64) for v in a[1:3])
+    return a[0][tuple(slice(int(b), int(b) + (d - int(b) if int(k) == -1 else int(k)))
+                      for b, k, d in zip(begin, size, a[0].shape))]
+
+
+def strided_slice_spec(shape, begin, end, strides, o):
+    """TFLite's STRIDED_SLICE over the "effective" dims (the input's and the
+    new axes): the masks expanded (an ellipsis stands for every dim the spec
+    leaves out; new axes are dims of 1), then each dim's start and stop
+    clamped as TFLite's StartForAxis / StopForAxis. Returns, per effective
+    dim, (input dim or None, start, stop, stride, shrink)."""
+    begin, end, strides = ([int(v) for v in np.asarray(t).ravel()] for t in (begin, end, strides))
+    count, rank = len(begin), len(shape)
+    bm, em, elm, nam, sm = (int(o.get(k, 0)) for k in (
+        "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"))
+    added = sum(1 for i in range(count) if not elm >> i & 1 and nam >> i & 1)
+    dims = rank + added
+    ellipsis, new_axis, ellipsis_start, expanded = set(), set(), dims, 0
+    i = 0
+    while i < dims:
+        if elm >> i & 1:
+            ellipsis_start = i
+            stop = max(i + 1, min(i + 1 + added + rank - count, dims))
+            expanded = stop - i - 1
+            ellipsis.update(range(i, stop))
+            i = stop
+            continue
+        if 0 <= i - expanded < 32 and nam >> (i - expanded) & 1:
+            new_axis.add(i)
+        i += 1
+    spec, added_ellipsis, added_axes = [], 0, 0
+    for i in range(dims):
+        if i in ellipsis:
+            added_ellipsis = max(0, i - ellipsis_start)
+            entry = (i - added_axes, 0, 0, 1, True, True, False)
+        elif i in new_axis:
+            spec.append((None, 0, 1, 1, False))
+            added_axes += 1
+            continue
+        elif i >= count + expanded:
+            entry = (i - added_axes, 0, 0, 1, True, True, False)
+        else:
+            k = i - added_ellipsis
+            entry = (i - added_axes, begin[k], end[k], strides[k], bool(bm >> k & 1),
+                     bool(em >> k & 1), bool(sm >> k & 1))
+        d, start, stop, stride, mask_begin, mask_end, shrink = entry
+        size = shape[d]
+        if stride == 0:
+            raise ConversionError("STRIDED_SLICE: a stride is 0")
+        if size == 0:
+            spec.append((d, 0, 0, stride, shrink))
+            continue
+        big = 2 ** 31
+        start = (-big if stride > 0 else big - 1) if mask_begin else start
+        start += size if start < 0 else 0
+        start = min(max(start, 0), size) if stride > 0 else min(max(start, -1), size - 1)
+        if shrink:
+            stop = start + 1
+        else:
+            stop = (big - 1 if stride > 0 else -big) if mask_end else stop
+            stop += size if stop < 0 else 0
+            stop = min(max(stop, 0), size) if stride > 0 else min(max(stop, -1), size - 1)
+        spec.append((d, start, stop, stride, shrink))
+    return spec
+
+
+def _strided_slice(xp, a, o, out_shape, dtype):
+    if o.get("offset"):
+        raise ConversionError("STRIDED_SLICE with the offset option is not supported")
+    x = a[0]
+    spec = strided_slice_spec(x.shape, a[1], a[2], a[3], o)
+    picks = [np.arange(start, stop, stride) for d, start, stop, stride, _ in spec
+             if d is not None]
+    y = x[np.ix_(*picks)] if picks else x
+    return y.reshape([len(np.arange(start, stop, stride)) if d is not None else 1
+                      for d, start, stop, stride, shrink in spec if not shrink])
+
+
+def _split_parts(x, axis, sizes):
+    bounds = np.cumsum([0] + list(sizes))
+    return [x[(slice(None),) * axis + (slice(int(a), int(b)),)] for a, b in zip(bounds, bounds[1:])]
+
+
+def _split(xp, a, o, out_shape, dtype):
+    x, axis = a[1], int(np.asarray(a[0]).ravel()[0]) % a[1].ndim
+    return _split_parts(x, axis, [x.shape[axis] // o["num_splits"]] * o["num_splits"])
+
+
+def _split_v(xp, a, o, out_shape, dtype):
+    x, sizes = a[0], [int(v) for v in np.asarray(a[1]).ravel()]
+    axis = int(np.asarray(a[2]).ravel()[0]) % x.ndim
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = x.shape[axis] - (sum(sizes) + 1)
+    return _split_parts(x, axis, sizes)
+
+
+def _unpack(xp, a, o, out_shape, dtype):
+    axis = o["axis"] % a[0].ndim
+    return [xp.take(a[0], i, axis=axis) for i in range(a[0].shape[axis])]
+
+
+def _pack(xp, a, o, out_shape, dtype):
+    return xp.stack(a, axis=o["axis"] % (a[0].ndim + 1))
+
+
+def _batch_matmul(xp, a, o, out_shape, dtype):
+    lhs = xp.swapaxes(a[0], -1, -2) if o["adj_x"] else a[0]
+    rhs = xp.swapaxes(a[1], -1, -2) if o["adj_y"] else a[1]
+    return xp.matmul(lhs, rhs)
+
+
+def transpose_conv_padding(padding, stride, filter_size, out):
+    """TFLite's leading padding of TRANSPOSE_CONV: that of the convolution
+    (SAME or VALID) whose input is this op's output."""
+    conv_out = -(-out // stride) if padding == "SAME" else (out - filter_size + stride) // stride
+    return max(0, (conv_out - 1) * stride + filter_size - out) // 2
+
+
+def _transpose_conv(xp, a, o, out_shape, dtype):
+    w, x, bias = a[1], a[2], _optional(a, 3)
+    n, oh, ow, oc = (int(v) for v in np.asarray(a[0]))
+    _, ih, iw, _ = x.shape
+    _, kh, kw, _ = w.shape
+    sh, sw = o["stride_h"], o["stride_w"]
+    top = transpose_conv_padding(o["padding"], sh, kh, oh)
+    left = transpose_conv_padding(o["padding"], sw, kw, ow)
+    # scatter onto a canvas big enough for every tap, then cut the output out of it
+    canvas = xp.zeros((n, (ih - 1) * sh + kh + top + oh, (iw - 1) * sw + kw + left + ow, oc),
+                      x.dtype)
+    for fy in range(kh):
+        for fx in range(kw):
+            tap = xp.einsum("nhwc,oc->nhwo", x, w[:, fy, fx, :])
+            canvas[:, fy:fy + (ih - 1) * sh + 1:sh, fx:fx + (iw - 1) * sw + 1:sw] += tap
+    y = canvas[:, top:top + oh, left:left + ow]
+    return y if bias is None else y + bias
+
+
 # -- the catalogue ---------------------------------------------------------------------
 
 _WINDOW = {"padding": "SAME", "stride_h": 1, "stride_w": 1, _FUSED: "NONE"}
@@ -287,9 +443,10 @@ def _entries():
         return Op(name, lambda xp, a, o, s, d: fn(a[0], a[1]), table, _ACT, int8_version=2,
                   fused_activation=_FUSED, int8=True)
 
-    def data_mover(name, fn, table=None, defaults=None, int8_version=2, same_quant="first"):
+    def data_mover(name, fn, table=None, defaults=None, int8_version=2, same_quant="first",
+                   data_input=0):
         return Op(name, fn, table, defaults or {}, int8_version=int8_version, int8=True,
-                  same_quant=same_quant)
+                  same_quant=same_quant, data_input=data_input)
 
     def unary(name, fn, fixed=None, activation=None):
         return Op(name, lambda xp, a, o, s, d: fn(xp, a[0]), int8_version=2, int8=True,
@@ -355,6 +512,38 @@ def _entries():
         Op("RSQRT", lambda xp, a, o, s, d: 1 / xp.sqrt(a[0])),
         Op("FLOOR", lambda xp, a, o, s, d: xp.floor(a[0])),
         unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
+        # Version 1 for int8 too: LiteRT's reference resolver registers only
+        # version 1 of PRELU and DEPTH_TO_SPACE (their kernels take int8 at any).
+        Op("PRELU", lambda xp, a, o, s, d: xp.where(a[0] >= 0, a[0], a[0] * a[1]), int8=True),
+        Op("LEAKY_RELU", lambda xp, a, o, s, d: xp.where(a[0] > 0, a[0], a[0] * o["alpha"]),
+           "LeakyReluOptions", {"alpha": 0.2}, int8_version=2, int8=True),
+        data_mover("DEPTH_TO_SPACE", _depth_to_space, "DepthToSpaceOptions", {"block_size": 1},
+                   int8_version=None),
+        data_mover("SPACE_TO_DEPTH", _space_to_depth, "SpaceToDepthOptions", {"block_size": 1}),
+        data_mover("SLICE", _slice, "SliceOptions"),
+        data_mover("SQUEEZE", _cast, "SqueezeOptions", {"squeeze_dims": []}, int8_version=None),
+        data_mover("EXPAND_DIMS", _cast, "ExpandDimsOptions", int8_version=None),
+        data_mover("GATHER", lambda xp, a, o, s, d: xp.take(
+            a[0], np.asarray(a[1]).astype(np.int64), axis=o["axis"] % a[0].ndim),
+            "GatherOptions", {"axis": 0, "batch_dims": 0}),
+        data_mover("SPLIT", _split, "SplitOptions", {"num_splits": 1}, data_input=1),
+        data_mover("SPLIT_V", _split_v, "SplitVOptions", {"num_splits": 1}),
+        data_mover("UNPACK", _unpack, "UnpackOptions", {"num": 1, "axis": 0}),
+        data_mover("PACK", _pack, "PackOptions", {"values_count": 1, "axis": 0},
+                   same_quant="all"),
+        data_mover("STRIDED_SLICE", _strided_slice, "StridedSliceOptions",
+                   {"begin_mask": 0, "end_mask": 0, "ellipsis_mask": 0, "new_axis_mask": 0,
+                    "shrink_axis_mask": 0, "offset": False}),
+        Op("BATCH_MATMUL", _batch_matmul, "BatchMatMulOptions",
+           {"adj_x": False, "adj_y": False, "asymmetric_quantize_inputs": False},
+           int8_version=2, int8=True),
+        Op("TRANSPOSE_CONV", _transpose_conv, "TransposeConvOptions", {**_WINDOW},
+           float_version=3, int8_version=3,
+           weight=Weight(input=1, axis=0, rank=4, bias=3, data=2), fused_activation=_FUSED,
+           int8=True),
+        # A sparse constant's dense value: the importer densifies sparse
+        # tensors, so DENSIFY passes its (constant) input through and folds away.
+        Op("DENSIFY", _same, "DensifyOptions"),
         # TFLite runs it in float only (int8 graphs keep it in float).
         Op("LOCAL_RESPONSE_NORMALIZATION", _local_response_normalization,
            "LocalResponseNormalizationOptions",
@@ -363,16 +552,12 @@ def _entries():
         Op("UNIDIRECTIONAL_SEQUENCE_LSTM", _lstm, "UnidirectionalSequenceLSTMOptions",
            {_FUSED: "NONE", "cell_clip": 0.0, "proj_clip": 0.0, "time_major": False,
             "asymmetric_quantize_inputs": False, "diagonal_recurrent_tensors": False}),
-        Op("PRELU", lambda xp, a, o, s, d: xp.where(a[0] >= 0, a[0], a[0] * a[1])),
         Op("HARD_SWISH", lambda xp, a, o, s, d: a[0] * xp.clip(a[0] + 3, 0, 6) / 6,
            "HardSwishOptions", int8=True),
         # The converter writes QUANTIZE / DEQUANTIZE at int8 and float16 edges;
         # in a float graph they pass values through.
         Op("QUANTIZE", _cast, "QuantizeOptions"),
         Op("DEQUANTIZE", _cast, "DequantizeOptions"),
-        # Carried through from a .tflite file (their options table is known), not run.
-        Op("SQUEEZE", options="SqueezeOptions"),
-        Op("LEAKY_RELU", options="LeakyReluOptions"),
         # Training-level ops of the IR (converter/ir.py); the passes remove them.
         Op("BATCH_NORM", _batch_norm, defaults={"epsilon": 1e-5}, builtin=False),
         Op("DROPOUT", _same, builtin=False),

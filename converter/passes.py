@@ -15,12 +15,15 @@ def fold_constants(g: ir.Graph) -> ir.Graph:
     kept = []
     for node in g.nodes:
         ins = [i for i in node.inputs if i is not None]
-        if ins and all(g.tensors[i].is_constant for i in ins) and node.outputs[0] not in g.outputs:
+        if ins and all(g.tensors[i].is_constant for i in ins) and \
+                not set(node.outputs) & set(g.outputs):
             sub = ir.Graph({k: g.tensors[k] for k in ins + node.outputs}, [node], [],
                            node.outputs)
-            out = g.tensors[node.outputs[0]]
-            value = reference.run(sub, {}, dtype=np.float32 if out.dtype == "float32" else np.float64)
-            out.data = np.asarray(value[out.name]).astype(out.dtype)
+            first = g.tensors[node.outputs[0]]
+            value = reference.run(sub, {}, dtype=np.float32 if first.dtype == "float32"
+                                  else np.float64)
+            for name in node.outputs:
+                g.tensors[name].data = np.asarray(value[name]).astype(g.tensors[name].dtype)
         else:
             kept.append(node)
     g.nodes = kept

@@ -114,6 +114,8 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
     values: dict = {}
     for activations in float_activations(g, progress(samples) if progress else samples, engine):
         for name, v in activations.items():
+            if v.size == 0:
+                continue   # empty tensors (a slice of nothing) have no range
             if method == "minmax":
                 lo, hi = float(np.min(v)), float(np.max(v))
                 old = values.get(name)
@@ -175,11 +177,10 @@ class _Groups:
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
                   engine: str = "auto") -> ir.Graph:
-    unsupported = sorted({f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
-                          if not ops.info(n.op).int8})
+    unsupported = list(dict.fromkeys(f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
+                                     if not ops.info(n.op).int8))
     if unsupported and not float_fallback:
-        raise ConversionError("these ops cannot be quantized to int8: " + ", ".join(unsupported) +
-                         " (float_fallback=True keeps them in float between DEQUANTIZE and QUANTIZE)")
+        raise UnquantizableOps(unsupported)
     ranges = calibrate(g, data, method, progress=progress, engine=engine)
     for n in g.nodes:   # PADV2, MAXIMUM, MINIMUM: the output holds the constants' values
         constants = [g.tensors[n.inputs[k]] for k in ops.info(n.op).value_inputs
@@ -197,8 +198,10 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     for n in g.nodes:
         same = ops.info(n.op).same_quant
         if same:
-            for i in n.inputs[:len(n.inputs) if same == "all" else 1]:
-                groups.union(i, n.outputs[0])
+            data = n.inputs[ops.info(n.op).data_input:][:1]
+            for i in (n.inputs if same == "all" else data):
+                for o in n.outputs:
+                    groups.union(i, o)
     group_range: dict = {}
     for name, (lo, hi) in ranges.items():
         if not np.isfinite([lo, hi]).all():
@@ -219,6 +222,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             quant = {"scale": [np.float32(fixed[name][0])], "zero_point": [fixed[name][1]]}
         elif groups.find(name) in group_range:
             quant = activation_quantization(*group_range[groups.find(name)])
+        elif int(np.prod(t.shape)) == 0:   # holds no value: any valid quantization
+            quant = activation_quantization(0.0, 1.0)
         else:
             raise ConversionError(f"tensor {name!r} is not computed from the model's inputs, so "
                                   f"calibration gives it no range")
@@ -235,7 +240,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             node.inputs[spec.input] = wname
             # TFLite's int8 convolutions need a bias: a missing one is zero.
             has_bias = len(n.inputs) > spec.bias and n.inputs[spec.bias] is not None
-            x = q.tensors[n.inputs[0]]
+            x = q.tensors[n.inputs[spec.data]]
             if x.quant is None:
                 raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input "
                                       f"{x.name!r} is {x.dtype.upper()}; expected a float "
@@ -252,11 +257,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         for k in ops.info(n.op).value_inputs:
             if g.tensors[n.inputs[k]].is_constant:
                 node.inputs[k] = _value_like_output(q, g, n, k)
-        if ops.info(n.op).fused_activation and not spec and ops.info(n.op).int8:
-            for k, name in enumerate(n.inputs):   # ADD / SUB / MUL with a constant operand
-                if name is not None and g.tensors[name].is_constant and \
-                        g.tensors[name].dtype == "float32":
-                    node.inputs[k] = _constant_operand(q, g.tensors[name])
+        if ops.info(n.op).int8 and not ops.info(n.op).same_quant:
+            _quantize_constant_operands(q, g, n, node)
         q.nodes.append(node)
     for n in fallback:
         _keep_float(q, g, n)
@@ -268,16 +270,34 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     return remove_dead(q)
 
 
-def _constant_operand(q: ir.Graph, t: ir.Tensor) -> str:
-    """A float constant operand of an int8 elementwise op, quantized per
-    tensor like an activation whose range is the constant's own values."""
-    data = np.asarray(t.data, np.float64)
-    quant = activation_quantization(data.min(), data.max())
-    scale, zp = np.float64(quant["scale"][0]), int(quant["zero_point"][0])
-    name = q.unique_name(t.name + "/int8")
-    q.add_tensor(ir.Tensor(name, t.shape, "int8",
-                           np.clip(np.round(data / scale) + zp, -128, 127).astype(np.int8), quant))
-    return name
+class UnquantizableOps(ConversionError):
+    """Ops without int8 kernels, in graph order (`ops`); the message says how
+    to keep them in float (the API's float_fallback=True; the CLI names its
+    own flag)."""
+
+    def __init__(self, ops_in_order, flag: str = "float_fallback=True"):
+        self.ops = list(ops_in_order)
+        super().__init__("these ops cannot be quantized to int8: " + ", ".join(self.ops) +
+                         f" ({flag} keeps them in float between DEQUANTIZE and QUANTIZE)")
+
+
+def _quantize_constant_operands(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.Node) -> None:
+    """Float constants an int8 op reads as data (PRELU's alpha, a constant
+    operand of ADD or MUL): int8 per tensor over their own range, as an
+    activation would be."""
+    spec = ops.info(n.op).weight
+    skip = {spec.input, spec.bias} if spec else set()
+    for k, name in enumerate(n.inputs):
+        t = g.tensors.get(name) if name is not None else None
+        if k in skip or t is None or not t.is_constant or t.dtype != "float32":
+            continue
+        data = np.asarray(t.data, np.float64)
+        quant = activation_quantization(float(data.min(initial=0)), float(data.max(initial=0)))
+        s, z = float(quant["scale"][0]), quant["zero_point"][0]
+        qname = q.unique_name(name + "/int8")
+        q.add_tensor(ir.Tensor(qname, t.shape, "int8",
+                               np.clip(np.round(data / s) + z, -128, 127).astype(np.int8), quant))
+        node.inputs[k] = qname
 
 
 def _value_like_output(q: ir.Graph, g: ir.Graph, n: ir.Node, k: int) -> str:
@@ -340,9 +360,9 @@ def _float_edges(q: ir.Graph, g: ir.Graph) -> None:
             n.inputs = [inner if i == name else i for i in n.inputs]
             n.outputs = [inner if o == name else o for o in n.outputs]
         return inner
-    for name in list(q.inputs):
+    for name in [i for i in q.inputs if q.tensors[i].dtype == "int8"]:   # not integer indices
         q.nodes.insert(0, ir.Node("QUANTIZE", [name], [int8_twin(name)], {}, f"quantize_{name}"))
-    for name in list(q.outputs):
+    for name in [o for o in q.outputs if q.tensors[o].dtype == "int8"]:
         q.nodes.append(ir.Node("DEQUANTIZE", [int8_twin(name)], [name], {}, f"dequantize_{name}"))
 
 

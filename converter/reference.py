@@ -58,7 +58,13 @@ def run(g: ir.Graph, feeds: dict, dtype=np.float64, xp=np, keep_all: bool = Fals
             y = op.forward(xp, args, node.options, want, dtype)
         except (ValueError, IndexError, TypeError, ZeroDivisionError) as e:   # operands that do not fit
             raise _misfit(node, args, want, e) from e
-        if tuple(y.shape) != want:
-            raise _misfit(node, args, want, f"it computes shape {list(y.shape)}")
-        values[out] = y
+        ys = y if isinstance(y, list) else [y]   # ops with several outputs (SPLIT) give a list
+        if len(ys) != len(node.outputs):
+            raise _misfit(node, args, want, f"it computes {len(ys)} outputs for "
+                                            f"{len(node.outputs)}")
+        for name, y in zip(node.outputs, ys):
+            if tuple(y.shape) != tuple(g.tensors[name].shape):
+                raise _misfit(node, args, tuple(g.tensors[name].shape),
+                              f"it computes shape {list(y.shape)}")
+            values[name] = y
     return values if keep_all else {o: values[o] for o in g.outputs}

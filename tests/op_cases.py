@@ -401,6 +401,11 @@ def hard_swish(b, rng):
     return _unary(b, rng, "HARD_SWISH")
 
 
+def leaky_relu(b, rng):
+    return _unary(b, rng, "LEAKY_RELU", options={"alpha": float(rng.choice([0.0, 0.01, 0.1,
+                                                                             0.2, 0.3, 1.5]))})
+
+
 def prelu(b, rng):
     shape = [int(d) for d in rng.integers(1, 6, size=4)]
     alpha_shape = [shape[-1]] if rng.random() < 0.5 else [1, 1, shape[-1]]
@@ -447,6 +452,329 @@ def resize_bilinear(b, rng, dtype="float32", quantization=None):
 
 def resize_nearest_neighbor(b, rng, dtype="float32", quantization=None):
     return resize(b, rng, dtype, quantization, "RESIZE_NEAREST_NEIGHBOR")
+
+
+def _data(rng, shape, dtype):
+    if dtype == "int8":
+        return rng.integers(-128, 128, shape).astype(np.int8)
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+def depth_to_space(b, rng, dtype="float32", quantization=None):
+    n, h, w = (int(v) for v in rng.integers(1, 5, size=3))
+    block, c = int(rng.integers(1, 4)), int(rng.integers(1, 6))
+    x = b.add_input("x", [n, h, w, c * block * block], dtype, quantization)
+    y = b.add_tensor("y", [n, h * block, w * block, c], dtype, quantization)
+    b.add_operator("DEPTH_TO_SPACE", [x], [y], {"block_size": block})
+    b.mark_outputs(y)
+    return [_data(rng, [n, h, w, c * block * block], dtype)]
+
+
+def space_to_depth(b, rng, dtype="float32", quantization=None):
+    block = int(rng.integers(1, 4))
+    n, h, w, c = (int(v) for v in rng.integers(1, 5, size=4))
+    x = b.add_input("x", [n, h * block, w * block, c], dtype, quantization)
+    y = b.add_tensor("y", [n, h, w, c * block * block], dtype, quantization)
+    b.add_operator("SPACE_TO_DEPTH", [x], [y], {"block_size": block},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    return [_data(rng, [n, h * block, w * block, c], dtype)]
+
+
+def slice_(b, rng, dtype="float32", quantization=None):
+    shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+    begin = [int(rng.integers(0, d)) for d in shape]
+    size = [-1 if rng.random() < 0.25 else int(rng.integers(0, d - s + 1))
+            for d, s in zip(shape, begin)]
+    index = np.int64 if rng.random() < 0.3 else np.int32
+    x = b.add_input("x", shape, dtype, quantization)
+    y = b.add_tensor("y", [d - s if k == -1 else k for d, s, k in zip(shape, begin, size)],
+                     dtype, quantization)
+    b.add_operator("SLICE", [x, b.add_constant("begin", np.array(begin, index)),
+                             b.add_constant("size", np.array(size, index))], [y],
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype)]
+
+
+def strided_slice(b, rng, dtype="float32", quantization=None):
+    """Random begin / end (negative, past the ends), strides of either sign
+    and every mask: begin/end masks, one ellipsis, new axes, shrunk dims (at
+    an index inside the dim, positive stride). The output shape written is a
+    first guess: LiteRT derives it, Mote checks it."""
+    from mote.converter.ops import strided_slice_spec
+    rank = int(rng.integers(1, 5))
+    shape = [int(d) for d in rng.integers(1, 6, size=rank)]
+    count = int(rng.integers(1, rank + 1))
+    begin = [int(v) for v in rng.integers(-7, 7, size=count)]
+    end = [int(v) for v in rng.integers(-7, 7, size=count)]
+    strides = [int(rng.choice([-3, -2, -1, 1, 1, 2, 3])) for _ in range(count)]
+    masks = {k: int(sum(1 << i for i in range(count) if rng.random() < 0.2))
+             for k in ("begin_mask", "end_mask", "new_axis_mask")}
+    masks["ellipsis_mask"] = 1 << int(rng.integers(0, count)) if rng.random() < 0.2 else 0
+    masks["new_axis_mask"] &= ~masks["ellipsis_mask"]
+    shrink = 0
+    if not masks["ellipsis_mask"] and not masks["new_axis_mask"]:
+        for i in range(count):
+            if rng.random() < 0.25:
+                shrink |= 1 << i
+                begin[i] = int(rng.integers(-shape[i], shape[i]))
+                strides[i] = 1
+    masks["shrink_axis_mask"] = shrink
+    out = [len(range(start, stop, stride)) if d is not None else 1
+           for d, start, stop, stride, shr in strided_slice_spec(shape, begin, end, strides,
+                                                                  masks) if not shr]
+    x = b.add_input("x", shape, dtype, quantization)
+    y = b.add_tensor("y", out, dtype, quantization)
+    b.add_operator("STRIDED_SLICE", [x, b.add_constant("begin", np.array(begin, np.int32)),
+                                     b.add_constant("end", np.array(end, np.int32)),
+                                     b.add_constant("strides", np.array(strides, np.int32))],
+                   [y], masks, version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype)]
+
+
+def squeeze(b, rng, dtype="float32", quantization=None):
+    shape = [int(d) if rng.random() < 0.6 else 1 for d in rng.integers(1, 5, size=rng.integers(1, 6))]
+    ones = [i for i, d in enumerate(shape) if d == 1]
+    named = [i - len(shape) if rng.random() < 0.3 else i for i in ones if rng.random() < 0.5]
+    dropped = {i % len(shape) for i in named} if named else set(ones)
+    x = b.add_input("x", shape, dtype, quantization)
+    y = b.add_tensor("y", [d for i, d in enumerate(shape) if i not in dropped], dtype, quantization)
+    b.add_operator("SQUEEZE", [x], [y], {"squeeze_dims": named})
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype)]
+
+
+def expand_dims(b, rng, dtype="float32", quantization=None):
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(0, 5))]
+    axis = int(rng.integers(-len(shape) - 1, len(shape) + 1))
+    at = axis + len(shape) + 1 if axis < 0 else axis
+    x = b.add_input("x", shape, dtype, quantization)
+    y = b.add_tensor("y", shape[:at] + [1] + shape[at:], dtype, quantization)
+    index = np.int64 if rng.random() < 0.3 else np.int32
+    b.add_operator("EXPAND_DIMS", [x, b.add_constant("axis", np.array(axis, index))], [y])
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype)]
+
+
+def _parts_input(b, rng, dtype, quantization):
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(1, 5))]
+    axis = int(rng.integers(0, len(shape)))
+    signed = axis - len(shape) if rng.random() < 0.3 else axis
+    return shape, axis, signed
+
+
+def split(b, rng, dtype="float32", quantization=None):
+    shape, axis, signed = _parts_input(b, rng, dtype, quantization)
+    parts = int(rng.choice([d for d in range(1, shape[axis] + 1) if shape[axis] % d == 0]))
+    a = b.add_constant("axis", np.array([signed], np.int32) if rng.random() < 0.5
+                       else np.array(signed, np.int32))
+    x = b.add_input("x", shape, dtype, quantization)
+    part = shape[:axis] + [shape[axis] // parts] + shape[axis + 1:]
+    ys = [b.add_tensor(f"y{k}", part, dtype, quantization) for k in range(parts)]
+    b.add_operator("SPLIT", [a, x], ys, {"num_splits": parts},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(*ys)
+    return [_data(rng, shape, dtype)]
+
+
+def split_v(b, rng, dtype="float32", quantization=None):
+    shape, axis, signed = _parts_input(b, rng, dtype, quantization)
+    cuts = sorted(int(c) for c in rng.integers(0, shape[axis] + 1, size=rng.integers(0, 3)))
+    sizes = list(np.diff([0] + cuts + [shape[axis]]))
+    given = [int(s) for s in sizes]
+    if rng.random() < 0.4:
+        given[int(rng.integers(0, len(given)))] = -1
+    x = b.add_input("x", shape, dtype, quantization)
+    ys = [b.add_tensor(f"y{k}", shape[:axis] + [int(s)] + shape[axis + 1:], dtype, quantization)
+          for k, s in enumerate(sizes)]
+    b.add_operator("SPLIT_V", [x, b.add_constant("size_splits", np.array(given, np.int32)),
+                               b.add_constant("axis", np.array(signed, np.int32))], ys,
+                   {"num_splits": len(sizes)}, version=2 if dtype == "int8" else 1)
+    b.mark_outputs(*ys)
+    return [_data(rng, shape, dtype)]
+
+
+def unpack(b, rng, dtype="float32", quantization=None):
+    shape, axis, signed = _parts_input(b, rng, dtype, quantization)
+    x = b.add_input("x", shape, dtype, quantization)
+    ys = [b.add_tensor(f"y{k}", shape[:axis] + shape[axis + 1:], dtype, quantization)
+          for k in range(shape[axis])]
+    b.add_operator("UNPACK", [x], ys, {"num": shape[axis], "axis": signed},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(*ys)
+    return [_data(rng, shape, dtype)]
+
+
+def pack(b, rng, dtype="float32", quantization=None):
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(0, 4))]
+    count = int(rng.integers(1, 5))
+    axis = int(rng.integers(0, len(shape) + 1))
+    signed = axis - len(shape) - 1 if rng.random() < 0.3 else axis
+    xs = [b.add_input(f"x{k}", shape, dtype, quantization) for k in range(count)]
+    y = b.add_tensor("y", shape[:axis] + [count] + shape[axis:], dtype, quantization)
+    b.add_operator("PACK", xs, [y], {"values_count": count, "axis": signed},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype) for _ in range(count)]
+
+
+def gather(b, rng, dtype="float32", quantization=None):
+    """Constant indices (int32 or int64) or computed ones (a graph input)."""
+    shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(1, 4))]
+    axis = int(rng.integers(0, len(shape)))
+    runtime = bool(rng.random() < 0.3)   # scalar indices only as an input (constants are 1-D+)
+    ishape = [int(d) for d in rng.integers(1, 4, size=rng.integers(0 if runtime else 1, 3))]
+    index = np.int64 if rng.random() < 0.3 else np.int32
+    indices = rng.integers(0, shape[axis], size=ishape).astype(index)
+    x = b.add_input("x", shape, dtype, quantization)
+    i = b.add_input("indices", ishape, index) if runtime else b.add_constant("indices", indices)
+    y = b.add_tensor("y", shape[:axis] + ishape + shape[axis + 1:], dtype, quantization)
+    b.add_operator("GATHER", [x, i], [y],
+                   {"axis": axis - len(shape) if rng.random() < 0.3 else axis},
+                   version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    return [_data(rng, shape, dtype)] + ([indices] if runtime else [])
+
+
+def batch_matmul_shapes(rng):
+    """lhs and rhs shapes with broadcast batch dims (0 to 3 of them, either
+    operand shorter), adj_x / adj_y, and the output's shape."""
+    m, n, k = (channels(rng, 6) for _ in range(3))
+    batch = [int(d) for d in rng.integers(1, 4, size=rng.integers(0, 4))]
+    def operand_batch():
+        b = [d if rng.random() < 0.7 else 1 for d in batch]
+        return b[int(rng.integers(0, len(b) + 1)):] if rng.random() < 0.3 else b
+    lb, rb = operand_batch(), operand_batch()
+    adj_x, adj_y = bool(rng.random() < 0.3), bool(rng.random() < 0.3)
+    lhs = lb + ([k, m] if adj_x else [m, k])
+    rhs = rb + ([n, k] if adj_y else [k, n])
+    nb = max(len(lb), len(rb))
+    lb, rb = [1] * (nb - len(lb)) + lb, [1] * (nb - len(rb)) + rb
+    return lhs, rhs, [max(x, y) for x, y in zip(lb, rb)] + [m, n], \
+        {"adj_x": adj_x, "adj_y": adj_y}
+
+
+def batch_matmul(b, rng):
+    lhs, rhs, out, options = batch_matmul_shapes(rng)
+    x = b.add_input("lhs", lhs, "float32")
+    y_in = b.add_input("rhs", rhs, "float32")
+    y = b.add_tensor("y", out, "float32")
+    b.add_operator("BATCH_MATMUL", [x, y_in], [y], options)
+    b.mark_outputs(y)
+    return [rng.standard_normal(lhs).astype(np.float32),
+            rng.standard_normal(rhs).astype(np.float32)]
+
+
+def transpose_conv_geometry(rng):
+    """Input [n, h, w, cin], filter size, strides, padding and an output size
+    TFLite accepts for them (its padding is derived from the output size)."""
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    kh, kw = (int(v) for v in rng.integers(1, 5, size=2))
+    sh, sw = (int(v) for v in rng.integers(1, 4, size=2))
+    padding = str(rng.choice(["SAME", "VALID"]))
+
+    def out_size(i, k, s):
+        lo, hi = ((i - 1) * s + 1, i * s) if padding == "SAME" else ((i - 1) * s + k, i * s + k - 1)
+        return int(rng.integers(lo, hi + 1))
+    return n, h, w, kh, kw, sh, sw, padding, out_size(h, kh, sh), out_size(w, kw, sw)
+
+
+def transpose_conv(b, rng):
+    n, h, w, kh, kw, sh, sw, padding, oh, ow = transpose_conv_geometry(rng)
+    cin, cout = channels(rng, 7), channels(rng, 9)
+    act = str(rng.choice(ACTIVATIONS)) if rng.random() < 0.3 else "NONE"
+    bias = b.add_constant("bias", rng.standard_normal(cout).astype(np.float32)) \
+        if rng.random() < 0.7 or act != "NONE" else None
+    x = b.add_input("x", [n, h, w, cin], "float32")
+    f = b.add_constant("filter", rng.standard_normal((cout, kh, kw, cin)).astype(np.float32))
+    shape = b.add_constant("output_shape", np.array([n, oh, ow, cout], np.int32))
+    y = b.add_tensor("y", [n, oh, ow, cout], "float32")
+    b.add_operator("TRANSPOSE_CONV", [shape, f, x] + ([bias] if bias is not None else []), [y],
+                   {"padding": padding, "stride_w": sw, "stride_h": sh,
+                    "fused_activation_function": act},
+                   version=4 if act != "NONE" else 3 if bias is not None else 1)
+    b.mark_outputs(y)
+    return [rng.standard_normal((n, h, w, cin)).astype(np.float32)]
+
+
+def convolution_2d_transpose_bias(b, rng):
+    """MediaPipe's custom op (LiteRT runs it through XNNPACK, which wants
+    strides no larger than the filter): input, OHWI filter, bias; options
+    padding (1 SAME, 2 VALID), stride_w, stride_h."""
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    kh, kw = (int(v) for v in rng.integers(1, 5, size=2))
+    sh, sw = int(rng.integers(1, min(kh, 3) + 1)), int(rng.integers(1, min(kw, 3) + 1))
+    same = bool(rng.random() < 0.7)
+    cin, cout = channels(rng, 7), channels(rng, 9)
+
+    def out_size(i, k, s):
+        return s * (i - 1) + k - (max(0, k - (i - 1) % s - 1) if same else 0)
+    x = b.add_input("x", [n, h, w, cin], "float32")
+    f = b.add_constant("filter", rng.standard_normal((cout, kh, kw, cin)).astype(np.float32))
+    bias = b.add_constant("bias", rng.standard_normal(cout).astype(np.float32))
+    y = b.add_tensor("y", [n, out_size(h, kh, sh), out_size(w, kw, sw), cout], "float32")
+    b.add_operator("CUSTOM", [x, f, bias], [y], custom_code="Convolution2DTransposeBias",
+                   custom_options=np.array([1 if same else 2, sw, sh], "<i4").tobytes())
+    b.mark_outputs(y)
+    return [rng.standard_normal((n, h, w, cin)).astype(np.float32)]
+
+
+def sparse_constant(b, rng, name, dense, block):
+    """`dense` (2-D, or 4-D [o, 1, 1, i] as pruned convolution weights) stored
+    with TFLite sparsity: every dim DENSE but the last, which is SPARSE_CSR
+    over blocks of `block` elements (block 1: single elements); a block is
+    stored when any of its elements is nonzero."""
+    shape = dense.shape
+    rows = dense.reshape(-1, shape[-1] // block, block)
+    present = np.abs(rows).sum(axis=2) != 0
+    segments = np.concatenate([[0], np.cumsum(present.sum(axis=1))])
+    indices = np.nonzero(present)[1]
+    values = rows[present].ravel()
+    index_type = {1: ("Uint8Vector", np.uint8), 2: ("Uint16Vector", np.uint16),
+                  4: ("Int32Vector", np.int32)}
+
+    def vector(v):
+        kind = 1 if v.max(initial=0) < 256 else 2 if v.max() < 65536 else 4
+        return (index_type[kind][0], {"values": v.astype(index_type[kind][1])})
+    meta = [{"format": "DENSE", "dense_size": int(d)} for d in shape[:-1]]
+    meta.append({"format": "SPARSE_CSR", "dense_size": int(shape[-1] // block),
+                 "array_segments": vector(segments), "array_indices": vector(indices)})
+    sparsity = {"traversal_order": np.arange(len(shape) + (block > 1), dtype=np.int32),
+                "dim_metadata": meta}
+    if block > 1:
+        sparsity["block_map"] = np.array([len(shape) - 1], np.int32)
+        meta.append({"format": "DENSE", "dense_size": block})
+    t = b.add_constant(name, values.astype(dense.dtype))
+    b.tensors[t]["shape"] = [int(d) for d in shape]
+    b.tensors[t]["sparsity"] = sparsity
+    return t
+
+
+def densify(b, rng):
+    """Pruned weights as converters ship them: a sparse constant (float32 or
+    float16) -> DENSIFY (-> DEQUANTIZE for float16), added to the input."""
+    block = int(rng.choice([1, 1, 2, 4]))
+    shape = [int(rng.integers(1, 7)), int(rng.integers(1, 9)) * block] if rng.random() < 0.5 \
+        else [int(rng.integers(1, 9)), 1, 1, int(rng.integers(1, 7)) * block]
+    dtype = np.float16 if rng.random() < 0.5 else np.float32
+    dense = rng.standard_normal(shape).astype(dtype)
+    blocks = dense.reshape(-1, shape[-1] // block, block)
+    blocks[rng.random(blocks.shape[:2]) < 0.6] = 0
+    dense = blocks.reshape(shape)
+    sparse = sparse_constant(b, rng, "w_sparse", dense, block)
+    w = b.add_tensor("w_dense", shape, dtype)
+    b.add_operator("DENSIFY", [sparse], [w])
+    if dtype == np.float16:
+        w32 = b.add_tensor("w", shape, "float32")
+        b.add_operator("DEQUANTIZE", [w], [w32], version=3)
+        w = w32
+    x = b.add_input("x", shape, "float32")
+    y = b.add_tensor("y", shape, "float32")
+    b.add_operator("ADD", [x, w], [y])
+    b.mark_outputs(y)
+    return [rng.standard_normal(shape).astype(np.float32)]
 
 
 def unidirectional_sequence_lstm(b, rng):
@@ -500,7 +828,13 @@ FLOAT_OPS = {
     "LOGISTIC": logistic, "TANH": tanh, "RELU": relu, "RELU6": relu6, "PRELU": prelu,
     "HARD_SWISH": hard_swish,
     "DEQUANTIZE": dequantize, "RESIZE_BILINEAR": resize_bilinear,
-    "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor,
+    "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor, "DENSIFY": densify,
+    "LEAKY_RELU": leaky_relu, "SQUEEZE": squeeze, "EXPAND_DIMS": expand_dims,
+    "SPLIT": split, "SPLIT_V": split_v, "UNPACK": unpack, "PACK": pack, "GATHER": gather,
+    "BATCH_MATMUL": batch_matmul,
+    "DEPTH_TO_SPACE": depth_to_space, "SPACE_TO_DEPTH": space_to_depth, "SLICE": slice_,
+    "STRIDED_SLICE": strided_slice, "TRANSPOSE_CONV": transpose_conv,
+    "Convolution2DTransposeBias": convolution_2d_transpose_bias,
     "UNIDIRECTIONAL_SEQUENCE_LSTM": unidirectional_sequence_lstm,
 }
 

@@ -357,6 +357,10 @@ def hard_swish(b, rng):
     return _activation(b, rng, "HARD_SWISH", version=1)
 
 
+def leaky_relu(b, rng):
+    return _activation(b, rng, "LEAKY_RELU", options={"alpha": float(rng.uniform(0, 0.5))})
+
+
 def resize_bilinear(b, rng):
     from op_cases import resize_bilinear as r
     return r(b, rng, "int8", act_q(rng))
@@ -392,6 +396,66 @@ def dequantize(b, rng):
     return [rand_i8(rng, shape)]
 
 
+def _moved(generator):
+    """An op that moves data: the float case's geometry, int8 quantized alike."""
+    def run(b, rng):
+        import op_cases
+        return getattr(op_cases, generator)(b, rng, "int8", act_q(rng))
+    return run
+
+
+def transpose_conv(b, rng):
+    from op_cases import transpose_conv_geometry
+    n, h, w, kh, kw, sh, sw, padding, oh, ow = transpose_conv_geometry(rng)
+    cin, cout = channels(rng, 7), channels(rng, 9)
+    per_channel = bool(rng.random() < 0.7)
+    iq, wq = act_q(rng), weights_q(rng, cout, 0, per_channel)
+    taps = max(1, (kh * kw) // (sh * sw))
+    oq = {"scale": [out_scale_for(iq["scale"][0], wq["scale"], cin * taps, rng)],
+          "zero_point": [int(rng.integers(-128, 128))]}
+    act = str(rng.choice(ACTIVATIONS)) if rng.random() < 0.3 else "NONE"
+    bias = _bias(b, rng, iq["scale"][0], wq, cout) if rng.random() < 0.7 or act != "NONE" \
+        else None
+    x = b.add_input("x", [n, h, w, cin], "int8", iq)
+    f = b.add_constant("filter", rand_i8(rng, (cout, kh, kw, cin), -127), quantization=wq)
+    shape = b.add_constant("output_shape", np.array([n, oh, ow, cout], np.int32))
+    y = b.add_tensor("y", [n, oh, ow, cout], "int8", oq)
+    b.add_operator("TRANSPOSE_CONV", [shape, f, x] + ([bias] if bias is not None else []), [y],
+                   {"padding": padding, "stride_w": sw, "stride_h": sh,
+                    "fused_activation_function": act}, version=4 if act != "NONE" else 3)
+    b.mark_outputs(y)
+    return [rand_i8(rng, (n, h, w, cin))]
+
+
+def prelu(b, rng):
+    """Alpha a constant with its own asymmetric quantization (as converters
+    write it), per channel or broadcast from [1, 1, C]."""
+    shape = [int(d) for d in rng.integers(1, 6, size=4)]
+    alpha_shape = [shape[-1]] if rng.random() < 0.5 else [1, 1, shape[-1]]
+    iq, aq = act_q(rng, -2, 0), act_q(rng, -3, -1)
+    lo = np.log10(iq["scale"][0])
+    x = b.add_input("x", shape, "int8", iq)
+    a = b.add_constant("alpha", rand_i8(rng, alpha_shape), quantization=aq)
+    y = b.add_tensor("y", shape, "int8", act_q(rng, lo - 0.5, lo + 0.5))
+    b.add_operator("PRELU", [x, a], [y])
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
+def batch_matmul(b, rng):
+    from op_cases import batch_matmul_shapes
+    lhs, rhs, out, options = batch_matmul_shapes(rng)
+    ql, qr = act_q(rng, -2, 0), act_q(rng, -2, 0)
+    k = rhs[-1] if options["adj_y"] else rhs[-2]
+    lo = np.log10(ql["scale"][0] * qr["scale"][0] * 128 * np.sqrt(k))
+    x = b.add_input("lhs", lhs, "int8", ql)
+    y_in = b.add_input("rhs", rhs, "int8", qr)
+    y = b.add_tensor("y", out, "int8", act_q(rng, lo - 0.5, lo + 1.5))
+    b.add_operator("BATCH_MATMUL", [x, y_in], [y], options, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, lhs), rand_i8(rng, rhs)]
+
+
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad, "PADV2": padv2,
@@ -400,7 +464,13 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "RESHAPE": reshape, "CONCATENATION": concatenation, "MEAN": mean, "RELU": relu,
             "RELU6": relu6, "LOGISTIC": logistic, "TANH": tanh, "SOFTMAX": softmax,
             "HARD_SWISH": hard_swish, "RESIZE_BILINEAR": resize_bilinear,
-            "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor}
+            "RESIZE_NEAREST_NEIGHBOR": resize_nearest_neighbor,
+            "DEPTH_TO_SPACE": _moved("depth_to_space"), "SPACE_TO_DEPTH": _moved("space_to_depth"),
+            "SLICE": _moved("slice_"), "STRIDED_SLICE": _moved("strided_slice"),
+            "TRANSPOSE_CONV": transpose_conv, "PRELU": prelu, "LEAKY_RELU": leaky_relu,
+            "SQUEEZE": _moved("squeeze"), "EXPAND_DIMS": _moved("expand_dims"),
+            "SPLIT": _moved("split"), "SPLIT_V": _moved("split_v"), "UNPACK": _moved("unpack"),
+            "PACK": _moved("pack"), "GATHER": _moved("gather"), "BATCH_MATMUL": batch_matmul}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

@@ -8,6 +8,7 @@ from mote import runtime as pyruntime
 from mote.converter.tflite import flatbuf
 from mote.converter.tflite.builder import ModelBuilder
 from mote.runtime import Interpreter
+from conftest import run_mote
 
 
 def small_model():
@@ -84,13 +85,13 @@ def test_tensor_index_out_of_range():
 def test_unknown_op_names_op_version_and_types():
     b = ModelBuilder()
     x = b.add_input("x", [1, 2, 2, 1], "float32")
-    indices = b.add_constant("indices", np.array([0, 1], np.int32))
-    y = b.add_tensor("y", [2, 2, 2, 1], "float32")
-    b.add_operator("GATHER", [x, indices], [y], version=3)
+    axis = b.add_constant("axis", np.array([1], np.int32))
+    y = b.add_tensor("y", [1, 2, 2, 1], "float32")
+    b.add_operator("REVERSE_V2", [x, axis], [y], version=3)
     b.mark_outputs(y)
     err = error_of(b.build())
     assert isinstance(err, pyruntime.UnsupportedError)
-    assert "GATHER v3" in str(err) and "FLOAT32, INT32 -> FLOAT32" in str(err)
+    assert "REVERSE_V2 v3" in str(err) and "FLOAT32, INT32 -> FLOAT32" in str(err)
 
 
 def test_custom_op_is_named():
@@ -167,9 +168,9 @@ def test_arena_reuses_memory_by_lifetime():
     assert 0 < tables < 4096
 
 
-def test_sparse_tensor_refused_by_name():
-    """Sparse (DENSIFY) weights as MediaPipe's *_sparse models ship them: a
-    clear refusal naming the tensor, not a buffer-size complaint."""
+def test_sparse_tensor_read_by_another_op_refused_by_name():
+    """A sparse constant (TFLite sparsity) is DENSIFY's to read: any other
+    reader is refused naming the tensor, not with a buffer-size complaint."""
     b = ModelBuilder()
     x = b.add_input("x", [1, 4], "float32")
     w = b.add_constant("w", np.ones((2, 4), np.float32))
@@ -178,5 +179,57 @@ def test_sparse_tensor_refused_by_name():
     b.mark_outputs(y)
     m = b.model_dict()
     m["subgraphs"][0]["tensors"][w]["sparsity"] = {}
-    with pytest.raises(pyruntime.UnsupportedError, match="tensor 1 'w' is stored sparse"):
+    with pytest.raises(pyruntime.InvalidModelError,
+                       match="reads tensor 1 'w', which is stored sparse; only DENSIFY reads"):
         Interpreter(model_content=flatbuf.encode(m))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda sp: sp.update(traversal_order=np.array([1, 0], np.int32)),
+     "level 0 is DENSE of size 3; expected 8"),
+    (lambda sp: sp["dim_metadata"][0].update(dense_size=7), "level 0 is DENSE of size 7"),
+    (lambda sp: sp["dim_metadata"][1]["array_indices"][1].update(
+        values=np.array([9, 9, 9, 9, 9, 9, 9, 9], np.uint8)), "outside the tensor"),
+    (lambda sp: sp["dim_metadata"][1]["array_segments"][1].update(
+        values=np.array([0, 8, 200, 3], np.uint8)), "reads past its segments"),
+    (lambda sp: sp.update(dim_metadata=sp["dim_metadata"][:1]), "1 dim metadata for 2 dims"),
+])
+def test_corrupt_sparsity_refused_by_densify(change, message):
+    """Every index of a sparse tensor is checked before DENSIFY writes: a
+    clear error naming the tensor, never a read or write out of bounds."""
+    import op_cases
+    rng = np.random.default_rng(0)
+    b = ModelBuilder()
+    dense = np.arange(1, 25, dtype=np.float32).reshape(3, 8)
+    dense[:, ::2] = 0
+    w = op_cases.sparse_constant(b, rng, "w", dense, 1)
+    d = b.add_tensor("d", [3, 8], "float32")
+    b.add_operator("DENSIFY", [w], [d])
+    x = b.add_input("x", [3, 8], "float32")
+    y = b.add_tensor("y", [3, 8], "float32")
+    b.add_operator("ADD", [x, d], [y])
+    b.mark_outputs(y)
+    m = b.model_dict()
+    np.testing.assert_array_equal(run_mote(flatbuf.encode(m), [np.zeros((3, 8), np.float32)])[0],
+                                  dense)
+    change(m["subgraphs"][0]["tensors"][w]["sparsity"])
+    with pytest.raises(pyruntime.InvalidModelError, match=f"input 'w': sparsity .*{message}"):
+        Interpreter(model_content=flatbuf.encode(m))
+
+
+def test_gather_index_out_of_range_fails_the_invoke():
+    """Computed GATHER indices are checked before any row is read (as
+    LiteRT's kernel refuses them too)."""
+    b = ModelBuilder()
+    x = b.add_input("x", [3, 2], "float32")
+    i = b.add_input("i", [2], "int32")
+    y = b.add_tensor("y", [2, 2], "float32")
+    b.add_operator("GATHER", [x, i], [y], {"axis": 0})
+    b.mark_outputs(y)
+    model = b.build()
+    x = np.arange(6, dtype=np.float32).reshape(3, 2)
+    np.testing.assert_array_equal(run_mote(model, [x, np.array([2, 0], np.int32)])[0],
+                                  x[[2, 0]])
+    with pytest.raises(pyruntime.InvalidArgumentError, match=r"indices 'i'\[1\] = 3 is outside "
+                                                          r"\[0, 3\)"):
+        run_mote(model, [x, np.array([0, 3], np.int32)])

@@ -60,6 +60,38 @@ def test_inspect_names_unsupported_op(capsys, tmp_path):
         "unsupported ops: op 0 (SEGMENT_SUM v1)" in out
 
 
+def test_inspect_knows_custom_ops_by_their_code(capsys, tmp_path):
+    """MediaPipe's Convolution2DTransposeBias runs; another custom op is named
+    unsupported by its custom code."""
+    import op_cases
+    for code, runs in (("Convolution2DTransposeBias", True), ("MaxUnpooling2D", False)):
+        b = ModelBuilder()
+        op_cases.convolution_2d_transpose_bias(b, np.random.default_rng(0))
+        b.opcodes[0] = ("CUSTOM", 1, code)
+        path = tmp_path / f"{code}.tflite"
+        path.write_bytes(b.build())
+        assert main(["inspect", str(path)]) == (0 if runs else 1)
+        out = capsys.readouterr().out
+        assert code in out and ("UNSUPPORTED" in out) != runs, out
+        if not runs:
+            assert f"unsupported ops: op 0 ({code} v1)" in out
+
+
+def test_bench_a_model_litert_reference_kernels_cannot_run(capsys, tmp_path, litert_available):
+    """MediaPipe's custom Convolution2DTransposeBias: LiteRT runs it only with
+    its default kernels; bench says so instead of stopping."""
+    import op_cases
+    b = ModelBuilder()
+    op_cases.convolution_2d_transpose_bias(b, np.random.default_rng(0))
+    path = tmp_path / "custom.tflite"
+    path.write_bytes(b.build())
+    assert main(["bench", str(path), "--runs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "litert (default kernels)" in out and "Mote / this" in out
+    assert "litert (reference kernels)   cannot run this model: Encountered unresolved custom " \
+           "op: Convolution2DTransposeBias" in out
+
+
 def one_error_line(capsys, argv, status=2) -> str:
     """Runs `mote argv`, which must fail with `status` and one stderr line."""
     try:
@@ -193,6 +225,16 @@ def test_convert_int8_with_calibration_file(capsys, tmp_path, litert_available):
     data = out.read_bytes()
     np.testing.assert_array_equal(run_mote(data, [x])[0],
                                   run_litert(data, [x], reference_kernels=True)[0])
+
+
+def test_convert_names_unquantizable_ops_and_the_flag(capsys, tmp_path):
+    from test_converter import unquantizable_model
+    source, cal = tmp_path / "m.tflite", tmp_path / "cal.npy"
+    source.write_bytes(unquantizable_model())
+    np.save(cal, np.zeros((2, 1, 4), np.float32))
+    line = one_error_line(capsys, ["convert", str(source), "-o", str(tmp_path / "q.tflite"),
+                                   "--quantize", "int8", "--calibration", str(cal)])
+    assert "cannot be quantized to int8: SIN (op0), COS (op2) (--float-fallback keeps" in line
 
 
 def test_convert_without_calibration_is_an_error(capsys, tmp_path):

@@ -2,6 +2,8 @@
 list header; and its one-line errors. (The firmware built from these files
 runs in tests/test_cortex_m.py.)"""
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,46 @@ def test_codegen_refuses_a_model_it_cannot_verify(tmp_path):
     bad.write_bytes(b"not a model at all")
     assert main(["codegen", str(bad), "-o", str(tmp_path)]) == 2
     assert not list(tmp_path.glob("*.c"))
+
+
+def test_custom_op_rows_follow_the_naming_codegen_relies_on():
+    """A custom op's glue is mote_op_<its custom code in snake case>, as
+    codegen.custom_op_symbol writes it."""
+    text = (ROOT / "runtime_c" / "src" / "kernels" / "op_list.h").read_text()
+    text = text.split("#define MOTE_ALL_CUSTOM_OPS(X)", 1)[1].split("#ifndef", 1)[0]
+    rows = re.findall(r'X\("(\w+)", (\w+)\)', text)
+    assert rows, "no custom op rows found in op_list.h"
+    assert [r for r in rows if r[1] != codegen.custom_op_symbol(r[0])] == []
+    assert codegen.custom_op_symbol("Convolution2DTransposeBias") == \
+        "convolution_2d_transpose_bias"
+
+
+@pytest.mark.skipif(shutil.which("cc") is None or shutil.which("nm") is None,
+                    reason="needs cc and nm")
+@pytest.mark.parametrize("custom", [False, True])
+def test_codegen_op_list_links_exactly_the_ops_of_a_model(custom, tmp_path):
+    """NAME_ops.h for a model with (or without) MediaPipe's custom op: the
+    registry compiled with it references the glue of exactly the model's ops,
+    the custom op's only when the model uses it."""
+    import numpy as np
+
+    import op_cases
+    from mote.converter.tflite.builder import ModelBuilder
+    b = ModelBuilder()
+    make = op_cases.convolution_2d_transpose_bias if custom else op_cases.transpose
+    make(b, np.random.default_rng(0))
+    model = b.build()
+    files = codegen.generate(model, "m")
+    (tmp_path / "m_ops.h").write_text(files["m_ops.h"])
+    obj = tmp_path / "registry.o"
+    src = ROOT / "runtime_c" / "src"
+    r = subprocess.run(["cc", "-std=c99", "-Wall", "-Werror", "-c", "-I", str(src),
+                        "-I", str(ROOT / "runtime_c" / "include"), "-I", str(tmp_path),
+                        '-DMOTE_OP_LIST_FILE="m_ops.h"', str(src / "registry.c"), "-o", str(obj)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    undefined = subprocess.run(["nm", "-u", str(obj)], capture_output=True, text=True).stdout
+    glue = sorted(re.findall(r"\bmote_op_(\w+)", undefined))
+    assert glue == (["convolution_2d_transpose_bias"] if custom else ["transpose"])
+    kernels = "".join(p.read_text() for p in (src / "kernels").glob("*.c"))
+    assert all(f"const mote_op mote_op_{g} =" in kernels for g in glue), glue

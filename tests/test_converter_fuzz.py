@@ -271,6 +271,6 @@ def test_sparse_tensor_is_refused_by_name():
     b.mark_outputs(y)
     m = b.model_dict()
     m["subgraphs"][0]["tensors"][w]["sparsity"] = {}
-    with pytest.raises(ConversionError, match="tensor 1 'w' uses TFLite sparsity \\(DENSIFY\\), "
-                                              "which Mote does not import yet"):
+    with pytest.raises(ConversionError, match=r"tensor 1 'w' \(FLOAT32 \[2, 4\]\) \(stored "
+                                              r"sparse\): sparsity with traversal order \[\]"):
         convert(flatbuf.encode(m), quantize="int8", representative_data=np.ones((2, 1, 4)))

@@ -33,3 +33,39 @@ def test_op_matches_litert(op, litert_available):
         got = run_mote(model, inputs)
         for i, (g, w) in enumerate(zip(got, want)):
             assert_close(g, w, f"{name} output {i}")
+
+
+def test_sparse_weights_fold_and_pack_like_dense_float16_ones(litert_available):
+    """A pruned model's weights: sparse float16 -> DENSIFY -> DEQUANTIZE ->
+    CONV_2D. Both folded ops run once at create (a chain folds), so the
+    convolution sees constant weights and repacks them exactly as for the
+    same weights stored dense (float16 -> DEQUANTIZE)."""
+    from mote.converter.tflite.builder import ModelBuilder
+    from mote.runtime import Interpreter
+    from op_cases import sparse_constant
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((32, 1, 1, 24)).astype(np.float16)
+    w[rng.random(w.shape) < 0.7] = 0
+    x = rng.standard_normal((1, 6, 6, 24)).astype(np.float32)
+    models = []
+    for sparse in (True, False):
+        b = ModelBuilder()
+        xi = b.add_input("x", [1, 6, 6, 24], "float32")
+        if sparse:
+            w16 = b.add_tensor("w16", w.shape, "float16")
+            b.add_operator("DENSIFY", [sparse_constant(b, rng, "w_sparse", w, 1)], [w16])
+        else:
+            w16 = b.add_constant("w16", w)
+        w32 = b.add_tensor("w", w.shape, "float32")
+        b.add_operator("DEQUANTIZE", [w16], [w32], version=3)
+        y = b.add_tensor("y", [1, 6, 6, 32], "float32")
+        bias = b.add_constant("bias", np.zeros(32, np.float32))
+        b.add_operator("CONV_2D", [xi, w32, bias], [y], {"padding": "SAME", "stride_w": 1,
+                                                          "stride_h": 1})
+        b.mark_outputs(y)
+        models.append(b.build())
+    packed = [Interpreter(model_content=m).packed_weight_bytes for m in models]
+    assert packed[0] == packed[1], packed
+    want = run_litert(models[0], [x])[0]
+    for m in models:
+        assert_close(run_mote(m, [x])[0], want, "sparse weights")

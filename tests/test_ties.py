@@ -132,7 +132,7 @@ def unary_model(op, qi, qo, out_type="int8", options=None, version=1):
 
 
 @pytest.mark.parametrize("op", ["RELU", "RELU6", "QUANTIZE", "DEQUANTIZE", "LOGISTIC", "TANH",
-                                "HARD_SWISH"])
+                                "HARD_SWISH", "LEAKY_RELU"])
 def test_unary_every_input(op, litert_available):
     """All 256 int8 inputs under seeded random quantization parameters."""
     for i in range(40):
@@ -141,9 +141,28 @@ def test_unary_every_input(op, litert_available):
         fixed = {"LOGISTIC": q(1 / 256, -128), "TANH": q(1 / 128, 0), "DEQUANTIZE": None}
         qo = fixed[op] if op in fixed else act_q(rng, np.log10(qi["scale"][0]) - 1,
                                                   np.log10(qi["scale"][0]) + 1)
-        model = unary_model(op, qi, qo, "float32" if op == "DEQUANTIZE" else "int8",
+        options = {"alpha": float(rng.uniform(0, 0.5))} if op == "LEAKY_RELU" else None
+        model = unary_model(op, qi, qo, "float32" if op == "DEQUANTIZE" else "int8", options,
                             version=1 if op in ("QUANTIZE", "HARD_SWISH") else 2)
         assert_bit_exact(model, [ALL_INT8], f"{op} case {i} ({qi} -> {qo})")
+
+
+def test_prelu_every_input(litert_available):
+    """All 256 int8 inputs against 32 alphas spanning int8, under seeded
+    random quantization: the multipliers TFLite forms in float32
+    (s_x / s_out and s_x s_alpha / s_out) and both rescales."""
+    x = np.tile(ALL_INT8.reshape(1, 1, 256, 1), (1, 1, 1, 32))
+    for i in range(30):
+        rng = np.random.default_rng([i, 7])
+        qi, qa = act_q(rng, -2.5, -0.5), act_q(rng, -3, -1)
+        qo = act_q(rng, np.log10(qi["scale"][0]) - 1, np.log10(qi["scale"][0]) + 0.5)
+        b = ModelBuilder()
+        xt = b.add_input("x", list(x.shape), "int8", qi)
+        alpha = b.add_constant("alpha", np.linspace(-128, 127, 32).astype(np.int8), quantization=qa)
+        y = b.add_tensor("y", list(x.shape), "int8", qo)
+        b.add_operator("PRELU", [xt, alpha], [y])
+        b.mark_outputs(y)
+        assert_bit_exact(b.build(), [x], f"PRELU case {i} ({qi}, alpha {qa} -> {qo})")
 
 
 def _pow2(scale):
@@ -176,7 +195,7 @@ def power_of_two_scales(monkeypatch):
 @pytest.mark.parametrize("op", sorted([
     "FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "SUB", "MUL", "AVERAGE_POOL_2D",
     "MEAN", "RELU", "RELU6", "LOGISTIC", "TANH", "SOFTMAX", "QUANTIZE", "DEQUANTIZE",
-    "RESIZE_BILINEAR", "HARD_SWISH"]))
+    "RESIZE_BILINEAR", "HARD_SWISH", "PRELU", "TRANSPOSE_CONV", "LEAKY_RELU", "BATCH_MATMUL"]))
 def test_every_int8_op_with_power_of_two_scales(op, power_of_two_scales, litert_available):
     for name, model, inputs in power_of_two_scales.int8_cases(op, 200, seed=5):
         assert_bit_exact(model, inputs, name)

@@ -1,6 +1,9 @@
 """Import a float .tflite file into the IR (to re-quantize a model from
 elsewhere). Only subgraph 0 is read; quantized files are refused (quantize
-the float original instead)."""
+the float original instead). Sparse constants (TFLite sparsity, read by
+DENSIFY) are made dense here, so DENSIFY folds away; MediaPipe's custom
+Convolution2DTransposeBias becomes a TRANSPOSE_CONV with a bias, which TFLite
+runs with its builtin kernels."""
 from __future__ import annotations
 
 import struct
@@ -38,6 +41,111 @@ def _options(where: str, table: str, values: dict) -> dict:
     return out
 
 
+def _index_vector(where: str, value):
+    if value is None:
+        raise ConversionError(f"{where}: a SPARSE_CSR dim lacks its segments or indices")
+    return np.asarray(value[1]["values"] if value[1]["values"] is not None else [], np.int64)
+
+
+def densify(where: str, shape: tuple, values: np.ndarray, sparsity: dict) -> np.ndarray:
+    """The dense array of a TFLite sparse tensor: its dims in traversal order
+    (the tensor's dims, then block dims each splitting the tensor dim
+    block_map names), DENSE ones covering every index and SPARSE_CSR ones
+    listing present indices per parent position; values in traversal order,
+    zeros elsewhere (TFLite's FormatConverter, as DENSIFY runs it)."""
+    n = len(shape)
+    order = [int(v) for v in (sparsity.get("traversal_order") if sparsity.get("traversal_order")
+                              is not None else [])]
+    block_map = [int(v) for v in (sparsity.get("block_map") if sparsity.get("block_map")
+                                  is not None else [])]
+    meta = sparsity.get("dim_metadata") or []
+    levels = n + len(block_map)
+    if (sorted(order[:n]) != list(range(n)) or order[n:] != list(range(n, levels))
+            or len(meta) != levels or n == 0):
+        raise ConversionError(f"{where}: sparsity with traversal order {order}, block map "
+                              f"{block_map} and {len(meta)} dim metadata does not fit a tensor "
+                              f"of shape {list(shape)}")
+    block_size = [int(meta[n + k]["dense_size"]) for k in range(len(block_map))]
+    blocks = dict(zip(block_map, block_size))
+    if (len(blocks) != len(block_map) or any(d < 0 or d >= n for d in block_map)
+            or any(b < 1 or shape[d] % b for d, b in blocks.items())):
+        raise ConversionError(f"{where}: sparsity block map {block_map} with block sizes "
+                              f"{block_size} does not fit shape {list(shape)}")
+    sizes = [shape[d] // blocks.get(d, 1) if d < n else block_size[d - n] for d in order]
+    csr = {}
+    for level, m in enumerate(meta):
+        if m["format"] == 0 and int(m["dense_size"]) != sizes[level]:
+            raise ConversionError(f"{where}: sparsity level {level} is DENSE of size "
+                                  f"{m['dense_size']}; expected {sizes[level]}")
+        if m["format"] != 0:
+            csr[level] = (_index_vector(where, m["array_segments"]),
+                          _index_vector(where, m["array_indices"]))
+    problem = ConversionError(f"{where}: its sparsity reads past its segments, indices or "
+                              f"{values.size} values")
+    # Walk level by level: each entry is (coordinates so far, its position).
+    frontier = [((), 0)]
+    for level in range(levels):
+        grown = []
+        for coords, parent in frontier:
+            if level not in csr:
+                grown.extend((coords + (i,), parent * sizes[level] + i)
+                             for i in range(sizes[level]))
+                continue
+            seg, idx = csr[level]
+            if parent + 1 >= len(seg) or not 0 <= seg[parent] <= seg[parent + 1] <= len(idx):
+                raise problem
+            for i in range(int(seg[parent]), int(seg[parent + 1])):
+                if not 0 <= idx[i] < sizes[level]:
+                    raise problem
+                grown.append((coords + (int(idx[i]),), i))
+        frontier = grown
+    if len(frontier) != values.size:
+        raise ConversionError(f"{where}: its sparsity places {len(frontier)} values; it holds "
+                              f"{values.size}")
+    full = np.array([c for c, _ in frontier], np.int64).reshape(len(frontier), levels)
+    index = np.zeros((len(frontier), n), np.int64)
+    index[:, order[:n]] = full[:, :n]
+    for k in range(n, levels):
+        d = block_map[order[k] - n]
+        index[:, d] = index[:, d] * blocks[d] + full[:, k]
+    dense = np.zeros(shape, values.dtype)
+    dense[tuple(index.T)] = values
+    return dense
+
+
+def _transpose_conv_bias(where, op, shapes):
+    """MediaPipe's Convolution2DTransposeBias (input, OHWI filter, bias; custom
+    options: int32 padding (1 SAME, 2 VALID), stride_w, stride_h) as the
+    TRANSPOSE_CONV options with the same leading padding: MediaPipe pads SAME
+    by max(0, k - (in - 1) % s - 1) in all; TFLite derives its padding from
+    the output size."""
+    raw = bytes(np.asarray(op.get("custom_options") if op.get("custom_options") is not None
+                           else [], np.uint8))
+    if len(raw) < 12:
+        raise ConversionError(f"{where}: custom options of {len(raw)} bytes; expected 12 "
+                              f"(padding, stride_w, stride_h as int32)")
+    padding, sw, sh = struct.unpack("<iii", raw[:12])
+    (_, ih, iw, _), (_, kh, kw, _) = shapes[0], shapes[1]
+    if padding not in (1, 2) or sw < 1 or sh < 1:
+        raise ConversionError(f"{where}: custom options padding {padding}, strides {sw} x {sh}; "
+                              f"expected padding 1 (SAME) or 2 (VALID) and strides >= 1")
+
+    def mediapipe(i, k, s):
+        total = max(0, k - (i - 1) % s - 1) if padding == 1 else 0
+        return s * (i - 1) + k - total, total // 2
+
+    def tflite(o, k, s, pad):
+        conv_out = -(-o // s) if pad == "SAME" else (o - k + s) // s
+        return max(0, (conv_out - 1) * s + k - o) // 2
+
+    (oh, top), (ow, left) = mediapipe(ih, kh, sh), mediapipe(iw, kw, sw)
+    for pad in ("SAME", "VALID"):
+        if tflite(oh, kh, sh, pad) == top and tflite(ow, kw, sw, pad) == left:
+            return (oh, ow), {"padding": pad, "stride_w": sw, "stride_h": sh}
+    raise ConversionError(f"{where}: its padding ({top}, {left} leading) has no TRANSPOSE_CONV "
+                          f"equivalent")
+
+
 def import_tflite(data: bytes) -> ir.Graph:
     from ...runtime.interpreter import verify   # the C verifier checks every offset first
     verify(data)
@@ -59,16 +167,21 @@ def import_tflite(data: bytes) -> ir.Graph:
         if q and q.get("scale") is not None and len(q["scale"]) and dtype in ("int8", "uint8", "int16"):
             raise ConversionError(f"tensor {i} {t['name']!r} is already quantized ({dtype.upper()}): "
                              f"give the converter the float model")
-        if t.get("sparsity") is not None:
-            raise ConversionError(f"tensor {i} {t['name']!r} uses TFLite sparsity (DENSIFY), "
-                                  f"which Mote does not import yet: give the dense float model")
         shape = tuple(int(d) for d in (t["shape"] if t["shape"] is not None else []))
         if any(d < 0 for d in shape):
             raise ConversionError(f"tensor {i} {t['name']!r} has shape {list(shape)}; expected "
                                   f"sizes >= 0 (dynamic dimensions are not supported)")
         buf = m["buffers"][t["buffer"]] if t["buffer"] < len(m["buffers"]) else {}
         data_arr = None
-        if buf.get("data") is not None and len(buf["data"]):
+        where = f"tensor {i} {t['name']!r} ({dtype.upper()} {list(shape)})"
+        if t.get("sparsity") is not None:
+            raw = buf["data"].tobytes() if buf.get("data") is not None else b""
+            if len(raw) % np.dtype(DTYPES[dtype]).itemsize:
+                raise ConversionError(f"{where} is stored sparse; its buffer of {len(raw)} bytes "
+                                      f"is not a whole number of {dtype.upper()} values")
+            data_arr = densify(where + " (stored sparse)", shape,
+                               np.frombuffer(raw, DTYPES[dtype]), t["sparsity"])
+        elif buf.get("data") is not None and len(buf["data"]):
             raw = buf["data"].tobytes()
             want = int(np.prod(shape)) * np.dtype(DTYPES[dtype]).itemsize
             if len(raw) != want:
@@ -83,6 +196,28 @@ def import_tflite(data: bytes) -> ir.Graph:
         builtin = max(int(code["builtin_code"]), int(code["deprecated_builtin_code"]))
         opname = ops.name_of(builtin)
         where = f"op {k} ({opname})"
+        inputs, outputs = (list(op[k] if op[k] is not None else []) for k in ("inputs", "outputs"))
+        if opname == "CUSTOM":
+            custom = code.get("custom_code") or ""
+            where = f"op {k} (custom {custom!r})"
+            if custom != "Convolution2DTransposeBias":
+                raise ConversionError(f"{where}: the converter cannot import this custom op "
+                                      f"(it knows MediaPipe's Convolution2DTransposeBias)")
+            if len(inputs) != 3 or len(outputs) != 1 or min(inputs + outputs) < 0:
+                raise ConversionError(f"{where} has inputs {inputs} and outputs {outputs}; "
+                                      f"expected input, filter and bias, and one output")
+            shapes = [g.tensors[names[i]].shape for i in inputs]
+            if [len(s) for s in shapes] != [4, 4, 1]:
+                raise ConversionError(f"{where}: operand shapes {[list(s) for s in shapes]}; "
+                                      f"expected NHWC input, OHWI filter and a bias vector")
+            (oh, ow), options = _transpose_conv_bias(where, op, shapes)
+            out_shape = np.array([shapes[0][0], oh, ow, shapes[1][0]], np.int32)
+            shape_t = g.add_tensor(ir.Tensor(g.unique_name(names[outputs[0]] + "/output_shape"),
+                                             (4,), "int32", out_shape))
+            g.nodes.append(ir.Node("TRANSPOSE_CONV", [shape_t.name, names[inputs[1]],
+                                                      names[inputs[0]], names[inputs[2]]],
+                                   [names[outputs[0]]], options, name=f"op{k}"))
+            continue
         options = {}
         if op.get("builtin_options"):
             table, values = op["builtin_options"]
@@ -91,7 +226,6 @@ def import_tflite(data: bytes) -> ir.Graph:
                                       f"{op_catalogue.options_table(opname) or 'no options'}")
             if table in schema_mod.load().tables:
                 options = _options(where, table, values)
-        inputs, outputs = (list(op[k] if op[k] is not None else []) for k in ("inputs", "outputs"))
         # Inputs 0 and 1 are data and weights, but for an LSTM only input 0 (its input
         # gate's weights are absent under CIFG).
         required = inputs[:1 if opname == "UNIDIRECTIONAL_SEQUENCE_LSTM" else 2]

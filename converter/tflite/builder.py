@@ -45,7 +45,7 @@ class ModelBuilder:
         self.buffers = [{}]          # buffer 0: the empty sentinel every TFLite file starts with
         self.tensors = []
         self.operators = []
-        self.opcodes = []            # (builtin name, version)
+        self.opcodes = []            # (builtin name, version, custom code or None)
         self.inputs = []
         self.outputs = []
         self.signatures = []         # SignatureDef tables
@@ -77,15 +77,23 @@ class ModelBuilder:
         return self.add_tensor(name, arr.shape, arr.dtype, quantization, buffer=len(self.buffers) - 1)
 
     def add_operator(self, op: str, inputs, outputs, options: dict | None = None,
-                     version: int = 1) -> int:
+                     version: int = 1, custom_code: str | None = None,
+                     custom_options: bytes | None = None) -> int:
+        """op is a builtin name, or "CUSTOM" with its custom_code and raw
+        custom_options bytes."""
         ops = schema_mod.load().enums["BuiltinOperator"].values
         if op not in ops:
             raise ValueError(f"unknown builtin op {op!r}")
-        key = (op, version)
+        if (op == "CUSTOM") != (custom_code is not None):
+            raise ValueError(f"a custom_code goes with op CUSTOM, got op {op!r} and "
+                             f"custom_code {custom_code!r}")
+        key = (op, version, custom_code)
         if key not in self.opcodes:
             self.opcodes.append(key)
         o = {"opcode_index": self.opcodes.index(key),
              "inputs": np.asarray(inputs, np.int32), "outputs": np.asarray(outputs, np.int32)}
+        if custom_options is not None:
+            o["custom_options"] = np.frombuffer(bytes(custom_options), np.uint8)
         table = op_catalogue.options_table(op)
         if table:
             o["builtin_options"] = (table, dict(options or {}))
@@ -107,7 +115,8 @@ class ModelBuilder:
     def model_dict(self) -> dict:
         ops = schema_mod.load().enums["BuiltinOperator"].values
         codes = [{"deprecated_builtin_code": min(ops[name], 127), "version": version,
-                  "builtin_code": ops[name]} for name, version in self.opcodes]
+                  "builtin_code": ops[name], **({"custom_code": custom} if custom else {})}
+                 for name, version, custom in self.opcodes]
         model = {
             "version": 3,
             "operator_codes": codes,

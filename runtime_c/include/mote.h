@@ -223,6 +223,8 @@ mote_status mote_verify(const void *model, size_t model_bytes, char *message,
 
 /* Whether this runtime has a kernel for a builtin op code and version. */
 int mote_op_supported(int builtin_code, int version);
+/* The same for a custom op (operator code CUSTOM) by its custom code. */
+int mote_custom_op_supported(const char *custom_code, int version);
 /* Name of a builtin op code ("UNKNOWN" if out of range). */
 const char *mote_op_name(int builtin_code);
 

@@ -43,16 +43,23 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     const size_t bytes = t->bytes;
     t->is_variable = is_variable != 0;
     fb_table sparsity;
-    if (!mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity) || sparsity.pos)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is stored sparse (TFLite "
-                         "sparsity, as DENSIFY reads it); Mote runs dense tensors only",
-                         (int)index, t->name);
+    mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity);
+    t->is_sparse = sparsity.pos != 0;
     mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
+    if (t->is_sparse) {   /* its values (none if all are 0); DENSIFY checks their count */
+        if (data_bytes % elem != 0)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is stored sparse but "
+                             "its buffer %u holds %zu bytes; expected the values, a multiple of "
+                             "%zu bytes", (int)index, t->name, (unsigned)buffer, data_bytes,
+                             elem);
+        t->bytes = data ? data_bytes : 0;
+        t->is_constant = true;
+    }
     if (data && t->is_variable)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor with "
                          "initial data; Mote starts variable tensors at zero", (int)index, t->name);
     if (data) {
-        if (data_bytes != bytes)
+        if (data_bytes != t->bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
                              "but its buffer %u holds %zu", (int)index, t->name,
                              mote_shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
@@ -85,9 +92,10 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     mote_fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &n->outputs);
     mote_fb_get_u8(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type);
     mote_fb_get_table(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &n->options);
-    n->op = mote_find_op(n->builtin);
+    n->op = n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM ? mote_find_custom_op(custom)
+                                                     : mote_find_op(n->builtin);
     it->current_op = index;
-    if (n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM)
+    if (n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM && !n->op)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "custom op '%s' is not supported",
                          custom ? custom : "");
     if (!n->op) return mote_unsupported_types(it, n, "none: Mote has no kernel for this op");
@@ -108,7 +116,8 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
 }
 
 /* Lifetimes in op order; detects reads before writes, double writes, and ops
- * whose inputs are all constant (folded: run once at create). */
+ * whose inputs are all constant or computed by folded ops (folded: run once
+ * at create, in op order). */
 static mote_status analyze_dataflow(mote_interpreter *it) {
     const fb_buffer *b = &it->model;
     int32_t last = it->num_nodes > 0 ? it->num_nodes - 1 : 0;
@@ -139,11 +148,17 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             int32_t ti = fb_vec_i32(b, &n->inputs, (uint32_t)i);
             if (ti < 0) continue;
             mote_tensor *t = &it->tensors[ti];
+            if (t->is_sparse && n->builtin != TFL_BUILTIN_OPERATOR_DENSIFY)
+                return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s', "
+                                 "which is stored sparse; only DENSIFY reads sparse tensors",
+                                 i, (int)ti, t->name);
             if (!t->is_constant && t->first_op < 0)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s' "
                                  "before any op writes it (it is neither a constant nor a graph "
                                  "input)", i, (int)ti, t->name);
-            if (!t->is_constant) {
+            if (!t->is_constant && !t->is_folded) {   /* a folded op's output counts as
+                                                         constant: chains fold (DENSIFY,
+                                                         then DEQUANTIZE) */
                 all_constant = false;
                 if (t->last_op < op) t->last_op = op;
             }
@@ -173,6 +188,9 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
         if (t->first_op < 0 && !t->is_constant)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is written by "
                              "no op", (unsigned)i, t->name);
+        if (t->is_sparse)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is stored "
+                             "sparse; expected a dense tensor", (unsigned)i, t->name);
         if (!t->is_constant) t->last_op = last;
     }
     if (it->flags & MOTE_PRESERVE_ALL_TENSORS)
@@ -333,6 +351,25 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     return MOTE_OK;
 }
 
+fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t) {
+    fb_vector tensors;
+    fb_table tt, sparsity = {0, 0, 0, 0};
+    /* All of these reads were verified by mote_model_verify. */
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_TENSORS, 4, &tensors) &&
+        mote_fb_vector_table(&it->model, &tensors, (uint32_t)(t - it->tensors), &tt))
+        mote_fb_get_table(&it->model, &tt, TFL_TENSOR_SPARSITY, &sparsity);
+    return sparsity;
+}
+
+fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n) {
+    fb_vector operators, options = {0, 0};
+    fb_table op;
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators) &&
+        mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op))
+        mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &options);
+    return options;
+}
+
 mote_status mote_reset_variables(mote_interpreter *it) {
     if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
     it->current_op = -1;
@@ -358,5 +395,10 @@ mote_status mote_verify(const void *model, size_t model_bytes, char *message,
 
 int mote_op_supported(int builtin_code, int version) {
     const mote_op *k = mote_find_op(builtin_code);
+    return k && version >= 1 && version <= k->max_version;
+}
+
+int mote_custom_op_supported(const char *custom_code, int version) {
+    const mote_op *k = mote_find_custom_op(custom_code);
     return k && version >= 1 && version <= k->max_version;
 }

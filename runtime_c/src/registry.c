@@ -4,8 +4,11 @@
 #include "mote.h"
 #include "runtime.h"
 
+#include <string.h>
+
 #define DECLARE(NAME, op) extern const mote_op mote_op_##op;
 MOTE_OP_LIST(DECLARE)
+MOTE_CUSTOM_OP_LIST(DECLARE)
 #undef DECLARE
 
 const mote_op *mote_find_op(int32_t builtin) {
@@ -18,12 +21,21 @@ const mote_op *mote_find_op(int32_t builtin) {
     }
 }
 
+const mote_op *mote_find_custom_op(const char *name) {
+    (void)name;   /* unused when a build lists no custom ops */
+#define CUSTOM(NAME, op) \
+    if (name && strcmp(name, NAME) == 0) return &mote_op_##op;
+    MOTE_CUSTOM_OP_LIST(CUSTOM)
+#undef CUSTOM
+    return 0;
+}
+
 /* The i-th compute variant of the ops compiled in (each table once, though
  * LOGISTIC and TANH, for one, share theirs). */
 static const mote_variant *variant_at(int i) {
     static const mote_op *const ops[] = {
 #define OP(NAME, op) &mote_op_##op,
-        MOTE_OP_LIST(OP)
+        MOTE_OP_LIST(OP) MOTE_CUSTOM_OP_LIST(OP)
 #undef OP
     };
     const int count = (int)(sizeof ops / sizeof ops[0]);

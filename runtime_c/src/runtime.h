@@ -28,6 +28,8 @@ typedef struct {
     int32_t quantized_dimension;
     bool is_constant;            /* data lives in the model, or was folded */
     bool is_folded;              /* a folded op's output: constant once create folds it */
+    bool is_sparse;              /* TFLite sparsity (mote_tensor_sparsity): data holds the
+                                    values, bytes their size; only DENSIFY reads it */
     bool is_planned;             /* data lives in the planned arena region */
     bool is_variable;            /* state an op keeps across invokes (an LSTM's): alive for
                                     the whole run, zeroed at create and by mote_reset_variables */
@@ -142,6 +144,12 @@ static inline mote_tensor *mote_node_output(mote_interpreter *it, const mote_nod
     return mote_node_tensor(it, &n->outputs, i);
 }
 
+/* Tables the interpreter does not keep (they are rarely needed), read again
+ * from the verified model: a tensor's sparsity parameters (pos 0: none), a
+ * node's custom options bytes (len 0: none). */
+fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t);
+fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n);
+
 /* a + b, saturating at SIZE_MAX: byte counts from a corrupt model never wrap. */
 static inline size_t mote_add_sat(size_t a, size_t b) {
     return a > SIZE_MAX - b ? SIZE_MAX : a + b;
@@ -163,6 +171,8 @@ const char *mote_type_name(mote_type type);
 size_t mote_type_size(mote_type type);  /* 0 for types Mote does not store */
 
 const mote_op *mote_find_op(int32_t builtin);
+/* The custom op of that custom_code (kernels/op_list.h), or NULL. */
+const mote_op *mote_find_custom_op(const char *name);
 
 /* Runs task(ctx, begin, end) over [0, count): through the interpreter's
  * parallel-for when it has one and the work (count units of about

@@ -1,6 +1,6 @@
 /* activations.h - compute functions of the elementwise functions of one
- * input: the activations RELU, RELU6, LOGISTIC, TANH and GELU, and EXP, LOG,
- * SQRT, RSQRT and FLOOR.
+ * input: the activations RELU, RELU6, LEAKY_RELU, LOGISTIC, TANH and GELU,
+ * and EXP, LOG, SQRT, RSQRT and FLOOR.
  *
  * Every function computes the output elements [begin, end) (flat, row-major:
  * the input and output have the same shape) and nothing else, so ranges can
@@ -23,6 +23,7 @@ typedef struct {
     int32_t output_offset;       /* s8 RELU / RELU6: output zero point */
     int32_t out_min, out_max;    /* s8 RELU / RELU6: the clamp, in output quanta */
     int32_t multiplier, shift;   /* s8 RELU / RELU6: input scale / output scale */
+    float alpha;                 /* f32 LEAKY_RELU: the slope below 0 */
     const int8_t *table;         /* s8 table ops: the output of every input, by (uint8_t)q */
     bool approximate;            /* GELU: the tanh approximation instead of erf */
 } mote_activation_params;
@@ -35,6 +36,9 @@ typedef void (*mote_activation_s8_fn)(const mote_activation_params *p, const int
 /* out = x clamped to [lo, hi], NaN to lo. */
 void mote_relu_f32_ref(const mote_activation_params *p, const float *input, float *output,
                        size_t begin, size_t end);
+/* out = x > 0 ? x : alpha x (TFLite's LeakyRelu). */
+void mote_leaky_relu_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                             size_t begin, size_t end);
 void mote_logistic_f32_ref(const mote_activation_params *p, const float *input, float *output,
                            size_t begin, size_t end);
 void mote_tanh_f32_ref(const mote_activation_params *p, const float *input, float *output,
@@ -58,8 +62,8 @@ void mote_gelu_f32_ref(const mote_activation_params *p, const float *input, floa
  * rounding, as TFLite's ReluX), add zp_out, clamp. */
 void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                       size_t begin, size_t end);
-/* LOGISTIC, TANH, EXP, LOG and GELU in int8: one 256-entry table lookup per
- * element. */
+/* LOGISTIC, TANH, LEAKY_RELU, EXP, LOG and GELU in int8: one 256-entry
+ * table lookup per element. */
 void mote_lookup_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                         size_t begin, size_t end);
 
@@ -74,6 +78,7 @@ MOTE_ACTIVATIONS_F32_SIMD(avx2)
 MOTE_ACTIVATIONS_F32_SIMD(neon)
 
 extern const mote_variant mote_relu_f32_variants[];
+extern const mote_variant mote_leaky_relu_f32_variants[];
 extern const mote_variant mote_logistic_f32_variants[];
 extern const mote_variant mote_tanh_f32_variants[];
 extern const mote_variant mote_exp_f32_variants[];

@@ -1,5 +1,5 @@
-/* Portable reference compute functions of RELU, RELU6, LOGISTIC, TANH, EXP,
- * LOG, SQRT, RSQRT and FLOOR (activations.h). */
+/* Portable reference compute functions of RELU, RELU6, LEAKY_RELU, LOGISTIC,
+ * TANH, EXP, LOG, SQRT, RSQRT and FLOOR (activations.h). */
 #include <math.h>
 
 #include "activations.h"
@@ -11,6 +11,15 @@ void mote_relu_f32_ref(const mote_activation_params *p, const float *input, floa
     for (size_t k = begin; k < end; k++) {
         const float x = input[k];
         output[k] = x > lo ? (x < hi ? x : hi) : lo;
+    }
+}
+
+void mote_leaky_relu_f32_ref(const mote_activation_params *p, const float *input, float *output,
+                             size_t begin, size_t end) {
+    const float alpha = p->alpha;
+    for (size_t k = begin; k < end; k++) {
+        const float x = input[k];
+        output[k] = x > 0.0f ? x : x * alpha;
     }
 }
 

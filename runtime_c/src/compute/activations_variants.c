@@ -1,4 +1,5 @@
-/* The variant tables of RELU, RELU6, LOGISTIC and TANH, best first (see
+/* The variant tables of RELU, RELU6, LEAKY_RELU, LOGISTIC
+ * and TANH, best first (see
  * variants.h). */
 #include "activations.h"
 
@@ -41,6 +42,10 @@ const mote_variant mote_relu_s8_variants[] = {
 };
 const mote_variant mote_lookup_s8_variants[] = {
     MOTE_VARIANT(lookup_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_leaky_relu_f32_variants[] = {
+    MOTE_VARIANT(leaky_relu_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_exp_f32_variants[] = {

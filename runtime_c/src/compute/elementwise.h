@@ -1,5 +1,5 @@
 /* elementwise.h - compute functions of the broadcasting binary ops ADD, SUB,
- * MUL, MAXIMUM, MINIMUM (f32 and s8) and PRELU, DIV, SQUARED_DIFFERENCE (f32).
+ * MUL, MAXIMUM, MINIMUM, PRELU (f32 and s8) and DIV, SQUARED_DIFFERENCE (f32).
  *
  * Every function computes the output elements [begin, end) (row-major over
  * the output's shape) and nothing else, so ranges can run on different
@@ -28,8 +28,10 @@ typedef struct {
     int32_t left_shift;
     int32_t input1_multiplier, input1_shift, input2_multiplier, input2_shift;
     /* s8: from the scale of the sum (ADD / SUB: the common scale) or of the
-     * product (MUL: s_1 s_2) to the output scale */
+     * product (MUL: s_1 s_2; PRELU: x alpha, s_x s_alpha) to the output scale */
     int32_t output_multiplier, output_shift;
+    /* s8 PRELU: from the input's scale to the output's (x >= 0) */
+    int32_t identity_multiplier, identity_shift;
 } mote_elementwise_params;
 
 typedef void (*mote_elementwise_f32_fn)(const mote_elementwise_params *p, const float *input1,
@@ -98,6 +100,19 @@ static inline int8_t mote_mul_s8_one(const mote_elementwise_params *p, int32_t a
     return mote_elementwise_output_s8(p, (a + p->input1_offset) * (b + p->input2_offset));
 }
 
+/* PRELU: x >= 0 rescaled by s_x / s_out, else x alpha by s_x s_alpha / s_out
+ * (TFLite's two multipliers, each applied with double rounding). */
+static inline int8_t mote_prelu_s8_one(const mote_elementwise_params *p, int32_t x,
+                                       int32_t alpha) {
+    const int32_t v = x + p->input1_offset;
+    const int32_t y = v >= 0 ? mote_fp_multiply_by_quantized_multiplier_double_rounding(
+                                   v, p->identity_multiplier, p->identity_shift)
+                             : mote_fp_multiply_by_quantized_multiplier_double_rounding(
+                                   v * (alpha + p->input2_offset), p->output_multiplier,
+                                   p->output_shift);
+    return (int8_t)mote_clamp_i32(y + p->output_offset, p->out_min, p->out_max);
+}
+
 void mote_add_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
                       float *output, size_t begin, size_t end);
 void mote_add_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
@@ -126,6 +141,8 @@ void mote_minimum_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
 /* PRELU: input1 is x, input2 alpha. */
 void mote_prelu_f32_ref(const mote_elementwise_params *p, const float *input1,
                         const float *input2, float *output, size_t begin, size_t end);
+void mote_prelu_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                       const int8_t *input2, int8_t *output, size_t begin, size_t end);
 
 /* Neither input is broadcast (both have the output's shape, up to leading or
  * size-1 dims): output element k reads element k of each input. */
@@ -185,6 +202,7 @@ extern const mote_variant mote_sub_s8_variants[];
 extern const mote_variant mote_mul_f32_variants[];
 extern const mote_variant mote_mul_s8_variants[];
 extern const mote_variant mote_prelu_f32_variants[];
+extern const mote_variant mote_prelu_s8_variants[];
 extern const mote_variant mote_div_f32_variants[];
 extern const mote_variant mote_squared_difference_f32_variants[];
 extern const mote_variant mote_maximum_f32_variants[];

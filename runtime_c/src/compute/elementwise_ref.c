@@ -60,6 +60,11 @@ void mote_prelu_f32_ref(const mote_elementwise_params *p, const float *input1,
     walk_f32(p, input1, input2, output, begin, end, mote_prelu_f32_one);
 }
 
+void mote_prelu_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                       const int8_t *input2, int8_t *output, size_t begin, size_t end) {
+    walk_s8(p, input1, input2, output, begin, end, mote_prelu_s8_one);
+}
+
 void mote_maximum_f32_ref(const mote_elementwise_params *p, const float *input1,
                           const float *input2, float *output, size_t begin, size_t end) {
     walk_f32(p, input1, input2, output, begin, end, mote_maximum_f32_one);

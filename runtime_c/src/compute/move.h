@@ -1,5 +1,6 @@
 /* move.h - compute functions of the ops that only move data: PAD,
- * CONCATENATION, RESHAPE and TRANSPOSE.
+ * CONCATENATION, RESHAPE, the strided gathers (TRANSPOSE, SLICE,
+ * STRIDED_SLICE, DEPTH_TO_SPACE, SPACE_TO_DEPTH, ...), GATHER and DENSIFY.
  *
  * They never look at values, so one function serves every data type: `xx`
  * functions count in bytes (an element is elem_bytes of them), `x8` and `x32`
@@ -9,6 +10,8 @@
  */
 #ifndef MOTE_COMPUTE_MOVE_H
 #define MOTE_COMPUTE_MOVE_H
+
+#include <stdbool.h>
 
 #include "strided.h"
 #include "variants.h"
@@ -58,19 +61,88 @@ void mote_concatenation_xx_ref(const mote_concatenation_params *p, const uint8_t
 typedef void (*mote_reshape_fn)(const uint8_t *input, uint8_t *output, size_t begin, size_t end);
 void mote_reshape_xx_ref(const uint8_t *input, uint8_t *output, size_t begin, size_t end);
 
-/* TRANSPOSE: output elements [begin, end); the params are the output's
- * shape at the input's strides (the input stride of the dim perm names). */
-typedef void (*mote_transpose_fn)(const mote_strided *p, const uint8_t *input, uint8_t *output,
-                                  size_t begin, size_t end);
-void mote_transpose_x8_ref(const mote_strided *p, const uint8_t *input, uint8_t *output,
-                           size_t begin, size_t end);
-void mote_transpose_x32_ref(const mote_strided *p, const uint8_t *input, uint8_t *output,
-                            size_t begin, size_t end);
+/* The strided gathers: output element k (row-major over view.dims) is the
+ * input element at first + the view's offset of k (mote_strided_at), over
+ * output elements [begin, end). TRANSPOSE permutes the input's strides;
+ * SLICE and STRIDED_SLICE start at `first` and step by (possibly negative)
+ * multiples of them; DEPTH_TO_SPACE and SPACE_TO_DEPTH split the spatial and
+ * channel dims into 6. A negative stride is stored as its value modulo
+ * 2^bits (size_t): unsigned sums wrap to the exact offset. */
+typedef struct {
+    mote_strided view;
+    size_t first;
+} mote_gather_params;
+
+typedef void (*mote_gather_fn)(const mote_gather_params *p, const uint8_t *input,
+                               uint8_t *output, size_t begin, size_t end);
+void mote_gather_x8_ref(const mote_gather_params *p, const uint8_t *input, uint8_t *output,
+                        size_t begin, size_t end);
+void mote_gather_x32_ref(const mote_gather_params *p, const uint8_t *input, uint8_t *output,
+                         size_t begin, size_t end);
+
+/* GATHER (numpy's take along an axis): output rows [begin, end), row r
+ * (r = o * count + j) being the input's row o * axis_size + indices[j], a row
+ * being row_bytes (the elements after the axis). Indices were checked to lie
+ * in [0, axis_size) before the call. */
+typedef struct {
+    size_t count;                        /* indices */
+    size_t axis_size;
+    size_t row_bytes;
+} mote_take_params;
+
+typedef void (*mote_take_fn)(const mote_take_params *p, const uint8_t *input,
+                             const void *indices, uint8_t *output, size_t begin, size_t end);
+void mote_take_xx_i32_ref(const mote_take_params *p, const uint8_t *input, const void *indices,
+                          uint8_t *output, size_t begin, size_t end);
+void mote_take_xx_i64_ref(const mote_take_params *p, const uint8_t *input, const void *indices,
+                          uint8_t *output, size_t begin, size_t end);
+
+/* DENSIFY: the dense tensor of a TFLite sparse constant (the format of
+ * TFLite's sparsity: a tree of dims in traversal order, each DENSE, covering
+ * all dense_size indices, or SPARSE_CSR, listing its present indices in a
+ * compressed-row segment per parent position). Values go in traversal order;
+ * every other element is 0. Not split into ranges: the values are read in
+ * one walk (it runs once, at create). */
+#define MOTE_DENSIFY_MAX_LEVELS (2 * MOTE_MAX_DIMS)
+typedef struct {
+    const uint8_t *data;                 /* little-endian, in the model; NULL: absent */
+    uint32_t len;
+    uint8_t bytes;                       /* 4 (int32), 2 (uint16) or 1 (uint8) */
+} mote_index_vector;
+
+typedef struct {
+    bool sparse;                         /* SPARSE_CSR, else DENSE */
+    int32_t dense_size;
+    mote_index_vector segments, indices;
+} mote_densify_level;
+
+typedef struct {
+    int32_t ndims, levels;               /* the tensor's dims; levels = ndims + block dims */
+    int32_t dims[MOTE_MAX_DIMS];
+    int32_t traversal[MOTE_DENSIFY_MAX_LEVELS];   /* the dim each level walks */
+    int32_t block_of[MOTE_MAX_DIMS];     /* block dim b splits tensor dim block_of[b] */
+    int32_t block_size[MOTE_MAX_DIMS];
+    mote_densify_level level[MOTE_DENSIFY_MAX_LEVELS];
+    size_t values;                       /* how many values the sparse tensor holds */
+    size_t elem_bytes;
+} mote_densify_params;
+
+/* Walks the tree and writes each value (output NULL: writes nothing). Returns
+ * the number of values the tree places, or, where the tree reads outside
+ * its arrays or places an element outside the tensor, (size_t)-1 with *bad
+ * set to the level at fault. */
+typedef size_t (*mote_densify_fn)(const mote_densify_params *p, const uint8_t *values,
+                                  uint8_t *output, int32_t *bad);
+size_t mote_densify_xx_ref(const mote_densify_params *p, const uint8_t *values, uint8_t *output,
+                           int32_t *bad);
 
 extern const mote_variant mote_pad_xx_variants[];
 extern const mote_variant mote_concatenation_xx_variants[];
 extern const mote_variant mote_reshape_xx_variants[];
-extern const mote_variant mote_transpose_x8_variants[];
-extern const mote_variant mote_transpose_x32_variants[];
+extern const mote_variant mote_gather_x8_variants[];
+extern const mote_variant mote_gather_x32_variants[];
+extern const mote_variant mote_densify_xx_variants[];
+extern const mote_variant mote_take_xx_i32_variants[];
+extern const mote_variant mote_take_xx_i64_variants[];
 
 #endif

@@ -5,21 +5,13 @@
  * compute/move.h computes. */
 #include <string.h>
 
-#include "../compute/move.h"
 #include "../quant_util.h"
-
-typedef struct {
-    mote_concatenation_params p;
-    size_t slices;                /* output slices: the product of the dims before the axis */
-    const uint8_t **inputs;       /* persistent, one per input: invoke fills in their data */
-    mote_compute_fn compute;
-} concatenation_data;
+#include "concatenation.h"
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     bool ok = true;
     char sa[96], sb[96];
-    concatenation_data *d = n->data;
     if ((s = mote_check_io_count(it, n, 1, 1 << 16, 1)) != MOTE_OK) return s;
     mote_tensor *first = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, first, "input 0"))) return s;
@@ -62,8 +54,14 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d on CONCATENATION: "
                          "TFLite's kernel takes NONE (0) only", act);
     if ((s = mote_check_shape_equal(it, out, "output", want, first->ndims))) return s;
+    return mote_concatenation_finish(it, n, axis);
+}
+
+mote_status mote_concatenation_finish(mote_interpreter *it, mote_node *n, int axis) {
     /* An input's bytes per slice: its dims from the axis on, times the element size. */
+    concatenation_data *d = n->data;
     mote_concatenation_params *p = &d->p;
+    const mote_tensor *out = mote_node_output(it, n, 0);
     size_t *bytes = mote_persistent_alloc(it, (size_t)op_num_inputs(n) * sizeof *bytes);
     d->inputs = mote_persistent_alloc(it, (size_t)op_num_inputs(n) * sizeof *d->inputs);
     if (!bytes || !d->inputs) return MOTE_ERROR_ARENA_TOO_SMALL;
@@ -89,17 +87,17 @@ static void concatenation_task(void *ctx, size_t begin, size_t end) {
 }
 
 /* Ranges of output slices; a byte moved counts as one operation. */
-static mote_status invoke(mote_interpreter *it, mote_node *n) {
+mote_status mote_concatenation_invoke(mote_interpreter *it, mote_node *n) {
     const concatenation_data *d = n->data;
     for (int i = 0; i < d->p.inputs; i++) d->inputs[i] = mote_node_input(it, n, i)->data;
     mote_parallel_io(it, n, concatenation_task, d->slices, d->p.slice_bytes);
     return MOTE_OK;
 }
 
-static const mote_variant *const concatenation_kernels[] = {mote_concatenation_xx_variants, NULL};
+const mote_variant *const mote_concatenation_kernels[] = {mote_concatenation_xx_variants, NULL};
 const mote_op mote_op_concatenation = {prepare,
-                                       invoke,
+                                       mote_concatenation_invoke,
                                        sizeof(concatenation_data),
                                        4,
                                        TFL_BUILTIN_OPTIONS_CONCATENATION_OPTIONS,
-                                       concatenation_kernels};
+                                       mote_concatenation_kernels};
