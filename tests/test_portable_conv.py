@@ -8,7 +8,8 @@ the bias (if any) and clamps. `_ref` blocks pixels and channels for speed
 multiply-add or a padded tap added as +0.0 (which turns -0.0 into +0.0)
 changes bits here. Shapes: odd channel counts around the 4-channel blocks,
 every padding, stride 1-3, dilation 1-3, depth multipliers 1-3, batch 1-2,
-with and without bias; inputs hold exact zeros of both signs.
+with and without bias; inputs hold exact zeros of both signs. Where LiteRT
+loads the case (it needs a bias), its reference kernels give the same bits.
 """
 import numpy as np
 import pytest
@@ -16,6 +17,8 @@ import pytest
 from mote.converter.tflite.builder import ModelBuilder
 from mote.runtime import Interpreter, OpResolverType
 from op_cases import conv_options
+
+litert = pytest.importorskip("ai_edge_litert.interpreter")
 
 CLAMPS = {"NONE": (-np.inf, np.inf), "RELU": (0.0, np.inf), "RELU6": (0.0, 6.0),
           "RELU_N1_TO_1": (-1.0, 1.0)}
@@ -90,23 +93,36 @@ def case(rng, depthwise):
                    version=2 if max(dilations) > 1 else 1)
     b.mark_outputs(y)
     want = reference(x, wt, bias, depthwise, mult, strides, dilations, padding, act)
-    return b.build(), x, want
+    return b.build(), x, want, bias is not None
+
+
+def run(interpreter, x):
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], x)
+    interpreter.invoke()
+    return interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+
+
+def bits_differ(got, want, what):
+    assert got.shape == want.shape, what
+    differ = got.view(np.uint32) != want.view(np.uint32)
+    assert not differ.any(), \
+        f"{what}: {int(differ.sum())} of {got.size} outputs differ in bits, " \
+        f"e.g. {got[differ][:3]} != {want[differ][:3]}"
 
 
 @pytest.mark.parametrize("depthwise", [False, True], ids=["conv_2d", "depthwise_conv_2d"])
 def test_portable_float_conv_is_its_definition_bit_for_bit(depthwise):
     for i in range(120):
-        model, x, want = case(np.random.default_rng([29, i, depthwise]), depthwise)
+        model, x, want, has_bias = case(np.random.default_rng([29, i, depthwise]), depthwise)
         it = Interpreter(model_content=model,
                          experimental_op_resolver_type=OpResolverType.BUILTIN_REF)
-        it.allocate_tensors()
-        it.set_tensor(it.get_input_details()[0]["index"], x)
-        it.invoke()
-        got = it.get_tensor(it.get_output_details()[0]["index"])
+        got = run(it, x)
         assert {op["kernel"] for op in it.ops()} <= {"conv2d_f32_ref",
                                                      "depthwise_conv2d_f32_ref"}
-        assert got.shape == want.shape, f"case {i}"
-        differ = got.view(np.uint32) != want.view(np.uint32)
-        assert not differ.any(), \
-            f"case {i}: {int(differ.sum())} of {got.size} outputs differ in bits, " \
-            f"e.g. {got[differ][:3]} != {want[differ][:3]}"
+        bits_differ(got, want, f"case {i} against the definition")
+        if has_bias:
+            reference_kernels = litert.OpResolverType.BUILTIN_REF
+            theirs = run(litert.Interpreter(model_content=model,
+                                            experimental_op_resolver_type=reference_kernels), x)
+            bits_differ(got, theirs, f"case {i} against LiteRT's reference kernels")
