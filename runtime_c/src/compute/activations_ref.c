@@ -9,8 +9,10 @@ void mote_relu_f32_ref(const mote_activation_params *p, const float *input, floa
                        size_t begin, size_t end) {
     const float lo = p->lo, hi = p->hi;
     for (size_t k = begin; k < end; k++) {
-        const float x = input[k];
-        output[k] = x > lo ? (x < hi ? x : hi) : lo;
+        /* x > lo ? (x < hi ? x : hi) : lo (NaN: lo), as two selects with no
+           branch on the sign of x: lo <= hi, so the first result is no NaN */
+        const float raised = input[k] > lo ? input[k] : lo;
+        output[k] = raised < hi ? raised : hi;
     }
 }
 

@@ -12,6 +12,8 @@
 #ifndef MOTE_COMPUTE_ELEMENTWISE_H
 #define MOTE_COMPUTE_ELEMENTWISE_H
 
+#include <string.h>
+
 #include "broadcast.h"
 #include "requantize.h"
 #include "variants.h"
@@ -45,7 +47,20 @@ typedef void (*mote_elementwise_s8_fn)(const mote_elementwise_params *p, const i
 static inline float mote_add_f32_one(float a, float b) { return a + b; }
 static inline float mote_sub_f32_one(float a, float b) { return a - b; }
 static inline float mote_mul_f32_one(float a, float b) { return a * b; }
-static inline float mote_prelu_f32_one(float x, float alpha) { return x >= 0.0f ? x : x * alpha; }
+/* x >= 0 ? x : x * alpha, selected with a bit mask: the portable loop must
+ * not branch on the sign of every element (compilers turn a plain select back
+ * into one). */
+static inline float mote_prelu_f32_one(float x, float alpha) {
+    const float scaled = x * alpha;
+    const uint32_t keep = 0u - (uint32_t)(x >= 0.0f);
+    uint32_t xb, sb;
+    memcpy(&xb, &x, sizeof xb);
+    memcpy(&sb, &scaled, sizeof sb);
+    const uint32_t bits = (xb & keep) | (sb & ~keep);
+    float out;
+    memcpy(&out, &bits, sizeof out);
+    return out;
+}
 static inline float mote_div_f32_one(float a, float b) { return a / b; }
 static inline float mote_squared_difference_f32_one(float a, float b) {
     const float d = a - b;

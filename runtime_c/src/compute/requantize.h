@@ -15,8 +15,12 @@ static inline int32_t mote_clamp_i32(int32_t v, int32_t lo, int32_t hi) {
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* v < lo ? lo : (v > hi ? hi : v), NaN kept, written as two selects that
+ * compilers make branch-free (minss / maxss on x86): a clamp after every
+ * output must not branch on its sign. Same result for lo <= hi. */
 static inline float mote_clamp_f32(float v, float lo, float hi) {
-    return v < lo ? lo : (v > hi ? hi : v);
+    const float capped = hi < v ? hi : v;
+    return lo > capped ? lo : capped;
 }
 
 /* A convolution's int32 accumulator (bias included) as an int8 output:
