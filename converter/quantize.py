@@ -47,6 +47,10 @@ def _weight(g: ir.Graph, n: ir.Node) -> ir.Tensor:
         raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): weight {w.name!r} is "
                               f"{'a constant' if w.is_constant else 'computed'} of shape "
                               f"{list(w.shape)}; expected a constant of rank {spec.rank}")
+    bad = int(np.size(w.data) - np.count_nonzero(np.isfinite(w.data)))
+    if bad:
+        raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): weight {w.name!r} holds "
+                              f"{bad} NaN or infinite value(s); int8 weights need finite values")
     return w
 
 

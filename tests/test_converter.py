@@ -213,3 +213,20 @@ def test_float_one_op_models_convert_to_int8_bit_exact(op, litert_available):
         q = convert(model, "int8", calibration[0] if len(inputs) == 1 else calibration)
         for k, (g, w) in enumerate(zip(run_mote(q, inputs), run_litert(q, inputs, True))):
             assert np.array_equal(g, w), f"{name} output {k}"
+
+
+def test_non_finite_weights_are_refused_by_name():
+    """A NaN or inf in a weight has no int8 value: named, not a numpy warning and garbage
+    (full-integer conversion stops earlier, at calibration, on the NaN activations)."""
+    w = np.random.default_rng(0).standard_normal((6, 6)).astype(np.float32)
+    w[2, 3], w[4, 1] = np.nan, np.inf
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 6], "float32")
+    y = b.add_tensor("y", [1, 6], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, b.add_constant("w", w), -1], [y])
+    b.mark_outputs(y)
+    with pytest.raises(ValueError, match=r"\(FULLY_CONNECTED\): weight 'w' holds 2 NaN or "
+                                         r"infinite value\(s\); int8 weights need finite values"):
+        convert(b.build(), "dynamic")
+    with pytest.raises(ValueError, match=r"tensor 'y' takes values in \[nan, nan\]"):
+        convert(b.build(), "int8", np.ones((2, 1, 6), np.float32))
