@@ -1,4 +1,6 @@
+import os
 import pathlib
+import shutil
 
 import numpy as np
 import pytest
@@ -26,6 +28,21 @@ def run_litert(model: bytes, inputs, reference_kernels: bool = False):
         it.set_tensor(d["index"], x)
     it.invoke()
     return [it.get_tensor(d["index"]) for d in it.get_output_details()]
+
+
+def missing_tool(what: str) -> None:
+    """A test's system tool is absent: outside CI it skips, saying what is
+    missing; in CI (.ci/run sets CI=true, and installs every tool) it fails."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must install {what} (see .ci/run)")
+    pytest.skip(f"{what} not installed")
+
+
+def need(*tools):
+    """Skip (fail in CI) unless every command in `tools` is on the PATH."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        missing_tool(", ".join(missing))
 
 
 @pytest.fixture(scope="session")

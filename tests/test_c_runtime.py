@@ -4,8 +4,6 @@ for aarch64 and 32-bit armv7 Linux under qemu-user; and libFuzzer on the
 whole C API, seeded with one-op models of every op. Outside CI a missing
 toolchain skips its test; in CI (CI=true) it fails, since .ci/run installs
 them."""
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import run_litert
+from conftest import need, run_litert
 from op_cases import FLOAT_OPS, float_cases
 from op_cases_int8 import INT8_OPS, int8_cases
 
@@ -39,14 +37,6 @@ def case_dir(tmp_path_factory, litert_available):
                 lines.append(f"{name} {tolerance}")
     (d / "cases.txt").write_text("\n".join(lines) + "\n")
     return d
-
-
-def need(*tools):
-    missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {missing} (see .ci/run)")
-        pytest.skip(f"{missing} not installed")
 
 
 def make(target, case_dir):

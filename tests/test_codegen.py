@@ -2,12 +2,12 @@
 list header; and its one-line errors. (The firmware built from these files
 runs in tests/test_cortex_m.py.)"""
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import need
 from mote import codegen
 from mote.cli import main
 from mote.models.zoo import make_example
@@ -83,13 +83,12 @@ def test_custom_op_rows_follow_the_naming_codegen_relies_on():
         "convolution_2d_transpose_bias"
 
 
-@pytest.mark.skipif(shutil.which("cc") is None or shutil.which("nm") is None,
-                    reason="needs cc and nm")
 @pytest.mark.parametrize("custom", [False, True])
 def test_codegen_op_list_links_exactly_the_ops_of_a_model(custom, tmp_path):
     """NAME_ops.h for a model with (or without) MediaPipe's custom op: the
     registry compiled with it references the glue of exactly the model's ops,
     the custom op's only when the model uses it."""
+    need("cc", "nm")
     import numpy as np
 
     import op_cases

@@ -5,9 +5,7 @@ outputs must equal the host runtime's (Python binding, portable kernels) on
 the same inputs: int8 byte for byte, float32 bit for bit. The flash size
 budget is checked by the port's size script. Outside CI a missing toolchain
 skips these tests; in CI (CI=true) it fails, since .ci/run installs it."""
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import need
 from mote import cli
 from mote.converter import convert
 from mote.models import datasets
@@ -27,12 +26,7 @@ QEMU_SECONDS = 120
 
 
 def need_toolchain():
-    missing = [t for t in ("arm-none-eabi-gcc", "arm-none-eabi-objdump", "qemu-system-arm", "make")
-               if not shutil.which(t)]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {missing} (see .ci/run)")
-        pytest.skip(f"{missing} not installed")
+    need("arm-none-eabi-gcc", "arm-none-eabi-objdump", "qemu-system-arm", "make")
 
 
 def digits_int8(name: str) -> bytes:

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from conftest import run_litert
+from conftest import missing_tool, need, run_litert
 from mote.converter import convert
 from mote.converter.tflite.builder import ModelBuilder
 from mote.models import datasets
@@ -43,15 +43,10 @@ NUMPY_TYPES = {"FLOAT32": np.float32, "INT8": np.int8, "UINT8": np.uint8, "INT32
 
 
 def _jdk() -> Path:
-    javac = shutil.which("javac")
-    if javac is None:
-        pytest.skip("javac not found: the JNI tests need a JDK (.ci/run installs "
-                    "openjdk-17-jdk-headless)")
-    home = Path(os.path.realpath(javac)).parent.parent
+    need("javac", "cmake")      # a JDK (openjdk-17-jdk-headless), and cmake for the app's CMakeLists.txt
+    home = Path(os.path.realpath(shutil.which("javac"))).parent.parent
     if not (home / "include" / "jni.h").is_file() or not (home / "bin" / "java").is_file():
-        pytest.skip(f"{home} (from javac's real path) has no include/jni.h or bin/java")
-    if shutil.which("cmake") is None:
-        pytest.skip("cmake not found: the JNI tests build the app's CMakeLists.txt")
+        missing_tool(f"a JDK with include/jni.h and bin/java at {home} (javac's real path)")
     return home
 
 
@@ -445,7 +440,7 @@ def test_jni_bridge_under_asan(jvm, models, tmp_path):
     libasan = subprocess.run(["cc", "-print-file-name=libasan.so"], capture_output=True,
                              text=True).stdout.strip()
     if not os.path.isabs(libasan):
-        pytest.skip("the C compiler has no libasan.so")
+        missing_tool("libasan.so for the C compiler (gcc's libasan)")
     jdk_include = jvm.jdk / "include"
     r = subprocess.run(["cc", "-std=c99", "-g", "-O1", "-shared", "-fPIC",
                         "-fsanitize=address,undefined", "-fno-sanitize-recover=all",

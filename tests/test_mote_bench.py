@@ -3,15 +3,14 @@ and by the aarch64 and armv7 cross compilers (run under qemu-user): it runs
 (not timed here) and its outputs on its fixed inputs equal the Python
 binding's: int8 byte for byte, float32 within the SIMD kernels' tolerance.
 Outside CI a missing toolchain skips its test; in CI it fails."""
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import need
 from mote.runtime.interpreter import Interpreter
 from test_cortex_m import MODELS, firmware_inputs
 
@@ -28,12 +27,6 @@ TARGETS = {
 }
 
 
-def need(tools):
-    missing = [t for t in tools + ["make"] if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {missing} (see .ci/run)")
-        pytest.skip(f"{missing} not installed")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +42,7 @@ def models(tmp_path_factory):
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_mote_bench(target, models):
     make_target, binary, runner, tools = TARGETS[target]
-    need(tools)
+    need(*tools, "make")
     r = subprocess.run(["make", "-C", str(RUNTIME), make_target], capture_output=True, text=True,
                        timeout=1200)
     assert r.returncode == 0, f"make {make_target} failed:\n{(r.stdout + r.stderr)[-4000:]}"
@@ -76,7 +69,7 @@ def test_mote_bench(target, models):
 
 
 def test_mote_bench_usage_errors():
-    need(["cc"])
+    need("cc", "make")
     r = subprocess.run(["make", "-C", str(RUNTIME), "bench"], capture_output=True, text=True,
                        timeout=1200)
     assert r.returncode == 0, r.stderr[-2000:]
