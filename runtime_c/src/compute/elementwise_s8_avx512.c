@@ -26,7 +26,7 @@ same_shape_s8(const mote_elementwise_params *p, const int8_t *input1, const int8
     const __m512i out_offset = _mm512_set1_epi32(p->output_offset);
     const __m512i lo = _mm512_set1_epi32(p->out_min), hi = _mm512_set1_epi32(p->out_max);
     for (size_t k = begin; k < end; k += 16) {
-        const __mmask16 mask = end - k >= 16 ? 0xFFFF : (__mmask16)((1u << (end - k)) - 1);
+        const __mmask16 mask = mote_first16(end - k);
         const __m512i a =
             _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input1 + k)), offset1);
         const __m512i b =
@@ -41,7 +41,7 @@ same_shape_s8(const mote_elementwise_params *p, const int8_t *input1, const int8
         }
         v = _mm512_add_epi32(mote_rescale16(v, &out), out_offset);
         v = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
-        _mm_mask_storeu_epi8(output + k, mask, _mm512_cvtepi32_epi8(v));
+        mote_store16_s8(output + k, mask, v);
     }
 }
 

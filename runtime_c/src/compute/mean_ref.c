@@ -4,17 +4,23 @@
 
 #include "mean.h"
 
+/* The sum, from 0 in walk order, of the `count` inputs that output k reduces;
+ * idx walks the reduced axes and after `count` steps is back at 0. */
+static inline float sum_f32(const mote_mean_params *p, const float *input, size_t at,
+                            int32_t *idx) {
+    float acc = 0.0f;
+    for (size_t i = 0; i < p->count; i++) {
+        acc += input[at];
+        at = mote_strided_next(&p->reduced, idx, at);
+    }
+    return acc;
+}
+
 void mote_mean_f32_ref(const mote_mean_params *p, const float *input, float *output,
                        size_t begin, size_t end) {
-    /* idx walks the reduced axes; after `count` steps it is back at 0 */
     int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
     for (size_t k = begin; k < end; k++) {
-        size_t at = mote_strided_at(&p->kept, k, kept_idx);
-        float acc = 0.0f;
-        for (size_t i = 0; i < p->count; i++) {
-            acc += input[at];
-            at = mote_strided_next(&p->reduced, idx, at);
-        }
+        const float acc = sum_f32(p, input, mote_strided_at(&p->kept, k, kept_idx), idx);
         output[k] = p->count ? acc / (float)p->count : 0.0f;
     }
 }
@@ -67,13 +73,6 @@ void mote_reduce_max_s8_ref(const mote_mean_params *p, const int8_t *input, int8
 void mote_sum_f32_ref(const mote_mean_params *p, const float *input, float *output, size_t begin,
                       size_t end) {
     int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
-    for (size_t k = begin; k < end; k++) {
-        size_t at = mote_strided_at(&p->kept, k, kept_idx);
-        float acc = 0.0f;
-        for (size_t i = 0; i < p->count; i++) {
-            acc += input[at];
-            at = mote_strided_next(&p->reduced, idx, at);
-        }
-        output[k] = acc;
-    }
+    for (size_t k = begin; k < end; k++)
+        output[k] = sum_f32(p, input, mote_strided_at(&p->kept, k, kept_idx), idx);
 }

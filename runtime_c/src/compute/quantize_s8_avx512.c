@@ -14,15 +14,13 @@
 
 #define AVX512 __attribute__((target(MOTE_AVX512_TARGET)))
 
-static __mmask16 tail_mask(size_t n) { return n >= 16 ? 0xFFFF : (__mmask16)((1u << n) - 1); }
-
 AVX512 void mote_quantize_f32_avx512(const mote_quantize_params *p, const float *input,
                                      int8_t *output, size_t begin, size_t end) {
     const __m512 scale = _mm512_set1_ps(p->scale), half = _mm512_set1_ps(0.5f);
     const __m512 one = _mm512_set1_ps(1.0f), sign = _mm512_set1_ps(-0.0f);
     const __m512i zero_point = _mm512_set1_epi32(p->output_offset);
     for (size_t k = begin; k < end; k += 16) {
-        const __mmask16 mask = tail_mask(end - k);
+        const __mmask16 mask = mote_first16(end - k);
         const __m512 q = _mm512_div_ps(_mm512_maskz_loadu_ps(mask, input + k), scale);
         const __m512 t = _mm512_roundscale_ps(q, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
         const __m512 frac = _mm512_andnot_ps(sign, _mm512_sub_ps(q, t));
@@ -40,7 +38,7 @@ AVX512 void mote_quantize_s8_avx512(const mote_quantize_params *p, const int8_t 
     const __m512i in_offset = _mm512_set1_epi32(p->input_offset);
     const __m512i out_offset = _mm512_set1_epi32(p->output_offset);
     for (size_t k = begin; k < end; k += 16) {
-        const __mmask16 mask = tail_mask(end - k);
+        const __mmask16 mask = mote_first16(end - k);
         const __m512i x = _mm512_add_epi32(
             _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input + k)), in_offset);
         const __m512i v = _mm512_add_epi32(mote_rescale16(x, &r), out_offset);

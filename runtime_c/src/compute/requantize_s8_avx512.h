@@ -77,6 +77,11 @@ MOTE_RESCALE_INLINE __m512i mote_rescale16(__m512i v, const mote_rescale16_const
     return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
 }
 
+/* The mask of the first min(n, 16) lanes: a step's lanes, fewer at a tail. */
+MOTE_RESCALE_INLINE __mmask16 mote_first16(size_t n) {
+    return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
+}
+
 /* The 16 lanes (each in [-128, 127]) as 16 bytes stored at p where `mask`
  * is set. vpmovdb to a register, then a masked byte store: compilers would
  * otherwise fuse the two into vpmovdb to memory, which some cores (AMD Zen 4)
