@@ -145,9 +145,6 @@ def _reduce(name):
     return run
 
 
-_mean = _reduce("mean")
-
-
 def _resize(bilinear):
     """TFLite's resize conventions (align_corners, half_pixel_centers), with
     the source coordinates computed in float32 as TFLite does."""
@@ -180,6 +177,13 @@ def _resize(bilinear):
         bottom = x[:, y1][:, :, x0] * (1 - dx) + x[:, y1][:, :, x1] * dx
         return top * (1 - dy) + bottom * dy
     return run
+
+
+def _pad(xp, a, o, out_shape, dtype):
+    """PAD with zeros, PADV2 with its scalar input 2."""
+    value = _optional(a, 2)
+    return xp.pad(a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])],
+                  constant_values=0 if value is None else float(np.asarray(value).reshape(())))
 
 
 def _local_response_normalization(xp, a, o, out_shape, dtype):
@@ -477,16 +481,14 @@ def _entries():
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
         Op("MAX_POOL_2D", _pool(windows.max_pool_2d), "Pool2DOptions", _WINDOW,
            int8_version=2, fused_activation=_FUSED, int8=True, same_quant="first"),
-        Op("MEAN", _mean, "ReducerOptions", {"keep_dims": False}, int8_version=2, int8=True),
+        Op("MEAN", _reduce("mean"), "ReducerOptions", {"keep_dims": False}, int8_version=2,
+           int8=True),
         Op("REDUCE_MAX", _reduce("max"), "ReducerOptions", {"keep_dims": False},
            int8_version=2, int8=True, same_quant="first"),
         Op("SUM", _reduce("sum"), "ReducerOptions", {"keep_dims": False}),
-        data_mover("PAD", lambda xp, a, o, s, d: xp.pad(
-            a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])]), "PadOptions"),
-        Op("PADV2", lambda xp, a, o, s, d: xp.pad(
-            a[0], [(int(p[0]), int(p[1])) for p in np.asarray(a[1])],
-            constant_values=float(np.asarray(a[2]).reshape(()))), "PadV2Options",
-           int8_version=2, int8=True, same_quant="first", value_inputs=(2,)),
+        data_mover("PAD", _pad, "PadOptions"),
+        Op("PADV2", _pad, "PadV2Options", int8_version=2, int8=True, same_quant="first",
+           value_inputs=(2,)),
         data_mover("TRANSPOSE", lambda xp, a, o, s, d: xp.transpose(
             a[0], [int(p) for p in np.asarray(a[1])]), "TransposeOptions"),
         data_mover("CONCATENATION", lambda xp, a, o, s, d: xp.concatenate(a, axis=o["axis"]),

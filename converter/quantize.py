@@ -297,11 +297,7 @@ def _quantize_constant_operands(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.N
             continue
         data = np.asarray(t.data, np.float64)
         quant = activation_quantization(float(data.min(initial=0)), float(data.max(initial=0)))
-        s, z = float(quant["scale"][0]), quant["zero_point"][0]
-        qname = q.unique_name(name + "/int8")
-        q.add_tensor(ir.Tensor(qname, t.shape, "int8",
-                               np.clip(np.round(data / s) + z, -128, 127).astype(np.int8), quant))
-        node.inputs[k] = qname
+        node.inputs[k] = _int8_constant(q, t, quant)
 
 
 def _value_like_output(q: ir.Graph, g: ir.Graph, n: ir.Node, k: int) -> str:
@@ -313,11 +309,17 @@ def _value_like_output(q: ir.Graph, g: ir.Graph, n: ir.Node, k: int) -> str:
     if not t.is_constant or quant is None:
         raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): input {t.name!r} must "
                               f"be a constant value of an int8 output")
-    scale, zp = np.float32(quant["scale"][0]), int(quant["zero_point"][0])
-    v = np.clip(np.round(np.asarray(t.data, np.float64) / np.float64(scale)) + zp, -128, 127)
+    return _int8_constant(q, t, {"scale": [np.float32(quant["scale"][0])],
+                                 "zero_point": [int(quant["zero_point"][0])]})
+
+
+def _int8_constant(q: ir.Graph, t: ir.Tensor, quant: dict) -> str:
+    """Float constant `t` added to `q` as int8 with the per-tensor `quant`
+    (np.round, saturating); returns its name."""
+    scale, zp = np.float64(quant["scale"][0]), int(quant["zero_point"][0])
+    v = np.clip(np.round(np.asarray(t.data, np.float64) / scale) + zp, -128, 127)
     name = q.unique_name(t.name + "/int8")
-    q.add_tensor(ir.Tensor(name, t.shape, "int8", v.astype(np.int8),
-                           {"scale": [scale], "zero_point": [zp]}))
+    q.add_tensor(ir.Tensor(name, t.shape, "int8", v.astype(np.int8), quant))
     return name
 
 

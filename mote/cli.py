@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .codegen import operator_code
 from .compare import PREPROCESS
 from .converter.errors import ConversionError
 from .converter.tflite import flatbuf, schema
@@ -185,11 +186,7 @@ def cmd_inspect(args) -> int:
     unsupported = []
     for i, op in enumerate(sg["operators"] or []):
         c = codes[op["opcode_index"]]
-        code = max(int(c["builtin_code"]), int(c["deprecated_builtin_code"]))
-        name = (c["custom_code"] or "") if code == 32 else \
-            ffi.string(lib.mote_op_name(code)).decode()
-        ok = lib.mote_custom_op_supported(name.encode(), c["version"]) if code == 32 else \
-            lib.mote_op_supported(code, c["version"])
+        name, _, ok = operator_code(c)
         if not ok:
             unsupported.append(f"op {i} ({name} v{c['version']})")
         print(f"  {i:4d} {name:20s} v{c['version']}  in {list(map(int, op['inputs']))} "
@@ -473,7 +470,6 @@ def cmd_bench(args) -> int:
 # What the "tools" extra installs (pyproject.toml): training, compare, progress bars
 # (PIL comes with matplotlib).
 TOOL_PACKAGES = {"tqdm", "sklearn", "matplotlib", "PIL"}
-
 
 
 def cmd_codegen(args) -> int:

@@ -42,6 +42,17 @@ def custom_op_symbol(custom_code: str) -> str:
                   custom_code).lower()
 
 
+def operator_code(c: dict) -> tuple[str, bool, bool]:
+    """(name, is custom, Mote runs it at its version) of an entry of a
+    model's operator_codes: a builtin op's name, or a custom op's code."""
+    code = max(int(c["builtin_code"]), int(c["deprecated_builtin_code"]))
+    if code == CUSTOM_OP:
+        name = c["custom_code"] or ""
+        return name, True, bool(lib.mote_custom_op_supported(name.encode(), c["version"]))
+    return (ffi.string(lib.mote_op_name(code)).decode(), False,
+            bool(lib.mote_op_supported(code, c["version"])))
+
+
 def model_ops(model: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The (BUILTIN_NAME, op_symbol) rows of op_list.h's MOTE_ALL_OPS and the
     ("custom_code", op_symbol) rows of its MOTE_ALL_CUSTOM_OPS for the ops
@@ -53,15 +64,8 @@ def model_ops(model: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]
     used, custom, unsupported = set(), set(), []
     for i, op in enumerate(m["subgraphs"][0]["operators"] or []):
         c = codes[op["opcode_index"]]
-        code = max(int(c["builtin_code"]), int(c["deprecated_builtin_code"]))
-        if code == CUSTOM_OP:
-            name = c["custom_code"] or ""
-            supported = lib.mote_custom_op_supported(name.encode(), c["version"])
-            custom.add(name)
-        else:
-            name = ffi.string(lib.mote_op_name(code)).decode()
-            supported = lib.mote_op_supported(code, c["version"])
-            used.add(name)
+        name, is_custom, supported = operator_code(c)
+        (custom if is_custom else used).add(name)
         if not supported:
             unsupported.append(f"op {i} ({name} v{c['version']})")
     if unsupported:

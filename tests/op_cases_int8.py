@@ -128,15 +128,21 @@ def depthwise_conv_2d(b, rng):
                    geometry=depthwise_geometry if rng.random() < 0.5 else None)
 
 
+def binary_out_scale_range(op, qa, qb):
+    """log10 bounds of an output scale for ADD / SUB / MUL of inputs
+    quantized `qa`, `qb`: near the result's size, so the rescale is exercised
+    (ADD and SUB: TFLite needs 2 max(s_a, s_b) < 2^20 s_out)."""
+    if op in ("ADD", "SUB"):
+        lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
+        return lo - 1, lo + 1
+    lo = np.log10(qa["scale"][0] * qb["scale"][0] * 128)
+    return lo - 1.5, lo + 0.5
+
+
 def _binary(b, rng, op):
     (sa, sb), out = _broadcast_pair(rng)
     qa, qb = act_q(rng), act_q(rng)
-    if op in ("ADD", "SUB"):   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
-        lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
-        oq = act_q(rng, lo - 1, lo + 1)
-    else:
-        lo = np.log10(qa["scale"][0] * qb["scale"][0] * 128)
-        oq = act_q(rng, lo - 1.5, lo + 0.5)
+    oq = act_q(rng, *binary_out_scale_range(op, qa, qb))
     x = b.add_input("a", sa, "int8", qa)
     z = b.add_input("b", sb, "int8", qb)
     y = b.add_tensor("y", out, "int8", oq)
@@ -262,14 +268,20 @@ def concatenation(b, rng):
     return [rand_i8(rng, s) for s in shapes]
 
 
-def reduce_max(b, rng):
-    """Input and output quantized alike, as TFLite asks."""
+def _reduction_geometry(rng):
+    """Input shape, reduced axes, keep_dims and output shape of a reduction."""
     rank = int(rng.integers(1, 5))
     shape = [int(d) for d in rng.integers(1, 7, size=rank)]
     axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
     keep = bool(rng.random() < 0.5)
     out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else \
         [d for i, d in enumerate(shape) if i not in axes]
+    return shape, axes, keep, out
+
+
+def reduce_max(b, rng):
+    """Input and output quantized alike, as TFLite asks."""
+    shape, axes, keep, out = _reduction_geometry(rng)
     q = act_q(rng)
     x = b.add_input("x", shape, "int8", q)
     ax = b.add_constant("axes", np.array(axes, np.int32))
@@ -280,12 +292,7 @@ def reduce_max(b, rng):
 
 
 def mean(b, rng):
-    rank = int(rng.integers(1, 5))
-    shape = [int(d) for d in rng.integers(1, 7, size=rank)]
-    axes = sorted(set(int(a) for a in rng.integers(0, rank, size=rng.integers(1, rank + 1))))
-    keep = bool(rng.random() < 0.5)
-    out = [1 if i in axes else d for i, d in enumerate(shape)] if keep else \
-        [d for i, d in enumerate(shape) if i not in axes]
+    shape, axes, keep, out = _reduction_geometry(rng)
     iq = act_q(rng)
     x = b.add_input("x", shape, "int8", iq)
     ax = b.add_constant("axes", np.array(axes, np.int32))

@@ -76,14 +76,18 @@ def test_outputs_recomputed_with_litert(digits_report, litert_available):
     assert o.float_accuracy - o.quantized_accuracy <= 0.02
 
 
-def test_worst_layer_sqnr_recomputed_from_tensors(digits_report):
+def test_worst_layer_sqnr_recomputed_from_tensors(digits_report, litert_available):
+    """The worst layer's SQNR from its float64 values (the reference executor
+    in float64) and its int8 tensor on LiteRT's reference kernels."""
+    from ai_edge_litert import interpreter as litert
     r, tflite, x, _ = digits_report
     worst = r.layers[0]
     assert [row.sqnr_db for row in r.layers] == sorted(row.sqnr_db for row in r.layers)
     from mote.converter import passes, reference
     from mote.converter.importers.mote_graph import import_trained_graph
     g = passes.optimize(import_trained_graph(str(MOBILENET)))
-    it = Interpreter(model_content=tflite, preserve_all_tensors=True)
+    it = litert.Interpreter(model_content=tflite, experimental_preserve_all_tensors=True,
+                            experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF)
     it.allocate_tensors()
     d = next(t for t in it.get_tensor_details() if t["name"] == worst.name)
     s, z = d["quantization"]

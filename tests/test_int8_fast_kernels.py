@@ -13,6 +13,7 @@ from conftest import run_litert
 from mote.converter.tflite.builder import ModelBuilder
 from mote.runtime import OpResolverType
 from op_cases import ACTIVATIONS, _window_out
+from op_cases_int8 import binary_out_scale_range
 from test_kernel_variants import isa_levels, run
 
 EDGE_ZERO_POINTS = (-128, 127)
@@ -134,14 +135,8 @@ def _elementwise(b, rng, op):
     qa = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
     qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))],
           "zero_point": [zero_point(rng)]}
-    if op == "MUL":
-        lo = np.log10(qa["scale"][0] * qb["scale"][0] * 128)
-        oq = {"scale": [float(10 ** rng.uniform(lo - 1.5, lo + 0.5))],
-              "zero_point": [zero_point(rng)]}
-    else:   # TFLite needs 2 max(s_a, s_b) < 2^20 s_out
-        lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
-        oq = {"scale": [float(10 ** rng.uniform(lo - 1, lo + 1))],
-              "zero_point": [zero_point(rng)]}
+    oq = {"scale": [float(10 ** rng.uniform(*binary_out_scale_range(op, qa, qb)))],
+          "zero_point": [zero_point(rng)]}
     x = b.add_input("a", shape, "int8", qa)
     z = b.add_input("b", shape, "int8", qb)
     y = b.add_tensor("y", shape, "int8", oq)

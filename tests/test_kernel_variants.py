@@ -14,6 +14,7 @@ a new kernel is tested from its first commit.
 import numpy as np
 import pytest
 
+from conftest import run_litert
 from op_cases import FLOAT_OPS, conv_options, float_cases
 from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
 from mote.converter.tflite.builder import ModelBuilder
@@ -99,8 +100,25 @@ GEMM_CONV_GEOMETRIES = [
 ]
 
 
+def assert_float_close(got, want, what):
+    """Float outputs within the rounding of a reordered or fused sum."""
+    assert np.max(np.abs(got - want)) <= 1e-5 * max(1.0, float(np.max(np.abs(want)))), what
+
+
+def assert_variants_equal_litert(model, inputs, what):
+    """`_ref` and the variants chosen at every ISA level against LiteRT's
+    reference kernels (these shapes are past what test_ops_float's random
+    cases reach, so `_ref` is checked here too)."""
+    (want,) = run_litert(model, inputs, reference_kernels=True)
+    (ref,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+    assert_float_close(ref, want, f"{what}: _ref against LiteRT")
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        assert_float_close(got, want, f"{what} with {off or 'all CPU features'} off ({used})")
+
+
 @pytest.mark.parametrize("geometry", GEMM_CONV_GEOMETRIES, ids=str)
-def test_gemm_conv_tile_paths_equal_reference(geometry):
+def test_gemm_conv_tile_paths_equal_litert(geometry, litert_available):
     h, w, cin, cout, k, s, d, padding = geometry
     rng = np.random.default_rng(list(geometry[:7]))
     oh = -(-h // s) if padding == "SAME" else (h - (k - 1) * d - 1) // s + 1
@@ -114,18 +132,14 @@ def test_gemm_conv_tile_paths_equal_reference(geometry):
                    conv_options(False, padding, s, s, d, d, "RELU6"), version=2 if d > 1 else 1)
     b.mark_outputs(y)
     model, inputs = b.build(), [rng.standard_normal((2, h, w, cin)).astype(np.float32) * 3]
-    (want,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
-    for off in isa_levels():
-        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
-        assert np.max(np.abs(got - want)) <= 1e-5 * max(1.0, float(np.max(np.abs(want)))), \
-            f"{geometry} with {off or 'all CPU features'} off ({used})"
+    assert_variants_equal_litert(model, inputs, str(geometry))
 
 
 # RESIZE_BILINEAR with channel counts past every vector width (the random
 # cases stay below 6 channels), under each coordinate convention.
 @pytest.mark.parametrize("channels", [8, 16, 37])
 @pytest.mark.parametrize("convention", ["plain", "align_corners", "half_pixel_centers"])
-def test_resize_bilinear_wide_channels_equal_reference(channels, convention):
+def test_resize_bilinear_wide_channels_equal_litert(channels, convention, litert_available):
     rng = np.random.default_rng([channels, len(convention)])
     b = ModelBuilder()
     x = b.add_input("x", [2, 5, 7, channels], "float32")
@@ -135,8 +149,4 @@ def test_resize_bilinear_wide_channels_equal_reference(channels, convention):
                          "half_pixel_centers": convention == "half_pixel_centers"}, version=3)
     b.mark_outputs(y)
     model, inputs = b.build(), [rng.standard_normal((2, 5, 7, channels)).astype(np.float32)]
-    (want,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
-    for off in isa_levels():
-        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
-        assert np.max(np.abs(got - want)) <= 1e-5 * max(1.0, float(np.max(np.abs(want)))), \
-            f"{channels} channels, {convention}, {off or 'all CPU features'} off ({used})"
+    assert_variants_equal_litert(model, inputs, f"{channels} channels, {convention}")

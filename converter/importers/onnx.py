@@ -251,9 +251,7 @@ class _Importer:
             raise refuse("clip and input_forget are not supported")
         ins = list(node.input) + [""] * (8 - len(node.input))
         outs = list(node.output) + [""] * (3 - len(node.output))
-        used = {i for n in self.model.graph.node for i in n.input} | \
-            {vi.name for vi in self.model.graph.output}
-        if any(o and o in used for o in outs[1:]):
+        if any(o and o in self.consumed for o in outs[1:]):
             raise refuse("Y_h and Y_c are not supported (only Y, every step's output)")
         if not outs[0]:
             raise refuse("it has no output Y")
@@ -655,12 +653,19 @@ class _Importer:
         self._pool(node, a, "AVERAGE_POOL_2D")
 
     def op_GlobalAveragePool(self, node, a):
+        self._global_pool(node, "MEAN")
+
+    def op_GlobalMaxPool(self, node, a):
+        self._global_pool(node, "REDUCE_MAX")
+
+    def _global_pool(self, node, op):
+        """A 4-D channels-first input reduced over its height and width."""
         if len(self.shape(node.input[0])) != 4:
-            raise OnnxImportError(f"node {node.name!r} (GlobalAveragePool): only 4-D input is "
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): only 4-D input is "
                                   f"supported")
         x = self.channels_first(node.input[0])
         axes = self.constant(node.name + "/axes", np.array([1, 2], np.int32), "int32")
-        self.emit("MEAN", [x, axes], node.output[0], {"keep_dims": True}, node, True)
+        self.emit(op, [x, axes], node.output[0], {"keep_dims": True}, node, True)
 
     def op_ReduceMean(self, node, a):
         self._reduce(node, a, "MEAN")
@@ -670,14 +675,6 @@ class _Importer:
 
     def op_ReduceSum(self, node, a):
         self._reduce(node, a, "SUM")
-
-    def op_GlobalMaxPool(self, node, a):
-        if len(self.shape(node.input[0])) != 4:
-            raise OnnxImportError(f"node {node.name!r} (GlobalMaxPool): only 4-D input is "
-                                  f"supported")
-        x = self.channels_first(node.input[0])
-        axes = self.constant(node.name + "/axes", np.array([1, 2], np.int32), "int32")
-        self.emit("REDUCE_MAX", [x, axes], node.output[0], {"keep_dims": True}, node, True)
 
     def _reduce(self, node, a, op):
         x = self.activation(node.input[0])
