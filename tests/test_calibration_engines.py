@@ -7,7 +7,7 @@ the quantized files then differ in the last bits of some scales). What is
 checked instead: both engines' ranges lie within a few float32 ulps of the
 float64 ranges (the reference executor run in float64: independent of the
 C runtime, though not of the reference engine's op code, which is checked
-against LiteRT op by op in test_ops_float.py), and the two int8 files are the same model: the same tensors, ops
+against LiteRT op by op in test_converter_reference.py), and the two int8 files are the same model: the same tensors, ops
 and int8 weights, scales within float32 rounding, and outputs within one
 int8 step."""
 import numpy as np
