@@ -45,15 +45,6 @@ void mote_gather_strides(const mote_tensor *t, size_t *stride) {
     }
 }
 
-void mote_gather_in_order(gather_data *d, const mote_tensor *in) {
-    d->p.first = 0;
-    d->p.view.ndims = in->ndims > 0 ? in->ndims : 1;
-    d->p.view.dims[0] = 1;
-    d->p.view.stride[0] = 0;
-    for (int i = 0; i < in->ndims; i++) d->p.view.dims[i] = in->dims[i];
-    mote_gather_strides(in, d->p.view.stride);
-}
-
 int32_t mote_index_at(const mote_tensor *t, size_t i) {
     if (t->type == MOTE_INT32) return ((const int32_t *)t->data)[i];
     const int64_t v = ((const int64_t *)t->data)[i];
