@@ -71,6 +71,16 @@ mote_status mote_check_axis(mote_interpreter *it, int32_t axis, int ndims, int *
     return MOTE_OK;
 }
 
+mote_status mote_check_axis_input(mote_interpreter *it, const mote_tensor *a, int ndims, int *out) {
+    mote_status s;
+    if ((s = mote_check_present(it, a, "axis")) || (s = mote_check_constant(it, a, "axis")))
+        return s;
+    if ((a->type != MOTE_INT32 && a->type != MOTE_INT64) || tensor_numel(a) != 1)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "axis '%s' must be one INT32 or INT64 value",
+                         a->name);
+    return mote_check_axis(it, mote_index_at(a, 0), ndims, out);
+}
+
 mote_status mote_gather_parts_prepare(mote_interpreter *it, mote_node *n, int input, int axis,
                                       const int32_t *sizes, bool keep_axis) {
     gather_parts_data *d = n->data;

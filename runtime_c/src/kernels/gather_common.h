@@ -46,9 +46,10 @@ typedef struct {
 mote_status mote_gather_parts_prepare(mote_interpreter *it, mote_node *n, int input, int axis,
                                       const int32_t *sizes, bool keep_axis);
 mote_status mote_gather_parts_invoke(mote_interpreter *it, mote_node *n);
-/* An axis from a constant INT32 / INT64 scalar or an option, checked against
- * `ndims` dims and made non-negative. */
+/* An axis from an option, checked against `ndims` dims and made non-negative. */
 mote_status mote_check_axis(mote_interpreter *it, int32_t axis, int ndims, int *out);
+/* The same from an axis input: a constant one-element INT32 or INT64 tensor. */
+mote_status mote_check_axis_input(mote_interpreter *it, const mote_tensor *a, int ndims, int *out);
 
 extern const mote_variant *const mote_gather_kernels[];
 
