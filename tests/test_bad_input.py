@@ -233,3 +233,15 @@ def test_gather_index_out_of_range_fails_the_invoke():
     with pytest.raises(pyruntime.InvalidArgumentError, match=r"indices 'i'\[1\] = 3 is outside "
                                                           r"\[0, 3\)"):
         run_mote(model, [x, np.array([0, 3], np.int32)])
+
+
+def test_space_to_depth_block_size_overflow_refused():
+    """A block size whose square times the channels passes int32 is refused,
+    also when the input is empty (the check once formed C b^2 in 64 bits,
+    which overflows for a block size near 2^31: the model was accepted)."""
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 0, 0, 4], "float32")
+    y = b.add_tensor("y", [1, 0, 0, 4], "float32")
+    b.add_operator("SPACE_TO_DEPTH", [x], [y], {"block_size": 2**31 - 1})
+    b.mark_outputs(y)
+    assert "block size 2147483647" in str(error_of(b.build()))

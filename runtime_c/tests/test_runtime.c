@@ -176,6 +176,23 @@ static void check_splits_keep_outputs(mote_interpreter *it, const char *name) {
     for (int i = 0; i < outputs; i++) free16(first[i]);
 }
 
+/* Invokes `other` (the same model, created otherwise) on `it`'s inputs and
+ * checks that it gives `it`'s outputs byte for byte. */
+static void check_same_outputs(mote_interpreter *it, mote_interpreter *other, const char *what) {
+    mote_tensor_info a, b;
+    for (int i = 0; i < mote_input_count(it); i++) {
+        mote_tensor_info_get(it, mote_input_tensor(it, i), &a);
+        mote_set_input(other, i, a.data, a.bytes);
+    }
+    EXPECT(mote_invoke(other) == MOTE_OK, "%s: invoke: %s", what, mote_error_message(other));
+    for (int i = 0; i < mote_output_count(it); i++) {
+        mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
+        mote_tensor_info_get(other, mote_output_tensor(other, i), &b);
+        EXPECT(a.bytes == b.bytes && memcmp(a.data, b.data, a.bytes) == 0,
+               "%s: output %d differs", what, i);
+    }
+}
+
 /* The model at addresses 1, 2 and 4 bytes past 16-byte alignment: verify and
  * create refuse it alike (when a constant would sit misaligned for its type)
  * or it runs and gives `it`'s outputs on `it`'s inputs. Under UBSan any
@@ -203,20 +220,9 @@ static void check_unaligned_model(const void *model, size_t size, mote_interpret
                    u ? mote_error_message(u) : "", verify_message);
             continue;
         }
-        mote_tensor_info a, b;
-        for (int i = 0; i < mote_input_count(it); i++) {
-            mote_tensor_info_get(it, mote_input_tensor(it, i), &a);
-            mote_set_input(u, i, a.data, a.bytes);
-        }
-        EXPECT(mote_invoke(u) == MOTE_OK, "%s at offset %zu: invoke: %s", name, offsets[o],
-               mote_error_message(u));
-        for (int i = 0; i < mote_output_count(it); i++) {
-            mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
-            mote_tensor_info_get(u, mote_output_tensor(u, i), &b);
-            EXPECT(a.bytes == b.bytes && memcmp(a.data, b.data, a.bytes) == 0,
-                   "%s at offset %zu: output %d differs from the aligned model's", name,
-                   offsets[o], i);
-        }
+        char what[320];   /* the name (under 256) and the case */
+        snprintf(what, sizeof what, "%s at offset %zu", name, offsets[o]);
+        check_same_outputs(it, u, what);
     }
     free16(arena);
     free16(block);
@@ -234,19 +240,9 @@ static void check_reused_input_memory(const void *model, size_t size, mote_inter
            "%s with reused input memory: %s (needs %zu bytes, %zu without)", name,
            r ? mote_error_message(r) : "", r ? mote_arena_required(r) : 0, arena_bytes);
     if (s == MOTE_OK) {
-        mote_tensor_info a, b;
-        for (int i = 0; i < mote_input_count(it); i++) {
-            mote_tensor_info_get(it, mote_input_tensor(it, i), &a);
-            mote_set_input(r, i, a.data, a.bytes);
-        }
-        EXPECT(mote_invoke(r) == MOTE_OK, "%s with reused input memory: invoke: %s", name,
-               mote_error_message(r));
-        for (int i = 0; i < mote_output_count(it); i++) {
-            mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
-            mote_tensor_info_get(r, mote_output_tensor(r, i), &b);
-            EXPECT(a.bytes == b.bytes && memcmp(a.data, b.data, a.bytes) == 0,
-                   "%s with reused input memory: output %d differs", name, i);
-        }
+        char what[320];   /* the name (under 256) and the case */
+        snprintf(what, sizeof what, "%s with reused input memory", name);
+        check_same_outputs(it, r, what);
     }
     free16(arena);
 }

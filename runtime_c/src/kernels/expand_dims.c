@@ -1,12 +1,12 @@
 /* EXPAND_DIMS: the input with a new dim of size 1 at a constant INT32 or
  * INT64 axis in [-rank - 1, rank] (negative: from the end). The same
  * elements in the same order: FLOAT32 or INT8 (quantization kept), copied
- * in order by the strided gather. */
+ * as RESHAPE copies. */
 #include "gather_common.h"
+#include "reshape.h"
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
-    gather_data *d = n->data;
     if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
     if ((s = mote_gather_check_io(it, n))) return s;
     mote_tensor *in = mote_node_input(it, n, 0), *axis = mote_node_input(it, n, 1);
@@ -23,10 +23,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (a < 0) a += in->ndims + 1;
     int32_t want[MOTE_MAX_DIMS];
     for (int i = 0, k = 0; i <= in->ndims; i++) want[i] = i == a ? 1 : in->dims[k++];
-    mote_gather_in_order(d, in);
-    return mote_gather_finish(it, n, want, in->ndims + 1);
+    if ((s = mote_check_shape_equal(it, mote_node_output(it, n, 0), "output", want,
+                                    in->ndims + 1)))
+        return s;
+    mote_reshape_choose(it, n);
+    return MOTE_OK;
 }
 
-const mote_op mote_op_expand_dims = {prepare, mote_gather_invoke, sizeof(gather_data), 2,
+const mote_op mote_op_expand_dims = {prepare, mote_reshape_invoke, sizeof(reshape_data), 2,
                                      TFL_BUILTIN_OPTIONS_EXPAND_DIMS_OPTIONS,
-                                     mote_gather_kernels};
+                                     mote_reshape_kernels};

@@ -45,15 +45,6 @@ void mote_gather_strides(const mote_tensor *t, size_t *stride) {
     }
 }
 
-void mote_gather_in_order(gather_data *d, const mote_tensor *in) {
-    d->p.first = 0;
-    d->p.view.ndims = in->ndims > 0 ? in->ndims : 1;
-    d->p.view.dims[0] = 1;
-    d->p.view.stride[0] = 0;
-    for (int i = 0; i < in->ndims; i++) d->p.view.dims[i] = in->dims[i];
-    mote_gather_strides(in, d->p.view.stride);
-}
-
 int32_t mote_index_at(const mote_tensor *t, size_t i) {
     if (t->type == MOTE_INT32) return ((const int32_t *)t->data)[i];
     const int64_t v = ((const int64_t *)t->data)[i];
@@ -78,6 +69,16 @@ mote_status mote_check_axis(mote_interpreter *it, int32_t axis, int ndims, int *
                          (int)axis, ndims);
     *out = axis < 0 ? axis + ndims : axis;
     return MOTE_OK;
+}
+
+mote_status mote_check_axis_input(mote_interpreter *it, const mote_tensor *a, int ndims, int *out) {
+    mote_status s;
+    if ((s = mote_check_present(it, a, "axis")) || (s = mote_check_constant(it, a, "axis")))
+        return s;
+    if ((a->type != MOTE_INT32 && a->type != MOTE_INT64) || tensor_numel(a) != 1)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "axis '%s' must be one INT32 or INT64 value",
+                         a->name);
+    return mote_check_axis(it, mote_index_at(a, 0), ndims, out);
 }
 
 mote_status mote_gather_parts_prepare(mote_interpreter *it, mote_node *n, int input, int axis,

@@ -1,7 +1,8 @@
 /* gather_common.h - the glue shared by the ops that copy a strided view of
  * their input (TRANSPOSE, SLICE, STRIDED_SLICE, DEPTH_TO_SPACE,
- * SPACE_TO_DEPTH, SQUEEZE, EXPAND_DIMS): one op data struct, the type checks, the last step of
- * prepare and one invoke. compute/move.h gathers. */
+ * SPACE_TO_DEPTH; SPLIT, SPLIT_V, UNPACK): one op data struct, the type
+ * checks, the last step of prepare and one invoke. compute/move.h gathers.
+ * SQUEEZE and EXPAND_DIMS use the type checks and copy as RESHAPE does. */
 #ifndef MOTE_GATHER_COMMON_H
 #define MOTE_GATHER_COMMON_H
 
@@ -21,9 +22,6 @@ mote_status mote_gather_check_io(mote_interpreter *it, const mote_node *n);
 mote_status mote_gather_finish(mote_interpreter *it, mote_node *n, const int32_t *dims,
                                int ndims);
 mote_status mote_gather_invoke(mote_interpreter *it, mote_node *n);
-/* The view of a plain copy: every element of `in` in order (SQUEEZE,
- * EXPAND_DIMS: the same elements under another shape). */
-void mote_gather_in_order(gather_data *d, const mote_tensor *in);
 /* Row-major strides (in elements) of t's dims. */
 void mote_gather_strides(const mote_tensor *t, size_t *stride);
 /* Element i of a constant INT32 or INT64 index tensor (begin, size, ...),
@@ -48,9 +46,10 @@ typedef struct {
 mote_status mote_gather_parts_prepare(mote_interpreter *it, mote_node *n, int input, int axis,
                                       const int32_t *sizes, bool keep_axis);
 mote_status mote_gather_parts_invoke(mote_interpreter *it, mote_node *n);
-/* An axis from a constant INT32 / INT64 scalar or an option, checked against
- * `ndims` dims and made non-negative. */
+/* An axis from an option, checked against `ndims` dims and made non-negative. */
 mote_status mote_check_axis(mote_interpreter *it, int32_t axis, int ndims, int *out);
+/* The same from an axis input: a constant one-element INT32 or INT64 tensor. */
+mote_status mote_check_axis_input(mote_interpreter *it, const mote_tensor *a, int ndims, int *out);
 
 extern const mote_variant *const mote_gather_kernels[];
 

@@ -2,12 +2,7 @@
  * shape written in the model counts; once inputs have new shapes, the op
  * derives it from the shape input (or else the new_shape option), where one
  * -1 stands for the remaining elements. The glue; compute/move.h copies. */
-#include "../compute/move.h"
-#include "../kernel_util.h"
-
-typedef struct {
-    mote_compute_fn compute;
-} reshape_data;
+#include "reshape.h"
 
 /* The shape asked for by the shape input or the new_shape option (the
  * output's own when neither is given), its -1 resolved against `numel`. */
@@ -66,8 +61,12 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
                          "different numbers of elements", in->name,
                          mote_shape_str(in, sa, sizeof sa), out->name,
                          mote_shape_str(out, sb, sizeof sb));
-    ((reshape_data *)n->data)->compute = mote_node_choose(it, n, mote_reshape_xx_variants, NULL);
+    mote_reshape_choose(it, n);
     return MOTE_OK;
+}
+
+void mote_reshape_choose(mote_interpreter *it, mote_node *n) {
+    ((reshape_data *)n->data)->compute = mote_node_choose(it, n, mote_reshape_xx_variants, NULL);
 }
 
 static void reshape_task(void *ctx, size_t begin, size_t end) {
@@ -78,11 +77,11 @@ static void reshape_task(void *ctx, size_t begin, size_t end) {
 /* A copy, split like the other ops that move data (a byte moved is one
  * operation): min_work keeps the small ones (a flatten before a classifier)
  * on this thread, large ones share the memory traffic. */
-static mote_status invoke(mote_interpreter *it, mote_node *n) {
+mote_status mote_reshape_invoke(mote_interpreter *it, mote_node *n) {
     mote_parallel_io(it, n, reshape_task, mote_node_output(it, n, 0)->bytes, 1);
     return MOTE_OK;
 }
 
-static const mote_variant *const reshape_kernels[] = {mote_reshape_xx_variants, NULL};
-const mote_op mote_op_reshape = {prepare, invoke, sizeof(reshape_data), 1,
-                                 TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS, reshape_kernels};
+const mote_variant *const mote_reshape_kernels[] = {mote_reshape_xx_variants, NULL};
+const mote_op mote_op_reshape = {prepare, mote_reshape_invoke, sizeof(reshape_data), 1,
+                                 TFL_BUILTIN_OPTIONS_RESHAPE_OPTIONS, mote_reshape_kernels};

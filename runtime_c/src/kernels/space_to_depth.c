@@ -15,7 +15,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     const int32_t b = mote_opt_i32(it, n, TFL_SPACE_TO_DEPTH_OPTIONS_BLOCK_SIZE, 0, &ok);
     if (!ok) return mote_bad_options(it);
     const int32_t N = in->dims[0], H = in->dims[1], W = in->dims[2], C = in->dims[3];
-    if (b < 1 || H % b != 0 || W % b != 0 || (int64_t)C * b * b > INT32_MAX)
+    /* C b^2 > INT32_MAX, asked without forming C b^2 (it overflows 64 bits) */
+    if (b < 1 || H % b != 0 || W % b != 0 || (C > 0 && (int64_t)b * b > INT32_MAX / C))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "block size %d; expected >= 1 and "
                          "dividing the input's height %d and width %d", (int)b, (int)H, (int)W);
     const int32_t view[6] = {N, H / b, W / b, b, b, C};

@@ -12,15 +12,11 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%d inputs and %d outputs; expected 2 "
                          "inputs and 1 to 64 outputs", op_num_inputs(n), op_num_outputs(n));
     const mote_tensor *a = mote_node_input(it, n, 0), *in = mote_node_input(it, n, 1);
-    if ((s = mote_check_present(it, a, "axis")) || (s = mote_check_present(it, in, "input")) ||
-        (s = mote_check_constant(it, a, "axis")))
+    if ((s = mote_check_present(it, in, "input")) ||
+        (s = mote_check_axis_input(it, a, in->ndims, &axis)))
         return s;
-    if ((a->type != MOTE_INT32 && a->type != MOTE_INT64) || tensor_numel(a) != 1)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "axis '%s' must be one INT32 or INT64 value",
-                         a->name);
     const int32_t splits = mote_opt_i32(it, n, TFL_SPLIT_OPTIONS_NUM_SPLITS, 0, &ok);
     if (!ok) return mote_bad_options(it);
-    if ((s = mote_check_axis(it, mote_index_at(a, 0), in->ndims, &axis))) return s;
     if (splits != op_num_outputs(n) || in->dims[axis] % splits != 0)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "num_splits %d with %d outputs over a "
                          "dim of %d; expected equal parts, one per output", (int)splits,

@@ -15,14 +15,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = mote_node_input(it, n, 0), *a = mote_node_input(it, n, 2);
     const mote_tensor *split = mote_node_input(it, n, 1);
     const int parts = op_num_outputs(n);
-    if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, a, "axis")) ||
-        (s = mote_check_constant(it, a, "axis")) ||
+    if ((s = mote_check_present(it, in, "input")) ||
+        (s = mote_check_axis_input(it, a, in->ndims, &axis)) ||
         (s = mote_check_index_vector(it, split, "size_splits", parts)))
         return s;
-    if ((a->type != MOTE_INT32 && a->type != MOTE_INT64) || tensor_numel(a) != 1)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "axis '%s' must be one INT32 or INT64 value",
-                         a->name);
-    if ((s = mote_check_axis(it, mote_index_at(a, 0), in->ndims, &axis))) return s;
     int rest = -1;
     int64_t known = 0;
     for (int k = 0; k < parts; k++) {

@@ -1,8 +1,9 @@
 /* SQUEEZE: the input without the dims of size 1 that the squeeze_dims option
  * names (negative: from the end), or without all of them when it names none.
  * The same elements in the same order: FLOAT32 or INT8 (quantization kept),
- * copied in order by the strided gather. */
+ * copied as RESHAPE copies. */
 #include "gather_common.h"
+#include "reshape.h"
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
@@ -25,9 +26,11 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     int ndims = 0;
     for (int i = 0; i < in->ndims; i++)
         if (!(dims_option.len ? drop & (1u << i) : in->dims[i] == 1)) want[ndims++] = in->dims[i];
-    mote_gather_in_order(n->data, in);
-    return mote_gather_finish(it, n, want, ndims);
+    if ((s = mote_check_shape_equal(it, mote_node_output(it, n, 0), "output", want, ndims)))
+        return s;
+    mote_reshape_choose(it, n);
+    return MOTE_OK;
 }
 
-const mote_op mote_op_squeeze = {prepare, mote_gather_invoke, sizeof(gather_data), 2,
-                                 TFL_BUILTIN_OPTIONS_SQUEEZE_OPTIONS, mote_gather_kernels};
+const mote_op mote_op_squeeze = {prepare, mote_reshape_invoke, sizeof(reshape_data), 2,
+                                 TFL_BUILTIN_OPTIONS_SQUEEZE_OPTIONS, mote_reshape_kernels};
