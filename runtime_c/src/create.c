@@ -4,6 +4,7 @@
 
 #include "model_view.h"
 #include "planner.h"
+#include "quant_util.h"
 #include "runtime.h"
 
 size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpreter)); }
@@ -252,9 +253,16 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
 }
 
 /* Variable tensors start at zero (after planning gave them their memory). */
+/* Variables start at zero, as LiteRT's ResetVariableTensor leaves them: the
+ * bytes of an int8 one all hold its zero point (real 0), any other's are 0. */
 static void zero_variables(mote_interpreter *it) {
-    for (int32_t i = 0; i < it->num_tensors; i++)
-        if (it->tensors[i].is_variable) memset(it->tensors[i].data, 0, it->tensors[i].bytes);
+    for (int32_t i = 0; i < it->num_tensors; i++) {
+        const mote_tensor *t = &it->tensors[i];
+        if (!t->is_variable) continue;
+        const int32_t zp = t->type == MOTE_INT8 && t->zero_points.len ?
+            mote_tensor_zero_point(it, t, 0) : 0;
+        memset(t->data, (int)(uint8_t)(int8_t)(zp < -128 ? -128 : zp > 127 ? 127 : zp), t->bytes);
+    }
 }
 
 mote_status mote_create(const void *model, size_t model_bytes, void *arena, size_t arena_bytes,
