@@ -94,9 +94,9 @@ typedef struct {
     void *scratch;                       /* MOTE_LSTM_S8_SCRATCH(n_cell) bytes per batch entry */
 } mote_lstm_s8_args;
 
-/* Four gates and a tanh in int16 and the hidden state in int8, rounded up
- * to 16 bytes so that every batch entry's int16 scratch stays aligned. */
-#define MOTE_LSTM_S8_SCRATCH(n_cell) (((size_t)(n_cell) * (5 * sizeof(int16_t) + 1) + 15) / 16 * 16)
+/* The four gates in int16, rounded up to 16 bytes so that every batch
+ * entry's scratch stays aligned. */
+#define MOTE_LSTM_S8_SCRATCH(n_cell) (((size_t)(n_cell) * 4 * sizeof(int16_t) + 15) / 16 * 16)
 
 typedef void (*mote_lstm_s8_fn)(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a,
                                 size_t begin, size_t end);

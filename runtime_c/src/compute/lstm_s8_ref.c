@@ -64,8 +64,6 @@ static void step_s8(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, co
                     int8_t *h, int16_t *c, int16_t *scratch) {
     const int32_t n_cell = p->n_cell;
     int16_t *ig = scratch, *fg = ig + n_cell, *cg = fg + n_cell, *og = cg + n_cell;
-    int16_t *tanh_c = og + n_cell;
-    int8_t *hidden = (int8_t *)(tanh_c + n_cell);
     gate_s8(p, a, MOTE_LSTM_FORGET_GATE, x, h, c, fg);
     gate_s8(p, a, MOTE_LSTM_CELL_GATE, x, h, c, cg);
     if (!p->use_cifg) gate_s8(p, a, MOTE_LSTM_INPUT_GATE, x, h, c, ig);
@@ -83,11 +81,11 @@ static void step_s8(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, co
         c[k] = sum;
     }
     gate_s8(p, a, MOTE_LSTM_OUTPUT_GATE, x, h, c, og);
-    /* tanh of the cell state read as Q(15 + e).(-e) for its scale 2^e */
-    for (int32_t k = 0; k < n_cell; k++) tanh_c[k] = mote_fp16_tanh(c[k], 15 + p->cell_exponent);
+    /* h = o tanh(c), tanh reading the cell state as Q(15 + e).(-e) for its
+       scale 2^e; the gates are computed, so h can be overwritten. */
     for (int32_t k = 0; k < n_cell; k++)
-        hidden[k] = clamp8(rescale(og[k] * tanh_c[k], p->hidden) + p->hidden_zp);
-    memcpy(h, hidden, (size_t)p->n_output);
+        h[k] = clamp8(rescale(og[k] * mote_fp16_tanh(c[k], 15 + p->cell_exponent), p->hidden) +
+                      p->hidden_zp);
 }
 
 void mote_lstm_s8_ref(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, size_t begin,
