@@ -9,7 +9,8 @@ per-channel weights, float fallback for the LSTM) run by LiteRT's reference
 kernels; then QAT from the same calibration, fine-tuned on the training split
 (Adam, cosine schedule, --epochs, --lr), exported through the converter with
 its trained ranges and run the same way. "agree" is the share of test images
-on which the int8 file's prediction equals the QAT model's simulated one.
+on which the int8 file's prediction equals the QAT model's simulated one,
+"logits equal" the share of logits (int8 values) the two have in common.
 Not a test: pytest does not collect it.
 """
 from __future__ import annotations
@@ -52,8 +53,8 @@ def main(argv=None) -> None:
     (x_train, y_train), (x_test, y_test) = datasets.digits()
     calibration = x_train[:200]
     print(f"| model | float | PTQ int8 | PTQ loss (pt) | QAT int8 ({args.epochs} epochs, Adam "
-          f"{args.lr:g}) | QAT simulated | agree | QAT time |")
-    print("|---|---|---|---|---|---|---|---|")
+          f"{args.lr:g}) | QAT simulated | agree | logits equal | QAT time |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in NAMES:
         if args.only and args.only != name:
             continue
@@ -67,11 +68,13 @@ def main(argv=None) -> None:
         training.fit(q.model, (x_train, y_train), epochs=args.epochs,
                      optimizer=training.Adam(args.lr), schedule="cosine", progress=False)
         seconds = time.perf_counter() - t0
-        simulated = q.model.predict(x_test).argmax(-1)
-        int8 = litert_logits(q.export(), x_test).argmax(-1)
+        simulated_logits = q.model.predict(x_test)
+        int8_logits = litert_logits(q.export(), x_test)
+        same = np.mean(np.isclose(simulated_logits, int8_logits, rtol=1e-5, atol=1e-6))
+        simulated, int8 = simulated_logits.argmax(-1), int8_logits.argmax(-1)
         print(f"| {name} | {acc_float:.2%} | {acc_ptq:.2%} | {100 * (acc_float - acc_ptq):.2f} | "
               f"{np.mean(int8 == y_test):.2%} | {np.mean(simulated == y_test):.2%} | "
-              f"{np.mean(int8 == simulated):.1%} | {seconds:.1f} s |", flush=True)
+              f"{np.mean(int8 == simulated):.1%} | {same:.1%} | {seconds:.1f} s |", flush=True)
 
 
 if __name__ == "__main__":

@@ -88,29 +88,53 @@ class Range:
         return numpy.float32(q["scale"][0]), int(q["zero_point"][0])
 
 
-def fake_quant(x, scale, zero_point):
+def multiplier_shift(real) -> numpy.ndarray:
+    """The exponent TFLite's QuantizeMultiplier gives each real factor:
+    real = m / 2^31 * 2^shift with m in [2^30, 2^31) rounded to nearest."""
+    q, e = numpy.frexp(numpy.asarray(real, numpy.float64))
+    return numpy.where(numpy.round(q * 2.0 ** 31) == 2.0 ** 31, e + 1, e)
+
+
+def fake_quant(x, scale, zero_point, right_shift=None):
     """(x quantized to int8 and back, mask of the values inside the int8
-    range): real = scale * (clamp(round(x / scale) + zp, -128, 127) - zp)."""
-    q = round_half_away(x / x.dtype.type(scale)) + zero_point
+    range): real = scale * (clamp(round(x / scale) + zp, -128, 127) - zp).
+
+    round is TFLite's: ties away from zero; or, where the int8 op rescales
+    with a right shift (`right_shift`, per channel on the last axis), its two
+    roundings: the doubling high multiply to 2^-right_shift (ties up), then
+    the rounding shift (ties away)."""
+    v = x / x.dtype.type(scale)
+    if right_shift is None:
+        r = round_half_away(v)
+    else:
+        step = xp.asarray(2.0 ** numpy.asarray(right_shift), dtype=x.dtype)
+        r = round_half_away(xp.floor(v * step + 0.5) / step)
+    q = r + zero_point
     inside = (q >= -128) & (q <= 127)
     return ((xp.clip(q, -128, 127) - zero_point) * x.dtype.type(scale)).astype(x.dtype), inside
 
 
 class FakeQuant(L.Layer):
     """Quantizes its input to int8 and back with a (shared) Range; the
-    gradient passes straight through inside the range, zero outside."""
+    gradient passes straight through inside the range, zero outside.
+    `rescale(output_scale)`, where given, is the real factor (per channel)
+    by which the int8 op rescales its accumulator to this output: its shift
+    decides how the op rounds (fake_quant)."""
     op = "FakeQuant"
 
-    def __init__(self, rng: Range, name=None):
+    def __init__(self, rng: Range, name=None, rescale=None):
         super().__init__(name)
-        self.range = rng
+        self.range, self.rescale = rng, rescale
 
     def forward(self, inputs, training):
         x = inputs[0]
         if training:
             self.range.observe(x)
-        y, inside = fake_quant(x, *self.range.quantization())
-        return y, inside
+        scale, zp = self.range.quantization()
+        right = None
+        if self.rescale is not None:
+            right = numpy.maximum(-multiplier_shift(self.rescale(scale)), 0)
+        return fake_quant(x, scale, zp, right)
 
     def backward(self, inside, grad):
         return [grad * inside], {}
@@ -125,6 +149,13 @@ class QuantWeights(L.Layer):
         super().__init__(layer.name)
         self.op, self.layer, self.axis, self.input_range = layer.op, layer, axis, input_range
         self.params = layer.params
+        self.weight_scales = None   # per channel, set by each forward
+
+    def rescale(self, output_scale):
+        """The per-channel factor s_in * s_w[c] / s_out of the int8 op's
+        requantization (in double from the float32 scales, as TFLite)."""
+        return (numpy.float64(self.input_range.quantization()[0]) *
+                self.weight_scales.astype(numpy.float64) / numpy.float64(output_scale))
 
     def output_shape(self, input_shapes):
         return self.layer.output_shape(input_shapes)
@@ -137,6 +168,7 @@ class QuantWeights(L.Layer):
         """{param: value the int8 file computes with} (kernel; bias when the layer has one)."""
         w = to_numpy(self.params["kernel"]).astype(numpy.float64)
         qw, wq = cq.weight_quantization(w, self.axis)
+        self.weight_scales = wq["scale"]
         shape = [1] * w.ndim
         shape[self.axis] = -1
         scales = wq["scale"].astype(numpy.float64)
@@ -277,6 +309,17 @@ class QAT:
             if spec and ops.info(n.op).int8:
                 weight_of[n.inputs[spec.input]] = (spec.axis, n.inputs[spec.data])
         values = self.plain.variables()
+        # int8 ops that rescale with two roundings (docs/quantization.md, section 6):
+        # output tensor -> the real factor of their requantization
+        rescale, wrapped = {}, {}
+        for n in self.graph.nodes:
+            if n.op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
+                rescale[n.outputs[0]] = ("weights", n.inputs[ops.info(n.op).weight.input])
+            elif n.op == "MEAN":
+                axes = numpy.asarray(self.graph.tensors[n.inputs[1]].data).ravel()
+                shape = self.graph.tensors[n.inputs[0]].shape
+                count = int(numpy.prod([shape[int(a)] for a in axes]))
+                rescale[n.outputs[0]] = ("mean", (self.ranges[n.inputs[0]], count))
         new, inputs = {}, {}
         for s in self.plain.symbols:
             layer = s.layer
@@ -286,10 +329,14 @@ class QAT:
                 key = layer.name + "/kernel"
                 if key in weight_of:
                     axis, data = weight_of[key]
-                    layer = QuantWeights(layer, axis, self.ranges[data])
+                    layer = wrapped[key] = QuantWeights(layer, axis, self.ranges[data])
                 out = layer(*[new[id(i)] for i in s.inputs])
-            if s.layer.name in self.ranges:
-                out = FakeQuant(self.ranges[s.layer.name], "fake_quant/" + s.layer.name)(out)
+            name = s.layer.name
+            if name in self.ranges:
+                kind, what = rescale.get(name, (None, None))
+                factor = wrapped[what].rescale if kind == "weights" else \
+                    _mean_rescale(*what) if kind == "mean" else None
+                out = FakeQuant(self.ranges[name], "fake_quant/" + name, factor)(out)
             new[id(s)] = out
         missing = [t for t in self.ranges if t not in {s.layer.name for s in self.plain.symbols}]
         if missing:
@@ -313,6 +360,19 @@ class QAT:
                        if r.fixed is not None})
         q = cq.quantize_int8(g, None, io_dtype=io_dtype, float_fallback=True, ranges=ranges)
         return write_tflite(q)
+
+
+def _mean_rescale(input_range: Range, count: int):
+    """MEAN's int8 factor s_in / (count s_out) as TFLite folds it: the
+    multiplier of s_in / s_out times 2^k / count, its shift lowered by k
+    (2^k <= count, k capped at 32 and at 31 + shift)."""
+    k = min(int(count).bit_length() - 1, 32)
+
+    def factor(output_scale):
+        ratio = numpy.float64(input_range.quantization()[0]) / numpy.float64(output_scale)
+        shift = int(multiplier_shift(ratio))
+        return 2.0 ** (shift - min(k, 31 + shift) - 1)   # any factor with that shift
+    return factor
 
 
 def _fixed_range(scale, zero_point):
