@@ -3,7 +3,7 @@ stay to the float model's, and how long each quantizer takes.
 
     python benchmarks/bench_quant_quality.py [--calibration 16] [--evaluation 16]
                                              [--only SUBSTRING] [--json out.json]
-                                             [--readme README.md]
+                                             [--readme README.md] [--from-json out.json]
 
 Needs (benchmark-only, never test dependencies): `pip install ai-edge-quantizer
 scikit-image`. This is a benchmark, not a test: pytest does not collect it.
@@ -319,7 +319,6 @@ def table(results: dict, calibration: int, evaluation: int) -> str:
              f"{calibration} calibration crops (other photos); conversion time in seconds.", "",
              "| model | output | " + " | ".join(cols) + " |",
              "|---|---|" + "---|" * len(cols)]
-    means = {c: [] for c in cols}
     for name, r in results.items():
         if "error" in r:
             lines.append(f"| {name} | - | " + " | ".join(["skipped: " + r["error"]] + [""] *
@@ -331,21 +330,22 @@ def table(results: dict, calibration: int, evaluation: int) -> str:
             cells = []
             for c in cols:
                 if c in vals:
-                    v = vals[c]
-                    cells.append(f"**{v:.1f}**" if v == best else f"{v:.1f}")
+                    cells.append(f"**{vals[c]:.1f}**" if vals[c] == best else f"{vals[c]:.1f}")
                 else:
                     cells.append(r["rows"].get(c, {}).get("error", "-") if k == 0 else "")
             lines.append(f"| {name} | {k} {shape} | " + " | ".join(cells) + " |")
-            # the mean over outputs every column has (a fair comparison)
-            if all(c in vals for c in cols):
-                for c in cols:
-                    means[c].append(min(vals[c], 99.0))
         lines.append(f"| {name} | time (s) | " + " | ".join(
             f"{r['rows'][c]['seconds']:.1f}" if "seconds" in r["rows"].get(c, {}) else "-"
             for c in cols) + " |")
-    n = len(next(iter(means.values()), []))
-    lines.append(f"| **mean** | {n} outputs all columns have | " + " | ".join(
-        f"{np.mean(means[c]):.1f}" if means[c] else "-" for c in cols) + " |")
+    for peer in dict.fromkeys(peers):   # one mean per peer, over the outputs it and every Mote column have
+        use = motes + [peer]
+        rows = [[r["rows"][c]["sqnr"][k] for c in use] for r in results.values() if "error" not in r
+                for k in range(len(r["outputs"]))
+                if all("sqnr" in r["rows"].get(c, {}) for c in use)]
+        if rows:
+            mean = np.mean(np.minimum(rows, 99.0), axis=0)   # an exact output (inf) counts 99 dB
+            lines.append(f"| **mean, {len(rows)} outputs** | (models {peer} takes) | " + " | ".join(
+                f"{mean[use.index(c)]:.1f}" if c in use else "" for c in cols) + " |")
     return "\n".join(lines)
 
 
@@ -366,7 +366,15 @@ def main(argv=None) -> None:
     ap.add_argument("--only", help="models whose name contains this")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--readme", help="replace the table between the markers of this README")
+    ap.add_argument("--from-json", help="print (and --readme) the table of an earlier --json run")
     args = ap.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text())
+        text = table(saved["results"], saved["calibration"], saved["evaluation"])
+        print(text)
+        if args.readme:
+            write_readme(Path(args.readme), text)
+        return
     from ai_edge_litert import interpreter as litert
     models = [(n, b, "tflite") for n, b in tflite_models().items()] + \
              [(n, b, "onnx") for n, b in onnx_models().items()]
@@ -388,7 +396,8 @@ def main(argv=None) -> None:
             results[name] = {"error": one_line(e)}
             print("  skipped:", results[name]["error"], flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+        Path(args.json).write_text(json.dumps({"results": results, "calibration": args.calibration,
+                                               "evaluation": args.evaluation}, indent=1))
     text = table(results, args.calibration, args.evaluation)
     print(text)
     if args.readme:
