@@ -217,12 +217,23 @@ class _Groups:
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
-                  engine: str = "auto", ranges: dict | None = None) -> ir.Graph:
+                  engine: str = "auto", ranges: dict | None = None,
+                  keep_float: tuple = ()) -> ir.Graph:
     """int8 graph of `g`; activation ranges from calibration on `data`, or
     the given `ranges` {tensor name: (lo, hi)} (quantization-aware
-    training's, models/qat.py), which must cover every computed float tensor."""
-    unsupported = list(dict.fromkeys(f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
-                                     if not ops.info(n.op).int8))
+    training's, models/qat.py), which must cover every computed float tensor.
+    Ops named in `keep_float` stay float (as float fallback keeps ops without
+    int8 kernels), whether or not they have int8 kernels."""
+    def why_float(n):   # why a node has no int8 form here, or None
+        if not ops.info(n.op).int8:
+            return "no int8 kernel"
+        return _lstm_refusal(n) if n.op == LSTM else None
+
+    def stays_float(n):
+        return n.op in keep_float or why_float(n) is not None
+    unsupported = list(dict.fromkeys(
+        f"{n.op} ({n.name or n.outputs[0]}" + (f": {why_float(n)})" if n.op == LSTM else ")")
+        for n in g.nodes if n.op not in keep_float and why_float(n) is not None))
     if unsupported and not float_fallback:
         raise UnquantizableOps(unsupported)
     ranges = calibrate(g, data, method, progress=progress, engine=engine) if ranges is None \
@@ -258,7 +269,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     q = ir.Graph(inputs=list(g.inputs), outputs=list(g.outputs))
     fixed = {n.outputs[0]: ops.info(n.op).fixed_output for n in g.nodes
              if ops.info(n.op).fixed_output}
-    fallback = [n for n in g.nodes if not ops.info(n.op).int8]
+    fallback = [n for n in g.nodes if stays_float(n)]
     for name, t in g.tensors.items():
         if t.is_constant or t.variable or t.dtype != "float32":   # an LSTM's state: _quantize_lstm
             q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data, variable=t.variable))
@@ -275,7 +286,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         q.add_tensor(ir.Tensor(name, t.shape, "int8", None, quant))
     for n in g.nodes:
         node = ir.Node(n.op, list(n.inputs), list(n.outputs), dict(n.options), n.name)
-        if n.op == LSTM:
+        if n.op == LSTM and not stays_float(n):
             _quantize_lstm(q, g, n, node, ranges)
             q.nodes.append(node)
             continue
@@ -319,6 +330,19 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     return remove_dead(q)
 
 
+def _lstm_refusal(n: ir.Node):
+    """Why an LSTM has no integer form in Mote (None if it has one): the
+    runtime's integer kernel runs neither a projection nor layer
+    normalization, and LiteRT's applies TANH only."""
+    ins = list(n.inputs) + [None] * (24 - len(n.inputs))
+    if ins[16] is not None or any(i is not None for i in ins[20:24]):
+        return "the integer LSTM has no projection or layer normalization"
+    activation = ops.info(LSTM).with_defaults(n.options)["fused_activation_function"]
+    if activation != "TANH":
+        return f"the integer LSTM applies TANH only, this one {activation}"
+    return None
+
+
 def _quantize_lstm(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.Node, ranges: dict) -> None:
     """An LSTM in TFLite's integer 8x8_16 form (what LiteRT's lstm.cc and
     Mote's runtime run; docs/quantization.md): int8 weights symmetric per
@@ -330,12 +354,6 @@ def _quantize_lstm(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.Node, ranges: 
     hidden state's, which without a projection is the output's."""
     what = f"node {n.name or n.outputs[0]!r} ({n.op})"
     ins = list(n.inputs) + [None] * (24 - len(n.inputs))
-    if ins[16] is not None or any(i is not None for i in ins[20:24]):
-        raise ConversionError(f"{what}: int8 LSTMs with a projection or layer normalization "
-                              f"are not supported (float_fallback=True keeps it in float)")
-    if ops.info(LSTM).with_defaults(n.options)["fused_activation_function"] != "TANH":
-        raise ConversionError(f"{what}: the integer LSTM applies TANH only; this one has "
-                              f"{n.options.get('fused_activation_function')}")
     x, y = q.tensors[ins[0]], q.tensors[n.outputs[0]]
     if x.quant is None:
         raise ConversionError(f"{what}: input {x.name!r} is {x.dtype.upper()}; expected a float "
@@ -375,7 +393,10 @@ def _quantize_lstm(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.Node, ranges: 
     out_quant = {"scale": list(y.quant["scale"]), "zero_point": list(y.quant["zero_point"])}
     hq = q.add_tensor(ir.Tensor(q.unique_name(h.name + "/int8"), h.shape, "int8", None,
                                 out_quant, variable=True))
-    lo, hi = ranges.get(c.name, (0.0, 1.0))
+    if c.name not in ranges:
+        raise ConversionError(f"{what}: no range for its cell state {c.name!r}; the int16 cell "
+                              f"state's scale comes from calibrating every step's cell values")
+    lo, hi = ranges[c.name]
     bound = max(abs(lo), abs(hi))
     power = int(np.clip(np.ceil(np.log2(bound)) if bound > 0 else 0, 0, 6))
     cq = q.add_tensor(ir.Tensor(q.unique_name(c.name + "/int16"), c.shape, "int16", None,
