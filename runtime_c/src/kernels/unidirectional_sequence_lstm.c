@@ -70,7 +70,8 @@ static mote_status check_input(mote_interpreter *it, const mote_node *n, int ind
     return MOTE_OK;
 }
 
-/* The tensor of input i as a per-tensor quantized int8 weight (zero point 0). */
+/* Input i (weights or peephole) quantized per tensor and symmetric: one
+ * scale > 0, zero point 0. */
 static mote_status check_per_tensor(mote_interpreter *it, const mote_node *n, int i,
                                     const char *role) {
     const mote_tensor *t = mote_node_input(it, n, i);
@@ -135,6 +136,13 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
     if (layer_norm)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "integer LSTM with layer normalization "
                          "(inputs 20-23): Mote runs the integer form without it");
+    /* Without a projection the output size is the cell count, so LiteRT's
+       integer kernel, which steps its peepholes by the output size, reads
+       them as the equations say. */
+    if (projection)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "integer LSTM with a projection (inputs "
+                         "16-17): Mote runs the integer form without one (its outputs are not "
+                         "yet bit-exact with LiteRT's there)");
     if (p->activation != TFL_ACTIVATION_FUNCTION_TYPE_TANH)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d: the integer LSTM "
                          "applies TANH only", p->activation);
@@ -150,10 +158,8 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
         (s = mote_check_int8_activation(it, h, "input 18 (output state)")) ||
         (s = mote_check_int8_activation(it, hidden, "intermediate 4 (hidden state)")))
         return s;
-    for (int i = INPUT_WEIGHTS; i < PROJECTION_BIAS; i++)
-        if (i < BIAS && (s = check_per_tensor(it, n, i, i < PEEPHOLE ? "weights" : "peephole")))
-            return s;
-    if ((s = check_per_tensor(it, n, PROJECTION_WEIGHTS, "projection weights"))) return s;
+    for (int i = INPUT_WEIGHTS; i < BIAS; i++)
+        if ((s = check_per_tensor(it, n, i, i < PEEPHOLE ? "weights" : "peephole"))) return s;
     int exponent = 0;
     const float cell_scale = mote_tensor_scale(it, c, 0);
     const double mantissa = frexp(cell_scale, &exponent);
@@ -164,13 +170,6 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input 19 (cell state) '%s': the integer "
                          "LSTM needs one power-of-two scale in [2^-15, 2^-9] and zero point 0, "
                          "got scale %g", c->name, (double)cell_scale);
-    /* LiteRT's integer kernel reads its peepholes by output index; without
-       a projection (which Mote does not run in integer, below) the output
-       size is the cell count and the two agree. */
-    if (projection)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "integer LSTM with a projection (inputs "
-                         "16-17): Mote runs the integer form without one (its outputs are not "
-                         "yet bit-exact with LiteRT's there)");
     q->cell_exponent = exponent - 1;
     q->batches = p->batches;
     q->steps = p->steps;
