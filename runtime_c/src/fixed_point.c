@@ -2,6 +2,12 @@
 
 #include <math.h>
 
+static int leading_zeros_u32(uint32_t x) {
+    int n = 0;
+    while (n < 32 && !(x & (0x80000000u >> n))) n++;
+    return n;
+}
+
 int32_t mote_fp_mul_high(int32_t a, int32_t b) {
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
     int64_t ab = (int64_t)a * (int64_t)b;
@@ -141,15 +147,54 @@ int32_t mote_fp_one_over_one_plus_x(int32_t a) {
 
 int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit) {
     uint32_t ux = (uint32_t)x;
-    int headroom_plus_one = 0;
     if (ux == 0) { /* 1/0: callers never pass it (a softmax row sums to >= 1) */
         *bits_over_unit = 0;
         return INT32_MAX;
     }
-    while (headroom_plus_one < 32 && !(ux & (0x80000000u >> headroom_plus_one)))
-        headroom_plus_one++;
+    const int headroom_plus_one = leading_zeros_u32(ux);
     *bits_over_unit = x_integer_bits - headroom_plus_one;
     const int32_t shifted_minus_one =
         (int32_t)((ux << headroom_plus_one) - ((uint32_t)1 << 31));
     return mote_fp_one_over_one_plus_x(shifted_minus_one);
+}
+
+int mote_fp_leading_sign_bits(int32_t x) {
+    return leading_zeros_u32(x < 0 ? ~(uint32_t)x : (uint32_t)x) - 1;
+}
+
+void mote_fp_inv_sqrt_multiplier(int32_t x, int32_t *m, int *shift) {
+    if (x <= 1) {
+        *m = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    /* x = x' 4^k with x' in [2^27, 2^29): 1/sqrt(x) = 1/sqrt(x') 2^-k; the
+       right shift that remains (2^11 for the Q3.28 reading) is *shift. */
+    int right_shift = 11;
+    while (x >= (1 << 29)) {
+        x /= 4;
+        right_shift++;
+    }
+    const int pairs = (leading_zeros_u32((uint32_t)x) - 1) / 2 - 1;
+    right_shift -= pairs;
+    x = (int32_t)((uint32_t)x << (2 * pairs));
+    /* y = 1/sqrt(x' / 2^28) by y <- 1.5 y - (x'/2) y^3, everything Q3.28:
+       a product of two Q3.28 is Q6.25, of three Q9.22. */
+    const int32_t half_input = mote_fp_rounding_shift_right(x >> 1, 1);
+    const int32_t half_three = (1 << 28) + (1 << 27);
+    int32_t y = 1 << 28;
+    for (int i = 0; i < 5; i++) {
+        const int32_t y3 =
+            mote_fp_saturating_shift(mote_fp_mul_high(mote_fp_mul_high(y, y), y), 6);
+        y = mote_fp_saturating_shift(
+            (int32_t)((uint32_t)mote_fp_mul_high(half_three, y) -
+                      (uint32_t)mote_fp_mul_high(half_input, y3)), 3);
+    }
+    int32_t r = mote_fp_mul_high(y, 1518500250); /* times sqrt(2) / 2 in Q0.31 */
+    if (right_shift < 0) {
+        r = (int32_t)((uint32_t)r << -right_shift);
+        right_shift = 0;
+    }
+    *m = r;
+    *shift = -right_shift;
 }

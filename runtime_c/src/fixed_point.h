@@ -66,6 +66,17 @@ int32_t mote_fp_one_over_one_plus_x(int32_t x);
  * GetReciprocal). */
 int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit);
 
+/* 1 / sqrt(x) for an integer x >= 0 as a quantized multiplier: x^(-1/2) =
+ * *m / 2^31 * 2^*shift, *shift <= 0 (TFLite's
+ * GetInvSqrtQuantizedMultiplierExp with its left-shift convention: five
+ * Newton-Raphson steps in Q3.28 from 1, then times sqrt(2) / 2). x <= 1
+ * gives (INT32_MAX, 0), as TFLite treats 0 like 1. */
+void mote_fp_inv_sqrt_multiplier(int32_t x, int32_t *m, int *shift);
+
+/* The number of leading bits of x that equal its sign bit, less one: how far
+ * x can shift left without overflow (TFLite's CountLeadingSignBits; 31 for 0). */
+int mote_fp_leading_sign_bits(int32_t x);
+
 /* Rounds to nearest, ties away from zero, as C's round(). */
 static inline int32_t fp_round_to_int32(double x) {
     return (int32_t)(x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(-x + 0.5));
