@@ -638,6 +638,52 @@ def gather(b, rng, dtype="float32", quantization=None):
     return [_data(rng, shape, dtype)] + ([indices] if runtime else [])
 
 
+def l2_normalization(b, rng, dtype="float32", quantization=None):
+    """Rows of random length; image-like values (k/255) half the time; an
+    all-zero row now and then (the norm's 1e-6 floor)."""
+    shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+    shape[-1] = channels(rng, 9)
+    x = b.add_input("x", shape, dtype, quantization)
+    out_q = {"scale": [1 / 128], "zero_point": [0]} if dtype == "int8" else None
+    y = b.add_tensor("y", shape, dtype, out_q)
+    b.add_operator("L2_NORMALIZATION", [x], [y], version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    if dtype == "int8":
+        return [_data(rng, shape, dtype)]
+    data = (rng.integers(0, 256, shape) / 255.0 if rng.random() < 0.5
+            else rng.standard_normal(shape)).astype(np.float32)
+    if rng.random() < 0.2:
+        data[..., :] = 0
+    return [data]
+
+
+def _arg_min_max(op):
+    """A random axis (negative half the time, INT32 or INT64), INT32 or
+    INT64 output; values from few levels (k/255 of a few k) so that ties
+    occur and the first index must win."""
+    def case(b, rng, dtype="float32", quantization=None):
+        shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+        axis = int(rng.integers(0, len(shape)))
+        signed = axis - len(shape) if rng.random() < 0.5 else axis
+        index = "int64" if rng.random() < 0.5 else "int32"
+        x = b.add_input("x", shape, dtype, quantization)
+        a = b.add_constant("axis", np.array([signed], np.int64 if rng.random() < 0.3 else np.int32))
+        y = b.add_tensor("y", shape[:axis] + shape[axis + 1:], index)
+        b.add_operator(op, [x, a], [y], {"output_type": index.upper()},
+                       version=2 if dtype == "int8" else 1)
+        b.mark_outputs(y)
+        if dtype == "int8":
+            return [rng.integers(-3, 3, shape).astype(np.int8) if rng.random() < 0.5
+                    else _data(rng, shape, dtype)]
+        return [(rng.integers(0, 4, shape) / 255.0).astype(np.float32) if rng.random() < 0.5
+                else rng.standard_normal(shape).astype(np.float32)]
+    return case
+
+
+arg_max = _arg_min_max("ARG_MAX")
+arg_min = _arg_min_max("ARG_MIN")
+
+
 def batch_matmul_shapes(rng):
     """lhs and rhs shapes with broadcast batch dims (0 to 3 of them, either
     operand shorter), adj_x / adj_y, and the output's shape."""
@@ -836,6 +882,7 @@ FLOAT_OPS = {
     "STRIDED_SLICE": strided_slice, "TRANSPOSE_CONV": transpose_conv,
     "Convolution2DTransposeBias": convolution_2d_transpose_bias,
     "UNIDIRECTIONAL_SEQUENCE_LSTM": unidirectional_sequence_lstm,
+    "L2_NORMALIZATION": l2_normalization, "ARG_MAX": arg_max, "ARG_MIN": arg_min,
 }
 
 

@@ -555,7 +555,8 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "SPLIT": _moved("split"), "SPLIT_V": _moved("split_v"), "UNPACK": _moved("unpack"),
             "PACK": _moved("pack"), "GATHER": _moved("gather"), "BATCH_MATMUL": batch_matmul,
             "SQUARED_DIFFERENCE": squared_difference, "SQRT": _root("SQRT"),
-            "RSQRT": _root("RSQRT")}
+            "RSQRT": _root("RSQRT"), "L2_NORMALIZATION": _moved("l2_normalization"),
+            "ARG_MAX": _moved("arg_max"), "ARG_MIN": _moved("arg_min")}
 
 # Ops whose LiteRT reference kernel cannot be the oracle everywhere (see
 # tests/test_ops_int8.py): DIV (undefined shifts on tiny quotients), SUM (the
