@@ -326,7 +326,8 @@ def strided_slice_spec(shape, begin, end, strides, o):
     """TFLite's STRIDED_SLICE over the "effective" dims (the input's and the
     new axes): the masks expanded (an ellipsis stands for every dim the spec
     leaves out; new axes are dims of 1), then each dim's start and stop
-    clamped as TFLite's StartForAxis / StopForAxis. Returns, per effective
+    clamped as TFLite's StartForAxis / StopForAxis (offset: each end counts
+    from its dim's start). Returns, per effective
     dim, (input dim or None, start, stop, stride, shrink)."""
     begin, end, strides = ([int(v) for v in np.asarray(t).ravel()] for t in (begin, end, strides))
     count, rank = len(begin), len(shape)
@@ -376,7 +377,8 @@ def strided_slice_spec(shape, begin, end, strides, o):
         if shrink:
             stop = start + 1
         else:
-            stop = (big - 1 if stride > 0 else -big) if mask_end else stop
+            stop = (big - 1 if stride > 0 else -big) if mask_end else \
+                stop + (start if o.get("offset") else 0)   # offset: a size from the start
             stop += size if stop < 0 else 0
             stop = min(max(stop, 0), size) if stride > 0 else min(max(stop, -1), size - 1)
         spec.append((d, start, stop, stride, shrink))
@@ -384,8 +386,6 @@ def strided_slice_spec(shape, begin, end, strides, o):
 
 
 def _strided_slice(xp, a, o, out_shape, dtype):
-    if o.get("offset"):
-        raise ConversionError("STRIDED_SLICE with the offset option is not supported")
     x = a[0]
     spec = strided_slice_spec(x.shape, a[1], a[2], a[3], o)
     picks = [np.arange(start, stop, stride) for d, start, stop, stride, _ in spec
@@ -393,6 +393,22 @@ def _strided_slice(xp, a, o, out_shape, dtype):
     y = x[np.ix_(*picks)] if picks else x
     return y.reshape([len(np.arange(start, stop, stride)) if d is not None else 1
                       for d, start, stop, stride, shrink in spec if not shrink])
+
+
+def _gather(xp, a, o, out_shape, dtype):
+    """numpy's take along the axis, batch by batch over the first batch_dims
+    dims of params and indices (TFLite's GATHER)."""
+    x, idx = a[0], np.asarray(a[1]).astype(np.int64)
+    axis = o["axis"] % x.ndim
+    batch = o["batch_dims"] + (idx.ndim if o["batch_dims"] < 0 else 0)
+    if batch == 0:
+        return xp.take(x, idx, axis=axis)
+    lead = x.shape[:batch]
+    xs = x.reshape((-1,) + x.shape[batch:])
+    ids = idx.reshape((-1,) + idx.shape[batch:])
+    parts = [xp.take(xs[k], ids[k], axis=axis - batch) for k in range(xs.shape[0])]
+    return xp.stack(parts).reshape(lead + parts[0].shape) if parts else \
+        xp.zeros(out_shape, x.dtype)
 
 
 def _split_parts(x, axis, sizes):
@@ -552,9 +568,7 @@ def _entries():
         data_mover("SLICE", _slice, "SliceOptions"),
         data_mover("SQUEEZE", _cast, "SqueezeOptions", {"squeeze_dims": []}, int8_version=None),
         data_mover("EXPAND_DIMS", _cast, "ExpandDimsOptions", int8_version=None),
-        data_mover("GATHER", lambda xp, a, o, s, d: xp.take(
-            a[0], np.asarray(a[1]).astype(np.int64), axis=o["axis"] % a[0].ndim),
-            "GatherOptions", {"axis": 0, "batch_dims": 0}),
+        data_mover("GATHER", _gather, "GatherOptions", {"axis": 0, "batch_dims": 0}),
         data_mover("SPLIT", _split, "SplitOptions", {"num_splits": 1}, data_input=1),
         data_mover("SPLIT_V", _split_v, "SplitVOptions", {"num_splits": 1}),
         data_mover("UNPACK", _unpack, "UnpackOptions", {"num": 1, "axis": 0}),
