@@ -270,7 +270,7 @@ static mote_status invoke_root(mote_interpreter *it, mote_node *n) {
     const activation_data *d = n->data;
     if (d->is_s8) {
         const mote_tensor *in = mote_node_input(it, n, 0);
-        const int8_t *q = in->data;
+        const int8_t *q = (const int8_t *)in->data;
         for (size_t j = 0, count = tensor_numel(in); j < count; j++)
             if (q[j] < -d->p.input_offset)
                 return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input '%s'[%zu] = %d is "

@@ -28,7 +28,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const binary_data *d = n->data;
     if (d->s8) {
         const mote_tensor *b = mote_node_input(it, n, 1);
-        const int8_t *q = b->data;
+        const int8_t *q = (const int8_t *)b->data;
         const int32_t zero = -d->p.input2_offset;
         for (size_t j = 0, count = tensor_numel(b); j < count; j++)
             if (q[j] == zero)

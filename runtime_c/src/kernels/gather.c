@@ -44,9 +44,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
                              (int)in->dims[i], idx->name, (int)idx->dims[i]);
         batches *= (size_t)in->dims[i];
     }
-    if (in->ndims - 1 + idx->ndims - batch_dims > MOTE_MAX_DIMS)
+    const int out_dims = in->ndims - 1 + idx->ndims - (int)batch_dims;
+    if (out_dims > MOTE_MAX_DIMS)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "the output would have %d dims; at most %d "
-                         "are supported", in->ndims - 1 + idx->ndims - batch_dims, MOTE_MAX_DIMS);
+                         "are supported", out_dims, MOTE_MAX_DIMS);
     int32_t want[MOTE_MAX_DIMS];
     int nd = 0;
     d->p.outer = 1;
