@@ -536,10 +536,8 @@ def _entries():
                    {"align_corners": False, "half_pixel_centers": False}, int8_version=3),
         Op("SOFTMAX", _softmax, "SoftmaxOptions", {"beta": 1.0}, int8_version=2, int8=True,
            fixed_output=(1 / 256, -128)),
-        # TFLite has an int8 LOG_SOFTMAX (fixed output 16/256, 127); Mote's
-        # runtime does not yet: int8 graphs keep it in float.
         Op("LOG_SOFTMAX", lambda xp, a, o, s, d: xp.log(_softmax(xp, a, {"beta": 1.0}, s, d)),
-           "LogSoftmaxOptions"),
+           "LogSoftmaxOptions", int8_version=2, int8=True, fixed_output=(16 / 256, 127)),
         Op("L2_NORMALIZATION", _l2_normalization, "L2NormOptions", _ACT, int8_version=2,
            int8=True, fixed_output=(1 / 128, 0)),
         Op("ARG_MAX", _arg_min_max("argmax"), "ArgMaxOptions", {"output_type": "INT64"},

@@ -360,6 +360,12 @@ def softmax(b, rng):
                        {"beta": float(rng.choice([0.5, 1.0, 2.0]))})
 
 
+def log_softmax(b, rng):
+    """Output fixed by TFLite at 16/256, 127; rows long enough that their
+    small elements fall below the output's range."""
+    return _activation(b, rng, "LOG_SOFTMAX", {"scale": [16 / 256], "zero_point": [127]})
+
+
 def hard_swish(b, rng):
     return _activation(b, rng, "HARD_SWISH", version=1)
 
@@ -555,7 +561,8 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "SPLIT": _moved("split"), "SPLIT_V": _moved("split_v"), "UNPACK": _moved("unpack"),
             "PACK": _moved("pack"), "GATHER": _moved("gather"), "BATCH_MATMUL": batch_matmul,
             "SQUARED_DIFFERENCE": squared_difference, "SQRT": _root("SQRT"),
-            "RSQRT": _root("RSQRT"), "L2_NORMALIZATION": _moved("l2_normalization"),
+            "RSQRT": _root("RSQRT"), "LOG_SOFTMAX": log_softmax,
+            "L2_NORMALIZATION": _moved("l2_normalization"),
             "ARG_MAX": _moved("arg_max"), "ARG_MIN": _moved("arg_min")}
 
 # Ops whose LiteRT reference kernel cannot be the oracle everywhere (see

@@ -156,7 +156,7 @@ def test_third_party_models_converted_bit_exact(requirement, litert_available):
 def _graph_of_new_ops():
     """A float graph of the ops whose int8 kernels follow TFLite's own
     arithmetic: L2_NORMALIZATION, SQUARED_DIFFERENCE, SQRT, RSQRT, ARG_MAX,
-    ARG_MIN, GATHER with batch_dims, STRIDED_SLICE with offset."""
+    ARG_MIN, LOG_SOFTMAX, GATHER with batch_dims, STRIDED_SLICE with offset."""
     from mote.converter.tflite.builder import ModelBuilder
     b = ModelBuilder()
     x = b.add_input("x", [1, 4, 4, 8], "float32")
@@ -181,7 +181,8 @@ def _graph_of_new_ops():
                               b.add_constant("size", np.array([1, 2, 3, 1, 4], np.int32)),
                               b.add_constant("strides", np.array([1, 1, 1, 1, 2], np.int32))],
             [1, 2, 3, 1, 2], {"offset": True})
-    b.mark_outputs(m, n, r, sl)
+    ls = op("LOG_SOFTMAX", [a], full)
+    b.mark_outputs(m, n, r, sl, ls)
     return b.build()
 
 

@@ -198,3 +198,52 @@ void mote_fp_inv_sqrt_multiplier(int32_t x, int32_t *m, int *shift) {
     *m = r;
     *shift = -right_shift;
 }
+
+/* a + b and a - b clamped to int32 (gemmlowp's SaturatingAdd / SaturatingSub). */
+static int32_t saturating_add(int64_t a, int64_t b) {
+    const int64_t v = a + b;
+    return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
+
+static int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+
+int32_t mote_fp_log_x_ge_1(int32_t x, int input_integer_bits, int output_integer_bits) {
+    const int accum_bits = output_integer_bits + 1;       /* headroom for z log 2 */
+    const int32_t log_2 = 1488522236, sqrt_sqrt_half = 1805811301, sqrt_half = 1518500250;
+    const int32_t one_quarter = 536870912;
+    const int32_t alpha_n = 117049297, alpha_d = 127690142, alpha_i = 1057819769,
+                  alpha_f = 638450708;
+    const int32_t shifted_quarter = mote_fp_rounding_shift_right(one_quarter, accum_bits);
+    /* Two candidate splits x = r 2^z: from x's headroom (z_a, a quarter
+       added) and from x sqrt(1/2)'s (z_b, a quarter taken); the one with the
+       smaller r is used, r in [sqrt(1/2)^(1/2), ...). */
+    const int a_headroom_plus_1 = leading_zeros_u32((uint32_t)x);
+    const int32_t r_a = mote_fp_saturating_shift(
+        mote_fp_mul_high(mote_fp_saturating_shift(x, a_headroom_plus_1 - 1), sqrt_half), 1);
+    const int32_t z_a = saturating_add(
+        mote_fp_saturating_shift(input_integer_bits - a_headroom_plus_1, 31 - accum_bits),
+        shifted_quarter);
+    const int b_headroom = leading_zeros_u32((uint32_t)mote_fp_mul_high(x, sqrt_half)) - 1;
+    const int32_t r_b = mote_fp_saturating_shift(x, b_headroom);
+    const int32_t z_b = saturating_add(
+        mote_fp_saturating_shift(input_integer_bits - b_headroom, 31 - accum_bits),
+        -(int64_t)shifted_quarter);
+    const int32_t r = r_a < r_b ? r_a : r_b;
+    const int32_t z = z_a > z_b ? z_a : z_b;
+    /* log r about r0 = sqrt(sqrt(1/2)): q = 2 (r - r0), p = (r + r0) / 2,
+       log r ~ num / (1 + denom_minus_one), everything Q0.31. */
+    const int32_t p = mote_fp_rounding_half_sum(r, sqrt_sqrt_half);
+    int32_t q = wrap_add(r, -sqrt_sqrt_half);
+    q = wrap_add(q, q);
+    const int32_t common_sq = mote_fp_mul_high(q, q);
+    const int32_t num = wrap_add(mote_fp_mul_high(q, r),
+                                 mote_fp_mul_high(mote_fp_mul_high(q, common_sq), alpha_n));
+    const int32_t denom_minus_one = wrap_add(
+        mote_fp_mul_high(p, wrap_add(wrap_add(alpha_i, q), mote_fp_mul_high(alpha_d, common_sq))),
+        mote_fp_mul_high(alpha_f, q));
+    const int32_t recip_denom = mote_fp_one_over_one_plus_x(denom_minus_one);
+    const int32_t num_scaled = mote_fp_rounding_shift_right(num, accum_bits);
+    /* z log 2 + log r in Q(accum_bits), then to the output's format */
+    const int32_t sum = wrap_add(mote_fp_mul_high(z, log_2), mote_fp_mul_high(num_scaled, recip_denom));
+    return mote_fp_saturating_shift(sum, accum_bits - output_integer_bits);
+}

@@ -73,6 +73,13 @@ int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit);
  * gives (INT32_MAX, 0), as TFLite treats 0 like 1. */
 void mote_fp_inv_sqrt_multiplier(int32_t x, int32_t *m, int *shift);
 
+/* log(x) for x >= 1 given in Q(input_integer_bits).(31 - input_integer_bits);
+ * result in Q(output_integer_bits).(31 - output_integer_bits). TFLite's
+ * log_x_for_x_greater_than_or_equal_to_1: x = r 2^z with r near 1, z found
+ * from the headroom (to a quarter), log r by a rational approximation, all
+ * in gemmlowp's rounding arithmetic. */
+int32_t mote_fp_log_x_ge_1(int32_t x, int input_integer_bits, int output_integer_bits);
+
 /* The number of leading bits of x that equal its sign bit, less one: how far
  * x can shift left without overflow (TFLite's CountLeadingSignBits; 31 for 0). */
 int mote_fp_leading_sign_bits(int32_t x);
