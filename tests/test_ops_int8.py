@@ -117,6 +117,7 @@ def _quant(t):
 
 def _clamp_for(act, so, zo):
     lo, hi = {0: (None, None), 1: (0.0, None), 3: (0.0, 6.0), 2: (-1.0, 1.0)}[act]
+
     def quantize(v):   # TFLite's zo + round(v / s), float32, ties away from zero
         r = np.float32(v) / np.float32(so)
         return zo + int(np.sign(r) * np.floor(abs(r) + np.float32(0.5)))
