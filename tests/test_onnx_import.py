@@ -374,8 +374,10 @@ def test_div_by_an_activation_and_log_softmax():
 
 def test_global_max_pool_and_reduce_sum(litert_available):
     """GlobalMaxPool (REDUCE_MAX over H and W) then ReduceSum over the
-    channels: float against onnxruntime; the int8 file (REDUCE_MAX in int8,
-    SUM kept in float) bit-exact with LiteRT."""
+    channels: float against onnxruntime; the int8 file (both in int8) within
+    one output quantum of LiteRT's builtin kernels (its reference SUM kernel
+    returns garbage in LiteRT 2.3; tests/test_ops_int8.py checks Mote's SUM
+    against TFLite's reference arithmetic)."""
     from conftest import run_litert
     rng = np.random.default_rng(10)
     nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
@@ -386,10 +388,14 @@ def test_global_max_pool_and_reduce_sum(litert_available):
     g = _check_against_onnxruntime(model, rng.standard_normal((1, 2, 6, 6)).astype(np.float32))
     assert [n.op for n in g.nodes] == ["CONV_2D", "REDUCE_MAX", "SUM"]
     cal = (rng.integers(0, 256, (6, 6, 6, 2)) / 255.0).astype(np.float32)
-    tflite = convert(model, quantize="int8", representative_data=cal, float_fallback=True)
+    tflite = convert(model, quantize="int8", representative_data=cal, float_fallback=False)
+    from mote.runtime import Interpreter
+    step = [d["quantization"][0] for d in Interpreter(model_content=tflite).get_tensor_details()
+            if d["name"] == "y/int8"]
+    assert len(step) == 1
     for x in [cal[:1], rng.standard_normal((1, 6, 6, 2)).astype(np.float32)]:
-        np.testing.assert_array_equal(run_mote(tflite, [x])[0],
-                                      run_litert(tflite, [x], reference_kernels=True)[0])
+        np.testing.assert_allclose(run_mote(tflite, [x])[0], run_litert(tflite, [x])[0],
+                                   rtol=0, atol=step[0] * 1.001)
 
 
 @pytest.mark.parametrize("shape, axis", [((2, 6, 3, 4), 1), ((3, 7), -1)])
