@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from mote.converter.tflite.builder import ModelBuilder  # noqa: E402
 from op_cases import FLOAT_OPS  # noqa: E402
-from op_cases_int8 import HYBRID_OPS, INT8_OPS  # noqa: E402
+from op_cases_int8 import HYBRID_OPS, INT8_OPS, INT8_OPS_OWN_ORACLE  # noqa: E402
 
 # Float values that break careless casts and comparisons.
 SPECIALS = np.array([np.nan, np.inf, -np.inf, 3e38, -3e38, 1e-45, -0.0, 2.5e9], np.float32)
@@ -137,7 +137,8 @@ def main(argv=None):
         (args.out / name).write_bytes(data)
         count += 1
 
-    suites = [(FLOAT_OPS, ""), (INT8_OPS, "int8_"), (HYBRID_OPS, "hybrid_")]
+    suites = [(FLOAT_OPS, ""), ({**INT8_OPS, **INT8_OPS_OWN_ORACLE}, "int8_"),
+              (HYBRID_OPS, "hybrid_")]
     for table, prefix in suites:
         for op in sorted(table):
             for name, model, inputs in cases(table, op, args.per_op, 7):

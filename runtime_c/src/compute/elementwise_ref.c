@@ -127,3 +127,14 @@ void mote_squared_difference_f32_ref(const mote_elementwise_params *p, const flo
                                      size_t end) {
     walk_f32(p, input1, input2, output, begin, end, mote_squared_difference_f32_one);
 }
+
+void mote_div_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                     const int8_t *input2, int8_t *output, size_t begin, size_t end) {
+    walk_s8(p, input1, input2, output, begin, end, mote_div_s8_one);
+}
+
+void mote_squared_difference_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                                    const int8_t *input2, int8_t *output, size_t begin,
+                                    size_t end) {
+    walk_s8(p, input1, input2, output, begin, end, mote_squared_difference_s8_one);
+}

@@ -110,3 +110,11 @@ const mote_variant mote_squared_difference_f32_variants[] = {
     MOTE_VARIANT(squared_difference_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_div_s8_variants[] = {
+    MOTE_VARIANT(div_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_squared_difference_s8_variants[] = {
+    MOTE_VARIANT(squared_difference_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

@@ -19,6 +19,8 @@
 /* Every op Mote has (a build for chosen ops still names them all in messages). */
 #define MOTE_ALL_OPS(X)                                   \
     X(ADD, add)                                           \
+    X(ARG_MAX, arg_max)                                   \
+    X(ARG_MIN, arg_min)                                   \
     X(AVERAGE_POOL_2D, average_pool_2d)                   \
     X(BATCH_MATMUL, batch_matmul)                         \
     X(CONCATENATION, concatenation)                       \
@@ -35,6 +37,7 @@
     X(GATHER, gather)                                     \
     X(GELU, gelu)                                         \
     X(HARD_SWISH, hard_swish)                             \
+    X(L2_NORMALIZATION, l2_normalization)                 \
     X(LEAKY_RELU, leaky_relu)                             \
     X(LOCAL_RESPONSE_NORMALIZATION, local_response_normalization) \
     X(LOG, log)                                           \
