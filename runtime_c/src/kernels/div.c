@@ -4,7 +4,7 @@
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     static const binary_op div = {TFL_DIV_OPTIONS_FUSED_ACTIVATION_FUNCTION,
-                                  mote_div_f32_variants, NULL, NULL};
+                                  mote_div_f32_variants, NULL, NULL, NULL};
     return mote_binary_prepare(it, n, &div);
 }
 

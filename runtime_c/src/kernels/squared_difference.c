@@ -4,7 +4,7 @@
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     static const binary_op squared_difference = {-1, mote_squared_difference_f32_variants, NULL,
-                                                 NULL};
+                                                 NULL, NULL};
     return mote_binary_prepare(it, n, &squared_difference);
 }
 
