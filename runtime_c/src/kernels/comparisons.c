@@ -46,7 +46,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const compare_data *d = n->data;
     mote_tensor *out = mote_node_output(it, n, 0);
     d->compute(&d->map, mote_node_input(it, n, 0)->data, mote_node_input(it, n, 1)->data,
-               (bool *)out->data, 0, tensor_numel(out));
+               out->data, 0, tensor_numel(out));
     return MOTE_OK;
 }
 
