@@ -71,7 +71,8 @@ class _Cell:
     def __init__(self, g, w, quant):
         self.g, self.quant = g, quant
         self.hidden = w["recurrent"].shape[0]
-        kernel, recurrent = w["kernel"].T.copy(), w["recurrent"].T.copy()   # FULLY_CONNECTED: [out, in]
+        # FULLY_CONNECTED's weights are [out, in]
+        kernel, recurrent = w["kernel"].T.copy(), w["recurrent"].T.copy()
         if quant is None:
             self.kernel = g.add_constant("kernel", kernel)
             self.recurrent = g.add_constant("recurrent_kernel", recurrent)
@@ -104,8 +105,9 @@ class _Cell:
         zx = self.tensor(f"zx{tag}", [batch, 4 * H], "gates")
         zh = self.tensor(f"zh{tag}", [batch, 4 * H], "gates")
         z = self.tensor(f"z{tag}", [batch, 4 * H], "sum")
-        g.add_operator("FULLY_CONNECTED", [x, self.kernel, self.bias], [zx], version=self._fc_version)
-        g.add_operator("FULLY_CONNECTED", [h, self.recurrent, -1], [zh], version=self._fc_version)
+        fc_version = 1 if self.quant is None else 4
+        g.add_operator("FULLY_CONNECTED", [x, self.kernel, self.bias], [zx], version=fc_version)
+        g.add_operator("FULLY_CONNECTED", [h, self.recurrent, -1], [zh], version=fc_version)
         g.add_operator("ADD", [zx, zh], [z], version=self._version)
         parts = [self.tensor(f"z{k}{tag}", [batch, H], "sum") for k in "ifgo"]
         g.add_operator("SPLIT", [self.axis, z], parts, {"num_splits": 4}, version=self._version)
@@ -115,7 +117,8 @@ class _Cell:
                              ("TANH", parts[2], gg), ("LOGISTIC", parts[3], o)):
             g.add_operator(op, [src], [dst], version=self._version)
         fc, ig = self.tensor(f"fc{tag}", [batch, H], "c"), self.tensor(f"ig{tag}", [batch, H], "c")
-        c1, tc = self.tensor(f"c_next{tag}", [batch, H], "c"), self.tensor(f"tc{tag}", [batch, H], TANH_Q)
+        c1 = self.tensor(f"c_next{tag}", [batch, H], "c")
+        tc = self.tensor(f"tc{tag}", [batch, H], TANH_Q)
         h1 = self.tensor(f"h_next{tag}", [batch, H], "h")
         g.add_operator("MUL", [f, c], [fc], version=self._version)
         g.add_operator("MUL", [i, gg], [ig], version=self._version)
@@ -128,9 +131,6 @@ class _Cell:
     def _version(self):
         return 1 if self.quant is None else 2
 
-    @property
-    def _fc_version(self):
-        return 1 if self.quant is None else 4
 
 
 def scalar(g, name, value, dtype):
@@ -158,8 +158,8 @@ def lstm_while_model(w, batch, steps, quant=None) -> bytes:
     b.add_operator("TRANSPOSE", [x, b.add_constant("perm", np.array([1, 0, 2], np.int32))], [xt],
                    version=1 if quant is None else 2)
     zeros = np.zeros((batch, H), np.float32 if quant is None else np.int8)
-    init = [scalar(b, "loop_counter", 0, np.int32), scalar(b, "maximum_iterations", steps, np.int32),
-            scalar(b, "time", 0, np.int32),
+    init = [scalar(b, "loop_counter", 0, np.int32),
+            scalar(b, "maximum_iterations", steps, np.int32), scalar(b, "time", 0, np.int32),
             b.add_constant("h0", zeros, quantization=_state_q(quant, "h")),
             b.add_constant("c0", zeros, quantization=_state_q(quant, "c")), xt]
     names = ["loop_counter", "maximum_iterations", "time", "h", "c", "inputs"]
@@ -167,8 +167,8 @@ def lstm_while_model(w, batch, steps, quant=None) -> bytes:
     types = ["int32"] * 3 + [dtype] * 3
     quants = [None] * 3 + [_state_q(quant, "h"), _state_q(quant, "c"), _input_q(quant)]
 
-    def loop_vars(g, suffix=""):
-        return [g.add_input(n + suffix, s, t, q) for n, s, t, q in zip(names, shapes, types, quants)]
+    def loop_vars(g):
+        return [g.add_input(*v) for v in zip(names, shapes, types, quants)]
     cond = b.add_subgraph("while_cond")
     counter, maxit, time, *_ = loop_vars(cond)
     more = [cond.add_tensor(n, [], "bool") for n in ("below_max", "time_left", "go")]
@@ -180,7 +180,8 @@ def lstm_while_model(w, batch, steps, quant=None) -> bytes:
     body = b.add_subgraph("while_body")
     counter, maxit, time, h, c, inputs = loop_vars(body)
     one = scalar(body, "one", 1, np.int32)
-    counter1, time1 = body.add_tensor("loop_counter_next", [], "int32"), body.add_tensor("time_next", [], "int32")
+    counter1 = body.add_tensor("loop_counter_next", [], "int32")
+    time1 = body.add_tensor("time_next", [], "int32")
     body.add_operator("ADD", [counter, one], [counter1])
     body.add_operator("ADD", [time, one], [time1])
     cell = _Cell(body, w, quant)
@@ -318,4 +319,5 @@ def cases():
         for form, build in (("while", lstm_while_model), ("unrolled", lstm_unrolled_model)):
             tag = f"lstm_{form}_{batch}x{steps}x{n_in}x{hidden}"
             yield tag, build(w, batch, steps), [xf], False
-            yield tag + "_int8", build(w, batch, steps, LSTM_INT8), [image_like_int8(rng, shape)], True
+            yield (tag + "_int8", build(w, batch, steps, LSTM_INT8),
+                   [image_like_int8(rng, shape)], True)

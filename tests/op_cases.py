@@ -165,6 +165,17 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def add_int32(b, rng):
+    """ADD of INT32 (TensorFlow's loop counters), broadcasting, each fused activation."""
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "int32")
+    z = b.add_input("b", sb, "int32")
+    y = b.add_tensor("y", out, "int32")
+    b.add_operator("ADD", [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))})
+    b.mark_outputs(y)
+    return [rng.integers(-1000, 1000, s).astype(np.int32) for s in (sa, sb)]
+
+
 def _max_min(b, rng, op):
     """No fused activation; inputs drawn from few values so that ties occur."""
     (sa, sb), out = _broadcast_pair(rng)
@@ -843,7 +854,8 @@ FLOAT_OPS = {
     "FULLY_CONNECTED": fully_connected, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
-    "MAXIMUM": maximum, "MINIMUM": minimum, "LESS": less, "LOGICAL_AND": logical_and, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "LESS": less, "LOGICAL_AND": logical_and, "ADD_INT32": add_int32,
     "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
     "REDUCE_MAX": reduce_max, "SUM": sum_, "GELU": gelu,
     "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),

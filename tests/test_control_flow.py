@@ -307,3 +307,10 @@ def test_converter_refuses_a_model_with_control_flow_in_one_line(tmp_path, capsy
     assert err == ("mote convert: error: op 0 (WHILE) runs other subgraphs of the file; the "
                    "converter imports models of one subgraph (Mote's runtime runs this file as "
                    "it is)"), err
+
+
+def test_codegen_lists_the_ops_of_every_subgraph():
+    from mote.codegen import model_ops
+    builtins, custom = model_ops(counter_while_model())
+    assert builtins == [("ADD", "add"), ("LESS", "less"), ("MUL", "mul"), ("WHILE", "while")]
+    assert custom == []

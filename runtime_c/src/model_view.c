@@ -245,8 +245,14 @@ int mote_model_callees(const fb_buffer *b, const model_view *v, const fb_table *
         !mote_model_opcode(b, v, opcode, &builtin, &version, &custom))
         return -1;
     switch (builtin) {
-    case TFL_BUILTIN_OPERATOR_WHILE: expected_options = TFL_BUILTIN_OPTIONS_WHILE_OPTIONS; count = 2; break;
-    case TFL_BUILTIN_OPERATOR_IF: expected_options = TFL_BUILTIN_OPTIONS_IF_OPTIONS; count = 2; break;
+    case TFL_BUILTIN_OPERATOR_WHILE:
+        expected_options = TFL_BUILTIN_OPTIONS_WHILE_OPTIONS;
+        count = 2;
+        break;
+    case TFL_BUILTIN_OPERATOR_IF:
+        expected_options = TFL_BUILTIN_OPTIONS_IF_OPTIONS;
+        count = 2;
+        break;
     case TFL_BUILTIN_OPERATOR_CALL_ONCE:
         expected_options = TFL_BUILTIN_OPTIONS_CALL_ONCE_OPTIONS;
         count = 1;

@@ -199,7 +199,8 @@ mote_status mote_plan(mote_interpreter *it, int32_t first_done) {
         for (int32_t i = 0; i < sg->num_tensors; i++)
             if (sg->tensors[i].is_planned) sg->tensors[i].data = base + sg->tensors[i].offset;
         for (int32_t i = 0; i < sg->num_nodes; i++)
-            if (sg->nodes[i].scratch_bytes) sg->nodes[i].scratch = base + sg->nodes[i].scratch_offset;
+            if (sg->nodes[i].scratch_bytes)
+                sg->nodes[i].scratch = base + sg->nodes[i].scratch_offset;
     }
     return MOTE_OK;
 }

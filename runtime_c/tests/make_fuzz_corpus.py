@@ -2,7 +2,8 @@
 one-op models of every op the runtime runs (float32, int8 and hybrid, from the
 generators in tests/op_cases.py and tests/op_cases_int8.py; some with a
 SignatureDef), models with several subgraphs (WHILE, IF, CALL_ONCE and
-TensorFlow's LSTM forms, tests/control_flow_models.py) and the zoo's .tflite files, each followed by input bytes (also
+TensorFlow's LSTM forms, tests/control_flow_models.py) and the zoo's .tflite
+files, each followed by input bytes (also
 NaN, infinities, huge values) and the 16-byte trailer the target reads its
 choices from (see fuzz_model.c): flags, arena sizes, new input shapes.
 

@@ -38,10 +38,13 @@ mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary
     if (op->s32 && a->type == MOTE_INT32 && b->type == MOTE_INT32 && out->type == MOTE_INT32) {
         d->s32 = true;
         switch (act) {
-        case TFL_ACTIVATION_FUNCTION_TYPE_NONE: p->out_min = INT32_MIN, p->out_max = INT32_MAX; break;
-        case TFL_ACTIVATION_FUNCTION_TYPE_RELU: p->out_min = 0, p->out_max = INT32_MAX; break;
-        case TFL_ACTIVATION_FUNCTION_TYPE_RELU6: p->out_min = 0, p->out_max = 6; break;
-        case TFL_ACTIVATION_FUNCTION_TYPE_RELU_N1_TO_1: p->out_min = -1, p->out_max = 1; break;
+        case TFL_ACTIVATION_FUNCTION_TYPE_NONE:
+            p->out_min = INT32_MIN;
+            p->out_max = INT32_MAX;
+            break;
+        case TFL_ACTIVATION_FUNCTION_TYPE_RELU: p->out_min = 0; p->out_max = INT32_MAX; break;
+        case TFL_ACTIVATION_FUNCTION_TYPE_RELU6: p->out_min = 0; p->out_max = 6; break;
+        case TFL_ACTIVATION_FUNCTION_TYPE_RELU_N1_TO_1: p->out_min = -1; p->out_max = 1; break;
         default:
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d is not supported "
                              "(NONE, RELU, RELU_N1_TO_1 and RELU6 are)", act);

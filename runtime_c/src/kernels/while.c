@@ -3,7 +3,9 @@
  * (the loop-carried values) and keep one type and shape: Mote plans every
  * tensor before the first invoke, so a body that changes a shape is refused.
  * The state lives in the op's outputs; each iteration copies it into cond's
- * inputs, then body's, and body's outputs back. The loop fails after the
+ * inputs, then body's, and body's outputs back. A value the body passes
+ * through unchanged (its output i is its input i: weights, the input
+ * sequence) is copied in once, before the loop. The loop fails after the
  * interpreter's max_loop_iterations (mote_set_max_loop_iterations) so that a
  * corrupt condition cannot hang the caller. */
 #include "../kernel_util.h"
@@ -63,16 +65,25 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
+static bool passed_through(mote_interpreter *it, const while_data *d, int i) {
+    return mote_subgraph_output(it, d->body, i) == mote_subgraph_input(it, d->body, i);
+}
+
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const while_data *d = n->data;
     const int count = op_num_inputs(n);
     mote_status s;
-    for (int i = 0; i < count; i++)
+    for (int i = 0; i < count; i++) {
         mote_copy_tensor(mote_node_output(it, n, i), mote_node_input(it, n, i));
+        if (!passed_through(it, d, i)) continue;
+        mote_copy_tensor(mote_subgraph_input(it, d->cond, i), mote_node_input(it, n, i));
+        mote_copy_tensor(mote_subgraph_input(it, d->body, i), mote_node_input(it, n, i));
+    }
     const uint8_t *flag = mote_subgraph_output(it, d->cond, 0)->data;
     for (uint32_t iteration = 0;; iteration++) {
         for (int i = 0; i < count; i++)
-            mote_copy_tensor(mote_subgraph_input(it, d->cond, i), mote_node_output(it, n, i));
+            if (!passed_through(it, d, i))
+                mote_copy_tensor(mote_subgraph_input(it, d->cond, i), mote_node_output(it, n, i));
         if ((s = mote_run_subgraph(it, d->cond))) return s;
         if (!*flag) return MOTE_OK;
         if (iteration == it->max_loop_iterations)
@@ -81,10 +92,12 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
                              "interpreter allows (mote_set_max_loop_iterations)", (int)d->cond,
                              (unsigned)iteration, (int)d->body);
         for (int i = 0; i < count; i++)
-            mote_copy_tensor(mote_subgraph_input(it, d->body, i), mote_node_output(it, n, i));
+            if (!passed_through(it, d, i))
+                mote_copy_tensor(mote_subgraph_input(it, d->body, i), mote_node_output(it, n, i));
         if ((s = mote_run_subgraph(it, d->body))) return s;
         for (int i = 0; i < count; i++)
-            mote_copy_tensor(mote_node_output(it, n, i), mote_subgraph_output(it, d->body, i));
+            if (!passed_through(it, d, i))
+                mote_copy_tensor(mote_node_output(it, n, i), mote_subgraph_output(it, d->body, i));
     }
 }
 
