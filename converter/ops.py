@@ -477,6 +477,10 @@ _CONV = {**_WINDOW, "dilation_h_factor": 1, "dilation_w_factor": 1}
 _ACT = {_FUSED: "NONE"}
 
 
+# Ops that call subgraphs, and the options table naming them.
+CONTROL_FLOW = {"WHILE": "WhileOptions", "IF": "IfOptions", "CALL_ONCE": "CallOnceOptions"}
+
+
 def _entries():
     def binary(name, fn, table):
         return Op(name, lambda xp, a, o, s, d: fn(a[0], a[1]), table, _ACT, int8_version=2,
@@ -599,6 +603,12 @@ def _entries():
         # in a float graph they pass values through.
         Op("QUANTIZE", _cast, "QuantizeOptions"),
         Op("DEQUANTIZE", _cast, "DequantizeOptions"),
+        # Loop conditions (TensorFlow's WHILE cond subgraphs): BOOL outputs.
+        Op("LESS", lambda xp, a, o, s, d: a[0] < a[1], "LessOptions"),
+        Op("LOGICAL_AND", lambda xp, a, o, s, d: xp.logical_and(a[0], a[1]), "LogicalAndOptions"),
+        # Control flow: ops that run other subgraphs of the file (the runtime
+        # runs them; the converter's graphs have one subgraph and no reference).
+        *(Op(name, options=table) for name, table in CONTROL_FLOW.items()),
         # Training-level ops of the IR (converter/ir.py); the passes remove them.
         Op("BATCH_NORM", _batch_norm, defaults={"epsilon": 1e-5}, builtin=False),
         Op("DROPOUT", _same, builtin=False),

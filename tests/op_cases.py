@@ -165,6 +165,17 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def add_int32(b, rng):
+    """ADD of INT32 (TensorFlow's loop counters), broadcasting, each fused activation."""
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "int32")
+    z = b.add_input("b", sb, "int32")
+    y = b.add_tensor("y", out, "int32")
+    b.add_operator("ADD", [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))})
+    b.mark_outputs(y)
+    return [rng.integers(-1000, 1000, s).astype(np.int32) for s in (sa, sb)]
+
+
 def _max_min(b, rng, op):
     """No fused activation; inputs drawn from few values so that ties occur."""
     (sa, sb), out = _broadcast_pair(rng)
@@ -174,6 +185,29 @@ def _max_min(b, rng, op):
     b.add_operator(op, [x, z], [y])
     b.mark_outputs(y)
     return [(rng.integers(-4, 5, s) / 2).astype(np.float32) for s in (sa, sb)]
+
+
+def less(b, rng):
+    """FLOAT32 or INT32 inputs from few values, so that ties occur; BOOL output."""
+    (sa, sb), out = _broadcast_pair(rng)
+    dtype = np.float32 if rng.random() < 0.5 else np.int32
+    x = b.add_input("a", sa, dtype)
+    z = b.add_input("b", sb, dtype)
+    y = b.add_tensor("y", out, "bool")
+    b.add_operator("LESS", [x, z], [y])
+    b.mark_outputs(y)
+    return [(rng.integers(-4, 5, s) * (0.5 if dtype == np.float32 else 1)).astype(dtype)
+            for s in (sa, sb)]
+
+
+def logical_and(b, rng):
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "bool")
+    z = b.add_input("b", sb, "bool")
+    y = b.add_tensor("y", out, "bool")
+    b.add_operator("LOGICAL_AND", [x, z], [y])
+    b.mark_outputs(y)
+    return [rng.random(s) < 0.5 for s in (sa, sb)]
 
 
 def div(b, rng):
@@ -886,6 +920,7 @@ FLOAT_OPS = {
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
     "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "LESS": less, "LOGICAL_AND": logical_and, "ADD_INT32": add_int32,
     "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
     "REDUCE_MAX": reduce_max, "SUM": sum_, "GELU": gelu,
     "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),

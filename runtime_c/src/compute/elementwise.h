@@ -41,6 +41,9 @@ typedef struct {
 typedef void (*mote_elementwise_f32_fn)(const mote_elementwise_params *p, const float *input1,
                                         const float *input2, float *output, size_t begin,
                                         size_t end);
+typedef void (*mote_elementwise_s32_fn)(const mote_elementwise_params *p, const int32_t *input1,
+                                        const int32_t *input2, int32_t *output, size_t begin,
+                                        size_t end);
 typedef void (*mote_elementwise_s8_fn)(const mote_elementwise_params *p, const int8_t *input1,
                                        const int8_t *input2, int8_t *output, size_t begin,
                                        size_t end);
@@ -168,6 +171,10 @@ void mote_add_f32_ref(const mote_elementwise_params *p, const float *input1, con
                       float *output, size_t begin, size_t end);
 void mote_add_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
                      const int8_t *input2, int8_t *output, size_t begin, size_t end);
+/* ADD of INT32 (counters, indices): out = clamp(a + b) to [out_min, out_max],
+ * the fused activation's range; the sum wraps as two's complement. */
+void mote_add_s32_ref(const mote_elementwise_params *p, const int32_t *input1,
+                      const int32_t *input2, int32_t *output, size_t begin, size_t end);
 void mote_sub_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
                       float *output, size_t begin, size_t end);
 void mote_sub_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
@@ -263,6 +270,7 @@ extern const mote_variant mote_div_f32_variants[];
 extern const mote_variant mote_div_s8_variants[];
 extern const mote_variant mote_squared_difference_f32_variants[];
 extern const mote_variant mote_squared_difference_s8_variants[];
+extern const mote_variant mote_add_s32_variants[];
 extern const mote_variant mote_maximum_f32_variants[];
 extern const mote_variant mote_maximum_s8_variants[];
 extern const mote_variant mote_minimum_f32_variants[];

@@ -86,6 +86,10 @@ const mote_variant mote_prelu_s8_variants[] = {
     MOTE_VARIANT(prelu_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_add_s32_variants[] = {
+    MOTE_VARIANT(add_s32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
 const mote_variant mote_maximum_f32_variants[] = {
     MOTE_VARIANT(maximum_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
