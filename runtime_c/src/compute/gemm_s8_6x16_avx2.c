@@ -28,7 +28,8 @@
  *
  * Rows that stop early (a range's last tile) and 8-column panels run their own
  * instances of the tile, so no lane is computed for nothing but the padding
- * of a panel's last 8 columns.
+ * of a panel's last 8 columns. Up to MAX_GROUP tiles of rows are buffered at
+ * once and run panel by panel, each panel's weights read once for all.
  */
 #if defined(__x86_64__) || defined(__i386__)
 #include <string.h>
@@ -40,6 +41,11 @@
 #define MR 6
 #define NR 16
 #define MAX_K 4096
+/* The row buffer (64 KiB, at least one tile of MAX_K) and the most tiles it
+ * holds at once: rows grouped share each panel's pass over the weights,
+ * which for large layers come from L2 or L3. */
+#define BUF_PAIRS 16384
+#define MAX_GROUP 8
 /* int16 slots a row's last 16-value chunk may write past k: a buffer row is
  * ceil(k / 2) + SLACK_PAIRS pairs */
 #define SLACK_PAIRS 8
@@ -191,17 +197,30 @@ static tile_fn *const tiles[MR][2] = {{tile_1x1, tile_1x2}, {tile_2x1, tile_2x2}
                                       {tile_3x1, tile_3x2}, {tile_4x1, tile_4x2},
                                       {tile_5x1, tile_5x2}, {tile_6x1, tile_6x2}};
 
-/* Panels [j_lo, n) of `rows` buffer rows; columns [lo, hi) of the output. */
+/* Columns [lo, hi) of `rows` buffer rows (any number: tiles of MR rows, the
+ * last one shorter) into out (row 0, column 0), out_stride bytes apart.
+ * Panel by panel, so that each panel's weights are read from memory once for
+ * all the rows. */
 static void run_panels(const int32_t *buf, size_t rs, size_t rows, size_t k, size_t n,
                        size_t lo, size_t hi, const char *packed, int8_t *out, size_t out_stride,
                        int32_t out_min, int32_t out_max) {
     const size_t pbytes = panel_bytes(NR, k);
     for (size_t j = lo / NR * NR; j < hi; j += NR) {
         const size_t col_lo = lo > j ? lo - j : 0, col_hi = hi - j < NR ? hi - j : NR;
-        tiles[rows - 1][width_of(n, j) / 8 - 1](buf, rs, pairs_of(k), packed + j / NR * pbytes,
-                                                out + j, out_stride, col_lo, col_hi, out_min,
-                                                out_max);
+        for (size_t r = 0; r < rows; r += MR) {
+            const size_t tile_rows = rows - r < MR ? rows - r : MR;
+            tiles[tile_rows - 1][width_of(n, j) / 8 - 1](
+                buf + r * rs, rs, pairs_of(k), packed + j / NR * pbytes, out + r * out_stride + j,
+                out_stride, col_lo, col_hi, out_min, out_max);
+        }
     }
+}
+
+/* Rows of the buffer for rows of rs pairs: as many whole tiles as fit, at
+ * most MAX_GROUP of them. */
+static size_t group_rows(size_t rs) {
+    const size_t tiles_fit = BUF_PAIRS / rs / MR;
+    return (tiles_fit < MAX_GROUP ? tiles_fit : MAX_GROUP) * MR;
 }
 
 /* n int8 values from src, sign-extended, into the int16 slots from dst, in
@@ -273,10 +292,11 @@ AVX2 void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *inpu
     const int8_t *in_end = input + (size_t)w->batches * (size_t)w->in_h * (size_t)w->in_w * kc;
     const bool pointwise = mote_conv2d_fits_1x1(p);
     const __m256i zp = _mm256_set1_epi16((int16_t)-p->input_offset);
-    int32_t buf[MR * (MAX_K / 2 + SLACK_PAIRS)] __attribute__((aligned(32)));
+    const size_t group = group_rows(rs);
+    int32_t buf[BUF_PAIRS] __attribute__((aligned(32)));
     mote_window_pixel at = mote_window_pixel_of(w, begin);
-    for (size_t px = begin; px < end; px += MR) {
-        const size_t rows = end - px < MR ? end - px : MR;
+    for (size_t px = begin; px < end; px += group) {
+        const size_t rows = end - px < group ? end - px : group;
         for (size_t r = 0; r < rows; r++) {
             char *d = (char *)(buf + r * rs);
             if (pointwise) {
@@ -300,9 +320,10 @@ AVX2 void mote_fully_connected_s8_6x16_avx2(const mote_fully_connected_params *p
     const size_t units = (size_t)p->units, depth = (size_t)p->depth;
     const size_t rs = pairs_of(depth) + SLACK_PAIRS;
     const int8_t *in_end = input + ((end - 1) / units + 1) * depth;
-    int32_t buf[MR * (MAX_K / 2 + SLACK_PAIRS)] __attribute__((aligned(32)));
+    const size_t group = group_rows(rs);
+    int32_t buf[BUF_PAIRS] __attribute__((aligned(32)));
     for (size_t e = begin; e < end;) {
-        const mote_fc_rows s = mote_fc_rows_of(e, end, units, MR);
+        const mote_fc_rows s = mote_fc_rows_of(e, end, units, group);
         for (size_t r = 0; r < s.rows; r++) {
             widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth, in_end);
             end_row(buf + r * rs, depth);
