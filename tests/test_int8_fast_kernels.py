@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run_litert
 from mote.converter.tflite.builder import ModelBuilder
-from mote.runtime import OpResolverType
+from mote.runtime import Interpreter, OpResolverType
 from op_cases import ACTIVATIONS, _window_out
 from op_cases_int8 import binary_out_scale_range
 from test_kernel_variants import isa_levels, run
@@ -212,3 +212,24 @@ def test_fast_int8_kernels_equal_litert_reference_at_the_edges(op, litert_availa
                     f"of {g.size} differ, first at {diff[0]}: {g.flat[diff[0]]} vs "
                     f"{w.flat[diff[0]]}")
     assert any("_ref" not in k for k in used), f"no fast variant was chosen: {used}"
+
+
+def run_threads(model, inputs, threads):
+    it = Interpreter(model_content=model, num_threads=threads)
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), inputs):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()]
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD"])
+def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_available):
+    """The same edge cases with the work split over 2 and 3 threads (cases
+    past the runtime's minimum work per split: most of the convolutions)."""
+    for name, model, inputs in cases(op, 30, seed=7):
+        want = run_litert(model, inputs, reference_kernels=True)
+        for threads in (2, 3):
+            for g, w in zip(run_threads(model, inputs, threads), want):
+                diff = np.flatnonzero(g != w)
+                assert diff.size == 0, f"{name}, {threads} threads: {diff.size} of {g.size} differ"
