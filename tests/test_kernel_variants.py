@@ -79,9 +79,11 @@ def test_chosen_variants_equal_reference(family):
 # DEPTHWISE_CONV_2D int8 with its filter given at run time: the variants that
 # read the filter as it is, where the constant filters of the random cases
 # choose the ones that pack it at prepare.
-@pytest.mark.parametrize("stride,channels", [(1, 5), (1, 16), (2, 33), (1, 48)])
-def test_int8_depthwise_with_a_fed_filter_equals_reference(stride, channels, litert_available):
-    rng = np.random.default_rng([stride, channels])
+@pytest.mark.parametrize("k,stride,channels", [(3, 1, 5), (3, 1, 16), (3, 2, 33), (3, 1, 48),
+                                               (5, 1, 20), (5, 2, 7)])
+def test_int8_depthwise_with_a_fed_filter_equals_reference(k, stride, channels,
+                                                           litert_available):
+    rng = np.random.default_rng([k, stride, channels])
     h, w = 9, 11
     oh, ow = -(-h // stride), -(-w // stride)
     iq = {"scale": [0.02], "zero_point": [-128]}
@@ -89,7 +91,7 @@ def test_int8_depthwise_with_a_fed_filter_equals_reference(stride, channels, lit
           "zero_point": np.zeros(channels, np.int64), "quantized_dimension": 3}
     b = ModelBuilder()
     x = b.add_input("x", [1, h, w, channels], "int8", iq)
-    f = b.add_input("filter", [1, 3, 3, channels], "int8", wq)
+    f = b.add_input("filter", [1, k, k, channels], "int8", wq)
     bias = b.add_constant("bias", rng.integers(-5000, 5000, channels).astype(np.int32),
                           quantization={"scale": (0.02 * wq["scale"]).astype(np.float32),
                                         "zero_point": np.zeros(channels, np.int64)})
@@ -100,7 +102,7 @@ def test_int8_depthwise_with_a_fed_filter_equals_reference(stride, channels, lit
     b.mark_outputs(y)
     model = b.build()
     inputs = [rng.integers(-128, 128, (1, h, w, channels)).astype(np.int8),
-              rng.integers(-127, 128, (1, 3, 3, channels)).astype(np.int8)]
+              rng.integers(-127, 128, (1, k, k, channels)).astype(np.int8)]
     (want,) = run_litert(model, inputs, reference_kernels=True)
     (ref,), used = run(model, inputs, OpResolverType.BUILTIN_REF)
     assert np.array_equal(ref, want), "_ref differs from LiteRT's reference kernels"

@@ -134,6 +134,24 @@ bool mote_gemm_s8_avx2_fully_connected_fits(const void *params) {
     return (size_t)((const mote_fully_connected_params *)params)->depth <= MAX_K;
 }
 
+/* A row's 8 * NC outputs (z1 unused where NC is 1), saturated to int8 and
+ * clamped; columns [col_lo, col_hi) stored at o. */
+AVX2 static inline __attribute__((always_inline)) void
+store_row(__m256i z0, __m256i z1, __m128i lo, __m128i hi, int8_t *o, size_t col_lo,
+          size_t col_hi, const int NC) {
+    const __m128i bytes =
+        _mm_min_epi8(_mm_max_epi8(mote_avx2_pack16_s8(z0, NC > 1 ? z1 : z0), lo), hi);
+    if (col_lo == 0 && col_hi == 16 && NC > 1) {
+        _mm_storeu_si128((__m128i *)(void *)o, bytes);
+    } else if (col_lo == 0 && col_hi == 8 && NC == 1) {
+        _mm_storel_epi64((__m128i *)(void *)o, bytes);
+    } else {
+        int8_t t[16];
+        _mm_storeu_si128((__m128i *)(void *)t, bytes);
+        memcpy(o + col_lo, t + col_lo, col_hi - col_lo);
+    }
+}
+
 /* One tile: R rows of the buffer (rs pairs apart, kp pairs each) times one
  * panel of 8 * NC columns; stores columns [col_lo, col_hi) of each row at
  * out (row 0, the panel's column 0), out_stride bytes apart. */
@@ -160,21 +178,16 @@ tile(const int32_t *rows, size_t rs, size_t kp, const char *panel, int8_t *out,
         }
     }
     const __m128i lo = _mm_set1_epi8((char)out_min), hi = _mm_set1_epi8((char)out_max);
-    const bool whole = col_lo == 0 && col_hi == (size_t)(8 * NC);
-    _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) {
-        const __m256i z0 = mote_rescale8(acc[r][0], &h->stage[0]);
-        const __m256i z1 = NC > 1 ? mote_rescale8(acc[r][1], &h->stage[1]) : z0;
-        const __m128i bytes = _mm_min_epi8(_mm_max_epi8(mote_avx2_pack16_s8(z0, z1), lo), hi);
-        int8_t *o = out + (size_t)r * out_stride;
-        if (whole && NC > 1) {
-            _mm_storeu_si128((__m128i *)(void *)o, bytes);
-        } else if (whole) {
-            _mm_storel_epi64((__m128i *)(void *)o, bytes);
-        } else {
-            int8_t t[16];
-            _mm_storeu_si128((__m128i *)(void *)t, bytes);
-            memcpy(o + col_lo, t + col_lo, col_hi - col_lo);
-        }
+    if (h->stage[0].not_right == 0 && (NC == 1 || h->stage[1].not_right == 0)) {
+        _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) store_row(
+            mote_rescale8_right(acc[r][0], &h->stage[0]),
+            NC > 1 ? mote_rescale8_right(acc[r][1], &h->stage[1]) : acc[r][0], lo, hi,
+            out + (size_t)r * out_stride, col_lo, col_hi, NC);
+    } else {
+        _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) store_row(
+            mote_rescale8(acc[r][0], &h->stage[0]),
+            NC > 1 ? mote_rescale8(acc[r][1], &h->stage[1]) : acc[r][0], lo, hi,
+            out + (size_t)r * out_stride, col_lo, col_hi, NC);
     }
 }
 

@@ -26,6 +26,11 @@
  * 32 bits differ from z's by 2^(63 - s) mod 2^32, taken off with the output
  * zero point (one add). Even and odd lanes go through vpmuldq apart.
  *
+ * Where every lane of 8 shifts right (s >= 32) and not left (as CONV_2D and
+ * FULLY_CONNECTED layers do but for extreme scales), mote_rescale8_right
+ * needs no bias: floor(q / 2^s) is the high 32 bits of the 64-bit sum (its
+ * floor division by 2^32), shifted right arithmetically by s - 32.
+ *
  * The constants of 8 lanes are computed once (at prepare, into packed weights,
  * or per call) by mote_rescale8_set; mote_rescale8 applies them.
  *
@@ -51,6 +56,10 @@ typedef struct {
     int64_t thr[2][4];
     int64_t below[2][4];
     int64_t s[2][4];
+    int64_t round_right[2][4]; /* round, unbiased */
+    int32_t shr[8];            /* s - 32 */
+    int32_t zero_point[8];
+    int32_t not_right;         /* lanes set that mote_rescale8_right cannot take */
 } mote_rescale8_consts;
 
 /* Lane `lane` rescales by (multiplier, shift) (shift in [-31, 30]) and then
@@ -83,6 +92,10 @@ static inline void mote_rescale8_set(mote_rescale8_consts *r, int lane, int32_t 
     r->thr[lane % 2][lane / 2] = thr;
     r->below[lane % 2][lane / 2] = below;
     r->s[lane % 2][lane / 2] = s;
+    r->round_right[lane % 2][lane / 2] = round;
+    r->shr[lane] = s >= 32 ? s - 32 : 0;
+    r->zero_point[lane] = zero_point;
+    if (r->left[lane] || s < 32) r->not_right++;
 }
 
 MOTE_AVX2_INLINE __m256i mote_avx2_load(const void *p) {
@@ -105,6 +118,25 @@ MOTE_AVX2_INLINE __m256i mote_rescale8(__m256i acc, const mote_rescale8_consts *
     const __m256i odd = mote_rescale8_half(_mm256_srli_epi64(x, 32), r->m_odd, r, 1);
     return _mm256_add_epi32(_mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA),
                             mote_avx2_load(r->offset));
+}
+
+/* mote_rescale8 where r->not_right == 0: with q = p + round + [p < thr]
+ * below (|q| < 2^63), the high halves of the even and odd lanes' q blended
+ * into 8 int32 lanes, each shifted right arithmetically by s - 32. */
+MOTE_AVX2_INLINE __m256i mote_rescale8_right_half(__m256i x, const int32_t *m,
+                                                  const mote_rescale8_consts *r, int h) {
+    const __m256i p = _mm256_mul_epi32(x, mote_avx2_load(m));
+    const __m256i corr =
+        _mm256_and_si256(_mm256_cmpgt_epi64(mote_avx2_load(r->thr[h]), p), mote_avx2_load(r->below[h]));
+    return _mm256_add_epi64(_mm256_add_epi64(p, mote_avx2_load(r->round_right[h])), corr);
+}
+
+MOTE_AVX2_INLINE __m256i mote_rescale8_right(__m256i x, const mote_rescale8_consts *r) {
+    const __m256i even = mote_rescale8_right_half(x, r->m, r, 0);
+    const __m256i odd = mote_rescale8_right_half(_mm256_srli_epi64(x, 32), r->m_odd, r, 1);
+    const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+    return _mm256_add_epi32(_mm256_srav_epi32(high, mote_avx2_load(r->shr)),
+                            mote_avx2_load(r->zero_point));
 }
 
 /* Lanes 0..7 of a and b (int32) as 16 saturated int8, a's first, in the low
