@@ -1,5 +1,6 @@
-/* int8 ADD, SUB and MUL on inputs of the output's shape (no broadcast) for
- * AVX2: 16 elements a step, each lane `_ref`'s steps (elementwise.h's
+/* int8 ADD, SUB and MUL for AVX2, on inputs of the output's shape
+ * (same_shape) and on broadcasts that leave the last dim whole (rows, as a
+ * per-channel vector over NHWC): 16 elements a step, each lane `_ref`'s steps (elementwise.h's
  * mote_<op>_s8_one): the inputs' offsets and left shift, the double-rounding
  * rescales (requantize_s8_avx2.h), the output zero point and the clamp; a
  * tail of fewer than 16 goes through stack copies. */
@@ -38,33 +39,78 @@ combine8(__m128i a8, __m128i b8, const mote_elementwise_params *p,
     return mote_rescale8(v, out);
 }
 
+/* n outputs from inputs that run (stride 1) or repeat their first value
+ * (stride 0), 16 a step. */
 AVX2 static inline __attribute__((always_inline)) void
-same_shape_s8(const mote_elementwise_params *p, const int8_t *input1, const int8_t *input2,
-              int8_t *output, size_t begin, size_t end, const int op) {
-    mote_rescale8_consts in1, in2, out;
-    uniform(&in1, p->input1_multiplier, p->input1_shift, 0);
-    uniform(&in2, p->input2_multiplier, p->input2_shift, 0);
-    uniform(&out, p->output_multiplier, p->output_shift, p->output_offset);
+row_s8(const mote_elementwise_params *p, const mote_rescale8_consts *rs, const int8_t *a,
+       size_t da, const int8_t *b, size_t db, int8_t *y, size_t n, const int op) {
     const __m128i lo = _mm_set1_epi8((char)p->out_min), hi = _mm_set1_epi8((char)p->out_max);
-    for (size_t k = begin; k < end; k += 16) {
-        const size_t n = end - k < 16 ? end - k : 16;
+    const __m128i a_one = _mm_set1_epi8((char)a[0]), b_one = _mm_set1_epi8((char)b[0]);
+    for (size_t k = 0; k < n; k += 16) {
+        const size_t m = n - k < 16 ? n - k : 16;
         int8_t ta[16] = {0}, tb[16] = {0};
-        const int8_t *a = n == 16 ? input1 + k : memcpy(ta, input1 + k, n);
-        const int8_t *b = n == 16 ? input2 + k : memcpy(tb, input2 + k, n);
-        const __m128i a8 = _mm_loadu_si128((const __m128i *)(const void *)a);
-        const __m128i b8 = _mm_loadu_si128((const __m128i *)(const void *)b);
-        const __m256i v0 = combine8(a8, b8, p, &in1, &in2, &out, op);
+        const __m128i a8 = !da ? a_one
+                               : _mm_loadu_si128((const __m128i *)(const void *)(
+                                     m == 16 ? a + k : memcpy(ta, a + k, m)));
+        const __m128i b8 = !db ? b_one
+                               : _mm_loadu_si128((const __m128i *)(const void *)(
+                                     m == 16 ? b + k : memcpy(tb, b + k, m)));
+        const __m256i v0 = combine8(a8, b8, p, &rs[0], &rs[1], &rs[2], op);
         const __m256i v1 =
-            combine8(_mm_srli_si128(a8, 8), _mm_srli_si128(b8, 8), p, &in1, &in2, &out, op);
+            combine8(_mm_srli_si128(a8, 8), _mm_srli_si128(b8, 8), p, &rs[0], &rs[1], &rs[2], op);
         const __m128i bytes = _mm_min_epi8(_mm_max_epi8(mote_avx2_pack16_s8(v0, v1), lo), hi);
-        if (n == 16) {
-            _mm_storeu_si128((__m128i *)(void *)(output + k), bytes);
+        if (m == 16) {
+            _mm_storeu_si128((__m128i *)(void *)(y + k), bytes);
         } else {
             _mm_storeu_si128((__m128i *)(void *)ta, bytes);
-            memcpy(output + k, ta, n);
+            memcpy(y + k, ta, m);
         }
     }
 }
+
+/* The rescales of inputs 1 and 2 and of the output. */
+static void rescales_of(const mote_elementwise_params *p, mote_rescale8_consts rs[3]) {
+    uniform(&rs[0], p->input1_multiplier, p->input1_shift, 0);
+    uniform(&rs[1], p->input2_multiplier, p->input2_shift, 0);
+    uniform(&rs[2], p->output_multiplier, p->output_shift, p->output_offset);
+}
+
+AVX2 static inline __attribute__((always_inline)) void
+same_shape_s8(const mote_elementwise_params *p, const int8_t *input1, const int8_t *input2,
+              int8_t *output, size_t begin, size_t end, const int op) {
+    mote_rescale8_consts rs[3];
+    rescales_of(p, rs);
+    row_s8(p, rs, input1 + begin, 1, input2 + begin, 1, output + begin, end - begin, op);
+}
+
+/* The output's last dim as rows (mote_elementwise_fits_rows), each input
+ * running or repeating along it; the broadcast walk steps from row to row. */
+AVX2 static inline __attribute__((always_inline)) void
+rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8_t *y,
+        size_t begin, size_t end, const int op) {
+    const broadcast_map *m = &p->map;
+    const int last = m->ndims - 1;
+    const size_t row = (size_t)m->dims[last], da = m->stride_a[last], db = m->stride_b[last];
+    mote_rescale8_consts rs[3];
+    rescales_of(p, rs);
+    broadcast_iter at = broadcast_start(m, begin);
+    for (size_t k = begin; k < end;) {
+        const size_t left = row - (size_t)at.idx[last];
+        const size_t n = left < end - k ? left : end - k;
+        row_s8(p, rs, a + at.ia, da, b + at.ib, db, y + k, n, op);
+        k += n;
+        /* to the row's last element, then one step: the next row's first */
+        at.ia += (left - 1) * da;
+        at.ib += (left - 1) * db;
+        at.idx[last] = (int32_t)row - 1;
+        broadcast_next(m, &at);
+    }
+}
+
+#define EW_S8_ROWS(op, OP)                                                                          AVX2 void mote_##op##_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,                                         const int8_t *input2, int8_t *output, size_t begin,                                             size_t end) {                                                    rows_s8(p, input1, input2, output, begin, end, OP);                                         }
+EW_S8_ROWS(add, ADD)
+EW_S8_ROWS(sub, SUB)
+EW_S8_ROWS(mul, MUL)
 
 AVX2 void mote_add_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
                                       const int8_t *input2, int8_t *output, size_t begin,
