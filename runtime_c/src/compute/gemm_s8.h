@@ -15,8 +15,10 @@
  * grouping, and the distributive law, hold exactly), which is what `_ref`'s
  * wrapping adds compute, so the fold and any summation order give `_ref`'s
  * int32 bit for bit, also for accumulators that wrap. The micro-kernels'
- * 16-bit multiply-adds (AVX2 vpmaddwd: two int8 x int8 products per int32
- * lane, at most 2 * 128 * 128 = 32768 in magnitude) cannot saturate.
+ * 16-bit multiply-adds (NEON vmlal widening int8 x int8 products into int32
+ * lanes) cannot saturate. The AVX2, AVX-512 VNNI kernels use the same fold
+ * with their own packing, row buffer and vectorized output stage
+ * (gemm_s8_6x16_avx2.c, gemm_s8_8x32_avx512vnni.c).
  * A CONV_2D tap outside the input adds nothing in `_ref`; here the folded
  * bias already holds input_offset * w for it, so it points at a row of the
  * input zero point (-input_offset), which adds w * (-input_offset): the two
