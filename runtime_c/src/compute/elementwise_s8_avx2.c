@@ -14,19 +14,14 @@
 
 enum { ADD, SUB, MUL };
 
-/* Every lane rescales by (multiplier, shift), then adds zero_point. */
-static void uniform(mote_rescale8_consts *r, int32_t multiplier, int32_t shift,
-                    int32_t zero_point) {
-    for (int lane = 0; lane < 8; lane++)
-        mote_rescale8_set(r, lane, multiplier, shift, zero_point, MOTE_RESCALE_DOUBLE);
-}
-
 AVX2 static inline __attribute__((always_inline)) __m256i
 combine8(__m128i a8, __m128i b8, const mote_elementwise_params *p,
          const mote_rescale8_consts *in1, const mote_rescale8_consts *in2,
          const mote_rescale8_consts *out, const int op) {
-    const __m256i a = _mm256_add_epi32(_mm256_cvtepi8_epi32(a8), _mm256_set1_epi32(p->input1_offset));
-    const __m256i b = _mm256_add_epi32(_mm256_cvtepi8_epi32(b8), _mm256_set1_epi32(p->input2_offset));
+    const __m256i a =
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(a8), _mm256_set1_epi32(p->input1_offset));
+    const __m256i b =
+        _mm256_add_epi32(_mm256_cvtepi8_epi32(b8), _mm256_set1_epi32(p->input2_offset));
     __m256i v;
     if (op == MUL) {
         v = _mm256_mullo_epi32(a, b);
@@ -70,9 +65,10 @@ row_s8(const mote_elementwise_params *p, const mote_rescale8_consts *rs, const i
 
 /* The rescales of inputs 1 and 2 and of the output. */
 static void rescales_of(const mote_elementwise_params *p, mote_rescale8_consts rs[3]) {
-    uniform(&rs[0], p->input1_multiplier, p->input1_shift, 0);
-    uniform(&rs[1], p->input2_multiplier, p->input2_shift, 0);
-    uniform(&rs[2], p->output_multiplier, p->output_shift, p->output_offset);
+    mote_rescale8_uniform(&rs[0], p->input1_multiplier, p->input1_shift, 0, MOTE_RESCALE_DOUBLE);
+    mote_rescale8_uniform(&rs[1], p->input2_multiplier, p->input2_shift, 0, MOTE_RESCALE_DOUBLE);
+    mote_rescale8_uniform(&rs[2], p->output_multiplier, p->output_shift, p->output_offset,
+                          MOTE_RESCALE_DOUBLE);
 }
 
 AVX2 static inline __attribute__((always_inline)) void
@@ -107,7 +103,12 @@ rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8
     }
 }
 
-#define EW_S8_ROWS(op, OP)                                                                          AVX2 void mote_##op##_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,                                         const int8_t *input2, int8_t *output, size_t begin,                                             size_t end) {                                                    rows_s8(p, input1, input2, output, begin, end, OP);                                         }
+#define EW_S8_ROWS(op, OP)                                                                   \
+    AVX2 void mote_##op##_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1, \
+                                       const int8_t *input2, int8_t *output, size_t begin,   \
+                                       size_t end) {                                         \
+        rows_s8(p, input1, input2, output, begin, end, OP);                                  \
+    }
 EW_S8_ROWS(add, ADD)
 EW_S8_ROWS(sub, SUB)
 EW_S8_ROWS(mul, MUL)

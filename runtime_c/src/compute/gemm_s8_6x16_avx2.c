@@ -241,9 +241,10 @@ static size_t group_rows(size_t rs) {
  * `end` is read. */
 AVX2 static void widen(char *dst, const int8_t *src, size_t n, const int8_t *end) {
     size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-        _mm256_storeu_si256((__m256i *)(void *)(dst + 2 * i),
-                            _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(src + i))));
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+        _mm256_storeu_si256((__m256i *)(void *)(dst + 2 * i), _mm256_cvtepi8_epi16(v));
+    }
     if (i < n) {
         __m128i v;
         if (end - (src + i) >= 16) {

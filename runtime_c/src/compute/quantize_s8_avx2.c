@@ -50,9 +50,7 @@ AVX2 void mote_quantize_f32_avx2(const mote_quantize_params *p, const float *inp
 AVX2 void mote_quantize_s8_avx2(const mote_quantize_params *p, const int8_t *input,
                                 int8_t *output, size_t begin, size_t end) {
     mote_rescale8_consts r;
-    for (int lane = 0; lane < 8; lane++)
-        mote_rescale8_set(&r, lane, p->multiplier, p->shift, p->output_offset,
-                          MOTE_RESCALE_DOUBLE);
+    mote_rescale8_uniform(&r, p->multiplier, p->shift, p->output_offset, MOTE_RESCALE_DOUBLE);
     const __m256i in_offset = _mm256_set1_epi32(p->input_offset);
     for (size_t k = begin; k < end; k += 16) {
         const size_t n = end - k < 16 ? end - k : 16;

@@ -40,6 +40,7 @@
 
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MOTE_AVX2_TARGET "avx2,fma"
 #define MOTE_AVX2_INLINE static inline __attribute__((target(MOTE_AVX2_TARGET), always_inline))
@@ -63,7 +64,7 @@ typedef struct {
 } mote_rescale8_consts;
 
 /* Lane `lane` rescales by (multiplier, shift) (shift in [-31, 30]) and then
- * adds the output zero point. */
+ * adds the output zero point; r starts zeroed (not_right counts lanes). */
 static inline void mote_rescale8_set(mote_rescale8_consts *r, int lane, int32_t multiplier,
                                      int32_t shift, int32_t zero_point, mote_rescale_kind kind) {
     int64_t round, thr = INT64_MIN, below = 0;
@@ -98,15 +99,24 @@ static inline void mote_rescale8_set(mote_rescale8_consts *r, int lane, int32_t 
     if (r->left[lane] || s < 32) r->not_right++;
 }
 
+/* Every lane of r (all of it set anew) rescales by (multiplier, shift). */
+static inline void mote_rescale8_uniform(mote_rescale8_consts *r, int32_t multiplier,
+                                         int32_t shift, int32_t zero_point,
+                                         mote_rescale_kind kind) {
+    memset(r, 0, sizeof *r);
+    for (int lane = 0; lane < 8; lane++)
+        mote_rescale8_set(r, lane, multiplier, shift, zero_point, kind);
+}
+
 MOTE_AVX2_INLINE __m256i mote_avx2_load(const void *p) {
     return _mm256_loadu_si256((const __m256i *)p);
 }
 
-MOTE_AVX2_INLINE __m256i mote_rescale8_half(__m256i x, const int32_t *m, const mote_rescale8_consts *r,
-                                            int h) {
+MOTE_AVX2_INLINE __m256i mote_rescale8_half(__m256i x, const int32_t *m,
+                                            const mote_rescale8_consts *r, int h) {
     const __m256i p = _mm256_mul_epi32(x, mote_avx2_load(m));
-    const __m256i corr =
-        _mm256_and_si256(_mm256_cmpgt_epi64(mote_avx2_load(r->thr[h]), p), mote_avx2_load(r->below[h]));
+    const __m256i corr = _mm256_and_si256(_mm256_cmpgt_epi64(mote_avx2_load(r->thr[h]), p),
+                                          mote_avx2_load(r->below[h]));
     const __m256i q = _mm256_add_epi64(_mm256_add_epi64(p, mote_avx2_load(r->round[h])), corr);
     return _mm256_srlv_epi64(q, mote_avx2_load(r->s[h]));
 }
@@ -126,8 +136,8 @@ MOTE_AVX2_INLINE __m256i mote_rescale8(__m256i acc, const mote_rescale8_consts *
 MOTE_AVX2_INLINE __m256i mote_rescale8_right_half(__m256i x, const int32_t *m,
                                                   const mote_rescale8_consts *r, int h) {
     const __m256i p = _mm256_mul_epi32(x, mote_avx2_load(m));
-    const __m256i corr =
-        _mm256_and_si256(_mm256_cmpgt_epi64(mote_avx2_load(r->thr[h]), p), mote_avx2_load(r->below[h]));
+    const __m256i corr = _mm256_and_si256(_mm256_cmpgt_epi64(mote_avx2_load(r->thr[h]), p),
+                                          mote_avx2_load(r->below[h]));
     return _mm256_add_epi64(_mm256_add_epi64(p, mote_avx2_load(r->round_right[h])), corr);
 }
 
