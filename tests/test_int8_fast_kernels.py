@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run_litert
 from mote.converter.tflite.builder import ModelBuilder
-from mote.runtime import OpResolverType
+from mote.runtime import Interpreter, OpResolverType
 from op_cases import ACTIVATIONS, _window_out
 from op_cases_int8 import binary_out_scale_range
 from test_kernel_variants import isa_levels, run
@@ -101,7 +101,8 @@ def fully_connected(b, rng):
 
 def depthwise_conv_2d(b, rng):
     """Depth multiplier 1, the vectorized kernels' windows (3x3 mostly, some
-    5x5), strides 1 and 2, channel counts around 16 and 32."""
+    5x5), strides 1 and 2, channel counts around 16 and 32, constant filters
+    and filters given at run time."""
     k, s = int(rng.choice([3, 3, 3, 5])), int(rng.choice([1, 2]))
     padding = str(rng.choice(["SAME", "VALID"]))
     n, h, w = int(rng.integers(1, 3)), int(rng.integers(k, 14)), int(rng.integers(k, 14))
@@ -113,8 +114,12 @@ def depthwise_conv_2d(b, rng):
     oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * k * 10 ** rng.uniform(-1, 1))],
           "zero_point": [zero_point(rng)]}
     x = b.add_input("x", [n, h, w, c], "int8", iq)
-    f = b.add_constant("filter", rng.integers(-127, 128, size=(1, k, k, c)).astype(np.int8),
-                       quantization=wq)
+    filt = rng.integers(-127, 128, size=(1, k, k, c)).astype(np.int8)
+    # a filter fed at run time (a quarter of the cases) reaches the variants
+    # that read it as it is; a constant one, those that pack it at prepare
+    fed = bool(rng.random() < 0.25)
+    f = b.add_input("filter", [1, k, k, c], "int8", wq) if fed else \
+        b.add_constant("filter", filt, quantization=wq)
     bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
     bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=c).astype(np.int32),
                           quantization={"scale": bias_scales, "zero_point": np.zeros(c, np.int64)})
@@ -124,7 +129,7 @@ def depthwise_conv_2d(b, rng):
                     "dilation_w_factor": 1, "dilation_h_factor": 1,
                     "fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=3)
     b.mark_outputs(y)
-    return [int8_input(rng, (n, h, w, c), iq)]
+    return [int8_input(rng, (n, h, w, c), iq)] + ([filt] if fed else [])
 
 
 def _elementwise(b, rng, op):
@@ -207,3 +212,24 @@ def test_fast_int8_kernels_equal_litert_reference_at_the_edges(op, litert_availa
                     f"of {g.size} differ, first at {diff[0]}: {g.flat[diff[0]]} vs "
                     f"{w.flat[diff[0]]}")
     assert any("_ref" not in k for k in used), f"no fast variant was chosen: {used}"
+
+
+def run_threads(model, inputs, threads):
+    it = Interpreter(model_content=model, num_threads=threads)
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), inputs):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()]
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD"])
+def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_available):
+    """The same edge cases with the work split over 2 and 3 threads (cases
+    past the runtime's minimum work per split: most of the convolutions)."""
+    for name, model, inputs in cases(op, 30, seed=7):
+        want = run_litert(model, inputs, reference_kernels=True)
+        for threads in (2, 3):
+            for g, w in zip(run_threads(model, inputs, threads), want):
+                diff = np.flatnonzero(g != w)
+                assert diff.size == 0, f"{name}, {threads} threads: {diff.size} of {g.size} differ"

@@ -79,6 +79,42 @@ def test_chosen_variants_equal_reference(family):
                         assert np.array_equal(g, w), f"{what}: int8 differs from _ref"
 
 
+# DEPTHWISE_CONV_2D int8 with its filter given at run time: the variants that
+# read the filter as it is, where the constant filters of the random cases
+# choose the ones that pack it at prepare.
+@pytest.mark.parametrize("k,stride,channels", [(3, 1, 5), (3, 1, 16), (3, 2, 33), (3, 1, 48),
+                                               (5, 1, 20), (5, 2, 7)])
+def test_int8_depthwise_with_a_fed_filter_equals_reference(k, stride, channels,
+                                                           litert_available):
+    rng = np.random.default_rng([k, stride, channels])
+    h, w = 9, 11
+    oh, ow = -(-h // stride), -(-w // stride)
+    iq = {"scale": [0.02], "zero_point": [-128]}
+    wq = {"scale": (10 ** rng.uniform(-3, 0, channels)).astype(np.float32),
+          "zero_point": np.zeros(channels, np.int64), "quantized_dimension": 3}
+    b = ModelBuilder()
+    x = b.add_input("x", [1, h, w, channels], "int8", iq)
+    f = b.add_input("filter", [1, k, k, channels], "int8", wq)
+    bias = b.add_constant("bias", rng.integers(-5000, 5000, channels).astype(np.int32),
+                          quantization={"scale": (0.02 * wq["scale"]).astype(np.float32),
+                                        "zero_point": np.zeros(channels, np.int64)})
+    y = b.add_tensor("y", [1, oh, ow, channels], "int8", {"scale": [0.05], "zero_point": [3]})
+    b.add_operator("DEPTHWISE_CONV_2D", [x, f, bias], [y],
+                   {"padding": "SAME", "stride_w": stride, "stride_h": stride,
+                    "depth_multiplier": 1, "fused_activation_function": "RELU"}, version=3)
+    b.mark_outputs(y)
+    model = b.build()
+    inputs = [rng.integers(-128, 128, (1, h, w, channels)).astype(np.int8),
+              rng.integers(-127, 128, (1, k, k, channels)).astype(np.int8)]
+    (want,) = run_litert(model, inputs, reference_kernels=True)
+    (ref,), used = run(model, inputs, OpResolverType.BUILTIN_REF)
+    assert np.array_equal(ref, want), "_ref differs from LiteRT's reference kernels"
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        chosen.update(used)
+        assert np.array_equal(got, want), f"{off or 'all CPU features'} off ({used}): differs"
+
+
 def test_every_variant_this_cpu_runs_was_checked():
     if not chosen:
         pytest.skip("runs after test_chosen_variants_equal_reference")

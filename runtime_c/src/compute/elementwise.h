@@ -239,6 +239,20 @@ void mote_sub_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_
 void mote_mul_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
                                    const int8_t *input2, int8_t *output, size_t begin,
                                    size_t end);
+/* The same for AVX2 (elementwise_s8_avx2.c), and rows
+ * (mote_elementwise_fits_rows) of each. */
+void mote_add_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                                 const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_sub_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                                 const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_mul_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                                 const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_add_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                           const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_sub_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                           const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_mul_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                           const int8_t *input2, int8_t *output, size_t begin, size_t end);
 
 /* The output's last dim as rows along which each input runs (stride 1) or
  * repeats one value (stride 0): every broadcast that leaves the last dim

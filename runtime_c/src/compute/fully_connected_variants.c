@@ -24,8 +24,9 @@ const mote_variant mote_fully_connected_s8_variants[] = {
     MOTE_PACKED_VARIANT(fully_connected_s8_1x64_avx512vnni, MOTE_CPU_AVX512 | MOTE_CPU_AVX512_VNNI,
                         mote_gemm_s8_vnni_fully_connected_fits,
                         mote_fully_connected_s8_packing_vnni32),
-    MOTE_PACKED_VARIANT(fully_connected_s8_4x16_avx2, MOTE_CPU_AVX2_FMA, NULL,
-                        mote_fully_connected_s8_packing_16),
+    MOTE_PACKED_VARIANT(fully_connected_s8_6x16_avx2, MOTE_CPU_AVX2_FMA,
+                        mote_gemm_s8_avx2_fully_connected_fits,
+                        mote_fully_connected_s8_packing_avx2),
 #endif
 #if defined(__ARM_NEON)
     MOTE_PACKED_VARIANT(fully_connected_s8_4x8_neon, MOTE_CPU_NEON, NULL,

@@ -53,6 +53,11 @@ void mote_quantize_f32_avx512(const mote_quantize_params *p, const float *input,
                               size_t begin, size_t end);
 void mote_quantize_s8_avx512(const mote_quantize_params *p, const int8_t *input, int8_t *output,
                              size_t begin, size_t end);
+/* The same for AVX2 (quantize_s8_avx2.c). */
+void mote_quantize_f32_avx2(const mote_quantize_params *p, const float *input, int8_t *output,
+                            size_t begin, size_t end);
+void mote_quantize_s8_avx2(const mote_quantize_params *p, const int8_t *input, int8_t *output,
+                           size_t begin, size_t end);
 
 extern const mote_variant mote_quantize_f32_variants[];
 extern const mote_variant mote_quantize_s8_variants[];
