@@ -9,11 +9,12 @@ variants (BUILTIN_REF)."""
 import numpy as np
 import pytest
 
-from conftest import run_litert
+from conftest import need, run_litert
 from mote.converter.tflite.builder import ModelBuilder
 from mote.runtime import OpResolverType
 from op_cases import ACTIVATIONS, _window_out
 from op_cases_int8 import binary_out_scale_range
+from test_c_runtime import make
 from test_kernel_variants import isa_levels, run
 
 EDGE_ZERO_POINTS = (-128, 127)
@@ -45,7 +46,7 @@ def conv_2d(b, rng):
         oh, ow = _window_out(h, k, s, dh, padding), _window_out(w, k, s, dw, padding)
         if oh > 0 and ow > 0:
             break
-    cin = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130]))
+    cin = int(rng.choice([1, 3, 4, 5, 17, 29, 63, 64, 67, 130]))
     cout = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 70]))
     iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
     wq = {"scale": (10 ** rng.uniform(-6, 2, cout)).astype(np.float32),
@@ -74,7 +75,7 @@ def fully_connected(b, rng):
     """Rows of depths around the 4-byte groups and past 64, unit counts around
     16, 32 and 64 (the vectors and panel pairs), with and without bias."""
     rows = int(rng.integers(1, 5))
-    depth = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130, 1024]))
+    depth = int(rng.choice([1, 3, 4, 5, 17, 29, 63, 64, 67, 130, 1024]))
     units = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 64, 65, 70, 100]))
     per_channel = bool(rng.random() < 0.7)
     n = units if per_channel else 1
@@ -207,3 +208,27 @@ def test_fast_int8_kernels_equal_litert_reference_at_the_edges(op, litert_availa
                     f"of {g.size} differ, first at {diff[0]}: {g.flat[diff[0]]} vs "
                     f"{w.flat[diff[0]]}")
     assert any("_ref" not in k for k in used), f"no fast variant was chosen: {used}"
+
+
+# The ops with NEON int8 variants, for the cross-compiled C tests below.
+QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+
+
+def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
+    """The same edge cases, cross-compiled for aarch64 and run under qemu
+    (runtime_c/tests/test_runtime.c: byte-equal to LiteRT's reference kernels
+    and to `_ref`), on a CPU with SDOT and on one without (make cross-aarch64)."""
+    need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
+    lines = []
+    for op in QEMU_OPS:
+        for name, model, inputs in cases(op, 40):
+            (tmp_path / f"{name}.tflite").write_bytes(model)
+            for i, x in enumerate(inputs):
+                (tmp_path / f"{name}.in{i}.bin").write_bytes(np.ascontiguousarray(x).tobytes())
+            for i, y in enumerate(run_litert(model, inputs, reference_kernels=True)):
+                (tmp_path / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
+            lines.append(f"{name} 0")
+    (tmp_path / "cases.txt").write_text("\n".join(lines) + "\n")
+    out = make("cross-aarch64", tmp_path)
+    assert out.count(" 0 failed") == 2, out[-3000:]
+    assert "conv2d_s8_4x16_neondot" in out and "depthwise_conv2d_s8_3x3_neon" in out, out[-3000:]

@@ -247,6 +247,20 @@ static void check_reused_input_memory(const void *model, size_t size, mote_inter
     free16(arena);
 }
 
+/* The compute functions the cases' ops chose (static names), printed at the
+ * end so that a run can show which variants it exercised. */
+static const char *chosen[256];
+static int chosen_count;
+
+static void note_chosen_kernels(const mote_interpreter *it) {
+    mote_op_info op;
+    for (int i = 0; mote_op_info_get(it, i, &op) == MOTE_OK; i++) {
+        int seen = 0;
+        for (int k = 0; k < chosen_count && !seen; k++) seen = strcmp(chosen[k], op.kernel) == 0;
+        if (!seen && op.kernel[0] && chosen_count < 256) chosen[chosen_count++] = op.kernel;
+    }
+}
+
 static void run_case(const char *dir, const char *name, double tol) {
     char path[1024];
     size_t size;
@@ -257,6 +271,7 @@ static void run_case(const char *dir, const char *name, double tol) {
     void *arena = NULL;
     mote_interpreter *it = create_exact(model, size, &arena, name);
     if (it) {
+        note_chosen_kernels(it);
         for (int i = 0; i < mote_input_count(it); i++) {
             size_t n;
             snprintf(path, sizeof path, "%s/%s.in%d.bin", dir, name, i);
@@ -517,7 +532,9 @@ int main(int argc, char **argv) {
         }
         if (f) fclose(f);
     }
-    printf("%d cases, %d checks: %d passed, %d failed\n", cases, checks, checks - failures,
+    printf("kernels chosen:");
+    for (int k = 0; k < chosen_count; k++) printf(" %s", chosen[k]);
+    printf("\n%d cases, %d checks: %d passed, %d failed\n", cases, checks, checks - failures,
            failures);
     return failures ? 1 : 0;
 }

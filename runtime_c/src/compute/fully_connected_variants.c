@@ -27,6 +27,10 @@ const mote_variant mote_fully_connected_s8_variants[] = {
     MOTE_PACKED_VARIANT(fully_connected_s8_4x16_avx2, MOTE_CPU_AVX2_FMA, NULL,
                         mote_fully_connected_s8_packing_16),
 #endif
+#if defined(__aarch64__) && defined(__GNUC__)
+    MOTE_PACKED_VARIANT(fully_connected_s8_4x16_neondot, MOTE_CPU_NEON | MOTE_CPU_DOTPROD, NULL,
+                        mote_fully_connected_s8_packing_dot16),
+#endif
 #if defined(__ARM_NEON)
     MOTE_PACKED_VARIANT(fully_connected_s8_4x8_neon, MOTE_CPU_NEON, NULL,
                         mote_fully_connected_s8_packing_8),
