@@ -515,10 +515,38 @@ static void test_fixed_point(void) {
            worst_recip);
 }
 
+/* The pthread pool runs every item of a job exactly once, for many job sizes
+ * back to back (workers still finishing one job while the next is published)
+ * and 2 to 4 threads. */
+static unsigned char pool_hits[3001];
+static void count_hits(void *ctx, size_t begin, size_t end) {
+    (void)ctx;
+    for (size_t i = begin; i < end; i++) pool_hits[i]++;
+}
+
+static void test_threadpool(void) {
+    for (int threads = 2; threads <= 4; threads++) {
+        mote_threadpool *pool = mote_threadpool_create(threads);
+        EXPECT(pool != NULL, "thread pool of %d", threads);
+        for (int job = 0; pool && job < 1500; job++) {
+            const size_t count = (size_t)job * 7919 % 2999 + 2;
+            memset(pool_hits, 0, sizeof pool_hits);
+            mote_threadpool_parallel_for(pool, count_hits, NULL, count);
+            size_t wrong = 0;
+            for (size_t i = 0; i < sizeof pool_hits; i++) wrong += pool_hits[i] != (i < count);
+            EXPECT(wrong == 0, "%d threads, job of %zu items: %zu items not run exactly once",
+                   threads, count, wrong);
+            if (wrong) break;
+        }
+        mote_threadpool_destroy(pool);
+    }
+}
+
 int main(int argc, char **argv) {
     test_reader();
     test_format();
     test_fixed_point();
+    test_threadpool();
     int cases = 0;
     if (argc > 1) {
         char path[1024], name[256];
