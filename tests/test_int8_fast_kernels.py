@@ -175,11 +175,35 @@ def quantize(b, rng):
     return [data]
 
 
+def _pool(b, rng, op):
+    """Channels around the 16-lane vectors; windows from 1x1 to global ones
+    (7x7, MobileNet's last pool), past 256 taps (the int16 sums' limit, where
+    average pooling keeps `_ref`), every padding; sums that land on .5
+    (even window sizes) and saturated inputs; fused activations."""
+    k = int(rng.choice([1, 2, 3, 3, 5, 7, 17]))
+    s = int(rng.choice([1, 2])) if k < 7 else 1
+    n, c = int(rng.integers(1, 3)), int(rng.choice([1, 5, 15, 16, 17, 33, 64, 70]))
+    h = w = k if k >= 7 else int(rng.integers(k, 12))
+    padding = "VALID" if k >= 7 else str(rng.choice(["SAME", "VALID"]))
+    oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
+    q = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, c], "int8", q)
+    y = b.add_tensor("y", [n, oh, ow, c], "int8", q)
+    b.add_operator(op, [x], [y], {"padding": padding, "stride_w": s, "stride_h": s,
+                                  "filter_width": k, "filter_height": k,
+                                  "fused_activation_function": str(rng.choice(ACTIVATIONS))},
+                   version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, (n, h, w, c), q)]
+
+
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
-              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize}
+              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize,
+              "AVERAGE_POOL_2D": lambda b, rng: _pool(b, rng, "AVERAGE_POOL_2D"),
+              "MAX_POOL_2D": lambda b, rng: _pool(b, rng, "MAX_POOL_2D")}
 
 
 def cases(op, count, seed=5):
@@ -211,7 +235,7 @@ def test_fast_int8_kernels_equal_litert_reference_at_the_edges(op, litert_availa
 
 
 # The ops with NEON int8 variants, for the cross-compiled C tests below.
-QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D")
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
@@ -231,4 +255,6 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
     (tmp_path / "cases.txt").write_text("\n".join(lines) + "\n")
     out = make("cross-aarch64", tmp_path)
     assert out.count(" 0 failed") == 2, out[-3000:]
-    assert "conv2d_s8_4x16_neondot" in out and "depthwise_conv2d_s8_3x3_neon" in out, out[-3000:]
+    for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
+                   "max_pool_s8_neon"):
+        assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"
