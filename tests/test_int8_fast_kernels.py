@@ -197,11 +197,22 @@ def _pool(b, rng, op):
     return [int8_input(rng, (n, h, w, c), q)]
 
 
+def dequantize(b, rng):
+    """int8 -> float32 per tensor, lengths around the vector widths."""
+    shape = [int(rng.integers(1, 4)), int(rng.choice([1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 70]))]
+    q = {"scale": [float(10 ** rng.uniform(-6, 2))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", shape, "int8", q)
+    y = b.add_tensor("y", shape, "float32")
+    b.add_operator("DEQUANTIZE", [x], [y], version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, shape, q)]
+
+
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
-              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize,
+              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
               "AVERAGE_POOL_2D": lambda b, rng: _pool(b, rng, "AVERAGE_POOL_2D"),
               "MAX_POOL_2D": lambda b, rng: _pool(b, rng, "MAX_POOL_2D")}
 
@@ -235,7 +246,8 @@ def test_fast_int8_kernels_equal_litert_reference_at_the_edges(op, litert_availa
 
 
 # The ops with NEON int8 variants, for the cross-compiled C tests below.
-QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D")
+QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
+            "QUANTIZE", "DEQUANTIZE")
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
@@ -256,5 +268,5 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
     out = make("cross-aarch64", tmp_path)
     assert out.count(" 0 failed") == 2, out[-3000:]
     for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
-                   "max_pool_s8_neon"):
+                   "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"
