@@ -39,6 +39,12 @@ const mote_variant mote_fully_connected_s8_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_fully_connected_hybrid_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(fully_connected_hybrid_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(fully_connected_hybrid_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(fully_connected_hybrid_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
