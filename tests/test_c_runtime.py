@@ -68,8 +68,19 @@ def test_c_sanitizers(case_dir):
 
 
 def test_c_aarch64_qemu(case_dir):
+    """Twice: on a CPU with the dot-product extension (qemu's `max`), where the
+    SDOT int8 GEMM is chosen at run time, and on a Cortex-A53 (no SDOT), where
+    the NEON smlal one runs in its place; both byte-equal to LiteRT and `_ref`."""
     need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
-    make("cross-aarch64", case_dir)
+    out = make("cross-aarch64", case_dir)
+    runs = [line.split()[2:] for line in out.splitlines() if line.startswith("kernels chosen:")]
+    assert len(runs) == 2, out[-3000:]
+    with_dot, without_dot = runs
+    for op in ("conv2d_s8", "fully_connected_s8"):
+        assert f"{op}_4x16_neondot" in with_dot, f"SDOT {op} not chosen on -cpu max: {with_dot}"
+        assert f"{op}_4x16_neondot" not in without_dot, f"SDOT {op} chosen on a Cortex-A53"
+        assert f"{op}_4x8_neon" in without_dot, f"no NEON {op} on a Cortex-A53: {without_dot}"
+    assert out.count(" 0 failed") == 2, out[-3000:]
 
 
 def test_c_armv7_qemu(case_dir):

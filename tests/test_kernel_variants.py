@@ -189,3 +189,30 @@ def test_resize_bilinear_wide_channels_equal_litert(channels, convention, litert
     b.mark_outputs(y)
     model, inputs = b.build(), [rng.standard_normal((2, 5, 7, channels)).astype(np.float32)]
     assert_variants_equal_litert(model, inputs, f"{channels} channels, {convention}")
+
+
+# Hybrid FULLY_CONNECTED (float inputs, int8 weights) as hybrid models have
+# it: long rows (MobileNet's 1024-wide classifier, an odd 1001), batch 1 and 3.
+@pytest.mark.parametrize("depth,units,batch", [(1024, 1001, 1), (1001, 37, 3), (67, 5, 2)])
+def test_hybrid_fully_connected_long_rows_equal_litert(depth, units, batch, litert_available):
+    from test_ops_int8 import dequantized_float_model
+    rng = np.random.default_rng([depth, units, batch])
+    b = ModelBuilder()
+    scales = (10 ** rng.uniform(-3, -1, units)).astype(np.float32)
+    x = b.add_input("x", [batch, depth], "float32")
+    w = b.add_constant("w", rng.integers(-127, 128, (units, depth)).astype(np.int8),
+                       quantization={"scale": scales, "zero_point": np.zeros(units, np.int64),
+                                     "quantized_dimension": 0})
+    bias = b.add_constant("bias", rng.standard_normal(units).astype(np.float32))
+    y = b.add_tensor("y", [batch, units], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y], {"fused_activation_function": "RELU"},
+                   version=3)
+    b.mark_outputs(y)
+    model = b.build()
+    inputs = [(rng.integers(0, 256, (batch, depth)) / 127.5 - 1).astype(np.float32)]
+    (want,) = run_litert(dequantized_float_model(model), inputs)
+    (ref,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+    assert_float_close(ref, want, "_ref against LiteRT's float model with dequantized weights")
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        assert_float_close(got, want, f"with {off or 'all CPU features'} off ({used})")

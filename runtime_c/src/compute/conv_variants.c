@@ -29,6 +29,10 @@ const mote_variant mote_conv2d_s8_variants[] = {
     MOTE_PACKED_VARIANT(conv2d_s8_6x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_s8_avx2_conv_fits,
                         mote_conv2d_s8_packing_avx2),
 #endif
+#if defined(__aarch64__) && defined(__GNUC__)
+    MOTE_PACKED_VARIANT(conv2d_s8_4x16_neondot, MOTE_CPU_NEON | MOTE_CPU_DOTPROD,
+                        mote_gemm_f32_conv_fits, mote_conv2d_s8_packing_dot16),
+#endif
 #if defined(__ARM_NEON)
     MOTE_PACKED_VARIANT(conv2d_s8_4x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
                         mote_conv2d_s8_packing_8),

@@ -140,5 +140,15 @@ void mote_fully_connected_s8_1x64_avx512vnni(const mote_fully_connected_params *
 void mote_fully_connected_s8_4x8_neon(const mote_fully_connected_params *p, const int8_t *input,
                                       const int8_t *weights, const int32_t *bias, int8_t *output,
                                       size_t begin, size_t end);
+/* aarch64 with the dot-product extension (gemm_s8_4x16_neondot.c: its own
+ * packing of 4-byte weight groups, chosen at run time). */
+extern const mote_packing mote_conv2d_s8_packing_dot16, mote_fully_connected_s8_packing_dot16;
+void mote_conv2d_s8_4x16_neondot(const mote_conv_params *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias, int8_t *output,
+                                 size_t begin, size_t end);
+void mote_fully_connected_s8_4x16_neondot(const mote_fully_connected_params *p,
+                                          const int8_t *input, const int8_t *weights,
+                                          const int32_t *bias, int8_t *output, size_t begin,
+                                          size_t end);
 
 #endif
