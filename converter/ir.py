@@ -9,7 +9,9 @@ converter writes), so passes and the writer need no translation; importers
             constants, None for activations), quant (None or {"scale": [...],
             "zero_point": [...], "quantized_dimension": int})
     Node:   op ("CONV_2D", ...), inputs (tensor names; None for an omitted
-            optional input), outputs, options (TFLite option names)
+            optional input), outputs, options (TFLite option names),
+            intermediates (tensors that only carry quantization parameters
+            for the op: an int8 LSTM's)
 
 Besides TFLite's ops, importers may emit training-level ops that the passes
 remove before writing: BATCH_NORM (inputs x, gamma, beta, mean, variance;
@@ -46,6 +48,7 @@ class Node:
     outputs: list
     options: dict = dataclasses.field(default_factory=dict)
     name: str = ""
+    intermediates: list = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -83,5 +86,7 @@ class Graph:
     def copy(self) -> "Graph":
         return Graph({k: dataclasses.replace(v) for k, v in self.tensors.items()},
                      [dataclasses.replace(n, inputs=list(n.inputs), outputs=list(n.outputs),
-                                          options=dict(n.options)) for n in self.nodes],
+                                          options=dict(n.options),
+                                          intermediates=list(n.intermediates))
+                      for n in self.nodes],
                      list(self.inputs), list(self.outputs), set(self.channels_last))

@@ -247,11 +247,13 @@ _LSTM_NO_ACTIVATION = (
     "or RELU_N1_TO_1")
 
 
-def _lstm(xp, a, o, out_shape, dtype):
-    """UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's lstm_eval.cc; inputs as in
-    runtime_c/src/kernels/unidirectional_sequence_lstm.c), from the state in
-    inputs 18 and 19 (zeros: the reference executor runs each call from the
-    start of a sequence). Gates in the order input, forget, cell, output."""
+def lstm_steps(xp, a, o):
+    """UNIDIRECTIONAL_SEQUENCE_LSTM step by step (TFLite's lstm_eval.cc;
+    inputs as in runtime_c/src/kernels/unidirectional_sequence_lstm.c), from
+    the state in inputs 18 and 19 (zeros: the reference executor runs each
+    call from the start of a sequence). Gates in the order input, forget,
+    cell, output. Yields (h, c) per time step, each [batch, units]: the
+    outputs, and the cell states that int8 calibration measures."""
     a = list(a) + [None] * (24 - len(a))
     if o["diagonal_recurrent_tensors"]:
         raise ConversionError("UNIDIRECTIONAL_SEQUENCE_LSTM with diagonal recurrent weights is "
@@ -276,7 +278,6 @@ def _lstm(xp, a, o, out_shape, dtype):
         return 1 / (1 + xp.exp(-v))
 
     h, c = a[18], a[19]
-    outs = []
     for x_t in x:
         f = gate(1, h, c, sigmoid)
         i = 1 - f if w[0] is None else gate(0, h, c, sigmoid)
@@ -288,8 +289,11 @@ def _lstm(xp, a, o, out_shape, dtype):
             h = h @ a[16].T + (a[17] if a[17] is not None else 0)
             if o["proj_clip"] > 0:
                 h = xp.clip(h, -o["proj_clip"], o["proj_clip"])
-        outs.append(h)
-    y = xp.stack(outs)
+        yield h, c
+
+
+def _lstm(xp, a, o, out_shape, dtype):
+    y = xp.stack([h for h, _ in lstm_steps(xp, a, o)])
     return (y if o["time_major"] else xp.swapaxes(y, 0, 1)).reshape(out_shape)
 
 
@@ -596,7 +600,8 @@ def _entries():
         # The fused activation applies inside (cell gate and output), not to the output.
         Op("UNIDIRECTIONAL_SEQUENCE_LSTM", _lstm, "UnidirectionalSequenceLSTMOptions",
            {_FUSED: "NONE", "cell_clip": 0.0, "proj_clip": 0.0, "time_major": False,
-            "asymmetric_quantize_inputs": False, "diagonal_recurrent_tensors": False}),
+            "asymmetric_quantize_inputs": False, "diagonal_recurrent_tensors": False},
+           int8=True),
         Op("HARD_SWISH", lambda xp, a, o, s, d: a[0] * xp.clip(a[0] + 3, 0, 6) / 6,
            "HardSwishOptions", int8=True),
         # The converter writes QUANTIZE / DEQUANTIZE at int8 and float16 edges;

@@ -39,6 +39,7 @@ def remove_dead(g: ir.Graph) -> ir.Graph:
         if any(o in needed for o in node.outputs):
             kept.append(node)
             needed.update(i for i in node.inputs if i is not None)
+            needed.update(node.intermediates)
     g.nodes = kept[::-1]
     used = needed | set(g.inputs)
     g.tensors = {k: v for k, v in g.tensors.items() if k in used}

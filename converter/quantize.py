@@ -120,6 +120,7 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
     samples = _samples(g, data)
     values: dict = {}
     for activations in float_activations(g, progress(samples) if progress else samples, engine):
+        activations = {**activations, **_lstm_cell_states(g, activations)}
         for name, v in activations.items():
             if v.size == 0:
                 continue   # empty tensors (a slice of nothing) have no range
@@ -141,6 +142,29 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
     if method == "mse":
         return {name: mse_range(np.concatenate(chunks)) for name, chunks in values.items()}
     raise ConversionError(f"calibration method {method!r} is not one of {CALIBRATION_METHODS}")
+
+
+LSTM = "UNIDIRECTIONAL_SEQUENCE_LSTM"
+
+
+def _lstm_cell_states(g: ir.Graph, activations: dict) -> dict:
+    """Every step's cell state of each LSTM, by the name of its cell-state
+    tensor (input 19), recomputed in float32 from the LSTM's input: what
+    TFLite's calibration logs to choose the int16 cell state's scale (the
+    variable tensor itself holds only the last step's)."""
+    out = {}
+    for n in g.nodes:
+        if n.op != LSTM or n.inputs[0] not in activations:
+            continue
+        args = [None if i is None else (np.asarray(g.tensors[i].data, np.float32)
+                                        if g.tensors[i].is_constant else None)
+                for i in n.inputs]
+        args[0] = np.asarray(activations[n.inputs[0]], np.float32)
+        for k in (18, 19):   # each calibration sample starts from zero state
+            args[k] = np.zeros(g.tensors[n.inputs[k]].shape, np.float32)
+        o = ops.info(LSTM).with_defaults(n.options)
+        out[n.inputs[19]] = np.stack([c for _, c in ops.lstm_steps(np, args, o)])
+    return out
 
 
 def mse_range(values: np.ndarray, steps: int = 40):
@@ -193,12 +217,23 @@ class _Groups:
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
-                  engine: str = "auto", ranges: dict | None = None) -> ir.Graph:
+                  engine: str = "auto", ranges: dict | None = None,
+                  keep_float: tuple = ()) -> ir.Graph:
     """int8 graph of `g`; activation ranges from calibration on `data`, or
     the given `ranges` {tensor name: (lo, hi)} (quantization-aware
-    training's, models/qat.py), which must cover every computed float tensor."""
-    unsupported = list(dict.fromkeys(f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
-                                     if not ops.info(n.op).int8))
+    training's, models/qat.py), which must cover every computed float tensor.
+    Ops named in `keep_float` stay float (as float fallback keeps ops without
+    int8 kernels), whether or not they have int8 kernels."""
+    def why_float(n):   # why a node has no int8 form here, or None
+        if not ops.info(n.op).int8:
+            return "no int8 kernel"
+        return _lstm_refusal(n) if n.op == LSTM else None
+
+    def stays_float(n):
+        return n.op in keep_float or why_float(n) is not None
+    unsupported = list(dict.fromkeys(
+        f"{n.op} ({n.name or n.outputs[0]}" + (f": {why_float(n)})" if n.op == LSTM else ")")
+        for n in g.nodes if n.op not in keep_float and why_float(n) is not None))
     if unsupported and not float_fallback:
         raise UnquantizableOps(unsupported)
     ranges = calibrate(g, data, method, progress=progress, engine=engine) if ranges is None \
@@ -234,9 +269,9 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     q = ir.Graph(inputs=list(g.inputs), outputs=list(g.outputs))
     fixed = {n.outputs[0]: ops.info(n.op).fixed_output for n in g.nodes
              if ops.info(n.op).fixed_output}
-    fallback = [n for n in g.nodes if not ops.info(n.op).int8]
+    fallback = [n for n in g.nodes if stays_float(n)]
     for name, t in g.tensors.items():
-        if t.is_constant or t.variable or t.dtype != "float32":   # an LSTM's state stays float
+        if t.is_constant or t.variable or t.dtype != "float32":   # an LSTM's state: _quantize_lstm
             q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data, variable=t.variable))
             continue
         if name in fixed:
@@ -251,6 +286,10 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         q.add_tensor(ir.Tensor(name, t.shape, "int8", None, quant))
     for n in g.nodes:
         node = ir.Node(n.op, list(n.inputs), list(n.outputs), dict(n.options), n.name)
+        if n.op == LSTM and not stays_float(n):
+            _quantize_lstm(q, g, n, node, ranges)
+            q.nodes.append(node)
+            continue
         spec = ops.info(n.op).weight
         if spec:
             w = q.tensors[n.inputs[spec.input]]
@@ -289,6 +328,88 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         raise ConversionError(f"io_dtype must be 'float32' or 'int8', got {io_dtype!r}")
     from .passes import remove_dead
     return remove_dead(q)
+
+
+def _lstm_refusal(n: ir.Node):
+    """Why an LSTM has no integer form in Mote (None if it has one): the
+    runtime's integer kernel runs neither a projection nor layer
+    normalization, and LiteRT's applies TANH only."""
+    ins = list(n.inputs) + [None] * (24 - len(n.inputs))
+    if ins[16] is not None or any(i is not None for i in ins[20:24]):
+        return "the integer LSTM has no projection or layer normalization"
+    activation = ops.info(LSTM).with_defaults(n.options)["fused_activation_function"]
+    if activation != "TANH":
+        return f"the integer LSTM applies TANH only, this one {activation}"
+    return None
+
+
+def _quantize_lstm(q: ir.Graph, g: ir.Graph, n: ir.Node, node: ir.Node, ranges: dict) -> None:
+    """An LSTM in TFLite's integer 8x8_16 form (what LiteRT's lstm.cc and
+    Mote's runtime run; docs/quantization.md): int8 weights symmetric per
+    tensor, int32 biases at input scale x weight scale, int16 peepholes, the
+    output state (input 18) int8 with the output's quantization, the cell
+    state (input 19) int16 with the power-of-two scale 2^(p - 15) where 2^p
+    bounds its calibrated values (p in [0, 6]), and the five intermediates:
+    four gate ones at 2^-12 (read only under layer normalization) and the
+    hidden state's, which without a projection is the output's."""
+    what = f"node {n.name or n.outputs[0]!r} ({n.op})"
+    ins = list(n.inputs) + [None] * (24 - len(n.inputs))
+    x, y = q.tensors[ins[0]], q.tensors[n.outputs[0]]
+    if x.quant is None:
+        raise ConversionError(f"{what}: input {x.name!r} is {x.dtype.upper()}; expected a float "
+                              f"activation to quantize")
+    s_in = np.float32(x.quant["scale"][0])
+    weight_scales = {}
+    for k in range(1, 9):   # input and recurrent weights, per tensor
+        if ins[k] is None:
+            continue
+        w = g.tensors[ins[k]]
+        qw, wq = weight_quantization(np.asarray(w.data, np.float64), None)
+        name = q.unique_name(w.name + "/int8")
+        q.add_tensor(ir.Tensor(name, w.shape, "int8", qw, wq))
+        node.inputs[k] = name
+        weight_scales[k] = np.float32(wq["scale"][0])
+    for k in range(9, 12):   # peepholes: int16, symmetric
+        if ins[k] is None:
+            continue
+        p = np.asarray(g.tensors[ins[k]].data, np.float64)
+        scale = np.float32(max(float(np.max(np.abs(p))), 1e-8) / 32767)
+        name = q.unique_name(ins[k] + "/int16")
+        q.add_tensor(ir.Tensor(name, p.shape, "int16",
+                               np.clip(np.round(p / scale), -32767, 32767).astype(np.int16),
+                               {"scale": [scale], "zero_point": [0]}))
+        node.inputs[k] = name
+    for k in range(12, 16):  # biases at input scale x the gate's input-weight scale
+        if ins[k] is None:
+            continue
+        b = np.asarray(g.tensors[ins[k]].data, np.float64)
+        scale = np.float32(s_in * weight_scales[k - 11])
+        name = q.unique_name(ins[k] + "/int32")
+        q.add_tensor(ir.Tensor(name, b.shape, "int32",
+                               np.clip(np.round(b / np.float64(scale)), -2 ** 31, 2 ** 31 - 1)
+                               .astype(np.int32), {"scale": [scale], "zero_point": [0]}))
+        node.inputs[k] = name
+    h, c = g.tensors[ins[18]], g.tensors[ins[19]]
+    out_quant = {"scale": list(y.quant["scale"]), "zero_point": list(y.quant["zero_point"])}
+    hq = q.add_tensor(ir.Tensor(q.unique_name(h.name + "/int8"), h.shape, "int8", None,
+                                out_quant, variable=True))
+    if c.name not in ranges:
+        raise ConversionError(f"{what}: no range for its cell state {c.name!r}; the int16 cell "
+                              f"state's scale comes from calibrating every step's cell values")
+    lo, hi = ranges[c.name]
+    bound = max(abs(lo), abs(hi))
+    power = int(np.clip(np.ceil(np.log2(bound)) if bound > 0 else 0, 0, 6))
+    cq = q.add_tensor(ir.Tensor(q.unique_name(c.name + "/int16"), c.shape, "int16", None,
+                                {"scale": [np.float32(2.0 ** (power - 15))], "zero_point": [0]},
+                                variable=True))
+    node.inputs[18:20] = [hq.name, cq.name]
+    base = n.name or n.outputs[0]
+    node.intermediates = [
+        q.add_tensor(ir.Tensor(q.unique_name(f"{base}/intermediate_{gate}"), (), "int16", None,
+                               {"scale": [np.float32(2.0 ** -12)], "zero_point": [0]})).name
+        for gate in ("input", "forget", "cell", "output")]
+    node.intermediates.append(q.add_tensor(ir.Tensor(
+        q.unique_name(f"{base}/intermediate_hidden"), (), "int8", None, out_quant)).name)
 
 
 class UnquantizableOps(ConversionError):

@@ -34,8 +34,10 @@ What is simulated, and how it matches the converter (converter/quantize.py):
   the value lies inside the int8 range and zero where it was clipped; weights
   and biases receive the gradient of their quantized values.
 
-Ops the converter keeps in float (float fallback, e.g. the LSTM today) run in
-float between their int8 input and output, here as in the file. Ops whose
+Ops the converter keeps in float (float fallback) run in float between their
+int8 input and output, here as in the file; so does the LSTM, which QAT
+exports in float (KEPT_FLOAT: its integer form's int16 cell arithmetic is not
+simulated here). Ops whose
 int8 arithmetic this module does not simulate are refused with their names.
 """
 from __future__ import annotations
@@ -56,6 +58,7 @@ from .graph import InputLayer, Model, Symbol
 
 # int8 ops whose arithmetic the fake-quant nodes reproduce (output rounding
 # per tensor, weights per channel); float-fallback ops need none.
+KEPT_FLOAT = ("UNIDIRECTIONAL_SEQUENCE_LSTM",)
 SIMULATED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "RESHAPE", "MAX_POOL_2D",
              "AVERAGE_POOL_2D", "MEAN", "ADD", "RELU", "RELU6", "SOFTMAX", "LOGISTIC", "TANH"}
 
@@ -268,7 +271,8 @@ class QAT:
     def __init__(self, model: Model, calibration, momentum: float = 0.99, engine: str = "auto"):
         self.plain = freeze(model)
         g = converter_graph(self.plain)
-        refused = sorted({n.op for n in g.nodes if ops.info(n.op).int8 and n.op not in SIMULATED})
+        refused = sorted({n.op for n in g.nodes if ops.info(n.op).int8 and
+                          n.op not in SIMULATED and n.op not in KEPT_FLOAT})
         if refused:
             raise ValueError(f"quantization-aware training does not simulate the int8 "
                              f"arithmetic of {refused}; it simulates {sorted(SIMULATED)} and "
@@ -358,7 +362,8 @@ class QAT:
         ranges = self.activation_ranges()
         ranges.update({name: _fixed_range(*r.fixed) for name, r in self.ranges.items()
                        if r.fixed is not None})
-        q = cq.quantize_int8(g, None, io_dtype=io_dtype, float_fallback=True, ranges=ranges)
+        q = cq.quantize_int8(g, None, io_dtype=io_dtype, float_fallback=True, ranges=ranges,
+                             keep_float=KEPT_FLOAT)
         return write_tflite(q)
 
 

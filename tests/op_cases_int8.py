@@ -469,6 +469,67 @@ def batch_matmul(b, rng):
     return [rand_i8(rng, lhs), rand_i8(rng, rhs)]
 
 
+def unidirectional_sequence_lstm(b, rng):
+    """An int8 LSTM in TFLite's 8x8_16 form (lstm.cc, full integer): int8
+    input, weights (symmetric, per tensor), hidden state and output, int16
+    cell state with a power-of-two scale in [2^-15, 2^-9], int32 biases at
+    input scale times weight scale, int16 peepholes, and the five
+    intermediates (four gate ones at 2^-12 that only layer normalization
+    reads, and the hidden one, quantized like the output). Random batch,
+    length, CIFG, peepholes, cell clip, time-major; image-like inputs
+    (k/255 and k/127.5 - 1 steps) or random int8."""
+    batches, steps, n_in, n_cell = (int(v) for v in rng.integers(1, 7, size=4))
+    cifg, peephole = (bool(v) for v in rng.random(2) < 0.3)
+    time_major = bool(rng.random() < 0.3)
+    options = {"fused_activation_function": "TANH",
+               "cell_clip": float(rng.choice([0.0, 0.0, 0.0, 0.6, 3.0])), "time_major": time_major}
+    x_shape = [steps, batches, n_in] if time_major else [batches, steps, n_in]
+    image = rng.random() < 0.5
+    iq = {"scale": [float(rng.choice([1 / 255, 2 / 255]))], "zero_point": [-128]} if image else \
+        {"scale": [float(10 ** rng.uniform(-2.5, -0.5))], "zero_point": [int(rng.integers(-128, 128))]}
+    hq = {"scale": [float(2 / 255 * 10 ** rng.uniform(-0.3, 0.3))],
+          "zero_point": [int(rng.integers(-20, 21))]}
+    cell_exponent = int(rng.integers(-15, -8))
+    x = b.add_input("x", x_shape, "int8", iq)
+    gates = ["input", "forget", "cell", "output"]
+
+    def weight(name, shape, present=True):
+        if not present:
+            return -1
+        wq = {"scale": [float(10 ** rng.uniform(-2.5, -1.2))], "zero_point": [0]}
+        return b.add_constant(name, rand_i8(rng, shape, -127), quantization=wq)
+
+    ins = [x]
+    ins += [weight(f"w_{g}", [n_cell, n_in], not (cifg and g == "input")) for g in gates]
+    ins += [weight(f"r_{g}", [n_cell, n_cell], not (cifg and g == "input")) for g in gates]
+    for g in ("input", "forget", "output"):
+        if peephole and not (cifg and g == "input"):
+            ins.append(b.add_constant(f"p_{g}", rng.integers(-32767, 32768, n_cell).astype(np.int16),
+                                      quantization={"scale": [float(10 ** rng.uniform(-5, -3.5))],
+                                                    "zero_point": [0]}))
+        else:
+            ins.append(-1)
+    for k, g in enumerate(gates):
+        if cifg and g == "input":
+            ins.append(-1)
+            continue
+        scale = np.float32(iq["scale"][0]) * np.float32(b.tensors[ins[1 + k]]["quantization"]["scale"][0])
+        ins.append(b.add_constant(f"b_{g}", (rng.standard_normal(n_cell) / scale).astype(np.int32),
+                                  quantization={"scale": [float(scale)], "zero_point": [0]}))
+    ins += [-1, -1]   # no projection
+    ins += [b.add_tensor("h", [batches, n_cell], "int8", hq, variable=True),
+            b.add_tensor("c", [batches, n_cell], "int16",
+                         {"scale": [2.0 ** cell_exponent], "zero_point": [0]}, variable=True)]
+    ins += [-1] * 4
+    inter = [b.add_tensor(f"intermediate_{g}", [], "int16", {"scale": [2.0 ** -12], "zero_point": [0]})
+             for g in gates]
+    inter.append(b.add_tensor("intermediate_hidden", [], "int8", hq))
+    y = b.add_tensor("y", x_shape[:2] + [n_cell], "int8", hq)
+    b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options, intermediates=inter)
+    b.mark_outputs(y)
+    if image:   # k/255 or k/127.5 - 1 quantized at 1/255 or 2/255 with zero point -128
+        return [(rng.integers(0, 256, size=x_shape) - 128).astype(np.int8)]
+    return [rand_i8(rng, x_shape)]
 def image_or_act_q(rng, lo=-3.0, hi=0.5):
     """Half the time the quantization of image inputs (k/255: 1/255 and -128;
     k/127.5 - 1: 1/127.5 and 0), whose products and quotients land on
@@ -560,6 +621,7 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "SQUEEZE": _moved("squeeze"), "EXPAND_DIMS": _moved("expand_dims"),
             "SPLIT": _moved("split"), "SPLIT_V": _moved("split_v"), "UNPACK": _moved("unpack"),
             "PACK": _moved("pack"), "GATHER": _moved("gather"), "BATCH_MATMUL": batch_matmul,
+            "UNIDIRECTIONAL_SEQUENCE_LSTM": unidirectional_sequence_lstm,
             "SQUARED_DIFFERENCE": squared_difference, "SQRT": _root("SQRT"),
             "RSQRT": _root("RSQRT"), "LOG_SOFTMAX": log_softmax,
             "L2_NORMALIZATION": _moved("l2_normalization"),

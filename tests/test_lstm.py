@@ -150,18 +150,6 @@ def test_zoo_lstm_converts_to_float_and_matches_litert_and_the_reference(litert_
     assert agree / len(range(0, len(x_test), 3)) >= 0.9
 
 
-def test_zoo_lstm_int8_keeps_the_lstm_float_and_matches_litert(litert_available):
-    """int8 everywhere but the LSTM (float fallback); bit-exact with LiteRT."""
-    (x_train, _), (x_test, y_test) = datasets.digits()
-    q = convert(str(ZOO / "lstm.npz"), "int8", x_train[:200], float_fallback=True)
-    ours, theirs = mote_interpreter(q), litert_interpreter(q)
-    for i in range(0, 60, 3):
-        ours.reset_all_variables()
-        theirs.reset_all_variables()
-        np.testing.assert_array_equal(invoke(ours, x_test[i:i + 1]),
-                                      invoke(theirs, x_test[i:i + 1]))
-
-
 def test_lstm_returning_only_its_last_step_is_refused_clearly(tmp_path):
     x = Input((4, 3), name="x")
     model = Model(x, L.Dense(2)(L.LSTM(5)(x)), name="last_step")

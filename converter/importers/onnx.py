@@ -8,7 +8,8 @@ NHWC once, at the graph's edges, and no TRANSPOSE is left in front of any
 convolution. Constants that broadcast against such tensors are permuted when
 they are imported.
 
-A forward LSTM node becomes UNIDIRECTIONAL_SEQUENCE_LSTM (gates reordered
+A forward GRU node is unrolled over its steps (TFLite has no GRU op; see
+op_GRU). A forward LSTM node becomes UNIDIRECTIONAL_SEQUENCE_LSTM (gates reordered
 from ONNX's i, o, f, c to TFLite's i, f, c, o). Ops without a Mote kernel, dynamic shapes that cannot be fixed, and layouts
 that would need a real transpose are errors naming the op and its node.
 """
@@ -296,6 +297,95 @@ class _Importer:
         y_shape = self.shape(outs[0])
         self.emit("RESHAPE", [seq, self.constant(f"{node.name}/y_shape", y_shape, "int32")],
                   outs[0], {"new_shape": list(y_shape)}, node, False)
+
+    # ONNX stacks a GRU's gates as update (z), reset (r), new (h).
+    def op_GRU(self, node, a):
+        """A forward GRU, unrolled over its steps (TFLite has no GRU op): UNPACK
+        of the steps, then per step, with ONNX's equations,
+          z = sigmoid(x Wz + h Rz + Wbz + Rbz), r = sigmoid(x Wr + h Rr + Wbr + Rbr)
+          n = tanh(x Wn + Wbn + r * (h Rn + Rbn))    linear_before_reset = 1
+          n = tanh(x Wn + Wbn + (r * h) Rn + Rbn)    linear_before_reset = 0
+          h = n + z * (h - n)                        ((1 - z) n + z h)
+        as FULLY_CONNECTED / ADD / LOGISTIC / TANH / MUL / SUB, and PACK of
+        every step's h into Y (Y_h: the last one). The initial state must be
+        absent or zero, sequence_lens absent or the full length."""
+        def refuse(why):
+            return OnnxImportError(f"node {node.name!r} (GRU): {why}")
+        if a.get("direction", b"forward") not in (b"forward", "forward"):
+            raise refuse(f"direction {a['direction']!r}; only 'forward' is supported")
+        acts = [v.decode() if isinstance(v, bytes) else v for v in a.get("activations", [])]
+        if acts and acts != ["Sigmoid", "Tanh"]:
+            raise refuse(f"activations {acts}; only Sigmoid, Tanh (the default) are supported")
+        if "clip" in a:
+            raise refuse("clip is not supported")
+        ins = list(node.input) + [""] * (6 - len(node.input))
+        outs = list(node.output) + [""] * (2 - len(node.output))
+        x = self.activation(ins[0], False)
+        batch_major = bool(a.get("layout", 0))
+        steps, batches = self.shape(x)[:2][::-1] if batch_major else self.shape(x)[:2]
+        w = np.asarray(self.const_value(node, ins[1], "W"), np.float32)[0]
+        r = np.asarray(self.const_value(node, ins[2], "R"), np.float32)[0]
+        hidden = r.shape[-1]
+        bias = np.asarray(self.const_value(node, ins[3], "B"), np.float32)[0] if ins[3] else \
+            np.zeros(6 * hidden, np.float32)
+        if ins[4] and not np.all(self.const_value(node, ins[4], "sequence_lens") == steps):
+            raise refuse(f"sequence_lens must all be the sequence length {steps}")
+        if ins[5] and np.any(self.const_value(node, ins[5], "initial_h")):
+            raise refuse(f"initial state {ins[5]!r} must be zero (or absent)")
+        before_reset = bool(a.get("linear_before_reset", 0))
+        blocks = {g: slice(k * hidden, (k + 1) * hidden) for k, g in enumerate("zrn")}
+
+        def tensor(tag, shape=(batches, hidden)):
+            return self.g.add_tensor(ir.Tensor(self.g.unique_name(f"{node.name}/{tag}"),
+                                               tuple(shape))).name
+
+        def op(name, inputs, tag, options=None):
+            out = tensor(tag)
+            self.g.nodes.append(ir.Node(name, inputs, [out], options or {}, node.name))
+            return out
+
+        def dense(v, matrix, b, tag):
+            return op("FULLY_CONNECTED",
+                      [v, self.constant(f"{node.name}/{tag}_w", matrix),
+                       None if b is None else self.constant(f"{node.name}/{tag}_b", b)], tag)
+
+        wb, rb = bias[:3 * hidden], bias[3 * hidden:]
+        xs = [tensor(f"x_{t}", (batches, self.shape(x)[2])) for t in range(steps)]
+        self.g.nodes.append(ir.Node("UNPACK", [x], xs, {"num": steps, "axis": int(batch_major)},
+                                    node.name))
+        h = self.constant(f"{node.name}/h0", np.zeros((batches, hidden), np.float32))
+        hs = []
+        for t, x_t in enumerate(xs):
+            gate = {}
+            for g in "zr":
+                pre = op("ADD", [dense(x_t, w[blocks[g]], wb[blocks[g]] + rb[blocks[g]], f"x{g}_{t}"),
+                                 dense(h, r[blocks[g]], None, f"h{g}_{t}")], f"{g}_pre_{t}")
+                gate[g] = op("LOGISTIC", [pre], f"{g}_{t}")
+            n_x = dense(x_t, w[blocks["n"]], wb[blocks["n"]] if before_reset else
+                        wb[blocks["n"]] + rb[blocks["n"]], f"xn_{t}")
+            if before_reset:
+                n_h = op("MUL", [gate["r"], dense(h, r[blocks["n"]], rb[blocks["n"]], f"hn_{t}")],
+                         f"rhn_{t}")
+            else:
+                n_h = dense(op("MUL", [gate["r"], h], f"rh_{t}"), r[blocks["n"]], None, f"hn_{t}")
+            n = op("TANH", [op("ADD", [n_x, n_h], f"n_pre_{t}")], f"n_{t}")
+            h = op("ADD", [n, op("MUL", [gate["z"], op("SUB", [h, n], f"h_minus_n_{t}")],
+                                  f"z_keep_{t}")], f"h_{t}")
+            hs.append(h)
+        if outs[0]:
+            seq = self.g.add_tensor(ir.Tensor(
+                self.g.unique_name(f"{node.name}/sequence"),
+                (batches, steps, hidden) if batch_major else (steps, batches, hidden))).name
+            self.g.nodes.append(ir.Node("PACK", hs, [seq], {"values_count": steps,
+                                                             "axis": int(batch_major)}, node.name))
+            y_shape = self.shape(outs[0])
+            self.emit("RESHAPE", [seq, self.constant(f"{node.name}/y_shape", y_shape, "int32")],
+                      outs[0], {"new_shape": list(y_shape)}, node, False)
+        if outs[1]:
+            h_shape = self.shape(outs[1])
+            self.emit("RESHAPE", [hs[-1], self.constant(f"{node.name}/y_h_shape", h_shape,
+                                                        "int32")],
+                      outs[1], {"new_shape": list(h_shape)}, node, False)
 
     def op_Constant(self, node, a):
         value = a.get("value")

@@ -81,9 +81,10 @@ class ModelBuilder:
 
     def add_operator(self, op: str, inputs, outputs, options: dict | None = None,
                      version: int = 1, custom_code: str | None = None,
-                     custom_options: bytes | None = None) -> int:
+                     custom_options: bytes | None = None, intermediates=None) -> int:
         """op is a builtin name, or "CUSTOM" with its custom_code and raw
-        custom_options bytes."""
+        custom_options bytes; `intermediates` lists tensors that only carry
+        quantization parameters for the op (an int8 LSTM's)."""
         ops = schema_mod.load().enums["BuiltinOperator"].values
         if op not in ops:
             raise ValueError(f"unknown builtin op {op!r}")
@@ -95,6 +96,8 @@ class ModelBuilder:
             self.opcodes.append(key)
         o = {"opcode_index": self.opcodes.index(key),
              "inputs": np.asarray(inputs, np.int32), "outputs": np.asarray(outputs, np.int32)}
+        if intermediates is not None:
+            o["intermediates"] = np.asarray(intermediates, np.int32)
         if custom_options is not None:
             o["custom_options"] = np.frombuffer(bytes(custom_options), np.uint8)
         table = op_catalogue.options_table(op)

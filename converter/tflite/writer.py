@@ -20,6 +20,7 @@ def write_tflite(g: ir.Graph, description: str = "written by mote") -> bytes:
         int8 = any(g.tensors[o].dtype == "int8" for o in node.outputs)
         version = ops.info(node.op).version(int8)
         b.add_operator(node.op, [index[i] if i is not None else -1 for i in node.inputs],
-                       [index[o] for o in node.outputs], node.options or None, version)
+                       [index[o] for o in node.outputs], node.options or None, version,
+                       intermediates=[index[i] for i in node.intermediates] or None)
     b.mark_outputs(*[index[o] for o in g.outputs])
     return b.build()

@@ -4,6 +4,7 @@
 
 #include "model_view.h"
 #include "planner.h"
+#include "quant_util.h"
 #include "runtime.h"
 #include "subgraph.h"
 
@@ -261,9 +262,16 @@ mote_status mote_create(const void *model, size_t model_bytes, void *arena, size
 static void zero_variables(mote_interpreter *it) {
     for (int32_t s = 0; s < it->num_subgraphs; s++) {
         const mote_subgraph *sg = &it->subgraphs[s];
-        for (int32_t i = 0; i < sg->num_tensors; i++)
-            if (sg->tensors[i].is_variable && sg->tensors[i].data)
-                memset(sg->tensors[i].data, 0, sg->tensors[i].bytes);
+        for (int32_t i = 0; i < sg->num_tensors; i++) {
+            const mote_tensor *t = &sg->tensors[i];
+            if (!t->is_variable || !t->data) continue;
+            /* LiteRT's ResetVariableTensor: an int8 variable's bytes all hold
+               its zero point (real 0), any other's are 0. */
+            const int32_t zp = t->type == MOTE_INT8 && t->zero_points.len ?
+                mote_tensor_zero_point(it, t, 0) : 0;
+            memset(t->data, (int)(uint8_t)(int8_t)(zp < -128 ? -128 : zp > 127 ? 127 : zp),
+                   t->bytes);
+        }
     }
 }
 

@@ -247,3 +247,101 @@ int32_t mote_fp_log_x_ge_1(int32_t x, int input_integer_bits, int output_integer
     const int32_t sum = wrap_add(mote_fp_mul_high(z, log_2), mote_fp_mul_high(num_scaled, recip_denom));
     return mote_fp_saturating_shift(sum, accum_bits - output_integer_bits);
 }
+
+/* ---- 16-bit fixed point (gemmlowp's int16 FixedPoint) ---- */
+
+/* int16 wrap-around of an int32 value, as gemmlowp's int16 add and subtract
+   (C99 leaves the out-of-range conversion implementation-defined). */
+static int16_t wrap16(int32_t x) {
+    const int32_t low = x & 0xFFFF;
+    return (int16_t)(low >= 0x8000 ? low - 0x10000 : low);
+}
+
+/* gemmlowp's int16 SaturatingRoundingDoublingHighMul: (a * b) / 2^15 rounded
+   to nearest, ties away from zero (its nudge and truncating division). */
+static int16_t mul_high16(int16_t a, int16_t b) {
+    if (a == INT16_MIN && b == INT16_MIN) return INT16_MAX;
+    const int32_t ab = (int32_t)a * b;
+    return (int16_t)((ab + (ab >= 0 ? (1 << 14) : 1 - (1 << 14))) / (1 << 15));
+}
+
+static int16_t saturating_add16(int16_t a, int16_t b) {
+    const int32_t sum = (int32_t)a + b;
+    return (int16_t)(sum > INT16_MAX ? INT16_MAX : sum < INT16_MIN ? INT16_MIN : sum);
+}
+
+/* x * 2^exponent: a rounding right shift for exponent < 0, a saturating left
+   shift for exponent > 0 (gemmlowp's SaturatingRoundingMultiplyByPOT). */
+static int16_t shift16(int16_t x, int exponent) {
+    if (exponent <= 0) return (int16_t)mote_fp_rounding_shift_right(x, -exponent);
+    const int32_t threshold = (1 << (15 - exponent)) - 1;
+    if (x > threshold) return INT16_MAX;
+    if (x < -threshold) return INT16_MIN;
+    return (int16_t)(x * (1 << exponent));
+}
+
+/* An int32 gemmlowp constant as its int16 instantiation reads it. */
+static int16_t constant16(int32_t c) { return (int16_t)mote_fp_rounding_shift_right(c, 16); }
+
+/* exp(a) for a in [-1/4, 0), Q0.15 in and out: the Taylor polynomial around
+   -1/8 of mote_fp_exp_on_negative_values, in int16. */
+static int16_t exp_on_quarter_interval16(int16_t a) {
+    const int16_t exp_minus_one_eighth = constant16(1895147668), one_third = constant16(715827883);
+    const int16_t x = wrap16(a + (1 << 12));
+    const int16_t x2 = mul_high16(x, x), x3 = mul_high16(x2, x), x4 = mul_high16(x2, x2);
+    const int16_t x4_over_4 = shift16(x4, -2);
+    const int16_t poly = shift16(wrap16(mul_high16(wrap16(x4_over_4 + x3), one_third) + x2), -1);
+    return saturating_add16(exp_minus_one_eighth,
+                            mul_high16(exp_minus_one_eighth, wrap16(x + poly)));
+}
+
+/* exp(a) for a <= 0 in Q(integer_bits).(15 - integer_bits), integer_bits in
+   [0, 7]; Q0.15 result. */
+static int16_t exp_on_negative_values16(int16_t a, int integer_bits) {
+    static const int32_t factors[7] = {1672461947, 1302514674, 790015084, 290630308,
+                                       39332535,   720401,     242};   /* exp(-2^k), k=-2..4 */
+    const int fractional_bits = 15 - integer_bits;
+    const int16_t one_quarter = (int16_t)(1 << (fractional_bits - 2));
+    const int16_t a_mod_quarter_minus_quarter = wrap16((a & (one_quarter - 1)) - one_quarter);
+    int16_t result = exp_on_quarter_interval16(shift16(a_mod_quarter_minus_quarter, integer_bits));
+    const int16_t remainder = wrap16(a_mod_quarter_minus_quarter - a);
+    for (int k = -2; k <= 4 && integer_bits > k; k++)
+        if (remainder & (1 << (fractional_bits + k)))
+            result = mul_high16(result, constant16(factors[k + 2]));
+    if (integer_bits > 5 && a < constant16(-(int32_t)(1u << (36 - integer_bits))))
+        result = 0;   /* exp(a) for a < -32 */
+    return a == 0 ? INT16_MAX : result;
+}
+
+/* Newton-Raphson for 1 / (1 + a), a in [0, 1) as Q0.15: the Q2.13 estimate
+   of 1 / ((1 + a) / 2) after three steps. */
+static int16_t newton_half_reciprocal16(int16_t a) {
+    const int32_t sum = (int32_t)a + INT16_MAX;
+    const int16_t half_denominator = (int16_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+    const int16_t c48_17 = constant16(1515870810), c_neg32_17 = constant16(-1010580540);
+    int16_t x = wrap16(c48_17 + mul_high16(half_denominator, c_neg32_17));
+    for (int i = 0; i < 3; i++) {
+        const int16_t one_minus = wrap16((1 << 13) - mul_high16(half_denominator, x));
+        x = wrap16(x + shift16(mul_high16(x, one_minus), 2));
+    }
+    return x;
+}
+
+int16_t mote_fp16_logistic(int16_t x, int integer_bits) {
+    if (x == 0) return constant16(1 << 30);
+    const int16_t magnitude = x > 0 ? x : wrap16(-x);   /* -(-2^15) wraps, as in gemmlowp */
+    /* 1 / (1 + e) is half the Q2.13 estimate: a Q1.14 value, shifted once to Q0.15. */
+    const int16_t positive = shift16(newton_half_reciprocal16(exp_on_negative_values16(
+                                         wrap16(-magnitude), integer_bits)), 1);
+    return x > 0 ? positive : wrap16(INT16_MAX - positive);
+}
+
+int16_t mote_fp16_tanh(int16_t x, int integer_bits) {
+    if (x == 0) return 0;
+    const int16_t negative = x < 0 ? x : wrap16(-x);
+    /* (1 - e) / (1 + e) with e = exp(2 * negative): the doubling reads the
+       same raw value with one more integer bit. */
+    const int16_t e = exp_on_negative_values16(negative, integer_bits + 1);
+    const int16_t t = shift16(wrap16(newton_half_reciprocal16(e) - (1 << 13)), 2);
+    return x < 0 ? wrap16(-t) : t;
+}

@@ -66,6 +66,16 @@ int32_t mote_fp_one_over_one_plus_x(int32_t x);
  * GetReciprocal). */
 int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit);
 
+/* The same functions on 16-bit fixed point, as gemmlowp's int16 instantiation
+ * (what TFLite's integer LSTM applies to its gate pre-activations). A Q3.12
+ * input is `x` with integer_bits 3; results are Q0.15. gemmlowp's int16
+ * arithmetic wraps on add and subtract, saturates its products and
+ * power-of-two shifts, and takes its constants as the int32 ones divided by
+ * 2^16 (rounded): these follow it step by step, wrapping where it wraps.
+ * real: 1 / (1 + exp(-x)), 0 -> 1/2 exactly, for integer_bits in [0, 6]. */
+int16_t mote_fp16_logistic(int16_t x, int integer_bits);
+/* real: tanh(x), for integer_bits in [0, 6]. */
+int16_t mote_fp16_tanh(int16_t x, int integer_bits);
 /* 1 / sqrt(x) for an integer x >= 0 as a quantized multiplier: x^(-1/2) =
  * *m / 2^31 * 2^*shift, *shift <= 0 (TFLite's
  * GetInvSqrtQuantizedMultiplierExp with its left-shift convention: five

@@ -239,3 +239,16 @@ mote_status mote_broadcast_prepare(mote_interpreter *it, const mote_tensor *a, c
     memcpy(map->dims, dims, sizeof dims);
     return mote_check_shape_equal(it, out, "output", dims, nd);
 }
+
+mote_tensor *mote_node_intermediate(const mote_interpreter *it, const mote_node *n, int i,
+                                    int *count) {
+    fb_vector operators, list = {0, 0};
+    fb_table op;
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators) &&
+        mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op))
+        mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_INTERMEDIATES, 4, &list);
+    *count = (int)list.len;
+    if (i < 0 || (uint32_t)i >= list.len) return NULL;
+    const int32_t index = fb_vec_i32(&it->model, &list, (uint32_t)i);
+    return index < 0 ? NULL : &it->tensors[index];
+}

@@ -34,6 +34,12 @@ mote_status mote_check_shape_equal(mote_interpreter *it, const mote_tensor *got,
                               const int32_t *dims, int ndims);
 mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, const char *role);
 
+/* Intermediate i of a node (Operator.intermediates: tensors that carry only
+ * quantization parameters, such as an int8 LSTM's), or NULL when the operator
+ * lists fewer or the index is -1. *count receives how many it lists. */
+mote_tensor *mote_node_intermediate(const mote_interpreter *it, const mote_node *n, int i,
+                                    int *count);
+
 /* Chooses this node's compute function from a family's variant table (the
  * first the CPU and `params` allow; the `_ref` one under MOTE_PORTABLE_KERNELS)
  * and records its name for mote_op_info. */

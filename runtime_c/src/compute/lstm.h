@@ -1,4 +1,5 @@
-/* lstm.h - compute functions of UNIDIRECTIONAL_SEQUENCE_LSTM (float32).
+/* lstm.h - compute functions of UNIDIRECTIONAL_SEQUENCE_LSTM (float32, and
+ * int8 in TFLite's 8x8_16 integer form, below).
  *
  * One LSTM step for one sequence, in TFLite's formulation (lstm_eval.cc):
  *   gate_g = act_g(W_g x + R_g h + [p_g * c] + b_g)   g in input, forget, cell, output
@@ -53,5 +54,56 @@ void mote_lstm_f32_ref(const mote_lstm_params *p, const mote_lstm_f32_args *a, s
                        size_t end);
 
 extern const mote_variant mote_lstm_f32_variants[];
+
+/* The integer LSTM (TFLite's EvalInteger8x8_16): int8 input, weights, hidden
+ * state and output; int16 cell state of scale 2^cell_exponent; gates in Q3.12
+ * before their activation and Q0.15 after. Per gate g:
+ *   gate = sat16(rescale_x(b'_g + W_g x) + rescale_h(r'_g + R_g h) [+ rescale_c(p_g * c)])
+ * where b'_g = bias - input_zp * rowsum(W_g) and r'_g = -state_zp * rowsum(R_g)
+ * (computed at prepare), each rescale a quantized multiplier (TFLite's
+ * double rounding) into Q3.12 with its own saturation to int16; then sigmoid
+ * (or tanh for the cell gate) in gemmlowp's int16 fixed point. The cell update
+ * and the hidden state:
+ *   c = sat16(round(f * c / 2^15) + round(i * g / 2^(30 + cell_exponent)))  (CIFG: i = 1 - f)
+ *   h = hidden_zp + rescale(o * tanh(c))   (int8; tanh reads c with 15 + cell_exponent integer bits)
+ * and every step's h is the step's output row. No projection: the glue
+ * refuses it, so n_output == n_cell. */
+typedef struct {
+    int32_t m, shift;         /* real factor m / 2^31 * 2^shift */
+} mote_lstm_rescale;
+
+typedef struct {
+    int32_t batches, steps, n_input, n_cell, n_output;
+    bool time_major, use_cifg;
+    mote_lstm_rescale input[4], recurrent[4], peephole[4];   /* into each gate's Q3.12 */
+    mote_lstm_rescale hidden;
+    const int32_t *input_bias[4];        /* b'_g [n_cell], NULL under CIFG for the input gate */
+    const int32_t *recurrent_bias[4];    /* r'_g [n_cell] */
+    int32_t hidden_zp;
+    int cell_exponent;                   /* cell state scale 2^cell_exponent, in [-15, -9] */
+    int16_t cell_clip;                   /* 0: none */
+} mote_lstm_s8_params;
+
+typedef struct {
+    const int8_t *input;
+    const int8_t *input_weights[4], *recurrent_weights[4];
+    const int16_t *peephole[4];          /* never for the cell gate; NULL when absent */
+    int8_t *output_state;                /* [batches, n_output], read and updated */
+    int16_t *cell_state;                 /* [batches, n_cell], read and updated */
+    int8_t *output;
+    void *scratch;                       /* MOTE_LSTM_S8_SCRATCH(n_cell) bytes per batch entry */
+} mote_lstm_s8_args;
+
+/* The four gates in int16, rounded up to 16 bytes so that every batch
+ * entry's scratch stays aligned. */
+#define MOTE_LSTM_S8_SCRATCH(n_cell) (((size_t)(n_cell) * 4 * sizeof(int16_t) + 15) / 16 * 16)
+
+typedef void (*mote_lstm_s8_fn)(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a,
+                                size_t begin, size_t end);
+
+void mote_lstm_s8_ref(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, size_t begin,
+                      size_t end);
+
+extern const mote_variant mote_lstm_s8_variants[];
 
 #endif

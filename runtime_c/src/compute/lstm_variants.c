@@ -5,3 +5,8 @@ const mote_variant mote_lstm_f32_variants[] = {
     MOTE_VARIANT(lstm_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+
+const mote_variant mote_lstm_s8_variants[] = {
+    MOTE_VARIANT(lstm_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
