@@ -9,6 +9,8 @@ from .importers.tflite import import_tflite
 from .tflite.writer import write_tflite
 
 MODES = ("none", "float16", "dynamic", "int8")
+# How activation ranges are chosen unless the caller says (converter/ranges.py).
+DEFAULT_METHOD = "minmax"
 
 
 def load(source) -> ir.Graph:
@@ -39,8 +41,9 @@ def load(source) -> ir.Graph:
 
 
 def convert(source, quantize: str = "none", representative_data=None, per_channel: bool = True,
-            io_dtype: str = "float32", calibration: str = "minmax", progress=None,
-            float_fallback: bool = False, calibration_engine: str = "auto") -> bytes:
+            io_dtype: str = "float32", calibration: str = DEFAULT_METHOD, progress=None,
+            float_fallback: bool = False, calibration_engine: str = "auto",
+            bias_correction: bool = False, equalize: bool = False, keep_float=()) -> bytes:
     """Converts `source` to .tflite bytes.
 
     quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
@@ -56,10 +59,18 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     """
     if quantize not in MODES:
         raise ConversionError(f"quantize={quantize!r}; expected one of {MODES}")
+    for flag, value in (("bias_correction", bias_correction), ("keep_float", keep_float)):
+        if value and quantize != "int8":
+            raise ConversionError(f"{flag}={value!r} applies to quantize='int8', not {quantize!r}")
+    if equalize and quantize == "none":
+        raise ConversionError("equalize=True applies to quantized models, not quantize='none'")
     g = passes.optimize(load(source))
+    if equalize:
+        g = passes.equalize_layers(g)
     if quantize == "int8":
         g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
-                                    progress, float_fallback, calibration_engine)
+                                    progress, float_fallback, calibration_engine,
+                                    bias_correction, keep_float)
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)
     return write_tflite(g)
