@@ -42,16 +42,17 @@ CALIBRATION_PHOTOS = ("astronaut.png", "coffee.png", "chelsea.png", "motorcycle_
                       "camera.png", "rocket.jpg", "hubble_deep_field.jpg", "coins.png", "brick.png")
 EVAL_PHOTOS = ("motorcycle_right.png", "retina.jpg", "ihc.png", "gravel.png", "grass.png",
                "moon.png", "page.png", "text.png", "clock_motion.png", "cell.png")
-# Each configuration: (label, convert keyword arguments).
-CONFIGS = [("minmax", {"calibration": "minmax"}),
-           ("percentile", {"calibration": "percentile"}),
-           ("mse", {"calibration": "mse"}),
-           ("kl", {"calibration": "kl"}),
-           ("auto", {"calibration": "auto"}),
-           ("auto + bias corr.", {"calibration": "auto", "bias_correction": True}),
-           ("auto + CLE", {"calibration": "auto", "equalize": True}),
-           ("auto + CLE + bias corr.", {"calibration": "auto", "equalize": True,
-                                        "bias_correction": True})]
+# Each configuration: (label, convert keyword arguments). Bias correction and
+# equalization are on by default; the single-method rows turn them off.
+PLAIN = {"bias_correction": False, "equalize": False}
+CONFIGS = [("minmax", {"calibration": "minmax", **PLAIN}),
+           ("percentile", {"calibration": "percentile", **PLAIN}),
+           ("mse", {"calibration": "mse", **PLAIN}),
+           ("kl", {"calibration": "kl", **PLAIN}),
+           ("auto", {"calibration": "auto", **PLAIN}),
+           ("auto + bias corr.", {"calibration": "auto", "equalize": False}),
+           ("auto + CLE", {"calibration": "auto", "bias_correction": False}),
+           ("default: auto + CLE + bias corr.", {})]
 
 
 def wheel(requirement: str, prefix: str) -> pathlib.Path:

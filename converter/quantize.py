@@ -125,10 +125,10 @@ class Statistics:
 
 # Values of one tensor kept over all samples for the methods that look at
 # values (a random subset past that, the same whichever engine runs).
-VALUES_KEPT = 1 << 20
+VALUES_KEPT = 1 << 18
 # Samples on which "auto" runs the layers that read a tensor, and on which
 # it runs each candidate int8 model against the float one.
-AUTO_SAMPLES = 4
+AUTO_SAMPLES = 2
 AUTO_CHECK_SAMPLES = 16
 
 
@@ -188,15 +188,20 @@ def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
         stats.ranges = extremes
         return stats
     consumers = g.consumers()
+    labels = ("minmax", "percentile", "mse", "kl")
     for name, chunks in values.items():
         v = np.concatenate(chunks)
-        if method == "percentile":
+        if not np.isfinite(extremes[name]).all():   # refused, by name, when the graph is built
+            stats.ranges[name] = extremes[name]
+            for label in labels if method == "auto" else ():
+                stats.candidates.setdefault(label, {})[name] = extremes[name]
+        elif method == "percentile":
             stats.ranges[name] = ranges.percentile_range(v, percentile)
         elif method != "auto":
             stats.ranges[name] = ranges.RANGE_METHODS[method](v)
         else:
-            candidates = {"minmax": extremes[name], "percentile": ranges.percentile_range(v, percentile),
-                          "mse": ranges.mse_range(v), "kl": ranges.kl_range(v)}
+            candidates = dict(zip(labels, (extremes[name], ranges.percentile_range(v, percentile),
+                                           ranges.mse_range(v), ranges.kl_range(v))))
             errors = _range_errors(g, name, candidates, v, full.get(name), consumers.get(name, []))
             stats.choices[name] = min(errors, key=errors.get)
             stats.ranges[name] = candidates[stats.choices[name]]
@@ -242,9 +247,21 @@ def _run_layer(g: ir.Graph, n: ir.Node, x: np.ndarray) -> np.ndarray:
     """Layer `n` (one with a weight) on data input x, in float32, with its
     own constant weight and bias and its fused activation."""
     spec = ops.info(n.op).weight
-    args = [None if i is None else np.asarray(g.tensors[i].data, np.float32) for i in n.inputs]
+    args = _constant_args(g, n, np.float32)
     args[spec.data] = np.asarray(x, np.float32)
     return ops.info(n.op).forward(np, args, n.options, g.tensors[n.outputs[0]].shape, np.float32)
+
+
+def _constant_args(g: ir.Graph, n: ir.Node, dtype) -> list:
+    """The inputs of node n that are constants, float ones as `dtype`
+    (integer ones, such as TRANSPOSE_CONV's output shape, as they are); None
+    for the others."""
+    args = []
+    for i in n.inputs:
+        t = g.tensors.get(i) if i is not None else None
+        args.append(None if t is None or not t.is_constant else
+                    np.asarray(t.data, dtype) if t.dtype.startswith("float") else np.asarray(t.data))
+    return args
 
 
 def _weight_error_shift(g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, means: dict):
@@ -262,7 +279,7 @@ def _weight_error_shift(g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, means
     shape = [1] * w.ndim
     shape[spec.axis] = -1
     delta = qw.astype(np.float64) * np.asarray(wq["scale"], np.float64).reshape(shape) - w
-    args = [None] * len(n.inputs)
+    args = _constant_args(g, n, np.float64)
     args[spec.data], args[spec.input] = means[x], delta
     if len(args) > spec.bias:
         args[spec.bias] = None

@@ -28,7 +28,7 @@ from .errors import ConversionError
 PERCENTILE = 99.99
 # Fine histogram bins for "kl", and how many of them a candidate range must
 # span at least (TensorRT starts its search at 128 bins for 128 levels).
-KL_BINS = 2048
+KL_BINS = 8192
 KL_MIN_BINS = 256
 
 
@@ -80,7 +80,7 @@ def mse_range(values: np.ndarray, steps: int = 40):
     return candidates[int(np.argmin(errors))]
 
 
-def kl_range(values: np.ndarray, steps: int = 64):
+def kl_range(values: np.ndarray, steps: int = 96):
     """The clipping range whose int8 version of the values' histogram is
     closest to the histogram itself (least KL(P || Q)). P: the histogram of
     the values over KL_BINS fine bins, the mass outside a candidate range
@@ -88,19 +88,23 @@ def kl_range(values: np.ndarray, steps: int = 64):
     inside the range merged into the range's 255 steps, each step's mass
     spread evenly over the fine bins of it that P uses (the values rounding
     could have produced). Q leaves the clipped mass out, as TensorRT's
-    entropy calibration does: that is what makes clipping cost. Candidates as
-    mse_range's, down to ranges spanning KL_MIN_BINS fine bins."""
+    entropy calibration does: that is what makes clipping cost. Candidates:
+    [max(lo, -c), min(hi, c)] for c from max |value| down, geometrically, to
+    ranges spanning KL_MIN_BINS fine bins."""
     values = np.asarray(values, np.float64).ravel()
-    lo, hi, candidates = _clips(values, steps)
+    lo, hi = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
     if hi - lo < 1e-12:
         return lo, hi
+    top = max(-lo, hi)
+    candidates = [(lo, hi)] + [(max(lo, -c), min(hi, c))
+                               for c in np.geomspace(top, top * KL_MIN_BINS / KL_BINS, steps)[1:]]
     hist, edges = np.histogram(values, KL_BINS, (lo, hi))
     hist = hist.astype(np.float64)
     best, best_kl = (lo, hi), np.inf
     for a, b in candidates:
         i0 = int(np.clip(np.searchsorted(edges, a, "right") - 1, 0, KL_BINS - 1))
         i1 = int(np.clip(np.searchsorted(edges, b, "left"), i0 + 1, KL_BINS))
-        if i1 - i0 < KL_MIN_BINS:
+        if i1 - i0 < KL_MIN_BINS // 2:
             continue
         p = hist[i0:i1].copy()
         p[0] += hist[:i0].sum()
@@ -112,6 +116,8 @@ def kl_range(values: np.ndarray, steps: int = 64):
         count = np.bincount(step, used, 255)
         q = np.where(used > 0, mass[step] / np.maximum(count[step], 1), 0.0)
         nz = p > 0
+        if q.sum() <= 0:   # every value clipped
+            continue
         pn, qn = p[nz] / p.sum(), q[nz] / q.sum()
         with np.errstate(divide="ignore"):   # clipped mass where Q has none: infinitely far
             kl = float(np.sum(pn * np.log(pn / qn)))
