@@ -5,6 +5,7 @@ calibration and evaluation crops come from disjoint sets of photos), and
 accuracy of the digits zoo models.
 
     python benchmarks/ptq_quality.py [--calibration 64] [--eval 64] [--models face,hand,digits]
+    python benchmarks/ptq_quality.py --budget hand:12   (the accuracy budget: --min-sqnr 12 dB)
 
 The MediaPipe and scikit-image wheels are downloaded with `pip download
 --no-deps` (cached in ~/.cache/mote-tests, as the tests do); nothing is
@@ -128,6 +129,24 @@ def mediapipe_rows(name: str, n_cal: int, n_eval: int) -> list:
     return names, rows
 
 
+def budget(name: str, min_sqnr: float, n_cal: int, n_eval: int) -> None:
+    """mote.budget on a MediaPipe model: the fewest layers in float for every
+    output to reach min_sqnr dB on the evaluation crops."""
+    from mote.budget import quantize_within_budget
+    member, pixel_range = MODELS[name]
+    with zipfile.ZipFile(wheel(*MEDIAPIPE)) as z:
+        source = z.read(member)
+    it = Interpreter(model_content=convert(source))
+    _, h, w, _ = it.get_input_details()[0]["shape"]
+    cal = photo_crops(CALIBRATION_PHOTOS, n_cal, (h, w), pixel_range, seed=0)
+    ev = photo_crops(EVAL_PHOTOS, n_eval, (h, w), pixel_range, seed=1)
+    t0 = time.perf_counter()
+    r = quantize_within_budget(source, cal, ev, min_sqnr=min_sqnr)
+    print(f"{name}, --min-sqnr {min_sqnr}: {time.perf_counter() - t0:.0f} s\n{r}")
+    print("most sensitive layers (min output SQNR with only that layer in float): " +
+          ", ".join(f"{n} ({op}) {v:.2f}" for n, op, v in r.sensitivity[:5] if v is not None))
+
+
 def digits_rows(per_channel: bool) -> list:
     from mote.models import datasets
     from mote.models.zoo.train import HERE
@@ -156,7 +175,13 @@ def main(argv=None) -> None:
     ap.add_argument("--calibration", type=int, default=64, help="calibration crops")
     ap.add_argument("--eval", type=int, default=64, help="evaluation crops")
     ap.add_argument("--models", default="face,hand,digits")
+    ap.add_argument("--budget", help="MODEL:DB, e.g. hand:12: run the accuracy budget instead")
     args = ap.parse_args(argv)
+    if args.budget:
+        short, db = args.budget.split(":")
+        name = next(n for n in MODELS if n.startswith(short))
+        budget(name, float(db), args.calibration, args.eval)
+        return
     chosen = args.models.split(",")
     tables = []
     for name in MODELS:

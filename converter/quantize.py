@@ -202,7 +202,8 @@ def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
         else:
             candidates = dict(zip(labels, (extremes[name], ranges.percentile_range(v, percentile),
                                            ranges.mse_range(v), ranges.kl_range(v))))
-            errors = _range_errors(g, name, candidates, v, full.get(name), consumers.get(name, []))
+            errors = _range_errors(g, name, candidates, ranges.subsample(v), full.get(name),
+                                   consumers.get(name, []))
             stats.choices[name] = min(errors, key=errors.get)
             stats.ranges[name] = candidates[stats.choices[name]]
             for label, r in candidates.items():
@@ -228,6 +229,8 @@ def _range_errors(g: ir.Graph, name: str, candidates: dict, values: np.ndarray, 
     signal = float(values.astype(np.float64) @ values)
     errors = {}
     floats = {id(n): [_run_layer(g, n, x) for x in full] for n in readers}
+    if not np.isfinite(list(candidates.values())).all():   # refused when the graph is built
+        return {method: 0.0 for method in candidates}
     for method, r in candidates.items():
         err = 0.0
         if own:

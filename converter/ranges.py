@@ -66,6 +66,17 @@ def _clips(values: np.ndarray, steps: int):
     return lo, hi, [(max(lo, -c), min(hi, c)) for c in np.linspace(1.0, 0.05, steps) * max(-lo, hi)]
 
 
+# Values the searches below score their candidates on (a random subset past
+# that: the error estimates move by well under 1%).
+SEARCH_VALUES = 1 << 16
+
+
+def subsample(values: np.ndarray, n: int = SEARCH_VALUES) -> np.ndarray:
+    """At most n of `values`, drawn at random (the same draw every time)."""
+    return values if values.size <= n else \
+        values[np.random.default_rng(0).integers(0, values.size, n)]
+
+
 def mse_range(values: np.ndarray, steps: int = 40):
     """The clipping range [max(lo, -c), min(hi, c)] whose int8 quantization of
     `values` has the least mean squared error, c searched from max |value|
@@ -74,13 +85,12 @@ def mse_range(values: np.ndarray, steps: int = 40):
     lo, hi, candidates = _clips(values, steps)
     if hi - lo < 1e-12:
         return lo, hi
-    sample = values if values.size <= 200_000 else \
-        np.random.default_rng(0).choice(values, 200_000, replace=False)
+    sample = subsample(values)
     errors = [float(np.mean((fake_quantize(sample, *r) - sample) ** 2)) for r in candidates]
     return candidates[int(np.argmin(errors))]
 
 
-def kl_range(values: np.ndarray, steps: int = 96):
+def kl_range(values: np.ndarray, steps: int = 48):
     """The clipping range whose int8 version of the values' histogram is
     closest to the histogram itself (least KL(P || Q)). P: the histogram of
     the values over KL_BINS fine bins, the mass outside a candidate range
