@@ -222,15 +222,15 @@ def _range_errors(g: ir.Graph, name: str, candidates: dict, values: np.ndarray, 
     out in its sums where clipping does not), or of the tensor itself (any
     other reader, or a model output)."""
     readers = [n for n in consumers if ops.info(n.op).weight and full
-               and n.inputs[ops.info(n.op).weight.data] == name]
+               and n.inputs[ops.info(n.op).weight.data] == name
+               and g.tensors[n.inputs[ops.info(n.op).weight.input]].is_constant]
     own = len(consumers) - len(readers) + (name in g.outputs)
     if not readers:
         own = max(own, 1)
     signal = float(values.astype(np.float64) @ values)
     errors = {}
-    floats = {id(n): [_run_layer(g, n, x) for x in full] for n in readers}
-    if not np.isfinite(list(candidates.values())).all():   # refused when the graph is built
-        return {method: 0.0 for method in candidates}
+    with np.errstate(invalid="ignore", over="ignore"):   # non-finite weights: refused later, by name
+        floats = {id(n): [_run_layer(g, n, x) for x in full] for n in readers}
     for method, r in candidates.items():
         err = 0.0
         if own:
@@ -239,7 +239,8 @@ def _range_errors(g: ir.Graph, name: str, candidates: dict, values: np.ndarray, 
         for n in readers:
             num = den = 0.0
             for x, y in zip(full, floats[id(n)]):
-                d = _run_layer(g, n, ranges.fake_quantize(x, *r)) - y
+                with np.errstate(invalid="ignore", over="ignore"):
+                    d = _run_layer(g, n, ranges.fake_quantize(x, *r)) - y
                 num, den = num + float(np.vdot(d, d)), den + float(np.vdot(y, y))
             err += num / max(den, 1e-30)
         errors[method] = err
