@@ -130,6 +130,10 @@ VALUES_KEPT = 1 << 18
 # it runs each candidate int8 model against the float one.
 AUTO_SAMPLES = 2
 AUTO_CHECK_SAMPLES = 16
+# ... on a central AUTO_WINDOW x AUTO_WINDOW window of an image-like
+# (NHWC) tensor: the error estimate needs values, not the whole picture.
+AUTO_WINDOW = 16
+WINDOWED = ("CONV_2D", "DEPTHWISE_CONV_2D")   # layers whose output shape follows their input's
 
 
 def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = ranges.PERCENTILE,
@@ -147,6 +151,16 @@ def _kept(name: str, k: int, v: np.ndarray, cap: int) -> np.ndarray:
         rng = np.random.default_rng([k, zlib.crc32(name.encode())])
         flat = flat[rng.integers(0, flat.size, cap)]
     return np.array(flat, np.float32)
+
+
+def _window(v: np.ndarray) -> np.ndarray:
+    """A float32 copy of v, cut to its central AUTO_WINDOW x AUTO_WINDOW
+    window when it is NHWC and larger."""
+    v = np.asarray(v)
+    if v.ndim == 4:
+        h0, w0 = (max(0, (d - AUTO_WINDOW) // 2) for d in v.shape[1:3])
+        v = v[:, h0:h0 + AUTO_WINDOW, w0:w0 + AUTO_WINDOW, :]
+    return np.array(v, np.float32)
 
 
 def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
@@ -177,7 +191,7 @@ def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
             if means and name in layer_inputs:
                 sums[name] = sums.get(name, 0.0) + np.asarray(v, np.float64)
             if name in full_kept and k < AUTO_SAMPLES:
-                full.setdefault(name, []).append(np.array(v, np.float32))
+                full.setdefault(name, []).append(_window(v))
         if method == "auto" and k < AUTO_CHECK_SAMPLES:
             check_outputs.append([np.array(tensors[o], np.float64) if o in tensors else None
                                   for o in g.outputs])
@@ -223,7 +237,8 @@ def _range_errors(g: ir.Graph, name: str, candidates: dict, values: np.ndarray, 
     other reader, or a model output)."""
     readers = [n for n in consumers if ops.info(n.op).weight and full
                and n.inputs[ops.info(n.op).weight.data] == name
-               and g.tensors[n.inputs[ops.info(n.op).weight.input]].is_constant]
+               and g.tensors[n.inputs[ops.info(n.op).weight.input]].is_constant
+               and (full[0].shape == tuple(g.tensors[name].shape) or n.op in WINDOWED)]
     own = len(consumers) - len(readers) + (name in g.outputs)
     if not readers:
         own = max(own, 1)

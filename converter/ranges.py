@@ -90,7 +90,7 @@ def mse_range(values: np.ndarray, steps: int = 40):
     return candidates[int(np.argmin(errors))]
 
 
-def kl_range(values: np.ndarray, steps: int = 48):
+def kl_range(values: np.ndarray, steps: int = 32):
     """The clipping range whose int8 version of the values' histogram is
     closest to the histogram itself (least KL(P || Q)). P: the histogram of
     the values over KL_BINS fine bins, the mass outside a candidate range
