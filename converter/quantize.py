@@ -20,6 +20,9 @@ from .activations import float_activations
 from .errors import ConversionError
 from .ranges import activation_quantization, mse_range  # noqa: F401  (the converter's API)
 
+# The activation-range estimates calibrate() offers (the benchmarks enumerate them).
+CALIBRATION_METHODS = ranges.METHODS
+
 def weight_quantization(w: np.ndarray, axis: int | None):
     """Symmetric int8 weights: scale max|w| / 127 per channel along `axis` (or
     per tensor when axis is None), zero point 0, values in [-127, 127]."""
@@ -307,6 +310,16 @@ def _weight_error_shift(g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, means
     return np.asarray(y).reshape(-1, y.shape[-1]).mean(axis=0)
 
 
+def given_ranges(g: ir.Graph, ranges: dict) -> dict:
+    """A copy of `ranges`, checked to cover every float tensor the graph computes."""
+    from .activations import computed_float_tensors
+    missing = [n for n in computed_float_tensors(g) if n not in ranges and not g.tensors[n].variable]
+    if missing:
+        raise ConversionError(f"the given activation ranges miss tensor(s) {missing[:5]}; expected "
+                              f"a range for every computed float tensor")
+    return {name: (float(lo), float(hi)) for name, (lo, hi) in ranges.items()}
+
+
 class _Groups:
     """Union-find of tensors that must share one quantization."""
 
@@ -327,13 +340,16 @@ class _Groups:
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
                   engine: str = "auto", bias_correction: bool = False, keep_float=(),
-                  statistics: Statistics | None = None) -> ir.Graph:
+                  statistics: Statistics | None = None, ranges: dict | None = None) -> ir.Graph:
     """The int8 graph of float graph `g`, calibrated on `data` with `method`
     (or with `statistics` already gathered by calibration_statistics, which
-    then must hold means for bias_correction). keep_float: output names of
-    nodes that stay in float between DEQUANTIZE and QUANTIZE (as ops without
-    int8 kernels do under float_fallback). bias_correction: each layer's bias
-    absorbs the mean shift its int8 weights cause on the calibration data."""
+    then must hold means for bias_correction; or with the given `ranges`
+    {tensor name: (lo, hi)}, quantization-aware training's, models/qat.py,
+    which must cover every computed float tensor). keep_float: output names
+    of nodes that stay in float between DEQUANTIZE and QUANTIZE (as ops
+    without int8 kernels do under float_fallback). bias_correction: each
+    layer's bias absorbs the mean shift its int8 weights cause on the
+    calibration data."""
     unsupported = list(dict.fromkeys(f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
                                      if not ops.info(n.op).int8))
     if unsupported and not float_fallback:
@@ -343,9 +359,14 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     if unknown:
         raise ConversionError(f"keep_float names {sorted(unknown)}, which no node of the graph "
                               f"computes; expected the output names of nodes")
-    if statistics is None:
+    if ranges is not None:
+        if bias_correction:
+            raise ConversionError("bias correction needs calibration data; given ranges have none")
+        statistics = Statistics(given_ranges(g, ranges))
+    elif statistics is None:
         statistics = calibration_statistics(g, data, method, progress=progress, engine=engine,
                                             means=bias_correction)
+
     def build(tensor_ranges):
         return _int8_graph(g, tensor_ranges, statistics.means, per_channel, io_dtype,
                            bias_correction, keep_float)
