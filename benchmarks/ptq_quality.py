@@ -87,8 +87,8 @@ def photo_crops(names, n: int, size: tuple, pixel_range: str, seed: int) -> np.n
     return (k / 255.0 if pixel_range == "0..1" else k / 127.5 - 1.0).astype(np.float32)
 
 
-def run_model(model: bytes, x: np.ndarray) -> list:
-    """Every output of `model` for each sample of x, float64, [N, ...]."""
+def run_model(model: bytes, x: np.ndarray) -> tuple:
+    """(every output of `model` for each sample of x, float64, [N, ...]; output names)."""
     it = Interpreter(model_content=model)
     it.allocate_tensors()
     d_in = it.get_input_details()[0]
