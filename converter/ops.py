@@ -195,6 +195,25 @@ def _local_response_normalization(xp, a, o, out_shape, dtype):
     return x * (o["bias"] + o["alpha"] * window) ** -o["beta"]
 
 
+def _l2_normalization(xp, a, o, out_shape, dtype):
+    """x / max(||x||_2, 1e-6) over the last axis, as TFLite's kernel."""
+    norm = xp.sqrt((a[0] * a[0]).sum(axis=-1, keepdims=True))
+    return a[0] / xp.maximum(norm, 1e-6)
+
+
+def _arg_min_max(name):
+    """ARG_MAX / ARG_MIN along the axis in a[1], the first index on ties."""
+    def run(xp, a, o, out_shape, dtype):
+        axis = int(np.asarray(a[1]).ravel()[0]) % a[0].ndim
+        index = {"INT32": np.int32, "INT64": np.int64, "2": np.int32, "4": np.int64}.get(
+            str(o["output_type"]).upper())   # a TensorType name, or its code from a file
+        if index is None:
+            raise ConversionError(f"{name} output_type {o['output_type']!r}: expected INT32 "
+                                  f"or INT64")
+        return getattr(xp, name)(a[0], axis=axis).astype(index)
+    return run
+
+
 def _erf(xp, x):
     """erf by Abramowitz and Stegun 7.1.26 in float64 (|error| < 1.5e-7)."""
     x = xp.asarray(x, dtype=np.float64)
@@ -307,7 +326,8 @@ def strided_slice_spec(shape, begin, end, strides, o):
     """TFLite's STRIDED_SLICE over the "effective" dims (the input's and the
     new axes): the masks expanded (an ellipsis stands for every dim the spec
     leaves out; new axes are dims of 1), then each dim's start and stop
-    clamped as TFLite's StartForAxis / StopForAxis. Returns, per effective
+    clamped as TFLite's StartForAxis / StopForAxis (offset: each end counts
+    from its dim's start). Returns, per effective
     dim, (input dim or None, start, stop, stride, shrink)."""
     begin, end, strides = ([int(v) for v in np.asarray(t).ravel()] for t in (begin, end, strides))
     count, rank = len(begin), len(shape)
@@ -357,7 +377,8 @@ def strided_slice_spec(shape, begin, end, strides, o):
         if shrink:
             stop = start + 1
         else:
-            stop = (big - 1 if stride > 0 else -big) if mask_end else stop
+            stop = (big - 1 if stride > 0 else -big) if mask_end else \
+                stop + (start if o.get("offset") else 0)   # offset: a size from the start
             stop += size if stop < 0 else 0
             stop = min(max(stop, 0), size) if stride > 0 else min(max(stop, -1), size - 1)
         spec.append((d, start, stop, stride, shrink))
@@ -365,8 +386,6 @@ def strided_slice_spec(shape, begin, end, strides, o):
 
 
 def _strided_slice(xp, a, o, out_shape, dtype):
-    if o.get("offset"):
-        raise ConversionError("STRIDED_SLICE with the offset option is not supported")
     x = a[0]
     spec = strided_slice_spec(x.shape, a[1], a[2], a[3], o)
     picks = [np.arange(start, stop, stride) for d, start, stop, stride, _ in spec
@@ -374,6 +393,22 @@ def _strided_slice(xp, a, o, out_shape, dtype):
     y = x[np.ix_(*picks)] if picks else x
     return y.reshape([len(np.arange(start, stop, stride)) if d is not None else 1
                       for d, start, stop, stride, shrink in spec if not shrink])
+
+
+def _gather(xp, a, o, out_shape, dtype):
+    """numpy's take along the axis, batch by batch over the first batch_dims
+    dims of params and indices (TFLite's GATHER)."""
+    x, idx = a[0], np.asarray(a[1]).astype(np.int64)
+    axis = o["axis"] % x.ndim
+    batch = o["batch_dims"] + (idx.ndim if o["batch_dims"] < 0 else 0)
+    if batch == 0:
+        return xp.take(x, idx, axis=axis)
+    lead = x.shape[:batch]
+    xs = x.reshape((-1,) + x.shape[batch:])
+    ids = idx.reshape((-1,) + idx.shape[batch:])
+    parts = [xp.take(xs[k], ids[k], axis=axis - batch) for k in range(xs.shape[0])]
+    return xp.stack(parts).reshape(lead + parts[0].shape) if parts else \
+        xp.zeros(out_shape, x.dtype)
 
 
 def _split_parts(x, axis, sizes):
@@ -442,6 +477,10 @@ _CONV = {**_WINDOW, "dilation_h_factor": 1, "dilation_w_factor": 1}
 _ACT = {_FUSED: "NONE"}
 
 
+# Ops that call subgraphs, and the options table naming them.
+CONTROL_FLOW = {"WHILE": "WhileOptions", "IF": "IfOptions", "CALL_ONCE": "CallOnceOptions"}
+
+
 def _entries():
     def binary(name, fn, table):
         return Op(name, lambda xp, a, o, s, d: fn(a[0], a[1]), table, _ACT, int8_version=2,
@@ -468,11 +507,11 @@ def _entries():
         binary("ADD", lambda x, y: x + y, "AddOptions"),
         binary("SUB", lambda x, y: x - y, "SubOptions"),
         binary("MUL", lambda x, y: x * y, "MulOptions"),
-        # TFLite has no int8 DIV or SQUARED_DIFFERENCE kernel Mote matches: float.
-        Op("DIV", lambda xp, a, o, s, d: a[0] / a[1], "DivOptions", _ACT,
-           fused_activation=_FUSED),
+        # int8 DIV refuses a divisor at its zero point (a real 0), as TFLite.
+        Op("DIV", lambda xp, a, o, s, d: a[0] / a[1], "DivOptions", _ACT, int8_version=2,
+           fused_activation=_FUSED, int8=True),
         Op("SQUARED_DIFFERENCE", lambda xp, a, o, s, d: (a[0] - a[1]) ** 2,
-           "SquaredDifferenceOptions"),
+           "SquaredDifferenceOptions", int8_version=2, int8=True),
         Op("MAXIMUM", lambda xp, a, o, s, d: xp.maximum(a[0], a[1]), "MaximumMinimumOptions",
            int8_version=2, int8=True, same_quant="all", value_inputs=(0, 1)),
         Op("MINIMUM", lambda xp, a, o, s, d: xp.minimum(a[0], a[1]), "MaximumMinimumOptions",
@@ -485,7 +524,8 @@ def _entries():
            int8=True),
         Op("REDUCE_MAX", _reduce("max"), "ReducerOptions", {"keep_dims": False},
            int8_version=2, int8=True, same_quant="first"),
-        Op("SUM", _reduce("sum"), "ReducerOptions", {"keep_dims": False}),
+        Op("SUM", _reduce("sum"), "ReducerOptions", {"keep_dims": False}, int8_version=2,
+           int8=True),
         data_mover("PAD", _pad, "PadOptions"),
         Op("PADV2", _pad, "PadV2Options", int8_version=2, int8=True, same_quant="first",
            value_inputs=(2,)),
@@ -501,17 +541,22 @@ def _entries():
         Op("SOFTMAX", _softmax, "SoftmaxOptions", {"beta": 1.0}, int8_version=2, int8=True,
            fixed_output=(1 / 256, -128)),
         Op("LOG_SOFTMAX", lambda xp, a, o, s, d: xp.log(_softmax(xp, a, {"beta": 1.0}, s, d)),
-           "LogSoftmaxOptions"),
+           "LogSoftmaxOptions", int8_version=2, int8=True, fixed_output=(16 / 256, 127)),
+        Op("L2_NORMALIZATION", _l2_normalization, "L2NormOptions", _ACT, int8_version=2,
+           int8=True, fixed_output=(1 / 128, 0)),
+        Op("ARG_MAX", _arg_min_max("argmax"), "ArgMaxOptions", {"output_type": "INT64"},
+           int8_version=2, int8=True),
+        Op("ARG_MIN", _arg_min_max("argmin"), "ArgMinOptions", {"output_type": "INT64"},
+           int8_version=2, int8=True),
         unary("LOGISTIC", lambda xp, x: 1 / (1 + xp.exp(-x)), fixed=(1 / 256, -128)),
         unary("TANH", lambda xp, x: xp.tanh(x), fixed=(1 / 128, 0)),
         unary("RELU", lambda xp, x: xp.maximum(x, 0), activation="RELU"),
         unary("EXP", lambda xp, x: xp.exp(x)),
         Op("GELU", _gelu, "GeluOptions", {"approximate": False}, int8_version=2, int8=True),
         unary("LOG", lambda xp, x: xp.log(x)),
-        # TFLite's int8 SQRT / RSQRT are not a table of the float function
-        # (they differ from one in an element or two): float only here.
-        Op("SQRT", lambda xp, a, o, s, d: xp.sqrt(a[0])),
-        Op("RSQRT", lambda xp, a, o, s, d: 1 / xp.sqrt(a[0])),
+        # int8 SQRT / RSQRT refuse an input below its zero point (a negative real).
+        unary("SQRT", lambda xp, x: xp.sqrt(x)),
+        unary("RSQRT", lambda xp, x: 1 / xp.sqrt(x)),
         Op("FLOOR", lambda xp, a, o, s, d: xp.floor(a[0])),
         unary("RELU6", lambda xp, x: xp.clip(x, 0, 6), activation="RELU6"),
         # Version 1 for int8 too: LiteRT's reference resolver registers only
@@ -525,9 +570,7 @@ def _entries():
         data_mover("SLICE", _slice, "SliceOptions"),
         data_mover("SQUEEZE", _cast, "SqueezeOptions", {"squeeze_dims": []}, int8_version=None),
         data_mover("EXPAND_DIMS", _cast, "ExpandDimsOptions", int8_version=None),
-        data_mover("GATHER", lambda xp, a, o, s, d: xp.take(
-            a[0], np.asarray(a[1]).astype(np.int64), axis=o["axis"] % a[0].ndim),
-            "GatherOptions", {"axis": 0, "batch_dims": 0}),
+        data_mover("GATHER", _gather, "GatherOptions", {"axis": 0, "batch_dims": 0}),
         data_mover("SPLIT", _split, "SplitOptions", {"num_splits": 1}, data_input=1),
         data_mover("SPLIT_V", _split_v, "SplitVOptions", {"num_splits": 1}),
         data_mover("UNPACK", _unpack, "UnpackOptions", {"num": 1, "axis": 0}),
@@ -560,6 +603,12 @@ def _entries():
         # in a float graph they pass values through.
         Op("QUANTIZE", _cast, "QuantizeOptions"),
         Op("DEQUANTIZE", _cast, "DequantizeOptions"),
+        # Loop conditions (TensorFlow's WHILE cond subgraphs): BOOL outputs.
+        Op("LESS", lambda xp, a, o, s, d: a[0] < a[1], "LessOptions"),
+        Op("LOGICAL_AND", lambda xp, a, o, s, d: xp.logical_and(a[0], a[1]), "LogicalAndOptions"),
+        # Control flow: ops that run other subgraphs of the file (the runtime
+        # runs them; the converter's graphs have one subgraph and no reference).
+        *(Op(name, options=table) for name, table in CONTROL_FLOW.items()),
         # Training-level ops of the IR (converter/ir.py); the passes remove them.
         Op("BATCH_NORM", _batch_norm, defaults={"epsilon": 1e-5}, builtin=False),
         Op("DROPOUT", _same, builtin=False),

@@ -56,18 +56,21 @@ def operator_code(c: dict) -> tuple[str, bool, bool]:
 def model_ops(model: bytes) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The (BUILTIN_NAME, op_symbol) rows of op_list.h's MOTE_ALL_OPS and the
     ("custom_code", op_symbol) rows of its MOTE_ALL_CUSTOM_OPS for the ops
-    `model` uses, each in op-list order (sorted by name). The model must
-    verify and every op must be one Mote runs."""
+    `model` uses (in every subgraph: WHILE, IF and CALL_ONCE run others), each
+    in op-list order (sorted by name). The model must verify and every op
+    must be one Mote runs."""
     verify(model)
     m = flatbuf.decode(model)
     codes = m["operator_codes"] or []
     used, custom, unsupported = set(), set(), []
-    for i, op in enumerate(m["subgraphs"][0]["operators"] or []):
-        c = codes[op["opcode_index"]]
-        name, is_custom, supported = operator_code(c)
-        (custom if is_custom else used).add(name)
-        if not supported:
-            unsupported.append(f"op {i} ({name} v{c['version']})")
+    for s, subgraph in enumerate(m["subgraphs"]):
+        for i, op in enumerate(subgraph["operators"] or []):
+            c = codes[op["opcode_index"]]
+            name, is_custom, supported = operator_code(c)
+            (custom if is_custom else used).add(name)
+            if not supported:
+                where = f"subgraph {s} op {i}" if s else f"op {i}"
+                unsupported.append(f"{where} ({name} v{c['version']})")
     if unsupported:
         raise errors.UnsupportedError("the model uses ops Mote does not run: "
                                       + ", ".join(unsupported))

@@ -165,6 +165,17 @@ def add(b, rng):
     return _binary(b, rng, "ADD")
 
 
+def add_int32(b, rng):
+    """ADD of INT32 (TensorFlow's loop counters), broadcasting, each fused activation."""
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "int32")
+    z = b.add_input("b", sb, "int32")
+    y = b.add_tensor("y", out, "int32")
+    b.add_operator("ADD", [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))})
+    b.mark_outputs(y)
+    return [rng.integers(-1000, 1000, s).astype(np.int32) for s in (sa, sb)]
+
+
 def _max_min(b, rng, op):
     """No fused activation; inputs drawn from few values so that ties occur."""
     (sa, sb), out = _broadcast_pair(rng)
@@ -174,6 +185,29 @@ def _max_min(b, rng, op):
     b.add_operator(op, [x, z], [y])
     b.mark_outputs(y)
     return [(rng.integers(-4, 5, s) / 2).astype(np.float32) for s in (sa, sb)]
+
+
+def less(b, rng):
+    """FLOAT32 or INT32 inputs from few values, so that ties occur; BOOL output."""
+    (sa, sb), out = _broadcast_pair(rng)
+    dtype = np.float32 if rng.random() < 0.5 else np.int32
+    x = b.add_input("a", sa, dtype)
+    z = b.add_input("b", sb, dtype)
+    y = b.add_tensor("y", out, "bool")
+    b.add_operator("LESS", [x, z], [y])
+    b.mark_outputs(y)
+    return [(rng.integers(-4, 5, s) * (0.5 if dtype == np.float32 else 1)).astype(dtype)
+            for s in (sa, sb)]
+
+
+def logical_and(b, rng):
+    (sa, sb), out = _broadcast_pair(rng)
+    x = b.add_input("a", sa, "bool")
+    z = b.add_input("b", sb, "bool")
+    y = b.add_tensor("y", out, "bool")
+    b.add_operator("LOGICAL_AND", [x, z], [y])
+    b.mark_outputs(y)
+    return [rng.random(s) < 0.5 for s in (sa, sb)]
 
 
 def div(b, rng):
@@ -500,7 +534,8 @@ def slice_(b, rng, dtype="float32", quantization=None):
 def strided_slice(b, rng, dtype="float32", quantization=None):
     """Random begin / end (negative, past the ends), strides of either sign
     and every mask: begin/end masks, one ellipsis, new axes, shrunk dims (at
-    an index inside the dim, positive stride). The output shape written is a
+    an index inside the dim, positive stride); the offset option (ends as
+    sizes from begin) in one case of four. The output shape written is a
     first guess: LiteRT derives it, Mote checks it."""
     from mote.converter.ops import strided_slice_spec
     rank = int(rng.integers(1, 5))
@@ -521,6 +556,16 @@ def strided_slice(b, rng, dtype="float32", quantization=None):
                 begin[i] = int(rng.integers(-shape[i], shape[i]))
                 strides[i] = 1
     masks["shrink_axis_mask"] = shrink
+    if rng.random() < 0.25 and count == rank:
+        # ends as sizes from begin, inside the input and over every dim
+        # (LiteRT sizes the output from the unclamped ends, and crashes when
+        # the spec leaves dims out): no ellipsis, new axes or begin/end masks
+        masks.update(offset=True, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0)
+        for i in range(count):
+            if not shrink >> i & 1:
+                strides[i] = int(rng.integers(1, 3))
+                begin[i] = int(rng.integers(0, shape[i]))
+                end[i] = int(rng.integers(1, shape[i] - begin[i] + 1))
     out = [len(range(start, stop, stride)) if d is not None else 1
            for d, start, stop, stride, shr in strided_slice_spec(shape, begin, end, strides,
                                                                   masks) if not shr]
@@ -621,21 +666,75 @@ def pack(b, rng, dtype="float32", quantization=None):
 
 
 def gather(b, rng, dtype="float32", quantization=None):
-    """Constant indices (int32 or int64) or computed ones (a graph input)."""
+    """Constant indices (int32 or int64) or computed ones (a graph input);
+    one case in three with batch_dims (the leading dims of params and
+    indices taken batch by batch; negative half the time)."""
     shape = [int(d) for d in rng.integers(1, 5, size=rng.integers(1, 4))]
     axis = int(rng.integers(0, len(shape)))
+    batch_dims = int(rng.integers(1, axis + 1)) if axis > 0 and rng.random() < 0.33 else 0
     runtime = bool(rng.random() < 0.3)   # scalar indices only as an input (constants are 1-D+)
-    ishape = [int(d) for d in rng.integers(1, 4, size=rng.integers(0 if runtime else 1, 3))]
+    ishape = shape[:batch_dims] + [int(d) for d in rng.integers(
+        1, 4, size=rng.integers(0 if runtime or batch_dims else 1, 3))]
     index = np.int64 if rng.random() < 0.3 else np.int32
     indices = rng.integers(0, shape[axis], size=ishape).astype(index)
     x = b.add_input("x", shape, dtype, quantization)
     i = b.add_input("indices", ishape, index) if runtime else b.add_constant("indices", indices)
-    y = b.add_tensor("y", shape[:axis] + ishape + shape[axis + 1:], dtype, quantization)
-    b.add_operator("GATHER", [x, i], [y],
-                   {"axis": axis - len(shape) if rng.random() < 0.3 else axis},
+    y = b.add_tensor("y", shape[:axis] + ishape[batch_dims:] + shape[axis + 1:], dtype,
+                     quantization)
+    options = {"axis": axis - len(shape) if rng.random() < 0.3 else axis}
+    if batch_dims:
+        options["batch_dims"] = batch_dims - len(ishape) \
+            if rng.random() < 0.5 and batch_dims < len(ishape) else batch_dims
+    b.add_operator("GATHER", [x, i], [y], options,
                    version=2 if dtype == "int8" else 1)
     b.mark_outputs(y)
     return [_data(rng, shape, dtype)] + ([indices] if runtime else [])
+
+
+def l2_normalization(b, rng, dtype="float32", quantization=None):
+    """Rows of random length; image-like values (k/255) half the time; an
+    all-zero row now and then (the norm's 1e-6 floor)."""
+    shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+    shape[-1] = channels(rng, 9)
+    x = b.add_input("x", shape, dtype, quantization)
+    out_q = {"scale": [1 / 128], "zero_point": [0]} if dtype == "int8" else None
+    y = b.add_tensor("y", shape, dtype, out_q)
+    b.add_operator("L2_NORMALIZATION", [x], [y], version=2 if dtype == "int8" else 1)
+    b.mark_outputs(y)
+    if dtype == "int8":
+        return [_data(rng, shape, dtype)]
+    data = (rng.integers(0, 256, shape) / 255.0 if rng.random() < 0.5
+            else rng.standard_normal(shape)).astype(np.float32)
+    if rng.random() < 0.2:
+        data[..., :] = 0
+    return [data]
+
+
+def _arg_min_max(op):
+    """A random axis (negative half the time, INT32 or INT64), INT32 or
+    INT64 output; values from few levels (k/255 of a few k) so that ties
+    occur and the first index must win."""
+    def case(b, rng, dtype="float32", quantization=None):
+        shape = [int(d) for d in rng.integers(1, 6, size=rng.integers(1, 5))]
+        axis = int(rng.integers(0, len(shape)))
+        signed = axis - len(shape) if rng.random() < 0.5 else axis
+        index = "int64" if rng.random() < 0.5 else "int32"
+        x = b.add_input("x", shape, dtype, quantization)
+        a = b.add_constant("axis", np.array([signed], np.int64 if rng.random() < 0.3 else np.int32))
+        y = b.add_tensor("y", shape[:axis] + shape[axis + 1:], index)
+        b.add_operator(op, [x, a], [y], {"output_type": index.upper()},
+                       version=2 if dtype == "int8" else 1)
+        b.mark_outputs(y)
+        if dtype == "int8":
+            return [rng.integers(-3, 3, shape).astype(np.int8) if rng.random() < 0.5
+                    else _data(rng, shape, dtype)]
+        return [(rng.integers(0, 4, shape) / 255.0).astype(np.float32) if rng.random() < 0.5
+                else rng.standard_normal(shape).astype(np.float32)]
+    return case
+
+
+arg_max = _arg_min_max("ARG_MAX")
+arg_min = _arg_min_max("ARG_MIN")
 
 
 def batch_matmul_shapes(rng):
@@ -821,6 +920,7 @@ FLOAT_OPS = {
     "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "MEAN": mean, "PAD": pad,
     "PADV2": padv2, "LOCAL_RESPONSE_NORMALIZATION": local_response_normalization,
     "MAXIMUM": maximum, "MINIMUM": minimum, "EXP": _math("EXP"), "FLOOR": _math("FLOOR"),
+    "LESS": less, "LOGICAL_AND": logical_and, "ADD_INT32": add_int32,
     "DIV": div, "SQUARED_DIFFERENCE": squared_difference, "LOG_SOFTMAX": log_softmax,
     "REDUCE_MAX": reduce_max, "SUM": sum_, "GELU": gelu,
     "LOG": _math("LOG", True), "SQRT": _math("SQRT", True), "RSQRT": _math("RSQRT", True),
@@ -836,6 +936,7 @@ FLOAT_OPS = {
     "STRIDED_SLICE": strided_slice, "TRANSPOSE_CONV": transpose_conv,
     "Convolution2DTransposeBias": convolution_2d_transpose_bias,
     "UNIDIRECTIONAL_SEQUENCE_LSTM": unidirectional_sequence_lstm,
+    "L2_NORMALIZATION": l2_normalization, "ARG_MAX": arg_max, "ARG_MIN": arg_min,
 }
 
 

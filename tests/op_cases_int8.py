@@ -360,6 +360,12 @@ def softmax(b, rng):
                        {"beta": float(rng.choice([0.5, 1.0, 2.0]))})
 
 
+def log_softmax(b, rng):
+    """Output fixed by TFLite at 16/256, 127; rows long enough that their
+    small elements fall below the output's range."""
+    return _activation(b, rng, "LOG_SOFTMAX", {"scale": [16 / 256], "zero_point": [127]})
+
+
 def hard_swish(b, rng):
     return _activation(b, rng, "HARD_SWISH", version=1)
 
@@ -463,6 +469,82 @@ def batch_matmul(b, rng):
     return [rand_i8(rng, lhs), rand_i8(rng, rhs)]
 
 
+def image_or_act_q(rng, lo=-3.0, hi=0.5):
+    """Half the time the quantization of image inputs (k/255: 1/255 and -128;
+    k/127.5 - 1: 1/127.5 and 0), whose products and quotients land on
+    rounding ties; else act_q's."""
+    if rng.random() < 0.5:
+        return act_q(rng, lo, hi)
+    return {"scale": [1 / 255], "zero_point": [-128]} if rng.random() < 0.5 else \
+        {"scale": [1 / 127.5], "zero_point": [0]}
+
+
+def div(b, rng):
+    """Divisors never their zero point (a real 0: LiteRT refuses it); output
+    scale near the quotients' size."""
+    (sa, sb), out = _broadcast_pair(rng)
+    qa, qb = image_or_act_q(rng), image_or_act_q(rng)
+    ratio = np.log10(qa["scale"][0] / qb["scale"][0])
+    oq = act_q(rng, ratio - 0.5, ratio + 1.5)
+    x = b.add_input("a", sa, "int8", qa)
+    z = b.add_input("b", sb, "int8", qb)
+    y = b.add_tensor("y", out, "int8", oq)
+    b.add_operator("DIV", [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))},
+                   version=2)
+    b.mark_outputs(y)
+    divisor = rand_i8(rng, sb)
+    divisor[divisor == qb["zero_point"][0]] = np.int8(qb["zero_point"][0] ^ 1)
+    return [rand_i8(rng, sa), divisor]
+
+
+def squared_difference(b, rng):
+    """Output scale above TFLite's bound (2 max(s_a, s_b))^2 / 2^14 and near
+    the squares' size."""
+    (sa, sb), out = _broadcast_pair(rng)
+    qa, qb = image_or_act_q(rng), image_or_act_q(rng)
+    big = max(qa["scale"][0], qb["scale"][0])
+    lo = np.log10(4 * big * big / 2 ** 14) + 0.1
+    oq = act_q(rng, max(lo, np.log10(big * big * 100)), max(lo, np.log10(big * big * 100)) + 2)
+    x = b.add_input("a", sa, "int8", qa)
+    z = b.add_input("b", sb, "int8", qb)
+    y = b.add_tensor("y", out, "int8", oq)
+    b.add_operator("SQUARED_DIFFERENCE", [x, z], [y], version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, sa), rand_i8(rng, sb)]
+
+
+def _root(op):
+    """SQRT / RSQRT over every input value at or above the zero point (below
+    it the real is negative: LiteRT refuses it)."""
+    def case(b, rng):
+        iq = image_or_act_q(rng, -3, 0)
+        if iq["zero_point"][0] > 0 or rng.random() < 0.3:
+            iq = {"scale": iq["scale"], "zero_point": [int(rng.integers(-128, 1))]}
+        zp = iq["zero_point"][0]
+        n = 128 - zp
+        lo = np.log10(np.sqrt(iq["scale"][0] * 128)) if op == "SQRT" else \
+            np.log10(1 / np.sqrt(iq["scale"][0]))
+        x = b.add_input("x", [n], "int8", iq)
+        y = b.add_tensor("y", [n], "int8", act_q(rng, lo - 2.5, lo - 1))
+        b.add_operator(op, [x], [y], version=2)
+        b.mark_outputs(y)
+        return [rng.permutation(np.arange(zp, 128)).astype(np.int8)]
+    return case
+
+
+def sum_(b, rng):
+    shape, axes, keep, out = _reduction_geometry(rng)
+    iq = image_or_act_q(rng)
+    count = int(np.prod([shape[a] for a in axes]))
+    lo = np.log10(iq["scale"][0] * np.sqrt(count))
+    x = b.add_input("x", shape, "int8", iq)
+    ax = b.add_constant("axes", np.array(axes, np.int32))
+    y = b.add_tensor("y", out, "int8", act_q(rng, lo, lo + 1.5))
+    b.add_operator("SUM", [x, ax], [y], {"keep_dims": keep}, version=2)
+    b.mark_outputs(y)
+    return [rand_i8(rng, shape)]
+
+
 INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
             "CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d, "ADD": add, "SUB": sub, "MUL": mul, "TRANSPOSE": transpose,
             "AVERAGE_POOL_2D": average_pool_2d, "MAX_POOL_2D": max_pool_2d, "PAD": pad, "PADV2": padv2,
@@ -477,7 +559,16 @@ INT8_OPS = {"FULLY_CONNECTED": fully_connected, "QUANTIZE": quantize, "DEQUANTIZ
             "TRANSPOSE_CONV": transpose_conv, "PRELU": prelu, "LEAKY_RELU": leaky_relu,
             "SQUEEZE": _moved("squeeze"), "EXPAND_DIMS": _moved("expand_dims"),
             "SPLIT": _moved("split"), "SPLIT_V": _moved("split_v"), "UNPACK": _moved("unpack"),
-            "PACK": _moved("pack"), "GATHER": _moved("gather"), "BATCH_MATMUL": batch_matmul}
+            "PACK": _moved("pack"), "GATHER": _moved("gather"), "BATCH_MATMUL": batch_matmul,
+            "SQUARED_DIFFERENCE": squared_difference, "SQRT": _root("SQRT"),
+            "RSQRT": _root("RSQRT"), "LOG_SOFTMAX": log_softmax,
+            "L2_NORMALIZATION": _moved("l2_normalization"),
+            "ARG_MAX": _moved("arg_max"), "ARG_MIN": _moved("arg_min")}
+
+# Ops whose LiteRT reference kernel cannot be the oracle everywhere (see
+# tests/test_ops_int8.py): DIV (undefined shifts on tiny quotients), SUM (the
+# reference kernel of LiteRT 2.3 returns garbage).
+INT8_OPS_OWN_ORACLE = {"DIV": div, "SUM": sum_}
 
 
 HYBRID_OPS = {"FULLY_CONNECTED": hybrid_fully_connected, "CONV_2D": hybrid_conv_2d,

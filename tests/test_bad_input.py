@@ -245,3 +245,96 @@ def test_space_to_depth_block_size_overflow_refused():
     b.add_operator("SPACE_TO_DEPTH", [x], [y], {"block_size": 2**31 - 1})
     b.mark_outputs(y)
     assert "block size 2147483647" in str(error_of(b.build()))
+
+
+def _one_op(op, in_shape, in_dtype, out_shape, out_dtype, options=None, extra=(), in_q=None,
+            out_q=None):
+    b = ModelBuilder()
+    x = b.add_input("x", in_shape, in_dtype, in_q)
+    ins = [x] + [b.add_constant(name, value) for name, value in extra]
+    y = b.add_tensor("y", out_shape, out_dtype, out_q)
+    b.add_operator(op, ins, [y], options)
+    b.mark_outputs(y)
+    return b.build()
+
+
+@pytest.mark.parametrize("op", ["ARG_MAX", "ARG_MIN"])
+def test_arg_min_max_bad_inputs(op):
+    axis = [("axis", np.array([1], np.int32))]
+    # an INT32 input: not a type Mote's kernel takes
+    err = error_of(_one_op(op, [2, 3], "int32", [2], "int64", {"output_type": "INT64"}, axis))
+    assert "FLOAT32 or INT8 input, INT32 or INT64 output" in str(err)
+    # a FLOAT32 output
+    err = error_of(_one_op(op, [2, 3], "float32", [2], "float32", {"output_type": "INT64"}, axis))
+    assert "INT32 or INT64 output" in str(err)
+    # output_type disagrees with the output tensor
+    err = error_of(_one_op(op, [2, 3], "float32", [2], "int32", {"output_type": "INT64"}, axis))
+    assert "output 'y' is INT32 but the options' output_type is type 4" in str(err)
+    # axis 2 of a rank-2 input
+    err = error_of(_one_op(op, [2, 3], "float32", [2], "int64", {"output_type": "INT64"},
+                           [("axis", np.array([2], np.int32))]))
+    assert "axis" in str(err) and "2" in str(err)
+
+
+def test_l2_normalization_bad_inputs():
+    # an int8 output not quantized 1/128, 0 as TFLite fixes it
+    q = {"scale": [0.1], "zero_point": [3]}
+    err = error_of(_one_op("L2_NORMALIZATION", [2, 4], "int8", [2, 4], "int8", in_q=q, out_q=q))
+    assert "int8 output must have scale 0.0078125 and zero point 0, got 0.1 and 3" in str(err)
+    # a fused activation (TFLite's kernel applies none)
+    err = error_of(_one_op("L2_NORMALIZATION", [2, 4], "float32", [2, 4], "float32",
+                           {"fused_activation_function": "RELU"}))
+    assert "fused activation 1; only NONE is supported" in str(err)
+    # an INT32 input
+    err = error_of(_one_op("L2_NORMALIZATION", [2, 4], "int32", [2, 4], "int32"))
+    assert "FLOAT32 or INT8 input and output" in str(err)
+
+
+def test_gather_bad_batch_dims():
+    params = [("indices", np.zeros((3, 2), np.int32))]
+    # batch_dims beyond the axis
+    err = error_of(_one_op("GATHER", [2, 3], "float32", [2, 2], "float32",
+                           {"axis": 0, "batch_dims": 1}, [("indices", np.zeros((2, 2), np.int32))]))
+    assert "batch_dims 1: expected 0 to 0" in str(err)
+    # batch sizes that differ between params and indices
+    err = error_of(_one_op("GATHER", [2, 3], "float32", [2, 2], "float32",
+                           {"axis": 1, "batch_dims": 1}, params))
+    assert "batch dim 0: params 'x' has 2, indices 'indices' 3" in str(err)
+
+
+def _int8(scale, zero_point):
+    return {"scale": [scale], "zero_point": [zero_point]}
+
+
+def test_int8_domain_errors_fail_the_invoke():
+    """int8 DIV by a real 0 and SQRT / RSQRT of a negative real fail the
+    invoke with the element, as LiteRT's kernels refuse them."""
+    b = ModelBuilder()
+    x = b.add_input("x", [3], "int8", _int8(0.1, 0))
+    d = b.add_input("d", [3], "int8", _int8(0.1, 5))
+    y = b.add_tensor("y", [3], "int8", _int8(0.1, 0))
+    b.add_operator("DIV", [x, d], [y], version=2)
+    b.mark_outputs(y)
+    x = np.array([1, 2, 3], np.int8)
+    run_mote(b.build(), [x, np.array([6, 7, 8], np.int8)])
+    with pytest.raises(pyruntime.InvalidArgumentError,
+                       match=r"divisor 'd'\[1\] = 5 is its zero point: division by zero"):
+        run_mote(b.build(), [x, np.array([6, 5, 8], np.int8)])
+    for op in ("SQRT", "RSQRT"):
+        model = _one_op(op, [3], "int8", [3], "int8", in_q=_int8(0.1, -10),
+                        out_q=_int8(0.1, -128))
+        run_mote(model, [np.array([-10, 0, 100], np.int8)])
+        with pytest.raises(pyruntime.InvalidArgumentError,
+                           match=r"input 'x'\[2\] = -11 is below its zero point -10"):
+            run_mote(model, [np.array([0, 1, -11], np.int8)])
+
+
+def test_squared_difference_int8_output_scale_too_small_refused():
+    q = _int8(0.5, 0)
+    b = ModelBuilder()
+    x = b.add_input("a", [2], "int8", q)
+    z = b.add_input("b", [2], "int8", q)
+    y = b.add_tensor("y", [2], "int8", _int8(1e-5, 0))
+    b.add_operator("SQUARED_DIFFERENCE", [x, z], [y], version=2)
+    b.mark_outputs(y)
+    assert "output scale 1e-05 is too small for input scales 0.5 and 0.5" in str(error_of(b.build()))

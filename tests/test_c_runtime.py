@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import need, run_litert
+from control_flow_models import cases as control_flow_cases
 from op_cases import FLOAT_OPS, float_cases
 from op_cases_int8 import INT8_OPS, int8_cases
 
@@ -26,15 +27,21 @@ def case_dir(tmp_path_factory, litert_available):
     lines = []
     suites = [(FLOAT_OPS, float_cases, FLOAT_TOLERANCE, False),
               (INT8_OPS, int8_cases, 0, True)]   # int8: byte-exact with the reference kernels
+
+    def add(name, model, inputs, tolerance, reference):
+        (d / f"{name}.tflite").write_bytes(model)
+        for i, x in enumerate(inputs):
+            (d / f"{name}.in{i}.bin").write_bytes(np.ascontiguousarray(x).tobytes())
+        for i, y in enumerate(run_litert(model, inputs, reference_kernels=reference)):
+            (d / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
+        lines.append(f"{name} {tolerance}")
     for ops, cases, tolerance, reference in suites:
         for op in sorted(ops):
             for name, model, inputs in cases(op, CASES_PER_OP, seed=1):
-                (d / f"{name}.tflite").write_bytes(model)
-                for i, x in enumerate(inputs):
-                    (d / f"{name}.in{i}.bin").write_bytes(np.ascontiguousarray(x).tobytes())
-                for i, y in enumerate(run_litert(model, inputs, reference_kernels=reference)):
-                    (d / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
-                lines.append(f"{name} {tolerance}")
+                add(name, model, inputs, tolerance, reference)
+    # WHILE / IF / CALL_ONCE models and TensorFlow's LSTM forms (tests/control_flow_models.py)
+    for name, model, inputs, int8 in control_flow_cases():
+        add(name, model, inputs, 0 if int8 else FLOAT_TOLERANCE, int8)
     (d / "cases.txt").write_text("\n".join(lines) + "\n")
     return d
 
@@ -51,7 +58,8 @@ def make(target, case_dir):
 def test_c_native(case_dir):
     need("cc", "make")
     out = make("test", case_dir)
-    assert f"{CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS))} cases" in out
+    count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS)) + len(list(control_flow_cases()))
+    assert f"{count} cases" in out
 
 
 def test_c_sanitizers(case_dir):
@@ -60,8 +68,19 @@ def test_c_sanitizers(case_dir):
 
 
 def test_c_aarch64_qemu(case_dir):
+    """Twice: on a CPU with the dot-product extension (qemu's `max`), where the
+    SDOT int8 GEMM is chosen at run time, and on a Cortex-A53 (no SDOT), where
+    the NEON smlal one runs in its place; both byte-equal to LiteRT and `_ref`."""
     need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
-    make("cross-aarch64", case_dir)
+    out = make("cross-aarch64", case_dir)
+    runs = [line.split()[2:] for line in out.splitlines() if line.startswith("kernels chosen:")]
+    assert len(runs) == 2, out[-3000:]
+    with_dot, without_dot = runs
+    for op in ("conv2d_s8", "fully_connected_s8"):
+        assert f"{op}_4x16_neondot" in with_dot, f"SDOT {op} not chosen on -cpu max: {with_dot}"
+        assert f"{op}_4x16_neondot" not in without_dot, f"SDOT {op} chosen on a Cortex-A53"
+        assert f"{op}_4x8_neon" in without_dot, f"no NEON {op} on a Cortex-A53: {without_dot}"
+    assert out.count(" 0 failed") == 2, out[-3000:]
 
 
 def test_c_armv7_qemu(case_dir):

@@ -9,11 +9,12 @@ variants (BUILTIN_REF)."""
 import numpy as np
 import pytest
 
-from conftest import run_litert
+from conftest import need, run_litert
 from mote.converter.tflite.builder import ModelBuilder
-from mote.runtime import OpResolverType
+from mote.runtime import Interpreter, OpResolverType
 from op_cases import ACTIVATIONS, _window_out
 from op_cases_int8 import binary_out_scale_range
+from test_c_runtime import make
 from test_kernel_variants import isa_levels, run
 
 EDGE_ZERO_POINTS = (-128, 127)
@@ -45,7 +46,7 @@ def conv_2d(b, rng):
         oh, ow = _window_out(h, k, s, dh, padding), _window_out(w, k, s, dw, padding)
         if oh > 0 and ow > 0:
             break
-    cin = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130]))
+    cin = int(rng.choice([1, 3, 4, 5, 17, 29, 63, 64, 67, 130]))
     cout = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 70]))
     iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
     wq = {"scale": (10 ** rng.uniform(-6, 2, cout)).astype(np.float32),
@@ -74,7 +75,7 @@ def fully_connected(b, rng):
     """Rows of depths around the 4-byte groups and past 64, unit counts around
     16, 32 and 64 (the vectors and panel pairs), with and without bias."""
     rows = int(rng.integers(1, 5))
-    depth = int(rng.choice([1, 3, 4, 5, 17, 63, 64, 67, 130, 1024]))
+    depth = int(rng.choice([1, 3, 4, 5, 17, 29, 63, 64, 67, 130, 1024]))
     units = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 64, 65, 70, 100]))
     per_channel = bool(rng.random() < 0.7)
     n = units if per_channel else 1
@@ -101,7 +102,8 @@ def fully_connected(b, rng):
 
 def depthwise_conv_2d(b, rng):
     """Depth multiplier 1, the vectorized kernels' windows (3x3 mostly, some
-    5x5), strides 1 and 2, channel counts around 16 and 32."""
+    5x5), strides 1 and 2, channel counts around 16 and 32, constant filters
+    and filters given at run time."""
     k, s = int(rng.choice([3, 3, 3, 5])), int(rng.choice([1, 2]))
     padding = str(rng.choice(["SAME", "VALID"]))
     n, h, w = int(rng.integers(1, 3)), int(rng.integers(k, 14)), int(rng.integers(k, 14))
@@ -113,8 +115,12 @@ def depthwise_conv_2d(b, rng):
     oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * k * 10 ** rng.uniform(-1, 1))],
           "zero_point": [zero_point(rng)]}
     x = b.add_input("x", [n, h, w, c], "int8", iq)
-    f = b.add_constant("filter", rng.integers(-127, 128, size=(1, k, k, c)).astype(np.int8),
-                       quantization=wq)
+    filt = rng.integers(-127, 128, size=(1, k, k, c)).astype(np.int8)
+    # a filter fed at run time (a quarter of the cases) reaches the variants
+    # that read it as it is; a constant one, those that pack it at prepare
+    fed = bool(rng.random() < 0.25)
+    f = b.add_input("filter", [1, k, k, c], "int8", wq) if fed else \
+        b.add_constant("filter", filt, quantization=wq)
     bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
     bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=c).astype(np.int32),
                           quantization={"scale": bias_scales, "zero_point": np.zeros(c, np.int64)})
@@ -124,7 +130,7 @@ def depthwise_conv_2d(b, rng):
                     "dilation_w_factor": 1, "dilation_h_factor": 1,
                     "fused_activation_function": str(rng.choice(ACTIVATIONS))}, version=3)
     b.mark_outputs(y)
-    return [int8_input(rng, (n, h, w, c), iq)]
+    return [int8_input(rng, (n, h, w, c), iq)] + ([filt] if fed else [])
 
 
 def _elementwise(b, rng, op):
@@ -174,11 +180,46 @@ def quantize(b, rng):
     return [data]
 
 
+def _pool(b, rng, op):
+    """Channels around the 16-lane vectors; windows from 1x1 to global ones
+    (7x7, MobileNet's last pool), past 256 taps (the int16 sums' limit, where
+    average pooling keeps `_ref`), every padding; sums that land on .5
+    (even window sizes) and saturated inputs; fused activations."""
+    k = int(rng.choice([1, 2, 3, 3, 5, 7, 17]))
+    s = int(rng.choice([1, 2])) if k < 7 else 1
+    n, c = int(rng.integers(1, 3)), int(rng.choice([1, 5, 15, 16, 17, 33, 64, 70]))
+    h = w = k if k >= 7 else int(rng.integers(k, 12))
+    padding = "VALID" if k >= 7 else str(rng.choice(["SAME", "VALID"]))
+    oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
+    q = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, c], "int8", q)
+    y = b.add_tensor("y", [n, oh, ow, c], "int8", q)
+    b.add_operator(op, [x], [y], {"padding": padding, "stride_w": s, "stride_h": s,
+                                  "filter_width": k, "filter_height": k,
+                                  "fused_activation_function": str(rng.choice(ACTIVATIONS))},
+                   version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, (n, h, w, c), q)]
+
+
+def dequantize(b, rng):
+    """int8 -> float32 per tensor, lengths around the vector widths."""
+    shape = [int(rng.integers(1, 4)), int(rng.choice([1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 70]))]
+    q = {"scale": [float(10 ** rng.uniform(-6, 2))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", shape, "int8", q)
+    y = b.add_tensor("y", shape, "float32")
+    b.add_operator("DEQUANTIZE", [x], [y], version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, shape, q)]
+
+
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
-              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize}
+              "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
+              "AVERAGE_POOL_2D": lambda b, rng: _pool(b, rng, "AVERAGE_POOL_2D"),
+              "MAX_POOL_2D": lambda b, rng: _pool(b, rng, "MAX_POOL_2D")}
 
 
 def cases(op, count, seed=5):
@@ -207,3 +248,63 @@ def test_fast_int8_kernels_equal_litert_reference_at_the_edges(op, litert_availa
                     f"of {g.size} differ, first at {diff[0]}: {g.flat[diff[0]]} vs "
                     f"{w.flat[diff[0]]}")
     assert any("_ref" not in k for k in used), f"no fast variant was chosen: {used}"
+
+
+def run_threads(model, inputs, threads):
+    it = Interpreter(model_content=model, num_threads=threads)
+    it.allocate_tensors()
+    for d, x in zip(it.get_input_details(), inputs):
+        it.set_tensor(d["index"], x)
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()]
+
+
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD"])
+def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_available):
+    """The same edge cases with the work split over 2 and 3 threads (cases
+    past the runtime's minimum work per split: most of the convolutions)."""
+    for name, model, inputs in cases(op, 30, seed=7):
+        want = run_litert(model, inputs, reference_kernels=True)
+        for threads in (2, 3):
+            for g, w in zip(run_threads(model, inputs, threads), want):
+                diff = np.flatnonzero(g != w)
+                assert diff.size == 0, f"{name}, {threads} threads: {diff.size} of {g.size} differ"
+
+
+# The ops with NEON int8 variants, for the cross-compiled C tests below.
+QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
+            "QUANTIZE", "DEQUANTIZE")
+
+
+def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
+    """The same edge cases and hybrid FULLY_CONNECTED, cross-compiled for aarch64, under qemu
+    (runtime_c/tests/test_runtime.c: byte-equal to LiteRT's reference kernels
+    and to `_ref`), on a CPU with SDOT and on one without (make cross-aarch64)."""
+    need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
+    lines = []
+    for op in QEMU_OPS:
+        for name, model, inputs in cases(op, 40):
+            (tmp_path / f"{name}.tflite").write_bytes(model)
+            for i, x in enumerate(inputs):
+                (tmp_path / f"{name}.in{i}.bin").write_bytes(np.ascontiguousarray(x).tobytes())
+            for i, y in enumerate(run_litert(model, inputs, reference_kernels=True)):
+                (tmp_path / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
+            lines.append(f"{name} 0")
+    # hybrid FULLY_CONNECTED (float, within 1e-5 of LiteRT's float model with
+    # the weights dequantized, as test_ops_int8 checks it natively)
+    from op_cases_int8 import HYBRID_OPS, int8_cases
+    from test_ops_int8 import dequantized_float_model
+    for name, model, inputs in int8_cases("FULLY_CONNECTED", 20, seed=3, table=HYBRID_OPS):
+        name = f"hybrid_{name}"
+        (tmp_path / f"{name}.tflite").write_bytes(model)
+        (tmp_path / f"{name}.in0.bin").write_bytes(np.ascontiguousarray(inputs[0]).tobytes())
+        (want,) = run_litert(dequantized_float_model(model), inputs)
+        (tmp_path / f"{name}.out0.bin").write_bytes(np.ascontiguousarray(want).tobytes())
+        lines.append(f"{name} 1e-5")
+    (tmp_path / "cases.txt").write_text("\n".join(lines) + "\n")
+    out = make("cross-aarch64", tmp_path)
+    assert out.count(" 0 failed") == 2, out[-3000:]
+    for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
+                   "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon",
+                   "fully_connected_hybrid_neon"):
+        assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"

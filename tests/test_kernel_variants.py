@@ -16,7 +16,10 @@ import pytest
 
 from conftest import run_litert
 from op_cases import FLOAT_OPS, conv_options, float_cases
-from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
+from op_cases_int8 import HYBRID_OPS, INT8_OPS, INT8_OPS_OWN_ORACLE, int8_cases
+
+# Variants are checked against `_ref`, not LiteRT: every int8 op takes part.
+ALL_INT8_OPS = {**INT8_OPS, **INT8_OPS_OWN_ORACLE}
 from mote.converter.tflite.builder import ModelBuilder
 from mote.runtime import Interpreter, OpResolverType, kernels
 from mote.runtime.interpreter import CPU_FEATURES
@@ -47,15 +50,15 @@ def run(model, inputs, resolver, off=()):
 def all_cases():
     for op in FLOAT_OPS:
         yield from float_cases(op, CASES, seed=11)
-    for op in INT8_OPS:
-        yield from int8_cases(op, CASES, seed=11)
+    for op in ALL_INT8_OPS:
+        yield from int8_cases(op, CASES, seed=11, table=ALL_INT8_OPS)
     for op in HYBRID_OPS:
         yield from int8_cases(op, CASES, seed=11, table=HYBRID_OPS)
 
 
 @pytest.mark.parametrize("family", ["float", "int8", "hybrid"])
 def test_chosen_variants_equal_reference(family):
-    ops = {"float": FLOAT_OPS, "int8": INT8_OPS, "hybrid": HYBRID_OPS}[family]
+    ops = {"float": FLOAT_OPS, "int8": ALL_INT8_OPS, "hybrid": HYBRID_OPS}[family]
     for op in ops:
         cases = float_cases(op, CASES, seed=11) if family == "float" else \
             int8_cases(op, CASES, seed=11, table=ops)
@@ -74,6 +77,42 @@ def test_chosen_variants_equal_reference(family):
                         assert np.max(np.abs(g - w), initial=0) <= bound, what
                     else:
                         assert np.array_equal(g, w), f"{what}: int8 differs from _ref"
+
+
+# DEPTHWISE_CONV_2D int8 with its filter given at run time: the variants that
+# read the filter as it is, where the constant filters of the random cases
+# choose the ones that pack it at prepare.
+@pytest.mark.parametrize("k,stride,channels", [(3, 1, 5), (3, 1, 16), (3, 2, 33), (3, 1, 48),
+                                               (5, 1, 20), (5, 2, 7)])
+def test_int8_depthwise_with_a_fed_filter_equals_reference(k, stride, channels,
+                                                           litert_available):
+    rng = np.random.default_rng([k, stride, channels])
+    h, w = 9, 11
+    oh, ow = -(-h // stride), -(-w // stride)
+    iq = {"scale": [0.02], "zero_point": [-128]}
+    wq = {"scale": (10 ** rng.uniform(-3, 0, channels)).astype(np.float32),
+          "zero_point": np.zeros(channels, np.int64), "quantized_dimension": 3}
+    b = ModelBuilder()
+    x = b.add_input("x", [1, h, w, channels], "int8", iq)
+    f = b.add_input("filter", [1, k, k, channels], "int8", wq)
+    bias = b.add_constant("bias", rng.integers(-5000, 5000, channels).astype(np.int32),
+                          quantization={"scale": (0.02 * wq["scale"]).astype(np.float32),
+                                        "zero_point": np.zeros(channels, np.int64)})
+    y = b.add_tensor("y", [1, oh, ow, channels], "int8", {"scale": [0.05], "zero_point": [3]})
+    b.add_operator("DEPTHWISE_CONV_2D", [x, f, bias], [y],
+                   {"padding": "SAME", "stride_w": stride, "stride_h": stride,
+                    "depth_multiplier": 1, "fused_activation_function": "RELU"}, version=3)
+    b.mark_outputs(y)
+    model = b.build()
+    inputs = [rng.integers(-128, 128, (1, h, w, channels)).astype(np.int8),
+              rng.integers(-127, 128, (1, k, k, channels)).astype(np.int8)]
+    (want,) = run_litert(model, inputs, reference_kernels=True)
+    (ref,), used = run(model, inputs, OpResolverType.BUILTIN_REF)
+    assert np.array_equal(ref, want), "_ref differs from LiteRT's reference kernels"
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        chosen.update(used)
+        assert np.array_equal(got, want), f"{off or 'all CPU features'} off ({used}): differs"
 
 
 def test_every_variant_this_cpu_runs_was_checked():
@@ -150,3 +189,30 @@ def test_resize_bilinear_wide_channels_equal_litert(channels, convention, litert
     b.mark_outputs(y)
     model, inputs = b.build(), [rng.standard_normal((2, 5, 7, channels)).astype(np.float32)]
     assert_variants_equal_litert(model, inputs, f"{channels} channels, {convention}")
+
+
+# Hybrid FULLY_CONNECTED (float inputs, int8 weights) as hybrid models have
+# it: long rows (MobileNet's 1024-wide classifier, an odd 1001), batch 1 and 3.
+@pytest.mark.parametrize("depth,units,batch", [(1024, 1001, 1), (1001, 37, 3), (67, 5, 2)])
+def test_hybrid_fully_connected_long_rows_equal_litert(depth, units, batch, litert_available):
+    from test_ops_int8 import dequantized_float_model
+    rng = np.random.default_rng([depth, units, batch])
+    b = ModelBuilder()
+    scales = (10 ** rng.uniform(-3, -1, units)).astype(np.float32)
+    x = b.add_input("x", [batch, depth], "float32")
+    w = b.add_constant("w", rng.integers(-127, 128, (units, depth)).astype(np.int8),
+                       quantization={"scale": scales, "zero_point": np.zeros(units, np.int64),
+                                     "quantized_dimension": 0})
+    bias = b.add_constant("bias", rng.standard_normal(units).astype(np.float32))
+    y = b.add_tensor("y", [batch, units], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, bias], [y], {"fused_activation_function": "RELU"},
+                   version=3)
+    b.mark_outputs(y)
+    model = b.build()
+    inputs = [(rng.integers(0, 256, (batch, depth)) / 127.5 - 1).astype(np.float32)]
+    (want,) = run_litert(dequantized_float_model(model), inputs)
+    (ref,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+    assert_float_close(ref, want, "_ref against LiteRT's float model with dequantized weights")
+    for off in isa_levels():
+        (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+        assert_float_close(got, want, f"with {off or 'all CPU features'} off ({used})")

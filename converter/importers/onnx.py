@@ -695,6 +695,67 @@ class _Importer:
                                             "int32")],
                   node.output[0], {"keep_dims": keep}, node, out_first)
 
+    def _to_nchw(self, node, x):
+        """A channels-first 4-D activation stored NHWC, transposed back to
+        NCHW storage (where the element order matters)."""
+        n, h, w, c = self.g.tensors[x].shape
+        nchw = self.g.unique_name(x + "/nchw")
+        self.shapes[nchw] = (n, c, h, w)
+        self.emit("TRANSPOSE", [x, self.constant(nchw + "/perm", np.array([0, 3, 1, 2], np.int32),
+                                                 "int32")], nchw, {}, node, False)
+        return nchw
+
+    def _arg_min_max(self, node, a, op):
+        """ArgMax / ArgMin: TFLite's ARG_MAX / ARG_MIN (INT64 indices, the
+        first on ties), then a RESHAPE that keeps the axis for keepdims."""
+        if a.get("select_last_index", 0):
+            raise OnnxImportError(f"node {node.name!r} ({node.op_type}): select_last_index=1 is "
+                                  f"not supported (TFLite picks the first index on ties)")
+        x = self.activation(node.input[0])
+        rank = len(self.shape(node.input[0]))
+        axis = a.get("axis", 0) % rank
+        keep = bool(a.get("keepdims", 1))
+        if self.layout[x] and not keep and axis != 1:   # the rest must keep NCHW order
+            x = self._to_nchw(node, x)
+        first = self.layout[x]
+        ir_axis = _nhwc_axis(axis, 4) if first else axis
+        ir_shape = self.g.tensors[x].shape
+        out = node.output[0]
+        index = self.g.unique_name(out + "/index") if keep else out
+        self.g.add_tensor(ir.Tensor(index, tuple(d for i, d in enumerate(ir_shape) if i != ir_axis),
+                                    "int64"))
+        self.g.nodes.append(ir.Node(op, [x, self.constant(node.name + "/axis", np.array(
+            [ir_axis], np.int32), "int32")], [index], {"output_type": "INT64"}, node.name))
+        self.layout[out] = first and keep
+        if keep:
+            kept = tuple(1 if i == ir_axis else d for i, d in enumerate(ir_shape))
+            self.g.add_tensor(ir.Tensor(out, kept, "int64"))
+            self.g.nodes.append(ir.Node("RESHAPE", [index, self.constant(
+                node.name + "/shape", np.array(kept, np.int32), "int32")], [out],
+                {"new_shape": list(kept)}, node.name + "/keepdims"))
+
+    def op_ArgMax(self, node, a):
+        self._arg_min_max(node, a, "ARG_MAX")
+
+    def op_ArgMin(self, node, a):
+        self._arg_min_max(node, a, "ARG_MIN")
+
+    def op_LpNormalization(self, node, a):
+        """p = 2 over the last axis (or the channels of a 4-D tensor):
+        L2_NORMALIZATION. TFLite divides by max(norm, 1e-6) where ONNX
+        divides by the norm: they differ only for all-zero rows."""
+        x = self.activation(node.input[0])
+        rank = len(self.shape(node.input[0]))
+        axis = a.get("axis", -1) % rank
+        if a.get("p", 2) != 2:
+            raise OnnxImportError(f"node {node.name!r} (LpNormalization): only p=2 is supported, "
+                                  f"got p={a.get('p')}")
+        if not ((self.layout[x] and axis == 1) or (not self.layout[x] and axis == rank - 1)):
+            raise OnnxImportError(f"node {node.name!r} (LpNormalization): only the last axis (or "
+                                  f"the channel axis of a 4-D tensor) is supported, got axis "
+                                  f"{axis}")
+        self.emit("L2_NORMALIZATION", [x], node.output[0], {}, node, self.layout[x])
+
     def op_BatchNormalization(self, node, a):
         x = self.activation(node.input[0])
         ins = [x] + [self.constant(n, self.const_value(node, n, "statistic")) for n in node.input[1:5]]
@@ -713,12 +774,7 @@ class _Importer:
         if self.layout[x]:
             n, h, w, c = self.g.tensors[x].shape
             if not (h == 1 and w == 1) and list(target) != [n, c, h, w]:
-                # The one place a transpose is needed: element order changes.
-                nchw = self.g.unique_name(x + "/nchw")
-                self.shapes[nchw] = (n, c, h, w)
-                self.emit("TRANSPOSE", [x, self.constant(nchw + "/perm", np.array([0, 3, 1, 2], np.int32),
-                                                         "int32")], nchw, {}, node, False)
-                x = nchw
+                x = self._to_nchw(node, x)   # element order changes
         self.shapes[node.output[0]] = tuple(int(d) for d in target)
         shape_t = self.constant(node.name + "/shape", np.array(target, np.int32), "int32")
         keep_first = self.layout[x] and len(target) == 4

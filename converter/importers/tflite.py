@@ -197,6 +197,10 @@ def import_tflite(data: bytes) -> ir.Graph:
         opname = ops.name_of(builtin)
         where = f"op {k} ({opname})"
         inputs, outputs = (list(op[k] if op[k] is not None else []) for k in ("inputs", "outputs"))
+        if opname in op_catalogue.CONTROL_FLOW:
+            raise ConversionError(f"{where} runs other subgraphs of the file; the converter "
+                                  f"imports models of one subgraph (Mote's runtime runs this "
+                                  f"file as it is)")
         if opname == "CUSTOM":
             custom = code.get("custom_code") or ""
             where = f"op {k} (custom {custom!r})"

@@ -49,6 +49,9 @@ class ModelBuilder:
         self.inputs = []
         self.outputs = []
         self.signatures = []         # SignatureDef tables
+        self.subgraphs = []          # more subgraphs (add_subgraph), numbered from 1
+        self.name = "main"
+        self.index = 0
 
     def add_tensor(self, name: str, shape, dtype, quantization: dict | None = None,
                    buffer: int = 0, variable: bool = False) -> int:
@@ -105,6 +108,17 @@ class ModelBuilder:
     def mark_outputs(self, *indices: int) -> None:
         self.outputs.extend(int(i) for i in indices)
 
+    def add_subgraph(self, name: str) -> "ModelBuilder":
+        """Another subgraph of this model (for WHILE, IF and CALL_ONCE to
+        call): a builder of its own tensors, operators, inputs and outputs
+        that shares this model's buffers and operator codes. Subgraphs are
+        numbered in the order they are added, after this one (0)."""
+        sub = ModelBuilder(self.description)
+        sub.buffers, sub.opcodes, sub.name = self.buffers, self.opcodes, name
+        self.subgraphs.append(sub)
+        sub.index = len(self.subgraphs)
+        return sub
+
     def add_signature(self, key: str, inputs: dict, outputs: dict) -> None:
         """A SignatureDef over subgraph 0: inputs and outputs map names to tensor indices."""
         def tensor_maps(names):
@@ -120,9 +134,10 @@ class ModelBuilder:
         model = {
             "version": 3,
             "operator_codes": codes,
-            "subgraphs": [{"tensors": self.tensors, "inputs": np.asarray(self.inputs, np.int32),
-                           "outputs": np.asarray(self.outputs, np.int32),
-                           "operators": self.operators, "name": "main"}],
+            "subgraphs": [{"tensors": g.tensors, "inputs": np.asarray(g.inputs, np.int32),
+                           "outputs": np.asarray(g.outputs, np.int32),
+                           "operators": g.operators, "name": g.name}
+                          for g in [self, *self.subgraphs]],
             "description": self.description,
             "buffers": self.buffers,
         }

@@ -265,6 +265,12 @@ mote_status mote_invoke(mote_interpreter *it);
    keeps from one invoke to the next, as LiteRT does) back to zero, as it is after
    create: call it between independent sequences (LiteRT: reset_all_variables). */
 mote_status mote_reset_variables(mote_interpreter *it);
+/* A WHILE op whose condition is still true after this many runs of its body
+   fails with MOTE_ERROR_INVALID_MODEL instead of looping on (a corrupt or
+   hostile file must not hang the caller). Set a larger bound for models that
+   loop longer (a sequence model runs one iteration per step); 0 allows none. */
+#define MOTE_DEFAULT_MAX_LOOP_ITERATIONS 65536
+mote_status mote_set_max_loop_iterations(mote_interpreter *it, uint32_t max_iterations);
 /* mote_invoke() timing each op with the caller's clock (the core has none):
    `now(ctx)` returns seconds from any origin; op_seconds[i] gets op i's time
    (0 for ops computed once at create). capacity must be >= mote_op_count(). */

@@ -5,6 +5,7 @@
 #include "model_view.h"
 #include "planner.h"
 #include "runtime.h"
+#include "subgraph.h"
 
 size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpreter)); }
 
@@ -129,7 +130,7 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
         t->first_op = 0;
         /* Kept to the end (so it can be read back, and invoked again), or
            only until the last op that reads it, below. */
-        t->last_op = it->flags & MOTE_REUSE_INPUT_MEMORY ? 0 : last;
+        t->last_op = it->flags & MOTE_REUSE_INPUT_MEMORY && it->current_subgraph == 0 ? 0 : last;
     }
     /* Variable tensors (state kept across invokes) hold their data for the whole run. */
     for (int32_t i = 0; i < it->num_tensors; i++)
@@ -251,23 +252,170 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
     return MOTE_OK;
 }
 
-/* Variable tensors start at zero (after planning gave them their memory). */
-static void zero_variables(mote_interpreter *it) {
-    for (int32_t i = 0; i < it->num_tensors; i++)
-        if (it->tensors[i].is_variable) memset(it->tensors[i].data, 0, it->tensors[i].bytes);
-}
-
 mote_status mote_create(const void *model, size_t model_bytes, void *arena, size_t arena_bytes,
                         unsigned flags, mote_interpreter **out) {
     return mote_create_with_shapes(model, model_bytes, arena, arena_bytes, flags, NULL, 0, out);
+}
+
+/* Variable tensors start at zero (after planning gave them their memory). */
+static void zero_variables(mote_interpreter *it) {
+    for (int32_t s = 0; s < it->num_subgraphs; s++) {
+        const mote_subgraph *sg = &it->subgraphs[s];
+        for (int32_t i = 0; i < sg->num_tensors; i++)
+            if (sg->tensors[i].is_variable && sg->tensors[i].data)
+                memset(sg->tensors[i].data, 0, sg->tensors[i].bytes);
+    }
+}
+
+/* The tables of every subgraph reachable from subgraph 0 after the
+ * interpreter and the subgraph table; fails when the arena cannot hold them. */
+static mote_status carve_tables(mote_interpreter *it, uint8_t *base, size_t subgraph_table) {
+    size_t num_tensors = 0, num_nodes = 0;
+    for (int32_t s = 0; s < it->num_subgraphs; s++) {
+        mote_subgraph *sg = &it->subgraphs[s];
+        if (!sg->reachable) continue;
+        sg->num_tensors = (int32_t)sg->tensors_in_file;
+        sg->num_nodes = (int32_t)sg->nodes_in_file;
+        num_tensors += (size_t)sg->num_tensors;
+        num_nodes += (size_t)sg->num_nodes;
+        /* Table sizes must not wrap, on 32-bit targets too (a large corrupt
+           count would otherwise pass the arena check and write past it). */
+        const size_t limit =
+            SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item));
+        if (num_tensors > limit || num_nodes > limit)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%zu tensors and %zu ops are more "
+                             "than this machine can address", num_tensors, num_nodes);
+    }
+    const size_t tensor_table = MOTE_ALIGN_UP(num_tensors * sizeof(mote_tensor));
+    const size_t node_table = MOTE_ALIGN_UP(num_nodes * sizeof(mote_node));
+    it->head_bytes = mote_interpreter_bytes() + subgraph_table + tensor_table + node_table;
+    it->required_bytes = it->head_bytes;
+    if (it->head_bytes > it->arena_bytes)
+        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
+                         "for the interpreter and the tables of %zu tensors and %zu ops (more "
+                         "once ops are planned), got %zu", it->head_bytes, num_tensors,
+                         num_nodes, it->arena_bytes);
+    mote_tensor *tensors = (mote_tensor *)(base + mote_interpreter_bytes() + subgraph_table);
+    mote_node *nodes = (mote_node *)((uint8_t *)tensors + tensor_table);
+    memset(tensors, 0, tensor_table + node_table);
+    for (int32_t s = 0; s < it->num_subgraphs; s++) {
+        mote_subgraph *sg = &it->subgraphs[s];
+        if (!sg->reachable) continue;
+        sg->tensors = tensors;
+        sg->nodes = nodes;
+        tensors += sg->num_tensors;
+        nodes += sg->num_nodes;
+    }
+    return MOTE_OK;
+}
+
+/* Tensors and ops of one subgraph (the current one), their lifetimes and
+ * their ops' data. */
+static mote_status init_subgraph(mote_interpreter *it, model_view *v, int32_t index,
+                                 const mote_input_shape *shapes, int num_shapes) {
+    mote_status s;
+    mote_model_subgraph(&it->model, v, (uint32_t)index);
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if ((s = init_tensor(it, v, i)) != MOTE_OK) return s;
+    if (index == 0 && (s = apply_input_shapes(it, shapes, num_shapes)) != MOTE_OK) return s;
+    for (int32_t i = 0; i < it->num_nodes; i++)
+        if ((s = init_node(it, v, i)) != MOTE_OK) return s;
+    it->current_op = -1;
+    return analyze_dataflow(it);
+}
+
+/* Runs the ops whose inputs are all constant, once, in every subgraph. */
+static mote_status fold_constants(mote_interpreter *it) {
+    mote_status s;
+    for (int32_t sgi = 0; sgi < it->num_subgraphs; sgi++) {
+        if (!it->subgraphs[sgi].reachable) continue;
+        mote_use_subgraph(it, sgi);
+        for (int32_t i = 0; i < it->num_nodes; i++) {
+            if (!it->nodes[i].folded) continue;
+            it->current_op = i;
+            if ((s = it->nodes[i].op->invoke(it, &it->nodes[i])) != MOTE_OK) return s;
+            for (int k = 0; k < (int)it->nodes[i].outputs.len; k++) {
+                mote_tensor *t = mote_node_output(it, &it->nodes[i], k);
+                if (t) t->is_constant = true;
+            }
+        }
+        it->current_op = -1;
+    }
+    mote_use_subgraph(it, 0);
+    return MOTE_OK;
+}
+
+static mote_status create(mote_interpreter *it, const mote_input_shape *shapes, int num_shapes) {
+    model_view v;
+    mote_status s;
+    uint8_t *base = it->arena;
+    if ((s = mote_model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK)
+        return s;
+    it->signatures = v.signatures;
+    it->num_subgraphs = (int32_t)v.subgraphs.len;   /* verified: <= INT32_MAX / 2 */
+    if ((size_t)it->num_subgraphs > SIZE_MAX / 8 / sizeof(mote_subgraph))
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%d subgraphs are more than this machine "
+                         "can address", (int)it->num_subgraphs);
+    const size_t subgraph_table = MOTE_ALIGN_UP((size_t)it->num_subgraphs * sizeof(mote_subgraph));
+    it->required_bytes = mote_interpreter_bytes() + subgraph_table;
+    if (it->required_bytes > it->arena_bytes)
+        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
+                         "bytes for the interpreter and the table of %d subgraphs, got %zu",
+                         it->required_bytes, (int)it->num_subgraphs, it->arena_bytes);
+    it->subgraphs = (mote_subgraph *)(base + mote_interpreter_bytes());
+    memset(it->subgraphs, 0, subgraph_table);
+    for (int32_t i = 0; i < it->num_subgraphs; i++) {
+        mote_subgraph *sg = &it->subgraphs[i];
+        mote_model_subgraph(&it->model, &v, (uint32_t)i);
+        sg->table = v.subgraph;
+        sg->inputs = v.inputs;
+        sg->outputs = v.outputs;
+        sg->tensors_in_file = v.tensors.len;
+        sg->nodes_in_file = v.operators.len;
+        sg->caller = -1;
+    }
+    int32_t first_done;
+    if ((s = mote_walk_calls(it, &v, &first_done)) != MOTE_OK) return s;
+    if ((s = carve_tables(it, base, subgraph_table)) != MOTE_OK) return s;
+    for (int32_t i = 0; i < it->num_subgraphs; i++) {
+        if (!it->subgraphs[i].reachable) continue;
+        mote_use_subgraph(it, i);
+        if ((s = init_subgraph(it, &v, i, shapes, num_shapes)) != MOTE_OK) return s;
+    }
+    for (int32_t i = 0; i < it->num_subgraphs; i++) {
+        if (!it->subgraphs[i].reachable) continue;
+        mote_use_subgraph(it, i);
+        if ((s = reserve_op_data(it)) != MOTE_OK) return s;
+    }
+    mote_use_subgraph(it, 0);
+    /* Prepare every op (ops that call subgraphs prepare them first); a full
+       arena does not stop the others, so that the total persistent need is
+       known exactly. */
+    mote_status arena_status = MOTE_OK;
+    for (int32_t i = 0; i < it->num_subgraphs; i++) {
+        if (!it->subgraphs[i].reachable) continue;
+        s = mote_prepare_subgraph(it, i);   /* once each: a no-op for those called already */
+        if (s == MOTE_ERROR_ARENA_TOO_SMALL) arena_status = s;
+        else if (s != MOTE_OK) return s;
+    }
+    s = mote_plan(it, first_done);
+    if (s == MOTE_OK && arena_status != MOTE_OK)
+        s = mote_fail(it, arena_status, "arena too small: the model needs %zu bytes, got %zu",
+                      it->required_bytes, it->arena_bytes);
+    if (s != MOTE_OK) return s;
+    zero_variables(it);
+    if ((s = fold_constants(it)) != MOTE_OK) return s;
+    for (const mote_pending_pack *p = it->pending_packs; p; p = p->next)
+        p->packing->pack(p->params, p->weights->data, p->bias ? p->bias->data : NULL, p->packed);
+    it->current_op = -1;
+    it->ready = true;
+    return MOTE_OK;
 }
 
 mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void *arena,
                                     size_t arena_bytes, unsigned flags,
                                     const mote_input_shape *shapes, int num_shapes,
                                     mote_interpreter **out) {
-    model_view v;
-    mote_status s;
     if (out) *out = NULL;
     if (!out || !arena) return MOTE_ERROR_INVALID_ARGUMENT;
     size_t skip = (size_t)(-(uintptr_t)arena & (MOTE_ALIGN - 1));
@@ -280,75 +428,14 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->arena_bytes = (arena_bytes - skip) & ~(size_t)(MOTE_ALIGN - 1);
     it->flags = flags;
     it->current_op = -1;
+    it->max_loop_iterations = MOTE_DEFAULT_MAX_LOOP_ITERATIONS;
     it->model.data = (const uint8_t *)model;
     it->model.size = model_bytes;
     it->required_bytes = mote_interpreter_bytes();
-    if ((s = mote_model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK)
-        return s;
-    it->subgraph = v.subgraph;
-    it->graph_inputs = v.inputs;
-    it->graph_outputs = v.outputs;
-    it->signatures = v.signatures;
-    it->num_tensors = (int32_t)v.tensors.len;
-    it->num_nodes = (int32_t)v.operators.len;
-    /* Table sizes must not wrap, on 32-bit targets too (a large corrupt count
-       would otherwise pass the arena check and write past it). */
-    const size_t limit =
-        SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item));
-    if ((size_t)it->num_tensors > limit || (size_t)it->num_nodes > limit)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%d tensors and %d ops are more than this "
-                         "machine can address", (int)it->num_tensors, (int)it->num_nodes);
-    size_t tensor_table = MOTE_ALIGN_UP((size_t)it->num_tensors * sizeof(mote_tensor));
-    size_t node_table = MOTE_ALIGN_UP((size_t)it->num_nodes * sizeof(mote_node));
-    it->head_bytes = mote_interpreter_bytes() + tensor_table + node_table;
-    it->required_bytes = it->head_bytes;
-    if (it->head_bytes > it->arena_bytes)
-        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
-                         "for the interpreter and the tables of %d tensors and %d ops (more "
-                         "once ops are planned), got %zu", it->head_bytes, (int)it->num_tensors,
-                         (int)it->num_nodes, it->arena_bytes);
-    it->tensors = (mote_tensor *)(base + mote_interpreter_bytes());
-    it->nodes = (mote_node *)(base + mote_interpreter_bytes() + tensor_table);
-    memset(it->tensors, 0, tensor_table + node_table);
-    for (int32_t i = 0; i < it->num_tensors; i++)
-        if ((s = init_tensor(it, &v, i)) != MOTE_OK) return s;
-    if ((s = apply_input_shapes(it, shapes, num_shapes)) != MOTE_OK) return s;
-    for (int32_t i = 0; i < it->num_nodes; i++)
-        if ((s = init_node(it, &v, i)) != MOTE_OK) return s;
-    it->current_op = -1;
-    if ((s = analyze_dataflow(it)) != MOTE_OK) return s;
-    if ((s = reserve_op_data(it)) != MOTE_OK) return s;
-    /* Prepare every op; a full arena does not stop the others, so that the
-       total persistent need is known exactly. */
-    mote_status arena_status = MOTE_OK;
-    for (int32_t i = 0; i < it->num_nodes; i++) {
-        mote_node *n = &it->nodes[i];
-        it->current_op = i;
-        s = n->op->prepare(it, n);
-        if (s == MOTE_ERROR_ARENA_TOO_SMALL) arena_status = s;
-        else if (s != MOTE_OK) return s;
-    }
-    it->current_op = -1;
-    s = mote_plan(it);
-    if (s == MOTE_OK && arena_status != MOTE_OK)
-        s = mote_fail(it, arena_status, "arena too small: the model needs %zu bytes, got %zu",
-                      it->required_bytes, it->arena_bytes);
-    if (s != MOTE_OK) return s;
-    zero_variables(it);
-    for (int32_t i = 0; i < it->num_nodes; i++) {
-        if (!it->nodes[i].folded) continue;
-        it->current_op = i;
-        if ((s = it->nodes[i].op->invoke(it, &it->nodes[i])) != MOTE_OK) return s;
-        for (int k = 0; k < (int)it->nodes[i].outputs.len; k++) {
-            mote_tensor *t = mote_node_output(it, &it->nodes[i], k);
-            if (t) t->is_constant = true;
-        }
-    }
-    for (const mote_pending_pack *p = it->pending_packs; p; p = p->next)
-        p->packing->pack(p->params, p->weights->data, p->bias ? p->bias->data : NULL, p->packed);
-    it->current_op = -1;
-    it->ready = true;
-    return MOTE_OK;
+    const mote_status s = create(it, shapes, num_shapes);
+    /* Accessors see subgraph 0, also after a failure in another. */
+    if (it->subgraphs && it->subgraphs[0].reachable) mote_use_subgraph(it, 0);
+    return s;
 }
 
 fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t) {

@@ -2,6 +2,12 @@
 
 #include <math.h>
 
+static int leading_zeros_u32(uint32_t x) {
+    int n = 0;
+    while (n < 32 && !(x & (0x80000000u >> n))) n++;
+    return n;
+}
+
 int32_t mote_fp_mul_high(int32_t a, int32_t b) {
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
     int64_t ab = (int64_t)a * (int64_t)b;
@@ -141,15 +147,103 @@ int32_t mote_fp_one_over_one_plus_x(int32_t a) {
 
 int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit) {
     uint32_t ux = (uint32_t)x;
-    int headroom_plus_one = 0;
     if (ux == 0) { /* 1/0: callers never pass it (a softmax row sums to >= 1) */
         *bits_over_unit = 0;
         return INT32_MAX;
     }
-    while (headroom_plus_one < 32 && !(ux & (0x80000000u >> headroom_plus_one)))
-        headroom_plus_one++;
+    const int headroom_plus_one = leading_zeros_u32(ux);
     *bits_over_unit = x_integer_bits - headroom_plus_one;
     const int32_t shifted_minus_one =
         (int32_t)((ux << headroom_plus_one) - ((uint32_t)1 << 31));
     return mote_fp_one_over_one_plus_x(shifted_minus_one);
+}
+
+int mote_fp_leading_sign_bits(int32_t x) {
+    return leading_zeros_u32(x < 0 ? ~(uint32_t)x : (uint32_t)x) - 1;
+}
+
+void mote_fp_inv_sqrt_multiplier(int32_t x, int32_t *m, int *shift) {
+    if (x <= 1) {
+        *m = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    /* x = x' 4^k with x' in [2^27, 2^29): 1/sqrt(x) = 1/sqrt(x') 2^-k; the
+       right shift that remains (2^11 for the Q3.28 reading) is *shift. */
+    int right_shift = 11;
+    while (x >= (1 << 29)) {
+        x /= 4;
+        right_shift++;
+    }
+    const int pairs = (leading_zeros_u32((uint32_t)x) - 1) / 2 - 1;
+    right_shift -= pairs;
+    x = (int32_t)((uint32_t)x << (2 * pairs));
+    /* y = 1/sqrt(x' / 2^28) by y <- 1.5 y - (x'/2) y^3, everything Q3.28:
+       a product of two Q3.28 is Q6.25, of three Q9.22. */
+    const int32_t half_input = mote_fp_rounding_shift_right(x >> 1, 1);
+    const int32_t half_three = (1 << 28) + (1 << 27);
+    int32_t y = 1 << 28;
+    for (int i = 0; i < 5; i++) {
+        const int32_t y3 =
+            mote_fp_saturating_shift(mote_fp_mul_high(mote_fp_mul_high(y, y), y), 6);
+        y = mote_fp_saturating_shift(
+            (int32_t)((uint32_t)mote_fp_mul_high(half_three, y) -
+                      (uint32_t)mote_fp_mul_high(half_input, y3)), 3);
+    }
+    int32_t r = mote_fp_mul_high(y, 1518500250); /* times sqrt(2) / 2 in Q0.31 */
+    if (right_shift < 0) {
+        r = (int32_t)((uint32_t)r << -right_shift);
+        right_shift = 0;
+    }
+    *m = r;
+    *shift = -right_shift;
+}
+
+/* a + b and a - b clamped to int32 (gemmlowp's SaturatingAdd / SaturatingSub). */
+static int32_t saturating_add(int64_t a, int64_t b) {
+    const int64_t v = a + b;
+    return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
+
+static int32_t wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+
+int32_t mote_fp_log_x_ge_1(int32_t x, int input_integer_bits, int output_integer_bits) {
+    const int accum_bits = output_integer_bits + 1;       /* headroom for z log 2 */
+    const int32_t log_2 = 1488522236, sqrt_sqrt_half = 1805811301, sqrt_half = 1518500250;
+    const int32_t one_quarter = 536870912;
+    const int32_t alpha_n = 117049297, alpha_d = 127690142, alpha_i = 1057819769,
+                  alpha_f = 638450708;
+    const int32_t shifted_quarter = mote_fp_rounding_shift_right(one_quarter, accum_bits);
+    /* Two candidate splits x = r 2^z: from x's headroom (z_a, a quarter
+       added) and from x sqrt(1/2)'s (z_b, a quarter taken); the one with the
+       smaller r is used, r in [sqrt(1/2)^(1/2), ...). */
+    const int a_headroom_plus_1 = leading_zeros_u32((uint32_t)x);
+    const int32_t r_a = mote_fp_saturating_shift(
+        mote_fp_mul_high(mote_fp_saturating_shift(x, a_headroom_plus_1 - 1), sqrt_half), 1);
+    const int32_t z_a = saturating_add(
+        mote_fp_saturating_shift(input_integer_bits - a_headroom_plus_1, 31 - accum_bits),
+        shifted_quarter);
+    const int b_headroom = leading_zeros_u32((uint32_t)mote_fp_mul_high(x, sqrt_half)) - 1;
+    const int32_t r_b = mote_fp_saturating_shift(x, b_headroom);
+    const int32_t z_b = saturating_add(
+        mote_fp_saturating_shift(input_integer_bits - b_headroom, 31 - accum_bits),
+        -(int64_t)shifted_quarter);
+    const int32_t r = r_a < r_b ? r_a : r_b;
+    const int32_t z = z_a > z_b ? z_a : z_b;
+    /* log r about r0 = sqrt(sqrt(1/2)): q = 2 (r - r0), p = (r + r0) / 2,
+       log r ~ num / (1 + denom_minus_one), everything Q0.31. */
+    const int32_t p = mote_fp_rounding_half_sum(r, sqrt_sqrt_half);
+    int32_t q = wrap_add(r, -sqrt_sqrt_half);
+    q = wrap_add(q, q);
+    const int32_t common_sq = mote_fp_mul_high(q, q);
+    const int32_t num = wrap_add(mote_fp_mul_high(q, r),
+                                 mote_fp_mul_high(mote_fp_mul_high(q, common_sq), alpha_n));
+    const int32_t denom_minus_one = wrap_add(
+        mote_fp_mul_high(p, wrap_add(wrap_add(alpha_i, q), mote_fp_mul_high(alpha_d, common_sq))),
+        mote_fp_mul_high(alpha_f, q));
+    const int32_t recip_denom = mote_fp_one_over_one_plus_x(denom_minus_one);
+    const int32_t num_scaled = mote_fp_rounding_shift_right(num, accum_bits);
+    /* z log 2 + log r in Q(accum_bits), then to the output's format */
+    const int32_t sum = wrap_add(mote_fp_mul_high(z, log_2), mote_fp_mul_high(num_scaled, recip_denom));
+    return mote_fp_saturating_shift(sum, accum_bits - output_integer_bits);
 }

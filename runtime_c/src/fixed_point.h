@@ -66,6 +66,24 @@ int32_t mote_fp_one_over_one_plus_x(int32_t x);
  * GetReciprocal). */
 int32_t mote_fp_reciprocal(int32_t x, int x_integer_bits, int *bits_over_unit);
 
+/* 1 / sqrt(x) for an integer x >= 0 as a quantized multiplier: x^(-1/2) =
+ * *m / 2^31 * 2^*shift, *shift <= 0 (TFLite's
+ * GetInvSqrtQuantizedMultiplierExp with its left-shift convention: five
+ * Newton-Raphson steps in Q3.28 from 1, then times sqrt(2) / 2). x <= 1
+ * gives (INT32_MAX, 0), as TFLite treats 0 like 1. */
+void mote_fp_inv_sqrt_multiplier(int32_t x, int32_t *m, int *shift);
+
+/* log(x) for x >= 1 given in Q(input_integer_bits).(31 - input_integer_bits);
+ * result in Q(output_integer_bits).(31 - output_integer_bits). TFLite's
+ * log_x_for_x_greater_than_or_equal_to_1: x = r 2^z with r near 1, z found
+ * from the headroom (to a quarter), log r by a rational approximation, all
+ * in gemmlowp's rounding arithmetic. */
+int32_t mote_fp_log_x_ge_1(int32_t x, int input_integer_bits, int output_integer_bits);
+
+/* The number of leading bits of x that equal its sign bit, less one: how far
+ * x can shift left without overflow (TFLite's CountLeadingSignBits; 31 for 0). */
+int mote_fp_leading_sign_bits(int32_t x);
+
 /* Rounds to nearest, ties away from zero, as C's round(). */
 static inline int32_t fp_round_to_int32(double x) {
     return (int32_t)(x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(-x + 0.5));

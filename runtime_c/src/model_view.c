@@ -145,6 +145,13 @@ static mote_status verify_operator(verifier *vf, const fb_table *t, uint32_t ind
     CHECK(mote_fb_get_vector(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &v) &&
               mote_fb_get_vector(vf->b, t, TFL_OPERATOR_MUTATING_VARIABLE_INPUTS, 1, &v),
           "operator %u: custom options out of range", (unsigned)index);
+    int32_t callees[2];
+    const int count = mote_model_callees(vf->b, vf->model, t, callees);
+    CHECK(count >= 0, "operator %u: control-flow options are malformed", (unsigned)index);
+    for (int i = 0; i < count; i++)
+        CHECK(callees[i] >= 0 && (uint32_t)callees[i] < vf->model->subgraphs.len,
+              "operator %u calls subgraph %d, but the model has subgraphs [0, %u)",
+              (unsigned)index, (int)callees[i], (unsigned)vf->model->subgraphs.len);
     return MOTE_OK;
 }
 
@@ -217,6 +224,53 @@ bool mote_model_buffer_data(const fb_buffer *b, const model_view *v, uint32_t in
     return true;
 }
 
+void mote_model_subgraph(const fb_buffer *b, model_view *v, uint32_t index) {
+    /* All of these reads were verified by mote_model_verify. */
+    mote_fb_vector_table(b, &v->subgraphs, index, &v->subgraph);
+    mote_fb_get_vector(b, &v->subgraph, TFL_SUB_GRAPH_TENSORS, 4, &v->tensors);
+    mote_fb_get_vector(b, &v->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &v->operators);
+    mote_fb_get_vector(b, &v->subgraph, TFL_SUB_GRAPH_INPUTS, 4, &v->inputs);
+    mote_fb_get_vector(b, &v->subgraph, TFL_SUB_GRAPH_OUTPUTS, 4, &v->outputs);
+}
+
+int mote_model_callees(const fb_buffer *b, const model_view *v, const fb_table *op,
+                       int32_t callees[2]) {
+    uint32_t opcode;
+    int32_t builtin, version;
+    uint8_t options_type;
+    const char *custom;
+    fb_table options;
+    int expected_options, count;
+    if (!mote_fb_get_u32(b, op, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode) ||
+        !mote_model_opcode(b, v, opcode, &builtin, &version, &custom))
+        return -1;
+    switch (builtin) {
+    case TFL_BUILTIN_OPERATOR_WHILE:
+        expected_options = TFL_BUILTIN_OPTIONS_WHILE_OPTIONS;
+        count = 2;
+        break;
+    case TFL_BUILTIN_OPERATOR_IF:
+        expected_options = TFL_BUILTIN_OPTIONS_IF_OPTIONS;
+        count = 2;
+        break;
+    case TFL_BUILTIN_OPERATOR_CALL_ONCE:
+        expected_options = TFL_BUILTIN_OPTIONS_CALL_ONCE_OPTIONS;
+        count = 1;
+        break;
+    default: return 0;
+    }
+    /* Without its options table the op would call subgraph 0 (the fields'
+       default), a cycle: an op that calls must say whom. */
+    if (!mote_fb_get_u8(b, op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type) ||
+        options_type != expected_options ||
+        !mote_fb_get_table(b, op, TFL_OPERATOR_BUILTIN_OPTIONS, &options) || !options.pos)
+        return -1;
+    /* The callee fields sit in slots 0 and 1 of all three options tables. */
+    for (int i = 0; i < count; i++)
+        if (!mote_fb_get_i32(b, &options, i, 0, &callees[i])) return -1;
+    return count;
+}
+
 bool mote_model_opcode(const fb_buffer *b, const model_view *v, uint32_t i, int32_t *builtin,
                   int32_t *version, const char **custom_name) {
     fb_table oc;
@@ -269,6 +323,8 @@ mote_status mote_model_verify(const fb_buffer *b, model_view *v, char *msg, size
         MOTE_OK)
         return s;
     CHECK(v->subgraphs.len >= 1, "model has no subgraph");
+    CHECK(v->subgraphs.len <= INT32_MAX / 2, "%u subgraphs is too many",
+          (unsigned)v->subgraphs.len);
     for (uint32_t i = 0; i < v->subgraphs.len; i++) {
         fb_table sg;
         mote_fb_vector_table(b, &v->subgraphs, i, &sg);

@@ -93,16 +93,23 @@ mote_status mote_fail_status(mote_interpreter *it, mote_status status) {
 mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt, ...) {
     size_t used = 0;
     va_list ap;
+    /* Messages about another subgraph than the entry say which. */
+    if (it->current_subgraph > 0)
+        used = mote_format(it->message, sizeof it->message,
+                           it->current_op >= 0 ? "subgraph %d " : "subgraph %d: ",
+                           (int)it->current_subgraph);
     if (it->current_op >= 0 && it->current_op < it->num_nodes && it->nodes) {
         const mote_node *n = &it->nodes[it->current_op];
         const char *name = mote_op_name(n->builtin);
-        used = name == unknown_op
-                   ? mote_format(it->message, sizeof it->message, "op %d (builtin code %d v%d): ",
-                                 (int)it->current_op, (int)n->builtin, (int)n->version)
-                   : mote_format(it->message, sizeof it->message, "op %d (%s v%d): ",
-                                 (int)it->current_op, name, (int)n->version);
-        if (used >= sizeof it->message) used = sizeof it->message - 1;
+        used += name == unknown_op
+                    ? mote_format(it->message + used, sizeof it->message - used,
+                                  "op %d (builtin code %d v%d): ", (int)it->current_op,
+                                  (int)n->builtin, (int)n->version)
+                    : mote_format(it->message + used, sizeof it->message - used,
+                                  "op %d (%s v%d): ", (int)it->current_op, name,
+                                  (int)n->version);
     }
+    if (used >= sizeof it->message) used = sizeof it->message - 1;
     va_start(ap, fmt);
     mote_vformat(it->message + used, sizeof it->message - used, fmt, ap);
     va_end(ap);

@@ -1,6 +1,7 @@
 #include "planner.h"
 
 #include "runtime.h"
+#include "subgraph.h"
 
 static int lifetimes_overlap(const plan_item *a, const plan_item *b) {
     return a->first <= b->last && b->first <= a->last;
@@ -44,14 +45,120 @@ size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count) {
     return total;
 }
 
-/* Places every non-constant tensor and every op's scratch in the region after
- * the tables; uses the free middle of the arena as temporary plan storage. */
-mote_status mote_plan(mote_interpreter *it) {
+/* A callee's variable tensors and folded results must outlive each call
+ * (its region is reused between calls): they get persistent memory instead. */
+static bool persistent_in_callee(int32_t subgraph, const mote_tensor *t) {
+    return subgraph > 0 && !t->is_constant && t->first_op >= 0 && (t->is_variable || t->is_folded);
+}
+
+static bool planned(int32_t subgraph, const mote_tensor *t) {
+    return !t->is_constant && t->first_op >= 0 && !persistent_in_callee(subgraph, t);
+}
+
+/* Each callee's region goes in the plan of the subgraph that calls it, alive
+ * during the ops that call it. A callee called from two subgraphs goes in
+ * subgraph 0's plan for the whole run instead (calls form no cycle, so
+ * following callers always ends at subgraph 0). */
+static void assign_callers(mote_interpreter *it) {
+    for (int32_t s = 0; s < it->num_subgraphs; s++) {
+        const mote_subgraph *sg = &it->subgraphs[s];
+        if (!sg->reachable) continue;
+        for (int32_t op = 0; op < sg->num_nodes; op++) {
+            int32_t callees[2];
+            const int count = mote_node_callees(it, &sg->nodes[op], callees);
+            for (int k = 0; k < count; k++) {
+                mote_subgraph *c = &it->subgraphs[callees[k]];
+                if (c->caller < 0) {
+                    c->caller = s;
+                    c->first_call = c->last_call = op;
+                } else if (c->caller == s) {
+                    if (op < c->first_call) c->first_call = op;
+                    if (op > c->last_call) c->last_call = op;
+                } else {
+                    c->caller = 0;
+                    c->first_call = 0;
+                    c->last_call = it->subgraphs[0].num_nodes - 1;
+                }
+            }
+        }
+    }
+    for (int32_t s = 0; s < it->num_subgraphs; s++) it->subgraphs[s].first_callee = -1;
+    for (int32_t c = 1; c < it->num_subgraphs; c++) {
+        mote_subgraph *callee = &it->subgraphs[c];
+        if (!callee->reachable) continue;
+        callee->next_callee = it->subgraphs[callee->caller].first_callee;
+        it->subgraphs[callee->caller].first_callee = c;
+    }
+}
+
+static int32_t plan_count(const mote_interpreter *it, int32_t s) {
+    const mote_subgraph *sg = &it->subgraphs[s];
     int32_t count = 0;
-    for (int32_t i = 0; i < it->num_tensors; i++)
-        if (!it->tensors[i].is_constant && it->tensors[i].first_op >= 0) count++;
-    for (int32_t i = 0; i < it->num_nodes; i++)
-        if (it->nodes[i].scratch_bytes) count++;
+    for (int32_t i = 0; i < sg->num_tensors; i++) count += planned(s, &sg->tensors[i]);
+    for (int32_t i = 0; i < sg->num_nodes; i++) count += sg->nodes[i].scratch_bytes != 0;
+    for (int32_t c = sg->first_callee; c >= 0; c = it->subgraphs[c].next_callee) count++;
+    return count;
+}
+
+/* Plans subgraph s's region: its tensors, its ops' scratch and its callees'
+ * regions (planned before it), each at an offset in the region. */
+static void plan_subgraph(mote_interpreter *it, int32_t s, plan_item *items, int32_t *order) {
+    mote_subgraph *sg = &it->subgraphs[s];
+    int32_t k = 0;
+    for (int32_t i = 0; i < sg->num_tensors; i++) {
+        const mote_tensor *t = &sg->tensors[i];
+        if (!planned(s, t)) continue;
+        items[k].bytes = t->bytes;
+        items[k].first = t->first_op;
+        items[k].last = t->last_op;
+        k++;
+    }
+    for (int32_t i = 0; i < sg->num_nodes; i++)
+        if (sg->nodes[i].scratch_bytes) {
+            items[k].bytes = sg->nodes[i].scratch_bytes;
+            items[k].first = items[k].last = i;
+            k++;
+        }
+    for (int32_t c = sg->first_callee; c >= 0; c = it->subgraphs[c].next_callee) {
+        const mote_subgraph *callee = &it->subgraphs[c];
+        items[k].bytes = callee->region_bytes;
+        items[k].first = callee->first_call;
+        items[k].last = callee->last_call;
+        k++;
+    }
+    sg->region_bytes = mote_plan_arena(items, order, k);
+    /* Record offsets before the region (which holds `items`) is handed out. */
+    k = 0;
+    for (int32_t i = 0; i < sg->num_tensors; i++) {
+        mote_tensor *t = &sg->tensors[i];
+        if (!planned(s, t)) continue;
+        t->offset = items[k++].offset;
+        t->is_planned = true;
+    }
+    for (int32_t i = 0; i < sg->num_nodes; i++)
+        if (sg->nodes[i].scratch_bytes) sg->nodes[i].scratch_offset = items[k++].offset;
+    for (int32_t c = sg->first_callee; c >= 0; c = it->subgraphs[c].next_callee)
+        it->subgraphs[c].region_offset = items[k++].offset;
+}
+
+/* Places every non-constant tensor and every op's scratch of every subgraph
+ * in the region after the tables; uses the free middle of the arena as
+ * temporary plan storage. */
+mote_status mote_plan(mote_interpreter *it, int32_t first_done) {
+    /* Persistent memory first: the plan's temporary storage must fit beside it. */
+    for (int32_t s = 1; s < it->num_subgraphs; s++) {
+        const mote_subgraph *sg = &it->subgraphs[s];
+        for (int32_t i = 0; i < sg->num_tensors; i++) {
+            mote_tensor *t = &sg->tensors[i];
+            if (persistent_in_callee(s, t)) t->data = mote_persistent_alloc(it, t->bytes);
+        }
+    }
+    assign_callers(it);
+    int32_t count = 0;
+    for (int32_t s = first_done; s >= 0; s = it->subgraphs[s].done_next) {
+        const int32_t c = plan_count(it, s);
+        if (c > count) count = c;
+    }
     size_t temp = MOTE_ALIGN_UP((size_t)count * (sizeof(plan_item) + sizeof(int32_t)));
     if (mote_add_sat(mote_add_sat(it->head_bytes, it->persistent_bytes), temp) > it->arena_bytes) {
         it->required_bytes = mote_add_sat(mote_add_sat(it->head_bytes, it->persistent_bytes), temp);
@@ -61,32 +168,22 @@ mote_status mote_plan(mote_interpreter *it) {
                          it->arena_bytes);
     }
     plan_item *items = (plan_item *)(it->arena + it->head_bytes);
-    int32_t *order = (int32_t *)(items + count), k = 0;
-    for (int32_t i = 0; i < it->num_tensors; i++) {
-        mote_tensor *t = &it->tensors[i];
-        if (t->is_constant || t->first_op < 0) continue;
-        items[k].bytes = t->bytes;
-        items[k].first = t->first_op;
-        items[k].last = t->last_op;
-        k++;
+    int32_t *order = (int32_t *)(items + count);
+    /* Callees first: a caller's plan holds their regions. */
+    int32_t last = -1;
+    for (int32_t s = first_done; s >= 0; s = it->subgraphs[s].done_next) {
+        plan_subgraph(it, s, items, order);
+        last = s;
     }
-    for (int32_t i = 0; i < it->num_nodes; i++)
-        if (it->nodes[i].scratch_bytes) {
-            items[k].bytes = it->nodes[i].scratch_bytes;
-            items[k].first = items[k].last = i;
-            k++;
-        }
-    it->planned_bytes = mote_plan_arena(items, order, count);
-    /* Record offsets before the region (which holds `items`) is handed out. */
-    k = 0;
-    for (int32_t i = 0; i < it->num_tensors; i++) {
-        mote_tensor *t = &it->tensors[i];
-        if (t->is_constant || t->first_op < 0) continue;
-        t->offset = items[k++].offset;
-        t->is_planned = true;
+    it->planned_bytes = it->subgraphs[0].region_bytes;   /* subgraph 0 finishes last */
+    (void)last;
+    /* Callers first: a callee's region offset becomes absolute. */
+    for (int32_t s = last; s >= 0; s = it->subgraphs[s].done_prev) {
+        mote_subgraph *sg = &it->subgraphs[s];
+        if (sg->caller >= 0)
+            sg->region_offset = mote_add_sat(sg->region_offset,
+                                             it->subgraphs[sg->caller].region_offset);
     }
-    for (int32_t i = 0; i < it->num_nodes; i++)
-        if (it->nodes[i].scratch_bytes) it->nodes[i].scratch_offset = items[k++].offset;
     /* The plan's temporary storage sits where activations go: the region
        must hold whichever is larger. */
     size_t region = it->planned_bytes > temp ? it->planned_bytes : temp;
@@ -96,10 +193,14 @@ mote_status mote_plan(mote_interpreter *it) {
                          "bytes (%zu for tables, %zu for activations and scratch, %zu for "
                          "prepared parameters), got %zu", it->required_bytes, it->head_bytes,
                          region, it->persistent_bytes, it->arena_bytes);
-    uint8_t *base = it->arena + it->head_bytes;
-    for (int32_t i = 0; i < it->num_tensors; i++)
-        if (it->tensors[i].is_planned) it->tensors[i].data = base + it->tensors[i].offset;
-    for (int32_t i = 0; i < it->num_nodes; i++)
-        if (it->nodes[i].scratch_bytes) it->nodes[i].scratch = base + it->nodes[i].scratch_offset;
+    for (int32_t s = first_done; s >= 0; s = it->subgraphs[s].done_next) {
+        const mote_subgraph *sg = &it->subgraphs[s];
+        uint8_t *base = it->arena + it->head_bytes + sg->region_offset;
+        for (int32_t i = 0; i < sg->num_tensors; i++)
+            if (sg->tensors[i].is_planned) sg->tensors[i].data = base + sg->tensors[i].offset;
+        for (int32_t i = 0; i < sg->num_nodes; i++)
+            if (sg->nodes[i].scratch_bytes)
+                sg->nodes[i].scratch = base + sg->nodes[i].scratch_offset;
+    }
     return MOTE_OK;
 }

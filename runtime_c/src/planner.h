@@ -19,9 +19,10 @@ typedef struct {
  * in the address space; buffers are at most SIZE_MAX / 2 bytes each). */
 size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count);
 
-/* Places every non-constant tensor and every op's scratch in the region after
- * the tables (the free middle of the arena holds the plan meanwhile) and
- * computes the arena's required size. */
-mote_status mote_plan(mote_interpreter *it);
+/* Places every non-constant tensor and every op's scratch of every subgraph
+ * in the region after the tables (the free middle of the arena holds the plan
+ * meanwhile) and computes the arena's required size. `first_done` starts the
+ * list of reachable subgraphs, callees before callers (mote_walk_calls). */
+mote_status mote_plan(mote_interpreter *it, int32_t first_done);
 
 #endif

@@ -79,14 +79,46 @@ typedef struct mote_pending_pack {
     void *packed;
 } mote_pending_pack;
 
+/* One subgraph of the model. Subgraph 0 is the entry; the others run when a
+ * WHILE, IF or CALL_ONCE op calls them (only those reachable from subgraph 0
+ * get tensors and ops). Its activations occupy a region of the planned arena:
+ * subgraph 0's at the start, each callee's inside its caller's region, placed
+ * like one buffer alive during the caller's ops that call it (subgraph.c). */
+typedef struct {
+    fb_table table;
+    fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
+    mote_tensor *tensors;
+    mote_node *nodes;
+    int32_t num_tensors, num_nodes;  /* 0 for a subgraph create does not set up */
+    uint32_t tensors_in_file, nodes_in_file;
+    int32_t caller;                  /* subgraph whose region holds this one's; -1: none
+                                        (subgraph 0, or not reachable) */
+    int32_t first_call, last_call;   /* the caller's ops during which the region is live */
+    int32_t first_callee, next_callee;   /* the subgraphs whose regions this one's holds;
+                                            the next with the same caller; -1 ends */
+    size_t region_bytes;             /* its activations, scratch and callees' regions */
+    size_t region_offset;            /* in the caller's region */
+    bool reachable, prepared;
+    uint8_t visit;                   /* call-graph walk at create: 0 new, 1 on the path, 2 done */
+    int32_t walk_from, walk_op, walk_callee;   /* the walk's resumption point */
+    int32_t done_prev, done_next;    /* reachable subgraphs in the order the walk finished
+                                        them: callees before callers; -1 ends */
+} mote_subgraph;
+
 struct mote_interpreter {
     fb_buffer model;
+    /* The subgraph being created or run (subgraph 0 outside of ops that call
+       others): the tables ops and accessors read. */
     fb_table subgraph;
     fb_vector graph_inputs, graph_outputs;
     fb_vector signatures;            /* SignatureDef tables, verified */
     mote_tensor *tensors;
     mote_node *nodes;
     int32_t num_tensors, num_nodes;
+    int32_t current_subgraph;
+    mote_subgraph *subgraphs;        /* all of the model's, indexed as in the file */
+    int32_t num_subgraphs;
+    uint32_t max_loop_iterations;    /* per WHILE run; mote_set_max_loop_iterations */
     uint8_t *arena;                  /* aligned start of the caller's arena */
     size_t arena_bytes;
     size_t head_bytes;               /* interpreter + tensor and node tables */
@@ -149,6 +181,19 @@ static inline mote_tensor *mote_node_output(mote_interpreter *it, const mote_nod
  * node's custom options bytes (len 0: none). */
 fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t);
 fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n);
+
+/* Makes subgraph `index` the current one (its tables in it->tensors,
+ * it->nodes, ...); returns the previous one's index. */
+int32_t mote_use_subgraph(mote_interpreter *it, int32_t index);
+
+/* Prepares subgraph `index` once (its ops, in order; ops that call prepare
+ * their callees first). A callee's inputs have their shapes set by the caller
+ * beforehand. Keeps going when the arena runs out, like create. */
+mote_status mote_prepare_subgraph(mote_interpreter *it, int32_t index);
+
+/* Runs subgraph `index`'s ops (not folded at create) and returns to the
+ * current subgraph, also on failure. */
+mote_status mote_run_subgraph(mote_interpreter *it, int32_t index);
 
 /* a + b, saturating at SIZE_MAX: byte counts from a corrupt model never wrap. */
 static inline size_t mote_add_sat(size_t a, size_t b) {

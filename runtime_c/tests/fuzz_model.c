@@ -257,8 +257,13 @@ static void canonical_nans(uint8_t *bytes, size_t n) {
 
 /* Sets every input from the chosen bytes, invokes, and returns the outputs
    concatenated in one malloc'd buffer (*out_bytes long; NULL if skipped). */
+/* WHILE loops the fuzzer makes endless end after this many iterations (an
+ * error, as with the default bound, only sooner: more inputs per second). */
+#define FUZZ_MAX_LOOP_ITERATIONS 1024
+
 static uint8_t *run(mote_interpreter *it, const choices *c, int probe, size_t *out_bytes) {
     const int ni = mote_input_count(it), no = mote_output_count(it);
+    mote_set_max_loop_iterations(it, FUZZ_MAX_LOOP_ITERATIONS);
     *out_bytes = 0;
     size_t total_in = 0, total_out = 0;
     for (int i = 0; i < ni; i++) total_in += io_bytes(it, mote_input_tensor(it, i));

@@ -1,7 +1,9 @@
 """Writes the seed corpus of the libFuzzer target (runtime_c/tests/fuzz_model.c):
 one-op models of every op the runtime runs (float32, int8 and hybrid, from the
 generators in tests/op_cases.py and tests/op_cases_int8.py; some with a
-SignatureDef) and the zoo's .tflite files, each followed by input bytes (also
+SignatureDef), models with several subgraphs (WHILE, IF, CALL_ONCE and
+TensorFlow's LSTM forms, tests/control_flow_models.py) and the zoo's .tflite
+files, each followed by input bytes (also
 NaN, infinities, huge values) and the 16-byte trailer the target reads its
 choices from (see fuzz_model.c): flags, arena sizes, new input shapes.
 
@@ -22,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from mote.converter.tflite.builder import ModelBuilder  # noqa: E402
+from control_flow_models import cases as control_flow_cases  # noqa: E402
 from op_cases import FLOAT_OPS  # noqa: E402
-from op_cases_int8 import HYBRID_OPS, INT8_OPS  # noqa: E402
+from op_cases_int8 import HYBRID_OPS, INT8_OPS, INT8_OPS_OWN_ORACLE  # noqa: E402
 
 # Float values that break careless casts and comparisons.
 SPECIALS = np.array([np.nan, np.inf, -np.inf, 3e38, -3e38, 1e-45, -0.0, 2.5e9], np.float32)
@@ -137,13 +140,16 @@ def main(argv=None):
         (args.out / name).write_bytes(data)
         count += 1
 
-    suites = [(FLOAT_OPS, ""), (INT8_OPS, "int8_"), (HYBRID_OPS, "hybrid_")]
+    suites = [(FLOAT_OPS, ""), ({**INT8_OPS, **INT8_OPS_OWN_ORACLE}, "int8_"),
+              (HYBRID_OPS, "hybrid_")]
     for table, prefix in suites:
         for op in sorted(table):
             for name, model, inputs in cases(table, op, args.per_op, 7):
                 write(f"{prefix}{name}", seed(model, inputs, rng))
                 write(f"{prefix}{name}_special", seed(model, inputs, rng, special=True))
     for name, model, inputs in extra_models():
+        write(name, seed(model, inputs, rng))
+    for name, model, inputs, _ in control_flow_cases():
         write(name, seed(model, inputs, rng))
     for path in sorted((ROOT / "models" / "zoo").glob("*.tflite")):
         model = path.read_bytes()

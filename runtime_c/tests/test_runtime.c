@@ -247,6 +247,20 @@ static void check_reused_input_memory(const void *model, size_t size, mote_inter
     free16(arena);
 }
 
+/* The compute functions the cases' ops chose (static names), printed at the
+ * end so that a run can show which variants it exercised. */
+static const char *chosen[256];
+static int chosen_count;
+
+static void note_chosen_kernels(const mote_interpreter *it) {
+    mote_op_info op;
+    for (int i = 0; mote_op_info_get(it, i, &op) == MOTE_OK; i++) {
+        int seen = 0;
+        for (int k = 0; k < chosen_count && !seen; k++) seen = strcmp(chosen[k], op.kernel) == 0;
+        if (!seen && op.kernel[0] && chosen_count < 256) chosen[chosen_count++] = op.kernel;
+    }
+}
+
 static void run_case(const char *dir, const char *name, double tol) {
     char path[1024];
     size_t size;
@@ -257,6 +271,7 @@ static void run_case(const char *dir, const char *name, double tol) {
     void *arena = NULL;
     mote_interpreter *it = create_exact(model, size, &arena, name);
     if (it) {
+        note_chosen_kernels(it);
         for (int i = 0; i < mote_input_count(it); i++) {
             size_t n;
             snprintf(path, sizeof path, "%s/%s.in%d.bin", dir, name, i);
@@ -328,7 +343,10 @@ static void run_case(const char *dir, const char *name, double tol) {
             static const uint8_t values[3] = {0xff, 0x7f, 0x00};
             memcpy(copy, model, size);
             copy[pos] = v == 0 ? (uint8_t)~copy[pos] : values[v];
-            if (mote_create(copy, size, big, arena_bytes, 0, &c) == MOTE_OK) mote_invoke(c);
+            if (mote_create(copy, size, big, arena_bytes, 0, &c) != MOTE_OK) continue;
+            /* A flipped loop bound or condition may loop long: fail sooner. */
+            mote_set_max_loop_iterations(c, 256);
+            mote_invoke(c);
         }
     free16(copy);
     free(big);
@@ -500,10 +518,38 @@ static void test_fixed_point(void) {
            worst_recip);
 }
 
+/* The pthread pool runs every item of a job exactly once, for many job sizes
+ * back to back (workers still finishing one job while the next is published)
+ * and 2 to 4 threads. */
+static unsigned char pool_hits[3001];
+static void count_hits(void *ctx, size_t begin, size_t end) {
+    (void)ctx;
+    for (size_t i = begin; i < end; i++) pool_hits[i]++;
+}
+
+static void test_threadpool(void) {
+    for (int threads = 2; threads <= 4; threads++) {
+        mote_threadpool *pool = mote_threadpool_create(threads);
+        EXPECT(pool != NULL, "thread pool of %d", threads);
+        for (int job = 0; pool && job < 1500; job++) {
+            const size_t count = (size_t)job * 7919 % 2999 + 2;
+            memset(pool_hits, 0, sizeof pool_hits);
+            mote_threadpool_parallel_for(pool, count_hits, NULL, count);
+            size_t wrong = 0;
+            for (size_t i = 0; i < sizeof pool_hits; i++) wrong += pool_hits[i] != (i < count);
+            EXPECT(wrong == 0, "%d threads, job of %zu items: %zu items not run exactly once",
+                   threads, count, wrong);
+            if (wrong) break;
+        }
+        mote_threadpool_destroy(pool);
+    }
+}
+
 int main(int argc, char **argv) {
     test_reader();
     test_format();
     test_fixed_point();
+    test_threadpool();
     int cases = 0;
     if (argc > 1) {
         char path[1024], name[256];
@@ -517,7 +563,9 @@ int main(int argc, char **argv) {
         }
         if (f) fclose(f);
     }
-    printf("%d cases, %d checks: %d passed, %d failed\n", cases, checks, checks - failures,
+    printf("kernels chosen:");
+    for (int k = 0; k < chosen_count; k++) printf(" %s", chosen[k]);
+    printf("\n%d cases, %d checks: %d passed, %d failed\n", cases, checks, checks - failures,
            failures);
     return failures ? 1 : 0;
 }

@@ -19,7 +19,7 @@
 
 typedef struct {
     float lo, hi;                /* f32 RELU / RELU6: the clamp (hi = INFINITY for RELU) */
-    int32_t input_offset;        /* s8 RELU / RELU6: -(input zero point) */
+    int32_t input_offset;        /* s8 RELU / RELU6, SQRT / RSQRT: -(input zero point) */
     int32_t output_offset;       /* s8 RELU / RELU6: output zero point */
     int32_t out_min, out_max;    /* s8 RELU / RELU6: the clamp, in output quanta */
     int32_t multiplier, shift;   /* s8 RELU / RELU6: input scale / output scale */

@@ -26,8 +26,12 @@ const mote_variant mote_conv2d_s8_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
     MOTE_PACKED_VARIANT(conv2d_s8_8x32_avx512vnni, MOTE_CPU_AVX512 | MOTE_CPU_AVX512_VNNI,
                         mote_gemm_s8_vnni_conv_fits, mote_conv2d_s8_packing_vnni32),
-    MOTE_PACKED_VARIANT(conv2d_s8_4x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_f32_conv_fits,
-                        mote_conv2d_s8_packing_16),
+    MOTE_PACKED_VARIANT(conv2d_s8_6x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_s8_avx2_conv_fits,
+                        mote_conv2d_s8_packing_avx2),
+#endif
+#if defined(__aarch64__) && defined(__GNUC__)
+    MOTE_PACKED_VARIANT(conv2d_s8_4x16_neondot, MOTE_CPU_NEON | MOTE_CPU_DOTPROD,
+                        mote_gemm_f32_conv_fits, mote_conv2d_s8_packing_dot16),
 #endif
 #if defined(__ARM_NEON)
     MOTE_PACKED_VARIANT(conv2d_s8_4x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
@@ -68,6 +72,10 @@ const mote_variant mote_depthwise_conv2d_s8_variants[] = {
     MOTE_VARIANT(depthwise_conv2d_s8_5x5_avx512, MOTE_CPU_AVX512, mote_depthwise_conv2d_fits_5x5),
     MOTE_VARIANT(depthwise_conv2d_s8_kxk_avx512, MOTE_CPU_AVX512,
                  mote_depthwise_conv2d_fits_channels),
+    MOTE_PACKED_VARIANT(depthwise_conv2d_s8_3x3_pairs_avx2, MOTE_CPU_AVX2_FMA,
+                        mote_depthwise_conv2d_fits_3x3, mote_depthwise_conv2d_s8_packing_pairs_avx2),
+    MOTE_PACKED_VARIANT(depthwise_conv2d_s8_5x5_pairs_avx2, MOTE_CPU_AVX2_FMA,
+                        mote_depthwise_conv2d_fits_5x5, mote_depthwise_conv2d_s8_packing_pairs_avx2),
     MOTE_VARIANT(depthwise_conv2d_s8_3x3_avx2, MOTE_CPU_AVX2_FMA, mote_depthwise_conv2d_fits_3x3),
     MOTE_VARIANT(depthwise_conv2d_s8_5x5_avx2, MOTE_CPU_AVX2_FMA, mote_depthwise_conv2d_fits_5x5),
     MOTE_VARIANT(depthwise_conv2d_s8_kxk_avx2, MOTE_CPU_AVX2_FMA,

@@ -15,6 +15,10 @@ mote_conv_s8_kernel mote_depthwise_conv2d_s8_3x3_avx512, mote_depthwise_conv2d_s
     mote_depthwise_conv2d_s8_5x5_avx2, mote_depthwise_conv2d_s8_kxk_avx2,
     mote_depthwise_conv2d_s8_3x3_neon, mote_depthwise_conv2d_s8_5x5_neon,
     mote_depthwise_conv2d_s8_kxk_neon;
+/* AVX2, 3x3 and 5x5 with the filter packed (depthwise_conv_s8_avx2.c). */
+extern const mote_packing mote_depthwise_conv2d_s8_packing_pairs_avx2;
+mote_conv_s8_kernel mote_depthwise_conv2d_s8_3x3_pairs_avx2,
+    mote_depthwise_conv2d_s8_5x5_pairs_avx2;
 /* AVX-512 VNNI, 3x3 (depthwise_conv_s8_3x3_avx512vnni.c). */
 mote_conv_s8_kernel mote_depthwise_conv2d_s8_3x3_avx512vnni;
 

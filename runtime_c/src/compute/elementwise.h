@@ -1,5 +1,5 @@
 /* elementwise.h - compute functions of the broadcasting binary ops ADD, SUB,
- * MUL, MAXIMUM, MINIMUM, PRELU (f32 and s8) and DIV, SQUARED_DIFFERENCE (f32).
+ * MUL, MAXIMUM, MINIMUM, PRELU, DIV, SQUARED_DIFFERENCE (f32 and s8).
  *
  * Every function computes the output elements [begin, end) (row-major over
  * the output's shape) and nothing else, so ranges can run on different
@@ -24,13 +24,15 @@ typedef struct {
     int32_t input1_offset, input2_offset; /* s8: -(input zero points) */
     int32_t output_offset;               /* s8: output zero point */
     int32_t out_min, out_max;            /* s8: the clamp, in output quanta */
-    /* s8 ADD / SUB: (q - z) << left_shift is each input in units of its scale
-     * / 2^left_shift; input1/2 multipliers rescale that to the common scale
-     * 2 max(s_1, s_2) / 2^left_shift, where the two are added. */
+    /* s8 ADD / SUB (SQUARED_DIFFERENCE): (q - z) << left_shift is each input
+     * in units of its scale / 2^left_shift; input1/2 multipliers rescale that
+     * to the common scale 2 max(s_1, s_2) / 2^left_shift, where the two are
+     * added (subtracted and squared). */
     int32_t left_shift;
     int32_t input1_multiplier, input1_shift, input2_multiplier, input2_shift;
     /* s8: from the scale of the sum (ADD / SUB: the common scale) or of the
-     * product (MUL: s_1 s_2; PRELU: x alpha, s_x s_alpha) to the output scale */
+     * product (MUL: s_1 s_2; PRELU: x alpha, s_x s_alpha; SQUARED_DIFFERENCE:
+     * the common scale squared) or quotient (DIV: s_1 / s_2) to the output scale */
     int32_t output_multiplier, output_shift;
     /* s8 PRELU: from the input's scale to the output's (x >= 0) */
     int32_t identity_multiplier, identity_shift;
@@ -38,6 +40,9 @@ typedef struct {
 
 typedef void (*mote_elementwise_f32_fn)(const mote_elementwise_params *p, const float *input1,
                                         const float *input2, float *output, size_t begin,
+                                        size_t end);
+typedef void (*mote_elementwise_s32_fn)(const mote_elementwise_params *p, const int32_t *input1,
+                                        const int32_t *input2, int32_t *output, size_t begin,
                                         size_t end);
 typedef void (*mote_elementwise_s8_fn)(const mote_elementwise_params *p, const int8_t *input1,
                                        const int8_t *input2, int8_t *output, size_t begin,
@@ -128,10 +133,48 @@ static inline int8_t mote_prelu_s8_one(const mote_elementwise_params *p, int32_t
     return (int8_t)mote_clamp_i32(y + p->output_offset, p->out_min, p->out_max);
 }
 
+/* DIV: the quotient of the offset inputs (divisor made positive) as a
+ * reciprocal in Q0.31 times the dividend shifted to full headroom, then
+ * rescaled by s_1 / (s_2 s_out) (TFLite's DivElementwise: double rounding
+ * throughout). The divisor is never its zero point (invoke checks). A
+ * quotient below 2^-31 of a quantum is 0. */
+static inline int8_t mote_div_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    int32_t x = a + p->input1_offset, y = b + p->input2_offset;
+    if (y < 0) {
+        x = -x;
+        y = -y;
+    }
+    int recip_shift;
+    const int32_t inverse = mote_fp_reciprocal(y, 31, &recip_shift);
+    const int headroom = mote_fp_leading_sign_bits(x);
+    const int32_t quotient = mote_fp_mul_high((int32_t)((uint32_t)x << headroom), inverse);
+    const int total_shift = p->output_shift - recip_shift - headroom;
+    const int32_t v = total_shift < -31 ? 0
+                      : mote_fp_multiply_by_quantized_multiplier_double_rounding(
+                            quotient, p->output_multiplier, total_shift);
+    return (int8_t)mote_clamp_i32(v + p->output_offset, p->out_min, p->out_max);
+}
+
+/* SQUARED_DIFFERENCE: the difference at the common scale (as ADD / SUB,
+ * left shift 7), squared, rescaled by that scale squared / s_out. */
+static inline int8_t mote_squared_difference_s8_one(const mote_elementwise_params *p, int32_t a,
+                                                    int32_t b) {
+    const int32_t d =
+        mote_elementwise_common_s8(a, p->input1_offset, p->left_shift, p->input1_multiplier,
+                                   p->input1_shift) -
+        mote_elementwise_common_s8(b, p->input2_offset, p->left_shift, p->input2_multiplier,
+                                   p->input2_shift);
+    return mote_elementwise_output_s8(p, d * d);
+}
+
 void mote_add_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
                       float *output, size_t begin, size_t end);
 void mote_add_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
                      const int8_t *input2, int8_t *output, size_t begin, size_t end);
+/* ADD of INT32 (counters, indices): out = clamp(a + b) to [out_min, out_max],
+ * the fused activation's range; the sum wraps as two's complement. */
+void mote_add_s32_ref(const mote_elementwise_params *p, const int32_t *input1,
+                      const int32_t *input2, int32_t *output, size_t begin, size_t end);
 void mote_sub_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
                       float *output, size_t begin, size_t end);
 void mote_sub_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
@@ -142,6 +185,11 @@ void mote_mul_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
                      const int8_t *input2, int8_t *output, size_t begin, size_t end);
 void mote_div_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
                       float *output, size_t begin, size_t end);
+void mote_div_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                     const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_squared_difference_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                                    const int8_t *input2, int8_t *output, size_t begin,
+                                    size_t end);
 void mote_squared_difference_f32_ref(const mote_elementwise_params *p, const float *input1,
                                      const float *input2, float *output, size_t begin,
                                      size_t end);
@@ -191,6 +239,20 @@ void mote_sub_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_
 void mote_mul_s8_same_shape_avx512(const mote_elementwise_params *p, const int8_t *input1,
                                    const int8_t *input2, int8_t *output, size_t begin,
                                    size_t end);
+/* The same for AVX2 (elementwise_s8_avx2.c), and rows
+ * (mote_elementwise_fits_rows) of each. */
+void mote_add_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                                 const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_sub_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                                 const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_mul_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                                 const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_add_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                           const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_sub_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                           const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_mul_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                           const int8_t *input2, int8_t *output, size_t begin, size_t end);
 
 /* The output's last dim as rows along which each input runs (stride 1) or
  * repeats one value (stride 0): every broadcast that leaves the last dim
@@ -219,7 +281,10 @@ extern const mote_variant mote_mul_s8_variants[];
 extern const mote_variant mote_prelu_f32_variants[];
 extern const mote_variant mote_prelu_s8_variants[];
 extern const mote_variant mote_div_f32_variants[];
+extern const mote_variant mote_div_s8_variants[];
 extern const mote_variant mote_squared_difference_f32_variants[];
+extern const mote_variant mote_squared_difference_s8_variants[];
+extern const mote_variant mote_add_s32_variants[];
 extern const mote_variant mote_maximum_f32_variants[];
 extern const mote_variant mote_maximum_s8_variants[];
 extern const mote_variant mote_minimum_f32_variants[];

@@ -97,6 +97,15 @@ void mote_prelu_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
     walk_s8(p, input1, input2, output, begin, end, mote_prelu_s8_one);
 }
 
+void mote_add_s32_ref(const mote_elementwise_params *p, const int32_t *input1,
+                      const int32_t *input2, int32_t *output, size_t begin, size_t end) {
+    broadcast_iter at = broadcast_start(&p->map, begin);
+    for (size_t k = begin; k < end; k++, broadcast_next(&p->map, &at)) {
+        const int32_t sum = (int32_t)((uint32_t)input1[at.ia] + (uint32_t)input2[at.ib]);
+        output[k] = sum < p->out_min ? p->out_min : sum > p->out_max ? p->out_max : sum;
+    }
+}
+
 void mote_maximum_f32_ref(const mote_elementwise_params *p, const float *input1,
                           const float *input2, float *output, size_t begin, size_t end) {
     walk_f32(p, input1, input2, output, begin, end, mote_maximum_f32_one);
@@ -126,4 +135,15 @@ void mote_squared_difference_f32_ref(const mote_elementwise_params *p, const flo
                                      const float *input2, float *output, size_t begin,
                                      size_t end) {
     walk_f32(p, input1, input2, output, begin, end, mote_squared_difference_f32_one);
+}
+
+void mote_div_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                     const int8_t *input2, int8_t *output, size_t begin, size_t end) {
+    walk_s8(p, input1, input2, output, begin, end, mote_div_s8_one);
+}
+
+void mote_squared_difference_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
+                                    const int8_t *input2, int8_t *output, size_t begin,
+                                    size_t end) {
+    walk_s8(p, input1, input2, output, begin, end, mote_squared_difference_s8_one);
 }

@@ -20,6 +20,8 @@ const mote_variant mote_add_f32_variants[] = {
 const mote_variant mote_add_s8_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
     MOTE_VARIANT(add_s8_same_shape_avx512, MOTE_CPU_AVX512, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(add_s8_same_shape_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(add_s8_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
 #endif
     MOTE_VARIANT(add_s8_same_shape_scalar, 0, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(add_s8_ref, 0, NULL),
@@ -43,6 +45,8 @@ const mote_variant mote_sub_f32_variants[] = {
 const mote_variant mote_sub_s8_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
     MOTE_VARIANT(sub_s8_same_shape_avx512, MOTE_CPU_AVX512, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(sub_s8_same_shape_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(sub_s8_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
 #endif
     MOTE_VARIANT(sub_s8_same_shape_scalar, 0, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(sub_s8_ref, 0, NULL),
@@ -66,6 +70,8 @@ const mote_variant mote_mul_f32_variants[] = {
 const mote_variant mote_mul_s8_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
     MOTE_VARIANT(mul_s8_same_shape_avx512, MOTE_CPU_AVX512, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(mul_s8_same_shape_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(mul_s8_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
 #endif
     MOTE_VARIANT(mul_s8_same_shape_scalar, 0, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(mul_s8_ref, 0, NULL),
@@ -84,6 +90,10 @@ const mote_variant mote_prelu_f32_variants[] = {
 };
 const mote_variant mote_prelu_s8_variants[] = {
     MOTE_VARIANT(prelu_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_add_s32_variants[] = {
+    MOTE_VARIANT(add_s32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_maximum_f32_variants[] = {
@@ -108,5 +118,13 @@ const mote_variant mote_div_f32_variants[] = {
 };
 const mote_variant mote_squared_difference_f32_variants[] = {
     MOTE_VARIANT(squared_difference_f32_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_div_s8_variants[] = {
+    MOTE_VARIANT(div_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_squared_difference_s8_variants[] = {
+    MOTE_VARIANT(squared_difference_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

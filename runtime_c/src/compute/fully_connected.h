@@ -52,6 +52,15 @@ void mote_fully_connected_hybrid_ref(const mote_fully_connected_params *p, const
                                      const int8_t *weights, const float *bias, float *output,
                                      size_t begin, size_t end);
 
+/* Hybrid, vectorized over the depth (fully_connected_hybrid_simd.h), per ISA:
+ * `_ref` within float summation order. */
+void mote_fully_connected_hybrid_avx2(const mote_fully_connected_params *p, const float *input,
+                                      const int8_t *weights, const float *bias, float *output,
+                                      size_t begin, size_t end);
+void mote_fully_connected_hybrid_neon(const mote_fully_connected_params *p, const float *input,
+                                      const int8_t *weights, const float *bias, float *output,
+                                      size_t begin, size_t end);
+
 extern const mote_variant mote_fully_connected_f32_variants[];
 extern const mote_variant mote_fully_connected_s8_variants[];
 extern const mote_variant mote_fully_connected_hybrid_variants[];

@@ -24,8 +24,13 @@ const mote_variant mote_fully_connected_s8_variants[] = {
     MOTE_PACKED_VARIANT(fully_connected_s8_1x64_avx512vnni, MOTE_CPU_AVX512 | MOTE_CPU_AVX512_VNNI,
                         mote_gemm_s8_vnni_fully_connected_fits,
                         mote_fully_connected_s8_packing_vnni32),
-    MOTE_PACKED_VARIANT(fully_connected_s8_4x16_avx2, MOTE_CPU_AVX2_FMA, NULL,
-                        mote_fully_connected_s8_packing_16),
+    MOTE_PACKED_VARIANT(fully_connected_s8_6x16_avx2, MOTE_CPU_AVX2_FMA,
+                        mote_gemm_s8_avx2_fully_connected_fits,
+                        mote_fully_connected_s8_packing_avx2),
+#endif
+#if defined(__aarch64__) && defined(__GNUC__)
+    MOTE_PACKED_VARIANT(fully_connected_s8_4x16_neondot, MOTE_CPU_NEON | MOTE_CPU_DOTPROD, NULL,
+                        mote_fully_connected_s8_packing_dot16),
 #endif
 #if defined(__ARM_NEON)
     MOTE_PACKED_VARIANT(fully_connected_s8_4x8_neon, MOTE_CPU_NEON, NULL,
@@ -35,6 +40,12 @@ const mote_variant mote_fully_connected_s8_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_fully_connected_hybrid_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(fully_connected_hybrid_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(fully_connected_hybrid_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(fully_connected_hybrid_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -42,32 +42,11 @@ bool mote_gemm_f32_fully_connected_fits_narrow(const void *params) {
     return narrow(((const mote_fully_connected_params *)params)->units);
 }
 
-/* Output pixel `px` as (batch, oy, ox), and the step to the next pixel: the
- * driver walks pixels in order, so only the first of a range divides. */
-typedef struct {
-    int32_t batch, oy, ox;
-} pixel_at;
-
-static pixel_at pixel_of(const mote_window *w, size_t px) {
-    const pixel_at at = {(int32_t)(px / ((size_t)w->out_w * (size_t)w->out_h)),
-                         (int32_t)(px / (size_t)w->out_w % (size_t)w->out_h),
-                         (int32_t)(px % (size_t)w->out_w)};
-    return at;
-}
-
-static void pixel_next(const mote_window *w, pixel_at *at) {
-    if (++at->ox < w->out_w) return;
-    at->ox = 0;
-    if (++at->oy < w->out_h) return;
-    at->oy = 0;
-    at->batch++;
-}
-
 /* Row `r` of the tile's tap pointers (a[tap * mr + r]) for output pixel `at`:
  * the input pixel of each tap, or `zeros` where it falls in the padding (the
  * same pointers mote_window_tap_at gives, without its divisions). */
 static void tap_rows(const mote_window *w, const float *input, const float *zeros,
-                     pixel_at at, size_t mr, size_t r, const float **a) {
+                     mote_window_pixel at, size_t mr, size_t r, const float **a) {
     const int32_t y0 = at.oy * w->stride_h - w->pad_h, x0 = at.ox * w->stride_w - w->pad_w;
     for (int32_t ky = 0; ky < w->filter_h; ky++) {
         const int32_t y = y0 + ky * w->dilation_h;
@@ -85,7 +64,7 @@ static void tap_rows(const mote_window *w, const float *input, const float *zero
 /* Whether the `mr` pixels from `at` lie in one output row with every tap
  * inside the input: then tap (ky, kx) of pixel r is at the first pixel's
  * input + tap offset + r * stride_w * in_c. */
-static bool tile_inside(const mote_window *w, pixel_at at, size_t mr) {
+static bool tile_inside(const mote_window *w, mote_window_pixel at, size_t mr) {
     const int32_t y0 = at.oy * w->stride_h - w->pad_h, x0 = at.ox * w->stride_w - w->pad_w;
     const int32_t last_x = x0 + ((int32_t)mr - 1) * w->stride_w + (w->filter_w - 1) * w->dilation_w;
     return at.ox + (int32_t)mr <= w->out_w && y0 >= 0 && x0 >= 0 &&
@@ -112,7 +91,7 @@ void mote_gemm_f32_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p
                  (size_t)kx * (size_t)w->dilation_w) * in_c;
     const float *a[MOTE_GEMM_MAX_TAPS * MOTE_GEMM_MAX_MR];
     mote_gemm_f32_tile t = {0, taps, in_c, a, NULL, NULL, n, 0, 0, p->act_min, p->act_max};
-    pixel_at at = pixel_of(w, begin);
+    mote_window_pixel at = mote_window_pixel_of(w, begin);
     for (size_t px = begin; px < end; px += mr) {
         t.rows = end - px < mr ? end - px : mr;
         if (pointwise) {
@@ -123,10 +102,10 @@ void mote_gemm_f32_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p
                                              at.ox * w->stride_w - w->pad_w);
             for (size_t tap = 0; tap < taps; tap++)
                 for (size_t r = 0; r < mr; r++) a[tap * mr + r] = first + tap_offset[tap] + r * step;
-            for (size_t r = 0; r < mr; r++) pixel_next(w, &at);
+            for (size_t r = 0; r < mr; r++) mote_window_pixel_next(w, &at);
         } else {
-            const pixel_at first = at;
-            for (size_t r = 0; r < t.rows; r++, pixel_next(w, &at))
+            const mote_window_pixel first = at;
+            for (size_t r = 0; r < t.rows; r++, mote_window_pixel_next(w, &at))
                 tap_rows(w, input, zeros, at, mr, r, a);
             for (size_t r = t.rows; r < mr; r++) tap_rows(w, input, zeros, first, mr, r, a);
         }

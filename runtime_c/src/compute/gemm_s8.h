@@ -15,8 +15,10 @@
  * grouping, and the distributive law, hold exactly), which is what `_ref`'s
  * wrapping adds compute, so the fold and any summation order give `_ref`'s
  * int32 bit for bit, also for accumulators that wrap. The micro-kernels'
- * 16-bit multiply-adds (AVX2 vpmaddwd: two int8 x int8 products per int32
- * lane, at most 2 * 128 * 128 = 32768 in magnitude) cannot saturate.
+ * 16-bit multiply-adds (NEON vmlal widening int8 x int8 products into int32
+ * lanes) cannot saturate. The AVX2, AVX-512 VNNI kernels use the same fold
+ * with their own packing, row buffer and vectorized output stage
+ * (gemm_s8_6x16_avx2.c, gemm_s8_8x32_avx512vnni.c).
  * A CONV_2D tap outside the input adds nothing in `_ref`; here the folded
  * bias already holds input_offset * w for it, so it points at a row of the
  * input zero point (-input_offset), which adds w * (-input_offset): the two
@@ -100,16 +102,25 @@ void mote_gemm_s8_pack(size_t nr, size_t n, size_t taps, size_t kc, size_t pad_r
     const mote_packing mote_conv2d_s8_packing_##NR = {conv_s8_packed_bytes, conv_s8_pack};     \
     const mote_packing mote_fully_connected_s8_packing_##NR = {fc_s8_packed_bytes, fc_s8_pack}
 
-extern const mote_packing mote_conv2d_s8_packing_8, mote_conv2d_s8_packing_16;
-extern const mote_packing mote_fully_connected_s8_packing_8, mote_fully_connected_s8_packing_16;
+extern const mote_packing mote_conv2d_s8_packing_8;
+extern const mote_packing mote_fully_connected_s8_packing_8;
 
 /* The fast variants (each defined only where its ISA compiles). They read
  * `filter`/`weights` as the packed buffer, bias included; `bias` is unused. */
-void mote_conv2d_s8_4x16_avx2(const mote_conv_params *p, const int8_t *input,
-                              const int8_t *filter, const int32_t *bias, int8_t *output,
-                              size_t begin, size_t end);
 void mote_conv2d_s8_4x8_neon(const mote_conv_params *p, const int8_t *input, const int8_t *filter,
                              const int32_t *bias, int8_t *output, size_t begin, size_t end);
+/* AVX2 CONV_2D and FULLY_CONNECTED (gemm_s8_6x16_avx2.c: its own packing, an
+ * int16 row buffer, the output stage fused); fits: taps x in_c, and depth, at
+ * most 4096. */
+extern const mote_packing mote_conv2d_s8_packing_avx2, mote_fully_connected_s8_packing_avx2;
+bool mote_gemm_s8_avx2_conv_fits(const void *params);
+bool mote_gemm_s8_avx2_fully_connected_fits(const void *params);
+void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *input,
+                              const int8_t *filter, const int32_t *bias, int8_t *output,
+                              size_t begin, size_t end);
+void mote_fully_connected_s8_6x16_avx2(const mote_fully_connected_params *p, const int8_t *input,
+                                       const int8_t *weights, const int32_t *bias, int8_t *output,
+                                       size_t begin, size_t end);
 /* AVX-512 VNNI CONV_2D (gemm_s8_8x32_avx512vnni.c: its own packing and row
  * buffer, the output stage fused); fits: taps x in_c (rounded up to 4 per
  * tap) at most 4096. */
@@ -126,11 +137,18 @@ void mote_fully_connected_s8_1x64_avx512vnni(const mote_fully_connected_params *
                                              const int8_t *input, const int8_t *weights,
                                              const int32_t *bias, int8_t *output, size_t begin,
                                              size_t end);
-void mote_fully_connected_s8_4x16_avx2(const mote_fully_connected_params *p, const int8_t *input,
-                                       const int8_t *weights, const int32_t *bias, int8_t *output,
-                                       size_t begin, size_t end);
 void mote_fully_connected_s8_4x8_neon(const mote_fully_connected_params *p, const int8_t *input,
                                       const int8_t *weights, const int32_t *bias, int8_t *output,
                                       size_t begin, size_t end);
+/* aarch64 with the dot-product extension (gemm_s8_4x16_neondot.c: its own
+ * packing of 4-byte weight groups, chosen at run time). */
+extern const mote_packing mote_conv2d_s8_packing_dot16, mote_fully_connected_s8_packing_dot16;
+void mote_conv2d_s8_4x16_neondot(const mote_conv_params *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias, int8_t *output,
+                                 size_t begin, size_t end);
+void mote_fully_connected_s8_4x16_neondot(const mote_fully_connected_params *p,
+                                          const int8_t *input, const int8_t *weights,
+                                          const int32_t *bias, int8_t *output, size_t begin,
+                                          size_t end);
 
 #endif

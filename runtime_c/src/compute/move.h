@@ -80,12 +80,15 @@ void mote_gather_x8_ref(const mote_gather_params *p, const uint8_t *input, uint8
 void mote_gather_x32_ref(const mote_gather_params *p, const uint8_t *input, uint8_t *output,
                          size_t begin, size_t end);
 
-/* GATHER (numpy's take along an axis): output rows [begin, end), row r
- * (r = o * count + j) being the input's row o * axis_size + indices[j], a row
- * being row_bytes (the elements after the axis). Indices were checked to lie
- * in [0, axis_size) before the call. */
+/* GATHER (numpy's take along an axis, per batch): output rows [begin, end),
+ * row r (r = o * count + j, o = b * outer + i in batch b) being the input's
+ * row o * axis_size + indices[b * count + j], a row being row_bytes (the
+ * elements after the axis). Without batch dims, outer covers every row
+ * before the axis (b is 0). Indices were checked to lie in [0, axis_size)
+ * before the call. */
 typedef struct {
-    size_t count;                        /* indices */
+    size_t count;                        /* indices per batch */
+    size_t outer;                        /* input rows before the axis per batch */
     size_t axis_size;
     size_t row_bytes;
 } mote_take_params;

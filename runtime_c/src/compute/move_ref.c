@@ -86,7 +86,8 @@ void mote_take_xx_i32_ref(const mote_take_params *p, const uint8_t *input, const
                           uint8_t *output, size_t begin, size_t end) {
     const int32_t *idx = indices;
     for (size_t r = begin; r < end; r++) {
-        const size_t row = r / p->count * p->axis_size + (size_t)idx[r % p->count];
+        const size_t o = r / p->count, j = o / p->outer * p->count + r % p->count;
+        const size_t row = o * p->axis_size + (size_t)idx[j];
         memcpy(output + r * p->row_bytes, input + row * p->row_bytes, p->row_bytes);
     }
 }
@@ -95,7 +96,8 @@ void mote_take_xx_i64_ref(const mote_take_params *p, const uint8_t *input, const
                           uint8_t *output, size_t begin, size_t end) {
     const int64_t *idx = indices;
     for (size_t r = begin; r < end; r++) {
-        const size_t row = r / p->count * p->axis_size + (size_t)idx[r % p->count];
+        const size_t o = r / p->count, j = o / p->outer * p->count + r % p->count;
+        const size_t row = o * p->axis_size + (size_t)idx[j];
         memcpy(output + r * p->row_bytes, input + row * p->row_bytes, p->row_bytes);
     }
 }

@@ -40,6 +40,14 @@ typedef void mote_pool_f32_kernel(const mote_pool_params *p, const float *input,
 mote_pool_f32_kernel mote_avg_pool_f32_avx512, mote_max_pool_f32_avx512, mote_avg_pool_f32_avx2,
     mote_max_pool_f32_avx2, mote_avg_pool_f32_neon, mote_max_pool_f32_neon;
 
+/* int8 (pool_s8_simd.h), per ISA: _ref's bytes. The averages need windows of
+ * at most 256 taps (int16 sums): mote_pool_s8_fits_average. */
+typedef void mote_pool_s8_kernel(const mote_pool_params *p, const int8_t *input, int8_t *output,
+                                 size_t begin, size_t end);
+mote_pool_s8_kernel mote_avg_pool_s8_avx2, mote_max_pool_s8_avx2, mote_avg_pool_s8_neon,
+    mote_max_pool_s8_neon;
+bool mote_pool_s8_fits_average(const void *params);
+
 extern const mote_variant mote_avg_pool_f32_variants[];
 extern const mote_variant mote_avg_pool_s8_variants[];
 extern const mote_variant mote_max_pool_f32_variants[];

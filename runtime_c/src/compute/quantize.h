@@ -53,10 +53,25 @@ void mote_quantize_f32_avx512(const mote_quantize_params *p, const float *input,
                               size_t begin, size_t end);
 void mote_quantize_s8_avx512(const mote_quantize_params *p, const int8_t *input, int8_t *output,
                              size_t begin, size_t end);
+/* int8 -> int8 for AVX2 (quantize_s8_avx2.c). */
+void mote_quantize_s8_avx2(const mote_quantize_params *p, const int8_t *input, int8_t *output,
+                           size_t begin, size_t end);
 
 extern const mote_variant mote_quantize_f32_variants[];
 extern const mote_variant mote_quantize_s8_variants[];
 extern const mote_variant mote_dequantize_s8_variants[];
 extern const mote_variant mote_dequantize_f16_variants[];
+
+/* QUANTIZE float32 -> int8 and per-tensor DEQUANTIZE int8 -> float32
+ * (quantize_simd.h), per ISA: `_ref`'s bits. */
+void mote_quantize_f32_avx2(const mote_quantize_params *p, const float *input, int8_t *output,
+                            size_t begin, size_t end);
+void mote_quantize_f32_neon(const mote_quantize_params *p, const float *input, int8_t *output,
+                            size_t begin, size_t end);
+void mote_dequantize_s8_avx2(const mote_dequantize_params *p, const int8_t *input,
+                             float *output, size_t begin, size_t end);
+void mote_dequantize_s8_neon(const mote_dequantize_params *p, const int8_t *input,
+                             float *output, size_t begin, size_t end);
+bool mote_dequantize_fits_per_tensor(const void *params);
 
 #endif

@@ -77,3 +77,40 @@ void mote_softmax_s8_ref(const mote_softmax_params *p, const int8_t *input, int8
         }
     }
 }
+
+void mote_log_softmax_s8_ref(const mote_softmax_params *p, const int8_t *input, int8_t *output,
+                             size_t begin, size_t end) {
+    const size_t depth = p->depth;
+    for (size_t r = begin; r < end; r++) {
+        const int8_t *x = input + r * depth;
+        int8_t *y = output + r * depth;
+        int32_t max = -128, sum = 0;
+        for (size_t i = 0; i < depth; i++) max = x[i] > max ? x[i] : max;
+        for (size_t i = 0; i < depth; i++) {
+            const int32_t diff = x[i] - max;
+            if (diff >= p->diff_min)   /* Q0.31 exp into the Q12.19 sum */
+                sum = mote_wrap_add_i32(sum, mote_fp_rounding_shift_right(
+                                                 exp_of_difference(p, diff),
+                                                 MOTE_SOFTMAX_SUM_INTEGER_BITS));
+        }
+        const int32_t log_sum = mote_fp_log_x_ge_1(sum, MOTE_SOFTMAX_SUM_INTEGER_BITS,
+                                                   MOTE_SOFTMAX_DIFF_INTEGER_BITS);   /* Q5.26 */
+        /* below this difference x - max - log sum is under the Q5.26 range */
+        const int32_t lowest = mote_fp_multiply_by_quantized_multiplier_double_rounding(
+            mote_wrap_add_i32(log_sum, INT32_MIN), p->reverse_multiplier, p->reverse_shift);
+        const int32_t cut = lowest > p->diff_min - 1 ? lowest : p->diff_min - 1;
+        for (size_t i = 0; i < depth; i++) {
+            const int32_t diff = x[i] - max;
+            if (diff <= cut) {
+                y[i] = -128;
+                continue;
+            }
+            const int32_t scaled = mote_fp_multiply_by_quantized_multiplier(
+                diff, p->input_multiplier, p->input_shift);
+            /* Q5.26 to output quanta of 1/16 (Q4 bits): a shift of 31 - 5 - 4 */
+            const int32_t q = mote_fp_rounding_shift_right(
+                                  (int32_t)((uint32_t)scaled - (uint32_t)log_sum), 22) + 127;
+            y[i] = (int8_t)mote_clamp_i32(q, -128, 127);
+        }
+    }
+}

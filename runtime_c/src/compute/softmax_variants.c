@@ -13,3 +13,7 @@ const mote_variant mote_log_softmax_f32_variants[] = {
     MOTE_VARIANT(log_softmax_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_log_softmax_s8_variants[] = {
+    MOTE_VARIANT(log_softmax_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

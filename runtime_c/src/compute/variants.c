@@ -1,14 +1,26 @@
 #include "variants.h"
 
+#if defined(__aarch64__) && defined(__linux__) && !defined(MOTE_PORTABLE)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)   /* the Linux uapi bit, for older libc headers */
+#endif
+#endif
+
 unsigned mote_cpu_features(void) {
 #if defined(MOTE_PORTABLE)
     return 0;
 #elif defined(__aarch64__) || (defined(__ARM_NEON) && defined(__ARM_ARCH) && __ARM_ARCH >= 7)
-    return MOTE_CPU_NEON
+    /* NEON is fixed by the build (every aarch64 CPU has it; armv7 builds ask
+       for it); SDOT is optional from ARMv8.2, so aarch64 Linux asks the kernel
+       (a build for a dotprod CPU may assume it). */
+    unsigned f = MOTE_CPU_NEON;
 #if defined(__ARM_FEATURE_DOTPROD)
-           | MOTE_CPU_DOTPROD
+    f |= MOTE_CPU_DOTPROD;
+#elif defined(__aarch64__) && defined(__linux__)
+    if (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) f |= MOTE_CPU_DOTPROD;
 #endif
-        ;
+    return f;
 #elif (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
     /* libgcc's constructor fills what __builtin_cpu_supports reads, once per
        process: no state of ours, nothing for threads to race on. */

@@ -62,6 +62,27 @@ static inline size_t mote_window_tap_at(const mote_window *w, const mote_window_
                                 t->x0 + kx * w->dilation_w);
 }
 
+/* Output pixel `px` as (batch, oy, ox), and the step to the next pixel: the
+ * drivers walk pixels in order, so only the first of a range divides. */
+typedef struct {
+    int32_t batch, oy, ox;
+} mote_window_pixel;
+
+static inline mote_window_pixel mote_window_pixel_of(const mote_window *w, size_t px) {
+    const mote_window_pixel at = {(int32_t)(px / ((size_t)w->out_w * (size_t)w->out_h)),
+                                  (int32_t)(px / (size_t)w->out_w % (size_t)w->out_h),
+                                  (int32_t)(px % (size_t)w->out_w)};
+    return at;
+}
+
+static inline void mote_window_pixel_next(const mote_window *w, mote_window_pixel *at) {
+    if (++at->ox < w->out_w) return;
+    at->ox = 0;
+    if (++at->oy < w->out_h) return;
+    at->oy = 0;
+    at->batch++;
+}
+
 /* The run of output pixels [px, run_end) that starts at `px` and stays in one
  * output row (and before `end`), for a K x K window with stride S and
  * dilation 1, split in three: border pixels [px, inside_begin), the pixels

@@ -5,16 +5,20 @@
  *   TANH      out = tanh(x)
  *   EXP, LOG, SQRT, RSQRT (1 / sqrt x), FLOOR
  *   GELU      out = x Phi(x) (erf), or its tanh approximation
- * FLOAT32, and INT8 for all but SQRT, RSQRT, FLOOR. int8 RELU / RELU6 rescale to the
+ * FLOAT32, and INT8 for all but FLOOR. int8 RELU / RELU6 rescale to the
  * output's quantization and clamp (TFLite's ReluX); the other int8 ops look
- * up a 256-entry table built at prepare from the float function, exactly as
+ * up a 256-entry table built at prepare: from the float function, exactly as
  * TFLite's LUTPopulate, with the fixed outputs 1/256, -128 (LOGISTIC) and
- * 1/128, 0 (TANH) and the output's own quantization for the rest.
+ * 1/128, 0 (TANH) and the output's own quantization for the rest; for SQRT
+ * and RSQRT from TFLite's own int8 arithmetic (SQRT truncates its float
+ * result; RSQRT is fixed point), and an input below its zero point (a
+ * negative real) fails their invoke, as in TFLite.
  * The glue; compute/activations.h computes. */
 #include <math.h>
 
 #include "../compute/activations.h"
 #include "../compute/requantize.h"
+#include "../fixed_point.h"
 #include "../quant_util.h"
 #include "unary_common.h"
 
@@ -125,8 +129,7 @@ static mote_status prepare_gelu(mote_interpreter *it, mote_node *n) {
     return prepare_lookup(it, n, mote_gelu_f32_ref, mote_gelu_f32_variants, 0.0f, 0);
 }
 
-/* Float only: FLOOR (as in TFLite), SQRT and RSQRT (TFLite's int8 kernels
- * are not a table of the float function). */
+/* Float only: FLOOR (as in TFLite). */
 static mote_status prepare_float_only(mote_interpreter *it, mote_node *n,
                                       const mote_variant *f32_variants) {
     activation_data *d = n->data;
@@ -136,12 +139,84 @@ static mote_status prepare_float_only(mote_interpreter *it, mote_node *n,
     return MOTE_OK;
 }
 
-static mote_status prepare_sqrt(mote_interpreter *it, mote_node *n) {
-    return prepare_float_only(it, n, mote_sqrt_f32_variants);
+/* The int8 output of an input v - zp_in >= 0 quanta. */
+typedef int8_t (*root_fn)(int32_t v, float in_scale, float out_scale, int32_t out_zp,
+                          int32_t multiplier, int shift);
+
+/* SQRT: zp_out + the float root in output quanta, truncated toward zero
+ * (TFLite's int8 SQRT casts, it does not round). */
+static int8_t sqrt_s8(int32_t v, float in_scale, float out_scale, int32_t out_zp,
+                      int32_t multiplier, int shift) {
+    (void)multiplier;
+    (void)shift;
+    const float q = fminf(sqrtf((float)v * in_scale) / out_scale, 256.0f);
+    return (int8_t)mote_clamp_i32((int32_t)q + out_zp, -128, 127);
 }
 
+/* RSQRT: 1 / sqrt(v) in fixed point, at 2^20 times its value, then rescaled
+ * by 1 / (sqrt(s_in) s_out) (multiplier, shift); v = 0 gives 127 (TFLite's
+ * RsqrtEvalQuantizedInt8). */
+static int8_t rsqrt_s8(int32_t v, float in_scale, float out_scale, int32_t out_zp,
+                       int32_t multiplier, int shift) {
+    (void)in_scale;
+    (void)out_scale;
+    if (v == 0) return 127;
+    int32_t m;
+    int s;
+    mote_fp_inv_sqrt_multiplier(v, &m, &s);
+    const int32_t scaled = mote_fp_multiply_by_quantized_multiplier_double_rounding(1, m, s + 20);
+    return (int8_t)mote_clamp_i32(mote_fp_multiply_by_quantized_multiplier_double_rounding(
+                                      scaled, multiplier, shift - 20) + out_zp,
+                                  -128, 127);
+}
+
+/* SQRT / RSQRT: float, or in int8 the table of `root` over every input
+ * (inputs below the zero point are refused by the invoke). */
+static mote_status prepare_root(mote_interpreter *it, mote_node *n,
+                                const mote_variant *f32_variants, root_fn root,
+                                double multiplier_factor) {
+    activation_data *d = n->data;
+    mote_status s;
+    if ((s = mote_unary_prepare(it, n, true))) return s;
+    const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    if (in->type != MOTE_INT8) {
+        d->compute = mote_node_choose(it, n, f32_variants, &d->p);
+        return MOTE_OK;
+    }
+    const float in_scale = mote_tensor_scale(it, in, 0), out_scale = mote_tensor_scale(it, out, 0);
+    int32_t multiplier = 0, shift = 0;
+    if (multiplier_factor > 0.0 &&
+        (s = mote_quantize_multiplier_checked(it, multiplier_factor, "output", &multiplier,
+                                              &shift)))
+        return s;
+    int8_t *table = mote_persistent_alloc(it, 256);
+    if (!table) return MOTE_ERROR_ARENA_TOO_SMALL;
+    const int32_t in_zp = mote_tensor_zero_point(it, in, 0);
+    const int32_t out_zp = mote_tensor_zero_point(it, out, 0);
+    for (int32_t v = -128; v <= 127; v++)
+        table[(uint8_t)(int8_t)v] =
+            v < in_zp ? 0 : root(v - in_zp, in_scale, out_scale, out_zp, multiplier, shift);
+    d->is_s8 = true;
+    d->p.input_offset = -in_zp;
+    d->p.table = table;
+    d->compute = mote_node_choose(it, n, mote_lookup_s8_variants, &d->p);
+    return MOTE_OK;
+}
+
+static mote_status prepare_sqrt(mote_interpreter *it, mote_node *n) {
+    return prepare_root(it, n, mote_sqrt_f32_variants, sqrt_s8, 0.0);
+}
+
+/* RSQRT's rescale 1 / (sqrt(s_in) s_out): the root and product in float32,
+ * the reciprocal in double, as TFLite. */
 static mote_status prepare_rsqrt(mote_interpreter *it, mote_node *n) {
-    return prepare_float_only(it, n, mote_rsqrt_f32_variants);
+    const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    double factor = 0.0;
+    if (in && out && in->type == MOTE_INT8 && out->type == MOTE_INT8 && in->scales.len &&
+        out->scales.len)
+        factor = 1.0 / (double)(sqrtf(mote_tensor_scale(it, in, 0)) *
+                                mote_tensor_scale(it, out, 0));
+    return prepare_root(it, n, mote_rsqrt_f32_variants, rsqrt_s8, factor);
 }
 
 static mote_status prepare_floor(mote_interpreter *it, mote_node *n) {
@@ -189,16 +264,32 @@ static const mote_variant *const tanh_kernels[] = {mote_tanh_f32_variants, mote_
 const mote_op mote_op_tanh = {prepare_tanh, invoke_function, sizeof(activation_data), 3, 0,
                               tanh_kernels};
 
-/* One function of one input: float, and an int8 table for EXP and LOG. */
-#define MOTE_MATH_OP(name, version, ...)                                                      \
-    static const mote_variant *const name##_kernels[] = {__VA_ARGS__, NULL};                  \
-    const mote_op mote_op_##name = {prepare_##name, invoke_function, sizeof(activation_data), \
+/* SQRT, RSQRT: in int8, every input is checked first (a real below 0 has
+ * no root), then as any table op. */
+static mote_status invoke_root(mote_interpreter *it, mote_node *n) {
+    const activation_data *d = n->data;
+    if (d->is_s8) {
+        const mote_tensor *in = mote_node_input(it, n, 0);
+        const int8_t *q = (const int8_t *)in->data;
+        for (size_t j = 0, count = tensor_numel(in); j < count; j++)
+            if (q[j] < -d->p.input_offset)
+                return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input '%s'[%zu] = %d is "
+                                 "below its zero point %d: a negative value has no square root",
+                                 in->name, j, (int)q[j], (int)-d->p.input_offset);
+    }
+    return invoke_function(it, n);
+}
+
+/* One function of one input: float, and an int8 table for EXP, LOG, SQRT and RSQRT. */
+#define MOTE_MATH_OP(name, version, invoke, ...)                                       \
+    static const mote_variant *const name##_kernels[] = {__VA_ARGS__, NULL};           \
+    const mote_op mote_op_##name = {prepare_##name, invoke, sizeof(activation_data),   \
                                     version, 0, name##_kernels};
-MOTE_MATH_OP(exp, 2, mote_exp_f32_variants, mote_lookup_s8_variants)
-MOTE_MATH_OP(log, 2, mote_log_f32_variants, mote_lookup_s8_variants)
-MOTE_MATH_OP(sqrt, 1, mote_sqrt_f32_variants)
-MOTE_MATH_OP(rsqrt, 1, mote_rsqrt_f32_variants)
-MOTE_MATH_OP(floor, 1, mote_floor_f32_variants)
+MOTE_MATH_OP(exp, 2, invoke_function, mote_exp_f32_variants, mote_lookup_s8_variants)
+MOTE_MATH_OP(log, 2, invoke_function, mote_log_f32_variants, mote_lookup_s8_variants)
+MOTE_MATH_OP(sqrt, 2, invoke_root, mote_sqrt_f32_variants, mote_lookup_s8_variants)
+MOTE_MATH_OP(rsqrt, 2, invoke_root, mote_rsqrt_f32_variants, mote_lookup_s8_variants)
+MOTE_MATH_OP(floor, 1, invoke_function, mote_floor_f32_variants)
 
 static const mote_variant *const gelu_kernels[] = {mote_gelu_f32_variants,
                                                    mote_lookup_s8_variants, NULL};

@@ -35,8 +35,26 @@ mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary
         d->compute = mote_node_choose(it, n, op->s8, p);
         return MOTE_OK;
     }
-    return mote_unsupported_types(it, n, op->s8 ? "FLOAT32 or INT8 inputs and output"
-                                                : "FLOAT32 inputs and output");
+    if (op->s32 && a->type == MOTE_INT32 && b->type == MOTE_INT32 && out->type == MOTE_INT32) {
+        d->s32 = true;
+        switch (act) {
+        case TFL_ACTIVATION_FUNCTION_TYPE_NONE:
+            p->out_min = INT32_MIN;
+            p->out_max = INT32_MAX;
+            break;
+        case TFL_ACTIVATION_FUNCTION_TYPE_RELU: p->out_min = 0; p->out_max = INT32_MAX; break;
+        case TFL_ACTIVATION_FUNCTION_TYPE_RELU6: p->out_min = 0; p->out_max = 6; break;
+        case TFL_ACTIVATION_FUNCTION_TYPE_RELU_N1_TO_1: p->out_min = -1; p->out_max = 1; break;
+        default:
+            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d is not supported "
+                             "(NONE, RELU, RELU_N1_TO_1 and RELU6 are)", act);
+        }
+        d->compute = mote_node_choose(it, n, op->s32, p);
+        return MOTE_OK;
+    }
+    return mote_unsupported_types(it, n, op->s32  ? "FLOAT32, INT8 or INT32 inputs and output"
+                                         : op->s8 ? "FLOAT32 or INT8 inputs and output"
+                                                  : "FLOAT32 inputs and output");
 }
 
 mote_status mote_add_sub_prepare_s8(mote_interpreter *it, mote_node *n) {
@@ -71,6 +89,8 @@ static void binary_task(void *ctx, size_t begin, size_t end) {
     const binary_call *c = ctx;
     if (c->d->s8)
         ((mote_elementwise_s8_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
+    else if (c->d->s32)
+        ((mote_elementwise_s32_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
     else
         ((mote_elementwise_f32_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
 }

@@ -14,15 +14,17 @@ typedef struct {
     const mote_variant *f32, *s8;        /* variant tables; s8 NULL: FLOAT32 only */
     /* s8: the rescales of the op's sum or product into the op data's params */
     mote_status (*prepare_s8)(mote_interpreter *it, mote_node *n);
+    const mote_variant *s32;             /* NULL: no INT32 */
 } binary_op;
 
 typedef struct {
     mote_elementwise_params p;
-    bool s8;
+    bool s8, s32;
     mote_compute_fn compute;
 } binary_data;
 
-/* Checks two inputs and the output (FLOAT32, or INT8 when op->s8), reads the
+/* Checks two inputs and the output (FLOAT32, or INT8 / INT32 when op->s8 /
+ * op->s32), reads the
  * fused activation, fills the op data (broadcast map, clamp, offsets, and
  * op->prepare_s8's rescales) and chooses the compute function. */
 mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary_op *op);

@@ -1,6 +1,9 @@
 /* GATHER: out = numpy.take(params, indices, axis): params' rows along `axis`
  * picked by INT32 or INT64 indices (constant or computed; any shape), output
- * shape params[:axis] + indices + params[axis + 1:]. batch_dims 0 only.
+ * shape params[:axis] + indices + params[axis + 1:]; with batch_dims b
+ * (negative: counted from the indices' rank), the first b dims of params
+ * and indices are batches taken one by one (equal sizes, b <= axis) and the
+ * output is params[:axis] + indices[b:] + params[axis + 1:], as TFLite.
  * FLOAT32 or INT8 params (quantization kept). An index outside
  * [0, params' axis size) fails the invoke with its position and value, as
  * TFLite's kernel does. The glue; compute/move.h copies the rows. */
@@ -24,25 +27,41 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (idx->type != MOTE_INT32 && idx->type != MOTE_INT64)
         return mote_unsupported_types(it, n, "FLOAT32 or INT8 params, INT32 or INT64 indices");
     const int32_t a = mote_opt_i32(it, n, TFL_GATHER_OPTIONS_AXIS, 0, &ok);
-    const int32_t batch_dims = mote_opt_i32(it, n, TFL_GATHER_OPTIONS_BATCH_DIMS, 0, &ok);
+    int32_t batch_dims = mote_opt_i32(it, n, TFL_GATHER_OPTIONS_BATCH_DIMS, 0, &ok);
     if (!ok) return mote_bad_options(it);
-    if (batch_dims != 0)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "batch_dims %d; only 0 is supported",
-                         (int)batch_dims);
     if ((s = mote_check_axis(it, a, in->ndims, &axis))) return s;
-    if (in->ndims - 1 + idx->ndims > MOTE_MAX_DIMS)
+    if (batch_dims < 0) batch_dims += idx->ndims;
+    if (batch_dims < 0 || batch_dims > idx->ndims || batch_dims > axis)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "batch_dims %d: expected 0 to %d (the "
+                         "indices' rank and the axis %d bound it)",
+                         (int)mote_opt_i32(it, n, TFL_GATHER_OPTIONS_BATCH_DIMS, 0, &ok),
+                         idx->ndims < axis ? idx->ndims : axis, axis);
+    size_t batches = 1;
+    for (int i = 0; i < batch_dims; i++) {
+        if (in->dims[i] != idx->dims[i])
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "batch dim %d: params '%s' has %d, "
+                             "indices '%s' %d; they must be equal", i, in->name,
+                             (int)in->dims[i], idx->name, (int)idx->dims[i]);
+        batches *= (size_t)in->dims[i];
+    }
+    const int out_dims = in->ndims - 1 + idx->ndims - (int)batch_dims;
+    if (out_dims > MOTE_MAX_DIMS)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "the output would have %d dims; at most %d "
-                         "are supported", in->ndims - 1 + idx->ndims, MOTE_MAX_DIMS);
+                         "are supported", out_dims, MOTE_MAX_DIMS);
     int32_t want[MOTE_MAX_DIMS];
     int nd = 0;
-    for (int i = 0; i < axis; i++) want[nd++] = in->dims[i];
-    for (int i = 0; i < idx->ndims; i++) want[nd++] = idx->dims[i];
+    d->p.outer = 1;
+    for (int i = 0; i < axis; i++) {
+        want[nd++] = in->dims[i];
+        if (i >= batch_dims) d->p.outer *= (size_t)in->dims[i];
+    }
+    for (int i = batch_dims; i < idx->ndims; i++) want[nd++] = idx->dims[i];
     d->p.row_bytes = mote_type_size(in->type);
     for (int i = axis + 1; i < in->ndims; i++) {
         want[nd++] = in->dims[i];
         d->p.row_bytes *= (size_t)in->dims[i];
     }
-    d->p.count = tensor_numel(idx);
+    d->p.count = batches ? tensor_numel(idx) / batches : 0;
     d->p.axis_size = (size_t)in->dims[axis];
     if ((s = mote_check_shape_equal(it, mote_node_output(it, n, 0), "output", want, nd)))
         return s;
@@ -68,7 +87,7 @@ static void take_task(void *ctx, size_t begin, size_t end) {
 static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const gather_op_data *d = n->data;
     const mote_tensor *idx = mote_node_input(it, n, 1), *out = mote_node_output(it, n, 0);
-    for (size_t j = 0; j < d->p.count; j++) {
+    for (size_t j = 0, count = tensor_numel(idx); j < count; j++) {
         const int64_t v = idx->type == MOTE_INT32 ? ((const int32_t *)idx->data)[j]
                                                   : ((const int64_t *)idx->data)[j];
         if (v < 0 || (uint64_t)v >= d->p.axis_size)

@@ -17,7 +17,7 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n) {
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     static const binary_op mul = {TFL_MUL_OPTIONS_FUSED_ACTIVATION_FUNCTION,
-                                  mote_mul_f32_variants, mote_mul_s8_variants, prepare_s8};
+                                  mote_mul_f32_variants, mote_mul_s8_variants, prepare_s8, NULL};
     return mote_binary_prepare(it, n, &mul);
 }
 

@@ -19,8 +19,11 @@
 /* Every op Mote has (a build for chosen ops still names them all in messages). */
 #define MOTE_ALL_OPS(X)                                   \
     X(ADD, add)                                           \
+    X(ARG_MAX, arg_max)                                   \
+    X(ARG_MIN, arg_min)                                   \
     X(AVERAGE_POOL_2D, average_pool_2d)                   \
     X(BATCH_MATMUL, batch_matmul)                         \
+    X(CALL_ONCE, call_once)                               \
     X(CONCATENATION, concatenation)                       \
     X(CONV_2D, conv_2d)                                   \
     X(DENSIFY, densify)                                   \
@@ -35,11 +38,15 @@
     X(GATHER, gather)                                     \
     X(GELU, gelu)                                         \
     X(HARD_SWISH, hard_swish)                             \
+    X(IF, if)                                             \
+    X(L2_NORMALIZATION, l2_normalization)                 \
     X(LEAKY_RELU, leaky_relu)                             \
+    X(LESS, less)                                         \
     X(LOCAL_RESPONSE_NORMALIZATION, local_response_normalization) \
     X(LOG, log)                                           \
     X(LOGISTIC, logistic)                                 \
     X(LOG_SOFTMAX, log_softmax)                           \
+    X(LOGICAL_AND, logical_and)                           \
     X(MAXIMUM, maximum)                                   \
     X(MAX_POOL_2D, max_pool_2d)                           \
     X(MEAN, mean)                                         \
@@ -72,7 +79,8 @@
     X(TRANSPOSE, transpose)                               \
     X(TRANSPOSE_CONV, transpose_conv)                     \
     X(UNIDIRECTIONAL_SEQUENCE_LSTM, unidirectional_sequence_lstm) \
-    X(UNPACK, unpack)
+    X(UNPACK, unpack)                                     \
+    X(WHILE, while)
 
 #ifndef MOTE_OP_LIST
 #define MOTE_OP_LIST(X) MOTE_ALL_OPS(X)

@@ -7,6 +7,7 @@
 #include "../compute/softmax.h"
 #include "../fixed_point.h"
 #include "../quant_util.h"
+#include "softmax_common.h"
 #include "unary_common.h"
 
 typedef struct {
@@ -15,10 +16,8 @@ typedef struct {
     mote_compute_fn compute;
 } softmax_data;
 
-/* beta * s_in as a multiplier into Q5.26 (capped as TFLite does), and the
- * most negative difference that still matters. */
-static mote_status prepare_int8(mote_interpreter *it, const mote_tensor *in,
-                                mote_softmax_params *p) {
+mote_status mote_softmax_prepare_s8(mote_interpreter *it, const mote_tensor *in,
+                                   mote_softmax_params *p) {
     const int diff_bits = MOTE_SOFTMAX_DIFF_INTEGER_BITS;
     double real = (double)p->beta * (double)mote_tensor_scale(it, in, 0) *
                   (double)(1 << (31 - diff_bits));
@@ -53,7 +52,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     }
     /* TFLite accepts the output scale within 0.1% of 1/256. */
     if ((s = mote_check_fixed_output(it, out, 1.0f / 256.0f, -128, 0.001f)) ||
-        (s = prepare_int8(it, in, &d->p)))
+        (s = mote_softmax_prepare_s8(it, in, &d->p)))
         return s;
     d->is_s8 = true;
     d->compute = mote_node_choose(it, n, mote_softmax_s8_variants, &d->p);

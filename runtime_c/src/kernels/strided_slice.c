@@ -3,8 +3,10 @@
  * end_mask (that dim's begin / end ignored: its whole extent in the stride's
  * direction), ellipsis_mask (one index stands for every dim the spec leaves
  * out), new_axis_mask (a new dim of 1), shrink_axis_mask (the dim at begin,
- * then dropped). Negative indices count from the end; strides may be
- * negative. FLOAT32 or INT8 (quantization kept). The glue follows TFLite's
+ * then dropped); offset: each end counts from its dim's start (TFLite's
+ * option for slices given as sizes; LiteRT sizes its output from the ends
+ * unclamped there, so only slices inside the input agree). Negative indices count from the end; strides may
+ * be negative. FLOAT32 or INT8 (quantization kept). The glue follows TFLite's
  * kernel step by step (the masks expanded over the "effective" dims, then
  * start and stop per dim clamped as its StartForAxis / StopForAxis do); the
  * slice is a strided gather. */
@@ -77,6 +79,7 @@ static void expand_masks(const mote_tensor *in, const mote_tensor *begin, const 
     }
 }
 
+
 static int64_t clamp64(int64_t x, int64_t lo, int64_t hi) { return x < lo ? lo : x > hi ? hi : x; }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
@@ -104,9 +107,6 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     for (int k = 0; k < 5; k++) mask[k] = mote_opt_i32(it, n, slots[k], 0, &ok);
     const uint8_t offset = mote_opt_u8(it, n, TFL_STRIDED_SLICE_OPTIONS_OFFSET, 0, &ok);
     if (!ok) return mote_bad_options(it);
-    if (offset)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "the offset option (end relative to "
-                         "begin) is not supported");
     effective_spec e;
     expand_masks(in, begin, end, strides, count, mask, &e);
     size_t in_stride[MOTE_MAX_DIMS];
@@ -129,8 +129,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             if (e.shrink_mask & (1u << i)) {
                 stop = start + 1;
             } else {
+                /* offset: the end counts from the start found above */
                 stop = (e.end_mask & (1u << i)) ? (stride > 0 ? INT32_MAX : INT32_MIN)
-                                                : e.stop[i];
+                                                : e.stop[i] + (offset ? start : 0);
                 if (stop < 0) stop += size;
                 stop = stride > 0 ? clamp64(stop, 0, size) : clamp64(stop, -1, size - 1);
             }

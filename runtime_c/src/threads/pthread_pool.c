@@ -2,7 +2,9 @@
  * of the core: microcontroller builds leave this file out. */
 #define _POSIX_C_SOURCE 200112L
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "mote_threadpool.h"
 
@@ -11,35 +13,82 @@ struct mote_threadpool {
     pthread_cond_t work, done;
     pthread_t *workers;
     int threads;
-    /* The job being run: ranges [k * count / ranges, (k + 1) * count / ranges). */
+    /* The job being run. task and task_ctx are written before the job is
+       published and read only by a thread holding a claimed chunk (the caller
+       rewrites them only after every chunk is done); count may be read by a
+       worker still looking at the last job, so it is accessed atomically. */
     mote_task_fn task;
     void *task_ctx;
     size_t count;
-    int ranges, next_range;
-    unsigned long ranges_done;  /* written under the lock, atomically: the caller spins on it */
-    unsigned long generation;   /* counts jobs, so a worker takes each job once */
-    unsigned long stopping;
+    /* The job's number (high 32 bits) and the first item no thread has
+       claimed (low 32): one word, so that a claim is a compare-and-swap that
+       fails for a worker still looking at an earlier job. */
+    uint64_t claims;
+    size_t items_done;          /* items finished; the job is over at count */
+    int stopping;
+    /* The caller's account of whether splitting pays (see parallel_for). */
+    double window_split_ms, window_alone_ms;
+    int window_jobs;
+    unsigned alone_left, backoff;
 };
 
-/* Claims and runs ranges of the current job until none is left. Called with
-   the lock held; returns with it held. */
-static void run_ranges(mote_threadpool *p) {
-    while (p->next_range < p->ranges) {
-        const int k = p->next_range++;
-        const size_t begin = p->count * (size_t)k / (size_t)p->ranges;
-        const size_t end = p->count * (size_t)(k + 1) / (size_t)p->ranges;
-        pthread_mutex_unlock(&p->lock);
-        p->task(p->task_ctx, begin, end);
-        pthread_mutex_lock(&p->lock);
-        if (__atomic_add_fetch(&p->ranges_done, 1UL, __ATOMIC_RELEASE) == (unsigned long)p->ranges)
-            pthread_cond_signal(&p->done);
+#define JOB(w) ((uint32_t)((w) >> 32))
+
+static uint64_t load_claims(mote_threadpool *p) {
+    return __atomic_load_n(&p->claims, __ATOMIC_ACQUIRE);
+}
+
+/* Claims the next chunk of job `job`, guided: a 1/(2 * threads) share of what
+ * is left, at least 1/(8 * threads) of the job. Chunks shrink as the job
+ * drains, so a thread that the OS has set aside (another program busy on its
+ * core) holds at most a small chunk when the others run out of work, and
+ * whoever is running takes the rest: a late worker no longer makes the job
+ * wait for an equal share, and the caller does the work itself when no worker
+ * turns up. Every compute function gives the same bytes for any split. */
+static int claim(mote_threadpool *p, uint32_t job, size_t *begin, size_t *end,
+                 size_t *job_count) {
+    const size_t share = 2 * (size_t)p->threads;
+    uint64_t w = load_claims(p);
+    for (;;) {
+        const size_t count = __atomic_load_n(&p->count, __ATOMIC_RELAXED);
+        const size_t b = (size_t)(uint32_t)w;
+        if (JOB(w) != job || b >= count) return 0;
+        const size_t least = count / (4 * share) > 0 ? count / (4 * share) : 1;
+        const size_t left = count - b;
+        size_t n = left / share > least ? left / share : least;
+        if (n > left) n = left;
+        if (__atomic_compare_exchange_n(&p->claims, &w, w + n, 1, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            *begin = b;
+            *end = b + n;
+            *job_count = count;   /* the job's: it cannot end while we hold a chunk */
+            return 1;
+        }
     }
 }
 
-/* Ops follow each other microseconds apart: a thread that finds no job yet
- * spins this many times (reading the job counter without the lock) before it
- * sleeps on a condition variable, whose wake-up costs more than a small op. */
-#define SPIN 20000
+/* Claims and runs chunks of job `job` until none is left; the thread that
+ * finishes the job's last item wakes the caller if it sleeps. */
+static size_t run_chunks(mote_threadpool *p, uint32_t job) {
+    size_t begin, end, count, items = 0;
+    while (claim(p, job, &begin, &end, &count)) {
+        items += end - begin;
+        p->task(p->task_ctx, begin, end);
+        if (__atomic_add_fetch(&p->items_done, end - begin, __ATOMIC_ACQ_REL) == count) {
+            pthread_mutex_lock(&p->lock);
+            pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->lock);
+        }
+    }
+    return items;
+}
+
+/* Ops follow each other microseconds apart, and waking a sleeping thread
+ * costs about as much as a small op: a thread with nothing to do first spins
+ * for a while (reading the counters without the lock), then sleeps on a
+ * condition variable, so that a thread kept waiting (a late worker, a loaded
+ * machine) gives its core back instead of burning it. */
+#define SPIN 4000
 
 static void pause_cpu(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -49,30 +98,40 @@ static void pause_cpu(void) {
 #endif
 }
 
-static unsigned long load(const unsigned long *v) { return __atomic_load_n(v, __ATOMIC_ACQUIRE); }
-
 static void *worker_main(void *arg) {
     mote_threadpool *p = arg;
-    unsigned long seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-        for (int i = 0; i < SPIN && load(&p->generation) == seen && !load(&p->stopping); i++)
+        for (int i = 0; i < SPIN && JOB(load_claims(p)) == seen &&
+                        !__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE);
+             i++)
             pause_cpu();
         pthread_mutex_lock(&p->lock);
-        while (!p->stopping && p->generation == seen) pthread_cond_wait(&p->work, &p->lock);
-        if (p->stopping) break;
-        seen = p->generation;
-        run_ranges(p);
+        while (!p->stopping && JOB(load_claims(p)) == seen) pthread_cond_wait(&p->work, &p->lock);
+        const int stop = p->stopping;
+        seen = JOB(load_claims(p));
         pthread_mutex_unlock(&p->lock);
+        if (stop) return NULL;
+        (void)run_chunks(p, seen);
     }
-    pthread_mutex_unlock(&p->lock);
-    return NULL;
 }
+
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
+}
+
+/* Jobs per verdict on splitting, and the most jobs run alone after a bad one. */
+#define WINDOW 16
+#define MAX_BACKOFF 1024
 
 mote_threadpool *mote_threadpool_create(int threads) {
     if (threads < 1) return NULL;
     mote_threadpool *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->threads = threads;
+    p->backoff = WINDOW;
     p->workers = calloc((size_t)threads, sizeof *p->workers);
     if (!p->workers || pthread_mutex_init(&p->lock, NULL) || pthread_cond_init(&p->work, NULL) ||
         pthread_cond_init(&p->done, NULL)) {
@@ -92,7 +151,7 @@ mote_threadpool *mote_threadpool_create(int threads) {
 void mote_threadpool_destroy(mote_threadpool *p) {
     if (!p) return;
     pthread_mutex_lock(&p->lock);
-    __atomic_store_n(&p->stopping, 1UL, __ATOMIC_RELEASE);
+    __atomic_store_n(&p->stopping, 1, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->lock);
     for (int i = 1; i < p->threads; i++) pthread_join(p->workers[i], NULL);
@@ -105,28 +164,54 @@ void mote_threadpool_destroy(mote_threadpool *p) {
 
 int mote_threadpool_threads(const mote_threadpool *p) { return p ? p->threads : 0; }
 
+/* Whether splitting pays is measured, not assumed: on a loaded machine (another
+ * program busy on a worker's core) the workers run late and a split job can
+ * take longer than the caller alone would. For each split job the caller
+ * compares the time it took with the time the caller alone would have taken
+ * at the rate it did its own chunks; when a window of WINDOW jobs took longer
+ * split, the next `backoff` jobs run on the caller alone (the workers spin
+ * out and sleep), then splitting is tried again, with the back-off doubled
+ * while it keeps losing (up to MAX_BACKOFF jobs, a few inferences) and reset
+ * once it wins. On a quiet machine splitting wins every window. */
 void mote_threadpool_parallel_for(void *pool, mote_task_fn task, void *task_ctx, size_t count) {
     mote_threadpool *p = pool;
-    if (p->threads < 2 || count < 2) {
+    if (p->threads < 2 || count < 2 || count > UINT32_MAX || p->alone_left > 0) {
+        if (p->alone_left > 0) p->alone_left--;
         task(task_ctx, 0, count);
         return;
     }
+    const double start = now_ms();
     pthread_mutex_lock(&p->lock);
+    const uint32_t job = JOB(load_claims(p)) + 1;
     p->task = task;
     p->task_ctx = task_ctx;
-    p->count = count;
-    p->ranges = count < (size_t)p->threads ? (int)count : p->threads;
-    p->next_range = 0;
-    __atomic_store_n(&p->ranges_done, 0UL, __ATOMIC_RELEASE);
-    __atomic_store_n(&p->generation, p->generation + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&p->count, count, __ATOMIC_RELAXED);
+    __atomic_store_n(&p->items_done, (size_t)0, __ATOMIC_RELAXED);
+    __atomic_store_n(&p->claims, (uint64_t)job << 32, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&p->work);
-    run_ranges(p);
-    const unsigned long ranges = (unsigned long)p->ranges;
-    if (p->ranges_done < ranges) {   /* spin for the others' ranges, then sleep */
-        pthread_mutex_unlock(&p->lock);
-        for (int i = 0; i < SPIN && load(&p->ranges_done) < ranges; i++) pause_cpu();
-        pthread_mutex_lock(&p->lock);
-        while (p->ranges_done < ranges) pthread_cond_wait(&p->done, &p->lock);
-    }
     pthread_mutex_unlock(&p->lock);
+    const size_t own = run_chunks(p, job);
+    const double own_end = now_ms();
+    if (__atomic_load_n(&p->items_done, __ATOMIC_ACQUIRE) < count) {
+        /* spin for the others' chunks, then sleep */
+        for (int i = 0; i < SPIN && __atomic_load_n(&p->items_done, __ATOMIC_ACQUIRE) < count; i++)
+            pause_cpu();
+        pthread_mutex_lock(&p->lock);
+        while (__atomic_load_n(&p->items_done, __ATOMIC_ACQUIRE) < count)
+            pthread_cond_wait(&p->done, &p->lock);
+        pthread_mutex_unlock(&p->lock);
+    }
+    if (own == 0) return;   /* the workers did it all: no rate to compare with */
+    p->window_split_ms += now_ms() - start;
+    p->window_alone_ms += (own_end - start) * (double)count / (double)own;
+    if (++p->window_jobs == WINDOW) {
+        if (p->window_split_ms > p->window_alone_ms) {
+            p->alone_left = p->backoff;
+            p->backoff = p->backoff * 2 < MAX_BACKOFF ? p->backoff * 2 : MAX_BACKOFF;
+        } else {
+            p->backoff = WINDOW;
+        }
+        p->window_split_ms = p->window_alone_ms = 0;
+        p->window_jobs = 0;
+    }
 }
