@@ -116,6 +116,7 @@ def main(argv=None) -> None:
             for engine in ("runtime", "reference"):
                 row[engine] = median_seconds(lambda: convert(
                     source, "int8", data, calibration=method, float_fallback=True,
+                    bias_correction=False, equalize=False,
                     calibration_engine=engine), args.rounds)
             peer = (median_seconds(lambda: quantize_with_ai_edge_quantizer(
                 with_signature(float32_model), data), args.rounds)

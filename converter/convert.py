@@ -9,6 +9,9 @@ from .importers.tflite import import_tflite
 from .tflite.writer import write_tflite
 
 MODES = ("none", "float16", "dynamic", "int8")
+# How int8 activation ranges are chosen unless the caller says (converter/ranges.py):
+# "auto" beats "minmax" on every model measured (README, "Post-training quantization").
+DEFAULT_METHOD = "auto"
 
 
 def load(source) -> ir.Graph:
@@ -39,8 +42,10 @@ def load(source) -> ir.Graph:
 
 
 def convert(source, quantize: str = "none", representative_data=None, per_channel: bool = True,
-            io_dtype: str = "float32", calibration: str = "minmax", progress=None,
-            float_fallback: bool = False, calibration_engine: str = "auto") -> bytes:
+            io_dtype: str = "float32", calibration: str = DEFAULT_METHOD, progress=None,
+            float_fallback: bool = False, calibration_engine: str = "auto",
+            bias_correction: bool | None = None, equalize: bool | None = None,
+            keep_float=()) -> bytes:
     """Converts `source` to .tflite bytes.
 
     quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
@@ -56,10 +61,20 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     """
     if quantize not in MODES:
         raise ConversionError(f"quantize={quantize!r}; expected one of {MODES}")
+    for flag, value in (("bias_correction", bias_correction), ("equalize", equalize),
+                        ("keep_float", keep_float)):
+        if value and quantize != "int8":
+            raise ConversionError(f"{flag}={value!r} applies to quantize='int8', not {quantize!r}")
+    if quantize == "int8":
+        bias_correction = bias_correction is not False
+        equalize = equalize is not False
     g = passes.optimize(load(source))
+    if equalize:
+        g = passes.equalize_layers(g)
     if quantize == "int8":
         g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
-                                    progress, float_fallback, calibration_engine)
+                                    progress, float_fallback, calibration_engine,
+                                    bias_correction, keep_float)
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)
     return write_tflite(g)

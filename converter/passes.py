@@ -150,3 +150,68 @@ def optimize(g: ir.Graph) -> ir.Graph:
     """The standard pipeline: training-only nodes out, batch norms folded,
     constants folded, activations fused."""
     return fuse_activations(fold_constants(fold_batch_norm(remove_identities(g))))
+
+
+# Cross-layer equalization: the ops whose weights it rescales, and the fused
+# activations through which rescaling a channel by s > 0 is exact
+# (relu(x / s) = relu(x) / s). RELU6 clips at 6, which a per-channel scale
+# would move: pairs with RELU6 (or RELU_N1_TO_1) between them are left alone.
+_EQUALIZED_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D")
+_SCALE_INVARIANT = ("NONE", "RELU")
+
+
+def _channel_ranges(w: np.ndarray, axis: int, groups: int = 1) -> np.ndarray:
+    """max |w| per channel along `axis`, channels taken `groups` at a time
+    (a depthwise weight with multiplier M: input channel i owns M columns)."""
+    moved = np.moveaxis(np.abs(w), axis, 0)
+    return moved.reshape(moved.shape[0] // groups, -1).max(axis=1)
+
+
+def equalize_layers(g: ir.Graph, rounds: int = 20) -> ir.Graph:
+    """Cross-layer equalization (Nagel et al., "Data-free quantization through
+    weight equalization and bias correction", 2019) for layer pairs A -> B
+    where A is a CONV_2D or DEPTHWISE_CONV_2D whose only reader is B, another
+    of them, with no activation or RELU between: output channel i of A is
+    divided by s_i (weights and bias) and input channel i of B's weight
+    multiplied by s_i, s_i = sqrt(r_A,i / r_B,i) with r the channels' max
+    |weight|, so both ranges become sqrt(r_A,i r_B,i) and per-tensor or
+    per-channel int8 weights waste fewer levels. The float outputs are the
+    same. Chains (conv -> depthwise -> conv) are swept `rounds` times."""
+    g = g.copy()
+    pairs = []
+    for a in g.nodes:
+        b = _single_consumer(g, a.outputs[0]) if a.op in _EQUALIZED_OPS else None
+        if (b is None or b.op not in _EQUALIZED_OPS or b.inputs[0] != a.outputs[0]
+                or a.options.get("fused_activation_function", "NONE") not in _SCALE_INVARIANT
+                or not all(g.tensors[n.inputs[1]].is_constant for n in (a, b))):
+            continue
+        pairs.append((a, b))
+    for a, b in pairs:   # weights (and A's bias) of their own, so no other reader sees the change
+        for n, k in ((a, 1), (b, 1), (a, 2)):
+            if len(n.inputs) > k and n.inputs[k] is not None:
+                t = g.tensors[n.inputs[k]]
+                name = g.unique_name(t.name + "/equalized")
+                g.add_tensor(ir.Tensor(name, t.shape, t.dtype, np.asarray(t.data, np.float64)))
+                n.inputs[k] = name
+    for _ in range(rounds):
+        for a, b in pairs:
+            wa, wb = g.tensors[a.inputs[1]], g.tensors[b.inputs[1]]
+            axis_a = ops.info(a.op).weight.axis
+            if b.op == "CONV_2D":
+                axis_b, groups = 3, 1
+            else:   # depthwise [1, kh, kw, C * M]: input channel i owns columns i*M .. i*M+M-1
+                axis_b, groups = 3, wb.shape[3] // g.tensors[b.inputs[0]].shape[-1]
+            ra, rb = _channel_ranges(wa.data, axis_a), _channel_ranges(wb.data, axis_b, groups)
+            s = np.where((ra > 0) & (rb > 0), np.sqrt(ra / np.where(rb > 0, rb, 1)), 1.0)
+            shape_a = [1] * wa.data.ndim
+            shape_a[axis_a] = -1
+            wa.data = wa.data / s.reshape(shape_a)
+            wb.data = wb.data * np.repeat(s, groups).reshape(1, 1, 1, -1)
+            if len(a.inputs) > 2 and a.inputs[2] is not None:
+                g.tensors[a.inputs[2]].data = g.tensors[a.inputs[2]].data / s
+    for a, b in pairs:
+        for n, k in ((a, 1), (b, 1), (a, 2)):
+            if len(n.inputs) > k and n.inputs[k] is not None:
+                t = g.tensors[n.inputs[k]]
+                t.data = np.asarray(t.data).astype(t.dtype)
+    return remove_dead(g)

@@ -10,14 +10,18 @@ catalogue (converter/ops.py).
 """
 from __future__ import annotations
 
+import dataclasses
+import zlib
+
 import numpy as np
 
-from . import ir, ops
+from . import ir, ops, ranges
 from .activations import float_activations
 from .errors import ConversionError
+from .ranges import activation_quantization, mse_range  # noqa: F401  (the converter's API)
 
 # The activation-range estimates calibrate() offers (the benchmarks enumerate them).
-CALIBRATION_METHODS = ("minmax", "percentile", "mse")
+CALIBRATION_METHODS = ranges.METHODS
 
 def weight_quantization(w: np.ndarray, axis: int | None):
     """Symmetric int8 weights: scale max|w| / 127 per channel along `axis` (or
@@ -55,16 +59,6 @@ def _weight(g: ir.Graph, n: ir.Node) -> ir.Tensor:
         raise ConversionError(f"node {n.name or n.outputs[0]!r} ({n.op}): weight {w.name!r} holds "
                               f"{bad} NaN or infinite value(s); int8 weights need finite values")
     return w
-
-
-def activation_quantization(lo: float, hi: float):
-    """Asymmetric int8: the range widened to contain 0, 256 levels."""
-    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
-    if hi - lo < 1e-8:
-        hi = lo + 1e-8
-    scale = (hi - lo) / 255.0
-    zp = int(np.clip(np.round(-128 - lo / scale), -128, 127))
-    return {"scale": [np.float32(scale)], "zero_point": [zp]}
 
 
 def _samples(g: ir.Graph, data, what: str = "calibration data"):
@@ -112,36 +106,129 @@ def _samples(g: ir.Graph, data, what: str = "calibration data"):
     return [{name: f[i] for name, f in zip(g.inputs, feeds)} for i in range(n)]
 
 
-def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.99,
+@dataclasses.dataclass
+class Statistics:
+    """What calibration learned about the float activations.
+
+    ranges: {tensor: (lo, hi)} chosen by the method; choices: {tensor: the
+    method "auto" chose for it}; means: {tensor: its mean over the samples,
+    float64, of the tensor's shape} for the data inputs of layers with a
+    weight (bias correction). For "auto": candidates, {label: ranges} of
+    each whole-model choice it weighs ("per tensor" and each method), the
+    feeds and float outputs it checks them on, and `chosen`, the label that
+    won."""
+    ranges: dict
+    choices: dict = dataclasses.field(default_factory=dict)
+    means: dict = dataclasses.field(default_factory=dict)
+    candidates: dict = dataclasses.field(default_factory=dict)
+    check_feeds: list = dataclasses.field(default_factory=list)
+    check_outputs: list = dataclasses.field(default_factory=list)
+    chosen: str = ""
+
+
+# Values of one tensor kept over all samples for the methods that look at
+# values (a random subset past that, the same whichever engine runs).
+VALUES_KEPT = 1 << 18
+# Samples on which "auto" runs the layers that read a tensor, and on which
+# it runs each candidate int8 model against the float one.
+AUTO_SAMPLES = 2
+AUTO_CHECK_SAMPLES = 16
+# ... on a central AUTO_WINDOW x AUTO_WINDOW window of an image-like
+# (NHWC) tensor: the error estimate needs values, not the whole picture.
+AUTO_WINDOW = 16
+WINDOWED = ("CONV_2D", "DEPTHWISE_CONV_2D")   # layers whose output shape follows their input's
+
+
+def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = ranges.PERCENTILE,
               progress=None, engine: str = "auto") -> dict:
     """Ranges (lo, hi) of every float activation over the representative data,
     computed by `engine` (activations.py: Mote's C runtime where it runs the
-    graph, else the numpy reference executor)."""
+    graph, else the numpy reference executor); `method`: ranges.METHODS."""
+    return calibration_statistics(g, data, method, percentile, progress, engine).ranges
+
+
+def _kept(name: str, k: int, v: np.ndarray, cap: int) -> np.ndarray:
+    """A copy of sample k's values of tensor `name`, at most `cap` of them."""
+    flat = np.asarray(v).reshape(-1)
+    if flat.size > cap:
+        rng = np.random.default_rng([k, zlib.crc32(name.encode())])
+        flat = flat[rng.integers(0, flat.size, cap)]
+    return np.array(flat, np.float32)
+
+
+def _window(v: np.ndarray) -> np.ndarray:
+    """A float32 copy of v, cut to its central AUTO_WINDOW x AUTO_WINDOW
+    window when it is NHWC and larger."""
+    v = np.asarray(v)
+    if v.ndim == 4:
+        h0, w0 = (max(0, (d - AUTO_WINDOW) // 2) for d in v.shape[1:3])
+        v = v[:, h0:h0 + AUTO_WINDOW, w0:w0 + AUTO_WINDOW, :]
+    return np.array(v, np.float32)
+
+
+def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
+                           percentile: float = ranges.PERCENTILE, progress=None,
+                           engine: str = "auto", means: bool = False) -> Statistics:
+    """Statistics of the float activations on the representative data: the
+    ranges `method` gives, and with `means` the mean of every layer input."""
+    ranges.check_method(method)
     samples = _samples(g, data)
+    layer_inputs = {n.inputs[ops.info(n.op).weight.data] for n in g.nodes if ops.info(n.op).weight}
+    full_kept = layer_inputs if method == "auto" else set()
+    cap = max(1, VALUES_KEPT // len(samples))
+    extremes: dict = {}
     values: dict = {}
-    for activations in float_activations(g, progress(samples) if progress else samples, engine):
-        activations = {**activations, **_lstm_cell_states(g, activations)}
-        for name, v in activations.items():
+    sums: dict = {}
+    full: dict = {}
+    check_outputs: list = []
+    activations = float_activations(g, progress(samples) if progress else samples, engine)
+    for k, tensors in enumerate(activations):
+        tensors = {**tensors, **_lstm_cell_states(g, tensors)}
+        for name, v in tensors.items():
             if v.size == 0:
                 continue   # empty tensors (a slice of nothing) have no range
-            if method == "minmax":
-                lo, hi = float(np.min(v)), float(np.max(v))
-                old = values.get(name)
-                values[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
-            else:
-                values.setdefault(name, []).append(np.array(v, np.float32).ravel())
+            lo, hi = float(np.min(v)), float(np.max(v))
+            old = extremes.get(name)
+            extremes[name] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+            if method != "minmax":
+                values.setdefault(name, []).append(_kept(name, k, v, cap))
+            if means and name in layer_inputs:
+                sums[name] = sums.get(name, 0.0) + np.asarray(v, np.float64)
+            if name in full_kept and k < AUTO_SAMPLES:
+                full.setdefault(name, []).append(_window(v))
+        if method == "auto" and k < AUTO_CHECK_SAMPLES:
+            check_outputs.append([np.array(tensors[o], np.float64) if o in tensors else None
+                                  for o in g.outputs])
+    stats = Statistics({}, means={name: s / len(samples) for name, s in sums.items()},
+                       check_feeds=samples[:AUTO_CHECK_SAMPLES] if method == "auto" else [],
+                       check_outputs=check_outputs)
     if method == "minmax":
-        return values
-    if method == "percentile":
-        out = {}
-        for name, chunks in values.items():
-            allv = np.concatenate(chunks)
-            out[name] = (float(np.percentile(allv, 100 - percentile)),
-                         float(np.percentile(allv, percentile)))
-        return out
-    if method == "mse":
-        return {name: mse_range(np.concatenate(chunks)) for name, chunks in values.items()}
-    raise ConversionError(f"calibration method {method!r} is not one of {CALIBRATION_METHODS}")
+        stats.ranges = extremes
+        return stats
+    consumers = g.consumers()
+    labels = ("minmax", "percentile", "mse", "kl")
+    for name, chunks in values.items():
+        v = np.concatenate(chunks)
+        if not np.isfinite(extremes[name]).all():   # refused, by name, when the graph is built
+            stats.ranges[name] = extremes[name]
+            for label in labels if method == "auto" else ():
+                stats.candidates.setdefault(label, {})[name] = extremes[name]
+        elif method == "percentile":
+            stats.ranges[name] = ranges.percentile_range(v, percentile)
+        elif method != "auto":
+            stats.ranges[name] = ranges.RANGE_METHODS[method](v)
+        else:
+            candidates = dict(zip(labels, (extremes[name], ranges.percentile_range(v, percentile),
+                                           ranges.mse_range(v), ranges.kl_range(v))))
+            errors = _range_errors(g, name, candidates, ranges.subsample(v), full.get(name),
+                                   consumers.get(name, []))
+            stats.choices[name] = min(errors, key=errors.get)
+            stats.ranges[name] = candidates[stats.choices[name]]
+            for label, r in candidates.items():
+                stats.candidates.setdefault(label, {})[name] = r
+    if method == "auto":
+        stats.candidates = {"per tensor": stats.ranges, **stats.candidates}
+    return stats
 
 
 LSTM = "UNIDIRECTIONAL_SEQUENCE_LSTM"
@@ -167,25 +254,84 @@ def _lstm_cell_states(g: ir.Graph, activations: dict) -> dict:
     return out
 
 
-def mse_range(values: np.ndarray, steps: int = 40):
-    """The clipping range [max(lo, -c), min(hi, c)] whose int8 quantization of
-    `values` has the least mean squared error, c searched from max |value|
-    down: clipping a few outliers buys a finer step for everything else."""
-    lo, hi = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
-    if hi - lo < 1e-12:
-        return lo, hi
-    sample = values if values.size <= 200_000 else \
-        np.random.default_rng(0).choice(values, 200_000, replace=False)
-    best, best_err = (lo, hi), np.inf
-    for c in np.linspace(1.0, 0.05, steps) * max(-lo, hi):
-        r = (max(lo, -c), min(hi, c))
-        q = activation_quantization(*r)
-        s, z = float(q["scale"][0]), q["zero_point"][0]
-        deq = (np.clip(np.round(sample / s) + z, -128, 127) - z) * s
-        err = float(np.mean((deq - sample) ** 2))
-        if err < best_err:
-            best, best_err = r, err
-    return best
+def _range_errors(g: ir.Graph, name: str, candidates: dict, values: np.ndarray, full,
+                  consumers: list) -> dict:
+    """The error each candidate range of tensor `name` causes: summed over the
+    tensor's readers, the relative squared error (noise / signal) of the
+    reader's float output when the tensor is fake-quantized (for a layer with
+    a weight, run on the first AUTO_SAMPLES samples: rounding noise averages
+    out in its sums where clipping does not), or of the tensor itself (any
+    other reader, or a model output)."""
+    readers = [n for n in consumers if ops.info(n.op).weight and full
+               and n.inputs[ops.info(n.op).weight.data] == name
+               and g.tensors[n.inputs[ops.info(n.op).weight.input]].is_constant
+               and (full[0].shape == tuple(g.tensors[name].shape) or n.op in WINDOWED)]
+    own = len(consumers) - len(readers) + (name in g.outputs)
+    if not readers:
+        own = max(own, 1)
+    signal = float(values.astype(np.float64) @ values)
+    errors = {}
+    with np.errstate(invalid="ignore", over="ignore"):   # non-finite weights: refused later, by name
+        floats = {id(n): [_run_layer(g, n, x) for x in full] for n in readers}
+    for method, r in candidates.items():
+        err = 0.0
+        if own:
+            d = ranges.fake_quantize(values, *r) - values
+            err += own * float(d @ d) / max(signal, 1e-30)
+        for n in readers:
+            num = den = 0.0
+            for x, y in zip(full, floats[id(n)]):
+                with np.errstate(invalid="ignore", over="ignore"):
+                    d = _run_layer(g, n, ranges.fake_quantize(x, *r)) - y
+                num, den = num + float(np.vdot(d, d)), den + float(np.vdot(y, y))
+            err += num / max(den, 1e-30)
+        errors[method] = err
+    return errors
+
+
+def _run_layer(g: ir.Graph, n: ir.Node, x: np.ndarray) -> np.ndarray:
+    """Layer `n` (one with a weight) on data input x, in float32, with its
+    own constant weight and bias and its fused activation."""
+    spec = ops.info(n.op).weight
+    args = _constant_args(g, n, np.float32)
+    args[spec.data] = np.asarray(x, np.float32)
+    return ops.info(n.op).forward(np, args, n.options, g.tensors[n.outputs[0]].shape, np.float32)
+
+
+def _constant_args(g: ir.Graph, n: ir.Node, dtype) -> list:
+    """The inputs of node n that are constants, float ones as `dtype`
+    (integer ones, such as TRANSPOSE_CONV's output shape, as they are); None
+    for the others."""
+    args = []
+    for i in n.inputs:
+        t = g.tensors.get(i) if i is not None else None
+        args.append(None if t is None or not t.is_constant else
+                    np.asarray(t.data, dtype) if t.dtype.startswith("float") else np.asarray(t.data))
+    return args
+
+
+def _weight_error_shift(g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, means: dict):
+    """Per output channel, the mean change int8 weights make to layer n's
+    output (before its activation) on the calibration data: the layer is
+    linear in its input, so the mean of W_q x - W x over the samples is the
+    layer with weight W_q - W (dequantized minus float, no bias) applied to
+    the mean input, then averaged over every position of the channel."""
+    spec = ops.info(n.op).weight
+    x = n.inputs[spec.data]
+    if x not in means:
+        raise ConversionError(f"bias correction of node {n.name or n.outputs[0]!r} ({n.op}) needs "
+                              f"the mean of its input {x!r} from calibration")
+    w = np.asarray(g.tensors[n.inputs[spec.input]].data, np.float64)
+    shape = [1] * w.ndim
+    shape[spec.axis] = -1
+    delta = qw.astype(np.float64) * np.asarray(wq["scale"], np.float64).reshape(shape) - w
+    args = _constant_args(g, n, np.float64)
+    args[spec.data], args[spec.input] = means[x], delta
+    if len(args) > spec.bias:
+        args[spec.bias] = None
+    options = ops.info(n.op).with_defaults(n.options)
+    y = ops.info(n.op).reference(np, args, options, g.tensors[n.outputs[0]].shape, np.float64)
+    return np.asarray(y).reshape(-1, y.shape[-1]).mean(axis=0)
 
 
 def given_ranges(g: ir.Graph, ranges: dict) -> dict:
@@ -217,39 +363,125 @@ class _Groups:
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
-                  engine: str = "auto", ranges: dict | None = None,
-                  keep_float: tuple = ()) -> ir.Graph:
-    """int8 graph of `g`; activation ranges from calibration on `data`, or
-    the given `ranges` {tensor name: (lo, hi)} (quantization-aware
-    training's, models/qat.py), which must cover every computed float tensor.
-    Ops named in `keep_float` stay float (as float fallback keeps ops without
-    int8 kernels), whether or not they have int8 kernels."""
-    def why_float(n):   # why a node has no int8 form here, or None
-        if not ops.info(n.op).int8:
-            return "no int8 kernel"
-        return _lstm_refusal(n) if n.op == LSTM else None
-
-    def stays_float(n):
-        return n.op in keep_float or why_float(n) is not None
+                  engine: str = "auto", bias_correction: bool = False, keep_float=(),
+                  statistics: Statistics | None = None, ranges: dict | None = None) -> ir.Graph:
+    """The int8 graph of float graph `g`, calibrated on `data` with `method`
+    (or with `statistics` already gathered by calibration_statistics, which
+    then must hold means for bias_correction; or with the given `ranges`
+    {tensor name: (lo, hi)}, quantization-aware training's, models/qat.py,
+    which must cover every computed float tensor). keep_float: output names
+    of nodes that stay in float between DEQUANTIZE and QUANTIZE (as ops
+    without int8 kernels do under float_fallback). bias_correction: each
+    layer's bias absorbs the mean shift its int8 weights cause on the
+    calibration data."""
     unsupported = list(dict.fromkeys(
-        f"{n.op} ({n.name or n.outputs[0]}" + (f": {why_float(n)})" if n.op == LSTM else ")")
-        for n in g.nodes if n.op not in keep_float and why_float(n) is not None))
+        f"{n.op} ({n.name or n.outputs[0]}" + (f": {_why_float(n)})" if n.op == LSTM else ")")
+        for n in g.nodes if _why_float(n) is not None and n.outputs[0] not in keep_float))
     if unsupported and not float_fallback:
         raise UnquantizableOps(unsupported)
-    ranges = calibrate(g, data, method, progress=progress, engine=engine) if ranges is None \
-        else given_ranges(g, ranges)
+    keep_float = set(keep_float)
+    unknown = keep_float - {n.outputs[0] for n in g.nodes}
+    if unknown:
+        raise ConversionError(f"keep_float names {sorted(unknown)}, which no node of the graph "
+                              f"computes; expected the output names of nodes")
+    if ranges is not None:
+        if bias_correction:
+            raise ConversionError("bias correction needs calibration data; given ranges have none")
+        statistics = Statistics(given_ranges(g, ranges))
+    elif statistics is None:
+        statistics = calibration_statistics(g, data, method, progress=progress, engine=engine,
+                                            means=bias_correction)
+
+    def build(tensor_ranges):
+        return _int8_graph(g, tensor_ranges, statistics.means, per_channel, io_dtype,
+                           bias_correction, keep_float)
+    if len(statistics.candidates) > 1:
+        return _best_candidate(statistics, build)
+    return build(statistics.ranges)
+
+
+def _best_candidate(statistics: Statistics, build) -> ir.Graph:
+    """"auto": the int8 graph, among the candidates' (the per-tensor choice
+    and each method for the whole model), whose outputs are nearest the float
+    model's on the check samples (highest mean SQNR over the outputs), run on
+    Mote's C runtime. Without the runtime: the per-tensor choice."""
+    from .tflite.writer import write_tflite
+    try:
+        from ..runtime import Interpreter, errors
+    except ImportError:
+        statistics.chosen = "per tensor"
+        return build(statistics.ranges)
+    best = None
+    for label, tensor_ranges in statistics.candidates.items():
+        q = build(tensor_ranges)
+        try:
+            it = Interpreter(model_content=write_tflite(q))
+            it.allocate_tensors()
+        except errors.MoteError:
+            statistics.chosen = "per tensor"
+            return build(statistics.ranges)
+        score = _mean_sqnr_db(it, statistics.check_feeds, statistics.check_outputs, q)
+        if best is None or score > best[0]:
+            best = (score, label, q)
+    statistics.chosen = best[1]
+    if best[1] != "per tensor":
+        statistics.choices = {name: best[1] for name in statistics.choices}
+        statistics.ranges = statistics.candidates[best[1]]
+    return best[2]
+
+
+def _mean_sqnr_db(it, feeds: list, float_outputs: list, q: ir.Graph) -> float:
+    """Mean over the outputs of 10 log10(sum f^2 / sum (f - q)^2) over `feeds`
+    of the int8 model in interpreter `it` against the float outputs."""
+    ins = {d["name"]: d for d in it.get_input_details()}
+    outs = it.get_output_details()
+    signal, noise = np.zeros(len(outs)), np.zeros(len(outs))
+    for feed, want in zip(feeds, float_outputs):
+        for name, x in feed.items():
+            d = ins[name]
+            if np.dtype(d["dtype"]) == np.int8:
+                s, z = d["quantization"]
+                x = np.clip(np.round(x / np.float32(s)) + z, -128, 127)
+            it.set_tensor(d["index"], np.asarray(x, d["dtype"]))
+        it.reset_all_variables()
+        it.invoke()
+        for k, (d, f) in enumerate(zip(outs, want)):
+            if f is None:   # an output that is not float (indices): not compared
+                continue
+            y = it.get_tensor(d["index"]).astype(np.float64)
+            if np.dtype(d["dtype"]) == np.int8:
+                s, z = d["quantization"]
+                y = (y - z) * s
+            signal[k] += float(np.sum(f ** 2))
+            noise[k] += float(np.sum((y.reshape(f.shape) - f) ** 2))
+    db = 10 * np.log10(np.maximum(signal, 1e-30) / np.maximum(noise, 1e-30))
+    return float(np.mean(np.minimum(db, 100.0)))   # an exact output counts as 100 dB
+
+
+def _why_float(n: ir.Node):
+    """Why node n has no int8 form here (no int8 kernel, or an LSTM whose
+    integer form LiteRT lacks), or None."""
+    if not ops.info(n.op).int8:
+        return "no int8 kernel"
+    return _lstm_refusal(n) if n.op == LSTM else None
+
+
+def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool, io_dtype: str,
+                bias_correction: bool, keep_float: set) -> ir.Graph:
+    """The int8 rewrite of `g` with activation ranges `tensor_ranges`."""
+    tensor_ranges = dict(tensor_ranges)
     for n in g.nodes:   # PADV2, MAXIMUM, MINIMUM: the output holds the constants' values
         constants = [g.tensors[n.inputs[k]] for k in ops.info(n.op).value_inputs
                      if g.tensors[n.inputs[k]].is_constant]
-        if constants and n.outputs[0] in ranges:
-            ins = [ranges[i] for i in n.inputs if i in ranges]
+        if constants and n.outputs[0] in tensor_ranges:
+            ins = [tensor_ranges[i] for i in n.inputs if i in tensor_ranges]
             lo = min([r[0] for r in ins], default=np.inf)
             hi = max([r[1] for r in ins], default=-np.inf)
             for t in constants:
                 v = np.asarray(t.data, np.float64)
                 v = v[v != float(np.finfo(np.float32).min)]   # a max pool's pad: saturates
                 lo, hi = min([lo, *v]), max([hi, *v])
-            ranges[n.outputs[0]] = (lo, hi)
+            tensor_ranges[n.outputs[0]] = (lo, hi)
     groups = _Groups()
     for n in g.nodes:
         same = ops.info(n.op).same_quant
@@ -259,7 +491,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
                 for o in n.outputs:
                     groups.union(i, o)
     group_range: dict = {}
-    for name, (lo, hi) in ranges.items():
+    for name, (lo, hi) in tensor_ranges.items():
         if not np.isfinite([lo, hi]).all():
             raise ConversionError(f"tensor {name!r} takes values in [{lo}, {hi}] on the calibration "
                                   f"data; int8 needs a finite range (check the weights for inf/NaN)")
@@ -269,7 +501,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     q = ir.Graph(inputs=list(g.inputs), outputs=list(g.outputs))
     fixed = {n.outputs[0]: ops.info(n.op).fixed_output for n in g.nodes
              if ops.info(n.op).fixed_output}
-    fallback = [n for n in g.nodes if stays_float(n)]
+    fallback = [n for n in g.nodes if _why_float(n) is not None or n.outputs[0] in keep_float]
     for name, t in g.tensors.items():
         if t.is_constant or t.variable or t.dtype != "float32":   # an LSTM's state: _quantize_lstm
             q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data, variable=t.variable))
@@ -286,8 +518,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         q.add_tensor(ir.Tensor(name, t.shape, "int8", None, quant))
     for n in g.nodes:
         node = ir.Node(n.op, list(n.inputs), list(n.outputs), dict(n.options), n.name)
-        if n.op == LSTM and not stays_float(n):
-            _quantize_lstm(q, g, n, node, ranges)
+        if n.op == LSTM and n not in fallback:
+            _quantize_lstm(q, g, n, node, tensor_ranges)
             q.nodes.append(node)
             continue
         spec = ops.info(n.op).weight
@@ -309,6 +541,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             bscale = (s_in * wq["scale"]).astype(np.float32)
             b = np.asarray(g.tensors[n.inputs[spec.bias]].data, np.float64) if has_bias else \
                 np.zeros(w.shape[spec.axis])
+            if bias_correction and n.outputs[0] not in keep_float:
+                b = b - _weight_error_shift(g, n, qw, wq, means)
             qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
             bname = q.unique_name((n.inputs[spec.bias] if has_bias else w.name + "/bias") + "/int32")
             q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),
@@ -326,6 +560,7 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         _float_edges(q, g)
     elif io_dtype != "int8":
         raise ConversionError(f"io_dtype must be 'float32' or 'int8', got {io_dtype!r}")
+    _drop_requantization(q)
     from .passes import remove_dead
     return remove_dead(q)
 
@@ -463,32 +698,57 @@ def _int8_constant(q: ir.Graph, t: ir.Tensor, quant: dict) -> str:
 
 def _keep_float(q: ir.Graph, g: ir.Graph, node: ir.Node) -> None:
     """Float fallback: `node` computes in float between a DEQUANTIZE of each
-    int8 input and a QUANTIZE of its output back to the calibrated int8."""
+    int8 input and a QUANTIZE of its output back to the calibrated int8. The
+    constants the quantizer made for it (int8 weights, int32 bias, int8
+    operands) give way to the float ones it had."""
     at = next(i for i, n in enumerate(q.nodes) if n.outputs == node.outputs)
     qnode = q.nodes[at]
+    qnode.inputs = [name if name is None or name in g.tensors else node.inputs[k]
+                    for k, name in enumerate(qnode.inputs[:len(node.inputs)])]
     before = []
     for k, name in enumerate(qnode.inputs):
         if name is None:
             continue
-        t = q.tensors[name]
-        if t.is_constant:
-            if t.dtype == "int8" and name not in g.tensors:   # a weight we quantized: restore float
-                qnode.inputs[k] = node.inputs[k]
-            continue
-        if t.dtype == "int8":
+        t = q.tensors.get(name)
+        if t is None:   # a float constant the int8 graph did not keep
+            q.add_tensor(ir.Tensor(name, g.tensors[name].shape, g.tensors[name].dtype,
+                                   g.tensors[name].data))
+        elif t.dtype == "int8" and not t.is_constant:
             f = q.add_tensor(ir.Tensor(q.unique_name(name + "/float"), t.shape, "float32"))
             before.append(ir.Node("DEQUANTIZE", [name], [f.name], {}, f"dequantize_{name}"))
             qnode.inputs[k] = f.name
-    for k, name in enumerate(node.inputs):   # float weights and biases as they were
-        if name is not None and g.tensors[name].is_constant and name not in q.tensors:
-            q.add_tensor(ir.Tensor(name, g.tensors[name].shape, g.tensors[name].dtype,
-                                   g.tensors[name].data))
     out = qnode.outputs[0]
     t = q.tensors[out]
     f = q.add_tensor(ir.Tensor(q.unique_name(out + "/float"), t.shape, "float32"))
     qnode.outputs = [f.name]
     after = ir.Node("QUANTIZE", [f.name], [out], {}, f"quantize_{out}")
     q.nodes[at:at + 1] = before + [qnode, after]
+
+
+def _drop_requantization(q: ir.Graph) -> None:
+    """Float ops next to each other keep float between them: a QUANTIZE whose
+    int8 output only DEQUANTIZE nodes read (and is no model output) goes, and
+    so do they; their readers take the QUANTIZE's float input instead."""
+    consumers = q.consumers()
+    for n in [n for n in q.nodes if n.op == "QUANTIZE"]:
+        out = n.outputs[0]
+        readers = consumers.get(out, [])
+        if out in q.outputs or not readers or any(r.op != "DEQUANTIZE" for r in readers):
+            continue
+        src = n.inputs[0]
+        if src in q.inputs and any(r.outputs[0] in q.outputs for r in readers):
+            continue
+        q.nodes.remove(n)
+        for r in readers:
+            q.nodes.remove(r)
+            if r.outputs[0] in q.outputs:   # the model output keeps its name
+                for m in q.nodes:
+                    m.outputs = [r.outputs[0] if o == src else o for o in m.outputs]
+                    m.inputs = [r.outputs[0] if i == src else i for i in m.inputs]
+                src = r.outputs[0]
+            else:
+                for m in q.nodes:
+                    m.inputs = [src if i == r.outputs[0] else i for i in m.inputs]
 
 
 def _float_edges(q: ir.Graph, g: ir.Graph) -> None:

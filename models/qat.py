@@ -363,7 +363,7 @@ class QAT:
         ranges.update({name: _fixed_range(*r.fixed) for name, r in self.ranges.items()
                        if r.fixed is not None})
         q = cq.quantize_int8(g, None, io_dtype=io_dtype, float_fallback=True, ranges=ranges,
-                             keep_float=KEPT_FLOAT)
+                             keep_float=[n.outputs[0] for n in g.nodes if n.op in KEPT_FLOAT])
         return write_tflite(q)
 
 

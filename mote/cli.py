@@ -4,6 +4,8 @@
     mote inspect MODEL.tflite
     mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
                  [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
+                 [--method auto|minmax|percentile|mse|kl] [--no-bias-correction] [--no-equalize]
+                 [--max-drop POINTS --eval X.npy|digits --labels Y.npy | --min-sqnr DB --eval X]
                  (SOURCE: a float .tflite, an ONNX model or a trained graph .npz)
     mote train NAME [-o DIR|FILE.npz] [--epochs N]   (zoo models, on digits)
     mote compare MODEL [--quantized Q.tflite] [--inputs X.npy|X.npz|IMAGE_DIR|digits]
@@ -29,7 +31,9 @@ import numpy as np
 
 from .codegen import operator_code
 from .compare import PREPROCESS
+from .converter.convert import DEFAULT_METHOD
 from .converter.errors import ConversionError
+from .converter.ranges import METHODS
 from .converter.tflite import flatbuf, schema
 from .converter.tflite.builder import DTYPES
 
@@ -248,31 +252,81 @@ def cmd_convert(args) -> int:
     from .converter import convert
     from tqdm import tqdm
     for flag, modes in CONVERT_FLAG_MODES.items():
-        if getattr(args, flag.lstrip("-").replace("-", "_")) and args.quantize not in modes:
+        if getattr(args, flag.lstrip("-").replace("-", "_")) not in (None, False) and \
+                args.quantize not in modes:
             raise errors.InvalidArgumentError(f"{flag} applies to --quantize "
                                               f"{' or '.join(modes)}, not {args.quantize}")
+    budget = args.max_drop is not None or args.min_sqnr is not None
+    _check_budget_flags(args, budget)
     before = _read_model(args.source)
     _output_file(args.output)
     data = _load_calibration(args.calibration) if args.calibration else None
     progress = (lambda it: tqdm(it, desc="calibrating", unit="sample")) if data is not None else None
     from .converter.quantize import UnquantizableOps
+    options = dict(per_channel=not args.per_tensor, io_dtype="int8" if args.int8_io else "float32",
+                   calibration=args.method or DEFAULT_METHOD, progress=progress,
+                   bias_correction=args.bias_correction, equalize=args.equalize)
     try:
-        out = convert(args.source, quantize=args.quantize, representative_data=data,
-                      per_channel=not args.per_tensor,
-                      io_dtype="int8" if args.int8_io else "float32",
-                      calibration=args.method or "minmax", progress=progress,
-                      float_fallback=args.float_fallback)
+        if budget:
+            from .budget import quantize_within_budget
+            x, labels = _load_eval(args)
+            if data is None:
+                raise ConversionError("int8 quantization needs representative data: give "
+                                      "--calibration")
+            result = quantize_within_budget(args.source, data, x, labels, max_drop=args.max_drop,
+                                            min_sqnr=args.min_sqnr, **options)
+            out = result.model
+        else:
+            out = convert(args.source, quantize=args.quantize, representative_data=data,
+                          float_fallback=args.float_fallback, **options)
     except UnquantizableOps as e:
         raise UnquantizableOps(e.ops, flag="--float-fallback") from None
     Path(args.output).write_bytes(out)
     print(f"wrote {args.output}")
+    if budget:
+        print(result)
     print(_summary(before, out))
     return 0
 
 
+def _check_budget_flags(args, budget: bool) -> None:
+    """--max-drop / --min-sqnr need --eval, one of them at a time, and
+    --max-drop needs labels (from --labels or a built-in dataset)."""
+    if args.max_drop is not None and args.min_sqnr is not None:
+        raise errors.InvalidArgumentError("--max-drop and --min-sqnr are two budgets; give one")
+    if not budget:
+        for flag in ("eval", "labels"):
+            if getattr(args, flag) is not None:
+                raise errors.InvalidArgumentError(f"--{flag} applies to --max-drop or --min-sqnr")
+        return
+    if args.eval is None:
+        raise errors.InvalidArgumentError("--max-drop/--min-sqnr measure the model on evaluation "
+                                          "data: give --eval X.npy (or 'digits')")
+    if args.max_drop is not None and args.labels is None and args.eval != "digits":
+        raise errors.InvalidArgumentError(f"--max-drop {args.max_drop} needs labels for --eval "
+                                          f"{args.eval!r}: give --labels Y.npy (integer classes, "
+                                          f"one per sample)")
+    if args.max_drop is not None and args.max_drop < 0:
+        raise errors.InvalidArgumentError(f"--max-drop {args.max_drop}: expected accuracy points "
+                                          f">= 0")
+
+
+def _load_eval(args):
+    """(samples, labels or None) for --eval and --labels."""
+    if args.eval == "digits":   # the built-in test images and their labels
+        from .models import datasets
+        (_, _), (x, y) = datasets.digits()
+        return x, (y if args.labels is None else _load_labels(args.labels))
+    x = _load_array(args.eval, "--eval", "an .npy array of evaluation samples, shape [N, ...input "
+                    "shape] (an .npz: one such array per input name), or 'digits'")
+    return x, (None if args.labels is None else _load_labels(args.labels))
+
+
 # Options that only mean something for some --quantize modes.
 CONVERT_FLAG_MODES = {"--calibration": ("int8",), "--method": ("int8",), "--int8-io": ("int8",),
-                      "--float-fallback": ("int8",), "--per-tensor": ("dynamic", "int8")}
+                      "--float-fallback": ("int8",), "--per-tensor": ("dynamic", "int8"),
+                      "--bias-correction": ("int8",), "--equalize": ("int8",),
+                      "--max-drop": ("int8",), "--min-sqnr": ("int8",)}
 
 
 def cmd_train(args) -> int:
@@ -387,7 +441,7 @@ def cmd_demo(args) -> int:
     from .models.zoo.train import HERE
     return cmd_compare(argparse.Namespace(
         model=str(HERE / "mobilenet_style.npz"), quantized=None, inputs=None, labels=None,
-        calibration=None, preprocess=None, method="minmax", limit=None, report=args.report))
+        calibration=None, preprocess=None, method=DEFAULT_METHOD, limit=None, report=args.report))
 
 
 def _op_profile(it: Interpreter, runs: int) -> list:
@@ -512,8 +566,26 @@ def main(argv=None) -> int:
     p.add_argument("--quantize", choices=["none", "float16", "dynamic", "int8"], default="none")
     p.add_argument("--calibration", help=".npy array [N, ...] of input samples (.npz: one per "
                    "input name); needed for --quantize int8")
-    p.add_argument("--method", choices=["minmax", "percentile", "mse"],
-                   help="activation range estimate from the calibration data (default minmax)")
+    p.add_argument("--method", "--calibration-method", choices=METHODS,
+                   help="how each activation's int8 range is chosen from the calibration data: "
+                   "minmax, percentile (99.99), mse or kl (entropy) for every tensor, or auto "
+                   f"(the best per tensor, checked on the whole model; default {DEFAULT_METHOD})")
+    p.add_argument("--bias-correction", action=argparse.BooleanOptionalAction,
+                   help="each layer's bias absorbs the mean output shift its int8 weights cause "
+                   "on the calibration data (default on for int8)")
+    p.add_argument("--equalize", action=argparse.BooleanOptionalAction,
+                   help="cross-layer equalization: rescale conv/depthwise pairs (no activation or "
+                   "RELU between; pairs through RELU6 are left alone) so their weights' channel "
+                   "ranges match; the float model is unchanged (default on for int8)")
+    p.add_argument("--max-drop", type=float, metavar="POINTS", help="accuracy budget: keep the "
+                   "fewest layers in float so that top-1 accuracy on --eval (with --labels) is at "
+                   "most POINTS percent below the float model's")
+    p.add_argument("--min-sqnr", type=float, metavar="DB", help="accuracy budget: keep the fewest "
+                   "layers in float so that every output reaches DB dB SQNR against the float "
+                   "model on --eval")
+    p.add_argument("--eval", help="evaluation samples for --max-drop / --min-sqnr (.npy/.npz, or "
+                   "'digits': its test images and labels)")
+    p.add_argument("--labels", help=".npy of integer class labels of the --eval samples")
     p.add_argument("--per-tensor", action="store_true", help="one weight scale per tensor")
     p.add_argument("--int8-io", action="store_true", help="int8 model inputs and outputs")
     p.add_argument("--float-fallback", action="store_true",
@@ -542,8 +614,8 @@ def main(argv=None) -> int:
     p.add_argument("--labels", help=".npy of integer class labels, one per sample")
     p.add_argument("--calibration", help="calibration samples when converting now (.npy/.npz or "
                    "'digits'); default: the inputs")
-    p.add_argument("--method", choices=["minmax", "percentile", "mse"], default="minmax",
-                   help="activation ranges when converting now (default minmax)")
+    p.add_argument("--method", "--calibration-method", choices=METHODS, default=DEFAULT_METHOD,
+                   help=f"activation ranges when converting now (default {DEFAULT_METHOD})")
     p.add_argument("--limit", type=_int_at_least(1), help="use the first N samples")
     p.add_argument("--report", default="mote_report", help="folder for the HTML report")
     p.set_defaults(func=cmd_compare)

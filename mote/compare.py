@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .converter.convert import DEFAULT_METHOD
 from .runtime.errors import InvalidArgumentError
 
 # Values kept per layer (from the first samples) for the float vs int8 scatter.
@@ -192,7 +193,7 @@ def _labels(labels, n: int, output: OutputStats | None):
 
 
 def compare_models(float_model, quant_model=None, inputs=None, labels=None, *, calibration=None,
-                   method: str = "minmax", progress=None, engine: str = "auto") -> Report:
+                   method: str = DEFAULT_METHOD, progress=None, engine: str = "auto") -> Report:
     """Runs both models on every sample of `inputs` (an array [N, ...input
     shape], or a dict / list of such arrays per input) and measures the
     quantized one against the float one.
