@@ -44,16 +44,18 @@ CALIBRATION_PHOTOS = ("astronaut.png", "coffee.png", "chelsea.png", "motorcycle_
 EVAL_PHOTOS = ("motorcycle_right.png", "retina.jpg", "ihc.png", "gravel.png", "grass.png",
                "moon.png", "page.png", "text.png", "clock_motion.png", "cell.png")
 # Each configuration: (label, convert keyword arguments). Bias correction and
-# equalization are on by default; the single-method rows turn them off.
+# equalization: equalization is on by default, bias correction off; the
+# single-method rows turn both off.
 PLAIN = {"bias_correction": False, "equalize": False}
 CONFIGS = [("minmax", {"calibration": "minmax", **PLAIN}),
            ("percentile", {"calibration": "percentile", **PLAIN}),
            ("mse", {"calibration": "mse", **PLAIN}),
            ("kl", {"calibration": "kl", **PLAIN}),
+           ("default: minmax + CLE", {"calibration": "minmax", "bias_correction": False}),
            ("auto", {"calibration": "auto", **PLAIN}),
            ("auto + bias corr.", {"calibration": "auto", "equalize": False}),
            ("auto + CLE", {"calibration": "auto", "bias_correction": False}),
-           ("default: auto + CLE + bias corr.", {})]
+           ("auto + CLE + bias corr.", {"calibration": "auto", "bias_correction": True})]
 
 
 def wheel(requirement: str, prefix: str) -> pathlib.Path:

@@ -153,7 +153,7 @@ def quantize_within_budget(source, representative_data, eval_data, labels=None, 
     evaluation sample) or `min_sqnr` (dB, every output) on `eval_data`.
     The other options are mote.convert's (bias correction and equalization
     on unless False)."""
-    bias_correction, equalize = bias_correction is not False, equalize is not False
+    bias_correction, equalize = bias_correction is True, equalize is not False
     if (max_drop is None) == (min_sqnr is None):
         raise ConversionError("give one accuracy budget: max_drop (accuracy points, with labels) "
                               "or min_sqnr (dB)")

@@ -4,7 +4,7 @@
     mote inspect MODEL.tflite
     mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
                  [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
-                 [--method auto|minmax|percentile|mse|kl] [--no-bias-correction] [--no-equalize]
+                 [--method minmax|percentile|mse|kl|auto] [--bias-correction] [--no-equalize]
                  [--max-drop POINTS --eval X.npy|digits --labels Y.npy | --min-sqnr DB --eval X]
                  (SOURCE: a float .tflite, an ONNX model or a trained graph .npz)
     mote train NAME [-o DIR|FILE.npz] [--epochs N]   (zoo models, on digits)
@@ -572,7 +572,7 @@ def main(argv=None) -> int:
                    f"(the best per tensor, checked on the whole model; default {DEFAULT_METHOD})")
     p.add_argument("--bias-correction", action=argparse.BooleanOptionalAction,
                    help="each layer's bias absorbs the mean output shift its int8 weights cause "
-                   "on the calibration data (default on for int8)")
+                   "on the calibration data (default off)")
     p.add_argument("--equalize", action=argparse.BooleanOptionalAction,
                    help="cross-layer equalization: rescale conv/depthwise pairs (no activation or "
                    "RELU between; pairs through RELU6 are left alone) so their weights' channel "

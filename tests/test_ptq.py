@@ -170,7 +170,7 @@ def test_bias_correction_removes_the_weight_rounding_shift(litert_available):
     shift = delta @ x.reshape(-1, 2).astype(np.float64).mean(axis=0)
     model = fc_model(w, b)
     plain = convert(model, "int8", x, per_channel=False, bias_correction=False)
-    corrected = convert(model, "int8", x, per_channel=False)   # bias correction is the default
+    corrected = convert(model, "int8", x, per_channel=False, bias_correction=True)
     got, scale = int32_bias(corrected)
     np.testing.assert_allclose(got, b - shift, rtol=0, atol=0.51 * scale.max())
     np.testing.assert_allclose(int32_bias(plain)[0], b, rtol=0, atol=0.51 * scale.max())
