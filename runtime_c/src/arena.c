@@ -9,23 +9,34 @@ void *mote_persistent_alloc(mote_interpreter *it, size_t bytes) {
     return it->arena + it->arena_bytes - it->persistent_bytes;
 }
 
-mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims) {
+mote_status mote_check_shape(mote_interpreter *it, const mote_tensor *t, const int32_t *dims,
+                             int ndims) {
     const int index = (int)(t - it->tensors);
-    size_t bytes = mote_type_size(t->type);
+    size_t bytes = mote_type_size((mote_type)t->type);
     char sbuf[96];
-    t->ndims = ndims;
-    for (int i = 0; i < ndims; i++) t->dims[i] = dims[i];
     for (int i = 0; i < ndims; i++) {
         if (dims[i] < 0)
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
                              "(negative) dimensions are not supported; fix the shape when "
-                             "converting", index, t->name, mote_shape_str(t, sbuf, sizeof sbuf));
+                             "converting", index, mote_tensor_name(it, t),
+                             mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
         if (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
-                             "bytes than this machine can address", index, t->name,
-                             mote_shape_str(t, sbuf, sizeof sbuf));
+                             "bytes than this machine can address", index,
+                             mote_tensor_name(it, t), mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
         bytes *= (size_t)dims[i];
     }
-    t->bytes = bytes;
+    return MOTE_OK;
+}
+
+mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims) {
+    mote_status s = mote_check_shape(it, t, dims, ndims);
+    if (s != MOTE_OK) return s;
+    if (!t->owns_dims || ndims > MOTE_MAX_DIMS)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s': its shape is the model's "
+                         "and cannot change", (int)(t - it->tensors), mote_tensor_name(it, t));
+    int32_t *own = (int32_t *)(uintptr_t)t->dims;
+    for (int i = 0; i < ndims; i++) own[i] = dims[i];
+    t->ndims = (uint8_t)ndims;
     return MOTE_OK;
 }

@@ -36,7 +36,7 @@ mote_status mote_check_type(mote_interpreter *it, const mote_tensor *t, const ch
                        mote_type type) {
     if (t->type != type)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%s '%s': expected %s, got %s", role,
-                         t->name, mote_type_name(type), mote_type_name(t->type));
+                         mote_tensor_name(it, t), mote_type_name(type), mote_type_name(t->type));
     return MOTE_OK;
 }
 
@@ -45,7 +45,7 @@ mote_status mote_check_ndims(mote_interpreter *it, const mote_tensor *t, const c
     char buf[96];
     if (t->ndims != ndims)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected %d dims, got shape %s",
-                         role, t->name, ndims, mote_shape_str(t, buf, sizeof buf));
+                         role, mote_tensor_name(it, t), ndims, mote_shape_str(t, buf, sizeof buf));
     return MOTE_OK;
 }
 
@@ -63,7 +63,7 @@ mote_status mote_check_shape_equal(mote_interpreter *it, const mote_tensor *got,
     for (int i = 0; equal && i < ndims; i++) equal = got->dims[i] == dims[i];
     if (!equal)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected shape %s, got %s", role,
-                         got->name, mote_dims_str(dims, ndims, want, sizeof want),
+                         mote_tensor_name(it, got), mote_dims_str(dims, ndims, want, sizeof want),
                          mote_shape_str(got, have, sizeof have));
     return MOTE_OK;
 }
@@ -72,7 +72,7 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
     if (!t->is_constant || t->data == NULL)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
                          "%s '%s' must be a constant in the model (dynamic values are not "
-                         "supported)", role, t->name);
+                         "supported)", role, mote_tensor_name(it, t));
     return MOTE_OK;
 }
 
@@ -131,19 +131,22 @@ void mote_parallel_io(mote_interpreter *it, const mote_node *n, mote_task_fn tas
 
 int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {
     int32_t v;
-    if (!mote_fb_get_i32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_i32(&it->model, &options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
 uint8_t mote_opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok) {
     uint8_t v;
-    if (!mote_fb_get_u8(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_u8(&it->model, &options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
 float mote_opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok) {
     float v;
-    if (!mote_fb_get_f32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_f32(&it->model, &options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
@@ -227,8 +230,8 @@ mote_status mote_broadcast_prepare(mote_interpreter *it, const mote_tensor *a, c
         int32_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
         if (da != db && da != 1 && db != 1)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
-                             "inputs '%s' %s and '%s' %s do not broadcast", a->name,
-                             mote_shape_str(a, sa, sizeof sa), b->name,
+                             "inputs '%s' %s and '%s' %s do not broadcast", mote_tensor_name(it, a),
+                             mote_shape_str(a, sa, sizeof sa), mote_tensor_name(it, b),
                              mote_shape_str(b, sb, sizeof sb));
         dims[i] = da == 1 ? db : da;
         map->stride_a[i] = da == 1 ? 0 : sta;

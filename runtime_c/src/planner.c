@@ -44,15 +44,50 @@ size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count) {
     return total;
 }
 
+/* Whether tensor `t` gets memory in the plan. */
+static bool planned(const mote_tensor *t) { return t->is_written && !t->is_constant; }
+
+/* The op range [first[i], last[i]] during which each planned tensor holds
+ * data: graph inputs from the start (to the end, or with
+ * MOTE_REUSE_INPUT_MEMORY to their last reader), variables, folded results
+ * and graph outputs to the end, every other tensor from the op that writes it
+ * to the last op that reads it. */
+static void lifetimes(mote_interpreter *it, int32_t *first, int32_t *last) {
+    const int32_t end = it->num_nodes > 0 ? it->num_nodes - 1 : 0;
+    const bool whole_run = (it->flags & MOTE_PRESERVE_ALL_TENSORS) != 0;
+    for (int32_t i = 0; i < it->num_tensors; i++) {
+        first[i] = 0;
+        last[i] = it->tensors[i].is_variable || it->tensors[i].is_folded || whole_run ? end : 0;
+    }
+    for (int i = 0; i < mote_input_count(it); i++)
+        if (!(it->flags & MOTE_REUSE_INPUT_MEMORY)) last[mote_input_tensor(it, i)] = end;
+    for (int32_t op = 0; op < it->num_nodes; op++) {
+        const mote_node *n = &it->nodes[op];
+        for (int i = 0; i < (int)n->num_inputs; i++) {
+            const int32_t ti = mote_node_tensor_index(it, n, false, i);
+            if (ti >= 0 && last[ti] < op) last[ti] = op;
+        }
+        for (int i = 0; i < (int)n->num_outputs; i++) {
+            const int32_t ti = mote_node_tensor_index(it, n, true, i);
+            if (ti < 0 || it->tensors[ti].is_folded || whole_run) continue;
+            first[ti] = op;
+            if (last[ti] < op) last[ti] = op;
+        }
+    }
+    for (int i = 0; i < mote_output_count(it); i++) last[mote_output_tensor(it, i)] = end;
+}
+
 /* Places every non-constant tensor and every op's scratch in the region after
  * the tables; uses the free middle of the arena as temporary plan storage. */
 mote_status mote_plan(mote_interpreter *it) {
     int32_t count = 0;
     for (int32_t i = 0; i < it->num_tensors; i++)
-        if (!it->tensors[i].is_constant && it->tensors[i].first_op >= 0) count++;
+        if (planned(&it->tensors[i])) count++;
     for (int32_t i = 0; i < it->num_nodes; i++)
         if (it->nodes[i].scratch_bytes) count++;
-    size_t temp = MOTE_ALIGN_UP((size_t)count * (sizeof(plan_item) + sizeof(int32_t)));
+    size_t temp = MOTE_ALIGN_UP((size_t)count * sizeof(plan_item)) +
+                  MOTE_ALIGN_UP((size_t)count * sizeof(int32_t)) +
+                  MOTE_ALIGN_UP(2 * (size_t)it->num_tensors * sizeof(int32_t));
     if (mote_add_sat(mote_add_sat(it->head_bytes, it->persistent_bytes), temp) > it->arena_bytes) {
         it->required_bytes = mote_add_sat(mote_add_sat(it->head_bytes, it->persistent_bytes), temp);
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
@@ -60,14 +95,17 @@ mote_status mote_plan(mote_interpreter *it) {
                          "mote_arena_required() bytes)", it->required_bytes, (int)count,
                          it->arena_bytes);
     }
-    plan_item *items = (plan_item *)(it->arena + it->head_bytes);
-    int32_t *order = (int32_t *)(items + count), k = 0;
+    uint8_t *base = it->arena + it->head_bytes;
+    plan_item *items = (plan_item *)base;
+    int32_t *order = (int32_t *)(base + MOTE_ALIGN_UP((size_t)count * sizeof(plan_item)));
+    int32_t *first = (int32_t *)((uint8_t *)order + MOTE_ALIGN_UP((size_t)count * sizeof(int32_t)));
+    int32_t *last = first + it->num_tensors, k = 0;
+    lifetimes(it, first, last);
     for (int32_t i = 0; i < it->num_tensors; i++) {
-        mote_tensor *t = &it->tensors[i];
-        if (t->is_constant || t->first_op < 0) continue;
-        items[k].bytes = t->bytes;
-        items[k].first = t->first_op;
-        items[k].last = t->last_op;
+        if (!planned(&it->tensors[i])) continue;
+        items[k].bytes = mote_tensor_bytes(&it->tensors[i]);
+        items[k].first = first[i];
+        items[k].last = last[i];
         k++;
     }
     for (int32_t i = 0; i < it->num_nodes; i++)
@@ -77,16 +115,6 @@ mote_status mote_plan(mote_interpreter *it) {
             k++;
         }
     it->planned_bytes = mote_plan_arena(items, order, count);
-    /* Record offsets before the region (which holds `items`) is handed out. */
-    k = 0;
-    for (int32_t i = 0; i < it->num_tensors; i++) {
-        mote_tensor *t = &it->tensors[i];
-        if (t->is_constant || t->first_op < 0) continue;
-        t->offset = items[k++].offset;
-        t->is_planned = true;
-    }
-    for (int32_t i = 0; i < it->num_nodes; i++)
-        if (it->nodes[i].scratch_bytes) it->nodes[i].scratch_offset = items[k++].offset;
     /* The plan's temporary storage sits where activations go: the region
        must hold whichever is larger. */
     size_t region = it->planned_bytes > temp ? it->planned_bytes : temp;
@@ -96,10 +124,12 @@ mote_status mote_plan(mote_interpreter *it) {
                          "bytes (%zu for tables, %zu for activations and scratch, %zu for "
                          "prepared parameters), got %zu", it->required_bytes, it->head_bytes,
                          region, it->persistent_bytes, it->arena_bytes);
-    uint8_t *base = it->arena + it->head_bytes;
+    /* Hand out the region in plan order; every item's offset is read before
+       the memory that holds it can be written (nothing is written here). */
+    k = 0;
     for (int32_t i = 0; i < it->num_tensors; i++)
-        if (it->tensors[i].is_planned) it->tensors[i].data = base + it->tensors[i].offset;
+        if (planned(&it->tensors[i])) it->tensors[i].data = base + items[k++].offset;
     for (int32_t i = 0; i < it->num_nodes; i++)
-        if (it->nodes[i].scratch_bytes) it->nodes[i].scratch = base + it->nodes[i].scratch_offset;
+        if (it->nodes[i].scratch_bytes) it->nodes[i].scratch = base + items[k++].offset;
     return MOTE_OK;
 }

@@ -43,7 +43,7 @@ static mote_status check_input(mote_interpreter *it, const mote_node *n, int ind
     if (!want) {
         if (t)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s' must be absent (-1) with the "
-                             "other optional inputs this LSTM has or lacks", name, t->name);
+                             "other optional inputs this LSTM has or lacks", name, mote_tensor_name(it, t));
         return MOTE_OK;
     }
     mote_status s;
@@ -146,15 +146,15 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         if (!states[i]->is_variable)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' (%s state) must be a "
                              "variable tensor (is_variable): the op keeps its state there",
-                             OUTPUT_STATE + i, states[i]->name, i ? "cell" : "output");
+                             OUTPUT_STATE + i, mote_tensor_name(it, states[i]), i ? "cell" : "output");
     const int32_t out_dims[3] = {in->dims[0], in->dims[1], n_out};
     if ((s = mote_check_shape_equal(it, out, "output", out_dims, 3))) return s;
     /* Scratch: the four gates and the hidden state before projection, per batch entry. */
-    const size_t cell_bytes = states[1]->bytes;
+    const size_t cell_bytes = mote_tensor_bytes(states[1]);
     if (cell_bytes > SIZE_MAX / 5)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "cell state '%s' of %zu bytes: the op's "
                          "scratch (5 times that) is more than this machine can address",
-                         states[1]->name, cell_bytes);
+                         mote_tensor_name(it, states[1]), cell_bytes);
     n->scratch_bytes = 5 * cell_bytes;
     d->compute = mote_node_choose(it, n, mote_lstm_f32_variants, p);
     return MOTE_OK;
