@@ -64,9 +64,11 @@ mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *o
     if (op < 0 || op >= it->num_nodes)
         return bad_arg(it, "op index %d out of range [0, %d)", op, (int)it->num_nodes);
     const mote_node *n = &it->nodes[op];
-    out->name = mote_op_name(n->builtin);
-    out->builtin_code = n->builtin;
-    out->version = n->version;
+    int32_t builtin, version;
+    mote_node_code(it, n, &builtin, &version);
+    out->name = mote_op_name(builtin);
+    out->builtin_code = builtin;
+    out->version = version;
     out->num_inputs = (int)n->num_inputs;
     out->num_outputs = (int)n->num_outputs;
     out->scratch_bytes = n->scratch_bytes;
@@ -155,7 +157,8 @@ static mote_status io_copy_check(mote_interpreter *it, const char *what, const f
     if (bytes != mote_tensor_bytes(t)) {
         char sbuf[96];
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d '%s' %s %s holds %zu bytes, got "
-                         "%zu", what, i, mote_tensor_name(it, t), mote_shape_str(t, sbuf, sizeof sbuf),
+                         "%zu", what, i, mote_tensor_name(it, t),
+                         mote_shape_str(t, sbuf, sizeof sbuf),
                          mote_type_name((mote_type)t->type), mote_tensor_bytes(t), bytes);
     }
     return MOTE_OK;

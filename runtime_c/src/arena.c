@@ -2,11 +2,29 @@
  * with checked byte counts. */
 #include "runtime.h"
 
+/* Persistent memory grows down from the arena's 16-byte aligned end, each
+ * allocation aligned to `align` (a power of two, at most MOTE_ALIGN). */
+static void *persistent_alloc(mote_interpreter *it, size_t bytes, size_t align) {
+    size_t total = mote_add_sat(it->persistent_bytes, bytes);
+    total = total > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX : (total + align - 1) & ~(align - 1);
+    it->persistent_bytes = total;
+    if (mote_add_sat(it->head_bytes, mote_persistent_total(it)) > it->arena_bytes) return NULL;
+    return it->arena + it->arena_bytes - total;
+}
+
+/* 8 bytes suit every op's data (pointers, int64, double); small allocations
+ * then share 16-byte units. */
 void *mote_persistent_alloc(mote_interpreter *it, size_t bytes) {
-    it->persistent_bytes = mote_add_sat(it->persistent_bytes,
-                                   bytes > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX : MOTE_ALIGN_UP(bytes));
-    if (mote_add_sat(it->head_bytes, it->persistent_bytes) > it->arena_bytes) return NULL;
-    return it->arena + it->arena_bytes - it->persistent_bytes;
+    return persistent_alloc(it, bytes, 8);
+}
+
+void *mote_persistent_alloc_packed(mote_interpreter *it, size_t bytes) {
+    return persistent_alloc(it, bytes, MOTE_ALIGN);
+}
+
+size_t mote_persistent_total(const mote_interpreter *it) {
+    return it->persistent_bytes > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX
+                                                        : MOTE_ALIGN_UP(it->persistent_bytes);
 }
 
 mote_status mote_check_shape(mote_interpreter *it, const mote_tensor *t, const int32_t *dims,
@@ -23,7 +41,8 @@ mote_status mote_check_shape(mote_interpreter *it, const mote_tensor *t, const i
         if (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
                              "bytes than this machine can address", index,
-                             mote_tensor_name(it, t), mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
+                             mote_tensor_name(it, t),
+                             mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
         bytes *= (size_t)dims[i];
     }
     return MOTE_OK;

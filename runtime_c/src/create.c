@@ -11,7 +11,7 @@ size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpret
 /* A persistent reservation before the plan did not fit: what is known so far
  * (a lower bound) goes to mote_arena_required(). */
 static mote_status short_of_arena(mote_interpreter *it, const char *what) {
-    it->required_bytes = mote_add_sat(it->head_bytes, it->persistent_bytes);
+    it->required_bytes = mote_add_sat(it->head_bytes, mote_persistent_total(it));
     return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
                      "for the interpreter, its tables and %s (more once ops are planned), got "
                      "%zu", it->required_bytes, what, it->arena_bytes);
@@ -115,8 +115,6 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     const mote_op *k = builtin == TFL_BUILTIN_OPERATOR_CUSTOM ? mote_find_custom_op(custom)
                                                              : mote_find_op(builtin);
     it->current_op = index;
-    n->builtin = builtin;
-    n->version = version;
     if (inputs.len > UINT16_MAX || outputs.len > UINT16_MAX || inputs.pos > UINT32_MAX ||
         outputs.pos > UINT32_MAX)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%u inputs and %u outputs; at most %u each "
@@ -176,7 +174,7 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             const mote_tensor *t = mote_node_input(it, n, i);
             if (!t) continue;
             const int ti = (int)(t - it->tensors);
-            if (t->is_sparse && n->builtin != TFL_BUILTIN_OPERATOR_DENSIFY)
+            if (t->is_sparse && n->op != mote_find_op(TFL_BUILTIN_OPERATOR_DENSIFY))
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s', "
                                  "which is stored sparse; only DENSIFY reads sparse tensors",
                                  i, ti, mote_tensor_name(it, t));
@@ -222,7 +220,7 @@ static mote_status reserve_op_data(mote_interpreter *it) {
         if (n->op->data_bytes && (n->data = mote_persistent_alloc(it, n->op->data_bytes)))
             memset(n->data, 0, n->op->data_bytes);
     }
-    it->required_bytes = mote_add_sat(it->head_bytes, it->persistent_bytes);
+    it->required_bytes = mote_add_sat(it->head_bytes, mote_persistent_total(it));
     return it->required_bytes > it->arena_bytes ? short_of_arena(it, "the data of its ops")
                                                 : MOTE_OK;
 }

@@ -109,7 +109,7 @@ mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
     const bool folded = weights->is_folded || (bias && bias->is_folded);
     /* Both allocations are made (and counted) before either failure returns,
        so one arena-too-small answer reports this op's whole need. */
-    void *buf = mote_persistent_alloc(it, bytes);
+    void *buf = mote_persistent_alloc_packed(it, bytes);
     mote_pending_pack *p = folded ? mote_persistent_alloc(it, sizeof *p) : NULL;
     it->packed_bytes = mote_add_sat(it->packed_bytes, bytes);
     if (!buf || (folded && !p)) return MOTE_ERROR_ARENA_TOO_SMALL;

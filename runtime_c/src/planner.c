@@ -88,8 +88,9 @@ mote_status mote_plan(mote_interpreter *it) {
     size_t temp = MOTE_ALIGN_UP((size_t)count * sizeof(plan_item)) +
                   MOTE_ALIGN_UP((size_t)count * sizeof(int32_t)) +
                   MOTE_ALIGN_UP(2 * (size_t)it->num_tensors * sizeof(int32_t));
-    if (mote_add_sat(mote_add_sat(it->head_bytes, it->persistent_bytes), temp) > it->arena_bytes) {
-        it->required_bytes = mote_add_sat(mote_add_sat(it->head_bytes, it->persistent_bytes), temp);
+    const size_t persistent = mote_persistent_total(it);
+    if (mote_add_sat(mote_add_sat(it->head_bytes, persistent), temp) > it->arena_bytes) {
+        it->required_bytes = mote_add_sat(mote_add_sat(it->head_bytes, persistent), temp);
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
                          "bytes to plan %d buffers, got %zu (call again with "
                          "mote_arena_required() bytes)", it->required_bytes, (int)count,
@@ -118,12 +119,12 @@ mote_status mote_plan(mote_interpreter *it) {
     /* The plan's temporary storage sits where activations go: the region
        must hold whichever is larger. */
     size_t region = it->planned_bytes > temp ? it->planned_bytes : temp;
-    it->required_bytes = mote_add_sat(mote_add_sat(it->head_bytes, region), it->persistent_bytes);
+    it->required_bytes = mote_add_sat(mote_add_sat(it->head_bytes, region), persistent);
     if (it->required_bytes > it->arena_bytes)
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: the model needs %zu "
                          "bytes (%zu for tables, %zu for activations and scratch, %zu for "
                          "prepared parameters), got %zu", it->required_bytes, it->head_bytes,
-                         region, it->persistent_bytes, it->arena_bytes);
+                         region, persistent, it->arena_bytes);
     /* Hand out the region in plan order; every item's offset is read before
        the memory that holds it can be written (nothing is written here). */
     k = 0;

@@ -23,7 +23,8 @@ mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *
     const mote_quant q = mote_tensor_quant(it, t);
     if (q.scales.len != 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an int8 activation needs exactly "
-                         "one scale, got %u", role, mote_tensor_name(it, t), (unsigned)q.scales.len);
+                         "one scale, got %u", role, mote_tensor_name(it, t),
+                         (unsigned)q.scales.len);
     float s = mote_tensor_scale(it, t, 0);
     int64_t zp = q.zero_points.len ? fb_vec_i64(&it->model, &q.zero_points, 0) : 0;
     if (!good_scale(s))
@@ -42,11 +43,13 @@ mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, 
     int32_t channels = axis < t->ndims ? t->dims[axis] : 1;
     if (n != 1 && (int64_t)n != channels)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': %u scales, expected 1 or %d (one "
-                         "per channel along dim %d)", role, mote_tensor_name(it, t), (unsigned)n, (int)channels,
+                         "per channel along dim %d)", role, mote_tensor_name(it, t), (unsigned)n,
+                         (int)channels,
                          axis);
     if (n > 1 && q.quantized_dimension != axis)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': per-channel scales along dim %d, "
-                         "expected dim %d", role, mote_tensor_name(it, t), (int)q.quantized_dimension, axis);
+                         "expected dim %d", role, mote_tensor_name(it, t),
+                         (int)q.quantized_dimension, axis);
     if (q.zero_points.len != 0 && q.zero_points.len != n)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': %u zero points for %u scales",
                          role, mote_tensor_name(it, t), (unsigned)q.zero_points.len, (unsigned)n);
@@ -54,10 +57,12 @@ mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, 
         float s = mote_tensor_scale(it, t, i);
         if (!good_scale(s))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale[%u] = %g must be "
-                             "finite and > 0", role, mote_tensor_name(it, t), (unsigned)i, (double)s);
+                             "finite and > 0", role, mote_tensor_name(it, t), (unsigned)i,
+                             (double)s);
         if (i < q.zero_points.len && fb_vec_i64(&it->model, &q.zero_points, i) != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': zero_point[%u] = %lld, but "
-                             "int8 weights are symmetric (zero point 0)", role, mote_tensor_name(it, t),
+                             "int8 weights are symmetric (zero point 0)", role,
+                             mote_tensor_name(it, t),
                              (unsigned)i, (long long)fb_vec_i64(&it->model, &q.zero_points, i));
     }
     return MOTE_OK;
@@ -73,14 +78,16 @@ mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias,
     uint32_t nw = wq.scales.len;
     if (bq.scales.len != nw)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': %u scales, expected %u (as the "
-                         "weights '%s')", mote_tensor_name(it, bias), (unsigned)bq.scales.len, (unsigned)nw,
+                         "weights '%s')", mote_tensor_name(it, bias), (unsigned)bq.scales.len,
+                         (unsigned)nw,
                          mote_tensor_name(it, weights));
     for (uint32_t c = 0; c < nw; c++) {
         double want_scale = (double)input_scale * mote_tensor_scale(it, weights, c);
         double got = mote_tensor_scale(it, bias, c);
         if (!(fabs(got - want_scale) <= 1e-5 * want_scale))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': scale[%u] = %g, expected "
-                             "input scale x weight scale = %g", mote_tensor_name(it, bias), (unsigned)c, got,
+                             "input scale x weight scale = %g", mote_tensor_name(it, bias),
+                             (unsigned)c, got,
                              want_scale);
         if (c < bq.zero_points.len && fb_vec_i64(&it->model, &bq.zero_points, c) != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': zero points must be 0",
@@ -95,7 +102,8 @@ mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out
     int32_t zp = mote_tensor_zero_point(it, out, 0);
     if (!(fabsf(s - scale) <= tolerance * scale) || zp != zero_point)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s': int8 output must have scale "
-                         "%g and zero point %d, got %g and %d", mote_tensor_name(it, out), (double)scale,
+                         "%g and zero point %d, got %g and %d", mote_tensor_name(it, out),
+                         (double)scale,
                          (int)zero_point, (double)s, (int)zp);
     return MOTE_OK;
 }
@@ -107,7 +115,8 @@ mote_status mote_check_same_quantization(mote_interpreter *it, const mote_tensor
     if (si != so || zi != zo)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input '%s' (scale %g, zero point %d) and "
                          "output '%s' (scale %g, zero point %d) must be quantized alike",
-                         mote_tensor_name(it, in), (double)si, (int)zi, mote_tensor_name(it, out), (double)so, (int)zo);
+                         mote_tensor_name(it, in), (double)si, (int)zi, mote_tensor_name(it, out),
+                         (double)so, (int)zo);
     return MOTE_OK;
 }
 

@@ -68,8 +68,6 @@ struct mote_node {
     uint32_t inputs, outputs;        /* positions of its int32 tensor index vectors in
                                         the model (mote_node_input) */
     uint16_t num_inputs, num_outputs;
-    int32_t builtin;
-    int32_t version;
     bool folded;                     /* all inputs constant: run once at create */
 };
 
@@ -127,9 +125,13 @@ mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt,
     MOTE_PRINTF_LIKE(3, 4);
 #endif
 
-/* Persistent memory from the arena's end, for prepare-time data. Returns
+/* Persistent memory from the arena's end, for prepare-time data, 8-byte
+ * aligned (16 for repacked weights: mote_persistent_alloc_packed). Returns
  * NULL when the arena is full (the need is still counted). */
 void *mote_persistent_alloc(mote_interpreter *it, size_t bytes);
+void *mote_persistent_alloc_packed(mote_interpreter *it, size_t bytes);
+/* The persistent bytes so far, rounded up to MOTE_ALIGN (as the arena counts them). */
+size_t mote_persistent_total(const mote_interpreter *it);
 
 /* Checks a shape for `t`: refuses negative dims and byte counts over
  * SIZE_MAX / 2. */
@@ -159,8 +161,9 @@ int32_t mote_node_tensor_index(const mote_interpreter *it, const mote_node *n, b
 /* What the records do not keep, read again from the verified model (tensor.c):
  * a tensor's name ("" if none), quantization (no table: no scales), the size
  * of its buffer in the model (a sparse tensor's values), its sparsity
- * parameters (pos 0: none); a node's builtin options (pos 0: none, or of
- * another union type: the defaults) and custom options bytes (len 0: none). */
+ * parameters (pos 0: none); a node's op code and version, builtin options
+ * (pos 0: none, or of another union type: the defaults) and custom options
+ * bytes (len 0: none). */
 typedef struct {
     fb_vector scales;            /* float32, in the model */
     fb_vector zero_points;       /* int64, in the model */
@@ -171,6 +174,10 @@ mote_quant mote_tensor_quant(const mote_interpreter *it, const mote_tensor *t);
 size_t mote_tensor_buffer_bytes(const mote_interpreter *it, const mote_tensor *t);
 fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t);
 fb_table mote_node_options(const mote_interpreter *it, const mote_node *n);
+/* The node's builtin op code (TFLite's rule: the larger of the two fields)
+   and version. */
+void mote_node_code(const mote_interpreter *it, const mote_node *n, int32_t *builtin,
+                    int32_t *version);
 fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n);
 
 /* Element count x element size (the shape's byte count; checked against

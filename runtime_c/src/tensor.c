@@ -80,6 +80,21 @@ fb_table mote_node_options(const mote_interpreter *it, const mote_node *n) {
     return options;
 }
 
+void mote_node_code(const mote_interpreter *it, const mote_node *n, int32_t *builtin,
+                    int32_t *version) {
+    const fb_table op = node_table(it, n);
+    fb_table root;
+    uint32_t opcode = 0;
+    const char *custom;
+    model_view v;
+    *builtin = -1;
+    *version = 0;
+    mote_fb_get_u32(&it->model, &op, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode);
+    if (mote_fb_root(&it->model, NULL, &root) &&
+        mote_fb_get_vector(&it->model, &root, TFL_MODEL_OPERATOR_CODES, 4, &v.opcodes))
+        mote_model_opcode(&it->model, &v, opcode, builtin, version, &custom);
+}
+
 fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n) {
     const fb_table op = node_table(it, n);
     fb_vector options = {0, 0};

@@ -18,7 +18,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         return s;
     if (filter->dims[3] != in->dims[3])
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "filter '%s' has %d input channels, input "
-                         "'%s' has %d (grouped convolution is not supported)", mote_tensor_name(it, filter),
+                         "'%s' has %d (grouped convolution is not supported)",
+                         mote_tensor_name(it, filter),
                          (int)filter->dims[3], mote_tensor_name(it, in), (int)in->dims[3]);
     if (bias) {
         int32_t want[1] = {filter->dims[0]};

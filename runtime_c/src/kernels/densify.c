@@ -15,7 +15,8 @@ typedef struct {
 } densify_data;
 
 static mote_status bad_sparsity(mote_interpreter *it, const mote_tensor *t, const char *what) {
-    return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity %s", mote_tensor_name(it, t), what);
+    return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity %s",
+                     mote_tensor_name(it, t), what);
 }
 
 /* One SparseIndexVector (union type at `slot - 1`, table at `slot`). */
@@ -52,7 +53,8 @@ static mote_status read_sparsity(mote_interpreter *it, const mote_tensor *in,
     if (n < 1 || block_map.len > (uint32_t)n || levels != (uint32_t)n + block_map.len ||
         meta.len != levels)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity has %u traversal "
-                         "dims, %u block dims and %u dim metadata for %d dims", mote_tensor_name(it, in),
+                         "dims, %u block dims and %u dim metadata for %d dims",
+                         mote_tensor_name(it, in),
                          (unsigned)levels, (unsigned)block_map.len, (unsigned)meta.len, (int)n);
     p->ndims = n;
     p->levels = (int32_t)levels;
@@ -102,7 +104,8 @@ static mote_status read_sparsity(mote_interpreter *it, const mote_tensor *in,
         lv->dense_size = expected;
         if (!lv->sparse && size != expected)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity level %u is "
-                             "DENSE of size %d; expected %d", mote_tensor_name(it, in), (unsigned)l, (int)size,
+                             "DENSE of size %d; expected %d", mote_tensor_name(it, in), (unsigned)l,
+                             (int)size,
                              (int)expected);
         if (lv->sparse && (!lv->segments.data || !lv->indices.data))
             return bad_sparsity(it, in, "a SPARSE_CSR level lacks its segments or indices");
@@ -121,7 +124,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
                          "expected a constant with TFLite sparsity", mote_tensor_name(it, in));
     if (in->type != out->type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is %s but output '%s' is %s",
-                         mote_tensor_name(it, in), mote_type_name(in->type), mote_tensor_name(it, out), mote_type_name(out->type));
+                         mote_tensor_name(it, in), mote_type_name(in->type),
+                         mote_tensor_name(it, out), mote_type_name(out->type));
     if ((s = mote_check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
     if ((s = read_sparsity(it, in, &d->p))) return s;
     int32_t bad = 0;

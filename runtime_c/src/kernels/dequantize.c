@@ -54,7 +54,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         int axis = q.quantized_dimension;
         if (axis < 0 || axis >= in->ndims || (int64_t)q.scales.len != in->dims[axis])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u scales do not "
-                             "match dim %d", mote_tensor_name(it, in), (unsigned)q.scales.len, axis);
+                             "match dim %d", mote_tensor_name(it, in), (unsigned)q.scales.len,
+                             axis);
         if (q.zero_points.len != q.scales.len)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u zero points for "
                              "%u scales", mote_tensor_name(it, in), (unsigned)q.zero_points.len,
@@ -63,7 +64,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             const int64_t zp = fb_vec_i64(&it->model, &q.zero_points, c);
             if (zp < -128 || zp > 127)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': zero_point[%u] = "
-                                 "%lld is outside [-128, 127]", mote_tensor_name(it, in), (unsigned)c,
+                                 "%lld is outside [-128, 127]", mote_tensor_name(it, in),
+                                 (unsigned)c,
                                  (long long)zp);
         }
     } else if ((s = mote_check_int8_activation(it, in, "input"))) {

@@ -73,7 +73,8 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
                                                   : ((const int64_t *)idx->data)[j];
         if (v < 0 || (uint64_t)v >= d->p.axis_size)
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "indices '%s'[%zu] = %lld is "
-                             "outside [0, %zu)", mote_tensor_name(it, idx), j, (long long)v, d->p.axis_size);
+                             "outside [0, %zu)", mote_tensor_name(it, idx), j, (long long)v,
+                             d->p.axis_size);
     }
     take_call c = {d, mote_node_input(it, n, 0)->data, idx->data, out->data};
     const size_t rows = d->p.row_bytes ? mote_tensor_bytes(out) / d->p.row_bytes : 0;

@@ -49,7 +49,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_present(it, in, "input"))) return s;
     if (in->type != out->type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is %s but output '%s' is %s",
-                         mote_tensor_name(it, in), mote_type_name(in->type), mote_tensor_name(it, out), mote_type_name(out->type));
+                         mote_tensor_name(it, in), mote_type_name(in->type),
+                         mote_tensor_name(it, out), mote_type_name(out->type));
     if (it->resized) {
         int32_t dims[MOTE_MAX_DIMS];
         int ndims = 0;

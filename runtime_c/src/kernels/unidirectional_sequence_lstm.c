@@ -43,7 +43,8 @@ static mote_status check_input(mote_interpreter *it, const mote_node *n, int ind
     if (!want) {
         if (t)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s' must be absent (-1) with the "
-                             "other optional inputs this LSTM has or lacks", name, mote_tensor_name(it, t));
+                             "other optional inputs this LSTM has or lacks", name,
+                             mote_tensor_name(it, t));
         return MOTE_OK;
     }
     mote_status s;
@@ -146,7 +147,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         if (!states[i]->is_variable)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' (%s state) must be a "
                              "variable tensor (is_variable): the op keeps its state there",
-                             OUTPUT_STATE + i, mote_tensor_name(it, states[i]), i ? "cell" : "output");
+                             OUTPUT_STATE + i, mote_tensor_name(it, states[i]),
+                             i ? "cell" : "output");
     const int32_t out_dims[3] = {in->dims[0], in->dims[1], n_out};
     if ((s = mote_check_shape_equal(it, out, "output", out_dims, 3))) return s;
     /* Scratch: the four gates and the hidden state before projection, per batch entry. */
