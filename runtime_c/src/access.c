@@ -64,11 +64,9 @@ mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *o
     if (op < 0 || op >= it->num_nodes)
         return bad_arg(it, "op index %d out of range [0, %d)", op, (int)it->num_nodes);
     const mote_node *n = &it->nodes[op];
-    int32_t builtin, version;
-    mote_node_code(it, n, &builtin, &version);
-    out->name = mote_op_name(builtin);
-    out->builtin_code = builtin;
-    out->version = version;
+    out->name = mote_op_name(n->builtin);
+    out->builtin_code = n->builtin;
+    out->version = n->version;
     out->num_inputs = (int)n->num_inputs;
     out->num_outputs = (int)n->num_outputs;
     out->scratch_bytes = n->scratch_bytes;

@@ -27,8 +27,7 @@ size_t mote_persistent_total(const mote_interpreter *it) {
                                                         : MOTE_ALIGN_UP(it->persistent_bytes);
 }
 
-mote_status mote_check_shape(mote_interpreter *it, const mote_tensor *t, const int32_t *dims,
-                             int ndims) {
+mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims) {
     const int index = (int)(t - it->tensors);
     size_t bytes = mote_type_size((mote_type)t->type);
     char sbuf[96];
@@ -45,15 +44,9 @@ mote_status mote_check_shape(mote_interpreter *it, const mote_tensor *t, const i
                              mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
         bytes *= (size_t)dims[i];
     }
-    return MOTE_OK;
-}
-
-mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims) {
-    mote_status s = mote_check_shape(it, t, dims, ndims);
-    if (s != MOTE_OK) return s;
+    if (dims == t->dims) return MOTE_OK;
     if (!t->owns_dims || ndims > MOTE_MAX_DIMS)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s': its shape is the model's "
-                         "and cannot change", (int)(t - it->tensors), mote_tensor_name(it, t));
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d: fixed shape", index);
     int32_t *own = (int32_t *)(uintptr_t)t->dims;
     for (int i = 0; i < ndims; i++) own[i] = dims[i];
     t->ndims = (uint8_t)ndims;

@@ -66,8 +66,8 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
                          "does not support", (int)index, name, mote_type_name((mote_type)type),
                          type);
     if ((s = init_dims(it, t, &shape)) != MOTE_OK)
-        return short_of_arena(it, "copies of the shapes the model holds misaligned");
-    if ((s = mote_check_shape(it, t, t->dims, t->ndims)) != MOTE_OK) return s;
+        return short_of_arena(it, "shapes");
+    if ((s = mote_set_shape(it, t, t->dims, t->ndims)) != MOTE_OK) return s;
     const size_t bytes = mote_tensor_bytes(t);
     t->is_variable = is_variable != 0;
     t->is_sparse = mote_tensor_sparsity(it, t).pos != 0;
@@ -115,11 +115,12 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     const mote_op *k = builtin == TFL_BUILTIN_OPERATOR_CUSTOM ? mote_find_custom_op(custom)
                                                              : mote_find_op(builtin);
     it->current_op = index;
+    n->builtin = (int16_t)(builtin >= 0 && builtin <= INT16_MAX ? builtin : -1);
+    n->version = (uint8_t)(version >= 0 && version <= UINT8_MAX ? version : UINT8_MAX);
     if (inputs.len > UINT16_MAX || outputs.len > UINT16_MAX || inputs.pos > UINT32_MAX ||
         outputs.pos > UINT32_MAX)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%u inputs and %u outputs; at most %u each "
-                         "are supported", (unsigned)inputs.len, (unsigned)outputs.len,
-                         (unsigned)UINT16_MAX);
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%u inputs, %u outputs: more than 65535",
+                         (unsigned)inputs.len, (unsigned)outputs.len);
     n->inputs = (uint32_t)inputs.pos;
     n->outputs = (uint32_t)outputs.pos;
     n->num_inputs = (uint16_t)inputs.len;
@@ -174,7 +175,7 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
             const mote_tensor *t = mote_node_input(it, n, i);
             if (!t) continue;
             const int ti = (int)(t - it->tensors);
-            if (t->is_sparse && n->op != mote_find_op(TFL_BUILTIN_OPERATOR_DENSIFY))
+            if (t->is_sparse && n->builtin != TFL_BUILTIN_OPERATOR_DENSIFY)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s', "
                                  "which is stored sparse; only DENSIFY reads sparse tensors",
                                  i, ti, mote_tensor_name(it, t));
@@ -225,28 +226,10 @@ static mote_status reserve_op_data(mote_interpreter *it) {
                                                 : MOTE_OK;
 }
 
-/* Shapes that create may change (mote_create_with_shapes: the inputs', and
- * the outputs' that ops derive from them) move to persistent memory once,
- * room for MOTE_MAX_DIMS each, before any op is prepared; the model's shape
- * vectors stay read-only. */
-static mote_status own_shapes(mote_interpreter *it) {
-    size_t bytes = 0;
-    for (int32_t i = 0; i < it->num_tensors; i++)
-        if (!it->tensors[i].is_constant) bytes += MOTE_MAX_DIMS * sizeof(int32_t);
-    int32_t *copy = bytes ? mote_persistent_alloc(it, bytes) : NULL;
-    if (bytes && !copy) return short_of_arena(it, "the tensor shapes create may change");
-    for (int32_t i = 0; i < it->num_tensors && copy; i++) {
-        mote_tensor *t = &it->tensors[i];
-        if (t->is_constant) continue;
-        for (int d = 0; d < t->ndims; d++) copy[d] = t->dims[d];
-        t->dims = copy;
-        t->owns_dims = 1;
-        copy += MOTE_MAX_DIMS;
-    }
-    return MOTE_OK;
-}
-
-/* New shapes for graph inputs, before any op is prepared. */
+/* New shapes for graph inputs, before any op is prepared. Given any, the
+ * shapes that create may change (the inputs', and the outputs' that ops
+ * derive from them) move to persistent memory first, room for MOTE_MAX_DIMS
+ * each; the model's shape vectors stay read-only. */
 static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_shape *shapes,
                                       int count) {
     char sbuf[96];
@@ -254,32 +237,39 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
     if (count < 0 || (count > 0 && !shapes))
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%d input shapes at %p", count,
                          (const void *)shapes);
-    for (int pass = 0; pass < 2; pass++) {   /* check, then set */
-        for (int k = 0; k < count; k++) {
-            const mote_input_shape *sh = &shapes[k];
-            if (sh->input < 0 || sh->input >= mote_input_count(it))
-                return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "new shape for input %d: the "
-                                 "model has inputs [0, %d)", sh->input, mote_input_count(it));
-            mote_tensor *t = &it->tensors[mote_input_tensor(it, sh->input)];
-            if (pass == 1) {
-                if ((s = mote_set_shape(it, t, sh->dims, sh->ndims)) != MOTE_OK) return s;
-                continue;
-            }
-            if (sh->ndims != t->ndims)
-                return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a "
-                                 "new shape must keep its %d dims, got %d", sh->input,
-                                 mote_tensor_name(it, t), mote_shape_str(t, sbuf, sizeof sbuf),
-                                 t->ndims, sh->ndims);
-            for (int i = 0; i < sh->ndims; i++) {
-                if (sh->dims[i] < 1)
-                    return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s': dim %d of "
-                                     "the new shape is %d; dims must be >= 1", sh->input,
-                                     mote_tensor_name(it, t), i, (int)sh->dims[i]);
-                if (sh->dims[i] != t->dims[i]) it->resized = true;
-            }
+    if (count == 0) return MOTE_OK;
+    size_t bytes = 0;
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if (!it->tensors[i].is_constant) bytes += MOTE_MAX_DIMS * sizeof(int32_t);
+    int32_t *copy = mote_persistent_alloc(it, bytes);
+    if (!copy) return short_of_arena(it, "shapes");
+    for (int32_t i = 0; i < it->num_tensors; i++) {
+        mote_tensor *t = &it->tensors[i];
+        if (t->is_constant) continue;
+        for (int d = 0; d < t->ndims; d++) copy[d] = t->dims[d];
+        t->dims = copy;
+        t->owns_dims = 1;
+        copy += MOTE_MAX_DIMS;
+    }
+    for (int k = 0; k < count; k++) {
+        const mote_input_shape *sh = &shapes[k];
+        if (sh->input < 0 || sh->input >= mote_input_count(it))
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "new shape for input %d: the model "
+                             "has inputs [0, %d)", sh->input, mote_input_count(it));
+        mote_tensor *t = &it->tensors[mote_input_tensor(it, sh->input)];
+        if (sh->ndims != t->ndims)
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a new "
+                             "shape must keep its %d dims, got %d", sh->input,
+                             mote_tensor_name(it, t), mote_shape_str(t, sbuf, sizeof sbuf),
+                             t->ndims, sh->ndims);
+        for (int i = 0; i < sh->ndims; i++) {
+            if (sh->dims[i] < 1)
+                return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s': dim %d of the "
+                                 "new shape is %d; dims must be >= 1", sh->input,
+                                 mote_tensor_name(it, t), i, (int)sh->dims[i]);
+            if (sh->dims[i] != t->dims[i]) it->resized = true;
         }
-        if (!it->resized) return MOTE_OK;
-        if (pass == 0 && (s = own_shapes(it)) != MOTE_OK) return s;
+        if ((s = mote_set_shape(it, t, sh->dims, sh->ndims)) != MOTE_OK) return s;
     }
     return MOTE_OK;
 }

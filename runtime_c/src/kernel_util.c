@@ -129,6 +129,33 @@ void mote_parallel_io(mote_interpreter *it, const mote_node *n, mote_task_fn tas
     mote_parallel(it, task, &c, count, unit_cost);
 }
 
+/* The operator table of node n in the model. */
+static fb_table node_table(const mote_interpreter *it, const mote_node *n) {
+    fb_vector operators;
+    fb_table op = {0, 0, 0, 0};
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators))
+        mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op);
+    return op;
+}
+
+fb_table mote_node_options(const mote_interpreter *it, const mote_node *n) {
+    const fb_table op = node_table(it, n);
+    fb_table options = {0, 0, 0, 0};
+    uint8_t type = 0;
+    /* create refused options of another union type than the op reads */
+    if (mote_fb_get_u8(&it->model, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &type) && type &&
+        !mote_fb_get_table(&it->model, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &options))
+        memset(&options, 0, sizeof options);
+    return options;
+}
+
+fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n) {
+    const fb_table op = node_table(it, n);
+    fb_vector options = {0, 0};
+    mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &options);
+    return options;
+}
+
 int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {
     int32_t v;
     const fb_table options = mote_node_options(it, n);

@@ -94,14 +94,13 @@ mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt,
     size_t used = 0;
     va_list ap;
     if (it->current_op >= 0 && it->current_op < it->num_nodes && it->nodes) {
-        int32_t builtin, version;
-        mote_node_code(it, &it->nodes[it->current_op], &builtin, &version);
-        const char *name = mote_op_name(builtin);
+        const mote_node *n = &it->nodes[it->current_op];
+        const char *name = mote_op_name(n->builtin);
         used = name == unknown_op
                    ? mote_format(it->message, sizeof it->message, "op %d (builtin code %d v%d): ",
-                                 (int)it->current_op, (int)builtin, (int)version)
+                                 (int)it->current_op, (int)n->builtin, (int)n->version)
                    : mote_format(it->message, sizeof it->message, "op %d (%s v%d): ",
-                                 (int)it->current_op, name, (int)version);
+                                 (int)it->current_op, name, (int)n->version);
         if (used >= sizeof it->message) used = sizeof it->message - 1;
     }
     va_start(ap, fmt);

@@ -56,24 +56,22 @@ static void lifetimes(mote_interpreter *it, int32_t *first, int32_t *last) {
     const int32_t end = it->num_nodes > 0 ? it->num_nodes - 1 : 0;
     const bool whole_run = (it->flags & MOTE_PRESERVE_ALL_TENSORS) != 0;
     for (int32_t i = 0; i < it->num_tensors; i++) {
+        const mote_tensor *t = &it->tensors[i];
         first[i] = 0;
-        last[i] = it->tensors[i].is_variable || it->tensors[i].is_folded || whole_run ? end : 0;
+        last[i] = t->is_variable || t->is_folded || whole_run ? end : 0;
     }
-    for (int i = 0; i < mote_input_count(it); i++)
-        if (!(it->flags & MOTE_REUSE_INPUT_MEMORY)) last[mote_input_tensor(it, i)] = end;
     for (int32_t op = 0; op < it->num_nodes; op++) {
         const mote_node *n = &it->nodes[op];
-        for (int i = 0; i < (int)n->num_inputs; i++) {
-            const int32_t ti = mote_node_tensor_index(it, n, false, i);
-            if (ti >= 0 && last[ti] < op) last[ti] = op;
-        }
-        for (int i = 0; i < (int)n->num_outputs; i++) {
-            const int32_t ti = mote_node_tensor_index(it, n, true, i);
-            if (ti < 0 || it->tensors[ti].is_folded || whole_run) continue;
-            first[ti] = op;
+        for (int i = 0; i < (int)n->num_inputs + (int)n->num_outputs; i++) {
+            const bool out = i >= (int)n->num_inputs;
+            const int32_t ti = mote_node_tensor_index(it, n, out, out ? i - n->num_inputs : i);
+            if (ti < 0) continue;
+            if (out && !it->tensors[ti].is_folded && !whole_run) first[ti] = op;
             if (last[ti] < op) last[ti] = op;
         }
     }
+    for (int i = 0; i < mote_input_count(it); i++)
+        if (!(it->flags & MOTE_REUSE_INPUT_MEMORY)) last[mote_input_tensor(it, i)] = end;
     for (int i = 0; i < mote_output_count(it); i++) last[mote_output_tensor(it, i)] = end;
 }
 

@@ -68,6 +68,8 @@ struct mote_node {
     uint32_t inputs, outputs;        /* positions of its int32 tensor index vectors in
                                         the model (mote_node_input) */
     uint16_t num_inputs, num_outputs;
+    int16_t builtin;                 /* op code; -1 beyond int16 (no TFLite op is) */
+    uint8_t version;                 /* 255 for any above (no op has them) */
     bool folded;                     /* all inputs constant: run once at create */
 };
 
@@ -133,12 +135,9 @@ void *mote_persistent_alloc_packed(mote_interpreter *it, size_t bytes);
 /* The persistent bytes so far, rounded up to MOTE_ALIGN (as the arena counts them). */
 size_t mote_persistent_total(const mote_interpreter *it);
 
-/* Checks a shape for `t`: refuses negative dims and byte counts over
- * SIZE_MAX / 2. */
-mote_status mote_check_shape(mote_interpreter *it, const mote_tensor *t, const int32_t *dims,
-                             int ndims);
-/* Gives `t` a new shape, checked as above; only a tensor whose shape create
- * moved to the arena (owns_dims) can take one. */
+/* Checks a shape for `t` (refuses negative dims and byte counts over
+ * SIZE_MAX / 2) and gives it to `t` unless `dims` is its own already: only a
+ * tensor whose shape create moved to the arena (owns_dims) can take a new one. */
 mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims);
 
 /* Input / output i of a node, or NULL when absent (index past the list, or
@@ -161,9 +160,8 @@ int32_t mote_node_tensor_index(const mote_interpreter *it, const mote_node *n, b
 /* What the records do not keep, read again from the verified model (tensor.c):
  * a tensor's name ("" if none), quantization (no table: no scales), the size
  * of its buffer in the model (a sparse tensor's values), its sparsity
- * parameters (pos 0: none); a node's op code and version, builtin options
- * (pos 0: none, or of another union type: the defaults) and custom options
- * bytes (len 0: none). */
+ * parameters (pos 0: none); a node's builtin options (pos 0: none, or of
+ * another union type: the defaults) and custom options bytes (len 0: none). */
 typedef struct {
     fb_vector scales;            /* float32, in the model */
     fb_vector zero_points;       /* int64, in the model */
@@ -174,11 +172,9 @@ mote_quant mote_tensor_quant(const mote_interpreter *it, const mote_tensor *t);
 size_t mote_tensor_buffer_bytes(const mote_interpreter *it, const mote_tensor *t);
 fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t);
 fb_table mote_node_options(const mote_interpreter *it, const mote_node *n);
-/* The node's builtin op code (TFLite's rule: the larger of the two fields)
-   and version. */
-void mote_node_code(const mote_interpreter *it, const mote_node *n, int32_t *builtin,
-                    int32_t *version);
 fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n);
+                                                          /* these two: kernel_util.c */
+
 
 /* Element count x element size (the shape's byte count; checked against
  * overflow when the shape was set). */
