@@ -16,6 +16,9 @@ from . import ir, ops
 from .activations import float_activations
 from .errors import ConversionError
 
+# The activation-range estimates calibrate() offers (the benchmarks enumerate them).
+CALIBRATION_METHODS = ("minmax", "percentile", "mse")
+
 def weight_quantization(w: np.ndarray, axis: int | None):
     """Symmetric int8 weights: scale max|w| / 127 per channel along `axis` (or
     per tensor when axis is None), zero point 0, values in [-127, 127]."""
@@ -137,7 +140,7 @@ def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = 99.
         return out
     if method == "mse":
         return {name: mse_range(np.concatenate(chunks)) for name, chunks in values.items()}
-    raise ConversionError(f"calibration method {method!r} is not one of 'minmax', 'percentile', 'mse'")
+    raise ConversionError(f"calibration method {method!r} is not one of {CALIBRATION_METHODS}")
 
 
 def mse_range(values: np.ndarray, steps: int = 40):
@@ -161,6 +164,16 @@ def mse_range(values: np.ndarray, steps: int = 40):
     return best
 
 
+def given_ranges(g: ir.Graph, ranges: dict) -> dict:
+    """A copy of `ranges`, checked to cover every float tensor the graph computes."""
+    from .activations import computed_float_tensors
+    missing = [n for n in computed_float_tensors(g) if n not in ranges and not g.tensors[n].variable]
+    if missing:
+        raise ConversionError(f"the given activation ranges miss tensor(s) {missing[:5]}; expected "
+                              f"a range for every computed float tensor")
+    return {name: (float(lo), float(hi)) for name, (lo, hi) in ranges.items()}
+
+
 class _Groups:
     """Union-find of tensors that must share one quantization."""
 
@@ -180,12 +193,16 @@ class _Groups:
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
-                  engine: str = "auto") -> ir.Graph:
+                  engine: str = "auto", ranges: dict | None = None) -> ir.Graph:
+    """int8 graph of `g`; activation ranges from calibration on `data`, or
+    the given `ranges` {tensor name: (lo, hi)} (quantization-aware
+    training's, models/qat.py), which must cover every computed float tensor."""
     unsupported = list(dict.fromkeys(f"{n.op} ({n.name or n.outputs[0]})" for n in g.nodes
                                      if not ops.info(n.op).int8))
     if unsupported and not float_fallback:
         raise UnquantizableOps(unsupported)
-    ranges = calibrate(g, data, method, progress=progress, engine=engine)
+    ranges = calibrate(g, data, method, progress=progress, engine=engine) if ranges is None \
+        else given_ranges(g, ranges)
     for n in g.nodes:   # PADV2, MAXIMUM, MINIMUM: the output holds the constants' values
         constants = [g.tensors[n.inputs[k]] for k in ops.info(n.op).value_inputs
                      if g.tensors[n.inputs[k]].is_constant]
