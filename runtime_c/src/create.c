@@ -65,9 +65,10 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has type %s (%d), which Mote "
                          "does not support", (int)index, name, mote_type_name((mote_type)type),
                          type);
-    if ((s = init_dims(it, t, &shape)) != MOTE_OK)
-        return short_of_arena(it, "shapes");
-    if ((s = mote_set_shape(it, t, t->dims, t->ndims)) != MOTE_OK) return s;
+    /* Without room for a copy of its shape the tensor keeps none (rank 0) and
+       create goes on counting the arena's need (reserve_op_data fails). */
+    const mote_status room = init_dims(it, t, &shape);
+    if (room == MOTE_OK && (s = mote_set_shape(it, t, t->dims, t->ndims)) != MOTE_OK) return s;
     const size_t bytes = mote_tensor_bytes(t);
     t->is_variable = is_variable != 0;
     t->is_sparse = mote_tensor_sparsity(it, t).pos != 0;
@@ -84,7 +85,7 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor with "
                          "initial data; Mote starts variable tensors at zero", (int)index, name);
     if (data) {
-        if (!t->is_sparse && data_bytes != bytes)
+        if (room == MOTE_OK && !t->is_sparse && data_bytes != bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
                              "but its buffer %u holds %zu", (int)index, name,
                              mote_shape_str(t, sbuf, sizeof sbuf),
@@ -94,7 +95,7 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
         t->data = (uint8_t *)data;   /* zero-copy; kernels never write constants */
         t->is_constant = true;
     }
-    return MOTE_OK;
+    return room;
 }
 
 static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t index) {
@@ -226,10 +227,19 @@ static mote_status reserve_op_data(mote_interpreter *it) {
                                                 : MOTE_OK;
 }
 
-/* New shapes for graph inputs, before any op is prepared. Given any, the
- * shapes that create may change (the inputs', and the outputs' that ops
- * derive from them) move to persistent memory first, room for MOTE_MAX_DIMS
- * each; the model's shape vectors stay read-only. */
+/* The arena bytes for the shapes create may change: MOTE_MAX_DIMS int32s for
+ * each tensor that is not a constant. */
+static size_t shape_bytes(const mote_interpreter *it) {
+    size_t bytes = 0;
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if (!it->tensors[i].is_constant) bytes += MOTE_MAX_DIMS * sizeof(int32_t);
+    return bytes;
+}
+
+/* New shapes for graph inputs, before any op is prepared. When they change
+ * any, the shapes that create may change (the inputs', and the outputs' that
+ * ops derive from them) move to persistent memory first, room for
+ * MOTE_MAX_DIMS each; the model's shape vectors stay read-only. */
 static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_shape *shapes,
                                       int count) {
     char sbuf[96];
@@ -237,26 +247,12 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
     if (count < 0 || (count > 0 && !shapes))
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%d input shapes at %p", count,
                          (const void *)shapes);
-    if (count == 0) return MOTE_OK;
-    size_t bytes = 0;
-    for (int32_t i = 0; i < it->num_tensors; i++)
-        if (!it->tensors[i].is_constant) bytes += MOTE_MAX_DIMS * sizeof(int32_t);
-    int32_t *copy = mote_persistent_alloc(it, bytes);
-    if (!copy) return short_of_arena(it, "shapes");
-    for (int32_t i = 0; i < it->num_tensors; i++) {
-        mote_tensor *t = &it->tensors[i];
-        if (t->is_constant) continue;
-        for (int d = 0; d < t->ndims; d++) copy[d] = t->dims[d];
-        t->dims = copy;
-        t->owns_dims = 1;
-        copy += MOTE_MAX_DIMS;
-    }
     for (int k = 0; k < count; k++) {
         const mote_input_shape *sh = &shapes[k];
         if (sh->input < 0 || sh->input >= mote_input_count(it))
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "new shape for input %d: the model "
                              "has inputs [0, %d)", sh->input, mote_input_count(it));
-        mote_tensor *t = &it->tensors[mote_input_tensor(it, sh->input)];
+        const mote_tensor *t = &it->tensors[mote_input_tensor(it, sh->input)];
         if (sh->ndims != t->ndims)
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a new "
                              "shape must keep its %d dims, got %d", sh->input,
@@ -269,7 +265,21 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
                                  mote_tensor_name(it, t), i, (int)sh->dims[i]);
             if (sh->dims[i] != t->dims[i]) it->resized = true;
         }
-        if ((s = mote_set_shape(it, t, sh->dims, sh->ndims)) != MOTE_OK) return s;
+    }
+    if (!it->resized) return MOTE_OK;
+    int32_t *copy = mote_persistent_alloc(it, shape_bytes(it));
+    if (!copy) return MOTE_ERROR_ARENA_TOO_SMALL;   /* counted; set on the next try */
+    for (int32_t i = 0; i < it->num_tensors; i++) {
+        mote_tensor *t = &it->tensors[i];
+        if (t->is_constant) continue;
+        for (int d = 0; d < t->ndims; d++) copy[d] = t->dims[d];
+        t->dims = copy;
+        t->owns_dims = 1;
+        copy += MOTE_MAX_DIMS;
+    }
+    for (int k = 0; k < count; k++) {
+        mote_tensor *t = &it->tensors[mote_input_tensor(it, shapes[k].input)];
+        if ((s = mote_set_shape(it, t, shapes[k].dims, shapes[k].ndims)) != MOTE_OK) return s;
     }
     return MOTE_OK;
 }
@@ -334,14 +344,24 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->tensors = (mote_tensor *)(base + mote_interpreter_bytes());
     it->nodes = (mote_node *)(base + mote_interpreter_bytes() + tensor_table);
     memset(it->tensors, 0, tensor_table + node_table);
+    /* A full arena does not stop the counting before the plan: the shapes a
+       misaligned model or new input shapes need and the ops' data are
+       reserved (reserve_op_data then fails), so that one try reports them. */
+    mote_status room = MOTE_OK;
     for (int32_t i = 0; i < it->num_tensors; i++)
-        if ((s = init_tensor(it, &v, i)) != MOTE_OK) return s;
-    if ((s = apply_input_shapes(it, shapes, num_shapes)) != MOTE_OK) return s;
+        if ((s = init_tensor(it, &v, i)) == MOTE_ERROR_ARENA_TOO_SMALL) room = s;
+        else if (s != MOTE_OK) return s;
+    if (room == MOTE_OK &&
+        (s = apply_input_shapes(it, shapes, num_shapes)) == MOTE_ERROR_ARENA_TOO_SMALL)
+        room = s;
+    else if (s != MOTE_OK && s != MOTE_ERROR_ARENA_TOO_SMALL)
+        return s;
     for (int32_t i = 0; i < it->num_nodes; i++)
         if ((s = init_node(it, &v, i)) != MOTE_OK) return s;
     it->current_op = -1;
     if ((s = analyze_dataflow(it)) != MOTE_OK) return s;
     if ((s = reserve_op_data(it)) != MOTE_OK) return s;
+    if (room != MOTE_OK) return short_of_arena(it, "the data of its ops");
     /* Prepare every op; a full arena does not stop the others, so that the
        total persistent need is known exactly. */
     mote_status arena_status = MOTE_OK;
