@@ -52,7 +52,11 @@
  * non-NULL interpreter, mote_arena_required() holds the exact size (or, if
  * even the tensor tables did not fit, a lower bound that a second try makes
  * exact). The model bytes and the arena must outlive the interpreter; there
- * is nothing to destroy.
+ * is nothing to destroy: the interpreter reads tensor names, shapes and
+ * quantization from the model in place rather than copying them. (Shapes are
+ * copied into the arena only for mote_create_with_shapes(), or where the model
+ * sits at an address that leaves them misaligned for int32 reads, which costs
+ * a few bytes of arena more.)
  *
  * Batches and other input shapes: mote_create_with_shapes() takes new shapes
  * for some inputs (the rank stays, every dim >= 1); each op then derives its

@@ -31,15 +31,16 @@ mote_status mote_tensor_info_get(const mote_interpreter *it, int tensor, mote_te
         return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, (int)it->num_tensors);
     const mote_tensor *t = &it->tensors[tensor];
     memset(out, 0, sizeof *out);
-    out->name = t->name ? t->name : "";
+    out->name = mote_tensor_name(it, t);
     out->type = t->type;
     out->ndims = t->ndims;
-    memcpy(out->dims, t->dims, sizeof t->dims);
-    out->bytes = t->bytes;
+    if (t->ndims) memcpy(out->dims, t->dims, t->ndims * sizeof *t->dims);
+    out->bytes = t->is_sparse ? mote_tensor_buffer_bytes(it, t) : mote_tensor_bytes(t);
     out->data = it->ready ? t->data : NULL;
     out->is_constant = t->is_constant;
-    out->quant_count = (int)t->scales.len;
-    out->quantized_dimension = t->quantized_dimension;
+    const mote_quant q = mote_tensor_quant(it, t);
+    out->quant_count = (int)q.scales.len;
+    out->quantized_dimension = q.quantized_dimension;
     return MOTE_OK;
 }
 
@@ -48,12 +49,12 @@ mote_status mote_tensor_quantization(const mote_interpreter *it, int tensor, flo
     if (!it || !it->tensors) return MOTE_ERROR_INVALID_ARGUMENT;
     if (tensor < 0 || tensor >= it->num_tensors)
         return bad_arg(it, "tensor index %d out of range [0, %d)", tensor, (int)it->num_tensors);
-    const mote_tensor *t = &it->tensors[tensor];
-    for (int i = 0; i < capacity && (uint32_t)i < t->scales.len; i++) {
-        if (scales) scales[i] = fb_vec_f32(&it->model, &t->scales, (uint32_t)i);
+    const mote_quant q = mote_tensor_quant(it, &it->tensors[tensor]);
+    for (int i = 0; i < capacity && (uint32_t)i < q.scales.len; i++) {
+        if (scales) scales[i] = fb_vec_f32(&it->model, &q.scales, (uint32_t)i);
         if (zero_points)
-            zero_points[i] = (uint32_t)i < t->zero_points.len
-                                 ? fb_vec_i64(&it->model, &t->zero_points, (uint32_t)i) : 0;
+            zero_points[i] = (uint32_t)i < q.zero_points.len
+                                 ? fb_vec_i64(&it->model, &q.zero_points, (uint32_t)i) : 0;
     }
     return MOTE_OK;
 }
@@ -66,8 +67,8 @@ mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *o
     out->name = mote_op_name(n->builtin);
     out->builtin_code = n->builtin;
     out->version = n->version;
-    out->num_inputs = (int)n->inputs.len;
-    out->num_outputs = (int)n->outputs.len;
+    out->num_inputs = (int)n->num_inputs;
+    out->num_outputs = (int)n->num_outputs;
     out->scratch_bytes = n->scratch_bytes;
     out->kernel = n->variant ? n->variant : "";
     return MOTE_OK;
@@ -75,16 +76,12 @@ mote_status mote_op_info_get(const mote_interpreter *it, int op, mote_op_info *o
 
 int mote_op_input(const mote_interpreter *it, int op, int i) {
     if (!it || !it->nodes || op < 0 || op >= it->num_nodes) return -1;
-    const mote_node *n = &it->nodes[op];
-    if (i < 0 || (uint32_t)i >= n->inputs.len) return -1;
-    return fb_vec_i32(&it->model, &n->inputs, (uint32_t)i);
+    return mote_node_tensor_index(it, &it->nodes[op], false, i);
 }
 
 int mote_op_output(const mote_interpreter *it, int op, int i) {
     if (!it || !it->nodes || op < 0 || op >= it->num_nodes) return -1;
-    const mote_node *n = &it->nodes[op];
-    if (i < 0 || (uint32_t)i >= n->outputs.len) return -1;
-    return fb_vec_i32(&it->model, &n->outputs, (uint32_t)i);
+    return mote_node_tensor_index(it, &it->nodes[op], true, i);
 }
 
 int mote_signature_count(const mote_interpreter *it) {
@@ -154,12 +151,13 @@ static mote_status io_copy_check(mote_interpreter *it, const char *what, const f
     const mote_tensor *t = &it->tensors[tensor];
     if (!data)
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d '%s': data pointer is NULL",
-                         what, i, t->name);
-    if (bytes != t->bytes) {
+                         what, i, mote_tensor_name(it, t));
+    if (bytes != mote_tensor_bytes(t)) {
         char sbuf[96];
         return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d '%s' %s %s holds %zu bytes, got "
-                         "%zu", what, i, t->name, mote_shape_str(t, sbuf, sizeof sbuf),
-                         mote_type_name(t->type), t->bytes, bytes);
+                         "%zu", what, i, mote_tensor_name(it, t),
+                         mote_shape_str(t, sbuf, sizeof sbuf),
+                         mote_type_name((mote_type)t->type), mote_tensor_bytes(t), bytes);
     }
     return MOTE_OK;
 }

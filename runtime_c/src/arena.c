@@ -2,30 +2,53 @@
  * with checked byte counts. */
 #include "runtime.h"
 
+/* Persistent memory grows down from the arena's 16-byte aligned end, each
+ * allocation aligned to `align` (a power of two, at most MOTE_ALIGN). */
+static void *persistent_alloc(mote_interpreter *it, size_t bytes, size_t align) {
+    size_t total = mote_add_sat(it->persistent_bytes, bytes);
+    total = total > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX : (total + align - 1) & ~(align - 1);
+    it->persistent_bytes = total;
+    if (mote_add_sat(it->head_bytes, mote_persistent_total(it)) > it->arena_bytes) return NULL;
+    return it->arena + it->arena_bytes - total;
+}
+
+/* 8 bytes suit every op's data (pointers, int64, double); small allocations
+ * then share 16-byte units. */
 void *mote_persistent_alloc(mote_interpreter *it, size_t bytes) {
-    it->persistent_bytes = mote_add_sat(it->persistent_bytes,
-                                   bytes > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX : MOTE_ALIGN_UP(bytes));
-    if (mote_add_sat(it->head_bytes, it->persistent_bytes) > it->arena_bytes) return NULL;
-    return it->arena + it->arena_bytes - it->persistent_bytes;
+    return persistent_alloc(it, bytes, 8);
+}
+
+void *mote_persistent_alloc_packed(mote_interpreter *it, size_t bytes) {
+    return persistent_alloc(it, bytes, MOTE_ALIGN);
+}
+
+size_t mote_persistent_total(const mote_interpreter *it) {
+    return it->persistent_bytes > SIZE_MAX - MOTE_ALIGN ? SIZE_MAX
+                                                        : MOTE_ALIGN_UP(it->persistent_bytes);
 }
 
 mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims) {
     const int index = (int)(t - it->tensors);
-    size_t bytes = mote_type_size(t->type);
+    size_t bytes = mote_type_size((mote_type)t->type);
     char sbuf[96];
-    t->ndims = ndims;
-    for (int i = 0; i < ndims; i++) t->dims[i] = dims[i];
     for (int i = 0; i < ndims; i++) {
         if (dims[i] < 0)
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
                              "(negative) dimensions are not supported; fix the shape when "
-                             "converting", index, t->name, mote_shape_str(t, sbuf, sizeof sbuf));
+                             "converting", index, mote_tensor_name(it, t),
+                             mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
         if (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
-                             "bytes than this machine can address", index, t->name,
-                             mote_shape_str(t, sbuf, sizeof sbuf));
+                             "bytes than this machine can address", index,
+                             mote_tensor_name(it, t),
+                             mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
         bytes *= (size_t)dims[i];
     }
-    t->bytes = bytes;
+    if (dims == t->dims) return MOTE_OK;
+    if (!t->owns_dims)   /* room for MOTE_MAX_DIMS; callers give at most that many */
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d: fixed shape", index);
+    int32_t *own = (int32_t *)(uintptr_t)t->dims;
+    for (int i = 0; i < ndims; i++) own[i] = dims[i];
+    t->ndims = (uint8_t)ndims;
     return MOTE_OK;
 }

@@ -10,10 +10,39 @@
 
 size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpreter)); }
 
+/* A persistent reservation before the plan did not fit: what is known so far
+ * (a lower bound) goes to mote_arena_required(). */
+static mote_status short_of_arena(mote_interpreter *it, const char *what) {
+    it->required_bytes = mote_add_sat(it->head_bytes, mote_persistent_total(it));
+    return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
+                     "for the interpreter, its tables and %s (more once ops are planned), got "
+                     "%zu", it->required_bytes, what, it->arena_bytes);
+}
+
+/* The shape of a tensor of the model in place (dims read from its shape
+ * vector), or a copy in persistent memory where the model's address leaves
+ * the vector misaligned for int32 reads. */
+static mote_status init_dims(mote_interpreter *it, mote_tensor *t, const fb_vector *shape) {
+    static const int32_t scalar_dims[1] = {0};
+    t->ndims = (uint8_t)shape->len;
+    t->dims = scalar_dims;
+    if (shape->len == 0) return MOTE_OK;
+    const uint8_t *at = it->model.data + shape->pos;
+    if ((uintptr_t)at % sizeof(int32_t) == 0) {
+        t->dims = (const int32_t *)(const void *)at;
+        return MOTE_OK;
+    }
+    int32_t *copy = mote_persistent_alloc(it, shape->len * sizeof(int32_t));
+    if (!copy) return MOTE_ERROR_ARENA_TOO_SMALL;
+    for (uint32_t i = 0; i < shape->len; i++) copy[i] = fb_vec_i32(&it->model, shape, i);
+    t->dims = copy;
+    return MOTE_OK;
+}
+
 static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_t index) {
     mote_tensor *t = &it->tensors[index];
     const fb_buffer *b = &it->model;
-    fb_table tt, q;
+    fb_table tt;
     fb_vector shape;
     int8_t type;
     uint32_t buffer;
@@ -21,7 +50,6 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     const uint8_t *data;
     size_t data_bytes;
     char sbuf[96];
-    int32_t dims[MOTE_MAX_DIMS];
     mote_status s;
     /* All of these reads were verified by mote_model_verify. */
     mote_fb_vector_table(b, &v->tensors, (uint32_t)index, &tt);
@@ -29,178 +57,160 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     mote_fb_get_i8(b, &tt, TFL_TENSOR_TYPE, 0, &type);
     mote_fb_get_u32(b, &tt, TFL_TENSOR_BUFFER, 0, &buffer);
     mote_fb_get_u8(b, &tt, TFL_TENSOR_IS_VARIABLE, 0, &is_variable);
-    mote_fb_get_string(b, &tt, TFL_TENSOR_NAME, &t->name);
-    if (!t->name) t->name = "";
-    t->type = (mote_type)type;
-    t->first_op = t->last_op = -1;
+    const char *name = mote_tensor_name(it, t);
+    t->type = (uint8_t)type;
     if (shape.len > MOTE_MAX_DIMS)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has %u dims; at most %d are "
-                         "supported", (int)index, t->name, (unsigned)shape.len, MOTE_MAX_DIMS);
-    for (uint32_t i = 0; i < shape.len; i++) dims[i] = fb_vec_i32(b, &shape, i);
-    size_t elem = mote_type_size(t->type);
+                         "supported", (int)index, name, (unsigned)shape.len, MOTE_MAX_DIMS);
+    size_t elem = mote_type_size((mote_type)type);
     if (elem == 0)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has type %s (%d), which Mote "
-                         "does not support", (int)index, t->name, mote_type_name(t->type), type);
-    if ((s = mote_set_shape(it, t, dims, (int)shape.len)) != MOTE_OK) return s;
-    const size_t bytes = t->bytes;
+                         "does not support", (int)index, name, mote_type_name((mote_type)type),
+                         type);
+    /* Without room for a copy of its shape the tensor keeps none (rank 0) and
+       create goes on counting the arena's need (reserve_op_data fails). */
+    const mote_status room = init_dims(it, t, &shape);
+    if (room == MOTE_OK && (s = mote_set_shape(it, t, t->dims, t->ndims)) != MOTE_OK) return s;
+    const size_t bytes = mote_tensor_bytes(t);
     t->is_variable = is_variable != 0;
-    fb_table sparsity;
-    mote_fb_get_table(b, &tt, TFL_TENSOR_SPARSITY, &sparsity);
-    t->is_sparse = sparsity.pos != 0;
+    t->is_sparse = mote_tensor_sparsity(it, t).pos != 0;
     mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
     if (t->is_sparse) {   /* its values (none if all are 0); DENSIFY checks their count */
         if (data_bytes % elem != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is stored sparse but "
                              "its buffer %u holds %zu bytes; expected the values, a multiple of "
-                             "%zu bytes", (int)index, t->name, (unsigned)buffer, data_bytes,
+                             "%zu bytes", (int)index, name, (unsigned)buffer, data_bytes,
                              elem);
-        t->bytes = data ? data_bytes : 0;
         t->is_constant = true;
     }
     if (data && t->is_variable)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor with "
-                         "initial data; Mote starts variable tensors at zero", (int)index, t->name);
+                         "initial data; Mote starts variable tensors at zero", (int)index, name);
     if (data) {
-        if (data_bytes != t->bytes)
+        if (room == MOTE_OK && !t->is_sparse && data_bytes != bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
-                             "but its buffer %u holds %zu", (int)index, t->name,
-                             mote_shape_str(t, sbuf, sizeof sbuf), mote_type_name(t->type), bytes,
-                             (unsigned)buffer, data_bytes);
+                             "but its buffer %u holds %zu", (int)index, name,
+                             mote_shape_str(t, sbuf, sizeof sbuf),
+                             mote_type_name((mote_type)t->type), bytes, (unsigned)buffer,
+                             data_bytes);
         /* the verifier checked its alignment */
         t->data = (uint8_t *)data;   /* zero-copy; kernels never write constants */
         t->is_constant = true;
     }
-    mote_fb_get_table(b, &tt, TFL_TENSOR_QUANTIZATION, &q);
-    if (q.pos) {
-        mote_fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &t->scales);
-        mote_fb_get_vector(b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &t->zero_points);
-        mote_fb_get_i32(b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
-                   &t->quantized_dimension);
-    }
-    return MOTE_OK;
+    return room;
 }
 
 static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t index) {
     mote_node *n = &it->nodes[index];
     const fb_buffer *b = &it->model;
     fb_table op;
+    fb_vector inputs, outputs;
     uint32_t opcode;
     uint8_t options_type;
+    int32_t builtin, version;
     const char *custom;
     mote_fb_vector_table(b, &v->operators, (uint32_t)index, &op);
     mote_fb_get_u32(b, &op, TFL_OPERATOR_OPCODE_INDEX, 0, &opcode);
-    mote_model_opcode(b, v, opcode, &n->builtin, &n->version, &custom);
-    mote_fb_get_vector(b, &op, TFL_OPERATOR_INPUTS, 4, &n->inputs);
-    mote_fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &n->outputs);
+    mote_model_opcode(b, v, opcode, &builtin, &version, &custom);
+    mote_fb_get_vector(b, &op, TFL_OPERATOR_INPUTS, 4, &inputs);
+    mote_fb_get_vector(b, &op, TFL_OPERATOR_OUTPUTS, 4, &outputs);
     mote_fb_get_u8(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &options_type);
-    mote_fb_get_table(b, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &n->options);
-    n->op = n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM ? mote_find_custom_op(custom)
-                                                     : mote_find_op(n->builtin);
+    const mote_op *k = builtin == TFL_BUILTIN_OPERATOR_CUSTOM ? mote_find_custom_op(custom)
+                                                             : mote_find_op(builtin);
     it->current_op = index;
-    if (n->builtin == TFL_BUILTIN_OPERATOR_CUSTOM && !n->op)
+    n->builtin = (int16_t)(builtin >= 0 && builtin <= INT16_MAX ? builtin : -1);
+    n->version = (uint8_t)(version >= 0 && version <= UINT8_MAX ? version : UINT8_MAX);
+    if (inputs.len > UINT16_MAX || outputs.len > UINT16_MAX || inputs.pos > UINT32_MAX ||
+        outputs.pos > UINT32_MAX)
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "more than 65535 inputs or outputs");
+    n->inputs = (uint32_t)inputs.pos;
+    n->outputs = (uint32_t)outputs.pos;
+    n->num_inputs = (uint16_t)inputs.len;
+    n->num_outputs = (uint16_t)outputs.len;
+    if (builtin == TFL_BUILTIN_OPERATOR_CUSTOM && !k)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "custom op '%s' is not supported",
                          custom ? custom : "");
-    if (!n->op) return mote_unsupported_types(it, n, "none: Mote has no kernel for this op");
-    if (n->version < 1 || n->version > n->op->max_version)
+    if (!k) return mote_unsupported_types(it, n, "none: Mote has no kernel for this op");
+    n->op = k;
+    if (version < 1 || version > k->max_version)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "version %d is not supported (1 to %d are)",
-                         (int)n->version, n->op->max_version);
-    if (options_type != 0 && options_type != n->op->options_type)
+                         (int)version, k->max_version);
+    if (options_type != 0 && options_type != k->options_type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "builtin options of union type %d, "
-                         "expected %d", options_type, n->op->options_type);
-    if (options_type == 0) memset(&n->options, 0, sizeof n->options);
-    for (int i = 0; i < (int)n->outputs.len; i++) {
-        int32_t o = fb_vec_i32(b, &n->outputs, (uint32_t)i);
-        if (o >= 0 && it->tensors[o].is_constant)
+                         "expected %d", options_type, k->options_type);
+    for (int i = 0; i < (int)n->num_outputs; i++) {
+        const mote_tensor *o = mote_node_output(it, n, i);
+        if (o && o->is_constant)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d writes tensor %d '%s', "
-                             "which is a constant in the model", i, (int)o, it->tensors[o].name);
+                             "which is a constant in the model", i, (int)(o - it->tensors),
+                             mote_tensor_name(it, o));
     }
     return MOTE_OK;
 }
 
-/* Lifetimes in op order; detects reads before writes, double writes, and ops
- * whose inputs are all constant or computed by folded ops (folded: run once
- * at create, in op order). */
+/* Checks the dataflow in op order: reads before writes, double writes; marks
+ * every tensor that holds data during a run (is_written) and the ops whose
+ * inputs are all constant or computed by folded ops (folded: run once at
+ * create, in op order). The planner derives the lifetimes (planner.c). */
 static mote_status analyze_dataflow(mote_interpreter *it) {
-    const fb_buffer *b = &it->model;
-    int32_t last = it->num_nodes > 0 ? it->num_nodes - 1 : 0;
-    for (uint32_t i = 0; i < it->graph_inputs.len; i++) {
-        mote_tensor *t = &it->tensors[fb_vec_i32(b, &it->graph_inputs, i)];
+    for (int i = 0; i < mote_input_count(it); i++) {
+        mote_tensor *t = &it->tensors[mote_input_tensor(it, i)];
         if (t->is_constant)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph input %u '%s' is a constant",
-                             (unsigned)i, t->name);
-        t->first_op = 0;
-        /* Kept to the end (so it can be read back, and invoked again), or
-           only until the last op that reads it, below. */
-        t->last_op = it->flags & MOTE_REUSE_INPUT_MEMORY && it->current_subgraph == 0 ? 0 : last;
+                             (unsigned)i, mote_tensor_name(it, t));
+        t->is_written = 1;
     }
     /* Variable tensors (state kept across invokes) hold their data for the whole run. */
     for (int32_t i = 0; i < it->num_tensors; i++)
         if (it->tensors[i].is_variable) {
-            if (it->tensors[i].first_op >= 0)
+            if (it->tensors[i].is_written)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is both a graph "
-                                 "input and a variable tensor", (int)i, it->tensors[i].name);
-            it->tensors[i].first_op = 0;
-            it->tensors[i].last_op = last;
+                                 "input and a variable tensor", (int)i,
+                                 mote_tensor_name(it, &it->tensors[i]));
+            it->tensors[i].is_written = 1;
         }
     for (int32_t op = 0; op < it->num_nodes; op++) {
         mote_node *n = &it->nodes[op];
-        bool all_constant = (int)n->inputs.len > 0;
+        bool all_constant = n->num_inputs > 0;
         it->current_op = op;
-        for (int i = 0; i < (int)n->inputs.len; i++) {
-            int32_t ti = fb_vec_i32(b, &n->inputs, (uint32_t)i);
-            if (ti < 0) continue;
-            mote_tensor *t = &it->tensors[ti];
+        for (int i = 0; i < (int)n->num_inputs; i++) {
+            const mote_tensor *t = mote_node_input(it, n, i);
+            if (!t) continue;
+            const int ti = (int)(t - it->tensors);
             if (t->is_sparse && n->builtin != TFL_BUILTIN_OPERATOR_DENSIFY)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s', "
                                  "which is stored sparse; only DENSIFY reads sparse tensors",
-                                 i, (int)ti, t->name);
-            if (!t->is_constant && t->first_op < 0)
+                                 i, ti, mote_tensor_name(it, t));
+            if (!t->is_constant && !t->is_written)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s' "
                                  "before any op writes it (it is neither a constant nor a graph "
-                                 "input)", i, (int)ti, t->name);
-            if (!t->is_constant && !t->is_folded) {   /* a folded op's output counts as
-                                                         constant: chains fold (DENSIFY,
-                                                         then DEQUANTIZE) */
-                all_constant = false;
-                if (t->last_op < op) t->last_op = op;
-            }
+                                 "input)", i, ti, mote_tensor_name(it, t));
+            /* a folded op's output counts as constant: chains fold (DENSIFY, then DEQUANTIZE) */
+            if (!t->is_constant && !t->is_folded) all_constant = false;
         }
         n->folded = all_constant;
-        for (int i = 0; i < (int)n->outputs.len; i++) {
-            int32_t ti = fb_vec_i32(b, &n->outputs, (uint32_t)i);
-            if (ti < 0) continue;
-            mote_tensor *t = &it->tensors[ti];
-            if (t->first_op >= 0)
+        for (int i = 0; i < (int)n->num_outputs; i++) {
+            mote_tensor *t = mote_node_output(it, n, i);
+            if (!t) continue;
+            if (t->is_written)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d writes tensor %d "
                                  "'%s', which is already written earlier or is a graph input",
-                                 i, (int)ti, t->name);
-            t->first_op = op;
-            t->last_op = op;
-            /* Folded results stay for the whole run: later ops read them as constants. */
-            if (all_constant) {
-                t->first_op = 0;
-                t->last_op = last;
-                t->is_folded = true;
-            }
+                                 i, (int)(t - it->tensors), mote_tensor_name(it, t));
+            t->is_written = 1;
+            t->is_folded = all_constant;
         }
     }
     it->current_op = -1;
-    for (uint32_t i = 0; i < it->graph_outputs.len; i++) {
-        mote_tensor *t = &it->tensors[fb_vec_i32(b, &it->graph_outputs, i)];
-        if (t->first_op < 0 && !t->is_constant)
+    for (int i = 0; i < mote_output_count(it); i++) {
+        const mote_tensor *t = &it->tensors[mote_output_tensor(it, i)];
+        if (!t->is_written && !t->is_constant)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is written by "
-                             "no op", (unsigned)i, t->name);
+                             "no op", (unsigned)i, mote_tensor_name(it, t));
         if (t->is_sparse)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is stored "
-                             "sparse; expected a dense tensor", (unsigned)i, t->name);
-        if (!t->is_constant) t->last_op = last;
+                             "sparse; expected a dense tensor", (unsigned)i,
+                             mote_tensor_name(it, t));
     }
-    if (it->flags & MOTE_PRESERVE_ALL_TENSORS)
-        for (int32_t i = 0; i < it->num_tensors; i++)
-            if (it->tensors[i].first_op >= 0) {
-                it->tensors[i].first_op = 0;
-                it->tensors[i].last_op = last;
-            }
     return MOTE_OK;
 }
 
@@ -213,16 +223,41 @@ static mote_status reserve_op_data(mote_interpreter *it) {
         if (n->op->data_bytes && (n->data = mote_persistent_alloc(it, n->op->data_bytes)))
             memset(n->data, 0, n->op->data_bytes);
     }
-    it->required_bytes = mote_add_sat(it->head_bytes, it->persistent_bytes);
-    if (it->required_bytes > it->arena_bytes)
-        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
-                         "bytes for the interpreter, its tables and the data of %d ops (more "
-                         "once ops are planned), got %zu", it->required_bytes,
-                         (int)it->num_nodes, it->arena_bytes);
+    it->required_bytes = mote_add_sat(it->head_bytes, mote_persistent_total(it));
+    return it->required_bytes > it->arena_bytes ? short_of_arena(it, "the data of its ops")
+                                                : MOTE_OK;
+}
+
+/* The arena bytes for the shapes create may change: MOTE_MAX_DIMS int32s for
+ * each tensor that is not a constant. */
+static size_t shape_bytes(const mote_interpreter *it) {
+    size_t bytes = 0;
+    for (int32_t i = 0; i < it->num_tensors; i++)
+        if (!it->tensors[i].is_constant) bytes += MOTE_MAX_DIMS * sizeof(int32_t);
+    return bytes;
+}
+
+/* Moves the shapes of the current subgraph's tensors that are not constants
+ * to persistent memory (room for MOTE_MAX_DIMS each), where mote_set_shape
+ * may change them. */
+static mote_status own_shapes(mote_interpreter *it) {
+    int32_t *copy = mote_persistent_alloc(it, shape_bytes(it));
+    if (!copy) return MOTE_ERROR_ARENA_TOO_SMALL;   /* counted; set on the next try */
+    for (int32_t i = 0; i < it->num_tensors; i++) {
+        mote_tensor *t = &it->tensors[i];
+        if (t->is_constant) continue;
+        for (int d = 0; d < t->ndims; d++) copy[d] = t->dims[d];
+        t->dims = copy;
+        t->owns_dims = 1;
+        copy += MOTE_MAX_DIMS;
+    }
     return MOTE_OK;
 }
 
-/* New shapes for graph inputs, before any op is prepared. */
+/* New shapes for graph inputs, before any op is prepared. When they change
+ * any, the shapes that create may change (the inputs', and the outputs' that
+ * ops derive from them) move to persistent memory first, room for
+ * MOTE_MAX_DIMS each; the model's shape vectors stay read-only. */
 static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_shape *shapes,
                                       int count) {
     char sbuf[96];
@@ -232,23 +267,28 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
                          (const void *)shapes);
     for (int k = 0; k < count; k++) {
         const mote_input_shape *sh = &shapes[k];
-        if (sh->input < 0 || (uint32_t)sh->input >= it->graph_inputs.len)
+        if (sh->input < 0 || sh->input >= mote_input_count(it))
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "new shape for input %d: the model "
-                             "has inputs [0, %d)", sh->input, (int)it->graph_inputs.len);
-        mote_tensor *t = &it->tensors[fb_vec_i32(&it->model, &it->graph_inputs,
-                                                 (uint32_t)sh->input)];
+                             "has inputs [0, %d)", sh->input, mote_input_count(it));
+        const mote_tensor *t = &it->tensors[mote_input_tensor(it, sh->input)];
         if (sh->ndims != t->ndims)
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a new "
-                             "shape must keep its %d dims, got %d", sh->input, t->name,
-                             mote_shape_str(t, sbuf, sizeof sbuf), t->ndims, sh->ndims);
+                             "shape must keep its %d dims, got %d", sh->input,
+                             mote_tensor_name(it, t), mote_shape_str(t, sbuf, sizeof sbuf),
+                             t->ndims, sh->ndims);
         for (int i = 0; i < sh->ndims; i++) {
             if (sh->dims[i] < 1)
                 return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s': dim %d of the "
-                                 "new shape is %d; dims must be >= 1", sh->input, t->name, i,
-                                 (int)sh->dims[i]);
+                                 "new shape is %d; dims must be >= 1", sh->input,
+                                 mote_tensor_name(it, t), i, (int)sh->dims[i]);
             if (sh->dims[i] != t->dims[i]) it->resized = true;
         }
-        if ((s = mote_set_shape(it, t, sh->dims, sh->ndims)) != MOTE_OK) return s;
+    }
+    if (!it->resized) return MOTE_OK;
+    if ((s = own_shapes(it)) != MOTE_OK) return s;
+    for (int k = 0; k < count; k++) {
+        mote_tensor *t = &it->tensors[mote_input_tensor(it, shapes[k].input)];
+        if ((s = mote_set_shape(it, t, shapes[k].dims, shapes[k].ndims)) != MOTE_OK) return s;
     }
     return MOTE_OK;
 }
@@ -267,10 +307,10 @@ static void zero_variables(mote_interpreter *it) {
             if (!t->is_variable || !t->data) continue;
             /* LiteRT's ResetVariableTensor: an int8 variable's bytes all hold
                its zero point (real 0), any other's are 0. */
-            const int32_t zp = t->type == MOTE_INT8 && t->zero_points.len ?
+            const int32_t zp = t->type == MOTE_INT8 && mote_tensor_quant(it, t).zero_points.len ?
                 mote_tensor_zero_point(it, t, 0) : 0;
             memset(t->data, (int)(uint8_t)(int8_t)(zp < -128 ? -128 : zp > 127 ? 127 : zp),
-                   t->bytes);
+                   mote_tensor_bytes(t));
         }
     }
 }
@@ -289,7 +329,7 @@ static mote_status carve_tables(mote_interpreter *it, uint8_t *base, size_t subg
         /* Table sizes must not wrap, on 32-bit targets too (a large corrupt
            count would otherwise pass the arena check and write past it). */
         const size_t limit =
-            SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item));
+            SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item) + 8);
         if (num_tensors > limit || num_nodes > limit)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%zu tensors and %zu ops are more "
                              "than this machine can address", num_tensors, num_nodes);
@@ -317,15 +357,27 @@ static mote_status carve_tables(mote_interpreter *it, uint8_t *base, size_t subg
     return MOTE_OK;
 }
 
-/* Tensors and ops of one subgraph (the current one), their lifetimes and
- * their ops' data. */
+/* Tensors and ops of one subgraph (the current one) and their dataflow. A
+ * full arena does not stop the counting before the plan: the shapes a
+ * misaligned model or new input shapes need and the ops' data are reserved
+ * (reserve_op_data then fails), so that one try reports them; *room records
+ * the shortage. */
 static mote_status init_subgraph(mote_interpreter *it, model_view *v, int32_t index,
-                                 const mote_input_shape *shapes, int num_shapes) {
+                                 const mote_input_shape *shapes, int num_shapes,
+                                 mote_status *room) {
     mote_status s;
     mote_model_subgraph(&it->model, v, (uint32_t)index);
     for (int32_t i = 0; i < it->num_tensors; i++)
-        if ((s = init_tensor(it, v, i)) != MOTE_OK) return s;
-    if (index == 0 && (s = apply_input_shapes(it, shapes, num_shapes)) != MOTE_OK) return s;
+        if ((s = init_tensor(it, v, i)) == MOTE_ERROR_ARENA_TOO_SMALL) *room = s;
+        else if (s != MOTE_OK) return s;
+    if (index == 0 && *room == MOTE_OK &&
+        (s = apply_input_shapes(it, shapes, num_shapes)) != MOTE_OK) {
+        if (s != MOTE_ERROR_ARENA_TOO_SMALL) return s;
+        *room = s;
+    }
+    /* A callee's shapes follow its caller's (mote_prepare_callee): room for
+       them like a resized model's. */
+    if (index > 0 && *room == MOTE_OK && own_shapes(it) != MOTE_OK) *room = MOTE_ERROR_ARENA_TOO_SMALL;
     for (int32_t i = 0; i < it->num_nodes; i++)
         if ((s = init_node(it, v, i)) != MOTE_OK) return s;
     it->current_op = -1;
@@ -342,7 +394,7 @@ static mote_status fold_constants(mote_interpreter *it) {
             if (!it->nodes[i].folded) continue;
             it->current_op = i;
             if ((s = it->nodes[i].op->invoke(it, &it->nodes[i])) != MOTE_OK) return s;
-            for (int k = 0; k < (int)it->nodes[i].outputs.len; k++) {
+            for (int k = 0; k < (int)it->nodes[i].num_outputs; k++) {
                 mote_tensor *t = mote_node_output(it, &it->nodes[i], k);
                 if (t) t->is_constant = true;
             }
@@ -366,10 +418,19 @@ static mote_status create(mote_interpreter *it, const mote_input_shape *shapes, 
                          "can address", (int)it->num_subgraphs);
     const size_t subgraph_table = MOTE_ALIGN_UP((size_t)it->num_subgraphs * sizeof(mote_subgraph));
     it->required_bytes = mote_interpreter_bytes() + subgraph_table;
-    if (it->required_bytes > it->arena_bytes)
+    if (it->required_bytes > it->arena_bytes) {
+        /* Subgraph 0's tables come next whatever it calls: counted now, so
+           that the need of a model of one subgraph is known in one step. */
+        mote_model_subgraph(&it->model, &v, 0);
+        const size_t limit = SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node));
+        if (v.tensors.len < limit && v.operators.len < limit)
+            it->required_bytes += MOTE_ALIGN_UP(v.tensors.len * sizeof(mote_tensor)) +
+                                  MOTE_ALIGN_UP(v.operators.len * sizeof(mote_node));
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
-                         "bytes for the interpreter and the table of %d subgraphs, got %zu",
-                         it->required_bytes, (int)it->num_subgraphs, it->arena_bytes);
+                         "bytes for the interpreter, the table of %d subgraphs and the tables "
+                         "of their tensors and ops, got %zu", it->required_bytes,
+                         (int)it->num_subgraphs, it->arena_bytes);
+    }
     it->subgraphs = (mote_subgraph *)(base + mote_interpreter_bytes());
     memset(it->subgraphs, 0, subgraph_table);
     for (int32_t i = 0; i < it->num_subgraphs; i++) {
@@ -385,16 +446,18 @@ static mote_status create(mote_interpreter *it, const mote_input_shape *shapes, 
     int32_t first_done;
     if ((s = mote_walk_calls(it, &v, &first_done)) != MOTE_OK) return s;
     if ((s = carve_tables(it, base, subgraph_table)) != MOTE_OK) return s;
+    mote_status room = MOTE_OK;
     for (int32_t i = 0; i < it->num_subgraphs; i++) {
         if (!it->subgraphs[i].reachable) continue;
         mote_use_subgraph(it, i);
-        if ((s = init_subgraph(it, &v, i, shapes, num_shapes)) != MOTE_OK) return s;
+        if ((s = init_subgraph(it, &v, i, shapes, num_shapes, &room)) != MOTE_OK) return s;
     }
     for (int32_t i = 0; i < it->num_subgraphs; i++) {
         if (!it->subgraphs[i].reachable) continue;
         mote_use_subgraph(it, i);
-        if ((s = reserve_op_data(it)) != MOTE_OK) return s;
+        if (reserve_op_data(it) != MOTE_OK) room = MOTE_ERROR_ARENA_TOO_SMALL;
     }
+    if (room != MOTE_OK) return short_of_arena(it, "the data of its ops");
     mote_use_subgraph(it, 0);
     /* Prepare every op (ops that call subgraphs prepare them first); a full
        arena does not stop the others, so that the total persistent need is
@@ -444,25 +507,6 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     /* Accessors see subgraph 0, also after a failure in another. */
     if (it->subgraphs && it->subgraphs[0].reachable) mote_use_subgraph(it, 0);
     return s;
-}
-
-fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t) {
-    fb_vector tensors;
-    fb_table tt, sparsity = {0, 0, 0, 0};
-    /* All of these reads were verified by mote_model_verify. */
-    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_TENSORS, 4, &tensors) &&
-        mote_fb_vector_table(&it->model, &tensors, (uint32_t)(t - it->tensors), &tt))
-        mote_fb_get_table(&it->model, &tt, TFL_TENSOR_SPARSITY, &sparsity);
-    return sparsity;
-}
-
-fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n) {
-    fb_vector operators, options = {0, 0};
-    fb_table op;
-    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators) &&
-        mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op))
-        mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &options);
-    return options;
 }
 
 mote_status mote_reset_variables(mote_interpreter *it) {

@@ -36,7 +36,7 @@ mote_status mote_check_type(mote_interpreter *it, const mote_tensor *t, const ch
                        mote_type type) {
     if (t->type != type)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%s '%s': expected %s, got %s", role,
-                         t->name, mote_type_name(type), mote_type_name(t->type));
+                         mote_tensor_name(it, t), mote_type_name(type), mote_type_name(t->type));
     return MOTE_OK;
 }
 
@@ -45,7 +45,7 @@ mote_status mote_check_ndims(mote_interpreter *it, const mote_tensor *t, const c
     char buf[96];
     if (t->ndims != ndims)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected %d dims, got shape %s",
-                         role, t->name, ndims, mote_shape_str(t, buf, sizeof buf));
+                         role, mote_tensor_name(it, t), ndims, mote_shape_str(t, buf, sizeof buf));
     return MOTE_OK;
 }
 
@@ -63,7 +63,7 @@ mote_status mote_check_shape_equal(mote_interpreter *it, const mote_tensor *got,
     for (int i = 0; equal && i < ndims; i++) equal = got->dims[i] == dims[i];
     if (!equal)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': expected shape %s, got %s", role,
-                         got->name, mote_dims_str(dims, ndims, want, sizeof want),
+                         mote_tensor_name(it, got), mote_dims_str(dims, ndims, want, sizeof want),
                          mote_shape_str(got, have, sizeof have));
     return MOTE_OK;
 }
@@ -72,7 +72,7 @@ mote_status mote_check_constant(mote_interpreter *it, const mote_tensor *t, cons
     if (!t->is_constant || t->data == NULL)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
                          "%s '%s' must be a constant in the model (dynamic values are not "
-                         "supported)", role, t->name);
+                         "supported)", role, mote_tensor_name(it, t));
     return MOTE_OK;
 }
 
@@ -109,7 +109,7 @@ mote_status mote_node_choose_packed(mote_interpreter *it, mote_node *n,
     const bool folded = weights->is_folded || (bias && bias->is_folded);
     /* Both allocations are made (and counted) before either failure returns,
        so one arena-too-small answer reports this op's whole need. */
-    void *buf = mote_persistent_alloc(it, bytes);
+    void *buf = mote_persistent_alloc_packed(it, bytes);
     mote_pending_pack *p = folded ? mote_persistent_alloc(it, sizeof *p) : NULL;
     it->packed_bytes = mote_add_sat(it->packed_bytes, bytes);
     if (!buf || (folded && !p)) return MOTE_ERROR_ARENA_TOO_SMALL;
@@ -129,21 +129,51 @@ void mote_parallel_io(mote_interpreter *it, const mote_node *n, mote_task_fn tas
     mote_parallel(it, task, &c, count, unit_cost);
 }
 
+/* The operator table of node n in the model. */
+static fb_table node_table(const mote_interpreter *it, const mote_node *n) {
+    fb_vector operators;
+    fb_table op = {0, 0, 0, 0};
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators))
+        mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op);
+    return op;
+}
+
+fb_table mote_node_options(const mote_interpreter *it, const mote_node *n) {
+    const fb_table op = node_table(it, n);
+    fb_table options = {0, 0, 0, 0};
+    uint8_t type = 0;
+    /* create refused options of another union type than the op reads */
+    if (mote_fb_get_u8(&it->model, &op, TFL_OPERATOR_BUILTIN_OPTIONS_TYPE, 0, &type) && type &&
+        !mote_fb_get_table(&it->model, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &options))
+        memset(&options, 0, sizeof options);
+    return options;
+}
+
+fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n) {
+    const fb_table op = node_table(it, n);
+    fb_vector options = {0, 0};
+    mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &options);
+    return options;
+}
+
 int32_t mote_opt_i32(mote_interpreter *it, const mote_node *n, int slot, int32_t dflt, bool *ok) {
     int32_t v;
-    if (!mote_fb_get_i32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_i32(&it->model, &options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
 uint8_t mote_opt_u8(mote_interpreter *it, const mote_node *n, int slot, uint8_t dflt, bool *ok) {
     uint8_t v;
-    if (!mote_fb_get_u8(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_u8(&it->model, &options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
 float mote_opt_f32(mote_interpreter *it, const mote_node *n, int slot, float dflt, bool *ok) {
     float v;
-    if (!mote_fb_get_f32(&it->model, &n->options, slot, dflt, &v)) *ok = false;
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_f32(&it->model, &options, slot, dflt, &v)) *ok = false;
     return v;
 }
 
@@ -227,8 +257,8 @@ mote_status mote_broadcast_prepare(mote_interpreter *it, const mote_tensor *a, c
         int32_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
         if (da != db && da != 1 && db != 1)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL,
-                             "inputs '%s' %s and '%s' %s do not broadcast", a->name,
-                             mote_shape_str(a, sa, sizeof sa), b->name,
+                             "inputs '%s' %s and '%s' %s do not broadcast", mote_tensor_name(it, a),
+                             mote_shape_str(a, sa, sizeof sa), mote_tensor_name(it, b),
                              mote_shape_str(b, sb, sizeof sb));
         dims[i] = da == 1 ? db : da;
         map->stride_a[i] = da == 1 ? 0 : sta;

@@ -9,8 +9,8 @@
 #include "compute/window.h"
 #include "runtime.h"
 
-static inline int op_num_inputs(const mote_node *n) { return (int)n->inputs.len; }
-static inline int op_num_outputs(const mote_node *n) { return (int)n->outputs.len; }
+static inline int op_num_inputs(const mote_node *n) { return (int)n->num_inputs; }
+static inline int op_num_outputs(const mote_node *n) { return (int)n->num_outputs; }
 
 static inline size_t tensor_numel(const mote_tensor *t) {
     size_t n = 1;

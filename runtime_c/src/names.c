@@ -133,12 +133,12 @@ mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n,
     char buf[256];
     size_t used = 0;
     buf[0] = 0;
-    for (int i = 0; i < (int)n->inputs.len && used < sizeof buf; i++) {
+    for (int i = 0; i < (int)n->num_inputs && used < sizeof buf; i++) {
         mote_tensor *t = mote_node_input(it, n, i);
         used += mote_format(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
                             t ? mote_type_name(t->type) : "-");
     }
-    for (int i = 0; i < (int)n->outputs.len && used < sizeof buf; i++) {
+    for (int i = 0; i < (int)n->num_outputs && used < sizeof buf; i++) {
         mote_tensor *t = mote_node_output(it, n, i);
         used += mote_format(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
                             t ? mote_type_name(t->type) : "-");

@@ -5,12 +5,14 @@
 #include "fixed_point.h"
 
 float mote_tensor_scale(const mote_interpreter *it, const mote_tensor *t, uint32_t i) {
-    return i < t->scales.len ? fb_vec_f32(&it->model, &t->scales, i) : 0.0f;
+    const mote_quant q = mote_tensor_quant(it, t);
+    return i < q.scales.len ? fb_vec_f32(&it->model, &q.scales, i) : 0.0f;
 }
 
 int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t, uint32_t i) {
-    if (i >= t->zero_points.len) return 0;
-    int64_t zp = fb_vec_i64(&it->model, &t->zero_points, i);
+    const mote_quant q = mote_tensor_quant(it, t);
+    if (i >= q.zero_points.len) return 0;
+    int64_t zp = fb_vec_i64(&it->model, &q.zero_points, i);
     return zp < INT32_MIN ? INT32_MIN : (zp > INT32_MAX ? INT32_MAX : (int32_t)zp);
 }
 
@@ -18,43 +20,50 @@ static bool good_scale(float s) { return isfinite(s) && s > 0.0f; }
 
 mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
                                        const char *role) {
-    if (t->scales.len != 1)
+    const mote_quant q = mote_tensor_quant(it, t);
+    if (q.scales.len != 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an int8 activation needs exactly "
-                         "one scale, got %u", role, t->name, (unsigned)t->scales.len);
+                         "one scale, got %u", role, mote_tensor_name(it, t),
+                         (unsigned)q.scales.len);
     float s = mote_tensor_scale(it, t, 0);
-    int64_t zp = t->zero_points.len ? fb_vec_i64(&it->model, &t->zero_points, 0) : 0;
+    int64_t zp = q.zero_points.len ? fb_vec_i64(&it->model, &q.zero_points, 0) : 0;
     if (!good_scale(s))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale %g must be finite and > 0",
-                         role, t->name, (double)s);
-    if (t->zero_points.len > 1 || zp < -128 || zp > 127)
+                         role, mote_tensor_name(it, t), (double)s);
+    if (q.zero_points.len > 1 || zp < -128 || zp > 127)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': zero point %lld must be one "
-                         "value in [-128, 127]", role, t->name, (long long)zp);
+                         "value in [-128, 127]", role, mote_tensor_name(it, t), (long long)zp);
     return MOTE_OK;
 }
 
 mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
                                int axis) {
-    uint32_t n = t->scales.len;
+    const mote_quant q = mote_tensor_quant(it, t);
+    uint32_t n = q.scales.len;
     int32_t channels = axis < t->ndims ? t->dims[axis] : 1;
     if (n != 1 && (int64_t)n != channels)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': %u scales, expected 1 or %d (one "
-                         "per channel along dim %d)", role, t->name, (unsigned)n, (int)channels,
+                         "per channel along dim %d)", role, mote_tensor_name(it, t), (unsigned)n,
+                         (int)channels,
                          axis);
-    if (n > 1 && t->quantized_dimension != axis)
+    if (n > 1 && q.quantized_dimension != axis)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': per-channel scales along dim %d, "
-                         "expected dim %d", role, t->name, (int)t->quantized_dimension, axis);
-    if (t->zero_points.len != 0 && t->zero_points.len != n)
+                         "expected dim %d", role, mote_tensor_name(it, t),
+                         (int)q.quantized_dimension, axis);
+    if (q.zero_points.len != 0 && q.zero_points.len != n)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': %u zero points for %u scales",
-                         role, t->name, (unsigned)t->zero_points.len, (unsigned)n);
+                         role, mote_tensor_name(it, t), (unsigned)q.zero_points.len, (unsigned)n);
     for (uint32_t i = 0; i < n; i++) {
         float s = mote_tensor_scale(it, t, i);
         if (!good_scale(s))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale[%u] = %g must be "
-                             "finite and > 0", role, t->name, (unsigned)i, (double)s);
-        if (i < t->zero_points.len && fb_vec_i64(&it->model, &t->zero_points, i) != 0)
+                             "finite and > 0", role, mote_tensor_name(it, t), (unsigned)i,
+                             (double)s);
+        if (i < q.zero_points.len && fb_vec_i64(&it->model, &q.zero_points, i) != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': zero_point[%u] = %lld, but "
-                             "int8 weights are symmetric (zero point 0)", role, t->name,
-                             (unsigned)i, (long long)fb_vec_i64(&it->model, &t->zero_points, i));
+                             "int8 weights are symmetric (zero point 0)", role,
+                             mote_tensor_name(it, t),
+                             (unsigned)i, (long long)fb_vec_i64(&it->model, &q.zero_points, i));
     }
     return MOTE_OK;
 }
@@ -65,21 +74,24 @@ mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias,
     int32_t want[1] = {channels};
     if ((s = mote_check_type(it, bias, "bias", MOTE_INT32))) return s;
     if ((s = mote_check_shape_equal(it, bias, "bias", want, 1))) return s;
-    uint32_t nw = weights->scales.len;
-    if (bias->scales.len != nw)
+    const mote_quant wq = mote_tensor_quant(it, weights), bq = mote_tensor_quant(it, bias);
+    uint32_t nw = wq.scales.len;
+    if (bq.scales.len != nw)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': %u scales, expected %u (as the "
-                         "weights '%s')", bias->name, (unsigned)bias->scales.len, (unsigned)nw,
-                         weights->name);
+                         "weights '%s')", mote_tensor_name(it, bias), (unsigned)bq.scales.len,
+                         (unsigned)nw,
+                         mote_tensor_name(it, weights));
     for (uint32_t c = 0; c < nw; c++) {
         double want_scale = (double)input_scale * mote_tensor_scale(it, weights, c);
         double got = mote_tensor_scale(it, bias, c);
         if (!(fabs(got - want_scale) <= 1e-5 * want_scale))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': scale[%u] = %g, expected "
-                             "input scale x weight scale = %g", bias->name, (unsigned)c, got,
+                             "input scale x weight scale = %g", mote_tensor_name(it, bias),
+                             (unsigned)c, got,
                              want_scale);
-        if (c < bias->zero_points.len && fb_vec_i64(&it->model, &bias->zero_points, c) != 0)
+        if (c < bq.zero_points.len && fb_vec_i64(&it->model, &bq.zero_points, c) != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "bias '%s': zero points must be 0",
-                             bias->name);
+                             mote_tensor_name(it, bias));
     }
     return MOTE_OK;
 }
@@ -90,7 +102,8 @@ mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out
     int32_t zp = mote_tensor_zero_point(it, out, 0);
     if (!(fabsf(s - scale) <= tolerance * scale) || zp != zero_point)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s': int8 output must have scale "
-                         "%g and zero point %d, got %g and %d", out->name, (double)scale,
+                         "%g and zero point %d, got %g and %d", mote_tensor_name(it, out),
+                         (double)scale,
                          (int)zero_point, (double)s, (int)zp);
     return MOTE_OK;
 }
@@ -102,7 +115,8 @@ mote_status mote_check_same_quantization(mote_interpreter *it, const mote_tensor
     if (si != so || zi != zo)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input '%s' (scale %g, zero point %d) and "
                          "output '%s' (scale %g, zero point %d) must be quantized alike",
-                         in->name, (double)si, (int)zi, out->name, (double)so, (int)zo);
+                         mote_tensor_name(it, in), (double)si, (int)zi, mote_tensor_name(it, out),
+                         (double)so, (int)zo);
     return MOTE_OK;
 }
 
@@ -149,28 +163,34 @@ mote_status mote_quantize_multiplier_checked(mote_interpreter *it, double factor
 mote_status mote_channel_multipliers(mote_interpreter *it, const mote_tensor *in,
                                      const mote_tensor *weights, const mote_tensor *out,
                                      int32_t channels, const int32_t **multipliers,
-                                     const int32_t **shifts) {
-    int32_t *buf = mote_persistent_alloc(it, 2 * (size_t)channels * sizeof(int32_t));
+                                     const int8_t **shifts) {
+    const mote_quant wq = mote_tensor_quant(it, weights);
+    /* 5 bytes a channel: the shifts (in [-31, 30]) as int8 after the multipliers */
+    int32_t *buf = mote_persistent_alloc(it, (size_t)channels * (sizeof(int32_t) + 1));
     if (!buf) return MOTE_ERROR_ARENA_TOO_SMALL;
+    int8_t *shift = (int8_t *)(buf + channels);
     const double in_scale = mote_tensor_scale(it, in, 0), out_scale = mote_tensor_scale(it, out, 0);
     for (int32_t c = 0; c < channels; c++) {
-        const uint32_t wi = weights->scales.len == 1 ? 0 : (uint32_t)c;
-        const double factor = in_scale * (double)mote_tensor_scale(it, weights, wi) / out_scale;
-        mote_status s = mote_quantize_multiplier_checked(it, factor, "output", &buf[c],
-                                                         &buf[channels + c]);
-        if (s != MOTE_OK) return s;
+        const uint32_t wi = wq.scales.len == 1 ? 0 : (uint32_t)c;
+        const double factor =
+            in_scale * (double)fb_vec_f32(&it->model, &wq.scales, wi) / out_scale;
+        int32_t s;
+        mote_status st = mote_quantize_multiplier_checked(it, factor, "output", &buf[c], &s);
+        if (st != MOTE_OK) return st;
+        shift[c] = (int8_t)s;
     }
     *multipliers = buf;
-    *shifts = buf + channels;
+    *shifts = shift;
     return MOTE_OK;
 }
 
 mote_status mote_hybrid_weight_scales(mote_interpreter *it, const mote_tensor *weights,
                                       int32_t channels, const float **scales) {
+    const mote_quant wq = mote_tensor_quant(it, weights);
     float *buf = mote_persistent_alloc(it, (size_t)channels * sizeof(float));
     if (!buf) return MOTE_ERROR_ARENA_TOO_SMALL;
     for (int32_t c = 0; c < channels; c++)
-        buf[c] = mote_tensor_scale(it, weights, weights->scales.len == 1 ? 0 : (uint32_t)c);
+        buf[c] = mote_tensor_scale(it, weights, wq.scales.len == 1 ? 0 : (uint32_t)c);
     *scales = buf;
     return MOTE_OK;
 }

@@ -42,7 +42,7 @@ mote_status mote_activation_range_int8(mote_interpreter *it, int activation, con
 mote_status mote_channel_multipliers(mote_interpreter *it, const mote_tensor *in,
                                      const mote_tensor *weights, const mote_tensor *out,
                                      int32_t channels, const int32_t **multipliers,
-                                     const int32_t **shifts);
+                                     const int8_t **shifts);
 
 /* Hybrid kernels: the float scale of each output channel's int8 weights, in
  * persistent arena memory. */

@@ -16,25 +16,30 @@
 #define MOTE_ALIGN 16
 #define MOTE_ALIGN_UP(n) (((n) + (MOTE_ALIGN - 1)) & ~(size_t)(MOTE_ALIGN - 1))
 
+/* A tensor's runtime record, kept for every tensor of the model: what ops
+ * read at invoke (data, shape, type) and a few facts. Everything else (name,
+ * quantization, buffer) stays in the model, which the interpreter keeps mapped,
+ * and is read from it on demand (mote_tensor_name, mote_tensor_quant); a
+ * tensor's lifetime and plan offset live in the planner's temporary storage. */
 typedef struct {
     uint8_t *data;
-    size_t bytes;
-    int32_t dims[MOTE_MAX_DIMS];
-    int ndims;
-    mote_type type;
-    const char *name;            /* in the model; "" if none */
-    fb_vector scales;            /* float32, in the model */
-    fb_vector zero_points;       /* int64, in the model */
-    int32_t quantized_dimension;
-    bool is_constant;            /* data lives in the model, or was folded */
-    bool is_folded;              /* a folded op's output: constant once create folds it */
-    bool is_sparse;              /* TFLite sparsity (mote_tensor_sparsity): data holds the
-                                    values, bytes their size; only DENSIFY reads it */
-    bool is_planned;             /* data lives in the planned arena region */
-    bool is_variable;            /* state an op keeps across invokes (an LSTM's): alive for
+    const int32_t *dims;         /* the model's shape vector, read in place; persistent
+                                    arena memory when create gives the tensor a new shape
+                                    (mote_create_with_shapes) or the model is not 4-byte
+                                    aligned */
+    uint8_t type;                /* mote_type */
+    uint8_t ndims;
+    unsigned is_constant : 1;    /* data lives in the model, or was folded */
+    unsigned is_folded : 1;      /* a folded op's output: constant once create folds it */
+    unsigned is_sparse : 1;      /* TFLite sparsity (mote_tensor_sparsity): data holds the
+                                    values, mote_tensor_buffer_bytes their size; only
+                                    DENSIFY reads it */
+    unsigned is_written : 1;     /* a graph input, a variable or an op's output: it has a
+                                    lifetime, and memory in the plan unless constant */
+    unsigned is_variable : 1;    /* state an op keeps across invokes (an LSTM's): alive for
                                     the whole run, zeroed at create and by mote_reset_variables */
-    int32_t first_op, last_op;   /* lifetime, in op indices */
-    size_t offset;               /* in the planned region */
+    unsigned owns_dims : 1;      /* dims is arena memory, room for MOTE_MAX_DIMS, that
+                                    mote_set_shape may write */
 } mote_tensor;
 
 struct mote_node;
@@ -58,13 +63,13 @@ struct mote_node {
     const mote_op *op;
     void *data;                      /* the op's own data (op->data_bytes), persistent */
     const char *variant;             /* the compute variant prepare chose, for tools */
-    int32_t builtin;
-    int32_t version;
-    fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
-    fb_table options;                /* builtin options table; pos 0 = defaults */
-    size_t scratch_bytes;
-    size_t scratch_offset;           /* in the planned region */
     void *scratch;
+    size_t scratch_bytes;
+    uint32_t inputs, outputs;        /* positions of its int32 tensor index vectors in
+                                        the model (mote_node_input) */
+    uint16_t num_inputs, num_outputs;
+    int16_t builtin;                 /* op code; -1 beyond int16 (no TFLite op is) */
+    uint8_t version;                 /* 255 for any above (no op has them) */
     bool folded;                     /* all inputs constant: run once at create */
 };
 
@@ -154,33 +159,58 @@ mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt,
     MOTE_PRINTF_LIKE(3, 4);
 #endif
 
-/* Persistent memory from the arena's end, for prepare-time data. Returns
+/* Persistent memory from the arena's end, for prepare-time data, 8-byte
+ * aligned (16 for repacked weights: mote_persistent_alloc_packed). Returns
  * NULL when the arena is full (the need is still counted). */
 void *mote_persistent_alloc(mote_interpreter *it, size_t bytes);
+void *mote_persistent_alloc_packed(mote_interpreter *it, size_t bytes);
+/* The persistent bytes so far, rounded up to MOTE_ALIGN (as the arena counts them). */
+size_t mote_persistent_total(const mote_interpreter *it);
 
-/* Gives `t` a shape and its byte count; refuses negative dims and byte counts
- * over SIZE_MAX / 2. */
+/* Checks a shape for `t` (refuses negative dims and byte counts over
+ * SIZE_MAX / 2) and gives it to `t` unless `dims` is its own already: only a
+ * tensor whose shape create moved to the arena (owns_dims) can take a new one. */
 mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims);
 
 /* Input / output i of a node, or NULL when absent (index past the list, or
  * -1). Indices were range-checked when the model was verified. */
-static inline mote_tensor *mote_node_tensor(mote_interpreter *it, const fb_vector *list, int i) {
-    if (i < 0 || (uint32_t)i >= list->len) return NULL;
-    const int32_t index = fb_vec_i32(&it->model, list, (uint32_t)i);
+static inline mote_tensor *mote_node_tensor(mote_interpreter *it, uint32_t list, int count,
+                                            int i) {
+    if (i < 0 || i >= count) return NULL;
+    const int32_t index = fb_load_i32(it->model.data + list + 4 * (size_t)i);
     return index < 0 ? NULL : &it->tensors[index];
 }
 static inline mote_tensor *mote_node_input(mote_interpreter *it, const mote_node *n, int i) {
-    return mote_node_tensor(it, &n->inputs, i);
+    return mote_node_tensor(it, n->inputs, n->num_inputs, i);
 }
 static inline mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i) {
-    return mote_node_tensor(it, &n->outputs, i);
+    return mote_node_tensor(it, n->outputs, n->num_outputs, i);
 }
+/* Tensor index of input / output i, -1 when absent. */
+int32_t mote_node_tensor_index(const mote_interpreter *it, const mote_node *n, bool output, int i);
 
-/* Tables the interpreter does not keep (they are rarely needed), read again
- * from the verified model: a tensor's sparsity parameters (pos 0: none), a
- * node's custom options bytes (len 0: none). */
+/* What the records do not keep, read again from the verified model (tensor.c):
+ * a tensor's name ("" if none), quantization (no table: no scales), the size
+ * of its buffer in the model (a sparse tensor's values), its sparsity
+ * parameters (pos 0: none); a node's builtin options (pos 0: none, or of
+ * another union type: the defaults) and custom options bytes (len 0: none). */
+typedef struct {
+    fb_vector scales;            /* float32, in the model */
+    fb_vector zero_points;       /* int64, in the model */
+    int32_t quantized_dimension;
+} mote_quant;
+const char *mote_tensor_name(const mote_interpreter *it, const mote_tensor *t);
+mote_quant mote_tensor_quant(const mote_interpreter *it, const mote_tensor *t);
+size_t mote_tensor_buffer_bytes(const mote_interpreter *it, const mote_tensor *t);
 fb_table mote_tensor_sparsity(const mote_interpreter *it, const mote_tensor *t);
+fb_table mote_node_options(const mote_interpreter *it, const mote_node *n);
 fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *n);
+                                                          /* these two: kernel_util.c */
+
+
+/* Element count x element size (the shape's byte count; checked against
+ * overflow when the shape was set). */
+size_t mote_tensor_bytes(const mote_tensor *t);
 
 /* Makes subgraph `index` the current one (its tables in it->tensors,
  * it->nodes, ...); returns the previous one's index. */

@@ -83,8 +83,14 @@ int mote_node_callees(const mote_interpreter *it, const mote_node *n, int32_t ca
     case TFL_BUILTIN_OPERATOR_CALL_ONCE: count = 1; break;
     default: return 0;
     }
-    /* The callee fields sit in slots 0 and 1 of all three options tables. */
-    for (int i = 0; i < count; i++) mote_fb_get_i32(&it->model, &n->options, i, 0, &callees[i]);
+    /* n is an op of the current subgraph; its options were verified. The
+       callee fields sit in slots 0 and 1 of all three options tables. */
+    fb_vector operators;
+    fb_table op = {0, 0, 0, 0}, options = {0, 0, 0, 0};
+    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators) &&
+        mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op))
+        mote_fb_get_table(&it->model, &op, TFL_OPERATOR_BUILTIN_OPTIONS, &options);
+    for (int i = 0; i < count; i++) mote_fb_get_i32(&it->model, &options, i, 0, &callees[i]);
     return count;
 }
 

@@ -14,7 +14,7 @@
  * *first_done). Needs each subgraph's table entry zeroed. */
 mote_status mote_walk_calls(mote_interpreter *it, const model_view *v, int32_t *first_done);
 
-/* The subgraphs node `n` calls (its options were verified): their count, 0
+/* The subgraphs node `n` of the current subgraph calls (its options were verified): their count, 0
  * for an op that calls none. */
 int mote_node_callees(const mote_interpreter *it, const mote_node *n, int32_t callees[2]);
 
@@ -42,7 +42,8 @@ mote_status mote_check_callee_outputs(mote_interpreter *it, const mote_node *n, 
 
 /* dst = src, for tensors of one type and shape (nothing when they share memory). */
 static inline void mote_copy_tensor(mote_tensor *dst, const mote_tensor *src) {
-    if (dst->data != src->data && src->bytes) memcpy(dst->data, src->data, src->bytes);
+    const size_t bytes = mote_tensor_bytes(src);
+    if (dst->data != src->data && bytes) memcpy(dst->data, src->data, bytes);
 }
 
 #endif

@@ -76,7 +76,9 @@ VNNI static void dw_block_of(dw_block *b, const mote_conv_params *p, const int8_
         b->bhi = _mm512_dpwssd_epi32(b->bhi, b->fhi[q], offset);
     }
     load_interleaved(p->multipliers + c, n, &m_lo, &m_hi);
-    load_interleaved(p->shifts + c, n, &s_lo, &s_hi);
+    int32_t shifts[32];
+    for (int i = 0; i < 32; i++) shifts[i] = (n >> i) & 1 ? p->shifts[c + i] : 0;
+    load_interleaved(shifts, n, &s_lo, &s_hi);
     b->r_lo = mote_rescale16_of(m_lo, s_lo);
     b->r_hi = mote_rescale16_of(m_hi, s_hi);
     b->zero_point = _mm512_set1_epi16((int16_t)-p->input_offset);

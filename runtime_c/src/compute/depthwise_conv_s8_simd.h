@@ -45,6 +45,12 @@ MOTE_SIMD_INLINE vi dw8_load_i32(const int32_t *p, size_t n) {
     memcpy(b, p, n * sizeof(int32_t));
     return vi_load(b);
 }
+/* n <= VI int8 values widened to int32 lanes (the rescale shifts). */
+MOTE_SIMD_INLINE vi dw8_load_i8_as_i32(const int8_t *p, size_t n) {
+    int32_t b[VI] = {0};
+    for (size_t i = 0; i < n; i++) b[i] = p[i];
+    return vi_load(b);
+}
 
 /* The output stage of channels [c, c + n): rescale by each channel's
  * quantized multiplier, add the output zero point, clamp. */
@@ -54,7 +60,7 @@ typedef struct {
 
 MOTE_SIMD_INLINE dw8_rescale dw8_rescale_of(const mote_conv_params *p, int32_t c, size_t n) {
     dw8_rescale r;
-    const vi shift = dw8_load_i32(p->shifts + c, n), zero = vi_set1(0);
+    const vi shift = dw8_load_i8_as_i32(p->shifts + c, n), zero = vi_set1(0);
     r.m = dw8_load_i32(p->multipliers + c, n);
     r.left = vi_max(shift, zero);
     r.right = vi_max(vi_mul(shift, vi_set1(-1)), zero);

@@ -25,7 +25,8 @@ typedef struct {
     int32_t input_offset;                /* s8: -(input zero point) */
     int32_t output_offset;               /* s8: output zero point */
     int32_t out_min, out_max;            /* s8: the clamp, in output quanta */
-    const int32_t *multipliers, *shifts; /* s8: rescale per unit */
+    const int32_t *multipliers;          /* s8: rescale per unit (Q31 multiplier */
+    const int8_t *shifts;                /* and power-of-two shift) */
     const float *channel_scales;         /* hybrid: weight scale per unit */
 } mote_fully_connected_params;
 

@@ -155,7 +155,7 @@ typedef struct {
 static rescale16 rescale_of(const mote_conv_params *p, size_t j, size_t cols) {
     int32_t m[NR] = {0}, s[NR] = {0};
     memcpy(m, p->multipliers + j, cols * sizeof(int32_t));
-    memcpy(s, p->shifts + j, cols * sizeof(int32_t));
+    for (size_t c = 0; c < cols; c++) s[c] = p->shifts[j + c];   /* int8 in the params */
     rescale16 r;
     for (size_t v = 0; v < 4; v++) {
         const int32x4_t shift = vld1q_s32(s + v * 4), zero = vdupq_n_s32(0);

@@ -73,7 +73,7 @@ static size_t packed_bytes(size_t n, size_t k) {
  * each column's rescale (multipliers NULL: left zero; the op's prepare has
  * failed then and it never runs). */
 static void pack(size_t n, size_t k, int32_t input_offset, const int8_t *weights,
-                 const int32_t *bias, const int32_t *multipliers, const int32_t *shifts,
+                 const int32_t *bias, const int32_t *multipliers, const int8_t *shifts,
                  int32_t output_offset, mote_rescale_kind kind, void *packed) {
     memset(packed, 0, packed_bytes(n, k));
     for (size_t j = 0; j < n; j += NR) {

@@ -230,14 +230,14 @@ tile(const mote_conv_params *p, const uint8_t *const *rows, size_t k, const int3
         const __mmask16 mask = (__mmask16)low_bits(cols < 16 ? cols : 16);
         const mote_rescale16_consts rs =
             mote_rescale16_of(_mm512_maskz_loadu_epi32(mask, p->multipliers + j),
-                              _mm512_maskz_loadu_epi32(mask, p->shifts + j));
+                              _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, p->shifts + j)));
         ROWS(STORE0)
     }
     if (NC > 1) {
         const __mmask16 mask = (__mmask16)low_bits(cols - 16);
         const mote_rescale16_consts rs =
             mote_rescale16_of(_mm512_maskz_loadu_epi32(mask, p->multipliers + j + 16),
-                              _mm512_maskz_loadu_epi32(mask, p->shifts + j + 16));
+                              _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, p->shifts + j + 16)));
         ROWS(STORE1)
     }
 #undef INIT
@@ -340,7 +340,8 @@ VNNI void mote_fully_connected_s8_1x64_avx512vnni(const mote_fully_connected_par
                 const size_t to = last - col < 16 ? last - col : 16;
                 const __mmask16 mask = (__mmask16)(low_bits(to) & ~low_bits(from));
                 const __m512i m = _mm512_maskz_loadu_epi32(mask, p->multipliers + col);
-                const __m512i sh = _mm512_maskz_loadu_epi32(mask, p->shifts + col);
+                const __m512i sh =
+                    _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, p->shifts + col));
                 const __m512i z = _mm512_add_epi32(ties_away16(acc[v], m, sh), offset);
                 mote_store16_s8(output + row * units + col, mask,
                                 _mm512_min_epi32(_mm512_max_epi32(z, lo), hi));

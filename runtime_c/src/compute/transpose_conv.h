@@ -27,7 +27,8 @@ typedef struct {
     float act_min, act_max;                 /* f32 */
     int32_t input_offset, output_offset;    /* s8: -z_in, z_out */
     int32_t out_min, out_max;               /* s8: the clamp in output quanta */
-    const int32_t *multipliers, *shifts;    /* s8: per output channel */
+    const int32_t *multipliers;             /* s8: per output channel (Q31 multiplier */
+    const int8_t *shifts;                   /* and power-of-two shift) */
 } mote_transpose_conv_params;
 
 typedef void (*mote_transpose_conv_f32_fn)(const mote_transpose_conv_params *p,

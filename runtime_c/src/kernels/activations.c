@@ -212,8 +212,8 @@ static mote_status prepare_sqrt(mote_interpreter *it, mote_node *n) {
 static mote_status prepare_rsqrt(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     double factor = 0.0;
-    if (in && out && in->type == MOTE_INT8 && out->type == MOTE_INT8 && in->scales.len &&
-        out->scales.len)
+    if (in && out && in->type == MOTE_INT8 && out->type == MOTE_INT8 &&
+        mote_tensor_quant(it, in).scales.len && mote_tensor_quant(it, out).scales.len)
         factor = 1.0 / (double)(sqrtf(mote_tensor_scale(it, in, 0)) *
                                 mote_tensor_scale(it, out, 0));
     return prepare_root(it, n, mote_rsqrt_f32_variants, rsqrt_s8, factor);
@@ -275,7 +275,7 @@ static mote_status invoke_root(mote_interpreter *it, mote_node *n) {
             if (q[j] < -d->p.input_offset)
                 return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input '%s'[%zu] = %d is "
                                  "below its zero point %d: a negative value has no square root",
-                                 in->name, j, (int)q[j], (int)-d->p.input_offset);
+                                 mote_tensor_name(it, in), j, (int)q[j], (int)-d->p.input_offset);
     }
     return invoke_function(it, n);
 }

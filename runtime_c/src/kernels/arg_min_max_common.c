@@ -18,7 +18,7 @@ mote_status mote_arg_min_max_prepare(mote_interpreter *it, mote_node *n, int out
         return mote_unsupported_types(it, n, "FLOAT32 or INT8 input, INT32 or INT64 output");
     if (option != (int32_t)out->type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' is %s but the options' "
-                         "output_type is type %d", out->name, mote_type_name(out->type),
+                         "output_type is type %d", mote_tensor_name(it, out), mote_type_name(out->type),
                          (int)option);
     if (in->ndims < 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input must have at least 1 dim");

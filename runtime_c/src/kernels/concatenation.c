@@ -42,8 +42,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             match = k == axis || t->dims[k] == first->dims[k];
         if (!match)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' %s does not match input "
-                             "0 '%s' %s outside axis %d", i, t->name,
-                             mote_shape_str(t, sa, sizeof sa), first->name,
+                             "0 '%s' %s outside axis %d", i, mote_tensor_name(it, t),
+                             mote_shape_str(t, sa, sizeof sa), mote_tensor_name(it, first),
                              mote_shape_str(first, sb, sizeof sb), (int)axis);
         if (t->dims[axis] > INT32_MAX - want[axis])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "inputs joined along axis %d are "

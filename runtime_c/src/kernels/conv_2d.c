@@ -18,8 +18,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         return s;
     if (filter->dims[3] != in->dims[3])
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "filter '%s' has %d input channels, input "
-                         "'%s' has %d (grouped convolution is not supported)", filter->name,
-                         (int)filter->dims[3], in->name, (int)in->dims[3]);
+                         "'%s' has %d (grouped convolution is not supported)",
+                         mote_tensor_name(it, filter),
+                         (int)filter->dims[3], mote_tensor_name(it, in), (int)in->dims[3]);
     if (bias) {
         int32_t want[1] = {filter->dims[0]};
         if ((s = mote_check_shape_equal(it, bias, "bias", want, 1))) return s;

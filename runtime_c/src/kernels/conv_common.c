@@ -53,7 +53,8 @@ mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, i
     if (s != MOTE_OK) return s;
     if (out->dims[3] != channels)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, filter '%s' "
-                         "has %d", out->name, (int)out->dims[3], filter->name, (int)channels);
+                         "has %d", mote_tensor_name(it, out), (int)out->dims[3],
+                         mote_tensor_name(it, filter), (int)channels);
     /* A full arena (the int8 multipliers did not fit) still lets the choice
        count the packed weights' bytes, so that one try reports the op's
        whole need. */

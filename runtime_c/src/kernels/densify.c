@@ -15,7 +15,8 @@ typedef struct {
 } densify_data;
 
 static mote_status bad_sparsity(mote_interpreter *it, const mote_tensor *t, const char *what) {
-    return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity %s", t->name, what);
+    return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity %s",
+                     mote_tensor_name(it, t), what);
 }
 
 /* One SparseIndexVector (union type at `slot - 1`, table at `slot`). */
@@ -52,12 +53,13 @@ static mote_status read_sparsity(mote_interpreter *it, const mote_tensor *in,
     if (n < 1 || block_map.len > (uint32_t)n || levels != (uint32_t)n + block_map.len ||
         meta.len != levels)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity has %u traversal "
-                         "dims, %u block dims and %u dim metadata for %d dims", in->name,
+                         "dims, %u block dims and %u dim metadata for %d dims",
+                         mote_tensor_name(it, in),
                          (unsigned)levels, (unsigned)block_map.len, (unsigned)meta.len, (int)n);
     p->ndims = n;
     p->levels = (int32_t)levels;
     p->elem_bytes = mote_type_size(in->type);
-    p->values = in->bytes / p->elem_bytes;
+    p->values = mote_tensor_buffer_bytes(it, in) / p->elem_bytes;
     uint32_t seen = 0;
     for (uint32_t l = 0; l < levels; l++) {
         const int32_t d = fb_vec_i32(b, &order, l);
@@ -102,7 +104,8 @@ static mote_status read_sparsity(mote_interpreter *it, const mote_tensor *in,
         lv->dense_size = expected;
         if (!lv->sparse && size != expected)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity level %u is "
-                             "DENSE of size %d; expected %d", in->name, (unsigned)l, (int)size,
+                             "DENSE of size %d; expected %d", mote_tensor_name(it, in), (unsigned)l,
+                             (int)size,
                              (int)expected);
         if (lv->sparse && (!lv->segments.data || !lv->indices.data))
             return bad_sparsity(it, in, "a SPARSE_CSR level lacks its segments or indices");
@@ -118,10 +121,11 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_present(it, in, "input"))) return s;
     if (!in->is_sparse)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is not stored sparse; "
-                         "expected a constant with TFLite sparsity", in->name);
+                         "expected a constant with TFLite sparsity", mote_tensor_name(it, in));
     if (in->type != out->type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is %s but output '%s' is %s",
-                         in->name, mote_type_name(in->type), out->name, mote_type_name(out->type));
+                         mote_tensor_name(it, in), mote_type_name(in->type),
+                         mote_tensor_name(it, out), mote_type_name(out->type));
     if ((s = mote_check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
     if ((s = read_sparsity(it, in, &d->p))) return s;
     int32_t bad = 0;
@@ -130,10 +134,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (placed == (size_t)-1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity level %d reads "
                          "past its segments or indices or places an element outside the "
-                         "tensor", in->name, (int)bad);
+                         "tensor", mote_tensor_name(it, in), (int)bad);
     if (placed != d->p.values)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': sparsity places %zu values; "
-                         "the tensor holds %zu", in->name, placed, d->p.values);
+                         "the tensor holds %zu", mote_tensor_name(it, in), placed, d->p.values);
     return MOTE_OK;
 }
 
@@ -142,7 +146,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     const densify_data *d = n->data;
     mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     int32_t bad = 0;
-    memset(out->data, 0, out->bytes);
+    memset(out->data, 0, mote_tensor_bytes(out));
     ((mote_densify_fn)d->compute)(&d->p, in->data, out->data, &bad);
     return MOTE_OK;
 }

@@ -32,8 +32,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     const int32_t oc = filter->dims[3];
     if (filter->dims[0] != 1 || in->dims[3] == 0 || oc % in->dims[3] != 0)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "filter '%s' must be [1, h, w, C * m] for "
-                         "input '%s' with C = %d channels, got [%d, %d, %d, %d]", filter->name,
-                         in->name, (int)in->dims[3], (int)filter->dims[0], (int)filter->dims[1],
+                         "input '%s' with C = %d channels, got [%d, %d, %d, %d]",
+                         mote_tensor_name(it, filter),
+                         mote_tensor_name(it, in), (int)in->dims[3], (int)filter->dims[0],
+                         (int)filter->dims[1],
                          (int)filter->dims[2], (int)oc);
     d->p.depth_multiplier = oc / in->dims[3];
     if (bias) {

@@ -16,11 +16,12 @@ typedef struct {
  * invoke reads no model data. */
 static mote_status prepare_int8(mote_interpreter *it, const mote_tensor *in,
                                 mote_dequantize_params *p) {
+    const mote_quant q = mote_tensor_quant(it, in);
     p->inner = 1;
     p->channels = 1;
-    if (in->scales.len > 1) {
-        p->channels = (size_t)in->dims[in->quantized_dimension];
-        for (int d = in->quantized_dimension + 1; d < in->ndims; d++)
+    if (q.scales.len > 1) {
+        p->channels = (size_t)in->dims[q.quantized_dimension];
+        for (int d = q.quantized_dimension + 1; d < in->ndims; d++)
             p->inner *= (size_t)in->dims[d];
     }
     float *scales = mote_persistent_alloc(it, p->channels * sizeof *scales);
@@ -48,20 +49,23 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         d->compute = mote_node_choose(it, n, mote_dequantize_f16_variants, &d->p);
         return MOTE_OK;
     }
-    if (in->scales.len > 1) {
-        int axis = in->quantized_dimension;
-        if (axis < 0 || axis >= in->ndims || (int64_t)in->scales.len != in->dims[axis])
+    const mote_quant q = mote_tensor_quant(it, in);
+    if (q.scales.len > 1) {
+        int axis = q.quantized_dimension;
+        if (axis < 0 || axis >= in->ndims || (int64_t)q.scales.len != in->dims[axis])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u scales do not "
-                             "match dim %d", in->name, (unsigned)in->scales.len, axis);
-        if (in->zero_points.len != in->scales.len)
+                             "match dim %d", mote_tensor_name(it, in), (unsigned)q.scales.len,
+                             axis);
+        if (q.zero_points.len != q.scales.len)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': %u zero points for "
-                             "%u scales", in->name, (unsigned)in->zero_points.len,
-                             (unsigned)in->scales.len);
-        for (uint32_t c = 0; c < in->zero_points.len; c++) {
-            const int64_t zp = fb_vec_i64(&it->model, &in->zero_points, c);
+                             "%u scales", mote_tensor_name(it, in), (unsigned)q.zero_points.len,
+                             (unsigned)q.scales.len);
+        for (uint32_t c = 0; c < q.zero_points.len; c++) {
+            const int64_t zp = fb_vec_i64(&it->model, &q.zero_points, c);
             if (zp < -128 || zp > 127)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s': zero_point[%u] = "
-                                 "%lld is outside [-128, 127]", in->name, (unsigned)c,
+                                 "%lld is outside [-128, 127]", mote_tensor_name(it, in),
+                                 (unsigned)c,
                                  (long long)zp);
         }
     } else if ((s = mote_check_int8_activation(it, in, "input"))) {

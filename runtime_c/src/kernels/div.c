@@ -34,7 +34,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
         for (size_t j = 0, count = tensor_numel(b); j < count; j++)
             if (q[j] == zero)
                 return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "divisor '%s'[%zu] = %d is its "
-                                 "zero point: division by zero", b->name, j, (int)q[j]);
+                                 "zero point: division by zero", mote_tensor_name(it, b), j, (int)q[j]);
     }
     return mote_binary_invoke(it, n);
 }

@@ -13,7 +13,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_present(it, axis, "axis"))) return s;
     if ((axis->type != MOTE_INT32 && axis->type != MOTE_INT64) || tensor_numel(axis) != 1)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "axis '%s' must be one INT32 or INT64 "
-                         "value", axis->name);
+                         "value", mote_tensor_name(it, axis));
     if ((s = mote_check_constant(it, axis, "axis"))) return s;
     int32_t a = mote_index_at(axis, 0);
     if (a < -in->ndims - 1 || a > in->ndims || in->ndims >= MOTE_MAX_DIMS)

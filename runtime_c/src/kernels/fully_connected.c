@@ -75,7 +75,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     size_t numel = tensor_numel(in);
     if (depth == 0 || numel % (size_t)depth != 0 || in->ndims < 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' %s does not split into rows "
-                         "of %d (the weights' input size)", in->name,
+                         "of %d (the weights' input size)", mote_tensor_name(it, in),
                          mote_shape_str(in, sbuf, sizeof sbuf), (int)depth);
     if (bias) {
         int32_t want[1] = {units};

@@ -40,8 +40,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     for (int i = 0; i < batch_dims; i++) {
         if (in->dims[i] != idx->dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "batch dim %d: params '%s' has %d, "
-                             "indices '%s' %d; they must be equal", i, in->name,
-                             (int)in->dims[i], idx->name, (int)idx->dims[i]);
+                             "indices '%s' %d; they must be equal", i, mote_tensor_name(it, in),
+                             (int)in->dims[i], mote_tensor_name(it, idx), (int)idx->dims[i]);
         batches *= (size_t)in->dims[i];
     }
     const int out_dims = in->ndims - 1 + idx->ndims - (int)batch_dims;
@@ -92,10 +92,11 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
                                                   : ((const int64_t *)idx->data)[j];
         if (v < 0 || (uint64_t)v >= d->p.axis_size)
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "indices '%s'[%zu] = %lld is "
-                             "outside [0, %zu)", idx->name, j, (long long)v, d->p.axis_size);
+                             "outside [0, %zu)", mote_tensor_name(it, idx), j, (long long)v,
+                             d->p.axis_size);
     }
     take_call c = {d, mote_node_input(it, n, 0)->data, idx->data, out->data};
-    const size_t rows = d->p.row_bytes ? out->bytes / d->p.row_bytes : 0;
+    const size_t rows = d->p.row_bytes ? mote_tensor_bytes(out) / d->p.row_bytes : 0;
     mote_parallel(it, take_task, &c, rows, d->p.row_bytes);
     return MOTE_OK;
 }

@@ -57,7 +57,7 @@ mote_status mote_check_index_vector(mote_interpreter *it, const mote_tensor *t, 
     if ((s = mote_check_present(it, t, role))) return s;
     if (t->type != MOTE_INT32 && t->type != MOTE_INT64)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "%s '%s' is %s; expected INT32 or INT64",
-                         role, t->name, mote_type_name(t->type));
+                         role, mote_tensor_name(it, t), mote_type_name(t->type));
     if ((s = mote_check_constant(it, t, role))) return s;
     const int32_t want[1] = {count};
     return mote_check_shape_equal(it, t, role, want, 1);
@@ -77,7 +77,7 @@ mote_status mote_check_axis_input(mote_interpreter *it, const mote_tensor *a, in
         return s;
     if ((a->type != MOTE_INT32 && a->type != MOTE_INT64) || tensor_numel(a) != 1)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "axis '%s' must be one INT32 or INT64 value",
-                         a->name);
+                         mote_tensor_name(it, a));
     return mote_check_axis(it, mote_index_at(a, 0), ndims, out);
 }
 

@@ -18,9 +18,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     d->branch[0] = callees[1];
     const mote_tensor *cond = mote_node_input(it, n, 0);
     if ((s = mote_check_present(it, cond, "input 0 (the condition)"))) return s;
-    if (cond->type != MOTE_BOOL || cond->bytes != 1)
+    if (cond->type != MOTE_BOOL || mote_tensor_bytes(cond) != 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input 0 (the condition) '%s' is %s %s; "
-                         "expected one BOOL", cond->name, mote_type_name(cond->type),
+                         "expected one BOOL", mote_tensor_name(it, cond), mote_type_name(cond->type),
                          mote_shape_str(cond, sa, sizeof sa));
     for (int b = 1; b >= 0; b--)
         if ((s = mote_prepare_callee(it, n, 1, d->branch[b])) ||

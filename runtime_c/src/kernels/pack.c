@@ -35,7 +35,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             return s;
         if (!mote_same_shape(t, first))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' %s; expected input 0's "
-                             "shape %s", i, t->name, mote_shape_str(t, sa, sizeof sa),
+                             "shape %s", i, mote_tensor_name(it, t),
+                             mote_shape_str(t, sa, sizeof sa),
                              mote_shape_str(first, sb, sizeof sb));
     }
     int32_t want[MOTE_MAX_DIMS];

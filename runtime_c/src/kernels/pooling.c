@@ -51,7 +51,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n, const pool_varian
     if ((s = mote_window_prepare(it, in, out, padding, w))) return s;
     if (out->dims[3] != in->dims[3])
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s' has %d channels, input '%s' "
-                         "has %d", out->name, (int)out->dims[3], in->name, (int)in->dims[3]);
+                         "has %d", mote_tensor_name(it, out), (int)out->dims[3],
+                         mote_tensor_name(it, in), (int)in->dims[3]);
     d->compute = mote_node_choose(it, n, d->is_int8 ? variants->s8 : variants->f32, &d->p);
     return MOTE_OK;
 }

@@ -29,7 +29,7 @@ mote_status mote_reduce_prepare(mote_interpreter *it, mote_node *n, mote_mean_pa
         int32_t a = ((const int32_t *)axes->data)[i];
         if (a < -in->ndims || a >= in->ndims)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "axis %d is out of range for input "
-                             "'%s' with %d dims", (int)a, in->name, in->ndims);
+                             "'%s' with %d dims", (int)a, mote_tensor_name(it, in), in->ndims);
         mask |= 1u << (a < 0 ? a + in->ndims : a);
     }
     int32_t want[MOTE_MAX_DIMS];

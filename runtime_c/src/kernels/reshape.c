@@ -12,7 +12,8 @@ static mote_status requested_shape(mote_interpreter *it, const mote_node *n,
     const mote_tensor *shape = mote_node_input(it, n, 1);
     fb_vector option;
     mote_status s;
-    if (!mote_fb_get_vector(&it->model, &n->options, TFL_RESHAPE_OPTIONS_NEW_SHAPE, 4, &option))
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_vector(&it->model, &options, TFL_RESHAPE_OPTIONS_NEW_SHAPE, 4, &option))
         return mote_bad_options(it);
     if (shape) {
         if ((s = mote_check_type(it, shape, "shape", MOTE_INT32)) ||
@@ -48,7 +49,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_present(it, in, "input"))) return s;
     if (in->type != out->type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' is %s but output '%s' is %s",
-                         in->name, mote_type_name(in->type), out->name, mote_type_name(out->type));
+                         mote_tensor_name(it, in), mote_type_name(in->type),
+                         mote_tensor_name(it, out), mote_type_name(out->type));
     if (it->resized) {
         int32_t dims[MOTE_MAX_DIMS];
         int ndims = 0;
@@ -58,8 +60,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     }
     if (tensor_numel(in) != tensor_numel(out))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input '%s' %s and output '%s' %s hold "
-                         "different numbers of elements", in->name,
-                         mote_shape_str(in, sa, sizeof sa), out->name,
+                         "different numbers of elements", mote_tensor_name(it, in),
+                         mote_shape_str(in, sa, sizeof sa), mote_tensor_name(it, out),
                          mote_shape_str(out, sb, sizeof sb));
     mote_reshape_choose(it, n);
     return MOTE_OK;
@@ -78,7 +80,7 @@ static void reshape_task(void *ctx, size_t begin, size_t end) {
  * operation): min_work keeps the small ones (a flatten before a classifier)
  * on this thread, large ones share the memory traffic. */
 mote_status mote_reshape_invoke(mote_interpreter *it, mote_node *n) {
-    mote_parallel_io(it, n, reshape_task, mote_node_output(it, n, 0)->bytes, 1);
+    mote_parallel_io(it, n, reshape_task, mote_tensor_bytes(mote_node_output(it, n, 0)), 1);
     return MOTE_OK;
 }
 

@@ -11,7 +11,8 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
     if ((s = mote_gather_check_io(it, n))) return s;
     mote_tensor *in = mote_node_input(it, n, 0);
-    if (!mote_fb_get_vector(&it->model, &n->options, TFL_SQUEEZE_OPTIONS_SQUEEZE_DIMS, 4,
+    const fb_table options = mote_node_options(it, n);
+    if (!mote_fb_get_vector(&it->model, &options, TFL_SQUEEZE_OPTIONS_SQUEEZE_DIMS, 4,
                             &dims_option))
         return mote_bad_options(it);
     uint32_t drop = 0;

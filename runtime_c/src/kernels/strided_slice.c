@@ -94,7 +94,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     const int count = begin->ndims == 1 ? begin->dims[0] : -1;
     if (count < 0 || count > MOTE_MAX_DIMS)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "begin '%s' must be a vector of at most %d "
-                         "indices", begin->name, MOTE_MAX_DIMS);
+                         "indices", mote_tensor_name(it, begin), MOTE_MAX_DIMS);
     if ((s = mote_check_index_vector(it, begin, "begin", count)) ||
         (s = mote_check_index_vector(it, end, "end", count)) ||
         (s = mote_check_index_vector(it, strides, "strides", count)))
@@ -119,7 +119,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         const int64_t size = e.dim[i], stride = e.stride[i];
         if (stride == 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "strides '%s': stride %d is 0",
-                             strides->name, i);
+                             mote_tensor_name(it, strides), i);
         int64_t start = 0, stop = 0, len = 0;
         if (size > 0) {
             start = (e.begin_mask & (1u << i)) ? (stride > 0 ? INT32_MIN : INT32_MAX)

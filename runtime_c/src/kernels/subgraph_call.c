@@ -7,7 +7,7 @@
 mote_status mote_prepare_callee(mote_interpreter *it, const mote_node *n, int first,
                                 int32_t callee) {
     mote_subgraph *sg = &it->subgraphs[callee];
-    const int count = (int)n->inputs.len - first;
+    const int count = (int)n->num_inputs - first;
     char sa[96], sb[96];
     mote_status s;
     if ((int)sg->inputs.len != count)
@@ -20,14 +20,14 @@ mote_status mote_prepare_callee(mote_interpreter *it, const mote_node *n, int fi
         if ((s = mote_check_present(it, src, "input"))) return s;
         if (src->type != dst->type)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' is %s, but subgraph "
-                             "%d's input %d '%s' is %s", first + i, src->name,
-                             mote_type_name(src->type), (int)callee, i, dst->name,
+                             "%d's input %d '%s' is %s", first + i, mote_tensor_name(it, src),
+                             mote_type_name(src->type), (int)callee, i, mote_tensor_name(it, dst),
                              mote_type_name(dst->type));
         if (mote_same_shape(src, dst)) continue;
         if (sg->prepared)
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input %d '%s' has shape %s, but "
                              "subgraph %d was prepared for shape %s there (a subgraph called "
-                             "from several ops must be passed one shape)", first + i, src->name,
+                             "from several ops must be passed one shape)", first + i, mote_tensor_name(it, src),
                              mote_shape_str(src, sa, sizeof sa), (int)callee,
                              mote_shape_str(dst, sb, sizeof sb));
         if ((s = mote_set_shape(it, dst, src->dims, src->ndims))) return s;
@@ -45,18 +45,18 @@ mote_status mote_check_callee_outputs(mote_interpreter *it, const mote_node *n, 
                                       int32_t callee) {
     const mote_subgraph *sg = &it->subgraphs[callee];
     mote_status s;
-    if ((int)sg->outputs.len != (int)n->outputs.len - first)
+    if ((int)sg->outputs.len != (int)n->num_outputs - first)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "subgraph %d has %d outputs; the op "
                          "expects %d", (int)callee, (int)sg->outputs.len,
-                         (int)n->outputs.len - first);
+                         (int)n->num_outputs - first);
     for (int i = 0; i < (int)sg->outputs.len; i++) {
         const mote_tensor *src = mote_subgraph_output(it, callee, i);
         mote_tensor *dst = mote_node_output(it, n, first + i);
         if ((s = mote_check_present(it, dst, "output"))) return s;
         if (src->type != dst->type)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d '%s' is %s, but subgraph "
-                             "%d's output %d '%s' is %s", first + i, dst->name,
-                             mote_type_name(dst->type), (int)callee, i, src->name,
+                             "%d's output %d '%s' is %s", first + i, mote_tensor_name(it, dst),
+                             mote_type_name(dst->type), (int)callee, i, mote_tensor_name(it, src),
                              mote_type_name(src->type));
         if ((s = mote_check_shape_equal(it, dst, "output", src->dims, src->ndims))) return s;
     }

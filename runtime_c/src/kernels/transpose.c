@@ -26,7 +26,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     for (int i = 0; i < in->ndims; i++) {
         if (p[i] < 0 || p[i] >= in->ndims || (seen & (1u << p[i])))
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "perm '%s' is not a permutation of "
-                             "0..%d", perm->name, in->ndims - 1);
+                             "0..%d", mote_tensor_name(it, perm), in->ndims - 1);
         seen |= 1u << p[i];
         want[i] = in->dims[p[i]];
         d->p.view.dims[i] = want[i];

@@ -15,8 +15,8 @@ mote_status mote_transpose_conv_prepare(mote_interpreter *it, mote_node *n, int 
         return s;
     if (w->dims[3] != in->dims[3])
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "filter '%s' takes %d input channels; "
-                         "the input '%s' has %d", w->name, (int)w->dims[3], in->name,
-                         (int)in->dims[3]);
+                         "the input '%s' has %d", mote_tensor_name(it, w), (int)w->dims[3],
+                         mote_tensor_name(it, in), (int)in->dims[3]);
     const int32_t want[4] = {in->dims[0], out->dims[1], out->dims[2], w->dims[0]};
     if ((s = mote_check_shape_equal(it, out, "output", want, 4))) return s;
     if (bias) {

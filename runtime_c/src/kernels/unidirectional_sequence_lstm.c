@@ -59,7 +59,8 @@ static mote_status check_input(mote_interpreter *it, const mote_node *n, int ind
     if (!want) {
         if (t)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s' must be absent (-1) with the "
-                             "other optional inputs this LSTM has or lacks", name, t->name);
+                             "other optional inputs this LSTM has or lacks", name,
+                             mote_tensor_name(it, t));
         return MOTE_OK;
     }
     mote_status s;
@@ -76,11 +77,12 @@ static mote_status check_per_tensor(mote_interpreter *it, const mote_node *n, in
                                     const char *role) {
     const mote_tensor *t = mote_node_input(it, n, i);
     if (!t) return MOTE_OK;
-    if (t->scales.len != 1 || mote_tensor_zero_point(it, t, 0) != 0 ||
+    const uint32_t scales = mote_tensor_quant(it, t).scales.len;
+    if (scales != 1 || mote_tensor_zero_point(it, t, 0) != 0 ||
         !(mote_tensor_scale(it, t, 0) > 0.0f))
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input %d (%s) '%s': the integer LSTM "
                          "needs one scale > 0 and zero point 0 (symmetric, per tensor), got %u "
-                         "scale(s)", i, role, t->name, (unsigned)t->scales.len);
+                         "scale(s)", i, role, mote_tensor_name(it, t), (unsigned)scales);
     return MOTE_OK;
 }
 
@@ -97,7 +99,7 @@ static mote_status fold_bias(mote_interpreter *it, const mote_node *n, int weigh
     if (!w->is_constant || (b && !b->is_constant))
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input %d '%s': the integer LSTM needs "
                          "constant weights and biases", b && !b->is_constant ? bias : weights,
-                         b && !b->is_constant ? b->name : w->name);
+                         b && !b->is_constant ? mote_tensor_name(it, b) : mote_tensor_name(it, w));
     const int32_t rows = w->dims[0], cols = w->dims[1];
     int32_t *folded = mote_persistent_alloc(it, (size_t)rows * sizeof *folded);
     if (!folded) return MOTE_ERROR_ARENA_TOO_SMALL;
@@ -165,11 +167,11 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
     const double mantissa = frexp(cell_scale, &exponent);
     /* LiteRT applies tanh to the cell state read with 15 + e integer bits,
        for e in [-15, -9] (its ApplyTanh stops at 6 integer bits). */
-    if (c->scales.len != 1 || mote_tensor_zero_point(it, c, 0) != 0 || mantissa != 0.5 ||
+    if (mote_tensor_quant(it, c).scales.len != 1 || mote_tensor_zero_point(it, c, 0) != 0 || mantissa != 0.5 ||
         exponent - 1 < -15 || exponent - 1 > -9)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input 19 (cell state) '%s': the integer "
                          "LSTM needs one power-of-two scale in [2^-15, 2^-9] and zero point 0, "
-                         "got scale %g", c->name, (double)cell_scale);
+                         "got scale %g", mote_tensor_name(it, c), (double)cell_scale);
     q->cell_exponent = exponent - 1;
     q->batches = p->batches;
     q->steps = p->steps;
@@ -325,16 +327,17 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         if (!states[i]->is_variable)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d '%s' (%s state) must be a "
                              "variable tensor (is_variable): the op keeps its state there",
-                             OUTPUT_STATE + i, states[i]->name, i ? "cell" : "output");
+                             OUTPUT_STATE + i, mote_tensor_name(it, states[i]),
+                             i ? "cell" : "output");
     const int32_t out_dims[3] = {in->dims[0], in->dims[1], n_out};
     if ((s = mote_check_shape_equal(it, out, "output", out_dims, 3))) return s;
     if (d->integer) return prepare_s8(it, n, d, projection, layer_norm);
     /* Scratch: the four gates and the hidden state before projection, per batch entry. */
-    const size_t cell_bytes = states[1]->bytes;
+    const size_t cell_bytes = mote_tensor_bytes(states[1]);
     if (cell_bytes > SIZE_MAX / 5)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "cell state '%s' of %zu bytes: the op's "
                          "scratch (5 times that) is more than this machine can address",
-                         states[1]->name, cell_bytes);
+                         mote_tensor_name(it, states[1]), cell_bytes);
     n->scratch_bytes = 5 * cell_bytes;
     d->compute = mote_node_choose(it, n, mote_lstm_f32_variants, p);
     return MOTE_OK;

@@ -36,9 +36,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "cond subgraph %d has %d outputs; "
                          "expected 1 (a BOOL)", (int)d->cond, (int)cond->outputs.len);
     const mote_tensor *flag = mote_subgraph_output(it, d->cond, 0);
-    if (flag->type != MOTE_BOOL || flag->bytes != 1)
+    if (flag->type != MOTE_BOOL || mote_tensor_bytes(flag) != 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "cond subgraph %d's output '%s' is %s %s; "
-                         "expected one BOOL", (int)d->cond, flag->name, mote_type_name(flag->type),
+                         "expected one BOOL", (int)d->cond, mote_tensor_name(it, flag), mote_type_name(flag->type),
                          mote_shape_str(flag, sa, sizeof sa));
     if ((int)body->outputs.len != count)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "body subgraph %d has %d outputs; "
@@ -53,12 +53,12 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "body subgraph %d's output %d '%s' is "
                              "%s %s, but loop-carried input %d '%s' is %s %s: Mote needs "
                              "loop-carried tensors to keep their type and shape", (int)d->body,
-                             i, next->name, mote_type_name(next->type),
-                             mote_shape_str(next, sa, sizeof sa), i, in->name,
+                             i, mote_tensor_name(it, next), mote_type_name(next->type),
+                             mote_shape_str(next, sa, sizeof sa), i, mote_tensor_name(it, in),
                              mote_type_name(in->type), mote_shape_str(in, sb, sizeof sb));
         if (out->type != in->type)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d '%s' is %s; expected "
-                             "input %d's type %s", i, out->name, mote_type_name(out->type), i,
+                             "input %d's type %s", i, mote_tensor_name(it, out), mote_type_name(out->type), i,
                              mote_type_name(in->type));
         if ((s = mote_check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
     }
