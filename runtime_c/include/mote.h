@@ -50,8 +50,9 @@
  * Finding the arena size: call mote_create() with any arena of at least
  * mote_interpreter_bytes(); when it returns MOTE_ERROR_ARENA_TOO_SMALL and a
  * non-NULL interpreter, mote_arena_required() holds the exact size (or, if
- * even the tensor tables did not fit, a lower bound that a second try makes
- * exact). The model bytes and the arena must outlive the interpreter; there
+ * even the tensor tables did not fit, a lower bound: a second try makes it
+ * exact for one subgraph; a model with several may take a try more per
+ * subgraph). The model bytes and the arena must outlive the interpreter; there
  * is nothing to destroy: the interpreter reads tensor names, shapes and
  * quantization from the model in place rather than copying them. (Shapes are
  * copied into the arena only for mote_create_with_shapes(), or where the model
