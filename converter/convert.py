@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 from . import ir, passes, quantize
 from .errors import ConversionError
 from .importers.tflite import import_tflite
@@ -48,7 +50,7 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
             io_dtype: str = "float32", calibration: str = DEFAULT_METHOD, progress=None,
             float_fallback: bool = False, calibration_engine: str = "auto",
             bias_correction: bool | None = None, equalize: bool | None = None,
-            keep_float=()) -> bytes:
+            keep_float=(), adaround: bool | None = None, xp=None) -> bytes:
     """Converts `source` to .tflite bytes.
 
     quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
@@ -57,7 +59,10 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
     "minmax", "percentile" or "mse" (the clipping with least quantization
     error). float_fallback keeps ops without int8 kernels in float between
-    DEQUANTIZE and QUANTIZE instead of refusing them. calibration_engine
+    DEQUANTIZE and QUANTIZE instead of refusing them. adaround: int8
+    weights rounded up or down as AdaRound learns on the calibration data
+    (converter/adaround.py; default off), computed with the array module xp
+    (numpy by default; mote.models.backend.xp is cupy on a GPU). calibration_engine
     runs the float model on the calibration data: "runtime" (Mote's C
     runtime, fast), "reference" (the numpy executor) or "auto" (the runtime
     where it runs every op; see converter/activations.py).
@@ -65,7 +70,7 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     if quantize not in MODES:
         raise ConversionError(f"quantize={quantize!r}; expected one of {MODES}")
     for flag, value in (("bias_correction", bias_correction), ("equalize", equalize),
-                        ("keep_float", keep_float)):
+                        ("keep_float", keep_float), ("adaround", adaround)):
         if value and quantize != "int8":
             raise ConversionError(f"{flag}={value!r} applies to quantize='int8', not {quantize!r}")
     if quantize == "int8":
@@ -77,7 +82,8 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     if quantize == "int8":
         g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
                                     progress, float_fallback, calibration_engine,
-                                    bias_correction, keep_float)
+                                    bias_correction, keep_float,
+                                    adaround=adaround is True, xp=np if xp is None else xp)
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)
     return write_tflite(g)

@@ -116,7 +116,8 @@ class Statistics:
     weight (bias correction). For "auto": candidates, {label: ranges} of
     each whole-model choice it weighs ("per tensor" and each method), the
     feeds and float outputs it checks them on, and `chosen`, the label that
-    won."""
+    won. rounding: with AdaRound, what it did per layer
+    (adaround.LayerRounding)."""
     ranges: dict
     choices: dict = dataclasses.field(default_factory=dict)
     means: dict = dataclasses.field(default_factory=dict)
@@ -124,6 +125,7 @@ class Statistics:
     check_feeds: list = dataclasses.field(default_factory=list)
     check_outputs: list = dataclasses.field(default_factory=list)
     chosen: str = ""
+    rounding: list = dataclasses.field(default_factory=list)
 
 
 # Values of one tensor kept over all samples for the methods that look at
@@ -364,7 +366,8 @@ class _Groups:
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
                   engine: str = "auto", bias_correction: bool = False, keep_float=(),
-                  statistics: Statistics | None = None, ranges: dict | None = None) -> ir.Graph:
+                  statistics: Statistics | None = None, ranges: dict | None = None,
+                  adaround: bool = False, xp=np) -> ir.Graph:
     """The int8 graph of float graph `g`, calibrated on `data` with `method`
     (or with `statistics` already gathered by calibration_statistics, which
     then must hold means for bias_correction; or with the given `ranges`
@@ -373,7 +376,11 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     of nodes that stay in float between DEQUANTIZE and QUANTIZE (as ops
     without int8 kernels do under float_fallback). bias_correction: each
     layer's bias absorbs the mean shift its int8 weights cause on the
-    calibration data."""
+    calibration data. adaround: the int8 weights of CONV_2D,
+    DEPTHWISE_CONV_2D and FULLY_CONNECTED layers rounded as AdaRound learns
+    on the calibration data (converter/adaround.py; its report in
+    statistics.rounding), computed with the array module `xp` (numpy, or
+    cupy)."""
     unsupported = list(dict.fromkeys(
         f"{n.op} ({n.name or n.outputs[0]}" + (f": {_why_float(n)})" if n.op == LSTM else ")")
         for n in g.nodes if _why_float(n) is not None and n.outputs[0] not in keep_float))
@@ -384,6 +391,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     if unknown:
         raise ConversionError(f"keep_float names {sorted(unknown)}, which no node of the graph "
                               f"computes; expected the output names of nodes")
+    if adaround and data is None:
+        raise ConversionError("adaround learns the rounding on calibration data; none was given")
     if ranges is not None:
         if bias_correction:
             raise ConversionError("bias correction needs calibration data; given ranges have none")
@@ -392,12 +401,27 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
         statistics = calibration_statistics(g, data, method, progress=progress, engine=engine,
                                             means=bias_correction)
 
-    def build(tensor_ranges):
-        return _int8_graph(g, tensor_ranges, statistics.means, per_channel, io_dtype,
-                           bias_correction, keep_float)
-    if len(statistics.candidates) > 1:
-        return _best_candidate(statistics, build)
-    return build(statistics.ranges)
+    def build(tensor_ranges, rounding=None, io=io_dtype):
+        return _int8_graph(g, tensor_ranges, statistics.means, per_channel, io,
+                           bias_correction, keep_float, rounding)
+    q = _best_candidate(statistics, build) if len(statistics.candidates) > 1 else \
+        build(statistics.ranges)
+    if not adaround:
+        return q
+    from . import adaround as learned
+    nearest = build(statistics.ranges, io="int8")   # every activation int8, names unchanged
+    quant = {name: (t.quant["scale"][0], t.quant["zero_point"][0])
+             for name, t in nearest.tensors.items()
+             if t.dtype == "int8" and not t.is_constant and t.quant is not None}
+    weights = {}
+    for n in nearest.nodes:
+        spec = ops.info(n.op).weight
+        w = nearest.tensors.get(n.inputs[spec.input]) if spec else None
+        if w is not None and w.dtype == "int8" and w.is_constant:
+            weights[n.outputs[0]] = (np.asarray(w.data), w.quant)
+    rounding, statistics.rounding = learned.round_weights(g, quant, _samples(g, data), weights,
+                                                          xp)
+    return build(statistics.ranges, rounding)
 
 
 def _best_candidate(statistics: Statistics, build) -> ir.Graph:
@@ -467,8 +491,9 @@ def _why_float(n: ir.Node):
 
 
 def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool, io_dtype: str,
-                bias_correction: bool, keep_float: set) -> ir.Graph:
-    """The int8 rewrite of `g` with activation ranges `tensor_ranges`."""
+                bias_correction: bool, keep_float: set, rounding: dict | None = None) -> ir.Graph:
+    """The int8 rewrite of `g` with activation ranges `tensor_ranges`;
+    rounding: {node output name: int8 weights} replacing nearest rounding."""
     tensor_ranges = dict(tensor_ranges)
     for n in g.nodes:   # PADV2, MAXIMUM, MINIMUM: the output holds the constants' values
         constants = [g.tensors[n.inputs[k]] for k in ops.info(n.op).value_inputs
@@ -527,6 +552,8 @@ def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool
             w = q.tensors[n.inputs[spec.input]]
             qw, wq = weight_quantization(np.asarray(_weight(g, n).data, np.float64),
                                          spec.axis if per_channel else None)
+            if rounding and n.outputs[0] in rounding:
+                qw = rounding[n.outputs[0]]
             wname = q.unique_name(w.name + "/int8")
             q.add_tensor(ir.Tensor(wname, w.shape, "int8", qw, wq))
             node.inputs[spec.input] = wname

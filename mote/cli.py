@@ -5,6 +5,7 @@
     mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
                  [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
                  [--method minmax|percentile|mse|kl|auto] [--bias-correction] [--no-equalize]
+                 [--adaround]
                  [--max-drop POINTS --eval X.npy|digits --labels Y.npy | --min-sqnr DB --eval X]
                  (SOURCE: a float .tflite, an ONNX model or a trained graph .npz)
     mote train NAME [-o DIR|FILE.npz] [--epochs N]   (zoo models, on digits)
@@ -266,6 +267,12 @@ def cmd_convert(args) -> int:
     options = dict(per_channel=not args.per_tensor, io_dtype="int8" if args.int8_io else "float32",
                    calibration=args.method or DEFAULT_METHOD, progress=progress,
                    bias_correction=args.bias_correction, equalize=args.equalize)
+    if args.adaround and budget:
+        raise errors.InvalidArgumentError("--adaround does not combine with --max-drop/--min-sqnr "
+                                          "(the budget converts with nearest rounding)")
+    if args.adaround:   # on the reference path's array module: cupy on a GPU, else numpy
+        from .models.backend import xp
+        options.update(adaround=True, xp=xp)
     try:
         if budget:
             from .budget import quantize_within_budget
@@ -326,6 +333,7 @@ def _load_eval(args):
 CONVERT_FLAG_MODES = {"--calibration": ("int8",), "--method": ("int8",), "--int8-io": ("int8",),
                       "--float-fallback": ("int8",), "--per-tensor": ("dynamic", "int8"),
                       "--bias-correction": ("int8",), "--equalize": ("int8",),
+                      "--adaround": ("int8",),
                       "--max-drop": ("int8",), "--min-sqnr": ("int8",)}
 
 
@@ -573,6 +581,10 @@ def main(argv=None) -> int:
     p.add_argument("--bias-correction", action=argparse.BooleanOptionalAction,
                    help="each layer's bias absorbs the mean output shift its int8 weights cause "
                    "on the calibration data (default off)")
+    p.add_argument("--adaround", action=argparse.BooleanOptionalAction,
+                   help="AdaRound: round each conv/depthwise/FC weight up or down as learned, "
+                   "layer by layer, to keep the layer's output on the calibration data closest "
+                   "to the float model's (cupy on a GPU, else numpy; default off)")
     p.add_argument("--equalize", action=argparse.BooleanOptionalAction,
                    help="cross-layer equalization: rescale conv/depthwise pairs (no activation or "
                    "RELU between; pairs through RELU6 are left alone) so their weights' channel "
