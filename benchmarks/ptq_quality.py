@@ -16,10 +16,8 @@ SQNR = 10 log10(sum f^2 / sum (f - q)^2) over every evaluation crop.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import pathlib
-import subprocess
 import sys
 import time
 import zipfile
@@ -29,9 +27,11 @@ import numpy as np
 from mote.converter import convert
 from mote.runtime import Interpreter
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from bench_data import photo, pip_wheel, sqnr_db  # noqa: E402  (a sibling script)
+
 CACHE = pathlib.Path(os.environ.get("MOTE_TEST_CACHE", pathlib.Path.home() / ".cache" / "mote-tests"))
-MEDIAPIPE = ("mediapipe==0.10.14", "mediapipe-0.10.14")
-SKIMAGE = ("scikit-image==0.25.2", "scikit_image-0.25.2")
+MEDIAPIPE = "mediapipe==0.10.14"
 MODELS = {   # short name -> (file in the MediaPipe wheel, pixel range of its input)
     "face_detection_short_range": ("mediapipe/modules/face_detection/face_detection_short_range.tflite",
                                    "-1..1"),
@@ -58,26 +58,13 @@ CONFIGS = [("minmax", {"calibration": "minmax", **PLAIN}),
            ("auto + CLE + bias corr.", {"calibration": "auto", "bias_correction": True})]
 
 
-def wheel(requirement: str, prefix: str) -> pathlib.Path:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    found = sorted(CACHE.glob(prefix + "*.whl"))
-    if not found:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q",
-                        "--only-binary=:all:", "--python-version", "3.11", "--platform",
-                        "manylinux2014_x86_64", "-d", str(CACHE), requirement], check=True)
-        found = sorted(CACHE.glob(prefix + "*.whl"))
-    return found[0]
-
-
 def photo_crops(names, n: int, size: tuple, pixel_range: str, seed: int) -> np.ndarray:
     """n square crops (random place and size, 40-100% of the short side) of
     scikit-image's photos `names`, in turn, resized (bilinear) to `size`
     (height, width), RGB, as the model's input: k/255 or k/127.5 - 1."""
     from PIL import Image
     rng = np.random.default_rng(seed)
-    with zipfile.ZipFile(wheel(*SKIMAGE)) as z:
-        photos = [Image.open(io.BytesIO(z.read("skimage/data/" + name))).convert("RGB")
-                  for name in names]
+    photos = [Image.fromarray(photo(name, CACHE)) for name in names]
     out = []
     for k in range(n):
         im = photos[k % len(photos)]
@@ -103,14 +90,9 @@ def run_model(model: bytes, x: np.ndarray) -> tuple:
     return [np.stack(o) for o in outs], [d["name"] for d in it.get_output_details()]
 
 
-def sqnr_db(f: np.ndarray, q: np.ndarray) -> float:
-    noise = float(np.sum((f - q) ** 2))
-    return float("inf") if noise == 0 else float(10 * np.log10(np.sum(f ** 2) / noise))
-
-
 def mediapipe_rows(name: str, n_cal: int, n_eval: int) -> list:
     member, pixel_range = MODELS[name]
-    with zipfile.ZipFile(wheel(*MEDIAPIPE)) as z:
+    with zipfile.ZipFile(pip_wheel(MEDIAPIPE, CACHE)) as z:
         source = z.read(member)
     float_model = convert(source)
     it = Interpreter(model_content=float_model)
@@ -136,7 +118,7 @@ def budget(name: str, min_sqnr: float, n_cal: int, n_eval: int) -> None:
     output to reach min_sqnr dB on the evaluation crops."""
     from mote.budget import quantize_within_budget
     member, pixel_range = MODELS[name]
-    with zipfile.ZipFile(wheel(*MEDIAPIPE)) as z:
+    with zipfile.ZipFile(pip_wheel(MEDIAPIPE, CACHE)) as z:
         source = z.read(member)
     it = Interpreter(model_content=convert(source))
     _, h, w, _ = it.get_input_details()[0]["shape"]
