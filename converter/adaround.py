@@ -147,41 +147,47 @@ def positions(op: str, x_shape, out_shape, w_shape) -> int:
 def quadratic_error(d, gram, cross, energy):
     """sum_b ||X~ D_b - X W_b||^2 / energy, from G = X~^T X~ and
     C = X~^T X W (float64 numpy)."""
-    return float((np.einsum("bkp,bkl,blp->", d, gram, d) - 2 * np.einsum("bkp,bkp->", d, cross)
-                  + energy) / max(energy, 1e-300))
+    return float((np.sum(d * np.matmul(gram, d)) - 2 * np.sum(d * cross) + energy)
+                 / max(energy, 1e-300))
 
 
 def learn_rounding(xp, w_over_s, scale, gram, cross, energy, iterations=ITERATIONS):
     """The integer weights (floor or ceil of w_over_s) AdaRound learns for
     one layer, [B, K, P] float64 numpy; gram [B, K, K], cross [B, K, P] =
-    X~^T X W, energy ||X W||^2, scale broadcastable to [B, K, P]."""
+    X~^T X W, energy ||X W||^2, scale broadcastable to [B, K, P]. Adam on V;
+    the loss's gradient in h is 2 s (G D - C) / energy, the regularizer's
+    -lambda beta |2h - 1|^(beta - 1) sign(2h - 1) 2 / (number of weights)."""
     f32 = np.float32
-    floor = xp.asarray(np.floor(w_over_s), f32)
-    s = xp.asarray(scale, f32)
-    g, c = xp.asarray(gram, f32), xp.asarray(cross, f32)
-    norm = f32(2.0 / max(energy, 1e-30))
-    v = initial_v(xp, xp.asarray(w_over_s, f32) - floor)
+    floor = np.floor(w_over_s)
+    # h's upper bound: 1, or 0 where floor is already 127 (the weight stays in [-127, 127])
+    top = xp.asarray(np.clip(127 - floor, 0, 1), f32)
+    s = xp.asarray(np.broadcast_to(scale, w_over_s.shape), f32)
+    base = s * xp.asarray(floor, f32)                 # D = base + s h
+    g = xp.asarray(gram, f32)
+    c = xp.asarray(cross, f32)
+    ns = s * f32(2.0 / max(energy, 1e-30))
+    v = initial_v(xp, xp.asarray(w_over_s - floor, f32))
     m, u = xp.zeros_like(v), xp.zeros_like(v)
     b1, b2, eps = 0.9, 0.999, 1e-8
     warm = int(iterations * WARMUP)
-    reg = f32(REG / v.size)
+    reg = REG / v.size
+    span = f32(ZETA - GAMMA)
     for t in range(iterations):
-        h, sig = rectified_sigmoid(xp, v)
-        d = s * xp.clip(floor + h, -127, 127)
-        grad_h = (xp.matmul(g, d) - c) * (norm * s)
+        sig = 1 / (1 + xp.exp(-v))
+        raw = sig * span + f32(GAMMA)
+        h = xp.minimum(xp.maximum(raw, 0), top)
+        grad = (xp.matmul(g, base + s * h) - c) * ns
         if t >= warm:
-            beta = f32(BETA[0] + (BETA[1] - BETA[0]) * (t - warm) / max(iterations - warm - 1, 1))
-            a = 2 * h - 1
-            grad_h = grad_h - reg * beta * 2 * xp.abs(a) ** (beta - 1) * xp.sign(a)
-        inside = (sig * (ZETA - GAMMA) + GAMMA > 0) & (sig * (ZETA - GAMMA) + GAMMA < 1)
-        grad = grad_h * (ZETA - GAMMA) * sig * (1 - sig) * inside
+            beta = BETA[0] + (BETA[1] - BETA[0]) * (t - warm) / max(iterations - warm - 1, 1)
+            a = 2 * h - 1   # a |a|^(beta - 2) = |a|^(beta - 1) sign(a)
+            grad -= f32(2 * reg * beta) * a * xp.abs(a) ** f32(beta - 2)
+        grad *= (span * sig * (1 - sig)) * ((raw > 0) & (raw < top))
         m = b1 * m + (1 - b1) * grad
         u = b2 * u + (1 - b2) * grad * grad
-        mhat, uhat = m / (1 - b1 ** (t + 1)), u / (1 - b2 ** (t + 1))
-        v = v - f32(LEARNING_RATE) * mhat / (xp.sqrt(uhat) + eps)
+        step = LEARNING_RATE * np.sqrt(1 - b2 ** (t + 1)) / (1 - b1 ** (t + 1))
+        v -= f32(step) * m / (xp.sqrt(u) + f32(eps))
     h, _ = rectified_sigmoid(xp, v)
-    up = np.asarray(_host(h)) >= 0.5
-    return np.clip(np.floor(w_over_s) + up, -127, 127)
+    return np.clip(floor + (_host(h) >= 0.5), -127, 127)
 
 
 def _host(a):
@@ -274,7 +280,7 @@ def _round_layer(xp, g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, fp: list
     gram, mixed, own = (_host(a).astype(np.float64) for a in (gram, mixed, own))
     wb = lay.blocks
     cross = np.matmul(mixed, wb)
-    energy = float(np.einsum("bkp,bkl,blp->", wb, own, wb))
+    energy = float(np.sum(wb * np.matmul(own, wb)))
     nearest = lay.blocks_of(qw)
     w_over_s = wb / lay.scale
     learned = learn_rounding(xp, w_over_s, lay.scale, gram, cross, energy, iterations)
