@@ -57,9 +57,13 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     integer, needs representative_data: an array [N, ...] of input samples, or
     a dict of such arrays per input name). io_dtype applies to "int8": float32
     inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
-    "minmax", "percentile" or "mse" (the clipping with least quantization
-    error). float_fallback keeps ops without int8 kernels in float between
-    DEQUANTIZE and QUANTIZE instead of refusing them. adaround: int8
+    "minmax", "percentile", "mse" (the clipping with least quantization
+    error), "kl" or "auto" (the best per tensor, checked on the whole model).
+    bias_correction: each layer's bias absorbs the mean output shift its
+    int8 weights cause on the calibration data (default: off; under "auto",
+    chosen with the ranges by the same check). float_fallback keeps ops
+    without int8 kernels in float between DEQUANTIZE and QUANTIZE instead of
+    refusing them. adaround: int8
     weights rounded up or down as AdaRound learns on the calibration data
     (converter/adaround.py; default off), computed with the array module xp
     (numpy by default; mote.models.backend.xp is cupy on a GPU). calibration_engine
@@ -73,8 +77,8 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
                         ("keep_float", keep_float), ("adaround", adaround)):
         if value and quantize != "int8":
             raise ConversionError(f"{flag}={value!r} applies to quantize='int8', not {quantize!r}")
-    if quantize == "int8":
-        bias_correction = bias_correction is True
+    if quantize == "int8":   # bias correction: off, or under "auto" as the check samples say
+        bias_correction = bias_correction if calibration == "auto" else bias_correction is True
         equalize = equalize is not False
     g = passes.optimize(load(source))
     if equalize:

@@ -116,7 +116,8 @@ class Statistics:
     weight (bias correction). For "auto": candidates, {label: ranges} of
     each whole-model choice it weighs ("per tensor" and each method), the
     feeds and float outputs it checks them on, and `chosen`, the label that
-    won. rounding: with AdaRound, what it did per layer
+    won, and bias_correction, whether the int8 graph has it (auto may
+    choose). rounding: with AdaRound, what it did per layer
     (adaround.LayerRounding)."""
     ranges: dict
     choices: dict = dataclasses.field(default_factory=dict)
@@ -125,6 +126,7 @@ class Statistics:
     check_feeds: list = dataclasses.field(default_factory=list)
     check_outputs: list = dataclasses.field(default_factory=list)
     chosen: str = ""
+    bias_correction: bool = False
     rounding: list = dataclasses.field(default_factory=list)
 
 
@@ -365,7 +367,7 @@ class _Groups:
 
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
-                  engine: str = "auto", bias_correction: bool = False, keep_float=(),
+                  engine: str = "auto", bias_correction: bool | None = False, keep_float=(),
                   statistics: Statistics | None = None, ranges: dict | None = None,
                   adaround: bool = False, xp=np) -> ir.Graph:
     """The int8 graph of float graph `g`, calibrated on `data` with `method`
@@ -376,7 +378,8 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
     of nodes that stay in float between DEQUANTIZE and QUANTIZE (as ops
     without int8 kernels do under float_fallback). bias_correction: each
     layer's bias absorbs the mean shift its int8 weights cause on the
-    calibration data. adaround: the int8 weights of CONV_2D,
+    calibration data (None: under "auto", whichever of with and without
+    it brings the check samples' outputs closer; else off). adaround: the int8 weights of CONV_2D,
     DEPTHWISE_CONV_2D and FULLY_CONNECTED layers rounded as AdaRound learns
     on the calibration data (converter/adaround.py; its report in
     statistics.rounding), computed with the array module `xp` (numpy, or
@@ -393,23 +396,30 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
                               f"computes; expected the output names of nodes")
     if adaround and data is None:
         raise ConversionError("adaround learns the rounding on calibration data; none was given")
+    # bias_correction None under "auto": each candidate is weighed with and without it
+    choose = bias_correction is None and ranges is None and \
+        (method == "auto" if statistics is None else len(statistics.candidates) > 1)
     if ranges is not None:
         if bias_correction:
             raise ConversionError("bias correction needs calibration data; given ranges have none")
         statistics = Statistics(given_ranges(g, ranges))
     elif statistics is None:
         statistics = calibration_statistics(g, data, method, progress=progress, engine=engine,
-                                            means=bias_correction)
+                                            means=bool(bias_correction) or choose)
+    corrections = (False, True) if choose and statistics.means else (bool(bias_correction),)
 
-    def build(tensor_ranges, rounding=None, io=io_dtype):
+    def build(tensor_ranges, corrected, rounding=None, io=io_dtype):
         return _int8_graph(g, tensor_ranges, statistics.means, per_channel, io,
-                           bias_correction, keep_float, rounding)
-    q = _best_candidate(statistics, build) if len(statistics.candidates) > 1 else \
-        build(statistics.ranges)
+                           corrected, keep_float, rounding)
+    if len(statistics.candidates) > 1:
+        q = _best_candidate(statistics, build, corrections)
+    else:
+        statistics.bias_correction = corrections[0]
+        q = build(statistics.ranges, corrections[0])
     if not adaround:
         return q
     from . import adaround as learned
-    nearest = build(statistics.ranges, io="int8")   # every activation int8, names unchanged
+    nearest = build(statistics.ranges, statistics.bias_correction, io="int8")   # names unchanged
     quant = {name: (t.quant["scale"][0], t.quant["zero_point"][0])
              for name, t in nearest.tensors.items()
              if t.dtype == "int8" and not t.is_constant and t.quant is not None}
@@ -421,37 +431,38 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
             weights[n.outputs[0]] = (np.asarray(w.data), w.quant)
     rounding, statistics.rounding = learned.round_weights(g, quant, _samples(g, data), weights,
                                                           xp)
-    return build(statistics.ranges, rounding)
+    return build(statistics.ranges, statistics.bias_correction, rounding)
 
 
-def _best_candidate(statistics: Statistics, build) -> ir.Graph:
+def _best_candidate(statistics: Statistics, build, corrections=(False,)) -> ir.Graph:
     """"auto": the int8 graph, among the candidates' (the per-tensor choice
-    and each method for the whole model), whose outputs are nearest the float
-    model's on the check samples (highest mean SQNR over the outputs), run on
-    Mote's C runtime. Without the runtime: the per-tensor choice."""
+    and each method for the whole model, each with the bias corrections in
+    `corrections`), whose outputs are nearest the float model's on the
+    check samples (highest mean SQNR over the outputs), run on Mote's C
+    runtime. Without the runtime: the per-tensor choice."""
     from .tflite.writer import write_tflite
+    statistics.chosen, statistics.bias_correction = "per tensor", corrections[0]
     try:
         from ..runtime import Interpreter, errors
     except ImportError:
-        statistics.chosen = "per tensor"
-        return build(statistics.ranges)
+        return build(statistics.ranges, corrections[0])
     best = None
     for label, tensor_ranges in statistics.candidates.items():
-        q = build(tensor_ranges)
-        try:
-            it = Interpreter(model_content=write_tflite(q))
-            it.allocate_tensors()
-        except errors.MoteError:
-            statistics.chosen = "per tensor"
-            return build(statistics.ranges)
-        score = _mean_sqnr_db(it, statistics.check_feeds, statistics.check_outputs, q)
-        if best is None or score > best[0]:
-            best = (score, label, q)
-    statistics.chosen = best[1]
-    if best[1] != "per tensor":
-        statistics.choices = {name: best[1] for name in statistics.choices}
-        statistics.ranges = statistics.candidates[best[1]]
-    return best[2]
+        for corrected in corrections:
+            q = build(tensor_ranges, corrected)
+            try:
+                it = Interpreter(model_content=write_tflite(q))
+                it.allocate_tensors()
+            except errors.MoteError:
+                return build(statistics.ranges, corrections[0])
+            score = _mean_sqnr_db(it, statistics.check_feeds, statistics.check_outputs, q)
+            if best is None or score > best[0]:
+                best = (score, label, corrected, q)
+    _, statistics.chosen, statistics.bias_correction, q = best
+    if statistics.chosen != "per tensor":
+        statistics.choices = {name: statistics.chosen for name in statistics.choices}
+        statistics.ranges = statistics.candidates[statistics.chosen]
+    return q
 
 
 def _mean_sqnr_db(it, feeds: list, float_outputs: list, q: ir.Graph) -> float:

@@ -580,7 +580,8 @@ def main(argv=None) -> int:
                    f"(the best per tensor, checked on the whole model; default {DEFAULT_METHOD})")
     p.add_argument("--bias-correction", action=argparse.BooleanOptionalAction,
                    help="each layer's bias absorbs the mean output shift its int8 weights cause "
-                   "on the calibration data (default off)")
+                   "on the calibration data (default off; with --method auto, on where it brings "
+                   "the calibration outputs closer to the float model's)")
     p.add_argument("--adaround", action=argparse.BooleanOptionalAction,
                    help="AdaRound: round each conv/depthwise/FC weight up or down as learned, "
                    "layer by layer, to keep the layer's output on the calibration data closest "

@@ -130,6 +130,31 @@ def test_auto_is_at_least_every_method_on_its_check_samples(litert_available):
         assert got >= litert_sqnr(other) - 1e-6, method
 
 
+def test_auto_weighs_bias_correction_on_its_check_samples(litert_available):
+    """With bias_correction=None, "auto" weighs every candidate with and
+    without bias correction: LiteRT, running each file on the check samples,
+    finds neither fixed choice better than what it kept."""
+    from mote.converter.tflite.writer import write_tflite
+    (x, _), _ = datasets.digits()
+    cal = x[:64]
+    check = cal[:quantize.AUTO_CHECK_SAMPLES]
+    float_model = convert(str(MOBILENET))
+    want = np.concatenate([run_litert(float_model, [s[None]])[0] for s in check])
+
+    def litert_sqnr(g):
+        model = write_tflite(g)
+        return sqnr_db(want, np.concatenate([run_litert(model, [s[None]], True)[0] for s in check]))
+    g = passes.equalize_layers(passes.optimize(load(str(MOBILENET))))
+    stats = quantize.calibration_statistics(g, cal, "auto", means=True)
+    got = litert_sqnr(quantize.quantize_int8(g, None, statistics=stats, bias_correction=None))
+    kept = stats.bias_correction
+    for fixed in (False, True):
+        other = litert_sqnr(quantize.quantize_int8(g, None, statistics=stats,
+                                                   bias_correction=fixed))
+        assert stats.bias_correction is fixed
+        assert got >= other - 1e-6, (fixed, kept)
+
+
 # -- bias correction --------------------------------------------------------------------------
 
 def fc_model(w: np.ndarray, b: np.ndarray) -> bytes:
