@@ -45,10 +45,19 @@ ZETA, GAMMA = 1.1, -0.1
 ITERATIONS = 300
 WARMUP = 0.2          # the first fifth of the iterations: reconstruction alone
 BETA = (20.0, 2.0)    # the regularizer's exponent, annealed from the first to the second
-REG = 0.01            # lambda
+REG = 100.0          # lambda (per weight, against the relative error)
 LEARNING_RATE = 0.02  # Adam on V
+# (REG: the paper's 0.01 weighs a mean squared error; against the relative
+# error here, a strong regularizer that makes h 0 or 1 early, so the later
+# steps optimize the rounding that is kept, measured best on MediaPipe's face
+# models: docs/quantization.md, section 8.)
 ROWS = 8192           # output positions per layer the Gram matrices sum over
-SAMPLES = 32          # calibration samples the layer-by-layer pass runs
+SAMPLES = 64          # calibration samples the layer-by-layer pass runs
+# A layer is learned only when its data has at least this many output
+# positions (rows) per input of an output (K): with fewer, the rounding fits
+# the calibration samples rather than the layer (a fully connected head sees
+# one row per sample).
+ROWS_PER_INPUT = 2
 OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
 
 
@@ -57,10 +66,13 @@ class LayerRounding:
     """What AdaRound did to one layer: the relative output error (squared
     error over the float output's energy, on the sampled rows) with nearest
     and with learned rounding, the share of weights rounded the other way,
-    whether the learned rounding was kept, and the seconds it took."""
+    whether the learned rounding was kept, and the seconds it took. A layer
+    with fewer than ROWS_PER_INPUT rows per input is not learned (rows, the
+    output positions the calibration data gives it, says why)."""
     layer: str
     op: str
     weights: int
+    rows: int
     nearest_error: float
     learned_error: float
     flipped: float
@@ -68,6 +80,9 @@ class LayerRounding:
     seconds: float
 
     def __str__(self):
+        if self.nearest_error != self.nearest_error:   # NaN: not learned
+            return (f"{self.layer} ({self.op}, {self.weights} weights): {self.rows} rows, too "
+                    f"few to learn from; nearest rounding")
         return (f"{self.layer} ({self.op}, {self.weights} weights): relative error "
                 f"{self.nearest_error:.3g} nearest -> {self.learned_error:.3g} learned, "
                 f"{self.flipped:.1%} flipped{'' if self.kept else ', kept nearest'} "
@@ -264,6 +279,9 @@ def _round_layer(xp, g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, fp: list
     rng = np.random.default_rng(zlib.crc32(n.outputs[0].encode()))
     chosen = np.sort(rng.choice(total, min(total, ROWS), replace=False))
     b, kk, p = lay.blocks.shape
+    if len(chosen) < ROWS_PER_INPUT * kk:
+        return qw, LayerRounding(n.name or n.outputs[0], n.op, int(w.size), len(chosen),
+                                 float("nan"), float("nan"), 0.0, False, 0.0)
     gram = xp.zeros((b, kk, kk), np.float32)
     mixed = xp.zeros((b, kk, kk), np.float32)
     own = xp.zeros((b, kk, kk), np.float32)
@@ -287,7 +305,7 @@ def _round_layer(xp, g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, fp: list
     e_near = quadratic_error(nearest * lay.scale, gram, cross, energy)
     e_learn = quadratic_error(learned * lay.scale, gram, cross, energy)
     kept = e_learn < e_near
-    info = LayerRounding(n.name or n.outputs[0], n.op, int(w.size), e_near, e_learn,
+    info = LayerRounding(n.name or n.outputs[0], n.op, int(w.size), len(chosen), e_near, e_learn,
                          float(np.mean(learned != nearest)), bool(kept), 0.0)
     return lay.weight(learned).astype(np.int8), info
 
