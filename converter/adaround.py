@@ -23,7 +23,8 @@ layer's activation (the objective is then quadratic in the weights), on
 ROWS output positions drawn from the calibration samples: with the Gram
 matrices G = X~^T X~, H = X~^T X (per channel for a depthwise convolution)
 each iteration costs K^2 x channels, not rows x K x channels. A layer keeps
-nearest rounding where the learned one does not reconstruct better.
+nearest rounding where the learned one does not reconstruct better, or where
+the data gives it fewer than ROWS_PER_INPUT rows per input.
 
 Arrays are computed with the array module `xp` given (numpy, or cupy on a
 GPU: mote.models.backend.xp); the final comparison runs in float64 numpy.
@@ -45,12 +46,12 @@ ZETA, GAMMA = 1.1, -0.1
 ITERATIONS = 300
 WARMUP = 0.2          # the first fifth of the iterations: reconstruction alone
 BETA = (20.0, 2.0)    # the regularizer's exponent, annealed from the first to the second
-REG = 100.0          # lambda (per weight, against the relative error)
+# lambda. The paper's 0.01 weighs a mean squared error; against the relative
+# error here a strong regularizer, which makes h 0 or 1 early so that the
+# later steps optimize the rounding that is kept, measured best on MediaPipe's
+# face models (docs/quantization.md, section 8).
+REG = 100.0
 LEARNING_RATE = 0.02  # Adam on V
-# (REG: the paper's 0.01 weighs a mean squared error; against the relative
-# error here, a strong regularizer that makes h 0 or 1 early, so the later
-# steps optimize the rounding that is kept, measured best on MediaPipe's face
-# models: docs/quantization.md, section 8.)
 ROWS = 8192           # output positions per layer the Gram matrices sum over
 SAMPLES = 64          # calibration samples the layer-by-layer pass runs
 # A layer is learned only when its data has at least this many output
