@@ -18,21 +18,23 @@ the output gate) by composing the constant weights in float64, so it
 recognizes the cell by what it computes, not by one op sequence. The result
 is the cell's weights in TFLite's gate order (input, forget, cell, output),
 and TFLite's options: `act` (TANH, RELU, RELU6 or RELU_N1_TO_1, the same op
-for g and for c'), CIFG where the input gate is 1 - f.
+for g and for c'), CIFG where the input gate is 1 - f, cell_clip k where
+c' = min(max(f * c + i * g, -k), k).
 
 A cell is fused only where one UNIDIRECTIONAL_SEQUENCE_LSTM computes the same
 values: the same weights every step, one activation, the state starting at
 zero (the op's state lives in variable tensors, zero at the start), and no
 value of the cell other than h (every step's, or the last) read outside it.
-The fused op keeps its state across invokes, as LiteRT keeps it
-(`reset_all_variables()` starts a new sequence): every LSTM TensorFlow's
-converter fuses behaves so too.
+Unlike the loop it replaces, the fused op keeps its state across invokes,
+as LiteRT keeps it (`reset_all_variables()` starts a new sequence), like the
+UNIDIRECTIONAL_SEQUENCE_LSTM TensorFlow's converter writes for a Keras LSTM.
 
 - `fuse_while(g, node, cond, body, where)` (the .tflite importer): a WHILE
   node of `g` whose loop is an LSTM over its input's time axis becomes the
   fused node, or ConversionError says what the loop was found to do instead
   (the converter has no other way to import a loop).
-- `fuse_unrolled(g)` (a pass, first in passes.optimize): every chain of
+- `fuse_unrolled(g)` (a pass in passes.optimize, after constant folding,
+  which leaves a first step's products with the zero state folded): every chain of
   cells over an UNPACK's outputs becomes the fused node; a chain that is not
   an LSTM (an unrolled GRU, say) stays as it is, which is exact too.
 """
@@ -59,8 +61,8 @@ class NoMatch(Exception):
 
 @dataclasses.dataclass
 class Gate:
-    """One gate's pre-activation x W^T + h R^T + p * c + b (float64; None:
-    not seen in this step, where its state input is a folded-away zero)."""
+    """One gate's pre-activation x W^T + h R^T + p * c + b (float64; a
+    part the step does not read is None)."""
     w: Optional[np.ndarray]
     r: Optional[np.ndarray]
     p: Optional[np.ndarray]
@@ -209,8 +211,13 @@ class _Matcher:
             if axis is None or int(axis.ravel()[0]) not in (1, -1):
                 raise NoMatch(f"{p.op} {p.name!r} does not split the units axis")
             terms, bias = self.affine(data, leaves, nodes)
-            if sizes is None:
-                sizes = [bias.shape[0] // len(p.outputs)] * len(p.outputs)
+            total = bias.shape[0]
+            sizes = [total // len(p.outputs)] * len(p.outputs) if sizes is None else \
+                [int(v) for v in sizes.ravel()]
+            if sizes.count(-1) == 1:   # SPLIT_V: one size is what the others leave
+                sizes[sizes.index(-1)] = total - sum(sizes) - 1
+            if len(sizes) != len(p.outputs) or sum(sizes) != total or min(sizes) < 0:
+                raise NoMatch(f"{p.op} {p.name!r} splits {total} units into {sizes}")
             k = p.outputs.index(name)
             start = int(np.sum(sizes[:k]))
             rows = slice(start, start + width)

@@ -190,20 +190,22 @@ def _import_subgraph(m: dict, index: int) -> ir.Graph:
     where_sg, prefix = ("", "") if index == 0 else (f"subgraph {index} ", f"subgraph{index}/")
     for i, t in enumerate(sg["tensors"]):
         dtype = _tensor_type(t["type"])
+        tensor = f"{where_sg}tensor {i} {t['name']!r}"
         if dtype not in DTYPES:
-            raise ConversionError(f"{where_sg}tensor {i} {t['name']!r} has type {dtype.upper()}, which the "
-                             f"converter cannot import")
+            raise ConversionError(f"{tensor} has type {dtype.upper()}, which the converter "
+                                  f"cannot import")
         q = t.get("quantization")
-        if q and q.get("scale") is not None and len(q["scale"]) and dtype in ("int8", "uint8", "int16"):
-            raise ConversionError(f"{where_sg}tensor {i} {t['name']!r} is already quantized ({dtype.upper()}): "
-                             f"give the converter the float model")
+        if q and q.get("scale") is not None and len(q["scale"]) and \
+                dtype in ("int8", "uint8", "int16"):
+            raise ConversionError(f"{tensor} is already quantized ({dtype.upper()}): give the "
+                                  f"converter the float model")
         shape = tuple(int(d) for d in (t["shape"] if t["shape"] is not None else []))
         if any(d < 0 for d in shape):
-            raise ConversionError(f"{where_sg}tensor {i} {t['name']!r} has shape {list(shape)}; expected "
-                                  f"sizes >= 0 (dynamic dimensions are not supported)")
+            raise ConversionError(f"{tensor} has shape {list(shape)}; expected sizes >= 0 "
+                                  f"(dynamic dimensions are not supported)")
         buf = m["buffers"][t["buffer"]] if t["buffer"] < len(m["buffers"]) else {}
         data_arr = None
-        where = f"{where_sg}tensor {i} {t['name']!r} ({dtype.upper()} {list(shape)})"
+        where = f"{tensor} ({dtype.upper()} {list(shape)})"
         if t.get("sparsity") is not None:
             raw = buf["data"].tobytes() if buf.get("data") is not None else b""
             if len(raw) % np.dtype(DTYPES[dtype]).itemsize:
@@ -215,8 +217,7 @@ def _import_subgraph(m: dict, index: int) -> ir.Graph:
             raw = buf["data"].tobytes()
             want = int(np.prod(shape)) * np.dtype(DTYPES[dtype]).itemsize
             if len(raw) != want:
-                raise ConversionError(f"{where_sg}tensor {i} {t['name']!r} ({dtype.upper()} {list(shape)}) "
-                                      f"needs {want} bytes of data; its buffer holds {len(raw)}")
+                raise ConversionError(f"{where} needs {want} bytes of data; its buffer holds {len(raw)}")
             data_arr = np.frombuffer(raw, DTYPES[dtype]).reshape(shape).copy()
         name = g.unique_name(t["name"] or f"tensor_{i}")
         g.add_tensor(ir.Tensor(name, shape, dtype, data_arr, variable=bool(t.get("is_variable"))))
@@ -273,7 +274,8 @@ def _import_subgraph(m: dict, index: int) -> ir.Graph:
     for what in ("inputs", "outputs"):
         sg[what] = sg[what] if sg[what] is not None else []
         if min(sg[what], default=0) < 0:
-            raise ConversionError(f"the model's {where_sg}{what} are {list(sg[what])}; expected tensor indices")
+            raise ConversionError(f"the model's {where_sg}{what} are {list(sg[what])}; expected "
+                                  f"tensor indices")
     g.inputs = [names[i] for i in sg["inputs"]]
     g.outputs = [names[i] for i in sg["outputs"]]
     return g
