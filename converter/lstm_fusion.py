@@ -673,13 +673,13 @@ def fuse_unrolled(g: ir.Graph) -> ir.Graph:
     are not exactly one LSTM stay as they are (that is exact too)."""
     from .passes import remove_dead
     for unpack in [n for n in g.nodes if n.op == "UNPACK"]:
-        fused = _fuse_chain(g.copy(), unpack.name, unpack.outputs)
+        fused = _fuse_chain(g.copy(), unpack.outputs)
         if fused is not None:
             g = remove_dead(fused)
     return g
 
 
-def _fuse_chain(g: ir.Graph, name: str, outputs: list) -> Optional[ir.Graph]:
+def _fuse_chain(g: ir.Graph, outputs: list) -> Optional[ir.Graph]:
     """g with the LSTM over the outputs of its UNPACK `outputs` fused, or
     None where they are not one LSTM's steps."""
     unpack = next((n for n in g.nodes if n.op == "UNPACK" and n.outputs == outputs), None)
