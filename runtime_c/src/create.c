@@ -322,10 +322,8 @@ static mote_status carve_tables(mote_interpreter *it, uint8_t *base, size_t subg
     for (int32_t s = 0; s < it->num_subgraphs; s++) {
         mote_subgraph *sg = &it->subgraphs[s];
         if (!sg->reachable) continue;
-        sg->num_tensors = (int32_t)sg->tensors_in_file;
-        sg->num_nodes = (int32_t)sg->nodes_in_file;
-        num_tensors += (size_t)sg->num_tensors;
-        num_nodes += (size_t)sg->num_nodes;
+        num_tensors += sg->tensors_in_file;
+        num_nodes += sg->nodes_in_file;
         /* Table sizes must not wrap, on 32-bit targets too (a large corrupt
            count would otherwise pass the arena check and write past it). */
         const size_t limit =
@@ -349,6 +347,8 @@ static mote_status carve_tables(mote_interpreter *it, uint8_t *base, size_t subg
     for (int32_t s = 0; s < it->num_subgraphs; s++) {
         mote_subgraph *sg = &it->subgraphs[s];
         if (!sg->reachable) continue;
+        sg->num_tensors = (int32_t)sg->tensors_in_file;   /* counts only with their tables */
+        sg->num_nodes = (int32_t)sg->nodes_in_file;
         sg->tensors = tensors;
         sg->nodes = nodes;
         tensors += sg->num_tensors;
@@ -504,8 +504,10 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->model.size = model_bytes;
     it->required_bytes = mote_interpreter_bytes();
     const mote_status s = create(it, shapes, num_shapes);
-    /* Accessors see subgraph 0, also after a failure in another. */
-    if (it->subgraphs && it->subgraphs[0].reachable) mote_use_subgraph(it, 0);
+    /* Accessors see subgraph 0, also after a failure in another; nothing
+       (no inputs, no tensors) when create failed before its tables were set
+       up (a cycle of calls, an arena too small for them). */
+    if (it->subgraphs && it->subgraphs[0].tensors) mote_use_subgraph(it, 0);
     return s;
 }
 
