@@ -47,20 +47,14 @@ def mote_arena(model: bytes) -> int:
                        experimental_op_resolver_type=OpResolverType.BUILTIN_REF).arena_bytes
 
 
-# small_cnn is 96 bytes over TFLite Micro since multi-subgraph support (a
-# subgraph table entry and interpreter fields); issue 12 keeps it open.
-OVER = pytest.mark.xfail(strict=True, reason="96 bytes over TFLite Micro: the subgraph table entry")
-CASES = [pytest.param("small_cnn", marks=OVER), "mobilenet_style"]
-
-
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", sorted(TFLM_ARENA_BYTES))
 def test_arena_at_most_tflite_micros_measured(name, digits_models):
     got = mote_arena(digits_models[name])
     assert got <= TFLM_ARENA_BYTES[name], (
         f"{name}: Mote needs {got} arena bytes, TensorFlow Lite Micro {TFLM_ARENA_BYTES[name]}")
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", sorted(TFLM_ARENA_BYTES))
 def test_arena_at_most_tflite_micros_live(name, digits_models, tmp_path):
     if importlib.util.find_spec("tflite_micro") is None:
         pytest.skip("the tflite-micro wheel is not installed (pip install tflite-micro)")

@@ -50,11 +50,13 @@
  * Finding the arena size: call mote_create() with any arena of at least
  * mote_interpreter_bytes(); when it returns MOTE_ERROR_ARENA_TOO_SMALL and a
  * non-NULL interpreter, mote_arena_required() holds the exact size (or, if
- * even the tensor tables did not fit, a lower bound: a second try makes it
- * exact for one subgraph; a model with several may take a try more per
- * subgraph). The model bytes and the arena must outlive the interpreter; there
- * is nothing to destroy: the interpreter reads tensor names, shapes and
- * quantization from the model in place rather than copying them. (Shapes are
+ * even the tensor tables did not fit, a lower bound: the tables, then the
+ * ops' data, then the plan's temporary storage are counted, each in one try
+ * for all subgraphs, so that at most four refusals come before the size that
+ * works, whatever the number of subgraphs). The model bytes and the arena
+ * must outlive the interpreter; there is nothing to destroy: the interpreter
+ * reads tensor names, shapes and quantization from the model in place rather
+ * than copying them. (Shapes are
  * copied into the arena only for mote_create_with_shapes(), or where the model
  * sits at an address that leaves them misaligned for int32 reads, which costs
  * a few bytes of arena more.)

@@ -2,6 +2,13 @@
  * with checked byte counts. */
 #include "runtime.h"
 
+mote_status mote_short_of_arena(mote_interpreter *it, size_t need) {
+    it->required_bytes = need;
+    return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
+                     "(more once ops are prepared and planned: call again with "
+                     "mote_arena_required() bytes), got %zu", need, it->arena_bytes);
+}
+
 /* Persistent memory grows down from the arena's 16-byte aligned end, each
  * allocation aligned to `align` (a power of two, at most MOTE_ALIGN). */
 static void *persistent_alloc(mote_interpreter *it, size_t bytes, size_t align) {

@@ -10,15 +10,6 @@
 
 size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpreter)); }
 
-/* A persistent reservation before the plan did not fit: what is known so far
- * (a lower bound) goes to mote_arena_required(). */
-static mote_status short_of_arena(mote_interpreter *it, const char *what) {
-    it->required_bytes = mote_add_sat(it->head_bytes, mote_persistent_total(it));
-    return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
-                     "for the interpreter, its tables and %s (more once ops are planned), got "
-                     "%zu", it->required_bytes, what, it->arena_bytes);
-}
-
 /* The shape of a tensor of the model in place (dims read from its shape
  * vector), or a copy in persistent memory where the model's address leaves
  * the vector misaligned for int32 reads. */
@@ -68,7 +59,7 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
                          "does not support", (int)index, name, mote_type_name((mote_type)type),
                          type);
     /* Without room for a copy of its shape the tensor keeps none (rank 0) and
-       create goes on counting the arena's need (reserve_op_data fails). */
+       create goes on counting the arena's need (and fails before the plan). */
     const mote_status room = init_dims(it, t, &shape);
     if (room == MOTE_OK && (s = mote_set_shape(it, t, t->dims, t->ndims)) != MOTE_OK) return s;
     const size_t bytes = mote_tensor_bytes(t);
@@ -216,16 +207,14 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
 
 /* Every op's own data (op->data_bytes each), zeroed, before any op is
  * prepared: ops may then check everything before the arena runs out, and a
- * second create with mote_arena_required() bytes finds room for all of it. */
-static mote_status reserve_op_data(mote_interpreter *it) {
+ * second create with mote_arena_required() bytes finds room for all of it.
+ * Without room the need is still counted (mote_persistent_alloc). */
+static void reserve_op_data(mote_interpreter *it) {
     for (int32_t i = 0; i < it->num_nodes; i++) {
         mote_node *n = &it->nodes[i];
         if (n->op->data_bytes && (n->data = mote_persistent_alloc(it, n->op->data_bytes)))
             memset(n->data, 0, n->op->data_bytes);
     }
-    it->required_bytes = mote_add_sat(it->head_bytes, mote_persistent_total(it));
-    return it->required_bytes > it->arena_bytes ? short_of_arena(it, "the data of its ops")
-                                                : MOTE_OK;
 }
 
 /* The arena bytes for the shapes create may change: MOTE_MAX_DIMS int32s for
@@ -315,42 +304,48 @@ static void zero_variables(mote_interpreter *it) {
     }
 }
 
-/* The tables of every subgraph reachable from subgraph 0 after the
- * interpreter and the subgraph table; fails when the arena cannot hold them. */
-static mote_status carve_tables(mote_interpreter *it, uint8_t *base, size_t subgraph_table) {
+/* The interpreter, the subgraph table and the tensor and op tables of every
+ * subgraph (of those not reachable from subgraph 0 too: their size is then
+ * known from the file alone, in one step), one after another at the arena's
+ * start; fails when the arena cannot hold them. */
+static mote_status carve_tables(mote_interpreter *it, model_view *v) {
     size_t num_tensors = 0, num_nodes = 0;
-    for (int32_t s = 0; s < it->num_subgraphs; s++) {
-        mote_subgraph *sg = &it->subgraphs[s];
-        if (!sg->reachable) continue;
-        sg->num_tensors = (int32_t)sg->tensors_in_file;
-        sg->num_nodes = (int32_t)sg->nodes_in_file;
-        num_tensors += (size_t)sg->num_tensors;
-        num_nodes += (size_t)sg->num_nodes;
-        /* Table sizes must not wrap, on 32-bit targets too (a large corrupt
-           count would otherwise pass the arena check and write past it). */
-        const size_t limit =
-            SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node) + sizeof(plan_item) + 8);
-        if (num_tensors > limit || num_nodes > limit)
-            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%zu tensors and %zu ops are more "
-                             "than this machine can address", num_tensors, num_nodes);
+    const size_t n = v->subgraphs.len;   /* verified: <= INT32_MAX / 2 */
+    /* Table sizes must not wrap, on 32-bit targets too (a large corrupt
+       count would otherwise pass the arena check and write past it). */
+    const size_t limit =
+        SIZE_MAX / 8 / (sizeof(mote_subgraph) + sizeof(mote_tensor) + sizeof(mote_node) +
+                        sizeof(plan_item) + 8);
+    for (uint32_t i = 0; i < n && num_tensors <= limit && num_nodes <= limit; i++) {
+        mote_model_subgraph(&it->model, v, i);
+        num_tensors += v->tensors.len;
+        num_nodes += v->operators.len;
     }
+    if (n > limit || num_tensors > limit || num_nodes > limit)
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%zu subgraphs with %zu tensors and %zu "
+                         "ops are more than this machine can address", n, num_tensors,
+                         num_nodes);
+    const size_t subgraph_table = MOTE_ALIGN_UP(n * sizeof(mote_subgraph));
     const size_t tensor_table = MOTE_ALIGN_UP(num_tensors * sizeof(mote_tensor));
     const size_t node_table = MOTE_ALIGN_UP(num_nodes * sizeof(mote_node));
     it->head_bytes = mote_interpreter_bytes() + subgraph_table + tensor_table + node_table;
-    it->required_bytes = it->head_bytes;
-    if (it->head_bytes > it->arena_bytes)
-        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
-                         "for the interpreter and the tables of %zu tensors and %zu ops (more "
-                         "once ops are planned), got %zu", it->head_bytes, num_tensors,
-                         num_nodes, it->arena_bytes);
-    mote_tensor *tensors = (mote_tensor *)(base + mote_interpreter_bytes() + subgraph_table);
+    if (it->head_bytes > it->arena_bytes) return mote_short_of_arena(it, it->head_bytes);
+    mote_subgraph *sg = (mote_subgraph *)(it->arena + mote_interpreter_bytes());
+    mote_tensor *tensors = (mote_tensor *)((uint8_t *)sg + subgraph_table);
     mote_node *nodes = (mote_node *)((uint8_t *)tensors + tensor_table);
-    memset(tensors, 0, tensor_table + node_table);
-    for (int32_t s = 0; s < it->num_subgraphs; s++) {
-        mote_subgraph *sg = &it->subgraphs[s];
-        if (!sg->reachable) continue;
+    memset(sg, 0, subgraph_table + tensor_table + node_table);
+    it->subgraphs = sg;
+    it->num_subgraphs = (int32_t)n;
+    for (uint32_t i = 0; i < n; i++, sg++) {
+        mote_model_subgraph(&it->model, v, i);
+        sg->table = v->subgraph;
+        sg->inputs = v->inputs;
+        sg->outputs = v->outputs;
         sg->tensors = tensors;
         sg->nodes = nodes;
+        sg->num_tensors = (int32_t)v->tensors.len;
+        sg->num_nodes = (int32_t)v->operators.len;
+        sg->caller = -1;
         tensors += sg->num_tensors;
         nodes += sg->num_nodes;
     }
@@ -360,7 +355,7 @@ static mote_status carve_tables(mote_interpreter *it, uint8_t *base, size_t subg
 /* Tensors and ops of one subgraph (the current one) and their dataflow. A
  * full arena does not stop the counting before the plan: the shapes a
  * misaligned model or new input shapes need and the ops' data are reserved
- * (reserve_op_data then fails), so that one try reports them; *room records
+ * (create then fails before the plan), so that one try reports them; *room records
  * the shortage. */
 static mote_status init_subgraph(mote_interpreter *it, model_view *v, int32_t index,
                                  const mote_input_shape *shapes, int num_shapes,
@@ -376,8 +371,9 @@ static mote_status init_subgraph(mote_interpreter *it, model_view *v, int32_t in
         *room = s;
     }
     /* A callee's shapes follow its caller's (mote_prepare_callee): room for
-       them like a resized model's. */
-    if (index > 0 && *room == MOTE_OK && own_shapes(it) != MOTE_OK) *room = MOTE_ERROR_ARENA_TOO_SMALL;
+       them like a resized model's, counted also when the arena is full
+       already, so that one try reports every subgraph's. */
+    if (index > 0 && own_shapes(it) != MOTE_OK) *room = MOTE_ERROR_ARENA_TOO_SMALL;
     for (int32_t i = 0; i < it->num_nodes; i++)
         if ((s = init_node(it, v, i)) != MOTE_OK) return s;
     it->current_op = -1;
@@ -408,44 +404,18 @@ static mote_status fold_constants(mote_interpreter *it) {
 static mote_status create(mote_interpreter *it, const mote_input_shape *shapes, int num_shapes) {
     model_view v;
     mote_status s;
-    uint8_t *base = it->arena;
     if ((s = mote_model_verify(&it->model, &v, it->message, sizeof it->message)) != MOTE_OK)
         return s;
     it->signatures = v.signatures;
-    it->num_subgraphs = (int32_t)v.subgraphs.len;   /* verified: <= INT32_MAX / 2 */
-    if ((size_t)it->num_subgraphs > SIZE_MAX / 8 / sizeof(mote_subgraph))
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%d subgraphs are more than this machine "
-                         "can address", (int)it->num_subgraphs);
-    const size_t subgraph_table = MOTE_ALIGN_UP((size_t)it->num_subgraphs * sizeof(mote_subgraph));
-    it->required_bytes = mote_interpreter_bytes() + subgraph_table;
-    if (it->required_bytes > it->arena_bytes) {
-        /* Subgraph 0's tables come next whatever it calls: counted now, so
-           that the need of a model of one subgraph is known in one step. */
-        mote_model_subgraph(&it->model, &v, 0);
-        const size_t limit = SIZE_MAX / 8 / (sizeof(mote_tensor) + sizeof(mote_node));
-        if (v.tensors.len < limit && v.operators.len < limit)
-            it->required_bytes += MOTE_ALIGN_UP(v.tensors.len * sizeof(mote_tensor)) +
-                                  MOTE_ALIGN_UP(v.operators.len * sizeof(mote_node));
-        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
-                         "bytes for the interpreter, the table of %d subgraphs and the tables "
-                         "of their tensors and ops, got %zu", it->required_bytes,
-                         (int)it->num_subgraphs, it->arena_bytes);
+    if ((s = carve_tables(it, &v)) != MOTE_OK) return s;
+    int32_t first_done = 0;
+    if (mote_calls) {
+        if ((s = mote_calls->walk_calls(it, &v, &first_done)) != MOTE_OK) return s;
+    } else {   /* no op can call: subgraph 0 alone */
+        mote_subgraph *sg = &it->subgraphs[0];
+        sg->reachable = true;
+        sg->done_prev = sg->done_next = -1;
     }
-    it->subgraphs = (mote_subgraph *)(base + mote_interpreter_bytes());
-    memset(it->subgraphs, 0, subgraph_table);
-    for (int32_t i = 0; i < it->num_subgraphs; i++) {
-        mote_subgraph *sg = &it->subgraphs[i];
-        mote_model_subgraph(&it->model, &v, (uint32_t)i);
-        sg->table = v.subgraph;
-        sg->inputs = v.inputs;
-        sg->outputs = v.outputs;
-        sg->tensors_in_file = v.tensors.len;
-        sg->nodes_in_file = v.operators.len;
-        sg->caller = -1;
-    }
-    int32_t first_done;
-    if ((s = mote_walk_calls(it, &v, &first_done)) != MOTE_OK) return s;
-    if ((s = carve_tables(it, base, subgraph_table)) != MOTE_OK) return s;
     mote_status room = MOTE_OK;
     for (int32_t i = 0; i < it->num_subgraphs; i++) {
         if (!it->subgraphs[i].reachable) continue;
@@ -455,10 +425,11 @@ static mote_status create(mote_interpreter *it, const mote_input_shape *shapes, 
     for (int32_t i = 0; i < it->num_subgraphs; i++) {
         if (!it->subgraphs[i].reachable) continue;
         mote_use_subgraph(it, i);
-        if (reserve_op_data(it) != MOTE_OK) room = MOTE_ERROR_ARENA_TOO_SMALL;
+        reserve_op_data(it);
     }
-    if (room != MOTE_OK) return short_of_arena(it, "the data of its ops");
     mote_use_subgraph(it, 0);
+    const size_t need = mote_add_sat(it->head_bytes, mote_persistent_total(it));
+    if (room != MOTE_OK || need > it->arena_bytes) return mote_short_of_arena(it, need);
     /* Prepare every op (ops that call subgraphs prepare them first); a full
        arena does not stop the others, so that the total persistent need is
        known exactly. */
@@ -469,10 +440,10 @@ static mote_status create(mote_interpreter *it, const mote_input_shape *shapes, 
         if (s == MOTE_ERROR_ARENA_TOO_SMALL) arena_status = s;
         else if (s != MOTE_OK) return s;
     }
+    /* An op short of persistent memory leaves the plan short too (the plan
+       counts what the op asked for); the check only guards that. */
     s = mote_plan(it, first_done);
-    if (s == MOTE_OK && arena_status != MOTE_OK)
-        s = mote_fail(it, arena_status, "arena too small: the model needs %zu bytes, got %zu",
-                      it->required_bytes, it->arena_bytes);
+    if (s == MOTE_OK && arena_status != MOTE_OK) s = mote_short_of_arena(it, it->required_bytes);
     if (s != MOTE_OK) return s;
     zero_variables(it);
     if ((s = fold_constants(it)) != MOTE_OK) return s;
@@ -504,8 +475,9 @@ mote_status mote_create_with_shapes(const void *model, size_t model_bytes, void 
     it->model.size = model_bytes;
     it->required_bytes = mote_interpreter_bytes();
     const mote_status s = create(it, shapes, num_shapes);
-    /* Accessors see subgraph 0, also after a failure in another. */
-    if (it->subgraphs && it->subgraphs[0].reachable) mote_use_subgraph(it, 0);
+    /* Accessors see subgraph 0, also after a failure in another; nothing
+       (no inputs, no tensors) when the arena had no room for the tables. */
+    if (it->subgraphs) mote_use_subgraph(it, 0);
     return s;
 }
 

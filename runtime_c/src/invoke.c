@@ -25,20 +25,6 @@ static mote_status run_ops(mote_interpreter *it, double (*now)(void *ctx), void 
 
 mote_status mote_invoke(mote_interpreter *it) { return run_ops(it, NULL, NULL, NULL); }
 
-mote_status mote_run_subgraph(mote_interpreter *it, int32_t index) {
-    const int32_t prev = mote_use_subgraph(it, index), prev_op = it->current_op;
-    mote_status s = MOTE_OK;
-    for (int32_t i = 0; i < it->num_nodes && s == MOTE_OK; i++) {
-        mote_node *n = &it->nodes[i];
-        if (n->folded) continue;
-        it->current_op = i;
-        s = n->op->invoke(it, n);
-    }
-    mote_use_subgraph(it, prev);
-    it->current_op = prev_op;
-    return s;
-}
-
 mote_status mote_set_max_loop_iterations(mote_interpreter *it, uint32_t max_iterations) {
     if (!it) return MOTE_ERROR_INVALID_ARGUMENT;
     it->max_loop_iterations = max_iterations;

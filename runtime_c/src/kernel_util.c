@@ -133,7 +133,8 @@ void mote_parallel_io(mote_interpreter *it, const mote_node *n, mote_task_fn tas
 static fb_table node_table(const mote_interpreter *it, const mote_node *n) {
     fb_vector operators;
     fb_table op = {0, 0, 0, 0};
-    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators))
+    if (mote_fb_get_vector(&it->model, &mote_current(it)->table, TFL_SUB_GRAPH_OPERATORS, 4,
+                           &operators))
         mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op);
     return op;
 }
@@ -274,7 +275,8 @@ mote_tensor *mote_node_intermediate(const mote_interpreter *it, const mote_node 
                                     int *count) {
     fb_vector operators, list = {0, 0};
     fb_table op;
-    if (mote_fb_get_vector(&it->model, &it->subgraph, TFL_SUB_GRAPH_OPERATORS, 4, &operators) &&
+    if (mote_fb_get_vector(&it->model, &mote_current(it)->table, TFL_SUB_GRAPH_OPERATORS, 4,
+                           &operators) &&
         mote_fb_vector_table(&it->model, &operators, (uint32_t)(n - it->nodes), &op))
         mote_fb_get_vector(&it->model, &op, TFL_OPERATOR_INTERMEDIATES, 4, &list);
     *count = (int)list.len;

@@ -37,6 +37,10 @@ static mote_status fail_with(verifier *vf, mote_status status, const char *fmt, 
         if (!(cond)) return fail(vf, __VA_ARGS__);         \
     } while (0)
 
+/* "tensor 3: name out of range": one message for every field in bounds checks. */
+#define CHECK_FIELD(cond, kind, index, field) \
+    CHECK(cond, "%s %u: %s out of range", kind, (unsigned)(index), field)
+
 /* A vector of tables: the vector and each element table must be in bounds. */
 static mote_status table_vector(verifier *vf, const fb_table *t, int slot, const char *what,
                                 fb_vector *out) {
@@ -71,15 +75,13 @@ static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index
     uint32_t buffer;
     int32_t qdim;
     uint8_t flag;
-    CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE, 4, &v), "tensor %u: shape out of range",
-          (unsigned)index);
+    CHECK_FIELD(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE, 4, &v), "tensor", index, "shape");
     CHECK(mote_fb_get_i8(vf->b, t, TFL_TENSOR_TYPE, 0, &type) &&
               mote_fb_get_u32(vf->b, t, TFL_TENSOR_BUFFER, 0, &buffer) &&
               mote_fb_get_u8(vf->b, t, TFL_TENSOR_IS_VARIABLE, 0, &flag) &&
               mote_fb_get_u8(vf->b, t, TFL_TENSOR_HAS_RANK, 0, &flag),
           "tensor %u: scalar field runs past its table", (unsigned)index);
-    CHECK(mote_fb_get_string(vf->b, t, TFL_TENSOR_NAME, &name), "tensor %u: name out of range",
-          (unsigned)index);
+    CHECK_FIELD(mote_fb_get_string(vf->b, t, TFL_TENSOR_NAME, &name), "tensor", index, "name");
     CHECK(buffer < num_buffers, "tensor %u: buffer index %u, but the model has %u buffers",
           (unsigned)index, (unsigned)buffer, (unsigned)num_buffers);
     /* Kernels read constants in place through typed pointers, so each must sit
@@ -93,24 +95,27 @@ static mote_status verify_tensor(verifier *vf, const fb_table *t, uint32_t index
         return fail_with(vf, MOTE_ERROR_INVALID_ARGUMENT, "tensor %u: its constant %s data is not "
                          "%zu-byte aligned in memory: pass the model at a 16-byte aligned address",
                          (unsigned)index, mote_type_name((mote_type)type), elem);
-    CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
-          "tensor %u: shape_signature out of range", (unsigned)index);
-    CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub),
-          "tensor %u: sparsity out of range", (unsigned)index);
-    CHECK(mote_fb_get_vector(vf->b, t, TFL_TENSOR_VARIANT_TENSORS, 4, &v),
-          "tensor %u: variant_tensors out of range", (unsigned)index);
-    CHECK(mote_fb_get_table(vf->b, t, TFL_TENSOR_QUANTIZATION, &q),
-          "tensor %u: quantization out of range", (unsigned)index);
+    CHECK_FIELD(mote_fb_get_vector(vf->b, t, TFL_TENSOR_SHAPE_SIGNATURE, 4, &v),
+                "tensor", index, "shape_signature");
+    CHECK_FIELD(mote_fb_get_table(vf->b, t, TFL_TENSOR_SPARSITY, &sub),
+                "tensor", index, "sparsity");
+    CHECK_FIELD(mote_fb_get_vector(vf->b, t, TFL_TENSOR_VARIANT_TENSORS, 4, &v),
+                "tensor", index, "variant_tensors");
+    CHECK_FIELD(mote_fb_get_table(vf->b, t, TFL_TENSOR_QUANTIZATION, &q),
+                "tensor", index, "quantization");
     if (q.pos) {
         fb_vector scale, zp;
-        CHECK(mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MIN, 4, &v) &&
-                  mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MAX, 4, &v) &&
-                  mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4, &scale) &&
-                  mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8, &zp) &&
-                  mote_fb_get_table(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_DETAILS, &sub) &&
-                  mote_fb_get_i32(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
-                             &qdim),
-              "tensor %u: quantization parameters out of range", (unsigned)index);
+        CHECK_FIELD(mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MIN, 4, &v) &&
+                        mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_MAX, 4, &v) &&
+                        mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_SCALE, 4,
+                                           &scale) &&
+                        mote_fb_get_vector(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_ZERO_POINT, 8,
+                                           &zp) &&
+                        mote_fb_get_table(vf->b, &q, TFL_QUANTIZATION_PARAMETERS_DETAILS, &sub) &&
+                        mote_fb_get_i32(vf->b, &q,
+                                        TFL_QUANTIZATION_PARAMETERS_QUANTIZED_DIMENSION, 0,
+                                        &qdim),
+                    "tensor", index, "quantization parameters");
     }
     return MOTE_OK;
 }
@@ -140,11 +145,11 @@ static mote_status verify_operator(verifier *vf, const fb_table *t, uint32_t ind
     MOTE_MESSAGE(what, sizeof what, "operator %u intermediates", (unsigned)index);
     s = index_vector(vf, t, TFL_OPERATOR_INTERMEDIATES, what, -1, num_tensors, &v);
     if (s != MOTE_OK) return s;
-    CHECK(mote_fb_get_table(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS, &options),
-          "operator %u: builtin options out of range", (unsigned)index);
-    CHECK(mote_fb_get_vector(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &v) &&
-              mote_fb_get_vector(vf->b, t, TFL_OPERATOR_MUTATING_VARIABLE_INPUTS, 1, &v),
-          "operator %u: custom options out of range", (unsigned)index);
+    CHECK_FIELD(mote_fb_get_table(vf->b, t, TFL_OPERATOR_BUILTIN_OPTIONS, &options),
+                "operator", index, "builtin options");
+    CHECK_FIELD(mote_fb_get_vector(vf->b, t, TFL_OPERATOR_CUSTOM_OPTIONS, 1, &v) &&
+                    mote_fb_get_vector(vf->b, t, TFL_OPERATOR_MUTATING_VARIABLE_INPUTS, 1, &v),
+                "operator", index, "custom options");
     int32_t callees[2];
     const int count = mote_model_callees(vf->b, vf->model, t, callees);
     CHECK(count >= 0, "operator %u: control-flow options are malformed", (unsigned)index);
@@ -188,8 +193,8 @@ static mote_status verify_subgraph(verifier *vf, const fb_table *sg, uint32_t in
         mote_fb_vector_table(vf->b, &operators, i, &op);
         if ((s = verify_operator(vf, &op, i, num_opcodes, nt)) != MOTE_OK) return s;
     }
-    CHECK(mote_fb_get_string(vf->b, sg, TFL_SUB_GRAPH_NAME, &name),
-          "subgraph %u: name out of range", (unsigned)index);
+    CHECK_FIELD(mote_fb_get_string(vf->b, sg, TFL_SUB_GRAPH_NAME, &name),
+                "subgraph", index, "name");
     if (out) {
         out->subgraph = *sg;
         out->tensors = tensors;

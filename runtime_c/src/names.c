@@ -12,14 +12,29 @@ static const char unknown_op[] = "UNKNOWN";
  * ops Mote does not run at all: messages give their code instead. */
 #include "kernels/op_list.h"
 
-const char *mote_op_name(int code) {
-    switch (code) {
-#define NAME(name, op) \
-    case TFL_BUILTIN_OPERATOR_##name: return #name;
-        MOTE_ALL_OPS(NAME)
+#include <string.h>
+
+/* The names one after another, each ending in NUL, and their codes in the
+ * same order (all below 256): a byte per op instead of a pointer per code. */
+static const char op_names[] =
+#define NAME(name, op) #name "\0"
+    MOTE_ALL_OPS(NAME);
 #undef NAME
-    default: return unknown_op;
-    }
+static const uint8_t op_codes[] = {
+#define CODE(name, op) TFL_BUILTIN_OPERATOR_##name,
+    MOTE_ALL_OPS(CODE)
+#undef CODE
+};
+#define CODE_FITS(name, op) \
+    typedef char mote_code_fits_##op[TFL_BUILTIN_OPERATOR_##name < 256 ? 1 : -1];
+MOTE_ALL_OPS(CODE_FITS)
+#undef CODE_FITS
+
+const char *mote_op_name(int code) {
+    const char *name = op_names;
+    for (size_t i = 0; i < sizeof op_codes; i++, name += strlen(name) + 1)
+        if (op_codes[i] == code) return name;
+    return unknown_op;
 }
 #else
 static const char *const op_names[TFL_BUILTIN_OPERATOR_COUNT] = {

@@ -85,49 +85,13 @@ static void lifetimes(mote_interpreter *it, int32_t *first, int32_t *last) {
     for (int i = 0; i < mote_output_count(it); i++) last[mote_output_tensor(it, i)] = end;
 }
 
-/* Each callee's region goes in the plan of the subgraph that calls it, alive
- * during the ops that call it. A callee called from two subgraphs goes in
- * subgraph 0's plan for the whole run instead (calls form no cycle, so
- * following callers always ends at subgraph 0). */
-static void assign_callers(mote_interpreter *it) {
-    for (int32_t s = 0; s < it->num_subgraphs; s++) {
-        const mote_subgraph *sg = &it->subgraphs[s];
-        if (!sg->reachable) continue;
-        mote_use_subgraph(it, s);
-        for (int32_t op = 0; op < sg->num_nodes; op++) {
-            int32_t callees[2];
-            const int count = mote_node_callees(it, &sg->nodes[op], callees);
-            for (int k = 0; k < count; k++) {
-                mote_subgraph *c = &it->subgraphs[callees[k]];
-                if (c->caller < 0) {
-                    c->caller = s;
-                    c->first_call = c->last_call = op;
-                } else if (c->caller == s) {
-                    if (op < c->first_call) c->first_call = op;
-                    if (op > c->last_call) c->last_call = op;
-                } else {
-                    c->caller = 0;
-                    c->first_call = 0;
-                    c->last_call = it->subgraphs[0].num_nodes - 1;
-                }
-            }
-        }
-    }
-    for (int32_t s = 0; s < it->num_subgraphs; s++) it->subgraphs[s].first_callee = -1;
-    for (int32_t c = 1; c < it->num_subgraphs; c++) {
-        mote_subgraph *callee = &it->subgraphs[c];
-        if (!callee->reachable) continue;
-        callee->next_callee = it->subgraphs[callee->caller].first_callee;
-        it->subgraphs[callee->caller].first_callee = c;
-    }
-}
-
 static int32_t plan_count(const mote_interpreter *it, int32_t s) {
     const mote_subgraph *sg = &it->subgraphs[s];
     int32_t count = 0;
     for (int32_t i = 0; i < sg->num_tensors; i++) count += planned(s, &sg->tensors[i]);
     for (int32_t i = 0; i < sg->num_nodes; i++) count += sg->nodes[i].scratch_bytes != 0;
-    for (int32_t c = sg->first_callee; c >= 0; c = it->subgraphs[c].next_callee) count++;
+    for (int32_t c = sg->u.plan.first_callee; c >= 0; c = it->subgraphs[c].u.plan.next_callee)
+        count++;
     return count;
 }
 
@@ -156,11 +120,11 @@ static void plan_subgraph(mote_interpreter *it, int32_t s, plan_item *items, int
             items[k].first = items[k].last = i;
             k++;
         }
-    for (int32_t c = sg->first_callee; c >= 0; c = it->subgraphs[c].next_callee) {
+    for (int32_t c = sg->u.plan.first_callee; c >= 0; c = it->subgraphs[c].u.plan.next_callee) {
         const mote_subgraph *callee = &it->subgraphs[c];
         items[k].bytes = callee->region_bytes;
-        items[k].first = callee->first_call;
-        items[k].last = callee->last_call;
+        items[k].first = callee->u.plan.first_call;
+        items[k].last = callee->u.plan.last_call;
         k++;
     }
     sg->region_bytes = mote_plan_arena(items, order, k);
@@ -170,7 +134,7 @@ static void plan_subgraph(mote_interpreter *it, int32_t s, plan_item *items, int
             sg->tensors[i].data = (uint8_t *)(uintptr_t)items[k++].offset;
     for (int32_t i = 0; i < sg->num_nodes; i++)
         if (sg->nodes[i].scratch_bytes) sg->nodes[i].scratch = (void *)(uintptr_t)items[k++].offset;
-    for (int32_t c = sg->first_callee; c >= 0; c = it->subgraphs[c].next_callee)
+    for (int32_t c = sg->u.plan.first_callee; c >= 0; c = it->subgraphs[c].u.plan.next_callee)
         it->subgraphs[c].region_offset = items[k++].offset;
 }
 
@@ -204,7 +168,9 @@ mote_status mote_plan(mote_interpreter *it, int32_t first_done) {
             if (persistent_in_callee(s, t)) t->data = mote_persistent_alloc(it, mote_tensor_bytes(t));
         }
     }
-    assign_callers(it);
+    if (mote_calls) mote_calls->assign_callers(it);   /* switches the current subgraph */
+    else it->subgraphs[0].u.plan.first_callee = -1;
+    mote_use_subgraph(it, 0);
     int32_t count = 0, tensors = 0;
     for (int32_t s = first_done; s >= 0; s = it->subgraphs[s].done_next) {
         const int32_t c = plan_count(it, s);
@@ -215,13 +181,8 @@ mote_status mote_plan(mote_interpreter *it, int32_t first_done) {
                   MOTE_ALIGN_UP((size_t)count * sizeof(int32_t)) +
                   MOTE_ALIGN_UP(2 * (size_t)tensors * sizeof(int32_t));
     const size_t persistent = mote_persistent_total(it);
-    if (mote_add_sat(mote_add_sat(it->head_bytes, persistent), temp) > it->arena_bytes) {
-        it->required_bytes = mote_add_sat(mote_add_sat(it->head_bytes, persistent), temp);
-        return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu "
-                         "bytes to plan %d buffers, got %zu (call again with "
-                         "mote_arena_required() bytes)", it->required_bytes, (int)count,
-                         it->arena_bytes);
-    }
+    const size_t need = mote_add_sat(mote_add_sat(it->head_bytes, persistent), temp);
+    if (need > it->arena_bytes) return mote_short_of_arena(it, need);
     uint8_t *base = it->arena + it->head_bytes;
     plan_item *items = (plan_item *)base;
     int32_t *order = (int32_t *)(base + MOTE_ALIGN_UP((size_t)count * sizeof(plan_item)));

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "subgraph.h"
+
 #define DECLARE(NAME, op) extern const mote_op mote_op_##op;
 MOTE_OP_LIST(DECLARE)
 MOTE_CUSTOM_OP_LIST(DECLARE)
@@ -20,6 +22,18 @@ const mote_op *mote_find_op(int32_t builtin) {
     default: return 0;
     }
 }
+
+/* The call-graph machinery is linked only with an op that calls subgraphs:
+ * the condition folds to a constant, and without those ops nothing refers to
+ * it. */
+extern const mote_call_support mote_call_support_of_ops;
+#define CALLS(NAME, op)                                                        \
+    || TFL_BUILTIN_OPERATOR_##NAME == TFL_BUILTIN_OPERATOR_WHILE ||            \
+        TFL_BUILTIN_OPERATOR_##NAME == TFL_BUILTIN_OPERATOR_IF ||              \
+        TFL_BUILTIN_OPERATOR_##NAME == TFL_BUILTIN_OPERATOR_CALL_ONCE
+const mote_call_support *const mote_calls =
+    (0 MOTE_OP_LIST(CALLS)) ? &mote_call_support_of_ops : NULL;
+#undef CALLS
 
 const mote_op *mote_find_custom_op(const char *name) {
     (void)name;   /* unused when a build lists no custom ops */

@@ -86,42 +86,51 @@ typedef struct mote_pending_pack {
 
 /* One subgraph of the model. Subgraph 0 is the entry; the others run when a
  * WHILE, IF or CALL_ONCE op calls them (only those reachable from subgraph 0
- * get tensors and ops). Its activations occupy a region of the planned arena:
- * subgraph 0's at the start, each callee's inside its caller's region, placed
- * like one buffer alive during the caller's ops that call it (subgraph.c). */
+ * get their tensors and ops set up; every subgraph's tables are counted in
+ * the arena, so that its size is known from the file in one step). Its
+ * activations occupy a region of the planned arena: subgraph 0's at the
+ * start, each callee's inside its caller's region, placed like one buffer
+ * alive during the caller's ops that call it (planner.c). */
 typedef struct {
     fb_table table;
     fb_vector inputs, outputs;       /* int32 tensor indices, in the model */
     mote_tensor *tensors;
     mote_node *nodes;
-    int32_t num_tensors, num_nodes;  /* 0 for a subgraph create does not set up */
-    uint32_t tensors_in_file, nodes_in_file;
-    int32_t caller;                  /* subgraph whose region holds this one's; -1: none
-                                        (subgraph 0, or not reachable) */
-    int32_t first_call, last_call;   /* the caller's ops during which the region is live */
-    int32_t first_callee, next_callee;   /* the subgraphs whose regions this one's holds;
-                                            the next with the same caller; -1 ends */
+    int32_t num_tensors, num_nodes;
     size_t region_bytes;             /* its activations, scratch and callees' regions */
     size_t region_offset;            /* in the caller's region */
+    int32_t caller;                  /* subgraph whose region holds this one's; -1: none
+                                        (subgraph 0, or not reachable) */
+    int32_t done_prev, done_next;    /* reachable subgraphs in the order the call-graph
+                                        walk finished them: callees before callers; -1 ends */
+    union {
+        struct {                     /* the walk at create (kernels/subgraph_call.c) */
+            int32_t from, op, callee;   /* whom it returns to; where it resumes */
+        } walk;
+        struct {                     /* then the plan */
+            int32_t first_call, last_call;   /* the caller's ops during which the region
+                                                is live */
+            int32_t first_callee, next_callee;   /* the subgraphs whose regions this one's
+                                                    holds; the next with the same caller;
+                                                    -1 ends */
+        } plan;
+    } u;
     bool reachable, prepared;
-    uint8_t visit;                   /* call-graph walk at create: 0 new, 1 on the path, 2 done */
-    int32_t walk_from, walk_op, walk_callee;   /* the walk's resumption point */
-    int32_t done_prev, done_next;    /* reachable subgraphs in the order the walk finished
-                                        them: callees before callers; -1 ends */
+    uint8_t visit;                   /* call-graph walk: 0 new, 1 on the path, 2 done */
 } mote_subgraph;
 
 struct mote_interpreter {
     fb_buffer model;
-    /* The subgraph being created or run (subgraph 0 outside of ops that call
-       others): the tables ops and accessors read. */
-    fb_table subgraph;
-    fb_vector graph_inputs, graph_outputs;
     fb_vector signatures;            /* SignatureDef tables, verified */
+    /* The subgraph being created or run (subgraph 0 outside of ops that call
+       others): its tables, which ops and accessors read, and its record (its
+       inputs, outputs and flatbuffer table: mote_current). */
     mote_tensor *tensors;
     mote_node *nodes;
     int32_t num_tensors, num_nodes;
     int32_t current_subgraph;
-    mote_subgraph *subgraphs;        /* all of the model's, indexed as in the file */
+    mote_subgraph *subgraphs;        /* all of the model's, indexed as in the file; NULL
+                                        until create has room for them and their tables */
     int32_t num_subgraphs;
     uint32_t max_loop_iterations;    /* per WHILE run; mote_set_max_loop_iterations */
     uint8_t *arena;                  /* aligned start of the caller's arena */
@@ -158,6 +167,10 @@ mote_status mote_fail_status(mote_interpreter *it, mote_status status);
 mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt, ...)
     MOTE_PRINTF_LIKE(3, 4);
 #endif
+
+/* Fails with MOTE_ERROR_ARENA_TOO_SMALL, `need` (what create has counted so
+ * far: a lower bound until the plan is made) in mote_arena_required(). */
+mote_status mote_short_of_arena(mote_interpreter *it, size_t need);
 
 /* Persistent memory from the arena's end, for prepare-time data, 8-byte
  * aligned (16 for repacked weights: mote_persistent_alloc_packed). Returns
@@ -211,6 +224,11 @@ fb_vector mote_node_custom_options(const mote_interpreter *it, const mote_node *
 /* Element count x element size (the shape's byte count; checked against
  * overflow when the shape was set). */
 size_t mote_tensor_bytes(const mote_tensor *t);
+
+/* The current subgraph's record (it->subgraphs must be set). */
+static inline const mote_subgraph *mote_current(const mote_interpreter *it) {
+    return &it->subgraphs[it->current_subgraph];
+}
 
 /* Makes subgraph `index` the current one (its tables in it->tensors,
  * it->nodes, ...); returns the previous one's index. */

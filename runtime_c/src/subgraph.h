@@ -8,11 +8,22 @@
 #include "model_view.h"
 #include "runtime.h"
 
-/* Walks the calls of every subgraph: fails on a cycle (a subgraph that runs
- * itself through WHILE, IF or CALL_ONCE), marks the subgraphs reachable from
- * subgraph 0 and links them callees first (done_next; the first in
- * *first_done). Needs each subgraph's table entry zeroed. */
-mote_status mote_walk_calls(mote_interpreter *it, const model_view *v, int32_t *first_done);
+/* What a model whose ops call subgraphs needs of create and the planner
+ * (kernels/subgraph_call.c): `walk_calls` fails on a cycle (a subgraph that
+ * runs itself through WHILE, IF or CALL_ONCE), marks the subgraphs reachable
+ * from subgraph 0 and links them callees first (done_next; the first in
+ * *first_done), needing each record zeroed but `caller`; `assign_callers`
+ * gives each reachable callee the subgraph whose plan holds its region
+ * (caller, u.plan). */
+typedef struct {
+    mote_status (*walk_calls)(mote_interpreter *it, const model_view *v, int32_t *first_done);
+    void (*assign_callers)(mote_interpreter *it);
+} mote_call_support;
+
+/* The ops' support when the build has WHILE, IF or CALL_ONCE (registry.c);
+ * NULL without them: then a model's ops call nothing (an op that would is
+ * refused as unsupported), and subgraph 0 alone is set up. */
+extern const mote_call_support *const mote_calls;
 
 /* The subgraphs node `n` of the current subgraph calls (its options were verified): their count, 0
  * for an op that calls none. */

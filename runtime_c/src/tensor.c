@@ -10,7 +10,7 @@
 static fb_table subgraph_table(const mote_interpreter *it, int slot, uint32_t index) {
     fb_vector tables;
     fb_table t = {0, 0, 0, 0};
-    if (mote_fb_get_vector(&it->model, &it->subgraph, slot, 4, &tables))
+    if (mote_fb_get_vector(&it->model, &mote_current(it)->table, slot, 4, &tables))
         mote_fb_vector_table(&it->model, &tables, index, &t);
     return t;
 }

@@ -371,7 +371,7 @@ static mote_status find_exact(const uint8_t *model, size_t size, unsigned flags,
     *exact = 0;
     *it = NULL;
     *base = NULL;
-    for (int tries = 0; tries < 12 && *need <= ARENA_CAP; tries++) {
+    for (int tries = 0; tries < 5 && *need <= ARENA_CAP; tries++) {
         s = create(model, size, *need, 0, flags, sc, it, base);
         CHECK(*it != NULL, "no interpreter from an arena of mote_interpreter_bytes()", *need, s);
         if (verified != MOTE_OK) CHECK(s != MOTE_OK, "create accepted what verify refused", s, 0);
@@ -387,7 +387,7 @@ static mote_status find_exact(const uint8_t *model, size_t size, unsigned flags,
         *need = required;
     }
     if (s == MOTE_ERROR_ARENA_TOO_SMALL && *need <= ARENA_CAP)
-        fail("twelve tries did not find the arena size", *need, 0);
+        fail("five tries did not find the arena size", *need, 0);
     return s;
 }
 

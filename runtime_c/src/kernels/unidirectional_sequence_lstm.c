@@ -136,7 +136,7 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
     const mote_tensor *in = mote_node_input(it, n, INPUT), *out = mote_node_output(it, n, 0);
     const mote_tensor *h = mote_node_input(it, n, OUTPUT_STATE);
     const mote_tensor *c = mote_node_input(it, n, CELL_STATE);
-    mote_status s;
+    mote_status s, room = MOTE_OK;
     /* LiteRT's integer kernel steps its peepholes by the output size: as
        the equations say only where that is the cell count. */
     if (projection && p->n_output != p->n_cell &&
@@ -214,11 +214,17 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
         const float input_factor = mote_tensor_scale(it, w, 0) * in_scale / gate_scale;
         const float recurrent_factor = mote_tensor_scale(it, r, 0) * h_scale / gate_scale;
         if ((s = rescale_of(it, input_factor, "input-to-gate", &q->input[g])) ||
-            (s = rescale_of(it, recurrent_factor, "recurrent-to-gate", &q->recurrent[g])) ||
-            (s = fold_bias(it, n, INPUT_WEIGHTS + g, layer_norm ? -1 : BIAS + g,
-                           mote_tensor_zero_point(it, in, 0), &q->input_bias[g])) ||
-            (s = fold_bias(it, n, RECURRENT_WEIGHTS + g, -1, state_zp, &q->recurrent_bias[g])))
+            (s = rescale_of(it, recurrent_factor, "recurrent-to-gate", &q->recurrent[g])))
             return s;
+        /* Short of arena, the other gates' sums and the scratch are still
+           counted, so that one more try finds room for all of them. */
+        const mote_status sums[2] = {
+            fold_bias(it, n, INPUT_WEIGHTS + g, layer_norm ? -1 : BIAS + g,
+                      mote_tensor_zero_point(it, in, 0), &q->input_bias[g]),
+            fold_bias(it, n, RECURRENT_WEIGHTS + g, -1, state_zp, &q->recurrent_bias[g])};
+        for (int k = 0; k < 2; k++)
+            if (sums[k] == MOTE_ERROR_ARENA_TOO_SMALL) room = sums[k];
+            else if (sums[k] != MOTE_OK) return sums[k];
         const mote_tensor *pw = g == MOTE_LSTM_CELL_GATE ? NULL
             : mote_node_input(it, n, PEEPHOLE + g - (g == MOTE_LSTM_OUTPUT_GATE));
         if (pw) {
@@ -259,7 +265,7 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
                          (int)p->n_cell);
     n->scratch_bytes = per_batch * (size_t)p->batches;
     d->compute = mote_node_choose(it, n, mote_lstm_s8_variants, q);
-    return MOTE_OK;
+    return room;
 }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
