@@ -152,7 +152,71 @@ def dequantize(b, rng):
     return [int16_input(rng, shape, q)]
 
 
+def _pool(b, rng, op):
+    in_shape, out_shape, options = pool_geometry(rng)
+    q = _input_q(rng)
+    x = b.add_input("x", in_shape, "int16", q)
+    y = b.add_tensor("y", out_shape, "int16", q)
+    b.add_operator(op, [x], [y], options, version=3)
+    b.mark_outputs(y)
+    return [int16_input(rng, in_shape, q)]
+
+
+def average_pool_2d(b, rng):
+    return _pool(b, rng, "AVERAGE_POOL_2D")
+
+
+def max_pool_2d(b, rng):
+    return _pool(b, rng, "MAX_POOL_2D")
+
+
+def pad(b, rng):
+    shape, q = _shape(rng), _input_q(rng)
+    x = b.add_input("x", shape, "int16", q)
+    pads = rng.integers(0, 3, size=(len(shape), 2)).astype(np.int32)
+    p = b.add_constant("paddings", pads)
+    y = b.add_tensor("y", [d + int(pads[i].sum()) for i, d in enumerate(shape)], "int16", q)
+    b.add_operator("PAD", [x, p], [y], version=4)
+    b.mark_outputs(y)
+    return [int16_input(rng, shape, q)]
+
+
+def reshape(b, rng):
+    shape, q = _shape(rng), _input_q(rng)
+    x = b.add_input("x", shape, "int16", q)
+    out = [int(np.prod(shape))]
+    s = b.add_constant("shape", np.array(out, np.int32))
+    y = b.add_tensor("y", out, "int16", q)
+    b.add_operator("RESHAPE", [x, s], [y], {"new_shape": out})
+    b.mark_outputs(y)
+    return [int16_input(rng, shape, q)]
+
+
+def concatenation(b, rng):
+    rank = int(rng.integers(1, 5))
+    base = [int(d) for d in rng.integers(1, 5, size=rank)]
+    axis = int(rng.integers(0, rank))
+    q = _input_q(rng)
+    shapes = []
+    for _ in range(int(rng.integers(1, 5))):
+        s = list(base)
+        s[axis] = int(rng.integers(1, 5))
+        shapes.append(s)
+    xs = [b.add_input(f"x{i}", s, "int16", q) for i, s in enumerate(shapes)]
+    out = list(base)
+    out[axis] = sum(s[axis] for s in shapes)
+    y = b.add_tensor("y", out, "int16", q)
+    b.add_operator("CONCATENATION", xs, [y], {"axis": axis}, version=3)
+    b.mark_outputs(y)
+    return [int16_input(rng, s, q) for s in shapes]
+
+
 INT16_OPS = {
+    "AVERAGE_POOL_2D": average_pool_2d,
+    "MAX_POOL_2D": max_pool_2d,
+    "PAD": pad,
+    "RESHAPE": reshape,
+    "CONCATENATION": concatenation,
     "CONV_2D": conv_2d,
     "DEPTHWISE_CONV_2D": depthwise_conv_2d,
     "FULLY_CONNECTED": fully_connected,
