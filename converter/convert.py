@@ -8,7 +8,9 @@ from .errors import ConversionError
 from .importers.tflite import import_tflite
 from .tflite.writer import write_tflite
 
-MODES = ("none", "float16", "dynamic", "int8")
+MODES = ("none", "float16", "dynamic", "int8", "int16x8")
+# The modes that calibrate activation ranges (their options are int8's).
+FULL_INTEGER = ("int8", "int16x8")
 # How int8 activation ranges are chosen unless the caller says (converter/ranges.py).
 # With equalization on (the default), minmax is at or above plain minmax on every output
 # measured and converts in about a second; "auto" and bias correction gain more on some
@@ -51,10 +53,13 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
             keep_float=()) -> bytes:
     """Converts `source` to .tflite bytes.
 
-    quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
+    quantize: "none", "float16", "dynamic" (int8 weights), "int8" (full
     integer, needs representative_data: an array [N, ...] of input samples, or
-    a dict of such arrays per input name). io_dtype applies to "int8": float32
-    inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
+    a dict of such arrays per input name) or "int16x8" (TFLite's 16x8: int16
+    activations, int8 weights, int64 bias, for the ops that have such kernels;
+    the rest int8, with int8 <-> int16 QUANTIZE ops between; calibrated and
+    optioned as "int8"). io_dtype applies to both: float32 inputs/outputs
+    (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
     "minmax", "percentile" or "mse" (the clipping with least quantization
     error). float_fallback keeps ops without int8 kernels in float between
     DEQUANTIZE and QUANTIZE instead of refusing them. calibration_engine
@@ -66,18 +71,23 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
         raise ConversionError(f"quantize={quantize!r}; expected one of {MODES}")
     for flag, value in (("bias_correction", bias_correction), ("equalize", equalize),
                         ("keep_float", keep_float)):
-        if value and quantize != "int8":
-            raise ConversionError(f"{flag}={value!r} applies to quantize='int8', not {quantize!r}")
-    if quantize == "int8":
+        if value and quantize not in FULL_INTEGER:
+            raise ConversionError(f"{flag}={value!r} applies to quantize='int8' or 'int16x8', "
+                                  f"not {quantize!r}")
+    if quantize in FULL_INTEGER:
         bias_correction = bias_correction is True
         equalize = equalize is not False
     g = passes.optimize(load(source))
     if equalize:
         g = passes.equalize_layers(g)
-    if quantize == "int8":
-        g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
+    if quantize in FULL_INTEGER:
+        q = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
                                     progress, float_fallback, calibration_engine,
                                     bias_correction, keep_float)
+        if quantize == "int16x8":
+            from .quantize16 import to_int16x8
+            q = to_int16x8(q, g)
+        g = q
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)
     return write_tflite(g)
