@@ -211,7 +211,37 @@ def concatenation(b, rng):
     return [int16_input(rng, s, q) for s in shapes]
 
 
+def _binary(b, rng, op):
+    (sa, sb), out = _broadcast_pair(rng)
+    qa, qb = _input_q(rng), _input_q(rng)
+    if op == "ADD":   # near the sum's size; LiteRT needs 2 max(s_a, s_b) < 2^15 s_out
+        lo = np.log10(max(qa["scale"][0], qb["scale"][0]))
+        oq = act_q16(rng, lo - 0.3, lo + 1)
+        options = {"pot_scale_int16": False}   # LiteRT's general 16-bit path
+    else:
+        lo = np.log10(qa["scale"][0] * qb["scale"][0] * 32768)
+        oq = act_q16(rng, lo - 1, lo + 0.3)
+        options = {}
+    x = b.add_input("a", sa, "int16", qa)
+    z = b.add_input("b", sb, "int16", qb)
+    y = b.add_tensor("y", out, "int16", oq)
+    b.add_operator(op, [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS)),
+                                     **options}, version=3 if op == "ADD" else 4)
+    b.mark_outputs(y)
+    return [int16_input(rng, sa, qa), int16_input(rng, sb, qb)]
+
+
+def add(b, rng):
+    return _binary(b, rng, "ADD")
+
+
+def mul(b, rng):
+    return _binary(b, rng, "MUL")
+
+
 INT16_OPS = {
+    "ADD": add,
+    "MUL": mul,
     "AVERAGE_POOL_2D": average_pool_2d,
     "MAX_POOL_2D": max_pool_2d,
     "PAD": pad,
