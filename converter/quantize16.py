@@ -19,7 +19,7 @@ import numpy as np
 from . import ir, ops
 
 # Ops with a 16x8 kernel in Mote's runtime and in LiteRT's reference kernels.
-COMPUTE_16X8 = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"}
+COMPUTE_16X8 = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "MEAN"}
 # Data movers with int16 kernels: 16x8 where their (first) data input is.
 MOVERS_16X8 = {"RESHAPE", "MAX_POOL_2D", "AVERAGE_POOL_2D", "PAD", "CONCATENATION", "SQUEEZE"}
 INT16_MAX = 32767
@@ -38,8 +38,13 @@ def layers_16x8(q: ir.Graph) -> list:
 
 
 def _int8_node(q: ir.Graph, n: ir.Node) -> bool:
-    return q.tensors[n.outputs[0]].dtype == "int8" and \
-        q.tensors[n.inputs[0]].dtype == "int8"
+    """An int8 node whose activation inputs are computed (a constant operand
+    of ADD or MUL stays as int8 quantized it: such nodes stay int8)."""
+    spec = ops.info(n.op).weight
+    acts = [q.tensors[i] for i in ([n.inputs[spec.data]] if spec else n.inputs)
+            if i is not None and q.tensors[i].dtype == "int8"]
+    return q.tensors[n.outputs[0]].dtype == "int8" and bool(acts) and \
+        all(not t.is_constant for t in acts)
 
 
 def _float_bias(g: ir.Graph, q: ir.Graph, n: ir.Node, spec) -> np.ndarray:
@@ -86,6 +91,8 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
         spec = ops.info(n.op).weight
         if spec:
             _int64_bias(q, g, n, spec)
+        if n.op == "ADD":   # LiteRT's general int16 ADD (its power-of-two path differs)
+            n.options = {**n.options, "pot_scale_int16": False}
     _boundaries(q, wide, int8_quant, {id(n) for n in sixteen})
     return q
 

@@ -239,7 +239,20 @@ def mul(b, rng):
     return _binary(b, rng, "MUL")
 
 
+def mean(b, rng):
+    shape, axes, keep, out = _reduction_geometry(rng)
+    iq = _input_q(rng)
+    lo = np.log10(iq["scale"][0])
+    x = b.add_input("x", shape, "int16", iq)
+    ax = b.add_constant("axes", np.array(axes, np.int32))
+    y = b.add_tensor("y", out, "int16", act_q16(rng, lo - 1, lo + 1))
+    b.add_operator("MEAN", [x, ax], [y], {"keep_dims": keep}, version=3)
+    b.mark_outputs(y)
+    return [int16_input(rng, shape, iq)]
+
+
 INT16_OPS = {
+    "MEAN": mean,
     "ADD": add,
     "MUL": mul,
     "AVERAGE_POOL_2D": average_pool_2d,
