@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ir, ops
+from .errors import ConversionError
 
 # Ops with a 16x8 kernel in Mote's runtime and in LiteRT's reference kernels.
 COMPUTE_16X8 = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "MEAN"}
@@ -68,7 +69,7 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
     chosen = set(layers_16x8(q) if layers is None else layers)
     unknown = chosen - set(layers_16x8(q))
     if unknown:
-        raise ValueError(f"layers {sorted(unknown)} cannot run in 16x8 here; expected output "
+        raise ConversionError(f"layers {sorted(unknown)} cannot run in 16x8 here; expected output "
                          f"names of int8 {', '.join(sorted(COMPUTE_16X8))} nodes")
     q = q.copy()
     wide = set()          # activation tensors that become int16
@@ -77,12 +78,21 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
         if n.outputs[0] in chosen or (n.op in MOVERS_16X8 and n.inputs[0] in wide):
             sixteen.append(n)
             wide.update(n.outputs)
+    # Back from the 16x8 ops: a QUANTIZE from float, or a data mover, that
+    # only 16x8 ops read quantizes straight to int16 (a mover reading it
+    # follows).
     consumers = q.consumers()
-    for n in q.nodes:   # a QUANTIZE from float that only 16x8 ops read: straight to int16
-        if n.op == "QUANTIZE" and q.tensors[n.inputs[0]].dtype == "float32":
-            readers = consumers.get(n.outputs[0], [])
-            if readers and all(r in sixteen for r in readers) and n.outputs[0] not in q.outputs:
-                wide.add(n.outputs[0])
+    sixteen_ids = {id(n) for n in sixteen}
+    for n in reversed(q.nodes):
+        readers = consumers.get(n.outputs[0], [])
+        from_float = n.op == "QUANTIZE" and q.tensors[n.inputs[0]].dtype == "float32"
+        mover = n.op in MOVERS_16X8 and id(n) not in sixteen_ids
+        if (from_float or mover) and readers and all(id(r) in sixteen_ids for r in readers) \
+                and n.outputs[0] not in q.outputs:
+            wide.add(n.outputs[0])
+            if mover:
+                sixteen.append(n)
+                sixteen_ids.add(id(n))
     int8_quant = {name: q.tensors[name].quant for name in wide}
     for name in wide:
         t = q.tensors[name]
@@ -93,7 +103,7 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
             _int64_bias(q, g, n, spec)
         if n.op == "ADD":   # LiteRT's general int16 ADD (its power-of-two path differs)
             n.options = {**n.options, "pot_scale_int16": False}
-    _boundaries(q, wide, int8_quant, {id(n) for n in sixteen})
+    _boundaries(q, wide, int8_quant, sixteen_ids)
     return q
 
 
