@@ -34,8 +34,18 @@ def int16_quantization(quant: dict) -> dict:
 
 
 def layers_16x8(q: ir.Graph) -> list:
-    """The output names of the nodes of int8 graph `q` that can run in 16x8."""
-    return [n.outputs[0] for n in q.nodes if n.op in COMPUTE_16X8 and _int8_node(q, n)]
+    """The nodes of int8 graph `q` that can run in 16x8, by the names their
+    outputs have in the float graph (a model output's int8 twin, behind the
+    DEQUANTIZE of float I/O, goes by the model output's name)."""
+    return list(_capable(q))
+
+
+def _capable(q: ir.Graph) -> dict:
+    """{float graph name: q's output name} of the nodes that can run in 16x8."""
+    dequantized = {n.inputs[0]: n.outputs[0] for n in q.nodes
+                   if n.op == "DEQUANTIZE" and n.outputs[0] in q.outputs}
+    return {dequantized.get(n.outputs[0], n.outputs[0]): n.outputs[0] for n in q.nodes
+            if n.op in COMPUTE_16X8 and _int8_node(q, n)}
 
 
 def _int8_node(q: ir.Graph, n: ir.Node) -> bool:
@@ -66,8 +76,10 @@ def _float_bias(g: ir.Graph, q: ir.Graph, n: ir.Node, spec) -> np.ndarray:
 def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
     """Graph `q` with the nodes whose outputs are in `layers` (None: every
     node that can) in 16x8; see the module's doc."""
-    chosen = set(layers_16x8(q) if layers is None else layers)
-    unknown = chosen - set(layers_16x8(q))
+    capable = _capable(q)
+    unknown = set(layers or ()) - set(capable)
+    chosen = {capable[name] for name in (capable if layers is None else layers)
+              if name in capable}
     if unknown:
         raise ConversionError(f"layers {sorted(unknown)} cannot run in 16x8 here; expected output "
                          f"names of int8 {', '.join(sorted(COMPUTE_16X8))} nodes")
