@@ -105,6 +105,9 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
             if mover:
                 sixteen.append(n)
                 sixteen_ids.add(id(n))
+    for name in [n for n in wide if n.endswith("/int8")]:   # a float edge's twin: say int16
+        wide.discard(name)
+        wide.add(_rename(q, name, q.unique_name(name[:-len("/int8")] + "/int16")))
     int8_quant = {name: q.tensors[name].quant for name in wide}
     for name in wide:
         t = q.tensors[name]
@@ -117,6 +120,18 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
             n.options = {**n.options, "pot_scale_int16": False}
     _boundaries(q, wide, int8_quant, sixteen_ids)
     return q
+
+
+def _rename(q: ir.Graph, old: str, new: str) -> str:
+    t = q.tensors.pop(old)
+    t.name = new
+    q.tensors[new] = t
+    for n in q.nodes:
+        n.inputs = [new if i == old else i for i in n.inputs]
+        n.outputs = [new if o == old else o for o in n.outputs]
+    q.inputs = [new if i == old else i for i in q.inputs]
+    q.outputs = [new if o == old else o for o in q.outputs]
+    return new
 
 
 def _int64_bias(q: ir.Graph, g: ir.Graph, n: ir.Node, spec) -> None:
