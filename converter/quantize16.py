@@ -63,7 +63,7 @@ def _float_bias(g: ir.Graph, q: ir.Graph, n: ir.Node, spec) -> np.ndarray:
     there, or its float twin), else the int32 bias dequantized."""
     producers = {m.outputs[0]: m for m in g.nodes}
     out = n.outputs[0]
-    twin = out[:-len("/int8")] if out.endswith("/int8") else out
+    twin = out.rsplit("/", 1)[0] if out.endswith(("/int8", "/int16")) else out
     gn = producers.get(out) or producers.get(twin)
     if gn is not None and gn.op == n.op:
         if len(gn.inputs) > spec.bias and gn.inputs[spec.bias] is not None:

@@ -178,3 +178,25 @@ def test_cli_converts_int16x8(tmp_path, litert_available):
     assert ("CONV_2D", INT16) in kinds and ("FULLY_CONNECTED", INT16) in kinds, kinds
     x = image_like([1, 8, 8, 1], 1, seed=3)
     assert_bit_exact(out.read_bytes(), [x], "mote convert --quantize int16x8")
+
+
+def test_int64_bias_is_the_float_bias_over_input_times_weight_scale():
+    """Each 16x8 layer's int64 bias is round(b / (s_in16 * s_w[c])) of the float
+    model's bias (not the int32 one requantized), the int16 input scale
+    covering the int8 one's range / 32767."""
+    g = passes.optimize(load(str(ZOO / "small_cnn.npz")))
+    q16 = to_int16x8(quantize.quantize_int8(g, image_like([1, 8, 8, 1], 8)), g)
+    float_bias = {n.outputs[0]: np.asarray(g.tensors[n.inputs[2]].data, np.float64)
+                  for n in g.nodes if n.op in ("CONV_2D", "FULLY_CONNECTED")}
+    checked = 0
+    for n in q16.nodes:
+        if n.op not in ("CONV_2D", "FULLY_CONNECTED"):
+            continue
+        x, w, b = (q16.tensors[i] for i in n.inputs[:3])
+        assert x.dtype == "int16" and x.quant["zero_point"] == [0] and b.dtype == "int64"
+        scale = np.float32(x.quant["scale"][0]) * np.asarray(w.quant["scale"], np.float32)
+        want = np.round(float_bias[n.outputs[0].rsplit("/int16", 1)[0]] /
+                        scale.astype(np.float32).astype(np.float64))
+        np.testing.assert_array_equal(b.data, want.astype(np.int64))
+        checked += 1
+    assert checked == 3
