@@ -255,8 +255,9 @@ def cmd_convert(args) -> int:
     for flag, modes in CONVERT_FLAG_MODES.items():
         if getattr(args, flag.lstrip("-").replace("-", "_")) not in (None, False) and \
                 args.quantize not in modes:
-            raise errors.InvalidArgumentError(f"{flag} applies to --quantize "
-                                              f"{' or '.join(modes)}, not {args.quantize}")
+            named = " or ".join([", ".join(modes[:-1]), modes[-1]] if len(modes) > 1 else modes)
+            raise errors.InvalidArgumentError(f"{flag} applies to --quantize {named}, not "
+                                              f"{args.quantize}")
     budget = args.max_drop is not None or args.min_sqnr is not None
     _check_budget_flags(args, budget)
     before = _read_model(args.source)
