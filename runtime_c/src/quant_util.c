@@ -18,41 +18,35 @@ int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t,
 
 static bool good_scale(float s) { return isfinite(s) && s > 0.0f; }
 
-mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
-                                       const char *role) {
+/* One scale, finite and > 0; one zero point in [zp_min, zp_max]. */
+static mote_status check_activation(mote_interpreter *it, const mote_tensor *t, const char *role,
+                                    const char *type, int64_t zp_min, int64_t zp_max) {
     const mote_quant q = mote_tensor_quant(it, t);
     if (q.scales.len != 1)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an int8 activation needs exactly "
-                         "one scale, got %u", role, mote_tensor_name(it, t),
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an %s activation needs exactly "
+                         "one scale, got %u", role, mote_tensor_name(it, t), type,
                          (unsigned)q.scales.len);
     float s = mote_tensor_scale(it, t, 0);
     int64_t zp = q.zero_points.len ? fb_vec_i64(&it->model, &q.zero_points, 0) : 0;
     if (!good_scale(s))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale %g must be finite and > 0",
                          role, mote_tensor_name(it, t), (double)s);
-    if (q.zero_points.len > 1 || zp < -128 || zp > 127)
+    if (q.zero_points.len > 1 || zp < zp_min || zp > zp_max)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': zero point %lld must be one "
-                         "value in [-128, 127]", role, mote_tensor_name(it, t), (long long)zp);
+                         "value in [%d, %d]", role, mote_tensor_name(it, t), (long long)zp,
+                         (int)zp_min, (int)zp_max);
     return MOTE_OK;
 }
 
+mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
+                                       const char *role) {
+    return check_activation(it, t, role, "int8", -128, 127);
+}
+
+/* int16 activations are symmetric: zero point 0 (16x8). */
 mote_status mote_check_int16_activation(mote_interpreter *it, const mote_tensor *t,
                                         const char *role) {
-    const mote_quant q = mote_tensor_quant(it, t);
-    if (q.scales.len != 1)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an int16 activation needs "
-                         "exactly one scale, got %u", role, mote_tensor_name(it, t),
-                         (unsigned)q.scales.len);
-    const float s = mote_tensor_scale(it, t, 0);
-    const int64_t zp = q.zero_points.len ? fb_vec_i64(&it->model, &q.zero_points, 0) : 0;
-    if (!good_scale(s))
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale %g must be finite and > 0",
-                         role, mote_tensor_name(it, t), (double)s);
-    if (q.zero_points.len > 1 || zp != 0)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': zero point %lld, expected 0 (int16 "
-                         "activations are symmetric)", role, mote_tensor_name(it, t),
-                         (long long)zp);
-    return MOTE_OK;
+    return check_activation(it, t, role, "int16", 0, 0);
 }
 
 mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
@@ -237,10 +231,9 @@ mote_status mote_channel_multipliers_s16(mote_interpreter *it, const mote_tensor
     mote_status s = mote_channel_multipliers(it, in, weights, out, channels, multipliers, shifts);
     if (s != MOTE_OK) return s;
     for (int32_t c = 0; c < channels; c++)
-        if ((*shifts)[c] > 14)
-            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "output '%s': rescale factor of channel "
-                             "%d is 2^%d or more; a 16x8 op's 64-bit rescale takes factors below "
-                             "2^14", mote_tensor_name(it, out), (int)c, (int)(*shifts)[c] - 1);
+        if ((*shifts)[c] > 14)   /* channel c's factor is 2^14 or more */
+            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "output '%s': 16x8 rescale >= 2^14",
+                             mote_tensor_name(it, out));
     return MOTE_OK;
 }
 

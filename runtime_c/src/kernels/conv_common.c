@@ -51,9 +51,8 @@ static mote_status prepare_types(mote_interpreter *it, mote_node *n, int channel
         return mote_channel_multipliers_s16(it, in, filter, out, channels, &p->multipliers,
                                             &p->shifts);
     }
-    return mote_unsupported_types(it, n, "FLOAT32; INT8 with INT8 filter and INT32 bias; "
-                                         "INT16 with INT8 filter and INT64 bias (16x8); "
-                                         "FLOAT32 with INT8 filter (hybrid)");
+    return mote_unsupported_types(it, n, "FLOAT32; INT8 or INT16 with INT8 filter and INT32 or "
+                                         "INT64 bias; FLOAT32 with INT8 filter (hybrid)");
 }
 
 mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, int activation,

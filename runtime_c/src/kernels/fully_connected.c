@@ -62,9 +62,8 @@ static mote_status prepare_types(mote_interpreter *it, mote_node *n, int act) {
         if ((s = mote_activation_range_int16(it, act, out, &p->out_min, &p->out_max))) return s;
         return mote_channel_multipliers_s16(it, in, w, out, units, &p->multipliers, &p->shifts);
     }
-    return mote_unsupported_types(it, n, "FLOAT32; INT8 with INT8 weights and INT32 bias; INT16 "
-                                         "with INT8 weights and INT64 bias (16x8); FLOAT32 with "
-                                         "INT8 weights (hybrid)");
+    return mote_unsupported_types(it, n, "FLOAT32; INT8 or INT16 with INT8 weights and INT32 or "
+                                         "INT64 bias; FLOAT32 with INT8 weights (hybrid)");
 }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {

@@ -28,7 +28,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_present(it, in, "input"))) return s;
     const bool in_ok = in->type == MOTE_FLOAT32 || in->type == MOTE_INT8 || in->type == MOTE_INT16;
     if (!in_ok || (out->type != MOTE_INT8 && out->type != MOTE_INT16))
-        return mote_unsupported_types(it, n, "FLOAT32, INT8 or INT16 -> INT8 or INT16");
+        return mote_unsupported_types(it, n, "FLOAT32/INT8/INT16 -> INT8/INT16");
     if ((s = mote_check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
     if ((s = check_activation(it, out, "output"))) return s;
     d->p.output_offset = mote_tensor_zero_point(it, out, 0);
