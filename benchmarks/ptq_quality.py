@@ -6,6 +6,8 @@ accuracy of the digits zoo models.
 
     python benchmarks/ptq_quality.py [--calibration 64] [--eval 64] [--models face,hand,digits]
     python benchmarks/ptq_quality.py --budget hand:12   (the accuracy budget: --min-sqnr 12 dB)
+    python benchmarks/ptq_quality.py --int16x8 face:22  (int8 vs 16x8 vs the budget with each
+                                                          fallback, and the digits zoo)
 
 The MediaPipe and scikit-image wheels are downloaded with `pip download
 --no-deps` (cached in ~/.cache/mote-tests, as the tests do); nothing is
@@ -131,6 +133,55 @@ def budget(name: str, min_sqnr: float, n_cal: int, n_eval: int) -> None:
           ", ".join(f"{n} ({op}) {v:.2f}" for n, op, v in r.sensitivity[:5] if v is not None))
 
 
+def sixteen(name: str, min_sqnr: float, n_cal: int, n_eval: int) -> None:
+    """int8, 16x8 and the budget (fallback float, then int16x8) on a MediaPipe
+    model: each output's SQNR on the evaluation crops, and the file size."""
+    from mote.budget import quantize_within_budget
+    member, pixel_range = MODELS[name]
+    with zipfile.ZipFile(wheel(*MEDIAPIPE)) as z:
+        source = z.read(member)
+    float_model = convert(source)
+    _, h, w, _ = Interpreter(model_content=float_model).get_input_details()[0]["shape"]
+    cal = photo_crops(CALIBRATION_PHOTOS, n_cal, (h, w), pixel_range, seed=0)
+    ev = photo_crops(EVAL_PHOTOS, n_eval, (h, w), pixel_range, seed=1)
+    want, names = run_model(float_model, ev)
+    print(f"| {name} | " + " | ".join(names) + " | bytes | layers in 16x8 / float |")
+    models = [("int8", convert(source, "int8", cal, float_fallback=True), ""),
+              ("int16x8", convert(source, "int16x8", cal, float_fallback=True), "all that can")]
+    for fallback in ("float", "int16x8"):
+        t0 = time.perf_counter()
+        r = quantize_within_budget(source, cal, ev, min_sqnr=min_sqnr, fallback=fallback)
+        models.append((f"budget {min_sqnr:g} dB, fallback {fallback} "
+                       f"({time.perf_counter() - t0:.0f} s)", r.model,
+                       f"{len(r.int16_layers)} / {len(r.float_layers)}"))
+    for label, model, layers in models:
+        got, _ = run_model(model, ev)
+        print(f"| {label} | " + " | ".join(f"{sqnr_db(f, g):.2f}" for f, g in zip(want, got)) +
+              f" | {len(model):,} | {layers} |", flush=True)
+
+
+def digits_sixteen() -> None:
+    """The digits zoo in int8 and 16x8: accuracy and logits SQNR on the test set."""
+    from mote.models import datasets
+    from mote.models.zoo.train import HERE
+    (x_train, _), (x_test, y_test) = datasets.digits()
+    print("| digits model | float acc. | int8 acc. / SQNR | 16x8 acc. / SQNR | int8 / 16x8 bytes |")
+    for name in ("mobilenet_style", "small_cnn", "mlp", "softmax_regression"):
+        source = str(HERE / f"{name}.npz")
+        f, _ = run_model(convert(source), x_test)
+        cells = []
+        sizes = []
+        for mode in ("int8", "int16x8"):
+            q = convert(source, mode, x_train[:200])
+            got, _ = run_model(q, x_test)
+            acc = float(np.mean(got[0].reshape(len(y_test), -1).argmax(-1) == y_test))
+            cells.append(f"{acc:.4f} / {sqnr_db(f[0], got[0]):.2f}")
+            sizes.append(f"{len(q):,}")
+        acc = float(np.mean(f[0].reshape(len(y_test), -1).argmax(-1) == y_test))
+        print(f"| {name} | {acc:.4f} | " + " | ".join(cells) + f" | {' / '.join(sizes)} |",
+              flush=True)
+
+
 def digits_rows(per_channel: bool) -> list:
     from mote.models import datasets
     from mote.models.zoo.train import HERE
@@ -160,7 +211,15 @@ def main(argv=None) -> None:
     ap.add_argument("--eval", type=int, default=64, help="evaluation crops")
     ap.add_argument("--models", default="face,hand,digits")
     ap.add_argument("--budget", help="MODEL:DB, e.g. hand:12: run the accuracy budget instead")
+    ap.add_argument("--int16x8", help="MODEL:DB, e.g. face:22: int8 vs 16x8 vs the budget with "
+                    "each fallback, then the digits zoo in int8 and 16x8")
     args = ap.parse_args(argv)
+    if args.int16x8:
+        short, db = args.int16x8.split(":")
+        sixteen(next(n for n in MODELS if n.startswith(short)), float(db), args.calibration,
+                args.eval)
+        digits_sixteen()
+        return
     if args.budget:
         short, db = args.budget.split(":")
         name = next(n for n in MODELS if n.startswith(short))

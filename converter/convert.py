@@ -8,9 +8,12 @@ import numpy as np
 from . import ir, passes, quantize
 from .errors import ConversionError
 from .importers.tflite import import_tflite
+from .quantize16 import to_int16x8
 from .tflite.writer import write_tflite
 
-MODES = ("none", "float16", "dynamic", "int8")
+MODES = ("none", "float16", "dynamic", "int8", "int16x8")
+# The modes that calibrate activation ranges (their options are int8's).
+FULL_INTEGER = ("int8", "int16x8")
 # How int8 activation ranges are chosen unless the caller says (converter/ranges.py).
 # With equalization on (the default), minmax is at or above plain minmax on every output
 # measured and converts in about a second; "auto" and bias correction gain more on some
@@ -53,20 +56,23 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
             keep_float=(), adaround: bool | None = None, xp=None) -> bytes:
     """Converts `source` to .tflite bytes.
 
-    quantize: "none", "float16", "dynamic" (int8 weights) or "int8" (full
+    quantize: "none", "float16", "dynamic" (int8 weights), "int8" (full
     integer, needs representative_data: an array [N, ...] of input samples, or
-    a dict of such arrays per input name). io_dtype applies to "int8": float32
-    inputs/outputs (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
+    a dict of such arrays per input name) or "int16x8" (TFLite's 16x8: int16
+    activations, int8 weights, int64 bias, for the ops that have such kernels;
+    the rest int8, with int8 <-> int16 QUANTIZE ops between; calibrated and
+    optioned as "int8"). io_dtype applies to both: float32 inputs/outputs
+    (QUANTIZE/DEQUANTIZE at the edges) or int8. calibration:
     "minmax", "percentile", "mse" (the clipping with least quantization
     error), "kl" or "auto" (the best per tensor, checked on the whole model).
     bias_correction: each layer's bias absorbs the mean output shift its
     int8 weights cause on the calibration data (default: off; under "auto",
     chosen with the ranges by the same check). float_fallback keeps ops
     without int8 kernels in float between DEQUANTIZE and QUANTIZE instead of
-    refusing them. adaround: int8
-    weights rounded up or down as AdaRound learns on the calibration data
-    (converter/adaround.py; default off), computed with the array module xp
-    (numpy by default; mote.models.backend.xp is cupy on a GPU). calibration_engine
+    refusing them. adaround ("int8" only): int8 weights rounded up or down as
+    AdaRound learns on the calibration data (converter/adaround.py; default
+    off), computed with the array module xp (numpy by default;
+    mote.models.backend.xp is cupy on a GPU). calibration_engine
     runs the float model on the calibration data: "runtime" (Mote's C
     runtime, fast), "reference" (the numpy executor) or "auto" (the runtime
     where it runs every op; see converter/activations.py).
@@ -74,20 +80,27 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
     if quantize not in MODES:
         raise ConversionError(f"quantize={quantize!r}; expected one of {MODES}")
     for flag, value in (("bias_correction", bias_correction), ("equalize", equalize),
-                        ("keep_float", keep_float), ("adaround", adaround)):
-        if value and quantize != "int8":
-            raise ConversionError(f"{flag}={value!r} applies to quantize='int8', not {quantize!r}")
-    if quantize == "int8":   # bias correction: off, or under "auto" as the check samples say
+                        ("keep_float", keep_float)):
+        if value and quantize not in FULL_INTEGER:
+            raise ConversionError(f"{flag}={value!r} applies to quantize='int8' or 'int16x8', "
+                                  f"not {quantize!r}")
+    if adaround and quantize != "int8":
+        raise ConversionError(f"adaround={adaround!r} applies to quantize='int8', not "
+                              f"{quantize!r}")
+    if quantize in FULL_INTEGER:   # bias correction: off, or under "auto" as the check samples say
         bias_correction = bias_correction if calibration == "auto" else bias_correction is True
         equalize = equalize is not False
     g = passes.optimize(load(source))
     if equalize:
         g = passes.equalize_layers(g)
-    if quantize == "int8":
-        g = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
+    if quantize in FULL_INTEGER:
+        q = _quantize.quantize_int8(g, representative_data, per_channel, io_dtype, calibration,
                                     progress, float_fallback, calibration_engine,
                                     bias_correction, keep_float,
                                     adaround=adaround is True, xp=np if xp is None else xp)
+        if quantize == "int16x8":
+            q = to_int16x8(q, g)
+        g = q
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)
     return write_tflite(g)

@@ -19,6 +19,13 @@ between DEQUANTIZE and QUANTIZE), add layers in float from the most
 sensitive on until the bound is met, then drop again each layer the bound
 does not need. Every measurement runs the candidate .tflite on Mote's C
 runtime.
+
+With fallback="int16x8" a sensitive layer goes to TFLite's 16x8 first
+(int16 activations, int8 weights: the int8 model's size, twice the
+activation bytes for that layer; see converter/quantize16.py), where it has
+a 16x8 kernel; only layers without one, and, if every layer in 16x8 still
+misses the bound, the most sensitive 16x8 layers, go to float.
+r.int16_layers names the 16x8 ones.
 """
 from __future__ import annotations
 
@@ -30,6 +37,7 @@ import numpy as np
 from .converter import ConversionError, ops, passes, quantize
 from .converter.activations import float_activations
 from .converter.convert import DEFAULT_METHOD, load
+from .converter.quantize16 import layers_16x8, to_int16x8
 from .converter.tflite.writer import write_tflite
 from .runtime import Interpreter
 
@@ -48,6 +56,7 @@ class BudgetResult:
     int8_bytes: int
     int8_ms: float
     ms: float
+    int16_layers: list = dataclasses.field(default_factory=list)   # [(output, op)] in 16x8
 
     def __str__(self) -> str:
         unit = "" if self.metric == "accuracy" else " dB"
@@ -56,12 +65,15 @@ class BudgetResult:
             lines.append(f"float model accuracy: {self.float_value:.4f}")
         lines.append(f"all-int8 {self.metric}: {self.int8_value:.4f}{unit}; target >= "
                      f"{self.target:.4f}{unit}")
-        if not self.float_layers:
+        if not self.float_layers and not self.int16_layers:
             lines.append("the all-int8 model meets the budget: no layer kept in float")
         else:
-            lines.append(f"kept {len(self.float_layers)} of {len(self.sensitivity)} layers in "
-                         f"float: " + ", ".join(f"{name} ({op})" for name, op in self.float_layers))
-            lines.append(f"{self.metric} with them in float: {self.value:.4f}{unit} "
+            for layers, kind in ((self.int16_layers, "16x8 (int16 activations)"),
+                                 (self.float_layers, "float")):
+                if layers:
+                    lines.append(f"kept {len(layers)} of {len(self.sensitivity)} layers in "
+                                 f"{kind}: " + ", ".join(f"{name} ({op})" for name, op in layers))
+            lines.append(f"{self.metric} with them: {self.value:.4f}{unit} "
                          f"({'meets' if self.met else 'still misses'} the target)")
         lines.append(f"cost: {self.int8_bytes:,} -> {len(self.model):,} bytes "
                      f"({len(self.model) - self.int8_bytes:+,}), invoke {self.int8_ms:.3f} -> "
@@ -146,13 +158,17 @@ def quantize_within_budget(source, representative_data, eval_data, labels=None, 
                            calibration: str = DEFAULT_METHOD,
                            per_channel: bool = True, io_dtype: str = "float32",
                            bias_correction: bool | None = None, equalize: bool | None = None,
-                           progress=None) -> BudgetResult:
+                           fallback: str = "float", progress=None) -> BudgetResult:
     """int8 conversion of `source` (as mote.convert takes it) calibrated on
     `representative_data`, with the fewest layers kept in float for the int8
     model to meet `max_drop` (accuracy points; needs integer `labels`, one per
     evaluation sample) or `min_sqnr` (dB, every output) on `eval_data`.
-    The other options are mote.convert's (bias correction and equalization
-    on unless False)."""
+    fallback: where a sensitive layer goes, "float" or "int16x8" (16x8
+    first where the layer has a 16x8 kernel; float for the rest). The other
+    options are mote.convert's (bias correction and equalization on unless
+    False)."""
+    if fallback not in ("float", "int16x8"):
+        raise ConversionError(f"fallback={fallback!r}; expected 'float' or 'int16x8'")
     bias_correction, equalize = bias_correction is True, equalize is not False
     if (max_drop is None) == (min_sqnr is None):
         raise ConversionError("give one accuracy budget: max_drop (accuracy points, with labels) "
@@ -175,11 +191,17 @@ def quantize_within_budget(source, representative_data, eval_data, labels=None, 
     stats = quantize.calibration_statistics(g, representative_data, calibration,
                                             progress=progress, means=bias_correction)
 
-    def build(keep) -> bytes:
+    def build(modes: dict) -> bytes:
+        """The model with each layer of `modes` ({output: "float" or
+        "int16x8"}) kept so, the rest int8."""
+        keep = [name for name, mode in modes.items() if mode == "float"]
         q = quantize.quantize_int8(g, None, per_channel, io_dtype, float_fallback=True,
                                    bias_correction=bias_correction, keep_float=keep,
                                    statistics=stats)
         stats.candidates = {}   # "auto" chose its ranges on the first build: keep them
+        wide = [name for name, mode in modes.items() if mode == "int16x8"]
+        if wide:
+            q = to_int16x8(q, g, wide)
         return write_tflite(q)
 
     ev = _Evaluator(g, feeds, labels)
@@ -187,29 +209,43 @@ def quantize_within_budget(source, representative_data, eval_data, labels=None, 
         metric, target = "accuracy", ev.float_value - max_drop / 100
     else:
         metric, target = "min output SQNR (dB)", float(min_sqnr)
-    int8_model = build(())
+    int8_model = build({})
     int8_value = ev.value(int8_model)
     layers = [n for n in g.nodes if ops.info(n.op).int8 and not ops.info(n.op).same_quant]
     op_of = {n.outputs[0]: n.op for n in layers}
-    chosen, model, value, sensitivity = [], int8_model, int8_value, []
+    can16 = set(layers_16x8(quantize.quantize_int8(g, None, per_channel, io_dtype,
+                                                    float_fallback=True, statistics=stats))) \
+        if fallback == "int16x8" else set()
+    first = {n.outputs[0]: "int16x8" if n.outputs[0] in can16 else "float" for n in layers}
+    chosen, model, value, sensitivity = {}, int8_model, int8_value, []
     if int8_value < target:
-        sensitivity = sorted(((n.outputs[0], n.op, ev.value(build([n.outputs[0]])))
-                              for n in layers), key=lambda row: -row[2])
-        for name, _, _ in sensitivity:
-            chosen.append(name)
+        sensitivity = sorted(((name, op_of[name], ev.value(build({name: mode})))
+                              for name, mode in first.items()), key=lambda row: -row[2])
+        steps = [(name, first[name]) for name, _, _ in sensitivity]
+        steps += [(name, "float") for name, _, _ in sensitivity if first[name] == "int16x8"]
+        for name, mode in steps:   # 16x8 first; then, if that is not enough, float
+            chosen[name] = mode
             model = build(chosen)
             value = ev.value(model)
             if value >= target:
                 break
-        if value >= target:   # drop again what the bound does not need, least sensitive first
-            for name in list(reversed(chosen[:-1])):
-                trial = [c for c in chosen if c != name]
-                trial_model = build(trial)
-                trial_value = ev.value(trial_model)
-                if trial_value >= target:
-                    chosen, model, value = trial, trial_model, trial_value
+        if value >= target:   # take back what the bound does not need, last added first
+            for name in list(reversed(list(chosen)[:-1])):
+                for lower in (["int16x8", None] if chosen[name] == "float" and name in can16
+                              else [None]):
+                    trial = {k: v for k, v in chosen.items() if k != name}
+                    if lower:
+                        trial[name] = lower
+                    trial_model = build(trial)
+                    trial_value = ev.value(trial_model)
+                    if trial_value >= target:
+                        chosen, model, value = trial, trial_model, trial_value
+                        break
     order = {n.outputs[0]: i for i, n in enumerate(g.nodes)}
-    float_layers = [(name, op_of[name]) for name in sorted(chosen, key=order.get)]
-    return BudgetResult(model, float_layers, metric, target, ev.float_value, int8_value, value,
+    def kept(mode):
+        return [(name, op_of[name]) for name in sorted(chosen, key=order.get)
+                if chosen[name] == mode]
+    return BudgetResult(model, kept("float"), metric, target, ev.float_value, int8_value, value,
                         value >= target, sensitivity or [(n.outputs[0], n.op, None) for n in layers],
-                        len(int8_model), ev.milliseconds(int8_model), ev.milliseconds(model))
+                        len(int8_model), ev.milliseconds(int8_model), ev.milliseconds(model),
+                        kept("int16x8"))

@@ -2,11 +2,12 @@
 
     mote run MODEL.tflite [--input x.npy ...] [--repeat N] [--threads N]
     mote inspect MODEL.tflite
-    mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8]
+    mote convert SOURCE -o OUT.tflite [--quantize none|float16|dynamic|int8|int16x8]
                  [--calibration DATA.npy|digits] [--per-tensor] [--int8-io]
                  [--method minmax|percentile|mse|kl|auto] [--bias-correction] [--no-equalize]
                  [--adaround]
                  [--max-drop POINTS --eval X.npy|digits --labels Y.npy | --min-sqnr DB --eval X]
+                 [--fallback float|int16x8]
                  (SOURCE: a float .tflite, an ONNX model or a trained graph .npz)
     mote train NAME [-o DIR|FILE.npz] [--epochs N]   (zoo models, on digits)
     mote compare MODEL [--quantized Q.tflite] [--inputs X.npy|X.npz|IMAGE_DIR|digits]
@@ -255,8 +256,9 @@ def cmd_convert(args) -> int:
     for flag, modes in CONVERT_FLAG_MODES.items():
         if getattr(args, flag.lstrip("-").replace("-", "_")) not in (None, False) and \
                 args.quantize not in modes:
-            raise errors.InvalidArgumentError(f"{flag} applies to --quantize "
-                                              f"{' or '.join(modes)}, not {args.quantize}")
+            named = " or ".join([", ".join(modes[:-1]), modes[-1]] if len(modes) > 1 else modes)
+            raise errors.InvalidArgumentError(f"{flag} applies to --quantize {named}, not "
+                                              f"{args.quantize}")
     budget = args.max_drop is not None or args.min_sqnr is not None
     _check_budget_flags(args, budget)
     before = _read_model(args.source)
@@ -281,7 +283,8 @@ def cmd_convert(args) -> int:
                 raise ConversionError("int8 quantization needs representative data: give "
                                       "--calibration")
             result = quantize_within_budget(args.source, data, x, labels, max_drop=args.max_drop,
-                                            min_sqnr=args.min_sqnr, **options)
+                                            min_sqnr=args.min_sqnr,
+                                            fallback=args.fallback or "float", **options)
             out = result.model
         else:
             out = convert(args.source, quantize=args.quantize, representative_data=data,
@@ -302,7 +305,7 @@ def _check_budget_flags(args, budget: bool) -> None:
     if args.max_drop is not None and args.min_sqnr is not None:
         raise errors.InvalidArgumentError("--max-drop and --min-sqnr are two budgets; give one")
     if not budget:
-        for flag in ("eval", "labels"):
+        for flag in ("eval", "labels", "fallback"):
             if getattr(args, flag) is not None:
                 raise errors.InvalidArgumentError(f"--{flag} applies to --max-drop or --min-sqnr")
         return
@@ -330,11 +333,13 @@ def _load_eval(args):
 
 
 # Options that only mean something for some --quantize modes.
-CONVERT_FLAG_MODES = {"--calibration": ("int8",), "--method": ("int8",), "--int8-io": ("int8",),
-                      "--float-fallback": ("int8",), "--per-tensor": ("dynamic", "int8"),
-                      "--bias-correction": ("int8",), "--equalize": ("int8",),
+FULL_INTEGER = ("int8", "int16x8")
+CONVERT_FLAG_MODES = {"--calibration": FULL_INTEGER, "--method": FULL_INTEGER,
+                      "--int8-io": FULL_INTEGER, "--float-fallback": FULL_INTEGER,
+                      "--per-tensor": ("dynamic",) + FULL_INTEGER,
+                      "--bias-correction": FULL_INTEGER, "--equalize": FULL_INTEGER,
                       "--adaround": ("int8",),
-                      "--max-drop": ("int8",), "--min-sqnr": ("int8",)}
+                      "--max-drop": ("int8",), "--min-sqnr": ("int8",), "--fallback": ("int8",)}
 
 
 def cmd_train(args) -> int:
@@ -571,9 +576,11 @@ def main(argv=None) -> int:
     p.add_argument("source", help="the model: a float .tflite file, an ONNX model (.onnx) or a "
                    "Mote trained graph (.npz)")
     p.add_argument("-o", "--output", required=True, help="the .tflite file to write")
-    p.add_argument("--quantize", choices=["none", "float16", "dynamic", "int8"], default="none")
+    p.add_argument("--quantize", choices=["none", "float16", "dynamic", "int8", "int16x8"],
+                   default="none", help="int16x8: TFLite's 16x8 mode (int16 activations, int8 "
+                   "weights) for the ops that have it, int8 for the rest")
     p.add_argument("--calibration", help=".npy array [N, ...] of input samples (.npz: one per "
-                   "input name); needed for --quantize int8")
+                   "input name); needed for --quantize int8 and int16x8")
     p.add_argument("--method", "--calibration-method", choices=METHODS,
                    help="how each activation's int8 range is chosen from the calibration data: "
                    "minmax, percentile (99.99), mse or kl (entropy) for every tensor, or auto "
@@ -596,6 +603,10 @@ def main(argv=None) -> int:
     p.add_argument("--min-sqnr", type=float, metavar="DB", help="accuracy budget: keep the fewest "
                    "layers in float so that every output reaches DB dB SQNR against the float "
                    "model on --eval")
+    p.add_argument("--fallback", choices=["float", "int16x8"], help="where --max-drop / "
+                   "--min-sqnr put a sensitive layer: float (the default) or 16x8 first (int16 "
+                   "activations; float only for layers without a 16x8 kernel, or if 16x8 is not "
+                   "enough)")
     p.add_argument("--eval", help="evaluation samples for --max-drop / --min-sqnr (.npy/.npz, or "
                    "'digits': its test images and labels)")
     p.add_argument("--labels", help=".npy of integer class labels of the --eval samples")

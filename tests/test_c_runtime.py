@@ -15,6 +15,7 @@ from conftest import need, run_litert
 from control_flow_models import cases as control_flow_cases
 from op_cases import FLOAT_OPS, float_cases
 from op_cases_int8 import INT8_OPS, int8_cases
+from op_cases_int16 import INT16_OPS, int16_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_PER_OP = 5
@@ -26,7 +27,8 @@ def case_dir(tmp_path_factory, litert_available):
     d = tmp_path_factory.mktemp("c_cases")
     lines = []
     suites = [(FLOAT_OPS, float_cases, FLOAT_TOLERANCE, False),
-              (INT8_OPS, int8_cases, 0, True)]   # int8: byte-exact with the reference kernels
+              (INT8_OPS, int8_cases, 0, True),   # int8: byte-exact with the reference kernels
+              (INT16_OPS, int16_cases, 0, True)]   # 16x8 likewise
 
     def add(name, model, inputs, tolerance, reference):
         (d / f"{name}.tflite").write_bytes(model)
@@ -58,7 +60,8 @@ def make(target, case_dir):
 def test_c_native(case_dir):
     need("cc", "make")
     out = make("test", case_dir)
-    count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS)) + len(list(control_flow_cases()))
+    count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS) + len(INT16_OPS)) + \
+        len(list(control_flow_cases()))
     assert f"{count} cases" in out
 
 

@@ -170,10 +170,11 @@ def test_bad_calibration_data(capsys, tmp_path, name, write, message):
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--calibration", "digits"], "--calibration applies to --quantize int8, not none"),
-    (["--quantize", "float16", "--int8-io"], "--int8-io applies to --quantize int8, not float16"),
-    (["--method", "mse"], "--method applies to --quantize int8, not none"),
-    (["--per-tensor"], "--per-tensor applies to --quantize dynamic or int8, not none"),
+    (["--calibration", "digits"], "--calibration applies to --quantize int8 or int16x8, not none"),
+    (["--quantize", "float16", "--int8-io"],
+     "--int8-io applies to --quantize int8 or int16x8, not float16"),
+    (["--method", "mse"], "--method applies to --quantize int8 or int16x8, not none"),
+    (["--per-tensor"], "--per-tensor applies to --quantize dynamic, int8 or int16x8, not none"),
 ])
 def test_convert_options_that_would_be_ignored_are_refused(capsys, tmp_path, extra, message):
     assert message in one_error_line(capsys, convert_argv(tmp_path, *extra))

@@ -17,6 +17,7 @@ import pytest
 from conftest import run_litert
 from op_cases import FLOAT_OPS, conv_options, float_cases
 from op_cases_int8 import HYBRID_OPS, INT8_OPS, INT8_OPS_OWN_ORACLE, int8_cases
+from op_cases_int16 import INT16_OPS, int16_cases
 
 # Variants are checked against `_ref`, not LiteRT: every int8 op takes part.
 ALL_INT8_OPS = {**INT8_OPS, **INT8_OPS_OWN_ORACLE}
@@ -54,13 +55,17 @@ def all_cases():
         yield from int8_cases(op, CASES, seed=11, table=ALL_INT8_OPS)
     for op in HYBRID_OPS:
         yield from int8_cases(op, CASES, seed=11, table=HYBRID_OPS)
+    for op in INT16_OPS:
+        yield from int16_cases(op, CASES, seed=11)
 
 
-@pytest.mark.parametrize("family", ["float", "int8", "hybrid"])
+@pytest.mark.parametrize("family", ["float", "int8", "hybrid", "int16x8"])
 def test_chosen_variants_equal_reference(family):
-    ops = {"float": FLOAT_OPS, "int8": ALL_INT8_OPS, "hybrid": HYBRID_OPS}[family]
+    ops = {"float": FLOAT_OPS, "int8": ALL_INT8_OPS, "hybrid": HYBRID_OPS,
+           "int16x8": INT16_OPS}[family]
     for op in ops:
         cases = float_cases(op, CASES, seed=11) if family == "float" else \
+            int16_cases(op, CASES, seed=11) if family == "int16x8" else \
             int8_cases(op, CASES, seed=11, table=ops)
         for name, model, inputs in cases:
             want, ref_used = run(model, inputs, OpResolverType.BUILTIN_REF)

@@ -17,7 +17,7 @@ def write_tflite(g: ir.Graph, description: str = "written by mote") -> bytes:
             index[name] = b.add_tensor(name, t.shape, t.dtype, t.quant, variable=t.variable)
     b.inputs = [index[n] for n in g.inputs]
     for node in g.nodes:
-        int8 = any(g.tensors[o].dtype == "int8" for o in node.outputs)
+        int8 = any(g.tensors[o].dtype in ("int8", "int16") for o in node.outputs)
         version = ops.info(node.op).version(int8)
         b.add_operator(node.op, [index[i] if i is not None else -1 for i in node.inputs],
                        [index[o] for o in node.outputs], node.options or None, version,

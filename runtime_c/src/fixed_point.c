@@ -57,6 +57,35 @@ int32_t mote_fp_multiply_by_quantized_multiplier_double_rounding(int32_t x, int3
     return mote_fp_rounding_shift_right(mote_fp_mul_high((int32_t)((uint32_t)x << left), m), right);
 }
 
+int32_t mote_fp_multiply_by_quantized_multiplier_i64(int64_t x, int32_t m, int shift) {
+    const int64_t reduced = m < 0x7FFF0000 ? ((int64_t)m + (1 << 15)) >> 16 : 0x7FFF;
+    const int total_shift = 15 - shift;
+    const uint64_t product = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total_shift - 1));
+    /* an arithmetic shift of the two's-complement value */
+    const int64_t signed_product = product > (uint64_t)INT64_MAX
+                                       ? -(int64_t)(~product) - 1
+                                       : (int64_t)product;
+    return (int32_t)(uint32_t)(uint64_t)(signed_product >> total_shift);
+}
+
+int32_t mote_fp_multiply_by_quantized_multiplier_i64_ties_away(int64_t x, int32_t m, int shift) {
+    const int total_shift = 31 - shift;   /* in [1, 62] */
+    const uint64_t magnitude = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    const uint64_t um = m < 0 ? 0 : (uint64_t)m;
+    /* |x| * m + 2^(total_shift - 1) as a 128-bit (hi, lo) pair */
+    const uint64_t upper = (magnitude >> 32) * um, lower = (magnitude & 0xFFFFFFFFu) * um;
+    uint64_t lo = (upper << 32) + lower;
+    uint64_t hi = (upper >> 32) + (lo < lower);
+    const uint64_t round = (uint64_t)1 << (total_shift - 1);
+    lo += round;
+    hi += lo < round;
+    /* (hi, lo) >> total_shift, saturated to INT32_MAX */
+    const uint64_t high_bits = hi >> total_shift;
+    const uint64_t q = (hi << (64 - total_shift)) | (lo >> total_shift);
+    const uint64_t r = high_bits || q > (uint64_t)INT32_MAX ? (uint64_t)INT32_MAX : q;
+    return x < 0 ? -(int32_t)r : (int32_t)r;
+}
+
 void mote_fp_quantize_multiplier(double double_multiplier, int32_t *m, int *shift) {
     if (double_multiplier == 0.0) {
         *m = 0;

@@ -43,6 +43,20 @@ int32_t mote_fp_multiply_by_quantized_multiplier_ties_away(int32_t x, int32_t m,
  * QUANTIZE), so that op rounds this way to stay bit-exact. */
 int32_t mote_fp_multiply_by_quantized_multiplier_double_rounding(int32_t x, int32_t m, int shift);
 
+/* real: x * m / 2^31 * 2^shift for a 64-bit accumulator (16x8 ops: int16
+ * activations, int8 weights, int64 bias), shift in [-31, 14]: TFLite's int64
+ * MultiplyByQuantizedMultiplier. m is first cut to 16 bits (m / 2^16 rounded
+ * half up, at most 2^15 - 1), then one rounding of x * m16 / 2^(15 - shift),
+ * to nearest with ties toward +infinity. The product wraps (never undefined)
+ * where |x| >= 2^47, outside what valid models reach; the result is the low
+ * 32 bits. */
+int32_t mote_fp_multiply_by_quantized_multiplier_i64(int64_t x, int32_t m, int shift);
+/* real: the same x * m / 2^31 * 2^shift with the whole 31-bit m: one rounding
+ * of the exact (up to 95-bit) product, ties away from zero; what LiteRT's
+ * reference 16x8 FULLY_CONNECTED computes (seen on exact ties and on sums
+ * beyond int32). Results beyond int32 saturate. shift in [-31, 30]. */
+int32_t mote_fp_multiply_by_quantized_multiplier_i64_ties_away(int64_t x, int32_t m, int shift);
+
 /* Splits a real factor into a quantized multiplier: double_multiplier =
  * m / 2^31 * 2^shift, m rounded to nearest (ties away from zero). 0 gives
  * (0, 0); factors below 2^-31 flush to (0, 0); factors of 2^30 and more

@@ -18,22 +18,35 @@ int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t,
 
 static bool good_scale(float s) { return isfinite(s) && s > 0.0f; }
 
-mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
-                                       const char *role) {
+/* One scale, finite and > 0; one zero point in [zp_min, zp_max]. */
+static mote_status check_activation(mote_interpreter *it, const mote_tensor *t, const char *role,
+                                    const char *type, int64_t zp_min, int64_t zp_max) {
     const mote_quant q = mote_tensor_quant(it, t);
     if (q.scales.len != 1)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an int8 activation needs exactly "
-                         "one scale, got %u", role, mote_tensor_name(it, t),
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': an %s activation needs exactly "
+                         "one scale, got %u", role, mote_tensor_name(it, t), type,
                          (unsigned)q.scales.len);
     float s = mote_tensor_scale(it, t, 0);
     int64_t zp = q.zero_points.len ? fb_vec_i64(&it->model, &q.zero_points, 0) : 0;
     if (!good_scale(s))
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': scale %g must be finite and > 0",
                          role, mote_tensor_name(it, t), (double)s);
-    if (q.zero_points.len > 1 || zp < -128 || zp > 127)
+    if (q.zero_points.len > 1 || zp < zp_min || zp > zp_max)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%s '%s': zero point %lld must be one "
-                         "value in [-128, 127]", role, mote_tensor_name(it, t), (long long)zp);
+                         "value in [%d, %d]", role, mote_tensor_name(it, t), (long long)zp,
+                         (int)zp_min, (int)zp_max);
     return MOTE_OK;
+}
+
+mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
+                                       const char *role) {
+    return check_activation(it, t, role, "int8", -128, 127);
+}
+
+/* int16 activations are symmetric: zero point 0 (16x8). */
+mote_status mote_check_int16_activation(mote_interpreter *it, const mote_tensor *t,
+                                        const char *role) {
+    return check_activation(it, t, role, "int16", 0, 0);
 }
 
 mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
@@ -68,11 +81,11 @@ mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, 
     return MOTE_OK;
 }
 
-mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
-                             const mote_tensor *weights, int32_t channels) {
+static mote_status check_bias(mote_interpreter *it, const mote_tensor *bias, mote_type type,
+                              float input_scale, const mote_tensor *weights, int32_t channels) {
     mote_status s;
     int32_t want[1] = {channels};
-    if ((s = mote_check_type(it, bias, "bias", MOTE_INT32))) return s;
+    if ((s = mote_check_type(it, bias, "bias", type))) return s;
     if ((s = mote_check_shape_equal(it, bias, "bias", want, 1))) return s;
     const mote_quant wq = mote_tensor_quant(it, weights), bq = mote_tensor_quant(it, bias);
     uint32_t nw = wq.scales.len;
@@ -94,6 +107,16 @@ mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias,
                              mote_tensor_name(it, bias));
     }
     return MOTE_OK;
+}
+
+mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
+                                  const mote_tensor *weights, int32_t channels) {
+    return check_bias(it, bias, MOTE_INT32, input_scale, weights, channels);
+}
+
+mote_status mote_check_int64_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
+                                  const mote_tensor *weights, int32_t channels) {
+    return check_bias(it, bias, MOTE_INT64, input_scale, weights, channels);
 }
 
 mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out, float scale,
@@ -120,33 +143,50 @@ mote_status mote_check_same_quantization(mote_interpreter *it, const mote_tensor
     return MOTE_OK;
 }
 
-int32_t mote_quantize_to_int8(float f, float scale, int32_t zero_point) {
+/* zero_point + round(f / scale), clamped to [qmin, qmax] without overflow. */
+static int32_t quantize_clamped(float f, float scale, int32_t zero_point, int32_t qmin,
+                                int32_t qmax) {
     const double v = (double)zero_point + (double)roundf(f / scale);
-    return v <= -128.0 ? -128 : (v >= 127.0 ? 127 : (int32_t)v);
+    return v <= (double)qmin ? qmin : (v >= (double)qmax ? qmax : (int32_t)v);
 }
 
-mote_status mote_activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
-                                  int32_t *lo, int32_t *hi) {
+int32_t mote_quantize_to_int8(float f, float scale, int32_t zero_point) {
+    return quantize_clamped(f, scale, zero_point, -128, 127);
+}
+
+/* TFLite's CalculateActivationRangeQuantized for an output of [qmin, qmax]. */
+static mote_status activation_range(mote_interpreter *it, int activation, const mote_tensor *out,
+                                    int32_t qmin, int32_t qmax, int32_t *lo, int32_t *hi) {
     const float scale = mote_tensor_scale(it, out, 0);
     const int32_t zp = mote_tensor_zero_point(it, out, 0);
-    *lo = -128;
-    *hi = 127;
+    *lo = qmin;
+    *hi = qmax;
     switch (activation) {
     case TFL_ACTIVATION_FUNCTION_TYPE_NONE: break;
-    case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = mote_quantize_to_int8(0.0f, scale, zp); break;
+    case TFL_ACTIVATION_FUNCTION_TYPE_RELU: *lo = quantize_clamped(0.0f, scale, zp, qmin, qmax); break;
     case TFL_ACTIVATION_FUNCTION_TYPE_RELU6:
-        *lo = mote_quantize_to_int8(0.0f, scale, zp);
-        *hi = mote_quantize_to_int8(6.0f, scale, zp);
+        *lo = quantize_clamped(0.0f, scale, zp, qmin, qmax);
+        *hi = quantize_clamped(6.0f, scale, zp, qmin, qmax);
         break;
     case TFL_ACTIVATION_FUNCTION_TYPE_RELU_N1_TO_1:
-        *lo = mote_quantize_to_int8(-1.0f, scale, zp);
-        *hi = mote_quantize_to_int8(1.0f, scale, zp);
+        *lo = quantize_clamped(-1.0f, scale, zp, qmin, qmax);
+        *hi = quantize_clamped(1.0f, scale, zp, qmin, qmax);
         break;
     default:
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d is not supported (NONE, "
                          "RELU, RELU_N1_TO_1 and RELU6 are)", activation);
     }
     return MOTE_OK;
+}
+
+mote_status mote_activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
+                                       int32_t *lo, int32_t *hi) {
+    return activation_range(it, activation, out, -128, 127, lo, hi);
+}
+
+mote_status mote_activation_range_int16(mote_interpreter *it, int activation,
+                                        const mote_tensor *out, int32_t *lo, int32_t *hi) {
+    return activation_range(it, activation, out, INT16_MIN, INT16_MAX, lo, hi);
 }
 
 mote_status mote_quantize_multiplier_checked(mote_interpreter *it, double factor, const char *what,
@@ -181,6 +221,19 @@ mote_status mote_channel_multipliers(mote_interpreter *it, const mote_tensor *in
     }
     *multipliers = buf;
     *shifts = shift;
+    return MOTE_OK;
+}
+
+mote_status mote_channel_multipliers_s16(mote_interpreter *it, const mote_tensor *in,
+                                         const mote_tensor *weights, const mote_tensor *out,
+                                         int32_t channels, const int32_t **multipliers,
+                                         const int8_t **shifts) {
+    mote_status s = mote_channel_multipliers(it, in, weights, out, channels, multipliers, shifts);
+    if (s != MOTE_OK) return s;
+    for (int32_t c = 0; c < channels; c++)
+        if ((*shifts)[c] > 14)   /* channel c's factor is 2^14 or more */
+            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "output '%s': 16x8 rescale >= 2^14",
+                             mote_tensor_name(it, out));
     return MOTE_OK;
 }
 

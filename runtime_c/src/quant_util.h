@@ -12,6 +12,9 @@ int32_t mote_tensor_zero_point(const mote_interpreter *it, const mote_tensor *t,
 /* An int8 activation: one scale, finite and > 0; zero point in [-128, 127]. */
 mote_status mote_check_int8_activation(mote_interpreter *it, const mote_tensor *t,
                                        const char *role);
+/* An int16 activation (16x8 mode): one scale, finite and > 0; zero point 0. */
+mote_status mote_check_int16_activation(mote_interpreter *it, const mote_tensor *t,
+                                        const char *role);
 /* int8 weights: scales finite and > 0, one per tensor or one per channel along
  * `axis` (which quantized_dimension must name), every zero point 0. */
 mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, const char *role,
@@ -20,6 +23,9 @@ mote_status mote_check_int8_weights(mote_interpreter *it, const mote_tensor *t, 
  * scale(s) within 1e-5 relative (TFLite's own check uses 1e-6 for FC). */
 mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
                              const mote_tensor *weights, int32_t channels);
+/* The same for the int64 bias of 16x8 (int16 input, int8 weights) ops. */
+mote_status mote_check_int64_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
+                                  const mote_tensor *weights, int32_t channels);
 /* The output's fixed parameters (SOFTMAX and LOGISTIC: 1/256 and -128, TANH:
  * 1/128 and 0). `tolerance` is relative, on the scale. */
 mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out, float scale,
@@ -37,12 +43,23 @@ int32_t mote_quantize_to_int8(float f, float scale, int32_t zero_point);
 mote_status mote_activation_range_int8(mote_interpreter *it, int activation, const mote_tensor *out,
                                   int32_t *lo, int32_t *hi);
 
+/* The same for an int16 output: the clamp in [-32768, 32767]. */
+mote_status mote_activation_range_int16(mote_interpreter *it, int activation,
+                                        const mote_tensor *out, int32_t *lo, int32_t *hi);
+
 /* Per-output-channel multipliers of input_scale * weight_scale[c] /
  * output_scale, in persistent arena memory. */
 mote_status mote_channel_multipliers(mote_interpreter *it, const mote_tensor *in,
                                      const mote_tensor *weights, const mote_tensor *out,
                                      int32_t channels, const int32_t **multipliers,
                                      const int8_t **shifts);
+
+/* The same for 16x8 ops, whose 64-bit rescale (15 - shift bits) needs every
+ * shift <= 14: factors of 2^14 and more are refused. */
+mote_status mote_channel_multipliers_s16(mote_interpreter *it, const mote_tensor *in,
+                                         const mote_tensor *weights, const mote_tensor *out,
+                                         int32_t channels, const int32_t **multipliers,
+                                         const int8_t **shifts);
 
 /* Hybrid kernels: the float scale of each output channel's int8 weights, in
  * persistent arena memory. */

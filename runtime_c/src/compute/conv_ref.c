@@ -249,3 +249,51 @@ void mote_depthwise_conv2d_hybrid_ref(const mote_conv_params *p, const float *in
         }
     }
 }
+
+/* 16x8: products of int16 inputs and int8 filter values summed exactly in
+ * int64 (no input offset: int16 activations are symmetric). */
+void mote_conv2d_s16_ref(const mote_conv_params *p, const int16_t *input, const int8_t *filter,
+                         const int64_t *bias, int16_t *output, size_t begin, size_t end) {
+    const mote_window *w = &p->w;
+    for (size_t px = begin; px < end; px++) {
+        const mote_window_taps t = mote_window_taps_of(w, px);
+        for (int32_t o = 0; o < w->out_c; o++) {
+            int64_t acc = 0;
+            for (int32_t ky = t.ky0; ky < t.ky1; ky++)
+                for (int32_t kx = t.kx0; kx < t.kx1; kx++) {
+                    const int16_t *x = input + mote_window_input_at(w, t.batch,
+                                                                    t.y0 + ky * w->dilation_h,
+                                                                    t.x0 + kx * w->dilation_w);
+                    const int8_t *f = filter +
+                                      (((size_t)o * w->filter_h + ky) * w->filter_w + kx) * w->in_c;
+                    for (int32_t c = 0; c < w->in_c; c++) acc += (int32_t)f[c] * x[c];
+                }
+            if (bias) acc = mote_wrap_add_i64(acc, bias[o]);
+            output[px * w->out_c + o] =
+                mote_output_s16(acc, p->multipliers[o], p->shifts[o], p->out_min, p->out_max);
+        }
+    }
+}
+
+void mote_depthwise_conv2d_s16_ref(const mote_conv_params *p, const int16_t *input,
+                                   const int8_t *filter, const int64_t *bias, int16_t *output,
+                                   size_t begin, size_t end) {
+    const mote_window *w = &p->w;
+    for (size_t px = begin; px < end; px++) {
+        const mote_window_taps t = mote_window_taps_of(w, px);
+        for (int32_t o = 0; o < w->out_c; o++) {
+            const int32_t c = o / p->depth_multiplier;
+            int64_t acc = 0;
+            for (int32_t ky = t.ky0; ky < t.ky1; ky++)
+                for (int32_t kx = t.kx0; kx < t.kx1; kx++) {
+                    const int32_t x = input[mote_window_input_at(w, t.batch,
+                                                                 t.y0 + ky * w->dilation_h,
+                                                                 t.x0 + kx * w->dilation_w) + c];
+                    acc += filter[((size_t)ky * w->filter_w + kx) * w->out_c + o] * x;
+                }
+            if (bias) acc = mote_wrap_add_i64(acc, bias[o]);
+            output[px * w->out_c + o] =
+                mote_output_s16(acc, p->multipliers[o], p->shifts[o], p->out_min, p->out_max);
+        }
+    }
+}

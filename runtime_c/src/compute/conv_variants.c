@@ -93,3 +93,11 @@ const mote_variant mote_depthwise_conv2d_hybrid_variants[] = {
     MOTE_VARIANT(depthwise_conv2d_hybrid_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_conv2d_s16_variants[] = {
+    MOTE_VARIANT(conv2d_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_depthwise_conv2d_s16_variants[] = {
+    MOTE_VARIANT(depthwise_conv2d_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

@@ -44,6 +44,9 @@ typedef void (*mote_elementwise_f32_fn)(const mote_elementwise_params *p, const 
 typedef void (*mote_elementwise_s32_fn)(const mote_elementwise_params *p, const int32_t *input1,
                                         const int32_t *input2, int32_t *output, size_t begin,
                                         size_t end);
+typedef void (*mote_elementwise_s16_fn)(const mote_elementwise_params *p,
+                                        const int16_t *input1, const int16_t *input2,
+                                        int16_t *output, size_t begin, size_t end);
 typedef void (*mote_elementwise_s8_fn)(const mote_elementwise_params *p, const int8_t *input1,
                                        const int8_t *input2, int8_t *output, size_t begin,
                                        size_t end);
@@ -83,19 +86,42 @@ static inline int32_t mote_elementwise_common_s8(int32_t q, int32_t offset, int3
         (q + offset) * (1 << left_shift), multiplier, shift);
 }
 
-/* A sum or product, in units of its own scale, as an int8 output. */
-static inline int8_t mote_elementwise_output_s8(const mote_elementwise_params *p, int32_t v) {
+/* A sum or product, in units of its own scale, in output quanta (clamped to
+ * the output type's range by out_min / out_max). */
+static inline int32_t mote_elementwise_output(const mote_elementwise_params *p, int32_t v) {
     v = mote_fp_multiply_by_quantized_multiplier_double_rounding(v, p->output_multiplier,
                                                                  p->output_shift);
-    return (int8_t)mote_clamp_i32(v + p->output_offset, p->out_min, p->out_max);
+    return mote_clamp_i32(v + p->output_offset, p->out_min, p->out_max);
 }
 
-static inline int8_t mote_add_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
-    return mote_elementwise_output_s8(
+static inline int8_t mote_elementwise_output_s8(const mote_elementwise_params *p, int32_t v) {
+    return (int8_t)mote_elementwise_output(p, v);
+}
+
+/* ADD of two quantized inputs (int8, or int16 with left_shift 15: LiteRT's
+ * general 16-bit path), in output quanta. */
+static inline int32_t mote_add_quantized(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    return mote_elementwise_output(
         p, mote_elementwise_common_s8(a, p->input1_offset, p->left_shift, p->input1_multiplier,
                                       p->input1_shift) +
                mote_elementwise_common_s8(b, p->input2_offset, p->left_shift,
                                           p->input2_multiplier, p->input2_shift));
+}
+
+static inline int8_t mote_add_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    return (int8_t)mote_add_quantized(p, a, b);
+}
+
+static inline int16_t mote_add_s16_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    return (int16_t)mote_add_quantized(p, a, b);
+}
+
+/* MUL of two int16 inputs (zero points 0): the product, |a b| <= 2^30, rescaled
+ * with one rounding (LiteRT's int16 MUL). */
+static inline int16_t mote_mul_s16_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
+    const int32_t v = mote_fp_multiply_by_quantized_multiplier(a * b, p->output_multiplier,
+                                                               p->output_shift);
+    return (int16_t)mote_clamp_i32(v, p->out_min, p->out_max);
 }
 
 static inline int8_t mote_sub_s8_one(const mote_elementwise_params *p, int32_t a, int32_t b) {
@@ -169,6 +195,10 @@ static inline int8_t mote_squared_difference_s8_one(const mote_elementwise_param
 
 void mote_add_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
                       float *output, size_t begin, size_t end);
+void mote_add_s16_ref(const mote_elementwise_params *p, const int16_t *input1,
+                      const int16_t *input2, int16_t *output, size_t begin, size_t end);
+void mote_mul_s16_ref(const mote_elementwise_params *p, const int16_t *input1,
+                      const int16_t *input2, int16_t *output, size_t begin, size_t end);
 void mote_add_s8_ref(const mote_elementwise_params *p, const int8_t *input1,
                      const int8_t *input2, int8_t *output, size_t begin, size_t end);
 /* ADD of INT32 (counters, indices): out = clamp(a + b) to [out_min, out_max],
@@ -273,6 +303,8 @@ MOTE_ELEMENTWISE_F32_SIMD(avx2)
 MOTE_ELEMENTWISE_F32_SIMD(neon)
 
 extern const mote_variant mote_add_f32_variants[];
+extern const mote_variant mote_add_s16_variants[];
+extern const mote_variant mote_mul_s16_variants[];
 extern const mote_variant mote_add_s8_variants[];
 extern const mote_variant mote_sub_f32_variants[];
 extern const mote_variant mote_sub_s8_variants[];

@@ -57,6 +57,29 @@ static inline void walk_s8(const mote_elementwise_params *p, const int8_t *input
     }
 }
 
+static inline void walk_s16(const mote_elementwise_params *p, const int16_t *input1,
+                            const int16_t *input2, int16_t *output, size_t begin, size_t end,
+                            int16_t (*one)(const mote_elementwise_params *, int32_t, int32_t)) {
+    broadcast_iter at = broadcast_start(&p->map, begin);
+    size_t sa, sb;
+    for (size_t k = begin, n; k < end; k += n) {
+        n = run_of(&p->map, &at, end - k, &sa, &sb);
+        const int16_t *a = input1 + at.ia, *b = input2 + at.ib;
+        for (size_t j = 0; j < n; j++) output[k + j] = one(p, a[j * sa], b[j * sb]);
+        skip_run(&p->map, &at, n, sa, sb);
+    }
+}
+
+void mote_add_s16_ref(const mote_elementwise_params *p, const int16_t *input1,
+                      const int16_t *input2, int16_t *output, size_t begin, size_t end) {
+    walk_s16(p, input1, input2, output, begin, end, mote_add_s16_one);
+}
+
+void mote_mul_s16_ref(const mote_elementwise_params *p, const int16_t *input1,
+                      const int16_t *input2, int16_t *output, size_t begin, size_t end) {
+    walk_s16(p, input1, input2, output, begin, end, mote_mul_s16_one);
+}
+
 void mote_add_f32_ref(const mote_elementwise_params *p, const float *input1, const float *input2,
                       float *output, size_t begin, size_t end) {
     walk_f32(p, input1, input2, output, begin, end, mote_add_f32_one);

@@ -128,3 +128,11 @@ const mote_variant mote_squared_difference_s8_variants[] = {
     MOTE_VARIANT(squared_difference_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_add_s16_variants[] = {
+    MOTE_VARIANT(add_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_mul_s16_variants[] = {
+    MOTE_VARIANT(mul_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

@@ -9,7 +9,9 @@
  *   s8      int8 input, weights and output, int32 bias (TFLite's int8 scheme,
  *           bit-exact with its reference kernels: see docs/quantization.md);
  *   hybrid  float input, bias and output, int8 weights with a float scale
- *           per unit.
+ *           per unit;
+ *   s16     TFLite's 16x8 scheme: int16 input and output (zero point 0), int8
+ *           weights, int64 bias, 64-bit accumulators.
  * `bias` may be NULL.
  */
 #ifndef MOTE_COMPUTE_FULLY_CONNECTED_H
@@ -24,8 +26,8 @@ typedef struct {
     float act_min, act_max;              /* f32 and hybrid: the fused activation's clamp */
     int32_t input_offset;                /* s8: -(input zero point) */
     int32_t output_offset;               /* s8: output zero point */
-    int32_t out_min, out_max;            /* s8: the clamp, in output quanta */
-    const int32_t *multipliers;          /* s8: rescale per unit (Q31 multiplier */
+    int32_t out_min, out_max;            /* s8, s16: the clamp, in output quanta */
+    const int32_t *multipliers;          /* s8, s16: rescale per unit (Q31 multiplier */
     const int8_t *shifts;                /* and power-of-two shift) */
     const float *channel_scales;         /* hybrid: weight scale per unit */
 } mote_fully_connected_params;
@@ -42,6 +44,10 @@ typedef void (*mote_fully_connected_hybrid_fn)(const mote_fully_connected_params
                                                const float *input, const int8_t *weights,
                                                const float *bias, float *output, size_t begin,
                                                size_t end);
+typedef void (*mote_fully_connected_s16_fn)(const mote_fully_connected_params *p,
+                                            const int16_t *input, const int8_t *weights,
+                                            const int64_t *bias, int16_t *output, size_t begin,
+                                            size_t end);
 
 void mote_fully_connected_f32_ref(const mote_fully_connected_params *p, const float *input,
                                   const float *weights, const float *bias, float *output,
@@ -52,6 +58,9 @@ void mote_fully_connected_s8_ref(const mote_fully_connected_params *p, const int
 void mote_fully_connected_hybrid_ref(const mote_fully_connected_params *p, const float *input,
                                      const int8_t *weights, const float *bias, float *output,
                                      size_t begin, size_t end);
+void mote_fully_connected_s16_ref(const mote_fully_connected_params *p, const int16_t *input,
+                                  const int8_t *weights, const int64_t *bias, int16_t *output,
+                                  size_t begin, size_t end);
 
 /* Hybrid, vectorized over the depth (fully_connected_hybrid_simd.h), per ISA:
  * `_ref` within float summation order. */
@@ -65,6 +74,7 @@ void mote_fully_connected_hybrid_neon(const mote_fully_connected_params *p, cons
 extern const mote_variant mote_fully_connected_f32_variants[];
 extern const mote_variant mote_fully_connected_s8_variants[];
 extern const mote_variant mote_fully_connected_hybrid_variants[];
+extern const mote_variant mote_fully_connected_s16_variants[];
 
 /* GEMM drivers' walk over FULLY_CONNECTED output elements [e, end) (row-major,
  * `units` per row): up to mr whole rows at a time, or, where the range starts

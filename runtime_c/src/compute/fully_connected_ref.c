@@ -35,6 +35,25 @@ void mote_fully_connected_s8_ref(const mote_fully_connected_params *p, const int
     }
 }
 
+void mote_fully_connected_s16_ref(const mote_fully_connected_params *p, const int16_t *input,
+                                  const int8_t *weights, const int64_t *bias, int16_t *output,
+                                  size_t begin, size_t end) {
+    const size_t units = (size_t)p->units, depth = (size_t)p->depth;
+    for (size_t k = begin; k < end; k++) {
+        const size_t o = k % units;
+        const int16_t *x = input + k / units * depth;
+        const int8_t *w = weights + o * depth;
+        int64_t acc = 0;
+        for (size_t i = 0; i < depth; i++) acc += (int32_t)w[i] * x[i];
+        if (bias) acc = mote_wrap_add_i64(acc, bias[o]);
+        /* LiteRT's reference 16x8 FULLY_CONNECTED rescales with the whole
+           multiplier, rounding ties away from zero (its CONV_2D does not) */
+        const int32_t v = mote_fp_multiply_by_quantized_multiplier_i64_ties_away(
+            acc, p->multipliers[o], p->shifts[o]);
+        output[k] = (int16_t)mote_clamp_i32(v, p->out_min, p->out_max);
+    }
+}
+
 void mote_fully_connected_hybrid_ref(const mote_fully_connected_params *p, const float *input,
                                      const int8_t *weights, const float *bias, float *output,
                                      size_t begin, size_t end) {

@@ -49,3 +49,7 @@ const mote_variant mote_fully_connected_hybrid_variants[] = {
     MOTE_VARIANT(fully_connected_hybrid_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_fully_connected_s16_variants[] = {
+    MOTE_VARIANT(fully_connected_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

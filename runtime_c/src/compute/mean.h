@@ -40,6 +40,11 @@ static inline int8_t mote_mean_output_s8(const mote_mean_params *p, int32_t sum)
 
 typedef void (*mote_mean_f32_fn)(const mote_mean_params *p, const float *input, float *output,
                                  size_t begin, size_t end);
+typedef void (*mote_mean_s16_fn)(const mote_mean_params *p, const int16_t *input,
+                                 int16_t *output, size_t begin, size_t end);
+void mote_mean_s16_ref(const mote_mean_params *p, const int16_t *input, int16_t *output,
+                       size_t begin, size_t end);
+extern const mote_variant mote_mean_s16_variants[];
 typedef void (*mote_mean_s8_fn)(const mote_mean_params *p, const int8_t *input, int8_t *output,
                                 size_t begin, size_t end);
 

@@ -40,6 +40,22 @@ void mote_mean_s8_ref(const mote_mean_params *p, const int8_t *input, int8_t *ou
     }
 }
 
+void mote_mean_s16_ref(const mote_mean_params *p, const int16_t *input, int16_t *output,
+                       size_t begin, size_t end) {
+    int32_t kept_idx[MOTE_MAX_DIMS], idx[MOTE_MAX_DIMS] = {0};
+    for (size_t k = begin; k < end; k++) {
+        size_t at = mote_strided_at(&p->kept, k, kept_idx);
+        int32_t sum = 0;   /* in input quanta; zero point 0 */
+        for (size_t i = 0; i < p->count; i++) {
+            sum = mote_wrap_add_i32(sum, input[at]);
+            at = mote_strided_next(&p->reduced, idx, at);
+        }
+        const int32_t r = mote_fp_multiply_by_quantized_multiplier_double_rounding(
+            sum, p->multiplier, p->shift);
+        output[k] = (int16_t)mote_clamp_i32(r, INT16_MIN, INT16_MAX);
+    }
+}
+
 /* The maximum of `count` inputs from the lowest value up, as TFLite's
  * reducer (an input replaces the maximum only when greater: NaN never does). */
 void mote_reduce_max_f32_ref(const mote_mean_params *p, const float *input, float *output,

@@ -30,3 +30,7 @@ const mote_variant mote_sum_f32_variants[] = {
     MOTE_VARIANT(sum_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_mean_s16_variants[] = {
+    MOTE_VARIANT(mean_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

@@ -49,3 +49,11 @@ const mote_variant mote_max_pool_s8_variants[] = {
     MOTE_VARIANT(max_pool_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_avg_pool_s16_variants[] = {
+    MOTE_VARIANT(avg_pool_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_max_pool_s16_variants[] = {
+    MOTE_VARIANT(max_pool_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

@@ -4,7 +4,10 @@
  * input and output have the same shape) and nothing else, so ranges can run
  * on different threads. QUANTIZE: float32 -> int8 (`_f32`) and int8 -> int8
  * requantization (`_s8`); DEQUANTIZE: int8 -> float32 per tensor or per
- * channel (`_s8`) and float16 -> float32 (`_f16`). Bit-exact with TFLite's
+ * channel (`_s8`) and float16 -> float32 (`_f16`). For 16x8 models:
+ * float32 -> int16 (`_f32_s16`), the requantizations int8 -> int16, int16 ->
+ * int8 and int16 -> int16 (`requantize_<in>_<out>`), and DEQUANTIZE int16 ->
+ * float32 (`_s16`); int16 tensors have zero point 0. Bit-exact with TFLite's
  * reference kernels (see docs/quantization.md).
  */
 #ifndef MOTE_COMPUTE_QUANTIZE_H
@@ -29,6 +32,16 @@ typedef struct {
     const int32_t *zero_points;  /* s8: the input's zero point per channel */
 } mote_dequantize_params;
 
+typedef void (*mote_quantize_f32_s16_fn)(const mote_quantize_params *p, const float *input,
+                                         int16_t *output, size_t begin, size_t end);
+typedef void (*mote_requantize_s8_s16_fn)(const mote_quantize_params *p, const int8_t *input,
+                                          int16_t *output, size_t begin, size_t end);
+typedef void (*mote_requantize_s16_s8_fn)(const mote_quantize_params *p, const int16_t *input,
+                                          int8_t *output, size_t begin, size_t end);
+typedef void (*mote_requantize_s16_s16_fn)(const mote_quantize_params *p, const int16_t *input,
+                                           int16_t *output, size_t begin, size_t end);
+typedef void (*mote_dequantize_s16_fn)(const mote_dequantize_params *p, const int16_t *input,
+                                       float *output, size_t begin, size_t end);
 typedef void (*mote_quantize_f32_fn)(const mote_quantize_params *p, const float *input,
                                      int8_t *output, size_t begin, size_t end);
 typedef void (*mote_quantize_s8_fn)(const mote_quantize_params *p, const int8_t *input,
@@ -47,6 +60,16 @@ void mote_dequantize_s8_ref(const mote_dequantize_params *p, const int8_t *input
                             size_t begin, size_t end);
 void mote_dequantize_f16_ref(const mote_dequantize_params *p, const uint8_t *input,
                              float *output, size_t begin, size_t end);
+void mote_quantize_f32_s16_ref(const mote_quantize_params *p, const float *input, int16_t *output,
+                               size_t begin, size_t end);
+void mote_requantize_s8_s16_ref(const mote_quantize_params *p, const int8_t *input,
+                                int16_t *output, size_t begin, size_t end);
+void mote_requantize_s16_s8_ref(const mote_quantize_params *p, const int16_t *input,
+                                int8_t *output, size_t begin, size_t end);
+void mote_requantize_s16_s16_ref(const mote_quantize_params *p, const int16_t *input,
+                                 int16_t *output, size_t begin, size_t end);
+void mote_dequantize_s16_ref(const mote_dequantize_params *p, const int16_t *input,
+                             float *output, size_t begin, size_t end);
 
 /* AVX-512 F/BW/DQ/VL (quantize_s8_avx512.c): _ref's bytes. */
 void mote_quantize_f32_avx512(const mote_quantize_params *p, const float *input, int8_t *output,
@@ -61,6 +84,11 @@ extern const mote_variant mote_quantize_f32_variants[];
 extern const mote_variant mote_quantize_s8_variants[];
 extern const mote_variant mote_dequantize_s8_variants[];
 extern const mote_variant mote_dequantize_f16_variants[];
+extern const mote_variant mote_quantize_f32_s16_variants[];
+extern const mote_variant mote_requantize_s8_s16_variants[];
+extern const mote_variant mote_requantize_s16_s8_variants[];
+extern const mote_variant mote_requantize_s16_s16_variants[];
+extern const mote_variant mote_dequantize_s16_variants[];
 
 /* QUANTIZE float32 -> int8 and per-tensor DEQUANTIZE int8 -> float32
  * (quantize_simd.h), per ISA: `_ref`'s bits. */

@@ -39,3 +39,23 @@ const mote_variant mote_dequantize_f16_variants[] = {
     MOTE_VARIANT(dequantize_f16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_quantize_f32_s16_variants[] = {
+    MOTE_VARIANT(quantize_f32_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_requantize_s8_s16_variants[] = {
+    MOTE_VARIANT(requantize_s8_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_requantize_s16_s8_variants[] = {
+    MOTE_VARIANT(requantize_s16_s8_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_requantize_s16_s16_variants[] = {
+    MOTE_VARIANT(requantize_s16_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_dequantize_s16_variants[] = {
+    MOTE_VARIANT(dequantize_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};

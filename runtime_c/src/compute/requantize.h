@@ -32,4 +32,19 @@ static inline int8_t mote_conv_output_s8(int32_t acc, int32_t multiplier, int32_
     return (int8_t)mote_clamp_i32(acc + offset, lo, hi);
 }
 
+/* a + b with int64 wrap-around: the 64-bit accumulators of 16x8 ops. */
+static inline int64_t mote_wrap_add_i64(int64_t a, int64_t b) {
+    const uint64_t sum = (uint64_t)a + (uint64_t)b;
+    return sum > (uint64_t)INT64_MAX ? -(int64_t)(~sum) - 1 : (int64_t)sum;
+}
+
+/* A 16x8 op's int64 accumulator (bias included) as an int16 output: TFLite's
+ * 64-bit rescale, then the clamp (int16 outputs have zero point 0). */
+static inline int16_t mote_output_s16(int64_t acc, int32_t multiplier, int32_t shift, int32_t lo,
+                                      int32_t hi) {
+    return (int16_t)mote_clamp_i32(mote_fp_multiply_by_quantized_multiplier_i64(acc, multiplier,
+                                                                                 shift),
+                                   lo, hi);
+}
+
 #endif

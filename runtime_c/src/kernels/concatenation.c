@@ -30,11 +30,17 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     for (int i = 0; i < op_num_inputs(n); i++) {
         mote_tensor *t = mote_node_input(it, n, i);
         if ((s = mote_check_present(it, t, "input"))) return s;
-        if (!((out->type == MOTE_FLOAT32 || out->type == MOTE_INT8) && t->type == out->type))
-            return mote_unsupported_types(it, n, "FLOAT32 or INT8 inputs and output");
+        if (!((out->type == MOTE_FLOAT32 || out->type == MOTE_INT8 || out->type == MOTE_INT16) &&
+              t->type == out->type))
+            return mote_unsupported_types(it, n, "FLOAT32, INT8 or INT16 inputs and output");
         if (out->type == MOTE_INT8 &&
             ((s = mote_check_int8_activation(it, t, "input")) ||
              (s = mote_check_int8_activation(it, out, "output")) ||
+             (s = mote_check_same_quantization(it, t, out))))
+            return s;
+        if (out->type == MOTE_INT16 &&
+            ((s = mote_check_int16_activation(it, t, "input")) ||
+             (s = mote_check_int16_activation(it, out, "output")) ||
              (s = mote_check_same_quantization(it, t, out))))
             return s;
         bool match = t->ndims == first->ndims;

@@ -34,11 +34,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     int act = mote_opt_u8(it, n, TFL_CONV2D_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
     if (!ok) return mote_bad_options(it);
     static const conv_variants variants = {mote_conv2d_f32_variants, mote_conv2d_s8_variants,
-                                           mote_conv2d_hybrid_variants};
+                                           mote_conv2d_hybrid_variants,
+                                           mote_conv2d_s16_variants};
     return mote_conv_prepare(it, n, padding, act, 0, &variants);
 }
 
 static const mote_variant *const conv_2d_kernels[] = {
-    mote_conv2d_f32_variants, mote_conv2d_s8_variants, mote_conv2d_hybrid_variants, NULL};
+    mote_conv2d_f32_variants, mote_conv2d_s8_variants, mote_conv2d_hybrid_variants,
+    mote_conv2d_s16_variants, NULL};
 const mote_op mote_op_conv_2d = {prepare, mote_conv_invoke, sizeof(conv_data), 8,
                                   TFL_BUILTIN_OPTIONS_CONV2D_OPTIONS, conv_2d_kernels};

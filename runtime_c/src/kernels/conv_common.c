@@ -37,8 +37,22 @@ static mote_status prepare_types(mote_interpreter *it, mote_node *n, int channel
         return mote_channel_multipliers(it, in, filter, out, channels, &p->multipliers,
                                         &p->shifts);
     }
-    return mote_unsupported_types(it, n, "FLOAT32; INT8 with INT8 filter and INT32 bias; "
-                                         "FLOAT32 with INT8 filter (hybrid)");
+    if (in->type == MOTE_INT16 && filter->type == MOTE_INT8 && out->type == MOTE_INT16) {
+        d->type = CONV_S16;
+        if ((s = mote_check_int16_activation(it, in, "input")) ||
+            (s = mote_check_int8_weights(it, filter, "filter", channel_axis)) ||
+            (s = mote_check_int16_activation(it, out, "output")))
+            return s;
+        if (bias &&
+            (s = mote_check_int64_bias(it, bias, mote_tensor_scale(it, in, 0), filter, channels)))
+            return s;
+        if ((s = mote_activation_range_int16(it, activation, out, &p->out_min, &p->out_max)))
+            return s;
+        return mote_channel_multipliers_s16(it, in, filter, out, channels, &p->multipliers,
+                                            &p->shifts);
+    }
+    return mote_unsupported_types(it, n, "FLOAT32; INT8 or INT16 with INT8 filter and INT32 or "
+                                         "INT64 bias; FLOAT32 with INT8 filter (hybrid)");
 }
 
 mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, int activation,
@@ -62,6 +76,7 @@ mote_status mote_conv_prepare(mote_interpreter *it, mote_node *n, int padding, i
     if (s != MOTE_OK && s != MOTE_ERROR_ARENA_TOO_SMALL) return s;
     const mote_variant *table = d->type == CONV_S8    ? variants->s8
                                 : d->type == CONV_F32 ? variants->f32
+                                : d->type == CONV_S16 ? variants->s16
                                                       : variants->hybrid;
     const mote_status c =
         mote_node_choose_packed(it, n, table, &d->p, filter, bias, &d->compute, &d->packed);
@@ -88,6 +103,9 @@ static void conv_task(void *ctx, size_t begin, size_t end) {
     case CONV_HYBRID:
         ((mote_conv_hybrid_fn)d->compute)(&d->p, c->input, c->filter, c->bias, c->output, begin,
                                           end);
+        break;
+    case CONV_S16:
+        ((mote_conv_s16_fn)d->compute)(&d->p, c->input, c->filter, c->bias, c->output, begin, end);
         break;
     }
 }

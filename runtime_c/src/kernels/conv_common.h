@@ -7,11 +7,11 @@
 #include "../compute/conv.h"
 #include "../quant_util.h"
 
-typedef enum { CONV_F32, CONV_S8, CONV_HYBRID } conv_type;
+typedef enum { CONV_F32, CONV_S8, CONV_HYBRID, CONV_S16 } conv_type;
 
 /* An op's variant tables, one per data type. */
 typedef struct {
-    const mote_variant *f32, *s8, *hybrid;
+    const mote_variant *f32, *s8, *hybrid, *s16;
 } conv_variants;
 
 typedef struct {

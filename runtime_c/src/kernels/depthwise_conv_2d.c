@@ -44,13 +44,14 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     }
     static const conv_variants variants = {mote_depthwise_conv2d_f32_variants,
                                            mote_depthwise_conv2d_s8_variants,
-                                           mote_depthwise_conv2d_hybrid_variants};
+                                           mote_depthwise_conv2d_hybrid_variants,
+                                           mote_depthwise_conv2d_s16_variants};
     return mote_conv_prepare(it, n, padding, act, 3, &variants);
 }
 
 static const mote_variant *const depthwise_conv_2d_kernels[] = {
     mote_depthwise_conv2d_f32_variants, mote_depthwise_conv2d_s8_variants,
-    mote_depthwise_conv2d_hybrid_variants, NULL};
+    mote_depthwise_conv2d_hybrid_variants, mote_depthwise_conv2d_s16_variants, NULL};
 const mote_op mote_op_depthwise_conv_2d = {prepare,
                                            mote_conv_invoke,
                                            sizeof(conv_data),

@@ -1,5 +1,5 @@
 /* DEQUANTIZE: INT8 -> FLOAT32, real = scale * (q - zero_point) per tensor or
- * per channel; and FLOAT16 -> FLOAT32. Models ship float16 weights as a
+ * per channel; INT16 -> FLOAT32 per tensor (zero point 0); FLOAT16 -> FLOAT32. Models ship float16 weights as a
  * constant followed by this op; its input is constant, so the runtime runs it
  * once at create time and later ops read the float32 result.
  * The glue; compute/quantize.h computes. */
@@ -8,13 +8,14 @@
 
 typedef struct {
     mote_dequantize_params p;
-    bool from_s8;
+    mote_type from;              /* INT8, INT16 or FLOAT16 */
     mote_compute_fn compute;
 } dequantize_data;
 
-/* Every channel's scale and zero point, in persistent arena memory, so that
+/* Every channel's scale and zero point (an int16 input: one of each), in
+ * persistent arena memory, so that
  * invoke reads no model data. */
-static mote_status prepare_int8(mote_interpreter *it, const mote_tensor *in,
+static mote_status prepare_scales(mote_interpreter *it, const mote_tensor *in,
                                 mote_dequantize_params *p) {
     const mote_quant q = mote_tensor_quant(it, in);
     p->inner = 1;
@@ -42,9 +43,17 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
     mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, in, "input"))) return s;
-    if ((in->type != MOTE_FLOAT16 && in->type != MOTE_INT8) || out->type != MOTE_FLOAT32)
-        return mote_unsupported_types(it, n, "FLOAT16 -> FLOAT32, INT8 -> FLOAT32");
+    const bool in_ok = in->type == MOTE_FLOAT16 || in->type == MOTE_INT8 || in->type == MOTE_INT16;
+    if (!in_ok || out->type != MOTE_FLOAT32)
+        return mote_unsupported_types(it, n, "FLOAT16, INT8 or INT16 -> FLOAT32");
     if ((s = mote_check_shape_equal(it, out, "output", in->dims, in->ndims))) return s;
+    d->from = (mote_type)in->type;
+    if (in->type == MOTE_INT16) {
+        if ((s = mote_check_int16_activation(it, in, "input"))) return s;
+        if ((s = prepare_scales(it, in, &d->p))) return s;
+        d->compute = mote_node_choose(it, n, mote_dequantize_s16_variants, &d->p);
+        return MOTE_OK;
+    }
     if (in->type != MOTE_INT8) {
         d->compute = mote_node_choose(it, n, mote_dequantize_f16_variants, &d->p);
         return MOTE_OK;
@@ -71,8 +80,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     } else if ((s = mote_check_int8_activation(it, in, "input"))) {
         return s;
     }
-    if ((s = prepare_int8(it, in, &d->p))) return s;
-    d->from_s8 = true;
+    if ((s = prepare_scales(it, in, &d->p))) return s;
     d->compute = mote_node_choose(it, n, mote_dequantize_s8_variants, &d->p);
     return MOTE_OK;
 }
@@ -80,8 +88,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 static void dequantize_task(void *ctx, size_t begin, size_t end) {
     const mote_io_call *c = ctx;
     const dequantize_data *d = c->data;
-    if (d->from_s8)
+    if (d->from == MOTE_INT8)
         ((mote_dequantize_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+    else if (d->from == MOTE_INT16)
+        ((mote_dequantize_s16_fn)d->compute)(&d->p, c->input, c->output, begin, end);
     else
         ((mote_dequantize_f16_fn)d->compute)(&d->p, c->input, c->output, begin, end);
 }
@@ -92,7 +102,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
     return MOTE_OK;
 }
 
-static const mote_variant *const dequantize_kernels[] = {mote_dequantize_s8_variants,
-                                                         mote_dequantize_f16_variants, NULL};
+static const mote_variant *const dequantize_kernels[] = {
+    mote_dequantize_s8_variants, mote_dequantize_f16_variants, mote_dequantize_s16_variants, NULL};
 const mote_op mote_op_dequantize = {prepare, invoke, sizeof(dequantize_data), 6,
                                     TFL_BUILTIN_OPTIONS_DEQUANTIZE_OPTIONS, dequantize_kernels};

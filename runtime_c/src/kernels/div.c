@@ -20,7 +20,7 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n) {
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     static const binary_op div = {TFL_DIV_OPTIONS_FUSED_ACTIVATION_FUNCTION,
                                   mote_div_f32_variants, mote_div_s8_variants, prepare_s8,
-                                  NULL};
+                                  NULL, NULL};
     return mote_binary_prepare(it, n, &div);
 }
 

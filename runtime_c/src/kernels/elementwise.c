@@ -1,5 +1,7 @@
 #include "elementwise.h"
 
+#include <math.h>
+
 #include "../quant_util.h"
 
 mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary_op *op) {
@@ -35,6 +37,18 @@ mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary
         d->compute = mote_node_choose(it, n, op->s8, p);
         return MOTE_OK;
     }
+    if (op->s16 && a->type == MOTE_INT16 && b->type == MOTE_INT16 && out->type == MOTE_INT16) {
+        if ((s = mote_check_int16_activation(it, a, "input 0")) ||
+            (s = mote_check_int16_activation(it, b, "input 1")) ||
+            (s = mote_check_int16_activation(it, out, "output")))
+            return s;
+        d->s16 = true;
+        if ((s = mote_activation_range_int16(it, act, out, &p->out_min, &p->out_max)) ||
+            (s = op->prepare_s8(it, n)))
+            return s;
+        d->compute = mote_node_choose(it, n, op->s16, p);
+        return MOTE_OK;
+    }
     if (op->s32 && a->type == MOTE_INT32 && b->type == MOTE_INT32 && out->type == MOTE_INT32) {
         d->s32 = true;
         switch (act) {
@@ -52,9 +66,24 @@ mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary
         d->compute = mote_node_choose(it, n, op->s32, p);
         return MOTE_OK;
     }
-    return mote_unsupported_types(it, n, op->s32  ? "FLOAT32, INT8 or INT32 inputs and output"
-                                         : op->s8 ? "FLOAT32 or INT8 inputs and output"
-                                                  : "FLOAT32 inputs and output");
+    return mote_unsupported_types(it, n, op->s32   ? "FLOAT32, INT8 or INT32 inputs and output"
+                                         : op->s16 ? "FLOAT32, INT8 or INT16 inputs and output"
+                                         : op->s8  ? "FLOAT32 or INT8 inputs and output"
+                                                   : "FLOAT32 inputs and output");
+}
+
+/* Whether an int16 ADD / SUB takes LiteRT's power-of-two path: its
+ * pot_scale_int16 option (default true) and every scale a power of two. */
+static bool pot_scales(mote_interpreter *it, mote_node *n) {
+    bool ok = true;
+    if (!mote_opt_u8(it, n, TFL_ADD_OPTIONS_POT_SCALE_INT16, 1, &ok) || !ok) return false;
+    const mote_tensor *t[3] = {mote_node_input(it, n, 0), mote_node_input(it, n, 1),
+                               mote_node_output(it, n, 0)};
+    for (int i = 0; i < 3; i++) {
+        int e;
+        if (frexp((double)mote_tensor_scale(it, t[i], 0), &e) != 0.5) return false;
+    }
+    return true;
 }
 
 mote_status mote_add_sub_prepare_s8(mote_interpreter *it, mote_node *n) {
@@ -63,13 +92,19 @@ mote_status mote_add_sub_prepare_s8(mote_interpreter *it, mote_node *n) {
     const mote_tensor *out = mote_node_output(it, n, 0);
     const double sa = mote_tensor_scale(it, a, 0), sb = mote_tensor_scale(it, b, 0);
     const double twice_max = 2.0 * (sa > sb ? sa : sb);
-    const double out_factor = twice_max / ((double)(1 << 20) * mote_tensor_scale(it, out, 0));
+    p->left_shift = a->type == MOTE_INT16 ? 15 : 20;
+    const double out_factor =
+        twice_max / ((double)(1 << p->left_shift) * mote_tensor_scale(it, out, 0));
     mote_status s;
-    p->left_shift = 20;
+    if (a->type == MOTE_INT16 && pot_scales(it, n))
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "int16 inputs and output with power-of-two "
+                         "scales and pot_scale_int16 set: LiteRT's power-of-two path is not "
+                         "supported (write pot_scale_int16 false)");
     if (!(out_factor < 1.0))
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "output scale %g is too small for input "
-                         "scales %g and %g (TFLite requires 2 max(input scales) < 2^20 output "
-                         "scale)", (double)mote_tensor_scale(it, out, 0), sa, sb);
+                         "scales %g and %g (TFLite requires 2 max(input scales) < 2^%d output "
+                         "scale)", (double)mote_tensor_scale(it, out, 0), sa, sb,
+                         (int)p->left_shift);
     if ((s = mote_quantize_multiplier_checked(it, sa / twice_max, "input 0",
                                               &p->input1_multiplier, &p->input1_shift)) ||
         (s = mote_quantize_multiplier_checked(it, sb / twice_max, "input 1",
@@ -89,6 +124,8 @@ static void binary_task(void *ctx, size_t begin, size_t end) {
     const binary_call *c = ctx;
     if (c->d->s8)
         ((mote_elementwise_s8_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
+    else if (c->d->s16)
+        ((mote_elementwise_s16_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
     else if (c->d->s32)
         ((mote_elementwise_s32_fn)c->d->compute)(&c->d->p, c->a, c->b, c->output, begin, end);
     else
@@ -101,6 +138,6 @@ mote_status mote_binary_invoke(mote_interpreter *it, mote_node *n) {
     mote_tensor *out = mote_node_output(it, n, 0);
     binary_call c = {n->data, mote_node_input(it, n, 0)->data, mote_node_input(it, n, 1)->data,
                      out->data};
-    mote_parallel(it, binary_task, &c, tensor_numel(out), c.d->s8 ? 8 : 1);
+    mote_parallel(it, binary_task, &c, tensor_numel(out), c.d->s8 || c.d->s16 ? 8 : 1);
     return MOTE_OK;
 }

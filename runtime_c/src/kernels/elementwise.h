@@ -15,11 +15,14 @@ typedef struct {
     /* s8: the rescales of the op's sum or product into the op data's params */
     mote_status (*prepare_s8)(mote_interpreter *it, mote_node *n);
     const mote_variant *s32;             /* NULL: no INT32 */
+    /* INT16 (16x8 models, zero points 0; prepare_s8 computes its rescales
+       too); NULL: none */
+    const mote_variant *s16;
 } binary_op;
 
 typedef struct {
     mote_elementwise_params p;
-    bool s8, s32;
+    bool s8, s32, s16;
     mote_compute_fn compute;
 } binary_data;
 
@@ -29,7 +32,8 @@ typedef struct {
  * op->prepare_s8's rescales) and chooses the compute function. */
 mote_status mote_binary_prepare(mote_interpreter *it, mote_node *n, const binary_op *op);
 /* ADD / SUB int8: both inputs to a common scale 2 max(s_a, s_b) / 2^20, then
- * to the output scale (TFLite's scheme, see docs/quantization.md). */
+ * to the output scale (TFLite's scheme, see docs/quantization.md); int16:
+ * the same with 2^15 (LiteRT's general 16-bit path, pot_scale_int16 false). */
 mote_status mote_add_sub_prepare_s8(mote_interpreter *it, mote_node *n);
 mote_status mote_binary_invoke(mote_interpreter *it, mote_node *n);
 

@@ -4,12 +4,13 @@
  *
  * Types: FLOAT32; INT8 with per-tensor or per-channel int8 weights and int32
  * bias (docs/quantization.md); hybrid FLOAT32 activations with int8 weights,
- * computed in float with the dequantized weights. The glue;
+ * computed in float with the dequantized weights; 16x8: INT16 activations
+ * (zero point 0), int8 weights, int64 bias. The glue;
  * compute/fully_connected.h computes. */
 #include "../compute/fully_connected.h"
 #include "../quant_util.h"
 
-typedef enum { FC_F32, FC_S8, FC_HYBRID } fc_type;
+typedef enum { FC_F32, FC_S8, FC_HYBRID, FC_S16 } fc_type;
 
 typedef struct {
     mote_fully_connected_params p;
@@ -50,8 +51,19 @@ static mote_status prepare_types(mote_interpreter *it, mote_node *n, int act) {
         if ((s = mote_activation_range_int8(it, act, out, &p->out_min, &p->out_max))) return s;
         return mote_channel_multipliers(it, in, w, out, units, &p->multipliers, &p->shifts);
     }
-    return mote_unsupported_types(it, n, "FLOAT32; INT8 with INT8 weights and INT32 bias; FLOAT32 "
-                                         "with INT8 weights (hybrid)");
+    if (in->type == MOTE_INT16 && w->type == MOTE_INT8 && out->type == MOTE_INT16) {
+        d->type = FC_S16;
+        if ((s = mote_check_int16_activation(it, in, "input")) ||
+            (s = mote_check_int8_weights(it, w, "weights", 0)) ||
+            (s = mote_check_int16_activation(it, out, "output")))
+            return s;
+        if (bias && (s = mote_check_int64_bias(it, bias, mote_tensor_scale(it, in, 0), w, units)))
+            return s;
+        if ((s = mote_activation_range_int16(it, act, out, &p->out_min, &p->out_max))) return s;
+        return mote_channel_multipliers_s16(it, in, w, out, units, &p->multipliers, &p->shifts);
+    }
+    return mote_unsupported_types(it, n, "FLOAT32; INT8 or INT16 with INT8 weights and INT32 or "
+                                         "INT64 bias; FLOAT32 with INT8 weights (hybrid)");
 }
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
@@ -105,6 +117,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     if (s != MOTE_OK && s != MOTE_ERROR_ARENA_TOO_SMALL) return s;
     const mote_variant *table = d->type == FC_S8    ? mote_fully_connected_s8_variants
                                 : d->type == FC_F32 ? mote_fully_connected_f32_variants
+                                : d->type == FC_S16 ? mote_fully_connected_s16_variants
                                                     : mote_fully_connected_hybrid_variants;
     const mote_status c =
         mote_node_choose_packed(it, n, table, &d->p, w, bias, &d->compute, &d->packed);
@@ -133,6 +146,10 @@ static void fc_task(void *ctx, size_t begin, size_t end) {
         ((mote_fully_connected_hybrid_fn)d->compute)(&d->p, c->input, c->weights, c->bias,
                                                      c->output, begin, end);
         break;
+    case FC_S16:
+        ((mote_fully_connected_s16_fn)d->compute)(&d->p, c->input, c->weights, c->bias, c->output,
+                                                  begin, end);
+        break;
     }
 }
 
@@ -149,7 +166,7 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
 
 static const mote_variant *const fully_connected_kernels[] = {
     mote_fully_connected_f32_variants, mote_fully_connected_s8_variants,
-    mote_fully_connected_hybrid_variants, NULL};
+    mote_fully_connected_hybrid_variants, mote_fully_connected_s16_variants, NULL};
 const mote_op mote_op_fully_connected = {prepare,
                                          invoke,
                                          sizeof(fc_data),

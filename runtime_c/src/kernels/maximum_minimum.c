@@ -16,13 +16,13 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n) {
 
 static mote_status prepare_maximum(mote_interpreter *it, mote_node *n) {
     static const binary_op maximum = {-1, mote_maximum_f32_variants, mote_maximum_s8_variants,
-                                      prepare_s8, NULL};
+                                      prepare_s8, NULL, NULL};
     return mote_binary_prepare(it, n, &maximum);
 }
 
 static mote_status prepare_minimum(mote_interpreter *it, mote_node *n) {
     static const binary_op minimum = {-1, mote_minimum_f32_variants, mote_minimum_s8_variants,
-                                      prepare_s8, NULL};
+                                      prepare_s8, NULL, NULL};
     return mote_binary_prepare(it, n, &minimum);
 }
 

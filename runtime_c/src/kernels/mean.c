@@ -1,5 +1,6 @@
 /* MEAN: the average over the axes given by a constant int32 tensor;
- * keep_dims keeps reduced axes as size 1. FLOAT32 and INT8; int8 sums in
+ * keep_dims keeps reduced axes as size 1. FLOAT32, INT8 and INT16 (zero
+ * point 0, the same arithmetic with an int64 sum); int8 sums in
  * int32, then rescales sum - count * zero_point by s_in / (count * s_out)
  * folded into one quantized multiplier, as TFLite. The glue; compute/mean.h
  * computes. */
@@ -8,7 +9,7 @@
 
 typedef struct {
     mote_mean_params p;
-    bool is_int8;
+    mote_type type;               /* FLOAT32, INT8 or INT16 */
     mote_compute_fn compute;
 } mean_data;
 
@@ -35,11 +36,11 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     mean_data *d = n->data;
     mote_mean_params *p = &d->p;
-    if ((s = mote_reduce_prepare(it, n, p, true, &d->is_int8))) return s;
+    if ((s = mote_reduce_prepare(it, n, p, true, true, &d->type))) return s;
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     const mote_variant *table = mote_mean_f32_variants;
-    if (d->is_int8) {
-        table = mote_mean_s8_variants;
+    if (d->type != MOTE_FLOAT32) {
+        table = d->type == MOTE_INT8 ? mote_mean_s8_variants : mote_mean_s16_variants;
         p->input_offset = -mote_tensor_zero_point(it, in, 0);
         p->output_offset = mote_tensor_zero_point(it, out, 0);
         if (p->count && (s = mean_multiplier(it, in, out, p))) return s;
@@ -51,8 +52,10 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
 static void mean_task(void *ctx, size_t begin, size_t end) {
     const mote_io_call *c = ctx;
     const mean_data *d = c->data;
-    if (d->is_int8)
+    if (d->type == MOTE_INT8)
         ((mote_mean_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+    else if (d->type == MOTE_INT16)
+        ((mote_mean_s16_fn)d->compute)(&d->p, c->input, c->output, begin, end);
     else
         ((mote_mean_f32_fn)d->compute)(&d->p, c->input, c->output, begin, end);
 }
@@ -65,6 +68,6 @@ static mote_status invoke(mote_interpreter *it, mote_node *n) {
 }
 
 static const mote_variant *const mean_kernels[] = {mote_mean_f32_variants, mote_mean_s8_variants,
-                                                   NULL};
+                                                   mote_mean_s16_variants, NULL};
 const mote_op mote_op_mean = {prepare, invoke, sizeof(mean_data), 3,
                               TFL_BUILTIN_OPTIONS_REDUCER_OPTIONS, mean_kernels};

@@ -1,4 +1,4 @@
-/* MUL: out = act(a * b), NumPy broadcasting. FLOAT32 and INT8
+/* MUL: out = act(a * b), NumPy broadcasting. FLOAT32, INT8 and INT16
  * (int8: (qa - za) (qb - zb) rescaled by s_a s_b / s_out). The glue;
  * compute/elementwise.h computes. */
 #include "../quant_util.h"
@@ -17,11 +17,12 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n) {
 
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     static const binary_op mul = {TFL_MUL_OPTIONS_FUSED_ACTIVATION_FUNCTION,
-                                  mote_mul_f32_variants, mote_mul_s8_variants, prepare_s8, NULL};
+                                  mote_mul_f32_variants, mote_mul_s8_variants, prepare_s8, NULL,
+                                  mote_mul_s16_variants};
     return mote_binary_prepare(it, n, &mul);
 }
 
 static const mote_variant *const mul_kernels[] = {mote_mul_f32_variants, mote_mul_s8_variants,
-                                                  NULL};
+                                                  mote_mul_s16_variants, NULL};
 const mote_op mote_op_mul = {prepare, mote_binary_invoke, sizeof(binary_data), 7,
                              TFL_BUILTIN_OPTIONS_MUL_OPTIONS, mul_kernels};

@@ -26,7 +26,9 @@ static mote_status read_constant_value(mote_interpreter *it, mote_node *n, mote_
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "constant_values has %zu elements of type "
                          "%s; expected one element of the output's type %s", tensor_numel(v),
                          mote_type_name(v->type), mote_type_name(out->type));
-    if (out->type == MOTE_INT8 && (s = mote_check_same_quantization(it, v, out))) return s;
+    if ((out->type == MOTE_INT8 || out->type == MOTE_INT16) &&
+        (s = mote_check_same_quantization(it, v, out)))
+        return s;
     memcpy(p->fill, v->data, p->elem_bytes);
     return MOTE_OK;
 }
@@ -40,13 +42,19 @@ static mote_status prepare_pad_or_padv2(mote_interpreter *it, mote_node *n, bool
     mote_tensor *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, pads, "paddings")))
         return s;
-    if (!((in->type == MOTE_FLOAT32 || in->type == MOTE_INT8) && out->type == in->type) ||
+    if (!((in->type == MOTE_FLOAT32 || in->type == MOTE_INT8 || in->type == MOTE_INT16) &&
+          out->type == in->type) ||
         (pads->type != MOTE_INT32 && pads->type != MOTE_INT64))
-        return mote_unsupported_types(it, n, "FLOAT32 or INT8 input and output, INT32 or INT64 "
-                                        "paddings");
+        return mote_unsupported_types(it, n, "FLOAT32, INT8 or INT16 input and output, INT32 or "
+                                        "INT64 paddings");
     if (in->type == MOTE_INT8 &&
         ((s = mote_check_int8_activation(it, in, "input")) ||
          (s = mote_check_int8_activation(it, out, "output")) ||
+         (s = mote_check_same_quantization(it, in, out))))
+        return s;
+    if (in->type == MOTE_INT16 &&
+        ((s = mote_check_int16_activation(it, in, "input")) ||
+         (s = mote_check_int16_activation(it, out, "output")) ||
          (s = mote_check_same_quantization(it, in, out))))
         return s;
     if ((s = mote_check_constant(it, pads, "paddings"))) return s;

@@ -3,7 +3,7 @@
 #include "../quant_util.h"
 
 mote_status mote_reduce_prepare(mote_interpreter *it, mote_node *n, mote_mean_params *p,
-                                bool int8_allowed, bool *is_int8) {
+                                bool int8_allowed, bool int16_allowed, mote_type *type) {
     mote_status s;
     bool ok = true;
     if ((s = mote_check_io_count(it, n, 2, 2, 1)) != MOTE_OK) return s;
@@ -11,14 +11,21 @@ mote_status mote_reduce_prepare(mote_interpreter *it, mote_node *n, mote_mean_pa
     mote_tensor *out = mote_node_output(it, n, 0);
     if ((s = mote_check_present(it, in, "input")) || (s = mote_check_present(it, axes, "axes")))
         return s;
-    *is_int8 = int8_allowed && in->type == MOTE_INT8 && out->type == MOTE_INT8;
-    if (!(*is_int8 || (in->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32)) ||
-        axes->type != MOTE_INT32)
-        return mote_unsupported_types(it, n, int8_allowed ? "FLOAT32 or INT8 input and output, "
-                                                            "INT32 axes"
-                                                          : "FLOAT32 input and output, INT32 axes");
-    if (*is_int8 && ((s = mote_check_int8_activation(it, in, "input")) ||
-                       (s = mote_check_int8_activation(it, out, "output"))))
+    *type = (mote_type)in->type;
+    const bool allowed = *type == MOTE_FLOAT32 || (int8_allowed && *type == MOTE_INT8) ||
+                         (int16_allowed && *type == MOTE_INT16);
+    if (!allowed || out->type != in->type || axes->type != MOTE_INT32)
+        return mote_unsupported_types(it, n, int16_allowed ? "FLOAT32, INT8 or INT16 input and "
+                                                             "output, INT32 axes"
+                                             : int8_allowed ? "FLOAT32 or INT8 input and output, "
+                                                              "INT32 axes"
+                                                            : "FLOAT32 input and output, INT32 "
+                                                              "axes");
+    if (*type == MOTE_INT8 && ((s = mote_check_int8_activation(it, in, "input")) ||
+                               (s = mote_check_int8_activation(it, out, "output"))))
+        return s;
+    if (*type == MOTE_INT16 && ((s = mote_check_int16_activation(it, in, "input")) ||
+                                (s = mote_check_int16_activation(it, out, "output"))))
         return s;
     if ((s = mote_check_constant(it, axes, "axes"))) return s;
     bool keep_dims = mote_opt_u8(it, n, TFL_REDUCER_OPTIONS_KEEP_DIMS, 0, &ok) != 0;

@@ -8,9 +8,9 @@
 #include "../kernel_util.h"
 
 /* Input, constant axes and output checked (FLOAT32, or also INT8 activations
- * when int8_allowed: *is_int8 says which), and p's geometry filled: kept and
- * reduced axes, count, block_inner. */
+ * when int8_allowed, INT16 (zero point 0) when int16_allowed: *type says
+ * which), and p's geometry filled: kept and reduced axes, count, block_inner. */
 mote_status mote_reduce_prepare(mote_interpreter *it, mote_node *n, mote_mean_params *p,
-                                bool int8_allowed, bool *is_int8);
+                                bool int8_allowed, bool int16_allowed, mote_type *type);
 
 #endif

@@ -14,7 +14,9 @@ typedef struct {
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     reduce_max_data *d = n->data;
-    if ((s = mote_reduce_prepare(it, n, &d->p, true, &d->is_int8))) return s;
+    mote_type type;
+    if ((s = mote_reduce_prepare(it, n, &d->p, true, false, &type))) return s;
+    d->is_int8 = type == MOTE_INT8;
     if (d->is_int8 && (s = mote_check_same_quantization(it, mote_node_input(it, n, 0),
                                                         mote_node_output(it, n, 0))))
         return s;

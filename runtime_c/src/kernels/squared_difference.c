@@ -33,7 +33,7 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n) {
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     static const binary_op squared_difference = {-1, mote_squared_difference_f32_variants,
                                                  mote_squared_difference_s8_variants,
-                                                 prepare_s8, NULL};
+                                                 prepare_s8, NULL, NULL};
     return mote_binary_prepare(it, n, &squared_difference);
 }
 

@@ -6,7 +6,7 @@
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     static const binary_op sub = {TFL_SUB_OPTIONS_FUSED_ACTIVATION_FUNCTION,
                                   mote_sub_f32_variants, mote_sub_s8_variants,
-                                  mote_add_sub_prepare_s8, NULL};
+                                  mote_add_sub_prepare_s8, NULL, NULL};
     return mote_binary_prepare(it, n, &sub);
 }
 

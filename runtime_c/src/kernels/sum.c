@@ -16,7 +16,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_status s;
     sum_data *d = n->data;
     mote_mean_params *p = &d->p;
-    if ((s = mote_reduce_prepare(it, n, p, true, &d->is_int8))) return s;
+    mote_type type;
+    if ((s = mote_reduce_prepare(it, n, p, true, false, &type))) return s;
+    d->is_int8 = type == MOTE_INT8;
     if (!d->is_int8) {
         d->compute = mote_node_choose(it, n, mote_sum_f32_variants, p);
         return MOTE_OK;

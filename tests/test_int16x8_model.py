@@ -1,0 +1,202 @@
+"""quantize="int16x8": whole converted models (TFLite's 16x8 mode: int16
+activations, int8 weights, int64 bias) run bit-exact with LiteRT's reference
+kernels, in full 16x8 and mixed with int8; and they are closer to the float
+model than int8."""
+import zipfile
+
+import numpy as np
+import pytest
+
+from conftest import image_like, run_litert, run_mote
+from mote.converter import ConversionError, passes, quantize
+from mote.converter.convert import convert, load
+from mote.converter.quantize16 import layers_16x8, to_int16x8
+from mote.converter.tflite import flatbuf
+from mote.converter.tflite.writer import write_tflite
+from test_converted_models import ROOT, THIRD_PARTY, third_party_wheel
+
+ZOO = ROOT / "models" / "zoo"
+
+
+def op_types(model: bytes):
+    """[(op name, output type name)] in order."""
+    from mote.converter.tflite import schema
+    m = flatbuf.decode(model)
+    sg, codes = m["subgraphs"][0], m["operator_codes"]
+    names = {v: k for k, v in schema.load().enums["BuiltinOperator"].values.items()}
+    out = []
+    for o in sg["operators"]:
+        c = codes[o["opcode_index"]]
+        code = max(c.get("builtin_code", 0), c.get("deprecated_builtin_code", 0))
+        out.append((names.get(code, code), sg["tensors"][o["outputs"][0]]["type"]))
+    return out
+
+
+def assert_bit_exact(model: bytes, inputs, what: str):
+    want = run_litert(model, inputs, reference_kernels=True)
+    got = run_mote(model, inputs)
+    for k, (g, w) in enumerate(zip(got, want)):
+        assert g.dtype == w.dtype and g.shape == w.shape, (what, g.dtype, w.dtype)
+        bad = np.flatnonzero(g.ravel() != w.ravel())
+        assert bad.size == 0, (f"{what}, output {k}: {bad.size} of {g.size} values differ "
+                               f"(first: Mote {g.ravel()[bad[0]]}, LiteRT {w.ravel()[bad[0]]})")
+
+
+def sqnr_db(model: bytes, float_model: bytes, xs) -> float:
+    """Output SQNR of `model` against `float_model`, both run by LiteRT."""
+    signal = noise = 0.0
+    for x in xs:
+        f = run_litert(float_model, [x[None]])[0].astype(np.float64)
+        q = run_litert(model, [x[None]], reference_kernels=True)[0].astype(np.float64)
+        signal += float(np.sum(f ** 2))
+        noise += float(np.sum((f - q) ** 2))
+    return 10 * np.log10(signal / max(noise, 1e-30))
+
+
+INT16 = 7   # TensorType INT16
+
+
+@pytest.mark.parametrize("name", ["small_cnn", "mobilenet_style", "mlp"])
+@pytest.mark.parametrize("pixel_range", ["0..1", "-1..1"])
+def test_zoo_int16x8_bit_exact_with_litert(name, pixel_range, litert_available):
+    source = str(ZOO / f"{name}.npz")
+    x = image_like([1, 8, 8, 1], 16, seed=1, pixel_range=pixel_range)
+    for io_dtype in ("float32", "int8"):
+        model = convert(source, "int16x8", x, io_dtype=io_dtype)
+        kinds = op_types(model)
+        computed = [t for op, t in kinds if op not in ("QUANTIZE", "DEQUANTIZE")]
+        assert computed and all(t == INT16 for t in computed), kinds   # every op in 16x8
+        for k, xi in enumerate(image_like([1, 8, 8, 1], 6, seed=7, pixel_range=pixel_range)):
+            if io_dtype == "int8":
+                from mote.runtime import Interpreter
+                s, z = Interpreter(model_content=model).get_input_details()[0]["quantization"]
+                xi = np.clip(np.round(xi / np.float32(s)) + z, -128, 127).astype(np.int8)
+            assert_bit_exact(model, [xi[None]], f"{name} {io_dtype} I/O sample {k}")
+
+
+def test_int16x8_is_closer_to_float_than_int8(litert_available):
+    source = str(ZOO / "mobilenet_style.npz")
+    calibration = image_like([1, 8, 8, 1], 32, seed=1)
+    xs = image_like([1, 8, 8, 1], 32, seed=9)
+    float_model = convert(source)
+    int8 = sqnr_db(convert(source, "int8", calibration), float_model, xs)
+    int16 = sqnr_db(convert(source, "int16x8", calibration), float_model, xs)
+    assert int16 > int8, (int8, int16)
+
+
+def test_mixed_layers_requantize_at_the_boundaries(litert_available):
+    """Every other layer in 16x8, the rest int8: QUANTIZE ops move values
+    between int8 and int16, and LiteRT runs the file as Mote does."""
+    g = passes.optimize(load(str(ZOO / "mobilenet_style.npz")))
+    x = image_like([1, 8, 8, 1], 16, seed=1)
+    q = quantize.quantize_int8(g, x)
+    chosen = layers_16x8(q)[::2]
+    mixed = write_tflite(to_int16x8(q, g, chosen))
+    kinds = op_types(mixed)
+    requantize = [t for op, t in kinds if op == "QUANTIZE"]
+    assert INT16 in requantize and 9 in requantize[1:], kinds   # both directions inside
+    assert sum(t == INT16 for op, t in kinds if op != "QUANTIZE") >= len(chosen)
+    for k, xi in enumerate(image_like([1, 8, 8, 1], 6, seed=3)):
+        assert_bit_exact(mixed, [xi[None]], f"mixed sample {k}")
+
+
+def test_layers_that_cannot_run_in_16x8_are_named():
+    g = passes.optimize(load(str(ZOO / "small_cnn.npz")))
+    q = quantize.quantize_int8(g, image_like([1, 8, 8, 1], 4))
+    with pytest.raises(ConversionError, match=r"\['nope'\] cannot run in 16x8 here"):
+        to_int16x8(q, g, ["nope"])
+    with pytest.raises(ConversionError, match="bias_correction=True applies to quantize='int8' "
+                                              "or 'int16x8', not 'dynamic'"):
+        convert(str(ZOO / "small_cnn.npz"), "dynamic", bias_correction=True)
+
+
+def mediapipe(member: str) -> bytes:
+    requirement = "mediapipe==0.10.14"
+    with zipfile.ZipFile(third_party_wheel(requirement, THIRD_PARTY[requirement])) as wheel:
+        return wheel.read(member)
+
+
+@pytest.mark.parametrize("member, pixel_range", [
+    ("mediapipe/modules/face_detection/face_detection_short_range.tflite", "-1..1"),
+    ("mediapipe/modules/hand_landmark/hand_landmark_lite.tflite", "0..1")])
+def test_mediapipe_int16x8_bit_exact_with_litert(member, pixel_range, litert_available):
+    model = mediapipe(member)
+    from ai_edge_litert import interpreter as litert
+    shape = litert.Interpreter(model_content=model).get_input_details()[0]["shape"]
+    q = convert(model, "int16x8", image_like(shape, 4, pixel_range=pixel_range),
+                float_fallback=True)
+    kinds = op_types(q)
+    assert sum(t == INT16 for _, t in kinds) > 30, kinds
+    for k, xi in enumerate(image_like(shape, 2, seed=5, pixel_range=pixel_range)):
+        assert_bit_exact(q, [xi[None]], f"{member} sample {k}")
+
+
+def test_budget_keeps_sensitive_layers_in_16x8_before_float(litert_available):
+    """fallback="int16x8": mobilenet_style's int8 model reaches about 33 dB on
+    the digits test images, its all-16x8 model about 38; a 36 dB budget is met
+    with layers in 16x8 alone, checked by LiteRT on the file it returns, and
+    costs less size than the float fallback does."""
+    from mote.budget import quantize_within_budget
+    from mote.models import datasets
+    (x_train, _), (x_test, _) = datasets.digits()
+    ev = x_test[:100]
+    sixteen = quantize_within_budget(str(ZOO / "mobilenet_style.npz"), x_train[:100], ev,
+                                     min_sqnr=36.0, fallback="int16x8")
+    assert sixteen.met and sixteen.int16_layers and not sixteen.float_layers, str(sixteen)
+    assert "in 16x8 (int16 activations)" in str(sixteen)
+    float_model = convert(str(ZOO / "mobilenet_style.npz"))
+    assert sqnr_db(sixteen.model, float_model, ev) >= 36.0
+    kinds = op_types(sixteen.model)
+    assert sum(t == INT16 for op, t in kinds if op != "QUANTIZE") >= len(sixteen.int16_layers)
+    plain = quantize_within_budget(str(ZOO / "mobilenet_style.npz"), x_train[:100], ev,
+                                   min_sqnr=36.0)
+    assert plain.met and plain.float_layers and not plain.int16_layers
+    assert len(sixteen.model) < len(plain.model), (len(sixteen.model), len(plain.model))
+    with pytest.raises(ConversionError, match="fallback='int4'; expected 'float' or 'int16x8'"):
+        quantize_within_budget(str(ZOO / "mobilenet_style.npz"), x_train[:10], ev[:10],
+                               min_sqnr=36.0, fallback="int4")
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--quantize", "int16x8", "--fallback", "int16x8"],
+     "--fallback applies to --quantize int8, not int16x8"),
+    (["--quantize", "int8", "--calibration", "digits", "--fallback", "int16x8"],
+     "--fallback applies to --max-drop or --min-sqnr")])
+def test_cli_fallback_mistakes_are_one_line(capsys, tmp_path, extra, message):
+    from mote.cli import main
+    rc = main(["convert", str(ZOO / "small_cnn.npz"), "-o", str(tmp_path / "m.tflite"), *extra])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc != 0 and len(err) == 1 and message in err[0], err
+
+
+def test_cli_converts_int16x8(tmp_path, litert_available):
+    from mote.cli import main
+    out = tmp_path / "m.tflite"
+    assert main(["convert", str(ZOO / "small_cnn.npz"), "-o", str(out), "--quantize", "int16x8",
+                 "--calibration", "digits"]) == 0
+    kinds = op_types(out.read_bytes())
+    assert ("CONV_2D", INT16) in kinds and ("FULLY_CONNECTED", INT16) in kinds, kinds
+    x = image_like([1, 8, 8, 1], 1, seed=3)
+    assert_bit_exact(out.read_bytes(), [x], "mote convert --quantize int16x8")
+
+
+def test_int64_bias_is_the_float_bias_over_input_times_weight_scale():
+    """Each 16x8 layer's int64 bias is round(b / (s_in16 * s_w[c])) of the float
+    model's bias (not the int32 one requantized), the int16 input scale
+    covering the int8 one's range / 32767."""
+    g = passes.optimize(load(str(ZOO / "small_cnn.npz")))
+    q16 = to_int16x8(quantize.quantize_int8(g, image_like([1, 8, 8, 1], 8)), g)
+    float_bias = {n.outputs[0]: np.asarray(g.tensors[n.inputs[2]].data, np.float64)
+                  for n in g.nodes if n.op in ("CONV_2D", "FULLY_CONNECTED")}
+    checked = 0
+    for n in q16.nodes:
+        if n.op not in ("CONV_2D", "FULLY_CONNECTED"):
+            continue
+        x, w, b = (q16.tensors[i] for i in n.inputs[:3])
+        assert x.dtype == "int16" and x.quant["zero_point"] == [0] and b.dtype == "int64"
+        scale = np.float32(x.quant["scale"][0]) * np.asarray(w.quant["scale"], np.float32)
+        want = np.round(float_bias[n.outputs[0].rsplit("/int16", 1)[0]] /
+                        scale.astype(np.float32).astype(np.float64))
+        np.testing.assert_array_equal(b.data, want.astype(np.int64))
+        checked += 1
+    assert checked == 3
