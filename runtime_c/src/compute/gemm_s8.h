@@ -121,6 +121,33 @@ void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *input,
 void mote_fully_connected_s8_6x16_avx2(const mote_fully_connected_params *p, const int8_t *input,
                                        const int8_t *weights, const int32_t *bias, int8_t *output,
                                        size_t begin, size_t end);
+/* The AVX2 GEMM's parts, for drivers of other ops that reduce to it
+ * (TRANSPOSE_CONV, transpose_conv_s8_avx2.c), all in gemm_s8_6x16_avx2.c:
+ *   packed_bytes  the packed size of weights [n, k] (k at most 4096);
+ *   pack_column   column `col` of a zeroed packed buffer: its k weights f, its
+ *                 bias with input_offset folded in, its rescale (double
+ *                 rounding: CONV_2D's; else FULLY_CONNECTED's ties away);
+ *   row buffer    rows of row_pairs(k) int32 slots (int16 pairs) in a buffer
+ *                 of MOTE_GEMM_S8_AVX2_BUF_PAIRS slots, group_rows(rs) rows at
+ *                 once; widen sign-extends n int8 values into a row (reads
+ *                 nothing at or past end), fill writes n zero points, end_row
+ *                 closes a row of k values;
+ *   run_panels    columns [lo, hi) of `rows` buffer rows, rescaled, clamped
+ *                 and stored at out (row 0, column 0), out_stride bytes apart. */
+#define MOTE_GEMM_S8_AVX2_BUF_PAIRS 16384
+size_t mote_gemm_s8_avx2_packed_bytes(size_t n, size_t k);
+void mote_gemm_s8_avx2_pack_column(void *packed, size_t n, size_t k, size_t col,
+                                   const int8_t *f, int32_t bias, int32_t input_offset,
+                                   int32_t multiplier, int8_t shift, int32_t output_offset,
+                                   bool double_rounding);
+size_t mote_gemm_s8_avx2_row_pairs(size_t k);
+size_t mote_gemm_s8_avx2_group_rows(size_t rs);
+void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const int8_t *end);
+void mote_gemm_s8_avx2_fill(char *dst, int8_t zero_point, size_t n);
+void mote_gemm_s8_avx2_end_row(int32_t *row, size_t k);
+void mote_gemm_s8_avx2_run_panels(const int32_t *buf, size_t rs, size_t rows, size_t k, size_t n,
+                                  size_t lo, size_t hi, const char *packed, int8_t *out,
+                                  size_t out_stride, int32_t out_min, int32_t out_max);
 /* AVX-512 VNNI CONV_2D (gemm_s8_8x32_avx512vnni.c: its own packing and row
  * buffer, the output stage fused); fits: taps x in_c (rounded up to 4 per
  * tap) at most 4096. */

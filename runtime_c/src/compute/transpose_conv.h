@@ -22,7 +22,7 @@
 #include "variants.h"
 
 typedef struct {
-    int32_t in_h, in_w, in_c, out_h, out_w, out_c, filter_h, filter_w;
+    int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c, filter_h, filter_w;
     int32_t stride_h, stride_w, pad_top, pad_left;
     float act_min, act_max;                 /* f32 */
     int32_t input_offset, output_offset;    /* s8: -z_in, z_out */
@@ -45,6 +45,16 @@ void mote_transpose_conv_f32_ref(const mote_transpose_conv_params *p, const floa
 void mote_transpose_conv_s8_ref(const mote_transpose_conv_params *p, const int8_t *input,
                                 const int8_t *filter, const int32_t *bias, int8_t *output,
                                 size_t begin, size_t end);
+
+/* AVX2 (transpose_conv_s8_avx2.c): per output phase a stride-1 convolution
+ * on the int8 CONV_2D GEMM; reads `filter` as its packed buffer (bias
+ * included); fits: ceil(filter_h / stride_h) ceil(filter_w / stride_w) in_c
+ * at most 4096. */
+extern const mote_packing mote_transpose_conv_s8_packing_avx2;
+bool mote_transpose_conv_s8_avx2_fits(const void *params);
+void mote_transpose_conv_s8_avx2(const mote_transpose_conv_params *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias, int8_t *output,
+                                 size_t begin, size_t end);
 
 extern const mote_variant mote_transpose_conv_f32_variants[];
 extern const mote_variant mote_transpose_conv_s8_variants[];
