@@ -343,7 +343,7 @@ def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_availa
 
 # The ops with NEON int8 variants, for the cross-compiled C tests below.
 QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-            "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR")
+            "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR", "TRANSPOSE_CONV")
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
@@ -376,5 +376,6 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
     assert out.count(" 0 failed") == 2, out[-3000:]
     for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
                    "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon",
-                   "fully_connected_hybrid_neon", "resize_bilinear_s8_neon"):
+                   "fully_connected_hybrid_neon", "resize_bilinear_s8_neon",
+                   "transpose_conv_s8_4x8_neon"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"

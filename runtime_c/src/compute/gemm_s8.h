@@ -34,6 +34,7 @@
 #define MOTE_COMPUTE_GEMM_S8_H
 
 #include "gemm_f32.h"
+#include "transpose_conv.h"
 
 /* The largest tile (MR x NR) of any int8 micro-kernel: the driver's int32
  * accumulator block on the stack. */
@@ -62,6 +63,19 @@ void mote_gemm_s8_conv(const mote_gemm_s8_kernel *k, const mote_conv_params *p,
 void mote_gemm_s8_fully_connected(const mote_gemm_s8_kernel *k,
                                   const mote_fully_connected_params *p, const int8_t *input,
                                   const void *packed, int8_t *output, size_t begin, size_t end);
+
+/* TRANSPOSE_CONV by output phase (transpose_conv.h) on the same tiles: each
+ * phase a stride-1 convolution with its own block of NR-column panels (taps
+ * in window order), then in_c bytes of the input zero point (the padding
+ * row); the output stage is `_ref`'s (double rounding). fits: the phases'
+ * taps at most MOTE_GEMM_MAX_TAPS. */
+size_t mote_gemm_s8_transpose_conv_packed_bytes(size_t nr, const mote_transpose_conv_params *p);
+void mote_gemm_s8_transpose_conv_pack(size_t nr, const mote_transpose_conv_params *p,
+                                      const int8_t *weights, const int32_t *bias, void *packed);
+bool mote_gemm_s8_transpose_conv_fits(const void *params);
+void mote_gemm_s8_transpose_conv(const mote_gemm_s8_kernel *k,
+                                 const mote_transpose_conv_params *p, const int8_t *input,
+                                 const void *packed, int8_t *output, size_t begin, size_t end);
 
 /* Packing of weights [n, taps * kc] and bias [n] (may be NULL) into NR-column
  * panels with input_offset folded in, plus `pad_row` bytes of the input zero
@@ -164,6 +178,10 @@ void mote_fully_connected_s8_1x64_avx512vnni(const mote_fully_connected_params *
                                              const int8_t *input, const int8_t *weights,
                                              const int32_t *bias, int8_t *output, size_t begin,
                                              size_t end);
+extern const mote_packing mote_transpose_conv_s8_packing_8;
+void mote_transpose_conv_s8_4x8_neon(const mote_transpose_conv_params *p, const int8_t *input,
+                                     const int8_t *filter, const int32_t *bias, int8_t *output,
+                                     size_t begin, size_t end);
 void mote_fully_connected_s8_4x8_neon(const mote_fully_connected_params *p, const int8_t *input,
                                       const int8_t *weights, const int32_t *bias, int8_t *output,
                                       size_t begin, size_t end);

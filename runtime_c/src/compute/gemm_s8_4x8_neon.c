@@ -86,4 +86,23 @@ void mote_fully_connected_s8_4x8_neon(const mote_fully_connected_params *p, cons
     (void)bias;
     mote_gemm_s8_fully_connected(&kernel, p, input, weights, output, begin, end);
 }
+
+static size_t transpose_conv_packed_bytes(const void *params) {
+    return mote_gemm_s8_transpose_conv_packed_bytes(8, params);
+}
+
+static void transpose_conv_pack(const void *params, const void *weights, const void *bias,
+                                void *packed) {
+    mote_gemm_s8_transpose_conv_pack(8, params, weights, bias, packed);
+}
+
+const mote_packing mote_transpose_conv_s8_packing_8 = {transpose_conv_packed_bytes,
+                                                       transpose_conv_pack};
+
+void mote_transpose_conv_s8_4x8_neon(const mote_transpose_conv_params *p, const int8_t *input,
+                                     const int8_t *filter, const int32_t *bias, int8_t *output,
+                                     size_t begin, size_t end) {
+    (void)bias;
+    mote_gemm_s8_transpose_conv(&kernel, p, input, filter, output, begin, end);
+}
 #endif

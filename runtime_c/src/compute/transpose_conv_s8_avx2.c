@@ -1,23 +1,11 @@
 /* int8 TRANSPOSE_CONV for AVX2 on the int8 GEMM of CONV_2D (gemm_s8.h's AVX2
- * parts): the scatter of TFLite's kernel becomes, per output phase, a stride-1
- * convolution, and each of those is the AVX2 GEMM's tiles and output stage.
+ * parts): by output phase (transpose_conv.h), each phase a stride-1
+ * convolution run as the AVX2 GEMM's tiles and output stage (double rounding,
+ * as `_ref`). The output pixels of one phase along a row are stride_w pixels
+ * apart: the GEMM's output stride.
  *
- * Phases: output row oy takes filter rows fy = oy + pad_top - iy stride_h, so
- * all fy of one phase ry = (oy + pad_top) mod stride_h: fy = ry + j stride_h,
- * j < taps_y = ceil((filter_h - ry) / stride_h), reading input rows
- * iy = qy - j, qy = (oy + pad_top) div stride_h. Listed with iy ascending
- * (t = taps_y - 1 - j) they are a window of taps_y consecutive input rows
- * ending at qy, the same for columns: the output pixels of one phase (ry, rx)
- * are a stride-1 convolution of the input with that phase's taps_y x taps_x
- * sub-filter, flipped. A tap outside the input reads the input zero point,
- * which cancels against the bias fold exactly as a CONV_2D padding tap
- * (gemm_s8.h), and a phase without taps (filter smaller than the stride)
- * leaves the bias alone: each output equals `_ref`'s int32 sum of the taps
- * that reach it (exact in any order), rescaled alike (double rounding).
- *
- * The output pixels of one phase along a row are stride_w pixels apart: the
- * GEMM's output stride. Packed (persistent arena memory): one AVX2 GEMM block
- * per phase, row-major over (ry, rx), of out_c columns by taps_y taps_x in_c.
+ * Packed (persistent arena memory): one AVX2 GEMM block per phase, row-major
+ * over (ry, rx), of out_c columns by taps_y taps_x in_c values.
  */
 #if defined(__x86_64__) || defined(__i386__)
 #include <string.h>
@@ -27,15 +15,10 @@
 
 #define MAX_K 4096
 
-/* Filter taps of phase r along an axis: r, r + stride, ... < filter. */
-static size_t phase_taps(int32_t r, int32_t filter, int32_t stride) {
-    return r < filter ? (size_t)((filter - 1 - r) / stride + 1) : 0;
-}
-
 /* int8 values per GEMM row of phase (ry, rx). */
 static size_t phase_k(const mote_transpose_conv_params *p, int32_t ry, int32_t rx) {
-    return phase_taps(ry, p->filter_h, p->stride_h) * phase_taps(rx, p->filter_w, p->stride_w) *
-           (size_t)p->in_c;
+    return mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h) *
+           mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w) * (size_t)p->in_c;
 }
 
 /* Byte offset of phase (ry, rx)'s block in the packed buffer (the total size
@@ -65,9 +48,8 @@ static void pack(const void *params, const void *weights, const void *bias, void
     int8_t column[MAX_K];
     for (int32_t ry = 0; ry < p->stride_h; ry++)
         for (int32_t rx = 0; rx < p->stride_w; rx++) {
-            const size_t ty_n = phase_taps(ry, p->filter_h, p->stride_h);
-            const size_t tx_n = phase_taps(rx, p->filter_w, p->stride_w);
-            const size_t k = ty_n * tx_n * kc;
+            const size_t ty_n = mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h);
+            const size_t tx_n = mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w);
             char *block = (char *)packed + phase_offset(p, ry, rx);
             for (size_t o = 0; o < n; o++) {
                 for (size_t ty = 0; ty < ty_n; ty++)
@@ -78,9 +60,9 @@ static void pack(const void *params, const void *weights, const void *bias, void
                                w + ((o * (size_t)p->filter_h + fy) * (size_t)p->filter_w + fx) * kc,
                                kc);
                     }
-                mote_gemm_s8_avx2_pack_column(block, n, k, o, column, b ? b[o] : 0,
-                                              p->input_offset, p->multipliers[o], p->shifts[o],
-                                              p->output_offset, true);
+                mote_gemm_s8_avx2_pack_column(block, n, ty_n * tx_n * kc, o, column,
+                                              b ? b[o] : 0, p->input_offset, p->multipliers[o],
+                                              p->shifts[o], p->output_offset, true);
             }
         }
 }
@@ -92,11 +74,21 @@ bool mote_transpose_conv_s8_avx2_fits(const void *params) {
     return phase_k(p, 0, 0) <= MAX_K;   /* phase (0, 0) has the most taps */
 }
 
+typedef struct {
+    const mote_transpose_conv_params *p;
+    const int8_t *input, *in_end;
+    const char *packed;
+    int8_t *output;
+    int32_t *buf;
+} call;
+
 /* The buffer row of the output pixel whose phase window ends at input (qy,
- * qx): taps_y x taps_x input pixels, the zero point for those outside. */
-static void fill_row(char *dst, const mote_transpose_conv_params *p, const int8_t *image,
-                          const int8_t *in_end, int32_t qy, int32_t qx, int32_t ty_n,
-                          int32_t tx_n, int8_t zp) {
+ * qx) of `image`: taps_y x taps_x input pixels, the zero point for those
+ * outside. */
+static void fill_row(char *dst, const call *c, const int8_t *image, int32_t qy, int32_t qx,
+                     int32_t ty_n, int32_t tx_n) {
+    const mote_transpose_conv_params *p = c->p;
+    const int8_t zp = (int8_t)-p->input_offset;
     const size_t kc = (size_t)p->in_c, run = (size_t)tx_n * kc;
     const int32_t x0 = qx - tx_n + 1;
     const bool row_inside = x0 >= 0 && qx < p->in_w;
@@ -107,13 +99,13 @@ static void fill_row(char *dst, const mote_transpose_conv_params *p, const int8_
         if (y < 0 || y >= p->in_h) {
             mote_gemm_s8_avx2_fill(d, zp, run);
         } else if (row_inside) {
-            mote_gemm_s8_avx2_widen(d, src + (size_t)x0 * kc, run, in_end);
+            mote_gemm_s8_avx2_widen(d, src + (size_t)x0 * kc, run, c->in_end);
         } else {
             for (int32_t tx = 0; tx < tx_n; tx++) {
                 const int32_t x = x0 + tx;
                 if (x >= 0 && x < p->in_w)
                     mote_gemm_s8_avx2_widen(d + 2 * (size_t)tx * kc, src + (size_t)x * kc, kc,
-                                            in_end);
+                                            c->in_end);
                 else
                     mote_gemm_s8_avx2_fill(d + 2 * (size_t)tx * kc, zp, kc);
             }
@@ -121,48 +113,40 @@ static void fill_row(char *dst, const mote_transpose_conv_params *p, const int8_
     }
 }
 
-void mote_transpose_conv_s8_avx2(const mote_transpose_conv_params *p, const int8_t *input,
-                                      const int8_t *filter, const int32_t *bias, int8_t *output,
-                                      size_t begin, size_t end) {
-    (void)bias;
-    const size_t n = (size_t)p->out_c, kc = (size_t)p->in_c, out_w = (size_t)p->out_w;
-    const size_t image = (size_t)p->in_h * (size_t)p->in_w * kc;
-    const int8_t *in_end = input + (size_t)p->batches * image;
-    const int8_t zp = (int8_t)-p->input_offset;
-    int32_t buf[MOTE_GEMM_S8_AVX2_BUF_PAIRS] __attribute__((aligned(32)));
-    for (size_t pix = begin; pix < end;) {
-        /* the part [x_lo, x_hi) of output row `row` (= batch out_h + oy) in range */
-        const size_t row = pix / out_w, x_lo = pix - row * out_w;
-        const size_t x_hi = end - row * out_w < out_w ? end - row * out_w : out_w;
-        const int32_t oy = (int32_t)(row % (size_t)p->out_h);
-        const int8_t *img = input + row / (size_t)p->out_h * image;
-        const int32_t ry = (oy + p->pad_top) % p->stride_h, qy = (oy + p->pad_top) / p->stride_h;
-        const int32_t ty_n = (int32_t)phase_taps(ry, p->filter_h, p->stride_h);
-        for (int32_t rx = 0; rx < p->stride_w; rx++) {
-            /* this phase's first pixel at or after x_lo, and how many follow */
-            const size_t sw = (size_t)p->stride_w;
-            const size_t ox0 = x_lo + ((size_t)rx + sw - (x_lo + (size_t)p->pad_left) % sw) % sw;
-            if (ox0 >= x_hi) continue;
-            const size_t count = (x_hi - 1 - ox0) / sw + 1;
-            const int32_t tx_n = (int32_t)phase_taps(rx, p->filter_w, p->stride_w);
-            const size_t k = (size_t)ty_n * (size_t)tx_n * kc;
-            const size_t rs = mote_gemm_s8_avx2_row_pairs(k);
-            const size_t group = mote_gemm_s8_avx2_group_rows(rs);
-            const char *block = (const char *)filter + phase_offset(p, ry, rx);
-            for (size_t i = 0; i < count; i += group) {
-                const size_t rows = count - i < group ? count - i : group;
-                for (size_t r = 0; r < rows; r++) {
-                    const size_t ox = ox0 + (i + r) * sw;
-                    const int32_t qx = (int32_t)((ox + (size_t)p->pad_left) / sw);
-                    fill_row((char *)(buf + r * rs), p, img, in_end, qy, qx, ty_n, tx_n, zp);
-                    mote_gemm_s8_avx2_end_row(buf + r * rs, k);
-                }
-                mote_gemm_s8_avx2_run_panels(buf, rs, rows, k, n, 0, n, block,
-                                             output + (row * out_w + ox0 + i * sw) * n, sw * n,
-                                             p->out_min, p->out_max);
-            }
+static void segment(void *ctx, const mote_transpose_conv_segment *s) {
+    const call *c = ctx;
+    const mote_transpose_conv_params *p = c->p;
+    const size_t n = (size_t)p->out_c, sw = (size_t)p->stride_w;
+    const int8_t *image = c->input + s->row / (size_t)p->out_h * (size_t)p->in_h *
+                                         (size_t)p->in_w * (size_t)p->in_c;
+    const int32_t ty_n = (int32_t)mote_transpose_conv_phase_taps(s->ry, p->filter_h, p->stride_h);
+    const int32_t tx_n = (int32_t)mote_transpose_conv_phase_taps(s->rx, p->filter_w, p->stride_w);
+    const size_t k = phase_k(p, s->ry, s->rx);
+    const size_t rs = mote_gemm_s8_avx2_row_pairs(k), group = mote_gemm_s8_avx2_group_rows(rs);
+    const char *block = c->packed + phase_offset(p, s->ry, s->rx);
+    for (size_t i = 0; i < s->count; i += group) {
+        const size_t rows = s->count - i < group ? s->count - i : group;
+        for (size_t r = 0; r < rows; r++) {
+            const size_t ox = s->ox0 + (i + r) * sw;
+            const int32_t qx = (int32_t)((ox + (size_t)p->pad_left) / sw);
+            fill_row((char *)(c->buf + r * rs), c, image, s->qy, qx, ty_n, tx_n);
+            mote_gemm_s8_avx2_end_row(c->buf + r * rs, k);
         }
-        pix = row * out_w + x_hi;
+        mote_gemm_s8_avx2_run_panels(c->buf, rs, rows, k, n, 0, n, block,
+                                     c->output + (s->row * (size_t)p->out_w + s->ox0 + i * sw) * n,
+                                     sw * n, p->out_min, p->out_max);
     }
+}
+
+void mote_transpose_conv_s8_avx2(const mote_transpose_conv_params *p, const int8_t *input,
+                                 const int8_t *filter, const int32_t *bias, int8_t *output,
+                                 size_t begin, size_t end) {
+    (void)bias;
+    int32_t buf[MOTE_GEMM_S8_AVX2_BUF_PAIRS] __attribute__((aligned(32)));
+    const call c = {p, input,
+                    input + (size_t)p->batches * (size_t)p->in_h * (size_t)p->in_w *
+                                (size_t)p->in_c,
+                    (const char *)filter, output, buf};
+    mote_transpose_conv_segments(p, begin, end, segment, (void *)&c);
 }
 #endif
