@@ -85,21 +85,28 @@ AVX2 static inline __attribute__((always_inline)) void
 rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8_t *y,
         size_t begin, size_t end, const int op) {
     const broadcast_map *m = &p->map;
-    const int last = m->ndims - 1;
-    const size_t row = (size_t)m->dims[last], da = m->stride_a[last], db = m->stride_b[last];
+    const size_t row = (size_t)m->dims[m->ndims - 1];
+    const size_t da = m->stride_a[m->ndims - 1], db = m->stride_b[m->ndims - 1];
     mote_rescale8_consts rs[3];
     rescales_of(p, rs);
+    /* the common case (a tensor and a per-channel vector, as SE blocks' MUL)
+     * without the general walk's index updates per row */
+    const bool a_whole = broadcast_whole(m, m->stride_a), b_whole = broadcast_whole(m, m->stride_b);
+    if ((a_whole && broadcast_per_channel(m, m->stride_b)) ||
+        (b_whole && broadcast_per_channel(m, m->stride_a))) {
+        for (size_t k = begin; k < end;) {
+            const size_t c = k % row, n = row - c < end - k ? row - c : end - k;
+            row_s8(p, rs, a + (a_whole ? k : c), 1, b + (b_whole ? k : c), 1, y + k, n, op);
+            k += n;
+        }
+        return;
+    }
     broadcast_iter at = broadcast_start(m, begin);
     for (size_t k = begin; k < end;) {
-        const size_t left = row - (size_t)at.idx[last];
-        const size_t n = left < end - k ? left : end - k;
+        const size_t n = broadcast_run(m, &at, k, end);
         row_s8(p, rs, a + at.ia, da, b + at.ib, db, y + k, n, op);
         k += n;
-        /* to the row's last element, then one step: the next row's first */
-        at.ia += (left - 1) * da;
-        at.ib += (left - 1) * db;
-        at.idx[last] = (int32_t)row - 1;
-        broadcast_next(m, &at);
+        broadcast_next_row(m, &at);
     }
 }
 
