@@ -221,8 +221,8 @@ static tile_fn *const tiles[MR][2] = {{tile_1x1, tile_1x2}, {tile_2x1, tile_2x2}
  * Panel by panel, so that each panel's weights are read from memory once for
  * all the rows. */
 void mote_gemm_s8_avx2_run_panels(const int32_t *buf, size_t rs, size_t rows, size_t k, size_t n,
-                       size_t lo, size_t hi, const char *packed, int8_t *out, size_t out_stride,
-                       int32_t out_min, int32_t out_max) {
+                                  size_t lo, size_t hi, const char *packed, int8_t *out,
+                                  size_t out_stride, int32_t out_min, int32_t out_max) {
     const size_t pbytes = panel_bytes(NR, k);
     for (size_t j = lo / NR * NR; j < hi; j += NR) {
         const size_t col_lo = lo > j ? lo - j : 0, col_hi = hi - j < NR ? hi - j : NR;
@@ -289,13 +289,15 @@ AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
         if (y < 0 || y >= w->in_h) {
             mote_gemm_s8_avx2_fill(d, zp, run);
         } else if (row_inside) {
-            mote_gemm_s8_avx2_widen(d, input + mote_window_input_at(w, at.batch, y, x0), run, end);
+            mote_gemm_s8_avx2_widen(d, input + mote_window_input_at(w, at.batch, y, x0), run,
+                                    end);
         } else {
             for (int32_t kx = 0; kx < w->filter_w; kx++) {
                 const int32_t x = x0 + kx * w->dilation_w;
                 if (x >= 0 && x < w->in_w)
-                    mote_gemm_s8_avx2_widen(d + 2 * (size_t)kx * kc, input + mote_window_input_at(w, at.batch, y, x),
-                          kc, end);
+                    mote_gemm_s8_avx2_widen(d + 2 * (size_t)kx * kc,
+                                            input + mote_window_input_at(w, at.batch, y, x), kc,
+                                            end);
                 else
                     mote_gemm_s8_avx2_fill(d + 2 * (size_t)kx * kc, zp, kc);
             }
@@ -328,8 +330,8 @@ AVX2 void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *inpu
             }
             mote_gemm_s8_avx2_end_row(buf + r * rs, k);
         }
-        mote_gemm_s8_avx2_run_panels(buf, rs, rows, k, n, 0, n, (const char *)filter, output + px * n, n,
-                   p->out_min, p->out_max);
+        mote_gemm_s8_avx2_run_panels(buf, rs, rows, k, n, 0, n, (const char *)filter,
+                                     output + px * n, n, p->out_min, p->out_max);
     }
 }
 
@@ -346,11 +348,13 @@ AVX2 void mote_fully_connected_s8_6x16_avx2(const mote_fully_connected_params *p
     for (size_t e = begin; e < end;) {
         const mote_fc_rows s = mote_fc_rows_of(e, end, units, group);
         for (size_t r = 0; r < s.rows; r++) {
-            mote_gemm_s8_avx2_widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth, in_end);
+            mote_gemm_s8_avx2_widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth,
+                                    in_end);
             mote_gemm_s8_avx2_end_row(buf + r * rs, depth);
         }
-        mote_gemm_s8_avx2_run_panels(buf, rs, s.rows, depth, units, s.lo, s.hi, (const char *)weights,
-                   output + s.row * units, units, p->out_min, p->out_max);
+        mote_gemm_s8_avx2_run_panels(buf, rs, s.rows, depth, units, s.lo, s.hi,
+                                     (const char *)weights, output + s.row * units, units,
+                                     p->out_min, p->out_max);
         e = mote_fc_rows_next(&s, e, units);
     }
 }

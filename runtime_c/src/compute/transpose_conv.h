@@ -63,6 +63,13 @@ static inline size_t mote_transpose_conv_phase_taps(int32_t r, int32_t filter, i
     return r < filter ? (size_t)((filter - 1 - r) / stride + 1) : 0;
 }
 
+/* The phase variants take at most 64 phases (stride_h x stride_w): their
+ * packing and their walk visit every phase. */
+static inline bool mote_transpose_conv_phases_fit(const mote_transpose_conv_params *p) {
+    return p->stride_h >= 1 && p->stride_w >= 1 && p->stride_h <= 64 && p->stride_w <= 64 &&
+           p->stride_h * p->stride_w <= 64;
+}
+
 /* The output pixels of one phase within one output row: ox0, ox0 + stride_w,
  * ... (count of them) of row `row` (= batch out_h + oy), phase (ry, rx), the
  * last input row qy of their window. */

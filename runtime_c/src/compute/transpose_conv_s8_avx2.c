@@ -71,7 +71,8 @@ const mote_packing mote_transpose_conv_s8_packing_avx2 = {packed_bytes, pack};
 
 bool mote_transpose_conv_s8_avx2_fits(const void *params) {
     const mote_transpose_conv_params *p = params;
-    return phase_k(p, 0, 0) <= MAX_K;   /* phase (0, 0) has the most taps */
+    /* phase (0, 0) has the most taps */
+    return mote_transpose_conv_phases_fit(p) && phase_k(p, 0, 0) <= MAX_K;
 }
 
 typedef struct {
