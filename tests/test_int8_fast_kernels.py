@@ -377,5 +377,5 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
     for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
                    "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon",
                    "fully_connected_hybrid_neon", "resize_bilinear_s8_neon",
-                   "transpose_conv_s8_4x8_neon"):
+                   "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"
