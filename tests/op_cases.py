@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mote.converter.tflite import flatbuf
 from mote.converter.tflite.builder import ModelBuilder
 from mote.converter.windows import window
 
@@ -946,3 +947,17 @@ def float_cases(op: str, count: int, seed: int = 0):
         b = ModelBuilder()
         inputs = FLOAT_OPS[op](b, rng)
         yield f"{op.lower()}_{i}", b.build(), inputs
+
+
+def sparse_weights_model() -> bytes:
+    """FULLY_CONNECTED whose constant weights 'w' (tensor 1) carry a TFLite
+    sparsity record: only DENSIFY may read such a tensor."""
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 4], "float32")
+    w = b.add_constant("w", np.ones((2, 4), np.float32))
+    y = b.add_tensor("y", [1, 2], "float32")
+    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
+    b.mark_outputs(y)
+    m = b.model_dict()
+    m["subgraphs"][0]["tensors"][w]["sparsity"] = {}
+    return flatbuf.encode(m)

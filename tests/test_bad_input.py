@@ -9,6 +9,7 @@ from mote.converter.tflite import flatbuf
 from mote.converter.tflite.builder import ModelBuilder
 from mote.runtime import Interpreter
 from conftest import run_mote
+from op_cases import sparse_weights_model
 
 
 def small_model():
@@ -171,17 +172,9 @@ def test_arena_reuses_memory_by_lifetime():
 def test_sparse_tensor_read_by_another_op_refused_by_name():
     """A sparse constant (TFLite sparsity) is DENSIFY's to read: any other
     reader is refused naming the tensor, not with a buffer-size complaint."""
-    b = ModelBuilder()
-    x = b.add_input("x", [1, 4], "float32")
-    w = b.add_constant("w", np.ones((2, 4), np.float32))
-    y = b.add_tensor("y", [1, 2], "float32")
-    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
-    b.mark_outputs(y)
-    m = b.model_dict()
-    m["subgraphs"][0]["tensors"][w]["sparsity"] = {}
     with pytest.raises(pyruntime.InvalidModelError,
                        match="reads tensor 1 'w', which is stored sparse; only DENSIFY reads"):
-        Interpreter(model_content=flatbuf.encode(m))
+        Interpreter(model_content=sparse_weights_model())
 
 
 @pytest.mark.parametrize("change, message", [
@@ -214,7 +207,7 @@ def test_corrupt_sparsity_refused_by_densify(change, message):
                                   dense)
     change(m["subgraphs"][0]["tensors"][w]["sparsity"])
     with pytest.raises(pyruntime.InvalidModelError, match=f"input 'w': sparsity .*{message}"):
-        Interpreter(model_content=flatbuf.encode(m))
+        Interpreter(model_content=sparse_weights_model())
 
 
 def test_gather_index_out_of_range_fails_the_invoke():

@@ -16,10 +16,9 @@ import pytest
 from mote import runtime as pyruntime
 from mote.converter import ConversionError, convert
 from mote.converter.tflite import flatbuf
-from mote.converter.tflite.builder import ModelBuilder
 from mote.models.zoo import make_example
 from mote.models.zoo.train import HERE as ZOO
-from op_cases import float_cases
+from op_cases import float_cases, sparse_weights_model
 
 onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
@@ -263,14 +262,6 @@ def test_mutated_models_convert_or_are_refused_clearly(tmp_path):
 
 
 def test_sparse_tensor_is_refused_by_name():
-    b = ModelBuilder()
-    x = b.add_input("x", [1, 4], "float32")
-    w = b.add_constant("w", np.ones((2, 4), np.float32))
-    y = b.add_tensor("y", [1, 2], "float32")
-    b.add_operator("FULLY_CONNECTED", [x, w, -1], [y])
-    b.mark_outputs(y)
-    m = b.model_dict()
-    m["subgraphs"][0]["tensors"][w]["sparsity"] = {}
     with pytest.raises(ConversionError, match=r"tensor 1 'w' \(FLOAT32 \[2, 4\]\) \(stored "
                                               r"sparse\): sparsity with traversal order \[\]"):
-        convert(flatbuf.encode(m), quantize="int8", representative_data=np.ones((2, 1, 4)))
+        convert(sparse_weights_model(), quantize="int8", representative_data=np.ones((2, 1, 4)))

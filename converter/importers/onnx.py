@@ -219,6 +219,8 @@ class _Importer:
         self.consumed = {i for n in graph.node for i in n.input} | {o.name for o in graph.output}
         for node in graph.node:
             handler = getattr(self, "op_" + node.op_type, None)
+            if handler is None and node.op_type in self.UNARY_OPS:
+                handler = lambda node, a: self._unary(node, self.UNARY_OPS[node.op_type])
             if node.domain not in ("", "ai.onnx") or handler is None:
                 raise OnnxImportError(f"ONNX op {node.op_type!r} (node {node.name!r}) is not "
                                       f"supported by Mote's converter")
@@ -518,26 +520,9 @@ class _Importer:
         x = self.activation(node.input[0])
         self.emit(op, [x], node.output[0], options or {}, node, self.layout[x])
 
-    def op_Relu(self, node, a):
-        self._unary(node, "RELU")
-
-    def op_Sigmoid(self, node, a):
-        self._unary(node, "LOGISTIC")
-
-    def op_Tanh(self, node, a):
-        self._unary(node, "TANH")
-
-    def op_Exp(self, node, a):
-        self._unary(node, "EXP")
-
-    def op_Log(self, node, a):
-        self._unary(node, "LOG")
-
-    def op_Sqrt(self, node, a):
-        self._unary(node, "SQRT")
-
-    def op_Floor(self, node, a):
-        self._unary(node, "FLOOR")
+    # ONNX ops that are one TFLite op with no options
+    UNARY_OPS = {"Relu": "RELU", "Sigmoid": "LOGISTIC", "Tanh": "TANH", "Exp": "EXP",
+                 "Log": "LOG", "Sqrt": "SQRT", "Floor": "FLOOR"}
 
     def op_Gelu(self, node, a):
         approximate = a.get("approximate", b"none")

@@ -46,21 +46,31 @@ static int32_t exp_of_difference(const mote_softmax_params *p, int32_t diff) {
     return mote_fp_exp_on_negative_values(scaled, MOTE_SOFTMAX_DIFF_INTEGER_BITS);
 }
 
+/* The row's maximum (into *max) and the sum of exp(x - max) in Q12.19 over the
+ * differences at or above diff_min. */
+static int32_t row_exp_sum(const mote_softmax_params *p, const int8_t *x, size_t depth,
+                           int32_t *max) {
+    int32_t m = -128, sum = 0;
+    for (size_t i = 0; i < depth; i++) m = x[i] > m ? x[i] : m;
+    for (size_t i = 0; i < depth; i++) {
+        const int32_t diff = x[i] - m;
+        if (diff >= p->diff_min)   /* Q0.31 exp into the Q12.19 sum */
+            sum = mote_wrap_add_i32(sum, mote_fp_rounding_shift_right(
+                                             exp_of_difference(p, diff),
+                                             MOTE_SOFTMAX_SUM_INTEGER_BITS));
+    }
+    *max = m;
+    return sum;
+}
+
 void mote_softmax_s8_ref(const mote_softmax_params *p, const int8_t *input, int8_t *output,
                          size_t begin, size_t end) {
     const size_t depth = p->depth;
     for (size_t r = begin; r < end; r++) {
         const int8_t *x = input + r * depth;
         int8_t *y = output + r * depth;
-        int32_t max = -128, sum = 0;
-        for (size_t i = 0; i < depth; i++) max = x[i] > max ? x[i] : max;
-        for (size_t i = 0; i < depth; i++) {
-            const int32_t diff = x[i] - max;
-            if (diff >= p->diff_min)   /* Q0.31 exp into the Q12.19 sum */
-                sum = mote_wrap_add_i32(sum, mote_fp_rounding_shift_right(
-                                                 exp_of_difference(p, diff),
-                                                 MOTE_SOFTMAX_SUM_INTEGER_BITS));
-        }
+        int32_t max;
+        const int32_t sum = row_exp_sum(p, x, depth, &max);
         int bits_over_unit;
         const int32_t reciprocal =
             mote_fp_reciprocal(sum, MOTE_SOFTMAX_SUM_INTEGER_BITS, &bits_over_unit);
@@ -84,15 +94,8 @@ void mote_log_softmax_s8_ref(const mote_softmax_params *p, const int8_t *input, 
     for (size_t r = begin; r < end; r++) {
         const int8_t *x = input + r * depth;
         int8_t *y = output + r * depth;
-        int32_t max = -128, sum = 0;
-        for (size_t i = 0; i < depth; i++) max = x[i] > max ? x[i] : max;
-        for (size_t i = 0; i < depth; i++) {
-            const int32_t diff = x[i] - max;
-            if (diff >= p->diff_min)   /* Q0.31 exp into the Q12.19 sum */
-                sum = mote_wrap_add_i32(sum, mote_fp_rounding_shift_right(
-                                                 exp_of_difference(p, diff),
-                                                 MOTE_SOFTMAX_SUM_INTEGER_BITS));
-        }
+        int32_t max;
+        const int32_t sum = row_exp_sum(p, x, depth, &max);
         const int32_t log_sum = mote_fp_log_x_ge_1(sum, MOTE_SOFTMAX_SUM_INTEGER_BITS,
                                                    MOTE_SOFTMAX_DIFF_INTEGER_BITS);   /* Q5.26 */
         /* below this difference x - max - log sum is under the Q5.26 range */
