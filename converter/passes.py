@@ -41,7 +41,7 @@ def remove_dead(g: ir.Graph) -> ir.Graph:
             needed.update(i for i in node.inputs if i is not None)
             needed.update(node.intermediates)
     g.nodes = kept[::-1]
-    used = needed | set(g.inputs)
+    used = needed | set(g.inputs) | {o for n in g.nodes for o in n.outputs}
     g.tensors = {k: v for k, v in g.tensors.items() if k in used}
     return g
 
@@ -148,8 +148,10 @@ def fuse_activations(g: ir.Graph) -> ir.Graph:
 
 def optimize(g: ir.Graph) -> ir.Graph:
     """The standard pipeline: training-only nodes out, batch norms folded,
-    constants folded, activations fused."""
-    return fuse_activations(fold_constants(fold_batch_norm(remove_identities(g))))
+    constants folded, unrolled LSTMs fused (lstm_fusion.py), activations
+    fused."""
+    from .lstm_fusion import fuse_unrolled
+    return fuse_activations(fuse_unrolled(fold_constants(fold_batch_norm(remove_identities(g)))))
 
 
 # Cross-layer equalization: the ops whose weights it rescales, and the fused

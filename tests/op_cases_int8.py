@@ -474,21 +474,32 @@ def unidirectional_sequence_lstm(b, rng):
     input, weights (symmetric, per tensor), hidden state and output, int16
     cell state with a power-of-two scale in [2^-15, 2^-9], int32 biases at
     input scale times weight scale, int16 peepholes, and the five
-    intermediates (four gate ones at 2^-12 that only layer normalization
-    reads, and the hidden one, quantized like the output). Random batch,
-    length, CIFG, peepholes, cell clip, time-major; image-like inputs
+    intermediates (four gate ones: 2^-12, or the gates' scales under layer
+    normalization; and the hidden one: quantized like the output, or its own
+    with a projection). Random batch, length, CIFG, peepholes, cell clip,
+    time-major, projection (to as many, fewer or more outputs than cells;
+    with a bias or not; proj_clip; peepholes only with as many), layer
+    normalization (gate intermediates at random scales, int16 coefficients
+    near 1, biases at the coefficients' scale / 1024); image-like inputs
     (k/255 and k/127.5 - 1 steps) or random int8."""
     batches, steps, n_in, n_cell = (int(v) for v in rng.integers(1, 7, size=4))
+    projection, layer_norm = (bool(v) for v in rng.random(2) < 0.3)
+    n_out = int(rng.integers(1, 9)) if projection else n_cell
     cifg, peephole = (bool(v) for v in rng.random(2) < 0.3)
+    peephole = peephole and n_out == n_cell
     time_major = bool(rng.random() < 0.3)
     options = {"fused_activation_function": "TANH",
                "cell_clip": float(rng.choice([0.0, 0.0, 0.0, 0.6, 3.0])), "time_major": time_major}
+    if projection:
+        options["proj_clip"] = float(rng.choice([0.0, 0.0, 0.1, 0.5]))
     x_shape = [steps, batches, n_in] if time_major else [batches, steps, n_in]
     image = rng.random() < 0.5
     iq = {"scale": [float(rng.choice([1 / 255, 2 / 255]))], "zero_point": [-128]} if image else \
         {"scale": [float(10 ** rng.uniform(-2.5, -0.5))], "zero_point": [int(rng.integers(-128, 128))]}
     hq = {"scale": [float(2 / 255 * 10 ** rng.uniform(-0.3, 0.3))],
           "zero_point": [int(rng.integers(-20, 21))]}
+    hidden_q = {"scale": [float(2 / 255 * 10 ** rng.uniform(-0.3, 0.3))],
+                "zero_point": [int(rng.integers(-20, 21))]} if projection else hq
     cell_exponent = int(rng.integers(-15, -8))
     x = b.add_input("x", x_shape, "int8", iq)
     gates = ["input", "forget", "cell", "output"]
@@ -501,7 +512,7 @@ def unidirectional_sequence_lstm(b, rng):
 
     ins = [x]
     ins += [weight(f"w_{g}", [n_cell, n_in], not (cifg and g == "input")) for g in gates]
-    ins += [weight(f"r_{g}", [n_cell, n_cell], not (cifg and g == "input")) for g in gates]
+    ins += [weight(f"r_{g}", [n_cell, n_out], not (cifg and g == "input")) for g in gates]
     for g in ("input", "forget", "output"):
         if peephole and not (cifg and g == "input"):
             ins.append(b.add_constant(f"p_{g}", rng.integers(-32767, 32768, n_cell).astype(np.int16),
@@ -509,27 +520,51 @@ def unidirectional_sequence_lstm(b, rng):
                                                     "zero_point": [0]}))
         else:
             ins.append(-1)
+    # Layer norm: int16 coefficients near 1, the biases at their scale / 1024.
+    ln_scales = [float(10 ** rng.uniform(-4.7, -4.3)) for _ in gates]
     for k, g in enumerate(gates):
         if cifg and g == "input":
             ins.append(-1)
             continue
         scale = np.float32(iq["scale"][0]) * np.float32(b.tensors[ins[1 + k]]["quantization"]["scale"][0])
+        if layer_norm:
+            scale = np.float32(ln_scales[k] / 1024)
         ins.append(b.add_constant(f"b_{g}", (rng.standard_normal(n_cell) / scale).astype(np.int32),
                                   quantization={"scale": [float(scale)], "zero_point": [0]}))
-    ins += [-1, -1]   # no projection
-    ins += [b.add_tensor("h", [batches, n_cell], "int8", hq, variable=True),
+    if projection:
+        pw = weight("projection", [n_out, n_cell])
+        pb = -1
+        if rng.random() < 0.5:
+            scale = np.float32(hidden_q["scale"][0]) * \
+                np.float32(b.tensors[pw]["quantization"]["scale"][0])
+            pb = b.add_constant("projection_bias",
+                                (rng.standard_normal(n_out) * 0.3 / scale).astype(np.int32),
+                                quantization={"scale": [float(scale)], "zero_point": [0]})
+        ins += [pw, pb]
+    else:
+        ins += [-1, -1]
+    ins += [b.add_tensor("h", [batches, n_out], "int8", hq, variable=True),
             b.add_tensor("c", [batches, n_cell], "int16",
                          {"scale": [2.0 ** cell_exponent], "zero_point": [0]}, variable=True)]
-    ins += [-1] * 4
-    inter = [b.add_tensor(f"intermediate_{g}", [], "int16", {"scale": [2.0 ** -12], "zero_point": [0]})
-             for g in gates]
-    inter.append(b.add_tensor("intermediate_hidden", [], "int8", hq))
-    y = b.add_tensor("y", x_shape[:2] + [n_cell], "int8", hq)
+    for k, g in enumerate(gates):
+        if layer_norm and not (cifg and g == "input"):
+            coefficients = np.round(rng.uniform(0.5, 1.5, n_cell) / ln_scales[k]).astype(np.int16)
+            ins.append(b.add_constant(f"ln_{g}", coefficients, quantization={
+                "scale": [ln_scales[k]], "zero_point": [0]}))
+        else:
+            ins.append(-1)
+    gate_q = [float(10 ** rng.uniform(-4.5, -3)) if layer_norm else 2.0 ** -12 for _ in gates]
+    inter = [b.add_tensor(f"intermediate_{g}", [], "int16", {"scale": [q], "zero_point": [0]})
+             for g, q in zip(gates, gate_q)]
+    inter.append(b.add_tensor("intermediate_hidden", [], "int8", hidden_q))
+    y = b.add_tensor("y", x_shape[:2] + [n_out], "int8", hq)
     b.add_operator("UNIDIRECTIONAL_SEQUENCE_LSTM", ins, [y], options, intermediates=inter)
     b.mark_outputs(y)
     if image:   # k/255 or k/127.5 - 1 quantized at 1/255 or 2/255 with zero point -128
         return [(rng.integers(0, 256, size=x_shape) - 128).astype(np.int8)]
     return [rand_i8(rng, x_shape)]
+
+
 def image_or_act_q(rng, lo=-3.0, hi=0.5):
     """Half the time the quantization of image inputs (k/255: 1/255 and -128;
     k/127.5 - 1: 1/127.5 and 0), whose products and quotients land on

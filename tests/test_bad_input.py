@@ -207,7 +207,7 @@ def test_corrupt_sparsity_refused_by_densify(change, message):
                                   dense)
     change(m["subgraphs"][0]["tensors"][w]["sparsity"])
     with pytest.raises(pyruntime.InvalidModelError, match=f"input 'w': sparsity .*{message}"):
-        Interpreter(model_content=sparse_weights_model())
+        Interpreter(model_content=flatbuf.encode(m))
 
 
 def test_gather_index_out_of_range_fails_the_invoke():

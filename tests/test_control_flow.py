@@ -298,15 +298,18 @@ def test_mutated_while_models_end_with_a_result_or_an_error():
         outcomes
 
 
-def test_converter_refuses_a_model_with_control_flow_in_one_line(tmp_path, capsys):
+def test_converter_refuses_control_flow_other_than_lstm_loops_in_one_line(tmp_path, capsys):
+    """IF and CALL_ONCE (WHILE loops: tests/test_lstm_fusion.py)."""
     from mote.cli import main
-    path = tmp_path / "loop.tflite"
-    path.write_bytes(counter_while_model())
-    assert main(["convert", str(path), "-o", str(tmp_path / "out.tflite")]) != 0
-    err = capsys.readouterr().err.strip()
-    assert err == ("mote convert: error: op 0 (WHILE) runs other subgraphs of the file; the "
-                   "converter imports models of one subgraph (Mote's runtime runs this file as "
-                   "it is)"), err
+    for name, model in (("IF", if_model()), ("CALL_ONCE", call_once_model())):
+        path = tmp_path / "model.tflite"
+        path.write_bytes(model)
+        assert main(["convert", str(path), "-o", str(tmp_path / "out.tflite")]) != 0
+        err = capsys.readouterr().err.strip()
+        assert err == (f"mote convert: error: op 0 ({name}) runs other subgraphs of the file; "
+                       f"the converter imports WHILE loops that are LSTM layers (fusing each "
+                       f"into UNIDIRECTIONAL_SEQUENCE_LSTM) and no other control flow (Mote's "
+                       f"runtime runs this file as it is)"), err
 
 
 def test_codegen_lists_the_ops_of_every_subgraph():

@@ -111,10 +111,11 @@ def mutate_bytes(data: bytes, rng) -> bytes:
 EDGE_INTS = [0, -1, 1, 2, 3, 7, 255, 2 ** 31 - 1, -2 ** 31]
 
 
-def mutate_tflite(data: bytes, rng) -> bytes:
-    """One field of the decoded model changed, then encoded again."""
+def mutate_tflite(data: bytes, rng, subgraph: int = 0) -> bytes:
+    """One field of the decoded model (of its subgraph `subgraph`) changed,
+    then encoded again."""
     m = flatbuf.decode(data)
-    sg = m["subgraphs"][0]
+    sg = m["subgraphs"][subgraph]
     t = sg["tensors"][int(rng.integers(len(sg["tensors"])))]
     op = sg["operators"][int(rng.integers(len(sg["operators"])))]
     kind = rng.integers(8)

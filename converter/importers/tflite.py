@@ -1,6 +1,9 @@
 """Import a float .tflite file into the IR (to re-quantize a model from
-elsewhere). Only subgraph 0 is read; quantized files are refused (quantize
-the float original instead). Sparse constants (TFLite sparsity, read by
+elsewhere). Subgraph 0 is the model; a WHILE loop in it that computes an LSTM
+layer (TensorFlow's form of a Keras LSTM it did not fuse) becomes one
+UNIDIRECTIONAL_SEQUENCE_LSTM node (converter/lstm_fusion.py), and any other
+control flow is refused; quantized files are refused (quantize the float
+original instead). Sparse constants (TFLite sparsity, read by
 DENSIFY) are made dense here, so DENSIFY folds away; MediaPipe's custom
 Convolution2DTransposeBias becomes a TRANSPOSE_CONV with a bias, which TFLite
 runs with its builtin kernels."""
@@ -10,7 +13,7 @@ import struct
 
 import numpy as np
 
-from .. import ir
+from .. import ir, lstm_fusion
 from .. import ops as op_catalogue
 from ..errors import ConversionError
 from ..tflite import flatbuf
@@ -154,26 +157,55 @@ def import_tflite(data: bytes) -> ir.Graph:
     except struct.error as e:   # an offset the C verifier let through (an options table's)
         raise ConversionError(f"the model is corrupt: an offset points outside the file "
                               f"({e})") from None
-    sg = m["subgraphs"][0]
+    g = _import_subgraph(m, 0)
+    for k, node in [(k, n) for k, n in enumerate(g.nodes) if n.op in op_catalogue.CONTROL_FLOW]:
+        where = f"op {k} ({node.op})"
+        if node.op != "WHILE":
+            raise ConversionError(f"{where} runs other subgraphs of the file; the converter "
+                                  f"imports WHILE loops that are LSTM layers (fusing each into "
+                                  f"UNIDIRECTIONAL_SEQUENCE_LSTM) and no other control flow "
+                                  f"(Mote's runtime runs this file as it is)")
+        cond, body = (node.options.get(k) for k in ("cond_subgraph_index", "body_subgraph_index"))
+        count = len(m["subgraphs"])
+        if not all(isinstance(k, int) and 0 < k < count for k in (cond, body)):
+            raise ConversionError(f"{where} names subgraphs {cond} and {body}; expected indices "
+                                  f"from 1 to {count - 1}")
+        try:
+            lstm_fusion.fuse_while(g, node, _import_subgraph(m, cond), _import_subgraph(m, body),
+                                   f"{where}, cond subgraph {cond}, body subgraph {body}")
+        except ConversionError as e:
+            raise ConversionError(f"{e} (the converter imports WHILE loops that are LSTM "
+                                  f"layers; Mote's runtime runs this file as it is)") from None
+    return g
+
+
+def _import_subgraph(m: dict, index: int) -> ir.Graph:
+    """Subgraph `index` of the decoded file as an IR graph; ops that call
+    subgraphs stay as nodes with their options (subgraph indices)."""
+    sg = m["subgraphs"][index]
     ops = schema_mod.load().enums["BuiltinOperator"]
     g = ir.Graph()
     names = []
+    # Tensors and ops of subgraphs past the first are named with their subgraph.
+    where_sg, prefix = ("", "") if index == 0 else (f"subgraph {index} ", f"subgraph{index}/")
     for i, t in enumerate(sg["tensors"]):
         dtype = _tensor_type(t["type"])
+        tensor = f"{where_sg}tensor {i} {t['name']!r}"
         if dtype not in DTYPES:
-            raise ConversionError(f"tensor {i} {t['name']!r} has type {dtype.upper()}, which the "
-                             f"converter cannot import")
+            raise ConversionError(f"{tensor} has type {dtype.upper()}, which the converter "
+                                  f"cannot import")
         q = t.get("quantization")
-        if q and q.get("scale") is not None and len(q["scale"]) and dtype in ("int8", "uint8", "int16"):
-            raise ConversionError(f"tensor {i} {t['name']!r} is already quantized ({dtype.upper()}): "
-                             f"give the converter the float model")
+        if q and q.get("scale") is not None and len(q["scale"]) and \
+                dtype in ("int8", "uint8", "int16"):
+            raise ConversionError(f"{tensor} is already quantized ({dtype.upper()}): give the "
+                                  f"converter the float model")
         shape = tuple(int(d) for d in (t["shape"] if t["shape"] is not None else []))
         if any(d < 0 for d in shape):
-            raise ConversionError(f"tensor {i} {t['name']!r} has shape {list(shape)}; expected "
-                                  f"sizes >= 0 (dynamic dimensions are not supported)")
+            raise ConversionError(f"{tensor} has shape {list(shape)}; expected sizes >= 0 "
+                                  f"(dynamic dimensions are not supported)")
         buf = m["buffers"][t["buffer"]] if t["buffer"] < len(m["buffers"]) else {}
         data_arr = None
-        where = f"tensor {i} {t['name']!r} ({dtype.upper()} {list(shape)})"
+        where = f"{tensor} ({dtype.upper()} {list(shape)})"
         if t.get("sparsity") is not None:
             raw = buf["data"].tobytes() if buf.get("data") is not None else b""
             if len(raw) % np.dtype(DTYPES[dtype]).itemsize:
@@ -185,8 +217,7 @@ def import_tflite(data: bytes) -> ir.Graph:
             raw = buf["data"].tobytes()
             want = int(np.prod(shape)) * np.dtype(DTYPES[dtype]).itemsize
             if len(raw) != want:
-                raise ConversionError(f"tensor {i} {t['name']!r} ({dtype.upper()} {list(shape)}) "
-                                      f"needs {want} bytes of data; its buffer holds {len(raw)}")
+                raise ConversionError(f"{where} needs {want} bytes of data; its buffer holds {len(raw)}")
             data_arr = np.frombuffer(raw, DTYPES[dtype]).reshape(shape).copy()
         name = g.unique_name(t["name"] or f"tensor_{i}")
         g.add_tensor(ir.Tensor(name, shape, dtype, data_arr, variable=bool(t.get("is_variable"))))
@@ -195,15 +226,14 @@ def import_tflite(data: bytes) -> ir.Graph:
         code = m["operator_codes"][op["opcode_index"]]
         builtin = max(int(code["builtin_code"]), int(code["deprecated_builtin_code"]))
         opname = ops.name_of(builtin)
-        where = f"op {k} ({opname})"
+        if builtin not in ops.values.values():
+            raise ConversionError(f"{where_sg}op {k} has builtin operator code {builtin}, which "
+                                  f"TFLite's schema does not name")
+        where = f"{where_sg}op {k} ({opname})"
         inputs, outputs = (list(op[k] if op[k] is not None else []) for k in ("inputs", "outputs"))
-        if opname in op_catalogue.CONTROL_FLOW:
-            raise ConversionError(f"{where} runs other subgraphs of the file; the converter "
-                                  f"imports models of one subgraph (Mote's runtime runs this "
-                                  f"file as it is)")
         if opname == "CUSTOM":
             custom = code.get("custom_code") or ""
-            where = f"op {k} (custom {custom!r})"
+            where = f"{where_sg}op {k} (custom {custom!r})"
             if custom != "Convolution2DTransposeBias":
                 raise ConversionError(f"{where}: the converter cannot import this custom op "
                                       f"(it knows MediaPipe's Convolution2DTransposeBias)")
@@ -220,7 +250,7 @@ def import_tflite(data: bytes) -> ir.Graph:
                                              (4,), "int32", out_shape))
             g.nodes.append(ir.Node("TRANSPOSE_CONV", [shape_t.name, names[inputs[1]],
                                                       names[inputs[0]], names[inputs[2]]],
-                                   [names[outputs[0]]], options, name=f"op{k}"))
+                                   [names[outputs[0]]], options, name=f"{prefix}op{k}"))
             continue
         options = {}
         if op.get("builtin_options"):
@@ -233,15 +263,19 @@ def import_tflite(data: bytes) -> ir.Graph:
         # Inputs 0 and 1 are data and weights, but for an LSTM only input 0 (its input
         # gate's weights are absent under CIFG).
         required = inputs[:1 if opname == "UNIDIRECTIONAL_SEQUENCE_LSTM" else 2]
-        if not outputs or min(outputs) < 0 or min(required, default=0) < 0:
+        if opname in op_catalogue.CONTROL_FLOW:   # loop variables, none for CALL_ONCE
+            required = inputs
+        if (not outputs and opname not in op_catalogue.CONTROL_FLOW) or \
+                min(outputs, default=0) < 0 or min(required, default=0) < 0:
             raise ConversionError(f"{where} has inputs {inputs} and outputs {outputs}; expected "
                                   f"tensor indices (-1 only for an optional input such as a bias)")
         g.nodes.append(ir.Node(opname, [names[i] if i >= 0 else None for i in inputs],
-                               [names[i] for i in outputs], options, name=f"op{k}"))
+                               [names[i] for i in outputs], options, name=f"{prefix}op{k}"))
     for what in ("inputs", "outputs"):
         sg[what] = sg[what] if sg[what] is not None else []
         if min(sg[what], default=0) < 0:
-            raise ConversionError(f"the model's {what} are {list(sg[what])}; expected tensor indices")
+            raise ConversionError(f"the model's {where_sg}{what} are {list(sg[what])}; expected "
+                                  f"tensor indices")
     g.inputs = [names[i] for i in sg["inputs"]]
     g.outputs = [names[i] for i in sg["outputs"]]
     return g

@@ -62,12 +62,22 @@ extern const mote_variant mote_lstm_f32_variants[];
  * where b'_g = bias - input_zp * rowsum(W_g) and r'_g = -state_zp * rowsum(R_g)
  * (computed at prepare), each rescale a quantized multiplier (TFLite's
  * double rounding) into Q3.12 with its own saturation to int16; then sigmoid
- * (or tanh for the cell gate) in gemmlowp's int16 fixed point. The cell update
+ * (or tanh for the cell gate) in gemmlowp's int16 fixed point. With layer
+ * normalization the sums are at the gate's intermediate scale instead, b'_g
+ * leaves out the bias, and LiteRT's integer normalization (ApplyLayerNorm)
+ * brings them to Q3.12:
+ *   m = 1024 mean(gate) (truncated), v = var(gate) (from 2^20 / n, truncated;
+ *   below 1: the variance guard), z = rescale_{1/sqrt(v)}(1024 gate - m),
+ *   gate = sat16(rescale_l(round_half_away((z l_g + bias_g) / 1024)) * 2^12)
+ * with l_g the int16 coefficients and rescale_l their scale. The cell update
  * and the hidden state:
  *   c = sat16(round(f * c / 2^15) + round(i * g / 2^(30 + cell_exponent)))  (CIFG: i = 1 - f)
  *   h = hidden_zp + rescale(o * tanh(c))   (int8; tanh reads c with 15 + cell_exponent integer bits)
- * and every step's h is the step's output row. No projection: the glue
- * refuses it, so n_output == n_cell. */
+ * and every step's h is the step's output row. With a projection, the hidden
+ * state is computed with -hidden_zp instead (as LiteRT does; its folded
+ * projection bias p' = bias + hidden_zp * rowsum(P) makes up for it), then
+ *   h = sat8(output_zp + rescale_p(p' + P hidden)), clipped to +-proj_clip
+ * (n_output values). */
 typedef struct {
     int32_t m, shift;         /* real factor m / 2^31 * 2^shift */
 } mote_lstm_rescale;
@@ -82,12 +92,22 @@ typedef struct {
     int32_t hidden_zp;
     int cell_exponent;                   /* cell state scale 2^cell_exponent, in [-15, -9] */
     int16_t cell_clip;                   /* 0: none */
+    bool layer_norm;
+    mote_lstm_rescale layer_norm_scale[4];   /* the coefficients' scales */
+    int32_t variance_guard[4];
+    const int32_t *projection_bias;      /* p' [n_output]; NULL: no projection */
+    mote_lstm_rescale projection;        /* hidden -> output state */
+    int32_t output_zp;                   /* the output state's */
+    int8_t proj_clip;                    /* 0: none */
 } mote_lstm_s8_params;
 
 typedef struct {
     const int8_t *input;
     const int8_t *input_weights[4], *recurrent_weights[4];
     const int16_t *peephole[4];          /* never for the cell gate; NULL when absent */
+    const int16_t *layer_norm[4];        /* coefficients [n_cell]; NULL without layer norm */
+    const int32_t *bias[4];              /* the gate biases, read under layer norm */
+    const int8_t *projection_weights;    /* [n_output, n_cell] or NULL */
     int8_t *output_state;                /* [batches, n_output], read and updated */
     int16_t *cell_state;                 /* [batches, n_cell], read and updated */
     int8_t *output;

@@ -42,6 +42,31 @@ static void matrix_accumulate(const int32_t *bias, const int8_t *w, const int8_t
         gate[k] = clamp16(gate[k] + rescale(accumulate(bias[k], w + (size_t)k * n_in, v, n_in), r));
 }
 
+/* LiteRT's integer layer normalization of one batch entry's gate (see
+ * lstm.h), 64-bit sums and int32 products wrapping as LiteRT's do. */
+static void layer_norm_s8(int16_t *gate, int32_t n, const int16_t *coefficients,
+                          const int32_t *bias, mote_lstm_rescale scale, int32_t guard) {
+    int64_t sum = 0, sum_sq = 0;
+    for (int32_t k = 0; k < n; k++) {
+        sum += gate[k];
+        sum_sq += (int32_t)gate[k] * gate[k];
+    }
+    const int32_t mean = (int32_t)(sum * 1024 / n);
+    const int64_t variance = sum_sq * ((1 << 20) / n) - (int64_t)mean * mean;
+    int32_t variance2 = (int32_t)(variance / (1 << 20));
+    if (variance2 < 1) variance2 = guard;
+    int32_t m;
+    int shift;
+    mote_fp_inv_sqrt_multiplier(variance2, &m, &shift);
+    for (int32_t k = 0; k < n; k++) {
+        const int32_t z = rescale(1024 * gate[k] - mean, (mote_lstm_rescale){m, shift});
+        const int64_t scaled = (int32_t)((uint32_t)z * (uint32_t)(int32_t)coefficients[k] +
+                                         (uint32_t)bias[k]);
+        const int32_t rounded = (int32_t)((scaled > 0 ? scaled + 512 : scaled - 512) / 1024);
+        gate[k] = clamp16(rescale(rounded, (mote_lstm_rescale){scale.m, scale.shift + 12}));
+    }
+}
+
 /* One gate's Q3.12 pre-activation and its Q0.15 activation into `gate`. */
 static void gate_s8(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, int g,
                     const int8_t *x, const int8_t *h, const int16_t *c, int16_t *gate) {
@@ -54,6 +79,9 @@ static void gate_s8(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, in
     if (a->peephole[g])
         for (int32_t k = 0; k < n_cell; k++)
             gate[k] = clamp16(gate[k] + rescale(a->peephole[g][k] * c[k], p->peephole[g]));
+    if (p->layer_norm)
+        layer_norm_s8(gate, n_cell, a->layer_norm[g], a->bias[g], p->layer_norm_scale[g],
+                      p->variance_guard[g]);
     for (int32_t k = 0; k < n_cell; k++)
         gate[k] = g == MOTE_LSTM_CELL_GATE ? mote_fp16_tanh(gate[k], 3)
                                            : mote_fp16_logistic(gate[k], 3);
@@ -81,11 +109,23 @@ static void step_s8(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, co
         c[k] = sum;
     }
     gate_s8(p, a, MOTE_LSTM_OUTPUT_GATE, x, h, c, og);
-    /* h = o tanh(c), tanh reading the cell state as Q(15 + e).(-e) for its
-       scale 2^e; the gates are computed, so h can be overwritten. */
+    /* hidden = o tanh(c), tanh reading the cell state as Q(15 + e).(-e) for
+       its scale 2^e: h itself without a projection (the gates are computed,
+       so h can be overwritten), else int8 where the input gate was. */
+    const bool projection = p->projection_bias != NULL;
+    int8_t *hidden = projection ? (int8_t *)ig : h;
+    const int32_t hidden_zp = projection ? -p->hidden_zp : p->hidden_zp;
     for (int32_t k = 0; k < n_cell; k++)
-        h[k] = clamp8(rescale(og[k] * mote_fp16_tanh(c[k], 15 + p->cell_exponent), p->hidden) +
-                      p->hidden_zp);
+        hidden[k] = clamp8(rescale(og[k] * mote_fp16_tanh(c[k], 15 + p->cell_exponent),
+                                   p->hidden) + hidden_zp);
+    if (!projection) return;
+    for (int32_t r = 0; r < p->n_output; r++) {
+        int32_t v = clamp8(rescale(accumulate(p->projection_bias[r],
+                                              a->projection_weights + (size_t)r * n_cell, hidden,
+                                              n_cell), p->projection) + p->output_zp);
+        if (p->proj_clip > 0) v = v < -p->proj_clip ? -p->proj_clip : v > p->proj_clip ? p->proj_clip : v;
+        h[r] = (int8_t)v;
+    }
 }
 
 void mote_lstm_s8_ref(const mote_lstm_s8_params *p, const mote_lstm_s8_args *a, size_t begin,

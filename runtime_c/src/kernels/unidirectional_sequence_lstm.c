@@ -21,8 +21,10 @@
  * output and output state, int8 weights with one scale and zero point 0,
  * int32 biases (at input scale x input-weight scale; LiteRT reads their
  * values only), int16 peepholes, int16 cell state whose scale is a power of
- * two in [2^-15, 2^-9], TANH only; no projection and no layer normalization
- * (refused: see prepare_s8). Its intermediates 0-3 give the gates' scales
+ * two in [2^-15, 2^-9], TANH only; a projection (int8 weights per tensor,
+ * int32 bias at hidden scale x weight scale); layer normalization (int16
+ * coefficients per tensor; the gate biases then at the coefficients' scale /
+ * 1024). Its intermediates 0-3 give the gates' scales
  * under layer normalization; intermediate 4 gives the scale and zero point
  * of the hidden state o * tanh(c), which without a projection is the output
  * state. As in LiteRT the output rows are the output state's bytes.
@@ -135,16 +137,14 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
     const mote_tensor *h = mote_node_input(it, n, OUTPUT_STATE);
     const mote_tensor *c = mote_node_input(it, n, CELL_STATE);
     mote_status s;
-    if (layer_norm)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "integer LSTM with layer normalization "
-                         "(inputs 20-23): Mote runs the integer form without it");
-    /* Without a projection the output size is the cell count, so LiteRT's
-       integer kernel, which steps its peepholes by the output size, reads
-       them as the equations say. */
-    if (projection)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "integer LSTM with a projection (inputs "
-                         "16-17): Mote runs the integer form without one (its outputs are not "
-                         "yet bit-exact with LiteRT's there)");
+    /* LiteRT's integer kernel steps its peepholes by the output size: as
+       the equations say only where that is the cell count. */
+    if (projection && p->n_output != p->n_cell &&
+        mote_node_input(it, n, PEEPHOLE + MOTE_LSTM_FORGET_GATE))
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "integer LSTM with peepholes and a "
+                         "projection to %d outputs from %d cells: LiteRT's kernel reads the "
+                         "peepholes by the output size there", (int)p->n_output,
+                         (int)p->n_cell);
     if (p->activation != TFL_ACTIVATION_FUNCTION_TYPE_TANH)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "fused activation %d: the integer LSTM "
                          "applies TANH only", p->activation);
@@ -162,6 +162,7 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
         return s;
     for (int i = INPUT_WEIGHTS; i < BIAS; i++)
         if ((s = check_per_tensor(it, n, i, i < PEEPHOLE ? "weights" : "peephole"))) return s;
+    if ((s = check_per_tensor(it, n, PROJECTION_WEIGHTS, "projection weights"))) return s;
     int exponent = 0;
     const float cell_scale = mote_tensor_scale(it, c, 0);
     const double mantissa = frexp(cell_scale, &exponent);
@@ -182,20 +183,40 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
     q->use_cifg = p->use_cifg;
     const float in_scale = mote_tensor_scale(it, in, 0), h_scale = mote_tensor_scale(it, h, 0);
     const float hidden_scale = mote_tensor_scale(it, hidden, 0);
-    const float gate_scale = 1.0f / 4096.0f;   /* Q3.12 without layer normalization */
     q->hidden_zp = mote_tensor_zero_point(it, hidden, 0);
+    q->layer_norm = layer_norm;
     const int32_t state_zp = mote_tensor_zero_point(it, h, 0);
     for (int g = 0; g < 4; g++) {
         const mote_tensor *w = mote_node_input(it, n, INPUT_WEIGHTS + g);
         if (!w) continue;
         const mote_tensor *r = mote_node_input(it, n, RECURRENT_WEIGHTS + g);
+        /* The sums' scale: Q3.12, or the gate's intermediate under layer norm. */
+        float gate_scale = 1.0f / 4096.0f;
+        if (layer_norm) {
+            const mote_tensor *inter = mote_node_intermediate(it, n, g, &count);
+            const mote_tensor *coefficients = mote_node_input(it, n, LAYER_NORM + g);
+            if (!inter || mote_tensor_quant(it, inter).scales.len != 1 ||
+                !(mote_tensor_scale(it, inter, 0) > 0.0f))
+                return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "intermediate %d: the integer "
+                                 "LSTM with layer normalization needs the %s gate's scale there",
+                                 g, gate_names[g]);
+            if ((s = check_per_tensor(it, n, LAYER_NORM + g, "layer-norm coefficients")))
+                return s;
+            gate_scale = mote_tensor_scale(it, inter, 0);
+            const float ln_scale = mote_tensor_scale(it, coefficients, 0);
+            if ((s = rescale_of(it, ln_scale, "layer-norm", &q->layer_norm_scale[g]))) return s;
+            /* max(1, 10000 x scale) truncated, in float32 as lstm.cc */
+            const float guard = 10000.0f * ln_scale;
+            q->variance_guard[g] = guard >= 2147483647.0f ? INT32_MAX
+                                 : guard < 1.0f ? 1 : (int32_t)guard;
+        }
         /* float32 products and quotients, as lstm.cc's effective scales */
         const float input_factor = mote_tensor_scale(it, w, 0) * in_scale / gate_scale;
         const float recurrent_factor = mote_tensor_scale(it, r, 0) * h_scale / gate_scale;
         if ((s = rescale_of(it, input_factor, "input-to-gate", &q->input[g])) ||
             (s = rescale_of(it, recurrent_factor, "recurrent-to-gate", &q->recurrent[g])) ||
-            (s = fold_bias(it, n, INPUT_WEIGHTS + g, BIAS + g, mote_tensor_zero_point(it, in, 0),
-                           &q->input_bias[g])) ||
+            (s = fold_bias(it, n, INPUT_WEIGHTS + g, layer_norm ? -1 : BIAS + g,
+                           mote_tensor_zero_point(it, in, 0), &q->input_bias[g])) ||
             (s = fold_bias(it, n, RECURRENT_WEIGHTS + g, -1, state_zp, &q->recurrent_bias[g])))
             return s;
         const mote_tensor *pw = g == MOTE_LSTM_CELL_GATE ? NULL
@@ -210,6 +231,23 @@ static mote_status prepare_s8(mote_interpreter *it, mote_node *n, lstm_data *d, 
        float as lstm.cc's std::pow arithmetic */
     const float hidden_factor = (float)(ldexp(1.0, -15) / hidden_scale * ldexp(1.0, -15));
     if ((s = rescale_of(it, hidden_factor, "hidden", &q->hidden))) return s;
+    q->projection_bias = NULL;
+    q->proj_clip = 0;
+    if (projection) {
+        /* float32 product and quotient, as lstm.cc's effective_proj_scale;
+           the bias folded with +hidden_zp as LiteRT folds it (the hidden
+           state then carries -hidden_zp, see lstm.h) */
+        const mote_tensor *pw = mote_node_input(it, n, PROJECTION_WEIGHTS);
+        const float factor = mote_tensor_scale(it, pw, 0) * hidden_scale / h_scale;
+        if ((s = rescale_of(it, factor, "projection", &q->projection)) ||
+            (s = fold_bias(it, n, PROJECTION_WEIGHTS, PROJECTION_BIAS, -q->hidden_zp,
+                           &q->projection_bias)))
+            return s;
+        q->output_zp = state_zp;
+        /* the clip in the output's quanta, truncated toward zero as LiteRT's static_cast */
+        const float clip = p->proj_clip / mote_tensor_scale(it, out, 0);
+        q->proj_clip = (int8_t)(p->proj_clip > 0.0f ? (clip > 127.0f ? 127.0f : clip) : 0.0f);
+    }
     /* The cell clip in quanta, truncated toward zero as LiteRT's static_cast does. */
     const float cell_clip = p->cell_clip / cell_scale;
     q->cell_clip = (int16_t)(p->cell_clip > 0.0f ? (cell_clip > 32767.0f ? 32767.0f : cell_clip)
@@ -375,7 +413,10 @@ static void integer_args(mote_interpreter *it, const mote_node *n, mote_lstm_s8_
         a->peephole[g] = g == MOTE_LSTM_CELL_GATE
                              ? NULL
                              : bytes_of(it, n, PEEPHOLE + g - (g == MOTE_LSTM_OUTPUT_GATE));
+        a->layer_norm[g] = op_num_inputs(n) == 24 ? bytes_of(it, n, LAYER_NORM + g) : NULL;
+        a->bias[g] = bytes_of(it, n, BIAS + g);
     }
+    a->projection_weights = bytes_of(it, n, PROJECTION_WEIGHTS);
     a->output_state = (int8_t *)mote_node_input(it, n, OUTPUT_STATE)->data;
     a->cell_state = (int16_t *)mote_node_input(it, n, CELL_STATE)->data;
     a->output = (int8_t *)mote_node_output(it, n, 0)->data;
