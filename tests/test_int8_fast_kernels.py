@@ -213,13 +213,82 @@ def dequantize(b, rng):
     return [int8_input(rng, shape, q)]
 
 
+def transpose_conv(b, rng):
+    """Filters 1..5 with strides 1..3 (phases without taps where the filter
+    is smaller than the stride; MediaPipe's 2x2 stride 2 upsampler often),
+    both paddings with every output size TFLite allows, odd channel counts
+    and counts past the 8- and 16-column panels, per-channel scales over
+    eight decades, with and without bias and fused activations."""
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 12)), int(rng.integers(1, 12))
+    if rng.random() < 0.3:
+        kh = kw = sh = sw = 2
+    else:
+        kh, kw = (int(v) for v in rng.integers(1, 6, size=2))
+        sh, sw = (int(v) for v in rng.integers(1, 4, size=2))
+    padding = str(rng.choice(["SAME", "VALID"]))
+
+    def out_size(i, k, s):
+        lo, hi = ((i - 1) * s + 1, i * s) if padding == "SAME" else ((i - 1) * s + k, i * s + k - 1)
+        return int(rng.integers(lo, hi + 1))
+    oh, ow = out_size(h, kh, sh), out_size(w, kw, sw)
+    cin = int(rng.choice([1, 3, 5, 16, 17, 33, 64]))
+    cout = int(rng.choice([1, 2, 7, 8, 9, 16, 17, 33]))
+    per_channel = bool(rng.random() < 0.7)
+    nq = cout if per_channel else 1
+    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    wq = {"scale": (10 ** rng.uniform(-6, 2, nq)).astype(np.float32),
+          "zero_point": np.zeros(nq, np.int64), "quantized_dimension": 0}
+    taps = max(1, (kh * kw) // (sh * sw))
+    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * np.sqrt(taps * cin)
+                          * 10 ** rng.uniform(-1, 1))], "zero_point": [zero_point(rng)]}
+    act = str(rng.choice(ACTIVATIONS)) if rng.random() < 0.4 else "NONE"
+    x = b.add_input("x", [n, h, w, cin], "int8", iq)
+    f = b.add_constant("filter", rng.integers(-127, 128, size=(cout, kh, kw, cin)).astype(np.int8),
+                       quantization=wq)
+    shape = b.add_constant("output_shape", np.array([n, oh, ow, cout], np.int32))
+    inputs = [shape, f, x]
+    if rng.random() < 0.7 or act != "NONE":
+        bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+        inputs.append(b.add_constant(
+            "bias", rng.integers(-(2 ** 20), 2 ** 20, size=cout).astype(np.int32),
+            quantization={"scale": bias_scales, "zero_point": np.zeros(nq, np.int64)}))
+    y = b.add_tensor("y", [n, oh, ow, cout], "int8", oq)
+    b.add_operator("TRANSPOSE_CONV", inputs, [y],
+                   {"padding": padding, "stride_w": sw, "stride_h": sh,
+                    "fused_activation_function": act}, version=4 if act != "NONE" else 3)
+    b.mark_outputs(y)
+    return [int8_input(rng, (n, h, w, cin), iq)]
+
+
+def resize_bilinear(b, rng):
+    """Upsampling by 2 (MediaPipe's decoders), other ratios up and down, every
+    convention (align_corners, half_pixel_centers, neither), channel counts
+    around the vectors, saturated and image-like inputs."""
+    n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
+    c = int(rng.choice([1, 3, 8, 15, 16, 17, 24, 33, 70]))
+    if rng.random() < 0.5:
+        oh, ow = 2 * h, 2 * w
+    else:
+        oh, ow = (int(v) for v in rng.integers(1, 20, size=2))
+    align, half = [(False, False), (True, False), (False, True)][int(rng.integers(0, 3))]
+    q = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, c], "int8", q)
+    size = b.add_constant("size", np.array([oh, ow], np.int32))
+    y = b.add_tensor("y", [n, oh, ow, c], "int8", q)
+    b.add_operator("RESIZE_BILINEAR", [x, size], [y],
+                   {"align_corners": align, "half_pixel_centers": half}, version=3)
+    b.mark_outputs(y)
+    return [int8_input(rng, (n, h, w, c), q)]
+
+
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
               "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
               "AVERAGE_POOL_2D": lambda b, rng: _pool(b, rng, "AVERAGE_POOL_2D"),
-              "MAX_POOL_2D": lambda b, rng: _pool(b, rng, "MAX_POOL_2D")}
+              "MAX_POOL_2D": lambda b, rng: _pool(b, rng, "MAX_POOL_2D"),
+              "TRANSPOSE_CONV": transpose_conv, "RESIZE_BILINEAR": resize_bilinear}
 
 
 def cases(op, count, seed=5):
@@ -259,7 +328,8 @@ def run_threads(model, inputs, threads):
     return [it.get_tensor(d["index"]) for d in it.get_output_details()]
 
 
-@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD"])
+@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD",
+                                "TRANSPOSE_CONV", "RESIZE_BILINEAR"])
 def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_available):
     """The same edge cases with the work split over 2 and 3 threads (cases
     past the runtime's minimum work per split: most of the convolutions)."""
@@ -273,7 +343,7 @@ def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_availa
 
 # The ops with NEON int8 variants, for the cross-compiled C tests below.
 QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-            "QUANTIZE", "DEQUANTIZE")
+            "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR", "TRANSPOSE_CONV")
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
@@ -306,5 +376,6 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
     assert out.count(" 0 failed") == 2, out[-3000:]
     for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
                    "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon",
-                   "fully_connected_hybrid_neon"):
+                   "fully_connected_hybrid_neon", "resize_bilinear_s8_neon",
+                   "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"

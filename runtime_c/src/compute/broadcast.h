@@ -5,6 +5,7 @@
 #ifndef MOTE_COMPUTE_BROADCAST_H
 #define MOTE_COMPUTE_BROADCAST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,44 @@ static inline void broadcast_next(const broadcast_map *m, broadcast_iter *p) {
         p->ib -= m->stride_b[d] * (size_t)m->dims[d];
         p->idx[d] = 0;
     }
+}
+
+/* Whether an input with these strides is the whole output's shape, in order. */
+static inline bool broadcast_whole(const broadcast_map *m, const size_t *stride) {
+    size_t step = 1;
+    for (int d = m->ndims - 1; d >= 0; d--) {
+        if (m->dims[d] != 1 && stride[d] != step) return false;
+        step *= (size_t)m->dims[d];
+    }
+    return true;
+}
+
+/* Whether an input with these strides is one vector along the last dim,
+ * repeated over all the others (a per-channel vector over NHWC). */
+static inline bool broadcast_per_channel(const broadcast_map *m, const size_t *stride) {
+    for (int d = 0; d < m->ndims - 1; d++)
+        if (m->dims[d] != 1 && stride[d] != 0) return false;
+    return stride[m->ndims - 1] == 1;
+}
+
+/* Rows: the walk a run of elements at a time along the last dim (each input
+ * running or repeating along it). At `at` (output element k), the run's
+ * length up to end: the rest of the row, or less. */
+static inline size_t broadcast_run(const broadcast_map *m, const broadcast_iter *at, size_t k,
+                                   size_t end) {
+    const size_t left = (size_t)m->dims[m->ndims - 1] - (size_t)at->idx[m->ndims - 1];
+    return left < end - k ? left : end - k;
+}
+
+/* From anywhere in a row to the next row's first element. */
+static inline void broadcast_next_row(const broadcast_map *m, broadcast_iter *at) {
+    const int last = m->ndims - 1;
+    const size_t left = (size_t)m->dims[last] - (size_t)at->idx[last];
+    /* to the row's last element, then one step */
+    at->ia += (left - 1) * m->stride_a[last];
+    at->ib += (left - 1) * m->stride_b[last];
+    at->idx[last] = m->dims[last] - 1;
+    broadcast_next(m, at);
 }
 
 #endif

@@ -41,24 +41,6 @@ MOTE_SIMD_INLINE void ew_row(const mote_elementwise_params *p, const float *a, s
     }
 }
 
-/* Whether an input with these strides is the whole output's shape, in order. */
-MOTE_SIMD_INLINE bool ew_whole(const broadcast_map *m, const size_t *stride) {
-    size_t step = 1;
-    for (int d = m->ndims - 1; d >= 0; d--) {
-        if (m->dims[d] != 1 && stride[d] != step) return false;
-        step *= (size_t)m->dims[d];
-    }
-    return true;
-}
-
-/* Whether an input with these strides is one vector along the last dim,
- * repeated over all the others (a per-channel vector over NHWC). */
-MOTE_SIMD_INLINE bool ew_per_channel(const broadcast_map *m, const size_t *stride) {
-    for (int d = 0; d < m->ndims - 1; d++)
-        if (m->dims[d] != 1 && stride[d] != 0) return false;
-    return stride[m->ndims - 1] == 1;
-}
-
 MOTE_SIMD_INLINE void ew_rows(const mote_elementwise_params *p, const float *a, const float *b,
                               float *y, size_t begin, size_t end, int op) {
     const broadcast_map *m = &p->map;
@@ -66,8 +48,8 @@ MOTE_SIMD_INLINE void ew_rows(const mote_elementwise_params *p, const float *a, 
     const size_t row = (size_t)m->dims[last], da = m->stride_a[last], db = m->stride_b[last];
     /* the common case (a tensor and a per-channel vector, as PRELU's alpha)
      * without the general walk's index updates per row */
-    const bool a_whole = ew_whole(m, m->stride_a), b_whole = ew_whole(m, m->stride_b);
-    if ((a_whole && ew_per_channel(m, m->stride_b)) || (b_whole && ew_per_channel(m, m->stride_a))) {
+    const bool a_whole = broadcast_whole(m, m->stride_a), b_whole = broadcast_whole(m, m->stride_b);
+    if ((a_whole && broadcast_per_channel(m, m->stride_b)) || (b_whole && broadcast_per_channel(m, m->stride_a))) {
         for (size_t k = begin; k < end;) {
             const size_t c = k % row, n = row - c < end - k ? row - c : end - k;
             ew_row(p, a + (a_whole ? k : c), 1, b + (b_whole ? k : c), 1, y + k, n, op);
@@ -77,8 +59,7 @@ MOTE_SIMD_INLINE void ew_rows(const mote_elementwise_params *p, const float *a, 
     }
     broadcast_iter at = broadcast_start(m, begin);
     for (size_t k = begin; k < end;) {
-        const size_t left = row - (size_t)at.idx[last];
-        const size_t n = left < end - k ? left : end - k;
+        const size_t n = broadcast_run(m, &at, k, end);
         if (da && db)
             ew_row(p, a + at.ia, 1, b + at.ib, 1, y + k, n, op);
         else if (da)
@@ -88,11 +69,7 @@ MOTE_SIMD_INLINE void ew_rows(const mote_elementwise_params *p, const float *a, 
         else
             ew_row(p, a + at.ia, 0, b + at.ib, 0, y + k, n, op);
         k += n;
-        /* to the row's last element, then one step: the next row's first */
-        at.ia += (left - 1) * da;
-        at.ib += (left - 1) * db;
-        at.idx[last] = (int32_t)row - 1;
-        broadcast_next(m, &at);
+        broadcast_next_row(m, &at);
     }
 }
 

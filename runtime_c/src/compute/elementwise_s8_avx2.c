@@ -14,10 +14,57 @@
 
 enum { ADD, SUB, MUL };
 
+/* An ADD / SUB input's rescale in int32 lanes: for v = q + offset (|v| <= 255)
+ * and left shift L in [8, 22], the double-rounding rescale by (m, -n), n >= 0,
+ * is RDBP(SRDHM(v 2^L, m), n). SRDHM(v 2^L, m) rounds v m / 2^(31 - L) to
+ * nearest, ties up, for either sign of v m (gemmlowp's nudge and truncation
+ * meet there), so with m = mh 2^(31 - L) + ml it is
+ *   v mh + ((v ml + 2^(30 - L)) >> (31 - L))
+ * (floor shift), where |v mh| < 2^(8 + L) and |v ml| < 2^(39 - L) fit in int32;
+ * then RDBP's remainder test as mote_fp_rounding_shift_right. Other shifts
+ * take mote_rescale8. */
+typedef struct {
+    __m256i mh, ml, round, mask, half;
+    __m128i low_bits, n;
+} input_rescale;
+
+static bool input_rescale_fits(const mote_elementwise_params *p) {
+    return p->left_shift >= 8 && p->left_shift <= 22 && p->input1_shift <= 0 &&
+           p->input2_shift <= 0 && p->input1_multiplier >= 0 && p->input2_multiplier >= 0;
+}
+
+AVX2 static input_rescale input_rescale_of(int32_t m, int32_t shift, int32_t left) {
+    const int32_t low = 31 - left, n = -shift;
+    const int32_t mask = (int32_t)(((int64_t)1 << n) - 1);
+    input_rescale r = {_mm256_set1_epi32(m >> low), _mm256_set1_epi32(m & ((1 << low) - 1)),
+                       _mm256_set1_epi32(1 << (low - 1)), _mm256_set1_epi32(mask),
+                       _mm256_set1_epi32(mask >> 1), _mm_cvtsi32_si128(low),
+                       _mm_cvtsi32_si128(n)};
+    return r;
+}
+
+AVX2 static inline __attribute__((always_inline)) __m256i input_rescale8(__m256i v,
+                                                                          const input_rescale *r) {
+    const __m256i g = _mm256_add_epi32(
+        _mm256_mullo_epi32(v, r->mh),
+        _mm256_sra_epi32(_mm256_add_epi32(_mm256_mullo_epi32(v, r->ml), r->round), r->low_bits));
+    /* (g >> n) + (remainder > half + [g < 0]) */
+    const __m256i threshold = _mm256_sub_epi32(r->half, _mm256_srai_epi32(g, 31));
+    const __m256i up = _mm256_cmpgt_epi32(_mm256_and_si256(g, r->mask), threshold);
+    return _mm256_sub_epi32(_mm256_sra_epi32(g, r->n), up);
+}
+
+/* The rescales of one call: inputs 1 and 2 (input_rescale where it fits, else
+ * rs[0], rs[1]) and the output (rs[2]). */
+typedef struct {
+    mote_rescale8_consts rs[3];
+    input_rescale in[2];
+} rescales;
+
 AVX2 static inline __attribute__((always_inline)) __m256i
-combine8(__m128i a8, __m128i b8, const mote_elementwise_params *p,
-         const mote_rescale8_consts *in1, const mote_rescale8_consts *in2,
-         const mote_rescale8_consts *out, const int op) {
+combine8(__m128i a8, __m128i b8, const mote_elementwise_params *p, const rescales *r,
+         const int op, const bool fast) {
+    const mote_rescale8_consts *in1 = &r->rs[0], *in2 = &r->rs[1], *out = &r->rs[2];
     const __m256i a =
         _mm256_add_epi32(_mm256_cvtepi8_epi32(a8), _mm256_set1_epi32(p->input1_offset));
     const __m256i b =
@@ -27,8 +74,10 @@ combine8(__m128i a8, __m128i b8, const mote_elementwise_params *p,
         v = _mm256_mullo_epi32(a, b);
     } else {
         const __m256i left = _mm256_set1_epi32(p->left_shift);
-        const __m256i sa = mote_rescale8(_mm256_sllv_epi32(a, left), in1);
-        const __m256i sb = mote_rescale8(_mm256_sllv_epi32(b, left), in2);
+        const __m256i sa = fast ? input_rescale8(a, &r->in[0])
+                                : mote_rescale8(_mm256_sllv_epi32(a, left), in1);
+        const __m256i sb = fast ? input_rescale8(b, &r->in[1])
+                                : mote_rescale8(_mm256_sllv_epi32(b, left), in2);
         v = op == ADD ? _mm256_add_epi32(sa, sb) : _mm256_sub_epi32(sa, sb);
     }
     return mote_rescale8(v, out);
@@ -37,8 +86,8 @@ combine8(__m128i a8, __m128i b8, const mote_elementwise_params *p,
 /* n outputs from inputs that run (stride 1) or repeat their first value
  * (stride 0), 16 a step. */
 AVX2 static inline __attribute__((always_inline)) void
-row_s8(const mote_elementwise_params *p, const mote_rescale8_consts *rs, const int8_t *a,
-       size_t da, const int8_t *b, size_t db, int8_t *y, size_t n, const int op) {
+row_s8(const mote_elementwise_params *p, const rescales *rs, const int8_t *a, size_t da,
+       const int8_t *b, size_t db, int8_t *y, size_t n, const int op, const bool fast) {
     const __m128i lo = _mm_set1_epi8((char)p->out_min), hi = _mm_set1_epi8((char)p->out_max);
     const __m128i a_one = _mm_set1_epi8((char)a[0]), b_one = _mm_set1_epi8((char)b[0]);
     for (size_t k = 0; k < n; k += 16) {
@@ -50,9 +99,8 @@ row_s8(const mote_elementwise_params *p, const mote_rescale8_consts *rs, const i
         const __m128i b8 = !db ? b_one
                                : _mm_loadu_si128((const __m128i *)(const void *)(
                                      m == 16 ? b + k : memcpy(tb, b + k, m)));
-        const __m256i v0 = combine8(a8, b8, p, &rs[0], &rs[1], &rs[2], op);
-        const __m256i v1 =
-            combine8(_mm_srli_si128(a8, 8), _mm_srli_si128(b8, 8), p, &rs[0], &rs[1], &rs[2], op);
+        const __m256i v0 = combine8(a8, b8, p, rs, op, fast);
+        const __m256i v1 = combine8(_mm_srli_si128(a8, 8), _mm_srli_si128(b8, 8), p, rs, op, fast);
         const __m128i bytes = _mm_min_epi8(_mm_max_epi8(mote_avx2_pack16_s8(v0, v1), lo), hi);
         if (m == 16) {
             _mm_storeu_si128((__m128i *)(void *)(y + k), bytes);
@@ -64,19 +112,35 @@ row_s8(const mote_elementwise_params *p, const mote_rescale8_consts *rs, const i
 }
 
 /* The rescales of inputs 1 and 2 and of the output. */
-static void rescales_of(const mote_elementwise_params *p, mote_rescale8_consts rs[3]) {
-    mote_rescale8_uniform(&rs[0], p->input1_multiplier, p->input1_shift, 0, MOTE_RESCALE_DOUBLE);
-    mote_rescale8_uniform(&rs[1], p->input2_multiplier, p->input2_shift, 0, MOTE_RESCALE_DOUBLE);
-    mote_rescale8_uniform(&rs[2], p->output_multiplier, p->output_shift, p->output_offset,
+AVX2 static void rescales_of(const mote_elementwise_params *p, rescales *r) {
+    mote_rescale8_uniform(&r->rs[0], p->input1_multiplier, p->input1_shift, 0,
                           MOTE_RESCALE_DOUBLE);
+    mote_rescale8_uniform(&r->rs[1], p->input2_multiplier, p->input2_shift, 0,
+                          MOTE_RESCALE_DOUBLE);
+    mote_rescale8_uniform(&r->rs[2], p->output_multiplier, p->output_shift, p->output_offset,
+                          MOTE_RESCALE_DOUBLE);
+    if (input_rescale_fits(p)) {
+        r->in[0] = input_rescale_of(p->input1_multiplier, p->input1_shift, p->left_shift);
+        r->in[1] = input_rescale_of(p->input2_multiplier, p->input2_shift, p->left_shift);
+    }
+}
+
+/* A run of n outputs, with input_rescale where it fits (MUL has none). */
+AVX2 static inline __attribute__((always_inline)) void
+run_s8(const mote_elementwise_params *p, const rescales *rs, const int8_t *a, size_t da,
+       const int8_t *b, size_t db, int8_t *y, size_t n, const int op) {
+    if (op != MUL && input_rescale_fits(p))
+        row_s8(p, rs, a, da, b, db, y, n, op, true);
+    else
+        row_s8(p, rs, a, da, b, db, y, n, op, false);
 }
 
 AVX2 static inline __attribute__((always_inline)) void
 same_shape_s8(const mote_elementwise_params *p, const int8_t *input1, const int8_t *input2,
               int8_t *output, size_t begin, size_t end, const int op) {
-    mote_rescale8_consts rs[3];
-    rescales_of(p, rs);
-    row_s8(p, rs, input1 + begin, 1, input2 + begin, 1, output + begin, end - begin, op);
+    rescales rs;
+    rescales_of(p, &rs);
+    run_s8(p, &rs, input1 + begin, 1, input2 + begin, 1, output + begin, end - begin, op);
 }
 
 /* The output's last dim as rows (mote_elementwise_fits_rows), each input
@@ -85,21 +149,28 @@ AVX2 static inline __attribute__((always_inline)) void
 rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8_t *y,
         size_t begin, size_t end, const int op) {
     const broadcast_map *m = &p->map;
-    const int last = m->ndims - 1;
-    const size_t row = (size_t)m->dims[last], da = m->stride_a[last], db = m->stride_b[last];
-    mote_rescale8_consts rs[3];
-    rescales_of(p, rs);
+    const size_t row = (size_t)m->dims[m->ndims - 1];
+    const size_t da = m->stride_a[m->ndims - 1], db = m->stride_b[m->ndims - 1];
+    rescales rs;
+    rescales_of(p, &rs);
+    /* the common case (a tensor and a per-channel vector, as SE blocks' MUL)
+     * without the general walk's index updates per row */
+    const bool a_whole = broadcast_whole(m, m->stride_a), b_whole = broadcast_whole(m, m->stride_b);
+    if ((a_whole && broadcast_per_channel(m, m->stride_b)) ||
+        (b_whole && broadcast_per_channel(m, m->stride_a))) {
+        for (size_t k = begin; k < end;) {
+            const size_t c = k % row, n = row - c < end - k ? row - c : end - k;
+            run_s8(p, &rs, a + (a_whole ? k : c), 1, b + (b_whole ? k : c), 1, y + k, n, op);
+            k += n;
+        }
+        return;
+    }
     broadcast_iter at = broadcast_start(m, begin);
     for (size_t k = begin; k < end;) {
-        const size_t left = row - (size_t)at.idx[last];
-        const size_t n = left < end - k ? left : end - k;
-        row_s8(p, rs, a + at.ia, da, b + at.ib, db, y + k, n, op);
+        const size_t n = broadcast_run(m, &at, k, end);
+        run_s8(p, &rs, a + at.ia, da, b + at.ib, db, y + k, n, op);
         k += n;
-        /* to the row's last element, then one step: the next row's first */
-        at.ia += (left - 1) * da;
-        at.ib += (left - 1) * db;
-        at.idx[last] = (int32_t)row - 1;
-        broadcast_next(m, &at);
+        broadcast_next_row(m, &at);
     }
 }
 

@@ -11,8 +11,6 @@
 
 #include "gemm_s8.h"
 
-MOTE_GEMM_S8_PACKINGS(8);
-
 #define ROW(r, half, l0, l1)                                                          \
     do {                                                                              \
         const int16x4_t x = half(x##r);                                               \
@@ -72,7 +70,9 @@ static void ukernel_4x8(const mote_gemm_s8_tile *t) {
     }
 }
 
-static const mote_gemm_s8_kernel kernel = {4, 8, ukernel_4x8};
+static const mote_gemm_s8_kernel kernel = {4, 8, 2, ukernel_4x8, NULL};
+
+MOTE_GEMM_S8_PACKINGS(8, kernel);
 
 void mote_conv2d_s8_4x8_neon(const mote_conv_params *p, const int8_t *input, const int8_t *filter,
                              const int32_t *bias, int8_t *output, size_t begin, size_t end) {
@@ -85,5 +85,12 @@ void mote_fully_connected_s8_4x8_neon(const mote_fully_connected_params *p, cons
                                       size_t begin, size_t end) {
     (void)bias;
     mote_gemm_s8_fully_connected(&kernel, p, input, weights, output, begin, end);
+}
+
+void mote_transpose_conv_s8_4x8_neon(const mote_transpose_conv_params *p, const int8_t *input,
+                                     const int8_t *filter, const int32_t *bias, int8_t *output,
+                                     size_t begin, size_t end) {
+    (void)bias;
+    mote_gemm_s8_transpose_conv(&kernel, p, input, filter, output, begin, end);
 }
 #endif

@@ -44,10 +44,10 @@
 /* The row buffer (64 KiB, at least one tile of MAX_K) and the most tiles it
  * holds at once: rows grouped share each panel's pass over the weights,
  * which for large layers come from L2 or L3. */
-#define BUF_PAIRS 16384
+#define BUF_PAIRS MOTE_GEMM_S8_AVX2_BUF_PAIRS
 #define MAX_GROUP 8
 /* int16 slots a row's last 16-value chunk may write past k: a buffer row is
- * ceil(k / 2) + SLACK_PAIRS pairs */
+ * ceil(k / 2) + SLACK_PAIRS pairs (mote_gemm_s8_avx2_row_pairs) */
 #define SLACK_PAIRS 8
 
 typedef struct {
@@ -57,6 +57,8 @@ typedef struct {
 
 static size_t pairs_of(size_t k) { return (k + 1) / 2; }
 
+size_t mote_gemm_s8_avx2_row_pairs(size_t k) { return pairs_of(k) + SLACK_PAIRS; }
+
 /* Columns of the panel starting at column j of n. */
 static size_t width_of(size_t n, size_t j) { return n - j <= 8 ? 8 : NR; }
 
@@ -64,37 +66,41 @@ static size_t panel_bytes(size_t width, size_t k) {
     return sizeof(panel_head) + pairs_of(k) * width * 2 * sizeof(int16_t);
 }
 
-static size_t packed_bytes(size_t n, size_t k) {
+size_t mote_gemm_s8_avx2_packed_bytes(size_t n, size_t k) {
     const size_t whole = n / NR * NR;
     return n / NR * panel_bytes(NR, k) + (whole < n ? panel_bytes(width_of(n, whole), k) : 0);
 }
 
+void mote_gemm_s8_avx2_pack_column(void *packed, size_t n, size_t k, size_t col,
+                                   const int8_t *f, int32_t bias, int32_t input_offset,
+                                   int32_t multiplier, int8_t shift, int32_t output_offset,
+                                   bool double_rounding) {
+    const size_t j = col / NR * NR, c = col - j, width = width_of(n, j);
+    char *base = (char *)packed + j / NR * panel_bytes(NR, k);
+    panel_head *h = (panel_head *)(void *)base;
+    int16_t *pairs = (int16_t *)(void *)(base + sizeof *h);
+    uint32_t sum = 0; /* sum_k w[n, k], modulo 2^32 like the accumulator */
+    for (size_t i = 0; i < k; i++) {
+        sum += (uint32_t)(int32_t)f[i];
+        pairs[(i / 2 * width + c) * 2 + i % 2] = f[i];
+    }
+    h->bias[c] = (int32_t)((uint32_t)bias + (uint32_t)input_offset * sum);
+    mote_rescale8_set(&h->stage[c / 8], (int)(c % 8), multiplier, shift, output_offset,
+                      double_rounding ? MOTE_RESCALE_DOUBLE : MOTE_RESCALE_TIES_AWAY);
+}
+
 /* Weights [n, k] and bias [n] (may be NULL) with input_offset folded in, and
- * each column's rescale (multipliers NULL: left zero; the op's prepare has
- * failed then and it never runs). */
+ * each column's rescale (multipliers NULL: all left zero; the op's prepare
+ * has failed then and it never runs). */
 static void pack(size_t n, size_t k, int32_t input_offset, const int8_t *weights,
                  const int32_t *bias, const int32_t *multipliers, const int8_t *shifts,
-                 int32_t output_offset, mote_rescale_kind kind, void *packed) {
-    memset(packed, 0, packed_bytes(n, k));
-    for (size_t j = 0; j < n; j += NR) {
-        const size_t width = width_of(n, j);
-        char *base = (char *)packed + j / NR * panel_bytes(NR, k);
-        panel_head *h = (panel_head *)(void *)base;
-        int16_t *pairs = (int16_t *)(void *)(base + sizeof *h);
-        for (size_t col = 0; col < width && j + col < n; col++) {
-            const int8_t *f = weights + (j + col) * k;
-            uint32_t sum = 0; /* sum_k w[n, k], modulo 2^32 like the accumulator */
-            for (size_t i = 0; i < k; i++) {
-                sum += (uint32_t)(int32_t)f[i];
-                pairs[(i / 2 * width + col) * 2 + i % 2] = f[i];
-            }
-            h->bias[col] = (int32_t)((uint32_t)(bias ? bias[j + col] : 0) +
-                                     (uint32_t)input_offset * sum);
-            if (multipliers)
-                mote_rescale8_set(&h->stage[col / 8], (int)(col % 8), multipliers[j + col],
-                                  shifts[j + col], output_offset, kind);
-        }
-    }
+                 int32_t output_offset, bool double_rounding, void *packed) {
+    memset(packed, 0, mote_gemm_s8_avx2_packed_bytes(n, k));
+    if (!multipliers) return;
+    for (size_t col = 0; col < n; col++)
+        mote_gemm_s8_avx2_pack_column(packed, n, k, col, weights + col * k,
+                                      bias ? bias[col] : 0, input_offset, multipliers[col],
+                                      shifts[col], output_offset, double_rounding);
 }
 
 static size_t filter_size(const mote_window *w) {
@@ -103,24 +109,24 @@ static size_t filter_size(const mote_window *w) {
 
 static size_t conv_packed_bytes(const void *params) {
     const mote_window *w = &((const mote_conv_params *)params)->w;
-    return packed_bytes((size_t)w->out_c, filter_size(w));
+    return mote_gemm_s8_avx2_packed_bytes((size_t)w->out_c, filter_size(w));
 }
 
 static void conv_pack(const void *params, const void *weights, const void *bias, void *packed) {
     const mote_conv_params *p = params;
     pack((size_t)p->w.out_c, filter_size(&p->w), p->input_offset, weights, bias, p->multipliers,
-         p->shifts, p->output_offset, MOTE_RESCALE_DOUBLE, packed);
+         p->shifts, p->output_offset, true, packed);
 }
 
 static size_t fc_packed_bytes(const void *params) {
     const mote_fully_connected_params *p = params;
-    return packed_bytes((size_t)p->units, (size_t)p->depth);
+    return mote_gemm_s8_avx2_packed_bytes((size_t)p->units, (size_t)p->depth);
 }
 
 static void fc_pack(const void *params, const void *weights, const void *bias, void *packed) {
     const mote_fully_connected_params *p = params;
     pack((size_t)p->units, (size_t)p->depth, p->input_offset, weights, bias, p->multipliers,
-         p->shifts, p->output_offset, MOTE_RESCALE_TIES_AWAY, packed);
+         p->shifts, p->output_offset, false, packed);
 }
 
 const mote_packing mote_conv2d_s8_packing_avx2 = {conv_packed_bytes, conv_pack};
@@ -214,9 +220,9 @@ static tile_fn *const tiles[MR][2] = {{tile_1x1, tile_1x2}, {tile_2x1, tile_2x2}
  * last one shorter) into out (row 0, column 0), out_stride bytes apart.
  * Panel by panel, so that each panel's weights are read from memory once for
  * all the rows. */
-static void run_panels(const int32_t *buf, size_t rs, size_t rows, size_t k, size_t n,
-                       size_t lo, size_t hi, const char *packed, int8_t *out, size_t out_stride,
-                       int32_t out_min, int32_t out_max) {
+void mote_gemm_s8_avx2_run_panels(const int32_t *buf, size_t rs, size_t rows, size_t k, size_t n,
+                                  size_t lo, size_t hi, const char *packed, int8_t *out,
+                                  size_t out_stride, int32_t out_min, int32_t out_max) {
     const size_t pbytes = panel_bytes(NR, k);
     for (size_t j = lo / NR * NR; j < hi; j += NR) {
         const size_t col_lo = lo > j ? lo - j : 0, col_hi = hi - j < NR ? hi - j : NR;
@@ -231,7 +237,7 @@ static void run_panels(const int32_t *buf, size_t rs, size_t rows, size_t k, siz
 
 /* Rows of the buffer for rows of rs pairs: as many whole tiles as fit, at
  * most MAX_GROUP of them. */
-static size_t group_rows(size_t rs) {
+size_t mote_gemm_s8_avx2_group_rows(size_t rs) {
     const size_t tiles_fit = BUF_PAIRS / rs / MR;
     return (tiles_fit < MAX_GROUP ? tiles_fit : MAX_GROUP) * MR;
 }
@@ -239,7 +245,7 @@ static size_t group_rows(size_t rs) {
 /* n int8 values from src, sign-extended, into the int16 slots from dst, in
  * chunks of 16 (up to 15 slots past n are written too); nothing at or past
  * `end` is read. */
-AVX2 static void widen(char *dst, const int8_t *src, size_t n, const int8_t *end) {
+AVX2 void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const int8_t *end) {
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
@@ -258,21 +264,22 @@ AVX2 static void widen(char *dst, const int8_t *src, size_t n, const int8_t *end
     }
 }
 
-/* n int16 slots from dst set to zp's value, in chunks of 16 as widen. */
-AVX2 static void fill(char *dst, __m256i zp, size_t n) {
+/* n int16 slots from dst set to zero_point, in chunks of 16 as widen. */
+AVX2 void mote_gemm_s8_avx2_fill(char *dst, int8_t zero_point, size_t n) {
+    const __m256i zp = _mm256_set1_epi16(zero_point);
     for (size_t i = 0; i < n; i += 16) _mm256_storeu_si256((__m256i *)(void *)(dst + 2 * i), zp);
 }
 
 /* A buffer row of k values: its last pair's second value is zero where k is
  * odd (what the chunks wrote there; the packed weight is zero too, but the
  * product must be of defined values). */
-static void end_row(int32_t *row, size_t k) {
+void mote_gemm_s8_avx2_end_row(int32_t *row, size_t k) {
     if (k % 2) row[k / 2] = (int32_t)((uint32_t)row[k / 2] & 0xFFFFu);
 }
 
 /* The taps of output pixel `at` into a buffer row, in the filter's order. */
 AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
-                          const int8_t *end, mote_window_pixel at, __m256i zp) {
+                          const int8_t *end, mote_window_pixel at, int8_t zp) {
     const size_t kc = (size_t)w->in_c, run = (size_t)w->filter_w * kc;
     const int32_t y0 = at.oy * w->stride_h - w->pad_h, x0 = at.ox * w->stride_w - w->pad_w;
     const bool row_inside = w->dilation_w == 1 && x0 >= 0 && x0 + w->filter_w <= w->in_w;
@@ -280,17 +287,19 @@ AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
         const int32_t y = y0 + ky * w->dilation_h;
         char *d = dst + 2 * (size_t)ky * run;
         if (y < 0 || y >= w->in_h) {
-            fill(d, zp, run);
+            mote_gemm_s8_avx2_fill(d, zp, run);
         } else if (row_inside) {
-            widen(d, input + mote_window_input_at(w, at.batch, y, x0), run, end);
+            mote_gemm_s8_avx2_widen(d, input + mote_window_input_at(w, at.batch, y, x0), run,
+                                    end);
         } else {
             for (int32_t kx = 0; kx < w->filter_w; kx++) {
                 const int32_t x = x0 + kx * w->dilation_w;
                 if (x >= 0 && x < w->in_w)
-                    widen(d + 2 * (size_t)kx * kc, input + mote_window_input_at(w, at.batch, y, x),
-                          kc, end);
+                    mote_gemm_s8_avx2_widen(d + 2 * (size_t)kx * kc,
+                                            input + mote_window_input_at(w, at.batch, y, x), kc,
+                                            end);
                 else
-                    fill(d + 2 * (size_t)kx * kc, zp, kc);
+                    mote_gemm_s8_avx2_fill(d + 2 * (size_t)kx * kc, zp, kc);
             }
         }
     }
@@ -302,11 +311,11 @@ AVX2 void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *inpu
     (void)bias;
     const mote_window *w = &p->w;
     const size_t n = (size_t)w->out_c, kc = (size_t)w->in_c, k = filter_size(w);
-    const size_t rs = pairs_of(k) + SLACK_PAIRS;
+    const size_t rs = mote_gemm_s8_avx2_row_pairs(k);
     const int8_t *in_end = input + (size_t)w->batches * (size_t)w->in_h * (size_t)w->in_w * kc;
     const bool pointwise = mote_conv2d_fits_1x1(p);
-    const __m256i zp = _mm256_set1_epi16((int16_t)-p->input_offset);
-    const size_t group = group_rows(rs);
+    const int8_t zp = (int8_t)-p->input_offset;
+    const size_t group = mote_gemm_s8_avx2_group_rows(rs);
     int32_t buf[BUF_PAIRS] __attribute__((aligned(32)));
     mote_window_pixel at = mote_window_pixel_of(w, begin);
     for (size_t px = begin; px < end; px += group) {
@@ -314,15 +323,15 @@ AVX2 void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *inpu
         for (size_t r = 0; r < rows; r++) {
             char *d = (char *)(buf + r * rs);
             if (pointwise) {
-                widen(d, input + (px + r) * kc, kc, in_end);
+                mote_gemm_s8_avx2_widen(d, input + (px + r) * kc, kc, in_end);
             } else {
                 fill_row(d, w, input, in_end, at, zp);
                 mote_window_pixel_next(w, &at);
             }
-            end_row(buf + r * rs, k);
+            mote_gemm_s8_avx2_end_row(buf + r * rs, k);
         }
-        run_panels(buf, rs, rows, k, n, 0, n, (const char *)filter, output + px * n, n,
-                   p->out_min, p->out_max);
+        mote_gemm_s8_avx2_run_panels(buf, rs, rows, k, n, 0, n, (const char *)filter,
+                                     output + px * n, n, p->out_min, p->out_max);
     }
 }
 
@@ -332,18 +341,20 @@ AVX2 void mote_fully_connected_s8_6x16_avx2(const mote_fully_connected_params *p
                                             size_t end) {
     (void)bias;
     const size_t units = (size_t)p->units, depth = (size_t)p->depth;
-    const size_t rs = pairs_of(depth) + SLACK_PAIRS;
+    const size_t rs = mote_gemm_s8_avx2_row_pairs(depth);
     const int8_t *in_end = input + ((end - 1) / units + 1) * depth;
-    const size_t group = group_rows(rs);
+    const size_t group = mote_gemm_s8_avx2_group_rows(rs);
     int32_t buf[BUF_PAIRS] __attribute__((aligned(32)));
     for (size_t e = begin; e < end;) {
         const mote_fc_rows s = mote_fc_rows_of(e, end, units, group);
         for (size_t r = 0; r < s.rows; r++) {
-            widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth, in_end);
-            end_row(buf + r * rs, depth);
+            mote_gemm_s8_avx2_widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth,
+                                    in_end);
+            mote_gemm_s8_avx2_end_row(buf + r * rs, depth);
         }
-        run_panels(buf, rs, s.rows, depth, units, s.lo, s.hi, (const char *)weights,
-                   output + s.row * units, units, p->out_min, p->out_max);
+        mote_gemm_s8_avx2_run_panels(buf, rs, s.rows, depth, units, s.lo, s.hi,
+                                     (const char *)weights, output + s.row * units, units,
+                                     p->out_min, p->out_max);
         e = mote_fc_rows_next(&s, e, units);
     }
 }

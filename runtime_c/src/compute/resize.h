@@ -36,6 +36,17 @@ static inline void mote_resize_float_position(int32_t o, float scale, bool half_
     *hi = c < in - 1 ? (c > 0 ? c : 0) : in - 1;
 }
 
+/* Integer: output index o's source position in 1/1024 input pixels, its
+ * lower and upper neighbours, as TFLite's ResizeBilinearInteger. */
+static inline void mote_resize_fixed_position(int32_t o, int32_t scale_q10, bool half_pixel,
+                                              int32_t in, int32_t *pos, int32_t *lo,
+                                              int32_t *hi) {
+    *pos = half_pixel ? o * scale_q10 + scale_q10 / 2 - (1 << 9) : o * scale_q10;
+    const int32_t l = *pos / (1 << 10), h = (*pos + (1 << 10) - 1) / (1 << 10);
+    *lo = l > 0 ? (l < in - 1 ? l : in - 1) : 0;
+    *hi = h < in - 1 ? (h > 0 ? h : 0) : in - 1;
+}
+
 typedef void (*mote_resize_xx_fn)(const mote_resize_params *p, const uint8_t *input,
                                   uint8_t *output, size_t begin, size_t end);
 typedef void (*mote_resize_f32_fn)(const mote_resize_params *p, const float *input,
@@ -56,6 +67,12 @@ typedef void mote_resize_bilinear_f32_kernel(const mote_resize_params *p, const 
                                              float *output, size_t begin, size_t end);
 mote_resize_bilinear_f32_kernel mote_resize_bilinear_f32_avx512, mote_resize_bilinear_f32_avx2,
     mote_resize_bilinear_f32_neon;
+
+/* The vectorized int8 bilinear variants (resize_bilinear_s8_simd.h): _ref's
+ * integer arithmetic in int32 lanes over channels. */
+typedef void mote_resize_bilinear_s8_kernel(const mote_resize_params *p, const int8_t *input,
+                                            int8_t *output, size_t begin, size_t end);
+mote_resize_bilinear_s8_kernel mote_resize_bilinear_s8_avx2, mote_resize_bilinear_s8_neon;
 
 extern const mote_variant mote_resize_nearest_xx_variants[];
 extern const mote_variant mote_resize_bilinear_f32_variants[];

@@ -58,23 +58,13 @@ void mote_resize_bilinear_f32_ref(const mote_resize_params *p, const float *inpu
     }
 }
 
-/* Integer: position in 1/1024 input pixels, its lower and upper neighbours,
- * as TFLite's ResizeBilinearInteger. */
-static void fixed_position(int32_t o, int32_t scale_q10, bool half_pixel, int32_t in,
-                           int32_t *pos, int32_t *lo, int32_t *hi) {
-    *pos = half_pixel ? o * scale_q10 + scale_q10 / 2 - (1 << 9) : o * scale_q10;
-    const int32_t l = *pos / (1 << 10), h = (*pos + (1 << 10) - 1) / (1 << 10);
-    *lo = l > 0 ? (l < in - 1 ? l : in - 1) : 0;
-    *hi = h < in - 1 ? (h > 0 ? h : 0) : in - 1;
-}
-
 void mote_resize_bilinear_s8_ref(const mote_resize_params *p, const int8_t *input,
                                  int8_t *output, size_t begin, size_t end) {
     const int32_t c = p->channels;
     for (size_t r = begin; r < end; r++) {
         const int32_t b = (int32_t)(r / (size_t)p->out_h), y = (int32_t)(r % (size_t)p->out_h);
         int32_t py, y0, y1;
-        fixed_position(y, p->scale_h_q10, p->half_pixel_centers, p->in_h, &py, &y0, &y1);
+        mote_resize_fixed_position(y, p->scale_h_q10, p->half_pixel_centers, p->in_h, &py, &y0, &y1);
         /* weights of the lower and upper rows, in 1/1024 */
         const int64_t wy1 = py - (1 << 10) * y0, wy0 = (1 << 10) - wy1;
         const int8_t *row0 = input + ((size_t)b * p->in_h + y0) * p->in_w * c;
@@ -82,7 +72,7 @@ void mote_resize_bilinear_s8_ref(const mote_resize_params *p, const int8_t *inpu
         int8_t *dst = output + r * p->out_w * c;
         for (int32_t x = 0; x < p->out_w; x++) {
             int32_t px, x0, x1;
-            fixed_position(x, p->scale_w_q10, p->half_pixel_centers, p->in_w, &px, &x0, &x1);
+            mote_resize_fixed_position(x, p->scale_w_q10, p->half_pixel_centers, p->in_w, &px, &x0, &x1);
             const int64_t wx1 = px - (1 << 10) * x0, wx0 = (1 << 10) - wx1;
             const size_t at0 = (size_t)x0 * c, at1 = (size_t)x1 * c;
             for (int32_t ch = 0; ch < c; ch++) {

@@ -18,6 +18,12 @@ const mote_variant mote_resize_bilinear_f32_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_resize_bilinear_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(resize_bilinear_s8_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(resize_bilinear_s8_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(resize_bilinear_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -89,3 +89,27 @@ void mote_transpose_conv_s8_ref(const mote_transpose_conv_params *p, const int8_
         }
     }
 }
+
+void mote_transpose_conv_segments(const mote_transpose_conv_params *p, size_t begin, size_t end,
+                                  void (*fn)(void *ctx, const mote_transpose_conv_segment *s),
+                                  void *ctx) {
+    const size_t out_w = (size_t)p->out_w, sw = (size_t)p->stride_w;
+    for (size_t pix = begin; pix < end;) {
+        /* the part [x_lo, x_hi) of output row `row` in range */
+        mote_transpose_conv_segment s;
+        s.row = pix / out_w;
+        const size_t x_lo = pix - s.row * out_w;
+        const size_t x_hi = end - s.row * out_w < out_w ? end - s.row * out_w : out_w;
+        const int32_t oy = (int32_t)(s.row % (size_t)p->out_h);
+        s.ry = (oy + p->pad_top) % p->stride_h;
+        s.qy = (oy + p->pad_top) / p->stride_h;
+        for (s.rx = 0; s.rx < p->stride_w; s.rx++) {
+            /* this phase's first pixel at or after x_lo */
+            s.ox0 = x_lo + ((size_t)s.rx + sw - (x_lo + (size_t)p->pad_left) % sw) % sw;
+            if (s.ox0 >= x_hi) continue;
+            s.count = (x_hi - 1 - s.ox0) / sw + 1;
+            fn(ctx, &s);
+        }
+        pix = s.row * out_w + x_hi;
+    }
+}

@@ -26,6 +26,7 @@ mote_status mote_transpose_conv_prepare(mote_interpreter *it, mote_node *n, int 
     if (p->stride_h < 1 || p->stride_w < 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "strides %d x %d; expected >= 1",
                          (int)p->stride_h, (int)p->stride_w);
+    p->batches = in->dims[0];
     p->in_h = in->dims[1];
     p->in_w = in->dims[2];
     p->in_c = in->dims[3];
@@ -52,12 +53,15 @@ mote_status mote_transpose_conv_prepare(mote_interpreter *it, mote_node *n, int 
         d->s8 = true;
         p->input_offset = -mote_tensor_zero_point(it, in, 0);
         p->output_offset = mote_tensor_zero_point(it, out, 0);
-        if ((s = mote_activation_range_int8(it, activation, out, &p->out_min, &p->out_max)) ||
-            (s = mote_channel_multipliers(it, in, w, out, w->dims[0], &p->multipliers,
-                                          &p->shifts)))
+        if ((s = mote_activation_range_int8(it, activation, out, &p->out_min, &p->out_max)))
             return s;
-        d->compute = mote_node_choose(it, n, mote_transpose_conv_s8_variants, p);
-        return MOTE_OK;
+        /* A full arena (the multipliers did not fit) still lets the choice count
+           the packed filter's bytes, so that one try reports the op's whole need. */
+        s = mote_channel_multipliers(it, in, w, out, w->dims[0], &p->multipliers, &p->shifts);
+        if (s != MOTE_OK && s != MOTE_ERROR_ARENA_TOO_SMALL) return s;
+        const mote_status c = mote_node_choose_packed(it, n, mote_transpose_conv_s8_variants, p,
+                                                      w, bias, &d->compute, &d->packed);
+        return s != MOTE_OK ? s : c;
     }
     return mote_unsupported_types(it, n, "FLOAT32 input, filter, bias and output; or INT8 "
                                   "input and output with INT8 filter and INT32 bias");
@@ -87,7 +91,8 @@ mote_status mote_transpose_conv_invoke(mote_interpreter *it, mote_node *n) {
     const mote_tensor *bias = d->bias >= 0 ? mote_node_input(it, n, d->bias) : NULL;
     mote_tensor *out = mote_node_output(it, n, 0);
     transpose_conv_call c = {d, mote_node_input(it, n, d->input)->data,
-                             mote_node_input(it, n, d->filter)->data, bias ? bias->data : NULL,
+                             d->packed ? d->packed : mote_node_input(it, n, d->filter)->data,
+                             bias ? bias->data : NULL,
                              out->data};
     const size_t taps = (size_t)p->filter_h * (size_t)p->filter_w /
                             ((size_t)p->stride_h * (size_t)p->stride_w) + 1;

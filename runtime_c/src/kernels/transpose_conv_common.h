@@ -13,6 +13,7 @@ typedef struct {
     bool s8;
     int input, filter, bias;      /* the node's input index of each (bias -1: none) */
     mote_compute_fn compute;
+    const void *packed;           /* the filter repacked for the chosen variant, or NULL */
 } transpose_conv_data;
 
 /* Once the caller has set d->input/filter/bias and the strides and padding in
