@@ -96,10 +96,12 @@ static void fill_row(char *dst, const call *c, const int8_t *image, int32_t qy, 
     for (int32_t ty = 0; ty < ty_n; ty++) {
         const int32_t y = qy - ty_n + 1 + ty;
         char *d = dst + 2 * (size_t)ty * run;
-        const int8_t *src = image + (size_t)y * (size_t)p->in_w * kc;
         if (y < 0 || y >= p->in_h) {
             mote_gemm_s8_avx2_fill(d, zp, run);
-        } else if (row_inside) {
+            continue;
+        }
+        const int8_t *src = image + (size_t)y * (size_t)p->in_w * kc;
+        if (row_inside) {
             mote_gemm_s8_avx2_widen(d, src + (size_t)x0 * kc, run, c->in_end);
         } else {
             for (int32_t tx = 0; tx < tx_n; tx++) {

@@ -21,13 +21,13 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     d->p.first = 0;
     for (int i = 0; i < in->ndims; i++) {
         const int32_t b = mote_index_at(begin, (size_t)i), k = mote_index_at(size, (size_t)i);
-        const int32_t len = k == -1 ? in->dims[i] - b : k;
-        if (b < 0 || b > in->dims[i] || len < 0 || len > in->dims[i] - b)
+        const int64_t len = k == -1 ? (int64_t)in->dims[i] - b : k;
+        if (b < 0 || b > in->dims[i] || len < 0 || len > (int64_t)in->dims[i] - b)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "dim %d: begin %d, size %d do not "
                              "fit the input %s", i, (int)b, (int)k,
                              mote_shape_str(in, sbuf, sizeof sbuf));
-        want[i] = len;
-        d->p.view.dims[i] = len;
+        want[i] = (int32_t)len;
+        d->p.view.dims[i] = (int32_t)len;
         d->p.view.stride[i] = in_stride[i];
         d->p.first += (size_t)b * in_stride[i];
     }
