@@ -204,7 +204,7 @@ def quantize_within_budget(source, representative_data, eval_data, labels=None, 
             q = to_int16x8(q, g, wide)
         return write_tflite(q)
 
-    ev = _Evaluator(g, feeds, labels)
+    ev = _Evaluator(g, feeds, labels if max_drop is not None else None)   # SQNR: no labels
     if max_drop is not None:
         metric, target = "accuracy", ev.float_value - max_drop / 100
     else:
