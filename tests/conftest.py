@@ -30,6 +30,18 @@ def run_litert(model: bytes, inputs, reference_kernels: bool = False):
     return [it.get_tensor(d["index"]) for d in it.get_output_details()]
 
 
+def assert_bit_exact(model: bytes, inputs, what: str) -> None:
+    """Mote's outputs byte-equal to LiteRT's reference kernels (BUILTIN_REF)."""
+    want = run_litert(model, inputs, reference_kernels=True)
+    got = run_mote(model, inputs)
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert g.dtype == w.dtype and g.shape == w.shape, (what, i, g.dtype, w.dtype)
+        bad = np.flatnonzero(g.ravel() != w.ravel())
+        assert bad.size == 0, (f"{what} output {i}: {bad.size} of {g.size} elements differ; "
+                               f"first at {bad[0]}: Mote {g.ravel()[bad[0]]}, "
+                               f"LiteRT {w.ravel()[bad[0]]}")
+
+
 def missing_tool(what: str) -> None:
     """A test's system tool is absent: outside CI it skips, saying what is
     missing; in CI (.ci/run sets CI=true, and installs every tool) it fails."""

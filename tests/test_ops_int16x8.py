@@ -4,7 +4,7 @@ random and image-like inputs."""
 import numpy as np
 import pytest
 
-from conftest import run_litert, run_mote
+from conftest import assert_bit_exact, run_litert, run_mote
 from op_cases_int16 import INT16_OPS, int16_cases
 
 CASES_PER_OP = 150
@@ -13,14 +13,7 @@ CASES_PER_OP = 150
 @pytest.mark.parametrize("op", sorted(INT16_OPS))
 def test_op_bit_exact_with_litert_reference(op, litert_available):
     for name, model, inputs in int16_cases(op, CASES_PER_OP):
-        want = run_litert(model, inputs, reference_kernels=True)
-        got = run_mote(model, inputs)
-        for i, (g, w) in enumerate(zip(got, want)):
-            assert g.dtype == w.dtype and g.shape == w.shape, (name, g.dtype, w.dtype)
-            diff = np.flatnonzero(g.astype(np.float64) != w)
-            assert diff.size == 0, (
-                f"{name} output {i}: {diff.size} of {g.size} elements differ; first at "
-                f"{diff[0]}: mote {g.flat[diff[0]]} vs litert {w.flat[diff[0]]}")
+        assert_bit_exact(model, inputs, name)
 
 
 def _tie_model(op):

@@ -8,7 +8,7 @@ asks for byte-equal outputs.
 import numpy as np
 import pytest
 
-from conftest import run_litert, run_mote
+from conftest import assert_bit_exact
 from mote.converter.tflite.builder import ModelBuilder
 from op_cases_int8 import act_q
 
@@ -18,15 +18,6 @@ IMAGE_PM1 = (np.arange(256) / 127.5 - 1.0).astype(np.float32)     # pixels in [-
 
 def q(scale, zp):
     return {"scale": [float(scale)], "zero_point": [int(zp)]}
-
-
-def assert_bit_exact(model, inputs, what):
-    want = run_litert(model, inputs, reference_kernels=True)
-    got = run_mote(model, inputs)
-    for g, w in zip(got, want):
-        bad = np.flatnonzero(g.ravel() != w.ravel())
-        assert bad.size == 0, (f"{what}: {bad.size} of {g.size} elements differ; first at {bad[0]}: "
-                               f"Mote {g.ravel()[bad[0]]}, LiteRT {w.ravel()[bad[0]]}")
 
 
 def quantize_model(in_type, in_q, out_q, n):
