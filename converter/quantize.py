@@ -15,7 +15,7 @@ import zlib
 
 import numpy as np
 
-from . import ir, ops, ranges
+from . import ir, ops, ranges, windows
 from .activations import float_activations
 from .errors import ConversionError
 from .ranges import activation_quantization, mse_range  # noqa: F401  (the converter's API)
@@ -113,12 +113,13 @@ class Statistics:
     ranges: {tensor: (lo, hi)} chosen by the method; choices: {tensor: the
     method "auto" chose for it}; means: {tensor: its mean over the samples,
     float64, of the tensor's shape} for the data inputs of layers with a
-    weight (bias correction). For "auto": candidates, {label: ranges} of
-    each whole-model choice it weighs ("per tensor" and each method), the
-    feeds and float outputs it checks them on, and `chosen`, the label that
-    won, and bias_correction, whether the int8 graph has it (auto may
-    choose). rounding: with AdaRound, what it did per layer
-    (adaround.LayerRounding)."""
+    weight (bias correction). For "auto": candidates, {method: ranges} of
+    each whole-model choice it weighs (AUTO_METHODS), the feeds and float
+    outputs it checks them on, and `chosen`, the method that won, and
+    bias_correction, whether the int8 graph has it (auto may choose), and
+    scores, {(method, bias corrected): mean SQNR (dB) on the check samples}
+    of each int8 graph it tried. rounding: with AdaRound, what it did per
+    layer (adaround.LayerRounding)."""
     ranges: dict
     choices: dict = dataclasses.field(default_factory=dict)
     means: dict = dataclasses.field(default_factory=dict)
@@ -127,20 +128,18 @@ class Statistics:
     check_outputs: list = dataclasses.field(default_factory=list)
     chosen: str = ""
     bias_correction: bool = False
+    scores: dict = dataclasses.field(default_factory=dict)
     rounding: list = dataclasses.field(default_factory=list)
 
 
 # Values of one tensor kept over all samples for the methods that look at
 # values (a random subset past that, the same whichever engine runs).
-VALUES_KEPT = 1 << 18
-# Samples on which "auto" runs the layers that read a tensor, and on which
-# it runs each candidate int8 model against the float one.
-AUTO_SAMPLES = 2
-AUTO_CHECK_SAMPLES = 16
-# ... on a central AUTO_WINDOW x AUTO_WINDOW window of an image-like
-# (NHWC) tensor: the error estimate needs values, not the whole picture.
-AUTO_WINDOW = 16
-WINDOWED = ("CONV_2D", "DEPTHWISE_CONV_2D")   # layers whose output shape follows their input's
+VALUES_KEPT = 1 << 16
+# The range methods "auto" tries for the whole model (minmax and kl lost to
+# one of these on every model of the peer benchmark, README), and the
+# samples on which it runs each candidate int8 model against the float one.
+AUTO_METHODS = ("percentile", "mse")
+AUTO_CHECK_SAMPLES = 4
 
 
 def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = ranges.PERCENTILE,
@@ -160,30 +159,20 @@ def _kept(name: str, k: int, v: np.ndarray, cap: int) -> np.ndarray:
     return np.array(flat, np.float32)
 
 
-def _window(v: np.ndarray) -> np.ndarray:
-    """A float32 copy of v, cut to its central AUTO_WINDOW x AUTO_WINDOW
-    window when it is NHWC and larger."""
-    v = np.asarray(v)
-    if v.ndim == 4:
-        h0, w0 = (max(0, (d - AUTO_WINDOW) // 2) for d in v.shape[1:3])
-        v = v[:, h0:h0 + AUTO_WINDOW, w0:w0 + AUTO_WINDOW, :]
-    return np.array(v, np.float32)
-
-
 def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
                            percentile: float = ranges.PERCENTILE, progress=None,
                            engine: str = "auto", means: bool = False) -> Statistics:
     """Statistics of the float activations on the representative data: the
-    ranges `method` gives, and with `means` the mean of every layer input."""
+    ranges `method` gives, and with `means` the mean of every layer input.
+    Under "auto", the ranges of each of AUTO_METHODS (quantize_int8 keeps
+    the one whose int8 model is nearest the float one)."""
     ranges.check_method(method)
     samples = _samples(g, data)
     layer_inputs = {n.inputs[ops.info(n.op).weight.data] for n in g.nodes if ops.info(n.op).weight}
-    full_kept = layer_inputs if method == "auto" else set()
     cap = max(1, VALUES_KEPT // len(samples))
     extremes: dict = {}
     values: dict = {}
     sums: dict = {}
-    full: dict = {}
     check_outputs: list = []
     activations = float_activations(g, progress(samples) if progress else samples, engine)
     for k, tensors in enumerate(activations):
@@ -198,8 +187,6 @@ def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
                 values.setdefault(name, []).append(_kept(name, k, v, cap))
             if means and name in layer_inputs:
                 sums[name] = sums.get(name, 0.0) + np.asarray(v, np.float64)
-            if name in full_kept and k < AUTO_SAMPLES:
-                full.setdefault(name, []).append(_window(v))
         if method == "auto" and k < AUTO_CHECK_SAMPLES:
             check_outputs.append([np.array(tensors[o], np.float64) if o in tensors else None
                                   for o in g.outputs])
@@ -209,29 +196,24 @@ def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
     if method == "minmax":
         stats.ranges = extremes
         return stats
-    consumers = g.consumers()
-    labels = ("minmax", "percentile", "mse", "kl")
+    methods = AUTO_METHODS if method == "auto" else (method,)
+    for label in methods:
+        stats.candidates[label] = {}
     for name, chunks in values.items():
         v = np.concatenate(chunks)
-        if not np.isfinite(extremes[name]).all():   # refused, by name, when the graph is built
-            stats.ranges[name] = extremes[name]
-            for label in labels if method == "auto" else ():
-                stats.candidates.setdefault(label, {})[name] = extremes[name]
-        elif method == "percentile":
-            stats.ranges[name] = ranges.percentile_range(v, percentile)
-        elif method != "auto":
-            stats.ranges[name] = ranges.RANGE_METHODS[method](v)
-        else:
-            candidates = dict(zip(labels, (extremes[name], ranges.percentile_range(v, percentile),
-                                           ranges.mse_range(v), ranges.kl_range(v))))
-            errors = _range_errors(g, name, candidates, ranges.subsample(v), full.get(name),
-                                   consumers.get(name, []))
-            stats.choices[name] = min(errors, key=errors.get)
-            stats.ranges[name] = candidates[stats.choices[name]]
-            for label, r in candidates.items():
-                stats.candidates.setdefault(label, {})[name] = r
-    if method == "auto":
-        stats.candidates = {"per tensor": stats.ranges, **stats.candidates}
+        for label in methods:
+            if not np.isfinite(extremes[name]).all():   # refused, by name, when the graph is built
+                r = extremes[name]
+            elif label == "percentile":
+                r = ranges.percentile_range(v, percentile)
+            else:
+                r = ranges.RANGE_METHODS[label](v)
+            stats.candidates[label][name] = r
+    stats.ranges = stats.candidates[methods[0]]
+    if method != "auto":
+        stats.candidates = {}
+    else:
+        stats.choices = {name: methods[0] for name in stats.ranges}
     return stats
 
 
@@ -256,50 +238,6 @@ def _lstm_cell_states(g: ir.Graph, activations: dict) -> dict:
         o = ops.info(LSTM).with_defaults(n.options)
         out[n.inputs[19]] = np.stack([c for _, c in ops.lstm_steps(np, args, o)])
     return out
-
-
-def _range_errors(g: ir.Graph, name: str, candidates: dict, values: np.ndarray, full,
-                  consumers: list) -> dict:
-    """The error each candidate range of tensor `name` causes: summed over the
-    tensor's readers, the relative squared error (noise / signal) of the
-    reader's float output when the tensor is fake-quantized (for a layer with
-    a weight, run on the first AUTO_SAMPLES samples: rounding noise averages
-    out in its sums where clipping does not), or of the tensor itself (any
-    other reader, or a model output)."""
-    readers = [n for n in consumers if ops.info(n.op).weight and full
-               and n.inputs[ops.info(n.op).weight.data] == name
-               and g.tensors[n.inputs[ops.info(n.op).weight.input]].is_constant
-               and (full[0].shape == tuple(g.tensors[name].shape) or n.op in WINDOWED)]
-    own = len(consumers) - len(readers) + (name in g.outputs)
-    if not readers:
-        own = max(own, 1)
-    signal = float(values.astype(np.float64) @ values)
-    errors = {}
-    with np.errstate(invalid="ignore", over="ignore"):   # non-finite weights: refused later, by name
-        floats = {id(n): [_run_layer(g, n, x) for x in full] for n in readers}
-    for method, r in candidates.items():
-        err = 0.0
-        if own:
-            d = ranges.fake_quantize(values, *r) - values
-            err += own * float(d @ d) / max(signal, 1e-30)
-        for n in readers:
-            num = den = 0.0
-            for x, y in zip(full, floats[id(n)]):
-                with np.errstate(invalid="ignore", over="ignore"):
-                    d = _run_layer(g, n, ranges.fake_quantize(x, *r)) - y
-                num, den = num + float(np.vdot(d, d)), den + float(np.vdot(y, y))
-            err += num / max(den, 1e-30)
-        errors[method] = err
-    return errors
-
-
-def _run_layer(g: ir.Graph, n: ir.Node, x: np.ndarray) -> np.ndarray:
-    """Layer `n` (one with a weight) on data input x, in float32, with its
-    own constant weight and bias and its fused activation."""
-    spec = ops.info(n.op).weight
-    args = _constant_args(g, n, np.float32)
-    args[spec.data] = np.asarray(x, np.float32)
-    return ops.info(n.op).forward(np, args, n.options, g.tensors[n.outputs[0]].shape, np.float32)
 
 
 def _constant_args(g: ir.Graph, n: ir.Node, dtype) -> list:
@@ -329,6 +267,16 @@ def _weight_error_shift(g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, means
     shape = [1] * w.ndim
     shape[spec.axis] = -1
     delta = qw.astype(np.float64) * np.asarray(wq["scale"], np.float64).reshape(shape) - w
+    if n.op in ("CONV_2D", "DEPTHWISE_CONV_2D"):
+        # The mean over output positions of a sum over taps: each tap's mean
+        # input (the padded input's strided view), dotted with the weight.
+        win = windows.Window2D.from_options(means[x].shape, w.shape[1:3], n.options)
+        xpad = win.pad(np, means[x])
+        taps = np.stack([xpad[win.tap(ky, kx)].mean(axis=(0, 1, 2)) for ky, kx in win.taps()])
+        taps = taps.reshape(w.shape[1], w.shape[2], -1)
+        if n.op == "CONV_2D":
+            return delta.reshape(len(delta), -1) @ taps.reshape(-1)
+        return np.sum(delta[0] * np.repeat(taps, w.shape[3] // taps.shape[2], axis=2), axis=(0, 1))
     args = _constant_args(g, n, np.float64)
     args[spec.data], args[spec.input] = means[x], delta
     if len(args) > spec.bias:
@@ -408,9 +356,11 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
                                             means=bool(bias_correction) or choose)
     corrections = (False, True) if choose and statistics.means else (bool(bias_correction),)
 
+    shifts: dict = {}   # bias corrections, which depend on the weights only: one per layer
+
     def build(tensor_ranges, corrected, rounding=None, io=io_dtype):
         return _int8_graph(g, tensor_ranges, statistics.means, per_channel, io,
-                           corrected, keep_float, rounding)
+                           corrected, keep_float, rounding, shifts if rounding is None else {})
     if len(statistics.candidates) > 1:
         q = _best_candidate(statistics, build, corrections)
     else:
@@ -435,33 +385,39 @@ def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "
 
 
 def _best_candidate(statistics: Statistics, build, corrections=(False,)) -> ir.Graph:
-    """"auto": the int8 graph, among the candidates' (the per-tensor choice
-    and each method for the whole model, each with the bias corrections in
-    `corrections`), whose outputs are nearest the float model's on the
-    check samples (highest mean SQNR over the outputs), run on Mote's C
-    runtime. Without the runtime: the per-tensor choice."""
+    """"auto": the int8 graph whose outputs are nearest the float model's on
+    the check samples (highest mean SQNR over the outputs, run on Mote's C
+    runtime), searched in two steps: each candidate method's ranges with the
+    last of `corrections` (bias correction on, where auto chooses it), then
+    the best of them with the other corrections. Without the runtime: the
+    first candidate with the last correction."""
     from .tflite.writer import write_tflite
-    statistics.chosen, statistics.bias_correction = "per tensor", corrections[0]
+    labels = list(statistics.candidates)
+    statistics.chosen, statistics.bias_correction = labels[0], corrections[-1]
     try:
         from ..runtime import Interpreter, errors
     except ImportError:
-        return build(statistics.ranges, corrections[0])
+        return build(statistics.candidates[labels[0]], corrections[-1])
     best = None
-    for label, tensor_ranges in statistics.candidates.items():
-        for corrected in corrections:
-            q = build(tensor_ranges, corrected)
-            try:
-                it = Interpreter(model_content=write_tflite(q))
-                it.allocate_tensors()
-            except errors.MoteError:
-                return build(statistics.ranges, corrections[0])
-            score = _mean_sqnr_db(it, statistics.check_feeds, statistics.check_outputs, q)
-            if best is None or score > best[0]:
-                best = (score, label, corrected, q)
+    trials = [(label, corrections[-1]) for label in labels]
+    while trials:
+        label, corrected = trials.pop(0)
+        q = build(statistics.candidates[label], corrected)
+        try:
+            it = Interpreter(model_content=write_tflite(q))
+            it.allocate_tensors()
+        except errors.MoteError:   # a graph the runtime does not run: the first candidate
+            statistics.chosen, statistics.bias_correction = labels[0], corrections[-1]
+            return build(statistics.candidates[labels[0]], corrections[-1])
+        score = _mean_sqnr_db(it, statistics.check_feeds, statistics.check_outputs, q)
+        statistics.scores[label, corrected] = score
+        if best is None or score > best[0]:
+            best = (score, label, corrected, q)
+        if not trials and len(statistics.scores) == len(labels):
+            trials = [(best[1], c) for c in corrections[:-1]]
     _, statistics.chosen, statistics.bias_correction, q = best
-    if statistics.chosen != "per tensor":
-        statistics.choices = {name: statistics.chosen for name in statistics.choices}
-        statistics.ranges = statistics.candidates[statistics.chosen]
+    statistics.choices = {name: statistics.chosen for name in statistics.choices}
+    statistics.ranges = statistics.candidates[statistics.chosen]
     return q
 
 
@@ -502,9 +458,13 @@ def _why_float(n: ir.Node):
 
 
 def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool, io_dtype: str,
-                bias_correction: bool, keep_float: set, rounding: dict | None = None) -> ir.Graph:
+                bias_correction: bool, keep_float: set, rounding: dict | None = None,
+                shifts: dict | None = None) -> ir.Graph:
     """The int8 rewrite of `g` with activation ranges `tensor_ranges`;
-    rounding: {node output name: int8 weights} replacing nearest rounding."""
+    rounding: {node output name: int8 weights} replacing nearest rounding;
+    shifts: {node output name: bias correction}, filled and reused (the
+    corrections of one graph with the same weights)."""
+    shifts = {} if shifts is None else shifts
     tensor_ranges = dict(tensor_ranges)
     for n in g.nodes:   # PADV2, MAXIMUM, MINIMUM: the output holds the constants' values
         constants = [g.tensors[n.inputs[k]] for k in ops.info(n.op).value_inputs
@@ -580,7 +540,9 @@ def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool
             b = np.asarray(g.tensors[n.inputs[spec.bias]].data, np.float64) if has_bias else \
                 np.zeros(w.shape[spec.axis])
             if bias_correction and n.outputs[0] not in keep_float:
-                b = b - _weight_error_shift(g, n, qw, wq, means)
+                if n.outputs[0] not in shifts:
+                    shifts[n.outputs[0]] = _weight_error_shift(g, n, qw, wq, means)
+                b = b - shifts[n.outputs[0]]
             qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
             bname = q.unique_name((n.inputs[spec.bias] if has_bias else w.name + "/bias") + "/int32")
             q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),

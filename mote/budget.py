@@ -36,7 +36,7 @@ import numpy as np
 
 from .converter import ConversionError, ops, passes, quantize
 from .converter.activations import float_activations
-from .converter.convert import DEFAULT_METHOD, load
+from .converter.convert import default_method, load
 from .converter.quantize16 import layers_16x8, to_int16x8
 from .converter.tflite.writer import write_tflite
 from .runtime import Interpreter
@@ -155,7 +155,7 @@ class _Evaluator:
 
 def quantize_within_budget(source, representative_data, eval_data, labels=None, *,
                            max_drop: float | None = None, min_sqnr: float | None = None,
-                           calibration: str = DEFAULT_METHOD,
+                           calibration: str | None = None,
                            per_channel: bool = True, io_dtype: str = "float32",
                            bias_correction: bool | None = None, equalize: bool | None = None,
                            fallback: str = "float", progress=None) -> BudgetResult:
@@ -188,6 +188,7 @@ def quantize_within_budget(source, representative_data, eval_data, labels=None, 
                                   f"{len(feeds)} evaluation samples; expected one integer class "
                                   f"per sample")
         labels = labels.reshape(-1)
+    calibration = default_method("int8") if calibration is None else calibration
     stats = quantize.calibration_statistics(g, representative_data, calibration,
                                             progress=progress, means=bias_correction)
 

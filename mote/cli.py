@@ -267,7 +267,7 @@ def cmd_convert(args) -> int:
     progress = (lambda it: tqdm(it, desc="calibrating", unit="sample")) if data is not None else None
     from .converter.quantize import UnquantizableOps
     options = dict(per_channel=not args.per_tensor, io_dtype="int8" if args.int8_io else "float32",
-                   calibration=args.method or DEFAULT_METHOD, progress=progress,
+                   calibration=args.method, progress=progress,
                    bias_correction=args.bias_correction, equalize=args.equalize)
     if args.adaround and budget:
         raise errors.InvalidArgumentError("--adaround does not combine with --max-drop/--min-sqnr "
@@ -584,7 +584,9 @@ def main(argv=None) -> int:
     p.add_argument("--method", "--calibration-method", choices=METHODS,
                    help="how each activation's int8 range is chosen from the calibration data: "
                    "minmax, percentile (99.99), mse or kl (entropy) for every tensor, or auto "
-                   f"(the best per tensor, checked on the whole model; default {DEFAULT_METHOD})")
+                   "(percentile or mse, with or without bias correction: whichever int8 model "
+                   "is nearest the float one on the first calibration samples; default auto, "
+                   "minmax for int16x8)")
     p.add_argument("--bias-correction", action=argparse.BooleanOptionalAction,
                    help="each layer's bias absorbs the mean output shift its int8 weights cause "
                    "on the calibration data (default off; with --method auto, on where it brings "

@@ -104,36 +104,11 @@ def sqnr_db(f, q):
     return 10 * np.log10(np.sum(f ** 2) / np.sum((f - q) ** 2))
 
 
-def test_auto_is_at_least_every_method_on_its_check_samples(litert_available):
-    """"auto" keeps, of the per-tensor choice and each method for the whole
-    model, the int8 model nearest the float one on its check samples; LiteRT,
-    running each file, must agree that none of the methods is better."""
-    (x, _), _ = datasets.digits()
-    cal = x[:64]
-    check = cal[:quantize.AUTO_CHECK_SAMPLES]
-    float_model = convert(str(MOBILENET))
-    want = np.concatenate([run_litert(float_model, [s[None]])[0] for s in check])
-
-    def litert_sqnr(model):
-        return sqnr_db(want, np.concatenate([run_litert(model, [s[None]], True)[0] for s in check]))
-    g = passes.optimize(load(str(MOBILENET)))
-    stats = quantize.calibration_statistics(g, cal, "auto")
-    assert set(stats.candidates) == {"per tensor", "minmax", "percentile", "mse", "kl"}
-    assert set(stats.choices.values()) <= set(ranges.RANGE_METHODS)
-    from mote.converter.tflite.writer import write_tflite
-    auto = write_tflite(quantize.quantize_int8(g, None, statistics=stats))
-    assert stats.chosen in stats.candidates
-    got = litert_sqnr(auto)
-    for method in ranges.RANGE_METHODS:
-        other = convert(str(MOBILENET), "int8", cal, calibration=method, bias_correction=False,
-                        equalize=False)
-        assert got >= litert_sqnr(other) - 1e-6, method
-
-
-def test_auto_weighs_bias_correction_on_its_check_samples(litert_available):
-    """With bias_correction=None, "auto" weighs every candidate with and
-    without bias correction: LiteRT, running each file on the check samples,
-    finds neither fixed choice better than what it kept."""
+def test_auto_keeps_the_best_model_it_tried(litert_available):
+    """"auto" tries each of its methods (quantize.AUTO_METHODS) for the whole
+    model, bias correction on, then the best of them with it off, and keeps
+    the int8 model nearest the float one on its check samples; LiteRT,
+    running each model it tried, must agree that none of them is better."""
     from mote.converter.tflite.writer import write_tflite
     (x, _), _ = datasets.digits()
     cal = x[:64]
@@ -146,13 +121,29 @@ def test_auto_weighs_bias_correction_on_its_check_samples(litert_available):
         return sqnr_db(want, np.concatenate([run_litert(model, [s[None]], True)[0] for s in check]))
     g = passes.equalize_layers(passes.optimize(load(str(MOBILENET))))
     stats = quantize.calibration_statistics(g, cal, "auto", means=True)
+    assert set(stats.candidates) == set(quantize.AUTO_METHODS)
     got = litert_sqnr(quantize.quantize_int8(g, None, statistics=stats, bias_correction=None))
-    kept = stats.bias_correction
-    for fixed in (False, True):
-        other = litert_sqnr(quantize.quantize_int8(g, None, statistics=stats,
-                                                   bias_correction=fixed))
-        assert stats.bias_correction is fixed
-        assert got >= other - 1e-6, (fixed, kept)
+    tried = set(stats.scores)
+    assert tried == {(m, True) for m in quantize.AUTO_METHODS} | {(stats.chosen, False)}, tried
+    assert set(stats.choices.values()) == {stats.chosen}
+    for method, corrected in tried:
+        other = quantize.calibration_statistics(g, cal, method, means=True)
+        assert other.ranges == stats.candidates[method]
+        other = litert_sqnr(quantize.quantize_int8(g, None, statistics=other,
+                                                   bias_correction=corrected))
+        assert got >= other - 1e-6, (method, corrected, stats.chosen, stats.bias_correction)
+
+
+def test_auto_is_the_int8_default_and_minmax_16x8s(litert_available):
+    """convert() without a calibration method: "auto" for int8 (the same file
+    as asking for it), minmax for int16x8 (whose int16 steps need no clipping)."""
+    (x, _), _ = datasets.digits()
+    cal = x[:16]
+    for mode, method in (("int8", "auto"), ("int16x8", "minmax")):
+        assert convert(str(MOBILENET), mode, cal) == \
+            convert(str(MOBILENET), mode, cal, calibration=method), mode
+    assert convert(str(MOBILENET), "int8", cal) != \
+        convert(str(MOBILENET), "int8", cal, calibration="minmax")
 
 
 # -- bias correction --------------------------------------------------------------------------
