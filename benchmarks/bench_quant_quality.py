@@ -26,9 +26,9 @@ Quantizers, each fed the same calibration images:
   calibration method the converter offers, converter.quantize.
   CALIBRATION_METHODS, so new methods appear here by themselves, with the
   converter's other defaults, cross-layer equalization on; and "auto+BC",
-  "adaround", "auto+BC+adaround"), `mote.converter.convert(source, "int8",
-  ...)` with float_fallback (ops without int8 kernels stay float, as
-  ai-edge-quantizer does);
+  "adaround" (on the default, auto), "minmax+adaround", "auto+BC+adaround"),
+  `mote.converter.convert(source, "int8", ...)` with float_fallback (ops
+  without int8 kernels stay float, as ai-edge-quantizer does);
 - ai-edge-quantizer's static int8 recipe (static_wi8_ai8) on .tflite models.
   MediaPipe's files have float16 weights and no SignatureDef: it gets the
   float32 graph Mote's converter writes, with a signature added (that
@@ -164,11 +164,12 @@ def timed(fn):
 # -- quantizers ----------------------------------------------------------------
 
 # Mote's configurations: label -> convert() keyword arguments. The methods
-# alone are what convert(calibration=method) gives (equalization on, bias
-# correction off, nearest rounding).
+# alone are what convert(calibration=method) gives (equalization on, nearest
+# rounding, bias correction off, or for "auto", the default, chosen).
 MOTE_CONFIGS = {**{m: {"calibration": m} for m in quantize.CALIBRATION_METHODS},
                 "auto+BC": {"calibration": "auto", "bias_correction": True},
                 "adaround": {"adaround": True},
+                "minmax+adaround": {"calibration": "minmax", "adaround": True},
                 "auto+BC+adaround": {"calibration": "auto", "bias_correction": True,
                                      "adaround": True}}
 

@@ -46,18 +46,19 @@ CALIBRATION_PHOTOS = ("astronaut.png", "coffee.png", "chelsea.png", "motorcycle_
 EVAL_PHOTOS = ("motorcycle_right.png", "retina.jpg", "ihc.png", "gravel.png", "grass.png",
                "moon.png", "page.png", "text.png", "clock_motion.png", "cell.png")
 # Each configuration: (label, convert keyword arguments). Bias correction and
-# equalization: equalization is on by default, bias correction off; the
-# single-method rows turn both off.
+# equalization: equalization is on by default, bias correction off (auto
+# chooses it unless told); the single-method rows turn both off.
 PLAIN = {"bias_correction": False, "equalize": False}
 CONFIGS = [("minmax", {"calibration": "minmax", **PLAIN}),
            ("percentile", {"calibration": "percentile", **PLAIN}),
            ("mse", {"calibration": "mse", **PLAIN}),
            ("kl", {"calibration": "kl", **PLAIN}),
-           ("default: minmax + CLE", {"calibration": "minmax", "bias_correction": False}),
+           ("minmax + CLE", {"calibration": "minmax", "bias_correction": False}),
            ("auto", {"calibration": "auto", **PLAIN}),
-           ("auto + bias corr.", {"calibration": "auto", "equalize": False}),
+           ("auto + bias corr. chosen", {"calibration": "auto", "equalize": False}),
            ("auto + CLE", {"calibration": "auto", "bias_correction": False}),
-           ("auto + CLE + bias corr.", {"calibration": "auto", "bias_correction": True})]
+           ("auto + CLE + bias corr.", {"calibration": "auto", "bias_correction": True}),
+           ("default: auto + CLE + bias corr. chosen", {})]
 
 
 def photo_crops(names, n: int, size: tuple, pixel_range: str, seed: int) -> np.ndarray:

@@ -136,10 +136,10 @@ class Statistics:
 # values (a random subset past that, the same whichever engine runs).
 VALUES_KEPT = 1 << 16
 # The range methods "auto" tries for the whole model (minmax and kl lost to
-# one of these on every model of the peer benchmark, README), and the
+# one of these on every MediaPipe model, docs/quantization.md), and the
 # samples on which it runs each candidate int8 model against the float one.
 AUTO_METHODS = ("percentile", "mse")
-AUTO_CHECK_SAMPLES = 4
+AUTO_CHECK_SAMPLES = 8
 
 
 def calibrate(g: ir.Graph, data, method: str = "minmax", percentile: float = ranges.PERCENTILE,
@@ -186,7 +186,10 @@ def calibration_statistics(g: ir.Graph, data, method: str = "minmax",
             if method != "minmax":
                 values.setdefault(name, []).append(_kept(name, k, v, cap))
             if means and name in layer_inputs:
-                sums[name] = sums.get(name, 0.0) + np.asarray(v, np.float64)
+                if name in sums:
+                    sums[name] += v   # in place, float64
+                else:
+                    sums[name] = np.array(v, np.float64)
         if method == "auto" and k < AUTO_CHECK_SAMPLES:
             check_outputs.append([np.array(tensors[o], np.float64) if o in tensors else None
                                   for o in g.outputs])
@@ -272,7 +275,9 @@ def _weight_error_shift(g: ir.Graph, n: ir.Node, qw: np.ndarray, wq: dict, means
         # input (the padded input's strided view), dotted with the weight.
         win = windows.Window2D.from_options(means[x].shape, w.shape[1:3], n.options)
         xpad = win.pad(np, means[x])
-        taps = np.stack([xpad[win.tap(ky, kx)].mean(axis=(0, 1, 2)) for ky, kx in win.taps()])
+        views = [xpad[win.tap(ky, kx)] for ky, kx in win.taps()]
+        taps = np.stack([v.mean(axis=(0, 1, 2)) if v.size else np.zeros(v.shape[3])
+                         for v in views])   # an empty output has no shift
         taps = taps.reshape(w.shape[1], w.shape[2], -1)
         if n.op == "CONV_2D":
             return delta.reshape(len(delta), -1) @ taps.reshape(-1)
@@ -398,7 +403,8 @@ def _best_candidate(statistics: Statistics, build, corrections=(False,)) -> ir.G
         from ..runtime import Interpreter, errors
     except ImportError:
         return build(statistics.candidates[labels[0]], corrections[-1])
-    best = None
+    best, second_step = None, [(label, c) for label in labels for c in corrections[:-1]]
+    statistics.scores = {}
     trials = [(label, corrections[-1]) for label in labels]
     while trials:
         label, corrected = trials.pop(0)
@@ -413,8 +419,8 @@ def _best_candidate(statistics: Statistics, build, corrections=(False,)) -> ir.G
         statistics.scores[label, corrected] = score
         if best is None or score > best[0]:
             best = (score, label, corrected, q)
-        if not trials and len(statistics.scores) == len(labels):
-            trials = [(best[1], c) for c in corrections[:-1]]
+        if not trials and second_step:   # the best method, with the other corrections
+            trials, second_step = [t for t in second_step if t[0] == best[1]], []
     _, statistics.chosen, statistics.bias_correction, q = best
     statistics.choices = {name: statistics.chosen for name in statistics.choices}
     statistics.ranges = statistics.candidates[statistics.chosen]

@@ -126,8 +126,8 @@ def test_adaround_file_is_bit_exact_and_holds_the_digits(name, litert_available)
     (x_train, _), (x_test, y_test) = datasets.digits()
     source = str(ZOO[name])
     cal = x_train[:200]
-    near = convert(source, "int8", cal)
-    learned = convert(source, "int8", cal, adaround=True)
+    near = convert(source, "int8", cal, calibration="minmax")   # the ranges the numbers are of
+    learned = convert(source, "int8", cal, calibration="minmax", adaround=True)
     floats = convert(source)
     sqnr, acc = {}, {}
     for label, model in (("nearest", near), ("adaround", learned)):

@@ -198,6 +198,55 @@ def test_bias_correction_removes_the_weight_rounding_shift(litert_available):
     assert np.all(mean_error(corrected) < mean_error(plain))
 
 
+
+def test_bias_correction_shift_of_strided_and_dilated_windows():
+    """The mean output shift of int8 weights in a CONV_2D (stride 2, SAME,
+    odd padding) and a DEPTHWISE_CONV_2D (multiplier 2, dilation 2, VALID):
+    against explicit loops in float64 over every output position of the
+    layer with weight W_q - W applied to the zero-padded mean input."""
+    rng = np.random.default_rng(8)
+    m = ModelBuilder()
+    x = m.add_input("x", [1, 7, 6, 3], "float32")
+    cw = rng.normal(0, 1, (4, 3, 3, 3)).astype(np.float32).astype(np.float64)
+    y1 = m.add_tensor("c", [1, 4, 3, 4], "float32")
+    m.add_operator("CONV_2D", [x, m.add_constant("cw", cw.astype(np.float32)),
+                               m.add_constant("cb", np.zeros(4, np.float32))], [y1],
+                   {"padding": "SAME", "stride_h": 2, "stride_w": 2})
+    dw = rng.normal(0, 1, (1, 2, 2, 8)).astype(np.float32).astype(np.float64)
+    y2 = m.add_tensor("d", [1, 2, 1, 8], "float32")
+    m.add_operator("DEPTHWISE_CONV_2D", [y1, m.add_constant("dw", dw.astype(np.float32)),
+                                         m.add_constant("db", np.zeros(8, np.float32))], [y2],
+                   {"padding": "VALID", "stride_h": 1, "stride_w": 1, "depth_multiplier": 2,
+                    "dilation_h_factor": 2, "dilation_w_factor": 2})
+    m.mark_outputs(y2)
+    g = passes.optimize(load(m.build()))
+    means = {"x": rng.uniform(-1, 1, (1, 7, 6, 3)), "c": rng.uniform(0, 2, (1, 4, 3, 4))}
+    # SAME for 7 x 6 at stride 2 with 3 x 3: (4 - 1) * 2 + 3 - 7 = 2 rows of padding, one
+    # before and one after; (3 - 1) * 2 + 3 - 6 = 1 column, after (TFLite's rule)
+    for n, w, stride, dilation, pads in ((g.nodes[0], cw, 2, 1, ((1, 1), (0, 1), (0, 0))),
+                                         (g.nodes[1], dw, 1, 2, ((0, 0), (0, 0), (0, 0)))):
+        qw, wq = quantize.weight_quantization(w, 0 if n.op == "CONV_2D" else 3)
+        scale = np.asarray(wq["scale"], np.float64)
+        delta = qw * (scale.reshape(-1, 1, 1, 1) if n.op == "CONV_2D" else scale) - w
+        xm = means[n.inputs[0]][0]
+        out_h, out_w = g.tensors[n.outputs[0]].shape[1:3]
+        kh, kw = w.shape[1:3]
+        xp = np.pad(xm, pads)
+        want = np.zeros(w.shape[0] if n.op == "CONV_2D" else w.shape[3])
+        for i in range(out_h):
+            for j in range(out_w):
+                for a in range(kh):
+                    for b in range(kw):
+                        v = xp[i * stride + a * dilation, j * stride + b * dilation]
+                        if n.op == "CONV_2D":
+                            want += delta[:, a, b, :] @ v
+                        else:
+                            want += delta[0, a, b, :] * np.repeat(v, 2)
+        want /= out_h * out_w
+        got = quantize._weight_error_shift(g, n, qw, wq, means)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15, err_msg=n.op)
+
+
 # -- cross-layer equalization -----------------------------------------------------------------
 
 def chain_model() -> bytes:
