@@ -15,12 +15,11 @@ MODES = ("none", "float16", "dynamic", "int8", "int16x8")
 # The modes that calibrate activation ranges (their options are int8's).
 FULL_INTEGER = ("int8", "int16x8")
 # How int8 activation ranges are chosen unless the caller says (converter/ranges.py):
-# "auto" (percentile or mse ranges, with or without bias correction, whichever int8
-# model is nearest the float one on the first calibration samples) for int8. It is at
-# or above minmax on 35 of the peer benchmark's 41 outputs, 1.7 dB above on their mean,
-# and converts a MediaPipe model in about ai-edge-quantizer's time (README,
-# "Quantization quality against the peers"). 16x8's int16 activations have steps fine
-# enough that clipping only adds error: minmax.
+# "auto" for int8 (percentile or mse ranges, with or without bias correction,
+# whichever int8 model is nearest the float one on the first calibration samples): above
+# minmax on the peer benchmark's mean and at about ai-edge-quantizer's conversion time
+# (README, "Quantization quality against the peers"). 16x8's int16 activations have
+# steps fine enough that clipping only adds error: minmax.
 DEFAULT_METHOD = "auto"
 DEFAULT_METHODS = {"int8": DEFAULT_METHOD, "int16x8": "minmax"}
 
