@@ -70,6 +70,22 @@ def test_mse_clip_of_a_laplace_sample_is_the_float64_optimum():
     assert int8_mse(v, lo, hi) < int8_mse(v, v.min(), v.max())
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mse_histogram_picks_the_best_of_its_clips_on_one_sided_values(seed):
+    """ReLU-like values (an exponential bulk, a few far outliers, float32):
+    mse_range sums each clip's error over a histogram; the clip it returns
+    must be within 1% of the least exact float64 error among the same 40
+    clips [0, min(hi, c)], c from max down to 5% of it."""
+    rng = np.random.default_rng(seed)
+    v = np.concatenate([rng.exponential(1.0, 60_000), rng.uniform(20, 60, 12)]).astype(np.float32)
+    v64 = v.astype(np.float64)
+    clips = np.linspace(1.0, 0.05, 40) * v64.max()
+    exact = [int8_mse(v64, 0.0, min(v64.max(), c)) for c in clips]
+    lo, hi = ranges.mse_range(v)
+    assert lo == 0.0
+    assert int8_mse(v64, lo, hi) <= 1.01 * min(exact), (hi, clips[int(np.argmin(exact))])
+
+
 def test_uniform_values_are_not_clipped():
     """On a uniform sample clipping only adds error: mse and kl keep [min, max]."""
     v = np.random.default_rng(2).uniform(-1.0, 1.0, 100_000)
