@@ -5,7 +5,8 @@
 mote_status mote_short_of_arena(mote_interpreter *it, size_t need) {
     it->required_bytes = need;
     return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
-                     "(more once ops are planned: see mote_arena_required()), got %zu", need, it->arena_bytes);
+                     "(more once ops are planned: see mote_arena_required()), got %zu", need,
+                     it->arena_bytes);
 }
 
 /* Persistent memory grows down from the arena's 16-byte aligned end, each

@@ -69,8 +69,8 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     if (t->is_sparse) {   /* its values (none if all are 0); DENSIFY checks their count */
         if (data_bytes % elem != 0)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is sparse, but its "
-                             "buffer %u holds %zu bytes: expected a multiple of %zu", (int)index, name, (unsigned)buffer, data_bytes,
-                             elem);
+                             "buffer %u holds %zu bytes: expected a multiple of %zu", (int)index,
+                             name, (unsigned)buffer, data_bytes, elem);
         t->is_constant = true;
     }
     if (data && t->is_variable)
@@ -166,7 +166,8 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
                                  i, ti, mote_tensor_name(it, t));
             if (!t->is_constant && !t->is_written)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s' "
-                                 "before any op writes it (not a constant or graph input)", i, ti, mote_tensor_name(it, t));
+                                 "before any op writes it (not a constant or graph input)", i,
+                                 ti, mote_tensor_name(it, t));
             /* a folded op's output counts as constant: chains fold (DENSIFY, then DEQUANTIZE) */
             if (!t->is_constant && !t->is_folded) all_constant = false;
         }
