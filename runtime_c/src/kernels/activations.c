@@ -112,7 +112,7 @@ static mote_status prepare_lookup(mote_interpreter *it, mote_node *n, mote_activ
  * factor 3 (6); any other s * 12288 is doubled k times until above 16383.5,
  * truncated to an integer m, and the kernel computes (x m + 2^(k-1)) >> k. */
 static mote_status prepare_table_s16(mote_interpreter *it, mote_node *n,
-                                     const mote_variant *variants, bool tanh) {
+                                     const mote_variant *variants, bool is_tanh) {
     activation_data *d = n->data;
     mote_activation_params *p = &d->p;
     mote_status s;
@@ -120,13 +120,13 @@ static mote_status prepare_table_s16(mote_interpreter *it, mote_node *n,
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     const float out_scale = mote_tensor_scale(it, out, 0);
     int out_log2;
-    if (tanh ? !mote_checked_log2(out_scale, &out_log2) || out_log2 != -15
+    if (is_tanh ? !mote_checked_log2(out_scale, &out_log2) || out_log2 != -15
              : out_scale != 1.0f / 32768.0f)
         return mote_check_fixed_output(it, out, 1.0f / 32768.0f, 0, 0.0f);
     const float in_scale = mote_tensor_scale(it, in, 0);
     int in_log2;
     const int pot_shift = mote_checked_log2(in_scale, &in_log2) ? 12 + in_log2 : -1;
-    if (pot_shift == 0 || (tanh && pot_shift == 1)) {
+    if (pot_shift == 0 || (is_tanh && pot_shift == 1)) {
         p->table_multiplier = 3 << pot_shift;
         p->table_shift = 0;
     } else {
@@ -141,7 +141,7 @@ static mote_status prepare_table_s16(mote_interpreter *it, mote_node *n,
             return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input '%s': int16 %s input scale %g "
                              "is too large; expected below %g (the kernel's fixed-point "
                              "rescale of the input would overflow)", mote_tensor_name(it, in),
-                             tanh ? "TANH" : "LOGISTIC", (double)in_scale, 65536.0 / 12288.0);
+                             is_tanh ? "TANH" : "LOGISTIC", (double)in_scale, 65536.0 / 12288.0);
         p->table_multiplier = (int32_t)m;
         p->table_shift = k;
     }
