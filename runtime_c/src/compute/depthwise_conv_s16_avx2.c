@@ -91,16 +91,16 @@ AVX2 static inline __m256i load16(const int16_t *p, size_t n) {
 }
 
 /* Channels [c, c + n) (n <= 16, packed block `block`) of one output pixel
- * whose taps read tap[t] (channel 0); out: the pixel's channel 0. */
-AVX2 static inline void block_pixel(const mote_conv_params *p, const int16_t *const *tap,
-                                    size_t taps, const char *block, int16_t *out, size_t c,
-                                    size_t n) {
+ * whose taps read tap[t] + at (channel 0); out: the pixel's channel 0. */
+AVX2 static inline __attribute__((always_inline)) void
+block_pixel(const mote_conv_params *p, const int16_t *const *tap, size_t at, size_t taps,
+            const char *block, int16_t *out, size_t c, size_t n) {
     const mote_s16_stage *st = (const mote_s16_stage *)(const void *)block;
     const int16_t *w = (const int16_t *)(const void *)(block + sizeof *st);
     __m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
     for (size_t t = 0; t < taps; t += 2, w += 32) {
-        const __m256i a = load16(tap[t] + c, n);
-        const __m256i b = t + 1 < taps ? load16(tap[t + 1] + c, n) : a;
+        const __m256i a = load16(tap[t] + at + c, n);
+        const __m256i b = t + 1 < taps ? load16(tap[t + 1] + at + c, n) : a;
         acc0 = _mm256_add_epi32(acc0,
                                 _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), mote_avx2_load(w)));
         acc1 = _mm256_add_epi32(
@@ -128,29 +128,55 @@ AVX2 static inline void block_pixel(const mote_conv_params *p, const int16_t *co
     }
 }
 
+/* Every channel of `count` output pixels from out on, pixel i's taps at tap[t]
+ * + i * step. */
+AVX2 static void pixels(const mote_conv_params *p, const int16_t *const *tap, size_t step,
+                        size_t taps, const char *packed, int16_t *out, size_t count) {
+    const size_t channels = (size_t)p->w.out_c, bytes = block_bytes(p);
+    for (size_t i = 0; i < count; i++, out += channels) {
+        if (channels < 16) {
+            block_pixel(p, tap, i * step, taps, packed, out, 0, channels);
+            continue;
+        }
+        for (size_t k = 0; k < blocks_of(p); k++)
+            block_pixel(p, tap, i * step, taps, packed + k * bytes, out, block_start(channels, k),
+                        16);
+    }
+}
+
+/* Output pixels [begin, end): where a pixel's whole window lies inside the
+ * input, it and the pixels after it in its output row whose windows do too
+ * take their taps at fixed steps from its own; a border pixel's taps outside
+ * the input read the packing's row of zeros. */
 AVX2 void mote_depthwise_conv2d_s16_avx2(const mote_conv_params *p, const int16_t *input,
                                          const int8_t *filter, const int64_t *bias,
                                          int16_t *output, size_t begin, size_t end) {
     (void)bias;
     const mote_window *w = &p->w;
-    const size_t channels = (size_t)w->out_c, taps = taps_of(p), bytes = block_bytes(p);
+    const size_t channels = (size_t)w->out_c, taps = taps_of(p);
     const char *packed = (const char *)filter;
-    const int16_t *zero_row = (const int16_t *)(const void *)(packed + blocks_of(p) * bytes);
+    const int16_t *zero_row = (const int16_t *)(const void *)(packed + blocks_of(p) *
+                                                                           block_bytes(p));
+    /* the last output column whose window ends inside the input */
+    const int32_t span = (w->filter_w - 1) * w->dilation_w + 1;
+    const int32_t last_inside = (w->in_w - span + w->pad_w) / w->stride_w;
     const int16_t *tap[MAX_TAPS];
-    for (size_t px = begin; px < end; px++) {
+    for (size_t px = begin, count; px < end; px += count) {
         const mote_window_taps wt = mote_window_taps_of(w, px);
         for (size_t t = 0; t < taps; t++) {
             const size_t at = mote_window_tap_at(w, &wt, (int32_t)(t / (size_t)w->filter_w),
                                                  (int32_t)(t % (size_t)w->filter_w));
             tap[t] = at == SIZE_MAX ? zero_row : input + at;
         }
-        int16_t *out = output + px * channels;
-        if (channels < 16) {
-            block_pixel(p, tap, taps, packed, out, 0, channels);
-            continue;
+        count = 1;
+        if (wt.ky0 == 0 && wt.ky1 == w->filter_h && wt.kx0 == 0 && wt.kx1 == w->filter_w) {
+            const int32_t ox = (int32_t)(px % (size_t)w->out_w);
+            const size_t run = (size_t)((last_inside < w->out_w - 1 ? last_inside : w->out_w - 1) -
+                                        ox + 1);
+            count = run < end - px ? run : end - px;
         }
-        for (size_t k = 0; k < blocks_of(p); k++)
-            block_pixel(p, tap, taps, packed + k * bytes, out, block_start(channels, k), 16);
+        pixels(p, tap, (size_t)w->stride_w * channels, taps, packed, output + px * channels,
+               count);
     }
 }
 #endif
