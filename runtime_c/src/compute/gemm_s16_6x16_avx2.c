@@ -78,7 +78,8 @@ static void pack(size_t n, size_t k, const int8_t *weights, const int64_t *bias,
         const size_t j = col / NR * NR, c = col - j, width = width_of(n, j);
         char *base = (char *)packed + j / NR * panel_bytes(NR, k);
         int16_t *pairs = (int16_t *)(void *)(base + sizeof(mote_s16_stage));
-        for (size_t i = 0; i < k; i++) pairs[(i / 2 * width + c) * 2 + i % 2] = weights[col * k + i];
+        for (size_t i = 0; i < k; i++)
+            pairs[(i / 2 * width + c) * 2 + i % 2] = weights[col * k + i];
         mote_s16_stage_set((mote_s16_stage *)(void *)base, (int)c, bias ? bias[col] : 0,
                            multipliers ? multipliers[col] : 0, multipliers ? shifts[col] : 0);
     }
@@ -151,7 +152,8 @@ tile(const pair_t *const *a, size_t kp, const char *panel, int16_t *out, size_t 
         for (size_t q = q0; q < q1; q++) {
             const int16_t *wq = w + q * 16 * NC;
             __m256i wv[2];
-            _Pragma("GCC unroll 2") for (int v = 0; v < NC; v++) wv[v] = mote_avx2_load(wq + 16 * v);
+            _Pragma("GCC unroll 2") for (int v = 0; v < NC; v++) wv[v] =
+                mote_avx2_load(wq + 16 * v);
             _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) {
                 const __m256i b = _mm256_set1_epi32(a[r][q]);
                 _Pragma("GCC unroll 2") for (int v = 0; v < NC; v++) acc[r][v] =

@@ -18,7 +18,8 @@ block(const mote_pool_params *p, const int16_t *input, int16_t *out, const mote_
     __m256i m = _mm256_set1_epi16(INT16_MIN);
     for (int32_t ky = t->ky0; ky < t->ky1; ky++)
         for (int32_t kx = t->kx0; kx < t->kx1; kx++) {
-            const int16_t *x = input + mote_window_input_at(w, t->batch, t->y0 + ky, t->x0 + kx) + c;
+            const int16_t *x =
+                input + mote_window_input_at(w, t->batch, t->y0 + ky, t->x0 + kx) + c;
             int16_t b[16] = {0};
             m = _mm256_max_epi16(m, mote_avx2_load(n == 16 ? x : memcpy(b, x, n * sizeof *b)));
         }
