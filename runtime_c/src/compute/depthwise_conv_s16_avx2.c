@@ -31,7 +31,7 @@
 #include "requantize_s16_avx2.h"
 
 #define AVX2 __attribute__((target(MOTE_AVX2_TARGET)))
-#define MAX_TAPS 256
+#define MAX_TAPS 256   /* mote_depthwise_conv2d_s16_fits */
 
 static size_t taps_of(const mote_conv_params *p) {
     return (size_t)p->w.filter_h * (size_t)p->w.filter_w;
@@ -76,11 +76,6 @@ static void dw_pack(const void *params, const void *weights, const void *bias, v
 }
 
 const mote_packing mote_depthwise_conv2d_s16_packing_avx2 = {dw_packed_bytes, dw_pack};
-
-bool mote_depthwise_conv2d_s16_avx2_fits(const void *params) {
-    const mote_conv_params *p = params;
-    return p->depth_multiplier == 1 && taps_of(p) <= MAX_TAPS;
-}
 
 /* 16 int16 values from p, of which the first n are read. */
 AVX2 static inline __m256i load16(const int16_t *p, size_t n) {

@@ -56,6 +56,11 @@ const mote_variant mote_fully_connected_s16_variants[] = {
                         mote_gemm_s16_avx2_fully_connected_fits,
                         mote_fully_connected_s16_packing_avx2),
 #endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(fully_connected_s16_4x8_neon, MOTE_CPU_NEON,
+                        mote_gemm_s16_neon_fully_connected_fits,
+                        mote_fully_connected_s16_packing_neon),
+#endif
     MOTE_VARIANT(fully_connected_s16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
