@@ -328,3 +328,117 @@ def int16_cases(op: str, count: int, seed: int = 0):
         b = ModelBuilder()
         inputs = INT16_OPS[op](b, rng)
         yield f"{op.lower()}_int16x8_{i}", b.build(), inputs
+
+
+# Shapes past the random cases, where the fast 16x8 kernels (int16 x int8
+# products summed in int32 lanes, widened to int64 every 256 products) take
+# each of their ways: reductions longer than 512 products (an int32 sum of
+# them overflows at the int16 extremes), pointwise rows read in place (even
+# in_c) or copied (odd), padding, strides and dilations, 16- and 8-column
+# panels with remainders, channel counts below, at and past 16, and the
+# largest shapes they take next to the smallest they refuse (`_ref` then).
+LARGE_CONV = [   # n, h, w, cin, cout, k, stride, dilation, padding
+    (1, 6, 7, 600, 5, 1, 1, 1, "VALID"),
+    (2, 5, 6, 601, 19, 1, 1, 1, "VALID"),
+    (1, 9, 8, 3, 24, 3, 2, 1, "SAME"),
+    (1, 7, 9, 70, 33, 3, 1, 2, "SAME"),
+    (2, 10, 12, 16, 48, 5, 1, 1, "SAME"),
+    (1, 4, 5, 9, 8, 2, 3, 1, "SAME"),
+    (1, 3, 4, 455, 17, 3, 1, 1, "SAME"),      # 4095 values a filter: the largest copied row
+    (1, 3, 3, 456, 3, 3, 1, 1, "VALID"),      # 4104: `_ref`
+]
+LARGE_DEPTHWISE = [   # n, h, w, channels, k, stride, dilation, padding
+    (1, 9, 11, 5, 3, 1, 1, "SAME"),
+    (2, 10, 10, 16, 3, 2, 1, "SAME"),
+    (1, 12, 9, 33, 5, 1, 1, "VALID"),
+    (1, 8, 8, 40, 3, 1, 2, "SAME"),
+    (1, 7, 6, 24, 7, 3, 1, "SAME"),
+    (1, 17, 18, 20, 16, 1, 1, "VALID"),      # 256 taps: the most it takes
+    (1, 17, 17, 3, 17, 1, 1, "VALID"),       # 289: `_ref`
+]
+LARGE_FC = [   # batches, depth, units
+    (1, 1024, 10), (3, 1001, 17), (2, 5000, 9), (1, 4097, 3), (4, 7, 40)]
+# Inputs: the int16 extremes (one sign, or both), image-like, random.
+LARGE_INPUTS = ["min", "extremes", "image", "random"]
+
+
+def _large_input(rng, shape, kind, q):
+    if kind == "min":
+        return np.full(shape, -32768, np.int16)
+    if kind == "extremes":
+        return rng.choice(np.array([-32768, 32767], np.int16), size=shape)
+    if kind == "image":
+        k = rng.integers(0, 256, size=shape).astype(np.float32)
+        v = np.round((k / np.float32(127.5) - np.float32(1)) / np.float32(q["scale"][0]))
+        return np.clip(v, -32768, 32767).astype(np.int16)
+    return rng.integers(-32768, 32768, size=shape).astype(np.int16)
+
+
+def _large_weights(rng, shape, kind):
+    """At the extremes, all -127 (with all -32768 inputs every product is
+    +2^22: a sum of 512 of them is past int32); else random."""
+    if kind == "min":
+        return np.full(shape, -127, np.int8)
+    return rand_i8(rng, shape, -127)
+
+
+def _large_op(b, rng, op, x_shape, w_shape, y_shape, depth, channels, axis, kind, options):
+    """A 16x8 op with per-channel weight scales spread over four decades, an
+    output scale where the channels of the larger scales saturate at the
+    extremes and the rest do not, and int64 biases up to 2^36 (their rescaled values
+    within int32, as TFLite's int64 rescale assumes)."""
+    iq = image_q16(rng) if kind == "image" else act_q16(rng)
+    decades = rng.permutation(np.linspace(-4, 0, channels))
+    wq = {"scale": (10 ** decades).astype(np.float32),
+          "zero_point": np.zeros(channels, np.int64), "quantized_dimension": axis}
+    reach = iq["scale"][0] * 1e-2 * 127 * 32768 * depth   # the middle scale's at the extremes
+    oq = {"scale": [float(reach * 10 ** rng.uniform(-1, 0) / 32767)], "zero_point": [0]}
+    x = b.add_input("x", x_shape, "int16", iq)
+    w = b.add_constant("w", _large_weights(rng, w_shape, kind), quantization=wq)
+    scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+    bound = min(2 ** 36, 2 ** 20 * depth)   # past int32, but rescaled within it
+    bias = b.add_constant("bias", rng.integers(-bound, bound, size=channels),
+                          quantization={"scale": scales,
+                                        "zero_point": np.zeros(channels, np.int64)})
+    y = b.add_tensor("y", y_shape, "int16", oq)
+    b.add_operator(op, [x, w, bias], [y], options,
+                   version=7 if op == "FULLY_CONNECTED" else 4)
+    b.mark_outputs(y)
+    return [_large_input(rng, x_shape, kind, iq)]
+
+
+def _out_size(size, k, stride, dilation, padding):
+    span = (k - 1) * dilation + 1
+    return -(-size // stride) if padding == "SAME" else (size - span) // stride + 1
+
+
+def large_cases(seed: int = 0):
+    """(name, tflite_bytes, [inputs]) over LARGE_CONV, LARGE_DEPTHWISE and
+    LARGE_FC, each with every kind of LARGE_INPUTS."""
+    for kind in LARGE_INPUTS:
+        for i, (n, h, w, cin, cout, k, s, d, padding) in enumerate(LARGE_CONV):
+            rng = np.random.default_rng([seed, i, len(kind), 1])
+            oh, ow = _out_size(h, k, s, d, padding), _out_size(w, k, s, d, padding)
+            b = ModelBuilder()
+            inputs = _large_op(b, rng, "CONV_2D", [n, h, w, cin], (cout, k, k, cin),
+                               [n, oh, ow, cout], k * k * cin, cout, 0, kind,
+                               conv_options(False, padding, s, s, d, d,
+                                            str(rng.choice(ACTIVATIONS))))
+            yield f"conv_2d_int16x8_large_{i}_{kind}", b.build(), inputs
+        for i, (n, h, w, c, k, s, d, padding) in enumerate(LARGE_DEPTHWISE):
+            rng = np.random.default_rng([seed, i, len(kind), 2])
+            oh, ow = _out_size(h, k, s, d, padding), _out_size(w, k, s, d, padding)
+            b = ModelBuilder()
+            inputs = _large_op(b, rng, "DEPTHWISE_CONV_2D", [n, h, w, c], (1, k, k, c),
+                               [n, oh, ow, c], k * k, c, 3, kind,
+                               conv_options(True, padding, s, s, d, d,
+                                            str(rng.choice(ACTIVATIONS)), 1))
+            yield f"depthwise_conv_2d_int16x8_large_{i}_{kind}", b.build(), inputs
+        for i, (batches, depth, units) in enumerate(LARGE_FC):
+            rng = np.random.default_rng([seed, i, len(kind), 3])
+            b = ModelBuilder()
+            inputs = _large_op(b, rng, "FULLY_CONNECTED", [batches, depth], (units, depth),
+                               [batches, units], depth, units, 0, kind,
+                               {"fused_activation_function": str(rng.choice(ACTIVATIONS)),
+                                "keep_num_dims": False})
+            yield f"fully_connected_int16x8_large_{i}_{kind}", b.build(), inputs

@@ -15,7 +15,7 @@ from conftest import need, run_litert
 from control_flow_models import cases as control_flow_cases
 from op_cases import FLOAT_OPS, float_cases
 from op_cases_int8 import INT8_OPS, int8_cases
-from op_cases_int16 import INT16_OPS, int16_cases
+from op_cases_int16 import INT16_OPS, int16_cases, large_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_PER_OP = 5
@@ -41,6 +41,9 @@ def case_dir(tmp_path_factory, litert_available):
         for op in sorted(ops):
             for name, model, inputs in cases(op, CASES_PER_OP, seed=1):
                 add(name, model, inputs, tolerance, reference)
+    # 16x8 shapes that take the fast kernels' every way (tests/op_cases_int16.py: LARGE_*)
+    for name, model, inputs in large_cases(seed=1):
+        add(name, model, inputs, 0, True)
     # WHILE / IF / CALL_ONCE models and TensorFlow's LSTM forms (tests/control_flow_models.py)
     for name, model, inputs, int8 in control_flow_cases():
         add(name, model, inputs, 0 if int8 else FLOAT_TOLERANCE, int8)
@@ -61,7 +64,7 @@ def test_c_native(case_dir):
     need("cc", "make")
     out = make("test", case_dir)
     count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS) + len(INT16_OPS)) + \
-        len(list(control_flow_cases()))
+        len(list(control_flow_cases())) + len(list(large_cases()))
     assert f"{count} cases" in out
 
 
@@ -83,6 +86,9 @@ def test_c_aarch64_qemu(case_dir):
         assert f"{op}_4x16_neondot" in with_dot, f"SDOT {op} not chosen on -cpu max: {with_dot}"
         assert f"{op}_4x16_neondot" not in without_dot, f"SDOT {op} chosen on a Cortex-A53"
         assert f"{op}_4x8_neon" in without_dot, f"no NEON {op} on a Cortex-A53: {without_dot}"
+    for kernel in ("conv2d_s16_4x8_neon", "fully_connected_s16_4x8_neon",
+                   "depthwise_conv2d_s16_neon"):   # 16x8, chosen on every NEON CPU
+        assert kernel in with_dot and kernel in without_dot, f"{kernel} not chosen: {runs}"
     assert out.count(" 0 failed") == 2, out[-3000:]
 
 

@@ -3,6 +3,7 @@
 #include "depthwise_conv_f32.h"
 #include "depthwise_conv_s8.h"
 #include "gemm_f32.h"
+#include "gemm_s16.h"
 #include "gemm_s8.h"
 
 const mote_variant mote_conv2d_f32_variants[] = {
@@ -94,10 +95,26 @@ const mote_variant mote_depthwise_conv2d_hybrid_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_conv2d_s16_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(conv2d_s16_6x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_s16_avx2_conv_fits,
+                        mote_conv2d_s16_packing_avx2),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(conv2d_s16_4x8_neon, MOTE_CPU_NEON, mote_gemm_s16_neon_conv_fits,
+                        mote_conv2d_s16_packing_neon),
+#endif
     MOTE_VARIANT(conv2d_s16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_depthwise_conv2d_s16_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(depthwise_conv2d_s16_avx2, MOTE_CPU_AVX2_FMA,
+                        mote_depthwise_conv2d_s16_fits, mote_depthwise_conv2d_s16_packing_avx2),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(depthwise_conv2d_s16_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_s16_fits,
+                        mote_depthwise_conv2d_s16_packing_neon),
+#endif
     MOTE_VARIANT(depthwise_conv2d_s16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -284,6 +284,13 @@ void mote_sub_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input
 void mote_mul_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
                            const int8_t *input2, int8_t *output, size_t begin, size_t end);
 
+/* 16x8 ADD on AVX2 (elementwise_s16_avx2.c): same_shape and rows. */
+void mote_add_s16_same_shape_avx2(const mote_elementwise_params *p, const int16_t *input1,
+                                  const int16_t *input2, int16_t *output, size_t begin,
+                                  size_t end);
+void mote_add_s16_rows_avx2(const mote_elementwise_params *p, const int16_t *input1,
+                            const int16_t *input2, int16_t *output, size_t begin, size_t end);
+
 /* The output's last dim as rows along which each input runs (stride 1) or
  * repeats one value (stride 0): every broadcast that leaves the last dim
  * whole, such as a per-channel vector over NHWC; rows of at least 4. */

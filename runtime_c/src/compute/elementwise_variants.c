@@ -129,6 +129,10 @@ const mote_variant mote_squared_difference_s8_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_add_s16_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(add_s16_same_shape_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(add_s16_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
+#endif
     MOTE_VARIANT(add_s16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

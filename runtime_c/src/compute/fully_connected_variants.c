@@ -1,5 +1,6 @@
 /* The variant tables of FULLY_CONNECTED, best first (see variants.h). */
 #include "gemm_f32.h"
+#include "gemm_s16.h"
 #include "gemm_s8.h"
 
 const mote_variant mote_fully_connected_f32_variants[] = {
@@ -50,6 +51,16 @@ const mote_variant mote_fully_connected_hybrid_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_fully_connected_s16_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(fully_connected_s16_6x16_avx2, MOTE_CPU_AVX2_FMA,
+                        mote_gemm_s16_avx2_fully_connected_fits,
+                        mote_fully_connected_s16_packing_avx2),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(fully_connected_s16_4x8_neon, MOTE_CPU_NEON,
+                        mote_gemm_s16_neon_fully_connected_fits,
+                        mote_fully_connected_s16_packing_neon),
+#endif
     MOTE_VARIANT(fully_connected_s16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -54,6 +54,9 @@ typedef void mote_pool_s8_kernel(const mote_pool_params *p, const int8_t *input,
 mote_pool_s8_kernel mote_avg_pool_s8_avx2, mote_max_pool_s8_avx2, mote_avg_pool_s8_neon,
     mote_max_pool_s8_neon;
 bool mote_pool_s8_fits_average(const void *params);
+/* MAX_POOL_2D int16 on AVX2 (pool_s16_avx2.c). */
+void mote_max_pool_s16_avx2(const mote_pool_params *p, const int16_t *input, int16_t *output,
+                            size_t begin, size_t end);
 
 extern const mote_variant mote_avg_pool_f32_variants[];
 extern const mote_variant mote_avg_pool_s8_variants[];

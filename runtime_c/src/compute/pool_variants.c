@@ -54,6 +54,9 @@ const mote_variant mote_avg_pool_s16_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_max_pool_s16_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(max_pool_s16_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
     MOTE_VARIANT(max_pool_s16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -90,10 +90,12 @@ extern const mote_variant mote_requantize_s16_s8_variants[];
 extern const mote_variant mote_requantize_s16_s16_variants[];
 extern const mote_variant mote_dequantize_s16_variants[];
 
-/* QUANTIZE float32 -> int8 and per-tensor DEQUANTIZE int8 -> float32
+/* QUANTIZE float32 -> int8 (and -> int16 on AVX2) and per-tensor DEQUANTIZE int8 -> float32
  * (quantize_simd.h), per ISA: `_ref`'s bits. */
 void mote_quantize_f32_avx2(const mote_quantize_params *p, const float *input, int8_t *output,
                             size_t begin, size_t end);
+void mote_quantize_f32_s16_avx2(const mote_quantize_params *p, const float *input,
+                                int16_t *output, size_t begin, size_t end);
 void mote_quantize_f32_neon(const mote_quantize_params *p, const float *input, int8_t *output,
                             size_t begin, size_t end);
 void mote_dequantize_s8_avx2(const mote_dequantize_params *p, const int8_t *input,

@@ -22,5 +22,12 @@ static inline MOTE_SIMD_TARGET void vi_store_s8(int8_t *p, vi v) {
     _mm_storel_epi64((__m128i *)p, _mm_packs_epi16(w, w));
 }
 
+/* saturating pack to int16, lanes in order */
+#define MOTE_QUANTIZE_S16
+static inline MOTE_SIMD_TARGET void vi_store_s16(int16_t *p, vi v) {
+    _mm_storeu_si128((__m128i *)p, _mm_packs_epi32(_mm256_castsi256_si128(v),
+                                                   _mm256_extracti128_si256(v, 1)));
+}
+
 #include "quantize_simd.h"
 #endif

@@ -20,13 +20,18 @@
 
 #include "quantize.h"
 
-MOTE_SIMD_INLINE void quantize_block(const mote_quantize_params *p, const float *in,
-                                     int8_t *out, size_t n) {
+/* n <= VW quantized lanes before the clamp. */
+MOTE_SIMD_INLINE vi quantize_lanes(const mote_quantize_params *p, const float *in, size_t n) {
     const vf q = vf_div(vf_load_part(in, n), vf_set1(p->scale));
     const vf t = vf_trunc(q);
     const vf away = vf_blend_lt(q, vf_zero(), vf_set1(-1.0f), vf_set1(1.0f));
     const vf r = vf_blend_lt(vf_abs(vf_sub(q, t)), vf_set1(0.5f), t, vf_add(t, away));
-    const vi v = vi_add(vi_of_integral(r), vi_set1(p->output_offset));
+    return vi_add(vi_of_integral(r), vi_set1(p->output_offset));
+}
+
+MOTE_SIMD_INLINE void quantize_block(const mote_quantize_params *p, const float *in,
+                                     int8_t *out, size_t n) {
+    const vi v = quantize_lanes(p, in, n);
     if (n == VW) {
         vi_store_s8(out, v);
     } else {
@@ -43,6 +48,30 @@ MOTE_SIMD_TARGET void MOTE_SIMD_NAME(quantize_f32)(const mote_quantize_params *p
     for (; k + VW <= end; k += VW) quantize_block(p, input + k, output + k, VW);
     if (k < end) quantize_block(p, input + k, output + k, end - k);
 }
+
+#if defined(MOTE_QUANTIZE_S16)
+/* float32 -> int16 where the ISA file stores int16 (vi_store_s16(p, v): VW
+ * lanes saturated to [-32768, 32767], which is `_ref`'s clamp). */
+MOTE_SIMD_INLINE void quantize_s16_block(const mote_quantize_params *p, const float *in,
+                                         int16_t *out, size_t n) {
+    const vi v = quantize_lanes(p, in, n);
+    if (n == VW) {
+        vi_store_s16(out, v);
+    } else {
+        int16_t b[VW];
+        vi_store_s16(b, v);
+        memcpy(out, b, n * sizeof *b);
+    }
+}
+
+MOTE_SIMD_TARGET void MOTE_SIMD_NAME(quantize_f32_s16)(const mote_quantize_params *p,
+                                                       const float *input, int16_t *output,
+                                                       size_t begin, size_t end) {
+    size_t k = begin;
+    for (; k + VW <= end; k += VW) quantize_s16_block(p, input + k, output + k, VW);
+    if (k < end) quantize_s16_block(p, input + k, output + k, end - k);
+}
+#endif
 
 MOTE_SIMD_INLINE void dequantize_block(const mote_dequantize_params *p, const int8_t *in,
                                        float *out, size_t n) {

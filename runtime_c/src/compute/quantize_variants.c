@@ -40,6 +40,9 @@ const mote_variant mote_dequantize_f16_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_quantize_f32_s16_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(quantize_f32_s16_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
     MOTE_VARIANT(quantize_f32_s16_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
