@@ -347,7 +347,7 @@ QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D"
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
-    """The same edge cases and hybrid FULLY_CONNECTED, cross-compiled for aarch64, under qemu
+    """The same edge cases and the hybrid ops, cross-compiled for aarch64, under qemu
     (runtime_c/tests/test_runtime.c: byte-equal to LiteRT's reference kernels
     and to `_ref`), on a CPU with SDOT and on one without (make cross-aarch64)."""
     need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
@@ -360,22 +360,37 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
             for i, y in enumerate(run_litert(model, inputs, reference_kernels=True)):
                 (tmp_path / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
             lines.append(f"{name} 0")
-    # hybrid FULLY_CONNECTED (float, within 1e-5 of LiteRT's float model with
-    # the weights dequantized, as test_ops_int8 checks it natively)
+    # hybrid FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D (float, within
+    # 1e-5 of LiteRT's float model with the weights dequantized, as
+    # test_ops_int8 checks them natively); the convolutions' NEON variants
+    # also byte-equal to `_ref` (tolerance -1e-5: test_runtime.c)
     from op_cases_int8 import HYBRID_OPS, int8_cases
+    from test_kernel_variants import (GEMM_CONV_GEOMETRIES, HYBRID_DEPTHWISE_GEOMETRIES,
+                                      hybrid_conv_models)
     from test_ops_int8 import dequantized_float_model
-    for name, model, inputs in int8_cases("FULLY_CONNECTED", 20, seed=3, table=HYBRID_OPS):
+    hybrid = [(name, model, inputs, "1e-5") for op in ("FULLY_CONNECTED",)
+              for name, model, inputs in int8_cases(op, 20, seed=3, table=HYBRID_OPS)]
+    hybrid += [(name, model, inputs, "-1e-5") for op in ("CONV_2D", "DEPTHWISE_CONV_2D")
+               for name, model, inputs in int8_cases(op, 20, seed=3, table=HYBRID_OPS)]
+    rng = np.random.default_rng(3)
+    for i, (depthwise, geometry) in enumerate([(False, g) for g in GEMM_CONV_GEOMETRIES] +
+                                              [(True, g) for g in HYBRID_DEPTHWISE_GEOMETRIES]):
+        model, _, shape = hybrid_conv_models(rng, depthwise, geometry, "NONE")
+        hybrid.append((f"conv_geometry_{i}", model,
+                       [(rng.integers(0, 256, shape) / 127.5 - 1).astype(np.float32)], "-1e-5"))
+    for name, model, inputs, tol in hybrid:
         name = f"hybrid_{name}"
         (tmp_path / f"{name}.tflite").write_bytes(model)
         (tmp_path / f"{name}.in0.bin").write_bytes(np.ascontiguousarray(inputs[0]).tobytes())
         (want,) = run_litert(dequantized_float_model(model), inputs)
         (tmp_path / f"{name}.out0.bin").write_bytes(np.ascontiguousarray(want).tobytes())
-        lines.append(f"{name} 1e-5")
+        lines.append(f"{name} {tol}")
     (tmp_path / "cases.txt").write_text("\n".join(lines) + "\n")
     out = make("cross-aarch64", tmp_path)
     assert out.count(" 0 failed") == 2, out[-3000:]
     for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
                    "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon",
-                   "fully_connected_hybrid_neon", "resize_bilinear_s8_neon",
+                   "fully_connected_hybrid_neon", "conv2d_hybrid_8x8_neon",
+                   "depthwise_conv2d_hybrid_neon", "resize_bilinear_s8_neon",
                    "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"
