@@ -281,6 +281,27 @@ def resize_bilinear(b, rng):
     return [int8_input(rng, (n, h, w, c), q)]
 
 
+def _lookup(op, out_q=None):
+    """LOGISTIC, TANH, HARD_SWISH int8: a 256-entry table at prepare, applied
+    by the lookup variants; lengths around their vector widths (16 and 32)
+    with tails, every input value where the tensor is long enough."""
+    def case(b, rng):
+        shape = [int(rng.integers(1, 4)), int(rng.choice([1, 15, 16, 31, 32, 33, 70, 256, 301]))]
+        iq = {"scale": [float(10 ** rng.uniform(-2.5, -0.5))], "zero_point": [zero_point(rng)]}
+        oq = out_q or {"scale": [float(10 ** rng.uniform(-2.5, -0.5))],
+                       "zero_point": [zero_point(rng)]}
+        x = b.add_input("x", shape, "int8", iq)
+        y = b.add_tensor("y", shape, "int8", oq)
+        b.add_operator(op, [x], [y], version=1 if op == "HARD_SWISH" else 2)
+        b.mark_outputs(y)
+        data = int8_input(rng, shape, iq)
+        if rng.random() < 0.5:
+            every = np.resize(rng.permutation(np.arange(-128, 128)), data.size)
+            data = every.reshape(shape).astype(np.int8)
+        return [data]
+    return case
+
+
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
@@ -288,7 +309,10 @@ GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
               "AVERAGE_POOL_2D": lambda b, rng: _pool(b, rng, "AVERAGE_POOL_2D"),
               "MAX_POOL_2D": lambda b, rng: _pool(b, rng, "MAX_POOL_2D"),
-              "TRANSPOSE_CONV": transpose_conv, "RESIZE_BILINEAR": resize_bilinear}
+              "TRANSPOSE_CONV": transpose_conv, "RESIZE_BILINEAR": resize_bilinear,
+              "LOGISTIC": _lookup("LOGISTIC", {"scale": [1 / 256], "zero_point": [-128]}),
+              "TANH": _lookup("TANH", {"scale": [1 / 128], "zero_point": [0]}),
+              "HARD_SWISH": _lookup("HARD_SWISH")}
 
 
 def cases(op, count, seed=5):
@@ -343,7 +367,8 @@ def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_availa
 
 # The ops with NEON int8 variants, for the cross-compiled C tests below.
 QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-            "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR", "TRANSPOSE_CONV")
+            "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR", "TRANSPOSE_CONV", "LOGISTIC",
+            "HARD_SWISH")
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
@@ -391,6 +416,7 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
     for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
                    "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon",
                    "fully_connected_hybrid_neon", "conv2d_hybrid_8x8_neon",
-                   "depthwise_conv2d_hybrid_neon", "resize_bilinear_s8_neon",
+                   "depthwise_conv2d_hybrid_neon", "lookup_s8_neon", "hard_swish_s8_lut_neon",
+                   "resize_bilinear_s8_neon",
                    "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"

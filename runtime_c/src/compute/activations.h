@@ -66,6 +66,11 @@ void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8
  * table lookup per element. */
 void mote_lookup_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                         size_t begin, size_t end);
+/* The same lookup with vector shuffles (lut_s8.h): _ref's bytes. */
+void mote_lookup_s8_avx2(const mote_activation_params *p, const int8_t *input, int8_t *output,
+                         size_t begin, size_t end);
+void mote_lookup_s8_neon(const mote_activation_params *p, const int8_t *input, int8_t *output,
+                         size_t begin, size_t end);
 
 /* The vectorized variants (activations_f32_simd.h), per ISA. RELU gives
  * _ref's bits; LOGISTIC and TANH stay within 1e-6 of _ref. */
