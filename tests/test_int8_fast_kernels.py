@@ -302,6 +302,22 @@ def _lookup(op, out_q=None):
     return case
 
 
+def pad(b, rng):
+    """PAD int8 of the channels only (the last-dim variant): widths around
+    its 4-, 8- and 16-byte moves, padding before and after, zero points at
+    the edges (the fill)."""
+    n, h, w = (int(d) for d in rng.integers(1, 4, size=3))
+    c = int(rng.choice([1, 3, 4, 7, 8, 15, 16, 17, 24, 33, 70]))
+    before, after = (int(d) for d in rng.choice([0, 1, 3, 8, 17], size=2))
+    q = {"scale": [0.05], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, c], "int8", q)
+    pads = b.add_constant("paddings", np.array([[0, 0], [0, 0], [0, 0], [before, after]], np.int32))
+    y = b.add_tensor("y", [n, h, w, c + before + after], "int8", q)
+    b.add_operator("PAD", [x, pads], [y], version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, [n, h, w, c], q)]
+
+
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
@@ -312,7 +328,7 @@ GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "TRANSPOSE_CONV": transpose_conv, "RESIZE_BILINEAR": resize_bilinear,
               "LOGISTIC": _lookup("LOGISTIC", {"scale": [1 / 256], "zero_point": [-128]}),
               "TANH": _lookup("TANH", {"scale": [1 / 128], "zero_point": [0]}),
-              "HARD_SWISH": _lookup("HARD_SWISH")}
+              "HARD_SWISH": _lookup("HARD_SWISH"), "PAD": pad}
 
 
 def cases(op, count, seed=5):
