@@ -41,6 +41,18 @@ def case_dir(tmp_path_factory, litert_available):
         for op in sorted(ops):
             for name, model, inputs in cases(op, CASES_PER_OP, seed=1):
                 add(name, model, inputs, tolerance, reference)
+    # hybrid ops (int8 weights, float activations): float results within the
+    # float tolerance of LiteRT's float model with the weights dequantized
+    from op_cases_int8 import HYBRID_OPS
+    from test_ops_int8 import dequantized_float_model
+    for op in sorted(HYBRID_OPS):
+        for name, model, inputs in int8_cases(op, CASES_PER_OP, seed=1, table=HYBRID_OPS):
+            name = f"hybrid_{name}"
+            (d / f"{name}.tflite").write_bytes(model)
+            (d / f"{name}.in0.bin").write_bytes(np.ascontiguousarray(inputs[0]).tobytes())
+            (want,) = run_litert(dequantized_float_model(model), inputs)
+            (d / f"{name}.out0.bin").write_bytes(np.ascontiguousarray(want).tobytes())
+            lines.append(f"{name} {FLOAT_TOLERANCE}")
     # WHILE / IF / CALL_ONCE models and TensorFlow's LSTM forms (tests/control_flow_models.py)
     for name, model, inputs, int8 in control_flow_cases():
         add(name, model, inputs, 0 if int8 else FLOAT_TOLERANCE, int8)
