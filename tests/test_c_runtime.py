@@ -14,7 +14,7 @@ import pytest
 from conftest import need, run_litert
 from control_flow_models import cases as control_flow_cases
 from op_cases import FLOAT_OPS, float_cases
-from op_cases_int8 import INT8_OPS, int8_cases
+from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
 from op_cases_int16 import INT16_OPS, int16_cases
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,6 @@ def case_dir(tmp_path_factory, litert_available):
                 add(name, model, inputs, tolerance, reference)
     # hybrid ops (int8 weights, float activations): float results within the
     # float tolerance of LiteRT's float model with the weights dequantized
-    from op_cases_int8 import HYBRID_OPS
     from test_ops_int8 import dequantized_float_model
     for op in sorted(HYBRID_OPS):
         for name, model, inputs in int8_cases(op, CASES_PER_OP, seed=1, table=HYBRID_OPS):
@@ -72,7 +71,7 @@ def make(target, case_dir):
 def test_c_native(case_dir):
     need("cc", "make")
     out = make("test", case_dir)
-    count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS) + len(INT16_OPS)) + \
+    count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS) + len(INT16_OPS) + len(HYBRID_OPS)) + \
         len(list(control_flow_cases()))
     assert f"{count} cases" in out
 
