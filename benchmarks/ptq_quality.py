@@ -138,7 +138,7 @@ def sixteen(name: str, min_sqnr: float, n_cal: int, n_eval: int) -> None:
     model: each output's SQNR on the evaluation crops, and the file size."""
     from mote.budget import quantize_within_budget
     member, pixel_range = MODELS[name]
-    with zipfile.ZipFile(wheel(*MEDIAPIPE)) as z:
+    with zipfile.ZipFile(pip_wheel(MEDIAPIPE, CACHE)) as z:
         source = z.read(member)
     float_model = convert(source)
     _, h, w, _ = Interpreter(model_content=float_model).get_input_details()[0]["shape"]

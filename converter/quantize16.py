@@ -7,10 +7,13 @@ the activation memory, and the weights' size.
 float graph `g`) so that the chosen layers (all that the runtime runs in 16x8
 when `layers` is None) compute in 16x8. An int16 tensor covers the range its
 int8 twin had: scale max(|lo|, |hi|) / 32767 over [lo, hi] = the int8
-quantization's range. Ops that only move data follow their input's
-precision. Where an int8 tensor meets a 16x8 op (or the reverse), a QUANTIZE
-requantizes it (int8 <-> int16, LiteRT's Requantize); float edges quantize
-straight to int16 and dequantize straight from it.
+quantization's range, except the outputs TFLite's 16x8 kernels fix:
+LOGISTIC, TANH and SOFTMAX give 1/32768, 0 (Q0.15). Ops that only move data
+follow their input's precision and quantization (a CONCATENATION input
+quantized otherwise than its output is requantized, int16 to int16). Where
+an int8 tensor meets a 16x8 op (or the reverse), a QUANTIZE requantizes it
+(int8 <-> int16, LiteRT's Requantize); float edges quantize straight to int16
+and dequantize straight from it.
 """
 from __future__ import annotations
 
@@ -20,10 +23,15 @@ from . import ir, ops
 from .errors import ConversionError
 
 # Ops with a 16x8 kernel in Mote's runtime and in LiteRT's reference kernels.
-COMPUTE_16X8 = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "MEAN"}
+COMPUTE_16X8 = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MUL", "MEAN",
+                "LOGISTIC", "TANH", "SOFTMAX"}
 # Data movers with int16 kernels: 16x8 where their (first) data input is.
 MOVERS_16X8 = {"RESHAPE", "MAX_POOL_2D", "AVERAGE_POOL_2D", "PAD", "CONCATENATION", "SQUEEZE"}
 INT16_MAX = 32767
+# The output quantization TFLite's int16 kernels require (values in [0, 1]
+# or [-1, 1] in Q0.15).
+FIXED_OUTPUT_16X8 = {op: {"scale": [np.float32(2 ** -15)], "zero_point": [0]}
+                     for op in ("LOGISTIC", "TANH", "SOFTMAX")}
 
 
 def int16_quantization(quant: dict) -> dict:
@@ -45,7 +53,22 @@ def _capable(q: ir.Graph) -> dict:
     dequantized = {n.inputs[0]: n.outputs[0] for n in q.nodes
                    if n.op == "DEQUANTIZE" and n.outputs[0] in q.outputs}
     return {dequantized.get(n.outputs[0], n.outputs[0]): n.outputs[0] for n in q.nodes
-            if n.op in COMPUTE_16X8 and _int8_node(q, n)}
+            if n.op in COMPUTE_16X8 and _int8_node(q, n) and _input_scale_fits(q, n)}
+
+
+def _input_scale_fits(q: ir.Graph, n: ir.Node) -> bool:
+    """Whether the int16 kernel takes n's input scale (the int16 one its int8
+    input's range gives): LOGISTIC and TANH rescale x s_in * 12288 in int32
+    (s_in below 65536 / 12288), SOFTMAX x beta s_in * 65535 / 10 (beta s_in
+    below 5), and sums a row of at most 65536 exps. Ops without such limits
+    always fit."""
+    if n.op not in FIXED_OUTPUT_16X8:
+        return True
+    x = q.tensors[n.inputs[0]]
+    s = float(int16_quantization(x.quant)["scale"][0])
+    if n.op == "SOFTMAX":
+        return s * float(n.options.get("beta", 1.0)) < 5.0 and x.shape[-1] <= 65536
+    return s < 65536 / 12288
 
 
 def _int8_node(q: ir.Graph, n: ir.Node) -> bool:
@@ -112,6 +135,7 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
     for name in wide:
         t = q.tensors[name]
         t.dtype, t.quant = "int16", int16_quantization(t.quant)
+    _fixed_outputs(q, sixteen_ids)
     for n in sixteen:
         spec = ops.info(n.op).weight
         if spec:
@@ -120,6 +144,35 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
             n.options = {**n.options, "pot_scale_int16": False}
     _boundaries(q, wide, int8_quant, sixteen_ids)
     return q
+
+
+def _fixed_outputs(q: ir.Graph, sixteen: set) -> None:
+    """LOGISTIC, TANH and SOFTMAX outputs get TFLite's fixed int16
+    quantization; the movers after them follow: a one-input mover takes its
+    input's quantization, and a CONCATENATION input quantized otherwise than
+    the output is requantized (a QUANTIZE, int16 to int16)."""
+    for n in list(q.nodes):
+        if id(n) not in sixteen:
+            continue
+        out = q.tensors[n.outputs[0]]
+        if n.op in FIXED_OUTPUT_16X8:
+            out.quant = dict(FIXED_OUTPUT_16X8[n.op])
+        elif n.op == "CONCATENATION":
+            for k, name in enumerate(n.inputs):
+                t = q.tensors[name]
+                if t.dtype == "int16" and not t.is_constant and not _same_quant(t.quant, out.quant):
+                    moved = q.add_tensor(ir.Tensor(q.unique_name(f"{name}/requantized"), t.shape,
+                                                   "int16", None, dict(out.quant)))
+                    q.nodes.insert(q.nodes.index(n), ir.Node("QUANTIZE", [name], [moved.name], {},
+                                                             f"requantize_{name}_int16"))
+                    n.inputs[k] = moved.name
+        elif n.op in MOVERS_16X8 and q.tensors[n.inputs[0]].dtype == "int16":
+            out.quant = dict(q.tensors[n.inputs[0]].quant)
+
+
+def _same_quant(a: dict, b: dict) -> bool:
+    return np.float32(a["scale"][0]) == np.float32(b["scale"][0]) and \
+        int(a["zero_point"][0]) == int(b["zero_point"][0])
 
 
 def _rename(q: ir.Graph, old: str, new: str) -> str:

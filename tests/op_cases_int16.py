@@ -251,7 +251,61 @@ def mean(b, rng):
     return [int16_input(rng, shape, iq)]
 
 
+# The quantization TFLite fixes for int16 LOGISTIC, TANH and SOFTMAX outputs.
+FIXED_OUT16 = {"scale": [2 ** -15], "zero_point": [0]}
+
+
+def table_input_q(rng):
+    """Input scales for LOGISTIC / TANH: powers of two that select the
+    kernel's exact factor (2^-12; TANH also 2^-11) or a general rescale,
+    8 / 32767 (a +-8 range, which TFLite's CheckedLog2 takes for 2^-12),
+    image-like ranges, general ones, and saturating ones (most of the int16
+    range beyond the sigmoid table's +-10.7)."""
+    kind = int(rng.integers(0, 4))
+    if kind == 0:
+        s = float(rng.choice([2 ** -12, 2 ** -11, 8 / 32767, 4 / 32767, 2 ** -10, 2 ** -14]))
+        return {"scale": [s], "zero_point": [0]}
+    if kind == 1:
+        return image_q16(rng)
+    return act_q16(rng, -5.5, -2.5) if kind == 2 else act_q16(rng, -3, -0.3)
+
+
+def _table_activation(b, rng, op):
+    shape, q = _shape(rng), table_input_q(rng)
+    x = b.add_input("x", shape, "int16", q)
+    y = b.add_tensor("y", shape, "int16", FIXED_OUT16)
+    b.add_operator(op, [x], [y])
+    b.mark_outputs(y)
+    return [int16_input(rng, shape, q)]
+
+
+def logistic(b, rng):
+    return _table_activation(b, rng, "LOGISTIC")
+
+
+def tanh(b, rng):
+    return _table_activation(b, rng, "TANH")
+
+
+def softmax(b, rng):
+    """Rows of 1 to 40 (sometimes a few hundred) over the last axis, beta
+    around 1, input scales from fine (small differences, flat rows) to coarse
+    (most differences past exp(-10))."""
+    shape = _shape(rng)
+    shape[-1] = int(rng.integers(1, 41)) if rng.random() < 0.85 else int(rng.integers(100, 400))
+    beta = float(rng.choice([1.0, 1.0, 0.5, 2.0, rng.uniform(0.05, 3.0)]))
+    q = image_q16(rng) if rng.random() < 0.3 else act_q16(rng, -5.5, -2.5)
+    x = b.add_input("x", shape, "int16", q)
+    y = b.add_tensor("y", shape, "int16", FIXED_OUT16)
+    b.add_operator("SOFTMAX", [x], [y], {"beta": beta})
+    b.mark_outputs(y)
+    return [int16_input(rng, shape, q)]
+
+
 INT16_OPS = {
+    "LOGISTIC": logistic,
+    "TANH": tanh,
+    "SOFTMAX": softmax,
     "MEAN": mean,
     "ADD": add,
     "MUL": mul,

@@ -213,10 +213,10 @@ def test_cycles_and_bad_subgraph_indices_are_refused():
                        r"already running on that path of calls \(from subgraph 0\): calls "
                        r"through WHILE, IF and CALL_ONCE must not form a cycle"):
         Interpreter(model_content=counter_while_model(body_index=0))
-    with pytest.raises(InvalidModelError, match=r"operator 0 calls subgraph 7, but the model "
-                       r"has subgraphs \[0, 3\)"):
+    with pytest.raises(InvalidModelError, match=r"subgraph 0 operator 0: calls subgraph 7, but "
+                       r"the model has subgraphs \[0, 3\)"):
         Interpreter(model_content=counter_while_model(body_index=7))
-    with pytest.raises(InvalidModelError, match=r"operator 0 calls subgraph -1"):
+    with pytest.raises(InvalidModelError, match=r"subgraph 0 operator 0: calls subgraph -1"):
         Interpreter(model_content=counter_while_model(body_index=-1))
 
     # A body that runs itself: subgraph 2's WHILE names subgraph 2 as its body.

@@ -110,6 +110,113 @@ def test_layers_that_cannot_run_in_16x8_are_named():
         convert(str(ZOO / "small_cnn.npz"), "dynamic", bias_correction=True)
 
 
+def test_softmax_model_runs_in_16x8_end_to_end(litert_available):
+    """The zoo's example CNN ends in SOFTMAX: in 16x8 every op computes in
+    int16, the SOFTMAX output has TFLite's fixed 1/32768, 0, and LiteRT's
+    reference kernels give the same bytes on image-like inputs."""
+    source = str(ZOO / "example_cnn.tflite")
+    for pixel_range in ("0..1", "-1..1"):
+        for io_dtype in ("float32", "int8"):
+            model = convert(source, "int16x8", image_like([1, 8, 8, 1], 16, seed=1,
+                                                          pixel_range=pixel_range),
+                            io_dtype=io_dtype)
+            kinds = op_types(model)
+            assert [k for k in kinds if k[0] != "QUANTIZE" and k[1] != INT16] in (
+                [], [("DEQUANTIZE", 0)]), kinds
+            assert ("SOFTMAX", INT16) in kinds, kinds
+            from mote.runtime import Interpreter
+            it = Interpreter(model_content=model)
+            sg = flatbuf.decode(model)["subgraphs"][0]
+            softmax = sg["operators"][[op for op, _ in kinds].index("SOFTMAX")]
+            q = sg["tensors"][softmax["outputs"][0]]["quantization"]
+            assert list(q["scale"]) == [2 ** -15] and list(q["zero_point"]) == [0], q
+            for k, xi in enumerate(image_like([1, 8, 8, 1], 4, seed=7, pixel_range=pixel_range)):
+                if io_dtype == "int8":
+                    s, z = it.get_input_details()[0]["quantization"]
+                    xi = np.clip(np.round(xi / np.float32(s)) + z, -128, 127).astype(np.int8)
+                assert_bit_exact(model, [xi[None]], f"example_cnn {io_dtype} {pixel_range} {k}")
+
+
+def gated_model(gate_gain: float = 1.0) -> bytes:
+    """A float model with TANH, LOGISTIC (gating a MUL) and two SOFTMAXes,
+    one after a RESHAPE, joined by a CONCATENATION; the LOGISTIC's input
+    layer has its weights times gate_gain."""
+    from mote.converter.tflite.builder import ModelBuilder
+    rng = np.random.default_rng(0)
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 16], "float32")
+
+    def fc(name, inp, n_in, n_out, shape=None, gain=1.0):
+        w = (rng.standard_normal((n_out, n_in)) * 2 * gain / np.sqrt(n_in)).astype(np.float32)
+        bias = (rng.standard_normal(n_out) * 0.3).astype(np.float32)
+        y = b.add_tensor(name, [1, n_out], "float32")
+        b.add_operator("FULLY_CONNECTED", [inp, b.add_constant(name + "/w", w),
+                                           b.add_constant(name + "/b", bias)], [y])
+        if shape is None:
+            return y
+        r = b.add_tensor(name + "/r", shape, "float32")
+        b.add_operator("RESHAPE", [y, b.add_constant(name + "/shape", np.array(shape, np.int32))],
+                       [r], {"new_shape": shape})
+        return r
+
+    def unary(op, name, inp, shape, options=None):
+        y = b.add_tensor(name, shape, "float32")
+        b.add_operator(op, [inp], [y], options)
+        return y
+
+    t = unary("TANH", "tanh", fc("fc1", x, 16, 12), [1, 12])
+    gate = unary("LOGISTIC", "gate", fc("fc2", t, 12, 12, gain=gate_gain), [1, 12])
+    gated = b.add_tensor("gated", [1, 12], "float32")
+    b.add_operator("MUL", [t, gate], [gated])
+    r = b.add_tensor("gated/r", [1, 3, 4], "float32")
+    b.add_operator("RESHAPE", [gated, b.add_constant("shape", np.array([1, 3, 4], np.int32))],
+                   [r], {"new_shape": [1, 3, 4]})
+    p1 = unary("SOFTMAX", "p1", r, [1, 3, 4], {"beta": 1.0})
+    p2 = unary("SOFTMAX", "p2", fc("fc3", t, 12, 4, [1, 1, 4]), [1, 1, 4], {"beta": 0.5})
+    out = b.add_tensor("probs", [1, 4, 4], "float32")
+    b.add_operator("CONCATENATION", [p1, p2], [out], {"axis": 1})
+    b.mark_outputs(out)
+    return b.build()
+
+
+def test_tanh_logistic_softmax_model_runs_in_16x8(litert_available):
+    """TANH, LOGISTIC and SOFTMAX compute in int16 (outputs 1/32768, 0), the
+    movers after them follow, a CONCATENATION input of another quantization
+    is requantized int16 -> int16; bit-exact with LiteRT's reference kernels
+    and within 40 dB SQNR of the float model (about 47)."""
+    from mote.runtime import Interpreter
+    fm = gated_model()
+    rng = np.random.default_rng(1)
+    calibration = (rng.standard_normal((32, 1, 16)) * 1.5).astype(np.float32)
+    xs = (rng.standard_normal((16, 16)) * 1.5).astype(np.float32)
+    model = convert(fm, "int16x8", calibration)
+    kinds = op_types(model)
+    for op in ("TANH", "LOGISTIC", "SOFTMAX", "MUL", "RESHAPE", "CONCATENATION"):
+        assert (op, INT16) in kinds, (op, kinds)
+    fixed = {d["name"]: d["quantization"] for d in
+             Interpreter(model_content=model).get_tensor_details()}
+    assert all(fixed[n] == (2 ** -15, 0) for n in ("tanh", "gate", "p1", "p2")), fixed
+    assert fixed["p1/requantized"] == fixed["probs/int16"] != fixed["p1"], fixed
+    for k, x in enumerate(xs[:6]):
+        assert_bit_exact(model, [x[None]], f"gated model sample {k}")
+    assert sqnr_db(model, fm, xs) > 40
+
+
+def test_activation_whose_input_scale_int16_cannot_take_stays_int8():
+    """A LOGISTIC whose input spans more than +-174762 (an int16 scale above
+    65536 / 12288, past what TFLite's int16 kernel rescales in int32) is not
+    a 16x8 layer: the automatic choice leaves it int8, naming it is an error."""
+    g = passes.optimize(load(gated_model(gate_gain=2e5)))
+    q = quantize.quantize_int8(g, (np.random.default_rng(1).standard_normal((8, 1, 16)) * 1.5)
+                               .astype(np.float32))
+    capable = layers_16x8(q)
+    assert "tanh" in capable and "gate" not in capable, capable
+    with pytest.raises(ConversionError, match=r"\['gate'\] cannot run in 16x8 here"):
+        to_int16x8(q, g, ["gate"])
+    gate = next(n for n in to_int16x8(q, g).nodes if n.op == "LOGISTIC")
+    assert gate.outputs[0] == "gate" and q.tensors["gate"].dtype == "int8"
+
+
 def mediapipe(member: str) -> bytes:
     requirement = "mediapipe==0.10.14"
     with zipfile.ZipFile(third_party_wheel(requirement, THIRD_PARTY[requirement])) as wheel:
@@ -127,6 +234,8 @@ def test_mediapipe_int16x8_bit_exact_with_litert(member, pixel_range, litert_ava
                 float_fallback=True)
     kinds = op_types(q)
     assert sum(t == INT16 for _, t in kinds) > 30, kinds
+    if "hand_landmark" in member:   # its handedness and presence outputs
+        assert ("LOGISTIC", INT16) in kinds, kinds
     for k, xi in enumerate(image_like(shape, 2, seed=5, pixel_range=pixel_range)):
         assert_bit_exact(q, [xi[None]], f"{member} sample {k}")
 

@@ -5,8 +5,8 @@
 mote_status mote_short_of_arena(mote_interpreter *it, size_t need) {
     it->required_bytes = need;
     return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: need at least %zu bytes "
-                     "(more once ops are prepared and planned: call again with "
-                     "mote_arena_required() bytes), got %zu", need, it->arena_bytes);
+                     "(more once ops are planned: see mote_arena_required()), got %zu", need,
+                     it->arena_bytes);
 }
 
 /* Persistent memory grows down from the arena's 16-byte aligned end, each
@@ -39,16 +39,14 @@ mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *
     size_t bytes = mote_type_size((mote_type)t->type);
     char sbuf[96];
     for (int i = 0; i < ndims; i++) {
-        if (dims[i] < 0)
-            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' has shape %s: dynamic "
-                             "(negative) dimensions are not supported; fix the shape when "
-                             "converting", index, mote_tensor_name(it, t),
-                             mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
-        if (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i])
-            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' with shape %s has more "
-                             "bytes than this machine can address", index,
-                             mote_tensor_name(it, t),
-                             mote_dims_str(dims, ndims, sbuf, sizeof sbuf));
+        const bool negative = dims[i] < 0;
+        if (negative || (dims[i] && bytes > SIZE_MAX / 2 / (size_t)dims[i]))
+            return mote_fail(it, negative ? MOTE_ERROR_UNSUPPORTED : MOTE_ERROR_INVALID_MODEL,
+                             "tensor %d '%s' has shape %s: %s", index, mote_tensor_name(it, t),
+                             mote_dims_str(dims, ndims, sbuf, sizeof sbuf),
+                             negative ? "dynamic (negative) dimensions are not supported; fix "
+                                        "the shape when converting"
+                                      : "more bytes than this machine can address");
         bytes *= (size_t)dims[i];
     }
     if (dims == t->dims) return MOTE_OK;

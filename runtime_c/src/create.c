@@ -68,15 +68,14 @@ static mote_status init_tensor(mote_interpreter *it, const model_view *v, int32_
     mote_model_buffer_data(b, v, buffer, &data, &data_bytes);
     if (t->is_sparse) {   /* its values (none if all are 0); DENSIFY checks their count */
         if (data_bytes % elem != 0)
-            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is stored sparse but "
-                             "its buffer %u holds %zu bytes; expected the values, a multiple of "
-                             "%zu bytes", (int)index, name, (unsigned)buffer, data_bytes,
-                             elem);
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' is sparse, but its "
+                             "buffer %u holds %zu bytes: expected a multiple of %zu", (int)index,
+                             name, (unsigned)buffer, data_bytes, elem);
         t->is_constant = true;
     }
     if (data && t->is_variable)
-        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable tensor with "
-                         "initial data; Mote starts variable tensors at zero", (int)index, name);
+        return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "tensor %d '%s' is a variable with initial "
+                         "data; Mote starts variables at zero", (int)index, name);
     if (data) {
         if (room == MOTE_OK && !t->is_sparse && data_bytes != bytes)
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "tensor %d '%s' %s %s needs %zu bytes, "
@@ -129,13 +128,6 @@ static mote_status init_node(mote_interpreter *it, const model_view *v, int32_t 
     if (options_type != 0 && options_type != k->options_type)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "builtin options of union type %d, "
                          "expected %d", options_type, k->options_type);
-    for (int i = 0; i < (int)n->num_outputs; i++) {
-        const mote_tensor *o = mote_node_output(it, n, i);
-        if (o && o->is_constant)
-            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d writes tensor %d '%s', "
-                             "which is a constant in the model", i, (int)(o - it->tensors),
-                             mote_tensor_name(it, o));
-    }
     return MOTE_OK;
 }
 
@@ -174,8 +166,8 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
                                  i, ti, mote_tensor_name(it, t));
             if (!t->is_constant && !t->is_written)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input %d reads tensor %d '%s' "
-                                 "before any op writes it (it is neither a constant nor a graph "
-                                 "input)", i, ti, mote_tensor_name(it, t));
+                                 "before any op writes it (not a constant or graph input)", i,
+                                 ti, mote_tensor_name(it, t));
             /* a folded op's output counts as constant: chains fold (DENSIFY, then DEQUANTIZE) */
             if (!t->is_constant && !t->is_folded) all_constant = false;
         }
@@ -183,10 +175,12 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
         for (int i = 0; i < (int)n->num_outputs; i++) {
             mote_tensor *t = mote_node_output(it, n, i);
             if (!t) continue;
-            if (t->is_written)
+            if (t->is_written || t->is_constant)
                 return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output %d writes tensor %d "
-                                 "'%s', which is already written earlier or is a graph input",
-                                 i, (int)(t - it->tensors), mote_tensor_name(it, t));
+                                 "'%s', which is %s", i, (int)(t - it->tensors),
+                                 mote_tensor_name(it, t),
+                                 t->is_constant ? "a constant in the model"
+                                                : "written before or a graph input");
             t->is_written = 1;
             t->is_folded = all_constant;
         }
@@ -194,13 +188,11 @@ static mote_status analyze_dataflow(mote_interpreter *it) {
     it->current_op = -1;
     for (int i = 0; i < mote_output_count(it); i++) {
         const mote_tensor *t = &it->tensors[mote_output_tensor(it, i)];
-        if (!t->is_written && !t->is_constant)
-            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is written by "
-                             "no op", (unsigned)i, mote_tensor_name(it, t));
-        if (t->is_sparse)
-            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is stored "
-                             "sparse; expected a dense tensor", (unsigned)i,
-                             mote_tensor_name(it, t));
+        if ((!t->is_written && !t->is_constant) || t->is_sparse)
+            return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "graph output %u '%s' is %s",
+                             (unsigned)i, mote_tensor_name(it, t),
+                             t->is_sparse ? "stored sparse; expected a dense tensor"
+                                          : "written by no op");
     }
     return MOTE_OK;
 }
@@ -257,8 +249,8 @@ static mote_status apply_input_shapes(mote_interpreter *it, const mote_input_sha
     for (int k = 0; k < count; k++) {
         const mote_input_shape *sh = &shapes[k];
         if (sh->input < 0 || sh->input >= mote_input_count(it))
-            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "new shape for input %d: the model "
-                             "has inputs [0, %d)", sh->input, mote_input_count(it));
+            return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "%s %d out of range [0, %d)",
+                             "input of a new shape", sh->input, mote_input_count(it));
         const mote_tensor *t = &it->tensors[mote_input_tensor(it, sh->input)];
         if (sh->ndims != t->ndims)
             return mote_fail(it, MOTE_ERROR_INVALID_ARGUMENT, "input %d '%s' has shape %s: a new "
@@ -322,8 +314,8 @@ static mote_status carve_tables(mote_interpreter *it, model_view *v) {
         num_nodes += v->operators.len;
     }
     if (n > limit || num_tensors > limit || num_nodes > limit)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%zu subgraphs with %zu tensors and %zu "
-                         "ops are more than this machine can address", n, num_tensors,
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "%zu subgraphs, %zu tensors, %zu ops: "
+                         "more than this machine can address", n, num_tensors,
                          num_nodes);
     const size_t subgraph_table = MOTE_ALIGN_UP(n * sizeof(mote_subgraph));
     const size_t tensor_table = MOTE_ALIGN_UP(num_tensors * sizeof(mote_tensor));

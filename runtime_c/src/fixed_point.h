@@ -108,6 +108,19 @@ int32_t mote_fp_log_x_ge_1(int32_t x, int input_integer_bits, int output_integer
  * x can shift left without overflow (TFLite's CountLeadingSignBits; 31 for 0). */
 int mote_fp_leading_sign_bits(int32_t x);
 
+/* f(x) from a 513-entry int16 function table (mote_lut16_populate, over
+ * the whole int16 input range): entry 256 + floor(x / 128) plus the slope to
+ * the next entry times (x mod 128) / 128, rounded half up. The slope and the
+ * sum wrap to int16, as TFLite's LUTLookup. */
+static inline int16_t mote_lut16_lookup(int16_t x, const int16_t *lut) {
+    const int32_t v = x;
+    const int32_t index = 256 + (v >= 0 ? v >> 7 : ~(~v >> 7));
+    const int32_t offset = (int32_t)((uint16_t)x & 0x7fu);
+    const int32_t slope = (int16_t)(lut[index + 1] - lut[index]);
+    const int32_t t = slope * offset + 64;
+    return (int16_t)(lut[index] + (t >= 0 ? t >> 7 : ~(~t >> 7)));
+}
+
 /* Rounds to nearest, ties away from zero, as C's round(). */
 static inline int32_t fp_round_to_int32(double x) {
     return (int32_t)(x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(-x + 0.5));

@@ -110,9 +110,8 @@ mote_status mote_fail(mote_interpreter *it, mote_status status, const char *fmt,
     va_list ap;
     /* Messages about another subgraph than the entry say which. */
     if (it->current_subgraph > 0)
-        used = mote_format(it->message, sizeof it->message,
-                           it->current_op >= 0 ? "subgraph %d " : "subgraph %d: ",
-                           (int)it->current_subgraph);
+        used = mote_format(it->message, sizeof it->message, "subgraph %d%s",
+                           (int)it->current_subgraph, it->current_op >= 0 ? " " : ": ");
     if (it->current_op >= 0 && it->current_op < it->num_nodes && it->nodes) {
         const mote_node *n = &it->nodes[it->current_op];
         const char *name = mote_op_name(n->builtin);
@@ -148,15 +147,11 @@ mote_status mote_unsupported_types(mote_interpreter *it, const mote_node *n,
     char buf[256];
     size_t used = 0;
     buf[0] = 0;
-    for (int i = 0; i < (int)n->num_inputs && used < sizeof buf; i++) {
-        mote_tensor *t = mote_node_input(it, n, i);
-        used += mote_format(buf + used, sizeof buf - used, "%s%s", i ? ", " : "",
-                            t ? mote_type_name(t->type) : "-");
-    }
-    for (int i = 0; i < (int)n->num_outputs && used < sizeof buf; i++) {
-        mote_tensor *t = mote_node_output(it, n, i);
-        used += mote_format(buf + used, sizeof buf - used, "%s%s", i ? ", " : " -> ",
-                            t ? mote_type_name(t->type) : "-");
+    const int ni = (int)n->num_inputs;
+    for (int i = 0; i < ni + (int)n->num_outputs && used < sizeof buf; i++) {
+        const mote_tensor *t = mote_node_tensor(it, n, i >= ni, i < ni ? i : i - ni);
+        used += mote_format(buf + used, sizeof buf - used, "%s%s",
+                            i == ni ? " -> " : i ? ", " : "", t ? mote_type_name(t->type) : "-");
     }
     return mote_fail(it, MOTE_ERROR_UNSUPPORTED,
                      "unsupported tensor types (%s); supported: %s", buf, supported);

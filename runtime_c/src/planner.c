@@ -45,15 +45,9 @@ size_t mote_plan_arena(plan_item *items, int32_t *order, int32_t count) {
     return total;
 }
 
-/* A callee's variable tensors and folded results must outlive each call
- * (its region is reused between calls): they get persistent memory instead. */
-static bool persistent_in_callee(int32_t subgraph, const mote_tensor *t) {
-    return subgraph > 0 && !t->is_constant && t->is_written && (t->is_variable || t->is_folded);
-}
-
 /* Whether tensor `t` of subgraph `subgraph` gets memory in the plan. */
 static bool planned(int32_t subgraph, const mote_tensor *t) {
-    return t->is_written && !t->is_constant && !persistent_in_callee(subgraph, t);
+    return t->is_written && !t->is_constant && !mote_persistent_in_callee(subgraph, t);
 }
 
 /* The op range [first[i], last[i]] during which each planned tensor of the
@@ -160,15 +154,9 @@ static void hand_out(mote_interpreter *it, int32_t first_done, bool failed) {
  * temporary plan storage (the plan items, their order and the lifetimes of
  * one subgraph's tensors at a time). */
 mote_status mote_plan(mote_interpreter *it, int32_t first_done) {
-    /* Persistent memory first: the plan's temporary storage must fit beside it. */
-    for (int32_t s = 1; s < it->num_subgraphs; s++) {
-        const mote_subgraph *sg = &it->subgraphs[s];
-        for (int32_t i = 0; i < sg->num_tensors; i++) {
-            mote_tensor *t = &sg->tensors[i];
-            if (persistent_in_callee(s, t)) t->data = mote_persistent_alloc(it, mote_tensor_bytes(t));
-        }
-    }
-    if (mote_calls) mote_calls->assign_callers(it);   /* switches the current subgraph */
+    /* Persistent memory first (callees' state): the plan's temporary storage
+       must fit beside it. */
+    if (mote_calls) mote_calls->plan_callees(it);   /* switches the current subgraph */
     else it->subgraphs[0].u.plan.first_callee = -1;
     mote_use_subgraph(it, 0);
     int32_t count = 0, tensors = 0;
@@ -209,8 +197,8 @@ mote_status mote_plan(mote_interpreter *it, int32_t first_done) {
     if (it->required_bytes > it->arena_bytes) {
         hand_out(it, first_done, true);
         return mote_fail(it, MOTE_ERROR_ARENA_TOO_SMALL, "arena too small: the model needs %zu "
-                         "bytes (%zu for tables, %zu for activations and scratch, %zu for "
-                         "prepared parameters), got %zu", it->required_bytes, it->head_bytes,
+                         "bytes (tables %zu, activations and scratch %zu, prepared parameters "
+                         "%zu), got %zu", it->required_bytes, it->head_bytes,
                          region, persistent, it->arena_bytes);
     }
     hand_out(it, first_done, false);   /* now that nothing writes the region */

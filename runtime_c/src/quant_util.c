@@ -124,11 +124,37 @@ mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out
     float s = mote_tensor_scale(it, out, 0);
     int32_t zp = mote_tensor_zero_point(it, out, 0);
     if (!(fabsf(s - scale) <= tolerance * scale) || zp != zero_point)
-        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s': int8 output must have scale "
+        return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "output '%s': %s output must have scale "
                          "%g and zero point %d, got %g and %d", mote_tensor_name(it, out),
-                         (double)scale,
+                         out->type == MOTE_INT16 ? "int16" : "int8", (double)scale,
                          (int)zero_point, (double)s, (int)zp);
     return MOTE_OK;
+}
+
+bool mote_checked_log2(float x, int *log2) {
+    const float l = logf(x) * (1.0f / logf(2.0f));
+    const float rounded = roundf(l);
+    *log2 = (int)rounded;
+    return fabs((double)(l - rounded)) < 1e-3;
+}
+
+void mote_lut16_populate(double (*f)(double), double in_scale, int32_t in_zp, double out_scale,
+                         int32_t out_zp, int16_t lut[513]) {
+    const double in_min = in_scale * (double)(-32768 - in_zp);
+    const double in_max = in_scale * (double)(32767 - in_zp);
+    const double out_min = out_scale * (double)(-32768 - out_zp);
+    const double out_max = out_scale * (double)(32767 - out_zp);
+    const double step = (in_max - in_min) / 512.0, half_step = step / 2.0;
+    const double to_quanta = 65536.0 / (out_max - out_min);
+    for (int i = 0; i < 512; i++) {
+        const double at = round(f(in_min + i * step) * to_quanta);
+        /* What interpolation gives at the midpoint, against f there. */
+        const double interpolated = round((f(in_min + (i + 1) * step) * to_quanta + at) / 2.0);
+        const double exact = round(f(in_min + i * step + half_step) * to_quanta);
+        const double v = at - round((interpolated - exact) / 2.0);
+        lut[i] = (int16_t)fmin(fmax(v, -32768.0), 32767.0);
+    }
+    lut[512] = (int16_t)fmin(fmax(round(f(in_max) * to_quanta), -32768.0), 32767.0);
 }
 
 mote_status mote_check_same_quantization(mote_interpreter *it, const mote_tensor *in,

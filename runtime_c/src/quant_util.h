@@ -26,10 +26,26 @@ mote_status mote_check_int32_bias(mote_interpreter *it, const mote_tensor *bias,
 /* The same for the int64 bias of 16x8 (int16 input, int8 weights) ops. */
 mote_status mote_check_int64_bias(mote_interpreter *it, const mote_tensor *bias, float input_scale,
                                   const mote_tensor *weights, int32_t channels);
-/* The output's fixed parameters (SOFTMAX and LOGISTIC: 1/256 and -128, TANH:
- * 1/128 and 0). `tolerance` is relative, on the scale. */
+/* The output's fixed parameters (int8 SOFTMAX and LOGISTIC: 1/256 and -128,
+ * TANH: 1/128 and 0; int16 LOGISTIC, TANH and SOFTMAX: 1/32768 and 0).
+ * `tolerance` is relative, on the scale. */
 mote_status mote_check_fixed_output(mote_interpreter *it, const mote_tensor *out, float scale,
                                int32_t zero_point, float tolerance);
+/* TFLite's CheckedLog2: x is taken as a power of two when log2 x, computed
+ * in float as log(x) / log(2), is within 1e-3 of an integer (*log2, the
+ * rounded value, is set either way). */
+bool mote_checked_log2(float x, int *log2);
+
+/* An int16 -> int16 function table of 513 entries (TFLite's LUTPopulate for
+ * int16, in double): f at the 512 steps of the input range [in_scale
+ * (-32768 - in_zp), in_scale (32767 - in_zp)], each entry moved by half the
+ * rounded error of linear interpolation at its step's midpoint, and f at the
+ * range's end (entry 512, for the last slope); outputs in quanta of
+ * out_scale (zero point out_zp), clamped to int16. Read it with
+ * mote_lut16_lookup (fixed_point.h). Prepare-time only. */
+void mote_lut16_populate(double (*f)(double), double in_scale, int32_t in_zp, double out_scale,
+                         int32_t out_zp, int16_t lut[513]);
+
 /* Input and output quantization must be equal (ops that only move data). */
 mote_status mote_check_same_quantization(mote_interpreter *it, const mote_tensor *in,
                                     const mote_tensor *out);

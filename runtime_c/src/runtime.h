@@ -185,22 +185,17 @@ size_t mote_persistent_total(const mote_interpreter *it);
  * tensor whose shape create moved to the arena (owns_dims) can take a new one. */
 mote_status mote_set_shape(mote_interpreter *it, mote_tensor *t, const int32_t *dims, int ndims);
 
-/* Input / output i of a node, or NULL when absent (index past the list, or
- * -1). Indices were range-checked when the model was verified. */
-static inline mote_tensor *mote_node_tensor(mote_interpreter *it, uint32_t list, int count,
-                                            int i) {
-    if (i < 0 || i >= count) return NULL;
-    const int32_t index = fb_load_i32(it->model.data + list + 4 * (size_t)i);
-    return index < 0 ? NULL : &it->tensors[index];
-}
+/* Tensor index of input / output i of a node, -1 when absent (index past the
+ * list, or -1); the tensor itself, NULL when absent. Indices were
+ * range-checked when the model was verified. */
+int32_t mote_node_tensor_index(const mote_interpreter *it, const mote_node *n, bool output, int i);
+mote_tensor *mote_node_tensor(mote_interpreter *it, const mote_node *n, bool output, int i);
 static inline mote_tensor *mote_node_input(mote_interpreter *it, const mote_node *n, int i) {
-    return mote_node_tensor(it, n->inputs, n->num_inputs, i);
+    return mote_node_tensor(it, n, false, i);
 }
 static inline mote_tensor *mote_node_output(mote_interpreter *it, const mote_node *n, int i) {
-    return mote_node_tensor(it, n->outputs, n->num_outputs, i);
+    return mote_node_tensor(it, n, true, i);
 }
-/* Tensor index of input / output i, -1 when absent. */
-int32_t mote_node_tensor_index(const mote_interpreter *it, const mote_node *n, bool output, int i);
 
 /* What the records do not keep, read again from the verified model (tensor.c):
  * a tensor's name ("" if none), quantization (no table: no scales), the size

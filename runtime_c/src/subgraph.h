@@ -12,18 +12,26 @@
  * (kernels/subgraph_call.c): `walk_calls` fails on a cycle (a subgraph that
  * runs itself through WHILE, IF or CALL_ONCE), marks the subgraphs reachable
  * from subgraph 0 and links them callees first (done_next; the first in
- * *first_done), needing each record zeroed but `caller`; `assign_callers`
- * gives each reachable callee the subgraph whose plan holds its region
- * (caller, u.plan). */
+ * *first_done), needing each record zeroed but `caller`; `plan_callees`,
+ * before the plan, gives the callees' tensors that outlive a call their
+ * persistent memory (mote_persistent_in_callee) and each reachable callee the
+ * subgraph whose plan holds its region (caller, u.plan). */
 typedef struct {
     mote_status (*walk_calls)(mote_interpreter *it, const model_view *v, int32_t *first_done);
-    void (*assign_callers)(mote_interpreter *it);
+    void (*plan_callees)(mote_interpreter *it);
 } mote_call_support;
 
 /* The ops' support when the build has WHILE, IF or CALL_ONCE (registry.c);
  * NULL without them: then a model's ops call nothing (an op that would is
  * refused as unsupported), and subgraph 0 alone is set up. */
 extern const mote_call_support *const mote_calls;
+
+/* A callee's variable tensors and folded results must outlive each call
+ * (its region is reused between calls): they get persistent memory instead
+ * of a place in the plan. */
+static inline bool mote_persistent_in_callee(int32_t subgraph, const mote_tensor *t) {
+    return subgraph > 0 && !t->is_constant && t->is_written && (t->is_variable || t->is_folded);
+}
 
 /* The subgraphs node `n` of the current subgraph calls (its options were verified): their count, 0
  * for an op that calls none. */

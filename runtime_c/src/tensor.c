@@ -6,25 +6,14 @@
 #include "model_view.h"
 #include "runtime.h"
 
-/* The table of tensor `index` in the subgraph the interpreter runs. */
-static fb_table subgraph_table(const mote_interpreter *it, int slot, uint32_t index) {
-    fb_vector tables;
-    fb_table t = {0, 0, 0, 0};
-    if (mote_fb_get_vector(&it->model, &mote_current(it)->table, slot, 4, &tables))
-        mote_fb_vector_table(&it->model, &tables, index, &t);
-    return t;
-}
-
 /* The table of tensor `t`, of whichever subgraph holds it (ops that call a
  * subgraph name its tensors from their own). */
 static fb_table tensor_table(const mote_interpreter *it, const mote_tensor *t) {
-    if (t >= it->tensors && t < it->tensors + it->num_tensors)
-        return subgraph_table(it, TFL_SUB_GRAPH_TENSORS, (uint32_t)(t - it->tensors));
     fb_vector tables;
     fb_table table = {0, 0, 0, 0};
     for (int32_t s = 0; s < it->num_subgraphs; s++) {
         const mote_subgraph *sg = &it->subgraphs[s];
-        if (sg->num_tensors && t >= sg->tensors && t < sg->tensors + sg->num_tensors &&
+        if (t >= sg->tensors && t < sg->tensors + sg->num_tensors &&
             mote_fb_get_vector(&it->model, &sg->table, TFL_SUB_GRAPH_TENSORS, 4, &tables))
             mote_fb_vector_table(&it->model, &tables, (uint32_t)(t - sg->tensors), &table);
     }
@@ -77,6 +66,11 @@ int32_t mote_node_tensor_index(const mote_interpreter *it, const mote_node *n, b
     const int count = output ? n->num_outputs : n->num_inputs;
     if (i < 0 || i >= count) return -1;
     return fb_load_i32(it->model.data + (output ? n->outputs : n->inputs) + 4 * (size_t)i);
+}
+
+mote_tensor *mote_node_tensor(mote_interpreter *it, const mote_node *n, bool output, int i) {
+    const int32_t index = mote_node_tensor_index(it, n, output, i);
+    return index < 0 ? NULL : &it->tensors[index];
 }
 
 size_t mote_tensor_bytes(const mote_tensor *t) {

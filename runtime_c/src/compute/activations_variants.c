@@ -50,6 +50,14 @@ const mote_variant mote_lookup_s8_variants[] = {
     MOTE_VARIANT(lookup_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_logistic_s16_variants[] = {
+    MOTE_VARIANT(logistic_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
+const mote_variant mote_tanh_s16_variants[] = {
+    MOTE_VARIANT(tanh_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
 const mote_variant mote_leaky_relu_f32_variants[] = {
     MOTE_VARIANT(leaky_relu_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,

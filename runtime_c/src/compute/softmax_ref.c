@@ -1,4 +1,4 @@
-/* Portable reference compute functions of SOFTMAX (softmax.h).
+/* Portable reference compute functions of SOFTMAX and LOG_SOFTMAX (softmax.h).
  *
  * int8 follows TFLite's reference kernel in fixed point: differences
  * x[i] - max (<= 0) are scaled by beta * s_in into Q5.26, exponentiated with
@@ -85,6 +85,46 @@ void mote_softmax_s8_ref(const mote_softmax_params *p, const int8_t *input, int8
                 mote_fp_mul_high(reciprocal, exp_of_difference(p, diff)), exponent);
             y[i] = (int8_t)mote_clamp_i32(q - 128, -128, 127);
         }
+    }
+}
+
+/* 1 / sum for a row's sum of exps in Q16.15 (> 0: the maximum's own exp is
+ * about 1): the sum shifted left by headroom - 1 bits into [2^30, 2^31),
+ * kept to 15 fraction bits ([1, 2] in Q1.15 at 65536..131072, rounded half
+ * up), less 1 and recentred by -32768 for the 1 / (1 + x) table. The result
+ * is Q0.15 over 2^(31 - headroom) (*shift). */
+static int16_t reciprocal_of_sum(const mote_softmax_params *p, int32_t sum, int *shift) {
+    const int headroom = mote_fp_leading_sign_bits(sum) + 1;   /* leading zeros */
+    const int32_t normalized = (int32_t)((((int64_t)sum << (headroom - 1)) + (1 << 13)) >> 14);
+    *shift = 31 - headroom;
+    return mote_lut16_lookup(
+        (int16_t)mote_clamp_i32(normalized - (1 << 15) - (1 << 16), -32768, 32767), p->recip_lut);
+}
+
+void mote_softmax_s16_ref(const mote_softmax_params *p, const int16_t *input, int16_t *output,
+                          size_t begin, size_t end) {
+    const size_t depth = p->depth;
+    for (size_t r = begin; r < end; r++) {
+        const int16_t *x = input + r * depth;
+        int16_t *y = output + r * depth;
+        int32_t max = -32768, sum = 0;
+        for (size_t i = 0; i < depth; i++) max = x[i] > max ? x[i] : max;
+        for (size_t i = 0; i < depth; i++) {
+            /* x - max in [-65535, 0] scaled so that -65535 is -10; LiteRT's
+               int32 MultiplyByQuantizedMultiplier rounds twice here (one
+               rounding differs by 1 on some differences) */
+            const int32_t scaled = mote_fp_multiply_by_quantized_multiplier_double_rounding(
+                x[i] - max, p->input_multiplier, p->input_shift);
+            y[i] = mote_lut16_lookup((int16_t)mote_clamp_i32(scaled + 32767, -32768, 32767),
+                                     p->exp_lut);
+            sum += y[i];
+        }
+        int shift;
+        const int64_t reciprocal = reciprocal_of_sum(p, sum, &shift);
+        const int64_t half = (int64_t)1 << (shift - 1);
+        for (size_t i = 0; i < depth; i++)
+            y[i] = (int16_t)mote_clamp_i32((int32_t)((y[i] * reciprocal + half) >> shift), 0,
+                                           32767);
     }
 }
 

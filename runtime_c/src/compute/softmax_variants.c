@@ -9,6 +9,10 @@ const mote_variant mote_softmax_s8_variants[] = {
     MOTE_VARIANT(softmax_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
+const mote_variant mote_softmax_s16_variants[] = {
+    MOTE_VARIANT(softmax_s16_ref, 0, NULL),
+    MOTE_VARIANTS_END,
+};
 const mote_variant mote_log_softmax_f32_variants[] = {
     MOTE_VARIANT(log_softmax_f32_ref, 0, NULL),
     MOTE_VARIANTS_END,

@@ -13,6 +13,8 @@
  * and RSQRT from TFLite's own int8 arithmetic (SQRT truncates its float
  * result; RSQRT is fixed point), and an input below its zero point (a
  * negative real) fails their invoke, as in TFLite.
+ * LOGISTIC and TANH also run in INT16 (16x8: zero points 0, output scale
+ * 1/32768), interpolating TFLite's sigmoid table as its reference kernels.
  * The glue; compute/activations.h computes. */
 #include <math.h>
 
@@ -24,7 +26,7 @@
 
 typedef struct {
     mote_activation_params p;
-    bool is_s8;
+    bool is_s8, is_s16;
     mote_compute_fn compute;
 } activation_data;
 
@@ -103,12 +105,63 @@ static mote_status prepare_lookup(mote_interpreter *it, mote_node *n, mote_activ
     return MOTE_OK;
 }
 
+/* LOGISTIC / TANH in 16x8, as TFLite's prepare: zero points 0, output scale
+ * 2^-15 (LOGISTIC: exactly; TANH: log2 within 1e-3 of -15), and the input
+ * scale s into the sigmoid table's unit 1/12288 (= 1/(3 * 4096)). A scale
+ * TFLite takes for 2^-12 (CheckedLog2), or for TANH 2^-11, is the exact
+ * factor 3 (6); any other s * 12288 is doubled k times until above 16383.5,
+ * truncated to an integer m, and the kernel computes (x m + 2^(k-1)) >> k. */
+static mote_status prepare_table_s16(mote_interpreter *it, mote_node *n,
+                                     const mote_variant *variants, bool is_tanh) {
+    activation_data *d = n->data;
+    mote_activation_params *p = &d->p;
+    mote_status s;
+    if ((s = mote_unary_prepare_s16(it, n))) return s;
+    const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    const float out_scale = mote_tensor_scale(it, out, 0);
+    int out_log2;
+    if (is_tanh ? !mote_checked_log2(out_scale, &out_log2) || out_log2 != -15
+             : out_scale != 1.0f / 32768.0f)
+        return mote_check_fixed_output(it, out, 1.0f / 32768.0f, 0, 0.0f);
+    const float in_scale = mote_tensor_scale(it, in, 0);
+    int in_log2;
+    const int pot_shift = mote_checked_log2(in_scale, &in_log2) ? 12 + in_log2 : -1;
+    if (pot_shift == 0 || (is_tanh && pot_shift == 1)) {
+        p->table_multiplier = 3 << pot_shift;
+        p->table_shift = 0;
+    } else {
+        double m = (double)in_scale * 4096.0 * 3.0;
+        int k = 0;
+        while (m <= 32767.0 / 2.0 && k <= 30) {
+            k++;
+            m *= 2.0;
+        }
+        /* x m must stay in int32 for every int16 x, as in TFLite's kernel. */
+        if (!(m < 65536.0))
+            return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input '%s': int16 %s input scale %g "
+                             "is too large; expected below %g (the kernel's fixed-point "
+                             "rescale of the input would overflow)", mote_tensor_name(it, in),
+                             is_tanh ? "TANH" : "LOGISTIC", (double)in_scale, 65536.0 / 12288.0);
+        p->table_multiplier = (int32_t)m;
+        p->table_shift = k;
+    }
+    d->is_s16 = true;
+    d->compute = mote_node_choose(it, n, variants, p);
+    return MOTE_OK;
+}
+
 static mote_status prepare_logistic(mote_interpreter *it, mote_node *n) {
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    if (in && in->type == MOTE_INT16)
+        return prepare_table_s16(it, n, mote_logistic_s16_variants, false);
     return prepare_lookup(it, n, mote_logistic_f32_ref, mote_logistic_f32_variants,
                           1.0f / 256.0f, -128);
 }
 
 static mote_status prepare_tanh(mote_interpreter *it, mote_node *n) {
+    const mote_tensor *in = mote_node_input(it, n, 0);
+    if (in && in->type == MOTE_INT16)
+        return prepare_table_s16(it, n, mote_tanh_s16_variants, true);
     return prepare_lookup(it, n, mote_tanh_f32_ref, mote_tanh_f32_variants, 1.0f / 128.0f, 0);
 }
 
@@ -228,6 +281,8 @@ static void activation_task(void *ctx, size_t begin, size_t end) {
     const activation_data *d = c->data;
     if (d->is_s8)
         ((mote_activation_s8_fn)d->compute)(&d->p, c->input, c->output, begin, end);
+    else if (d->is_s16)
+        ((mote_activation_s16_fn)d->compute)(&d->p, c->input, c->output, begin, end);
     else
         ((mote_activation_f32_fn)d->compute)(&d->p, c->input, c->output, begin, end);
 }
@@ -239,11 +294,11 @@ static mote_status invoke_clamp(mote_interpreter *it, mote_node *n) {
 }
 
 /* LOGISTIC, TANH: in float an exp or tanh per element, about 20 operations;
- * in int8 a table lookup. */
+ * in int8 a table lookup; in int16 an interpolated lookup (about 8). */
 static mote_status invoke_function(mote_interpreter *it, mote_node *n) {
     const activation_data *d = n->data;
     mote_parallel_io(it, n, activation_task, tensor_numel(mote_node_output(it, n, 0)),
-                     d->is_s8 ? 1 : 20);
+                     d->is_s8 ? 1 : d->is_s16 ? 8 : 20);
     return MOTE_OK;
 }
 
@@ -255,12 +310,12 @@ static const mote_variant *const relu6_kernels[] = {mote_relu_f32_variants, mote
                                                     NULL};
 const mote_op mote_op_relu6 = {prepare_relu6, invoke_clamp, sizeof(activation_data), 3, 0,
                                relu6_kernels};
-static const mote_variant *const logistic_kernels[] = {mote_logistic_f32_variants,
-                                                       mote_lookup_s8_variants, NULL};
+static const mote_variant *const logistic_kernels[] = {
+    mote_logistic_f32_variants, mote_lookup_s8_variants, mote_logistic_s16_variants, NULL};
 const mote_op mote_op_logistic = {prepare_logistic, invoke_function, sizeof(activation_data), 3,
                                   0, logistic_kernels};
-static const mote_variant *const tanh_kernels[] = {mote_tanh_f32_variants, mote_lookup_s8_variants,
-                                                   NULL};
+static const mote_variant *const tanh_kernels[] = {
+    mote_tanh_f32_variants, mote_lookup_s8_variants, mote_tanh_s16_variants, NULL};
 const mote_op mote_op_tanh = {prepare_tanh, invoke_function, sizeof(activation_data), 3, 0,
                               tanh_kernels};
 

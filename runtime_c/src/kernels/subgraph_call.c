@@ -157,11 +157,20 @@ int mote_node_callees(const mote_interpreter *it, const mote_node *n, int32_t ca
     return count;
 }
 
-/* Each callee's region goes in the plan of the subgraph that calls it, alive
+/* The callees' tensors that outlive a call get persistent memory. Each
+ * callee's region goes in the plan of the subgraph that calls it, alive
  * during the ops that call it. A callee called from two subgraphs goes in
  * subgraph 0's plan for the whole run instead (calls form no cycle, so
  * following callers always ends at subgraph 0). */
-static void assign_callers(mote_interpreter *it) {
+static void plan_callees(mote_interpreter *it) {
+    for (int32_t s = 1; s < it->num_subgraphs; s++) {
+        const mote_subgraph *sg = &it->subgraphs[s];
+        for (int32_t i = 0; i < sg->num_tensors; i++) {
+            mote_tensor *t = &sg->tensors[i];
+            if (mote_persistent_in_callee(s, t))
+                t->data = mote_persistent_alloc(it, mote_tensor_bytes(t));
+        }
+    }
     for (int32_t s = 0; s < it->num_subgraphs; s++) {
         const mote_subgraph *sg = &it->subgraphs[s];
         if (!sg->reachable) continue;
@@ -194,4 +203,4 @@ static void assign_callers(mote_interpreter *it) {
     }
 }
 
-const mote_call_support mote_call_support_of_ops = {walk_calls, assign_callers};
+const mote_call_support mote_call_support_of_ops = {walk_calls, plan_callees};

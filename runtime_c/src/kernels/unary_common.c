@@ -18,3 +18,18 @@ mote_status mote_unary_prepare(mote_interpreter *it, mote_node *n, bool int8_all
         return mote_check_shape_equal(it, out, "output", in->dims, in->ndims);
     return MOTE_OK;
 }
+
+mote_status mote_unary_prepare_s16(mote_interpreter *it, mote_node *n) {
+    mote_status s;
+    if ((s = mote_check_io_count(it, n, 1, 1, 1)) != MOTE_OK) return s;
+    mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
+    if ((s = mote_check_present(it, in, "input"))) return s;
+    if (in->type != MOTE_INT16 || out->type != MOTE_INT16)
+        return mote_unsupported_types(it, n, "INT16 input and output");
+    if ((s = mote_check_int16_activation(it, in, "input")) ||
+        (s = mote_check_int16_activation(it, out, "output")))
+        return s;
+    if (!mote_same_shape(in, out))
+        return mote_check_shape_equal(it, out, "output", in->dims, in->ndims);
+    return MOTE_OK;
+}
