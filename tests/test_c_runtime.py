@@ -14,7 +14,7 @@ import pytest
 from conftest import need, run_litert
 from control_flow_models import cases as control_flow_cases
 from op_cases import FLOAT_OPS, float_cases
-from op_cases_int8 import INT8_OPS, int8_cases
+from op_cases_int8 import HYBRID_OPS, INT8_OPS, int8_cases
 from op_cases_int16 import INT16_OPS, int16_cases, large_cases
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +44,17 @@ def case_dir(tmp_path_factory, litert_available):
     # 16x8 shapes that take the fast kernels' every way (tests/op_cases_int16.py: LARGE_*)
     for name, model, inputs in large_cases(seed=1):
         add(name, model, inputs, 0, True)
+    # hybrid ops (int8 weights, float activations): float results within the
+    # float tolerance of LiteRT's float model with the weights dequantized
+    from test_ops_int8 import dequantized_float_model
+    for op in sorted(HYBRID_OPS):
+        for name, model, inputs in int8_cases(op, CASES_PER_OP, seed=1, table=HYBRID_OPS):
+            name = f"hybrid_{name}"
+            (d / f"{name}.tflite").write_bytes(model)
+            (d / f"{name}.in0.bin").write_bytes(np.ascontiguousarray(inputs[0]).tobytes())
+            (want,) = run_litert(dequantized_float_model(model), inputs)
+            (d / f"{name}.out0.bin").write_bytes(np.ascontiguousarray(want).tobytes())
+            lines.append(f"{name} {FLOAT_TOLERANCE}")
     # WHILE / IF / CALL_ONCE models and TensorFlow's LSTM forms (tests/control_flow_models.py)
     for name, model, inputs, int8 in control_flow_cases():
         add(name, model, inputs, 0 if int8 else FLOAT_TOLERANCE, int8)
@@ -63,7 +74,7 @@ def make(target, case_dir):
 def test_c_native(case_dir):
     need("cc", "make")
     out = make("test", case_dir)
-    count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS) + len(INT16_OPS)) + \
+    count = CASES_PER_OP * (len(FLOAT_OPS) + len(INT8_OPS) + len(INT16_OPS) + len(HYBRID_OPS)) + \
         len(list(control_flow_cases())) + len(list(large_cases()))
     assert f"{count} cases" in out
 

@@ -281,6 +281,43 @@ def resize_bilinear(b, rng):
     return [int8_input(rng, (n, h, w, c), q)]
 
 
+def _lookup(op, out_q=None):
+    """LOGISTIC, TANH, HARD_SWISH int8: a 256-entry table at prepare, applied
+    by the lookup variants; lengths around their vector widths (16 and 32)
+    with tails, every input value where the tensor is long enough."""
+    def case(b, rng):
+        shape = [int(rng.integers(1, 4)), int(rng.choice([1, 15, 16, 31, 32, 33, 70, 256, 301]))]
+        iq = {"scale": [float(10 ** rng.uniform(-2.5, -0.5))], "zero_point": [zero_point(rng)]}
+        oq = out_q or {"scale": [float(10 ** rng.uniform(-2.5, -0.5))],
+                       "zero_point": [zero_point(rng)]}
+        x = b.add_input("x", shape, "int8", iq)
+        y = b.add_tensor("y", shape, "int8", oq)
+        b.add_operator(op, [x], [y], version=1 if op == "HARD_SWISH" else 2)
+        b.mark_outputs(y)
+        data = int8_input(rng, shape, iq)
+        if rng.random() < 0.5:
+            every = np.resize(rng.permutation(np.arange(-128, 128)), data.size)
+            data = every.reshape(shape).astype(np.int8)
+        return [data]
+    return case
+
+
+def pad(b, rng):
+    """PAD int8 of the channels only (the last-dim variant): widths around
+    its 4-, 8- and 16-byte moves, padding before and after, zero points at
+    the edges (the fill)."""
+    n, h, w = (int(d) for d in rng.integers(1, 4, size=3))
+    c = int(rng.choice([1, 3, 4, 7, 8, 15, 16, 17, 24, 33, 70]))
+    before, after = (int(d) for d in rng.choice([0, 1, 3, 8, 17], size=2))
+    q = {"scale": [0.05], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", [n, h, w, c], "int8", q)
+    pads = b.add_constant("paddings", np.array([[0, 0], [0, 0], [0, 0], [before, after]], np.int32))
+    y = b.add_tensor("y", [n, h, w, c + before + after], "int8", q)
+    b.add_operator("PAD", [x, pads], [y], version=2)
+    b.mark_outputs(y)
+    return [int8_input(rng, [n, h, w, c], q)]
+
+
 GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
@@ -288,7 +325,10 @@ GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "MUL": lambda b, rng: _elementwise(b, rng, "MUL"), "QUANTIZE": quantize, "DEQUANTIZE": dequantize,
               "AVERAGE_POOL_2D": lambda b, rng: _pool(b, rng, "AVERAGE_POOL_2D"),
               "MAX_POOL_2D": lambda b, rng: _pool(b, rng, "MAX_POOL_2D"),
-              "TRANSPOSE_CONV": transpose_conv, "RESIZE_BILINEAR": resize_bilinear}
+              "TRANSPOSE_CONV": transpose_conv, "RESIZE_BILINEAR": resize_bilinear,
+              "LOGISTIC": _lookup("LOGISTIC", {"scale": [1 / 256], "zero_point": [-128]}),
+              "TANH": _lookup("TANH", {"scale": [1 / 128], "zero_point": [0]}),
+              "HARD_SWISH": _lookup("HARD_SWISH"), "PAD": pad}
 
 
 def cases(op, count, seed=5):
@@ -343,11 +383,12 @@ def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_availa
 
 # The ops with NEON int8 variants, for the cross-compiled C tests below.
 QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
-            "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR", "TRANSPOSE_CONV")
+            "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR", "TRANSPOSE_CONV", "LOGISTIC",
+            "HARD_SWISH")
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
-    """The same edge cases and hybrid FULLY_CONNECTED, cross-compiled for aarch64, under qemu
+    """The same edge cases and the hybrid ops, cross-compiled for aarch64, under qemu
     (runtime_c/tests/test_runtime.c: byte-equal to LiteRT's reference kernels
     and to `_ref`), on a CPU with SDOT and on one without (make cross-aarch64)."""
     need("aarch64-linux-gnu-gcc", "qemu-aarch64", "make")
@@ -360,22 +401,38 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
             for i, y in enumerate(run_litert(model, inputs, reference_kernels=True)):
                 (tmp_path / f"{name}.out{i}.bin").write_bytes(np.ascontiguousarray(y).tobytes())
             lines.append(f"{name} 0")
-    # hybrid FULLY_CONNECTED (float, within 1e-5 of LiteRT's float model with
-    # the weights dequantized, as test_ops_int8 checks it natively)
+    # hybrid FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D (float, within
+    # 1e-5 of LiteRT's float model with the weights dequantized, as
+    # test_ops_int8 checks them natively); the convolutions' NEON variants
+    # also byte-equal to `_ref` (tolerance -1e-5: test_runtime.c)
     from op_cases_int8 import HYBRID_OPS, int8_cases
+    from test_kernel_variants import (GEMM_CONV_GEOMETRIES, HYBRID_DEPTHWISE_GEOMETRIES,
+                                      hybrid_conv_models)
     from test_ops_int8 import dequantized_float_model
-    for name, model, inputs in int8_cases("FULLY_CONNECTED", 20, seed=3, table=HYBRID_OPS):
+    hybrid = [(name, model, inputs, "1e-5") for op in ("FULLY_CONNECTED",)
+              for name, model, inputs in int8_cases(op, 20, seed=3, table=HYBRID_OPS)]
+    hybrid += [(name, model, inputs, "-1e-5") for op in ("CONV_2D", "DEPTHWISE_CONV_2D")
+               for name, model, inputs in int8_cases(op, 20, seed=3, table=HYBRID_OPS)]
+    rng = np.random.default_rng(3)
+    for i, (depthwise, geometry) in enumerate([(False, g) for g in GEMM_CONV_GEOMETRIES] +
+                                              [(True, g) for g in HYBRID_DEPTHWISE_GEOMETRIES]):
+        model, _, shape = hybrid_conv_models(rng, depthwise, geometry, "NONE")
+        hybrid.append((f"conv_geometry_{i}", model,
+                       [(rng.integers(0, 256, shape) / 127.5 - 1).astype(np.float32)], "-1e-5"))
+    for name, model, inputs, tol in hybrid:
         name = f"hybrid_{name}"
         (tmp_path / f"{name}.tflite").write_bytes(model)
         (tmp_path / f"{name}.in0.bin").write_bytes(np.ascontiguousarray(inputs[0]).tobytes())
         (want,) = run_litert(dequantized_float_model(model), inputs)
         (tmp_path / f"{name}.out0.bin").write_bytes(np.ascontiguousarray(want).tobytes())
-        lines.append(f"{name} 1e-5")
+        lines.append(f"{name} {tol}")
     (tmp_path / "cases.txt").write_text("\n".join(lines) + "\n")
     out = make("cross-aarch64", tmp_path)
     assert out.count(" 0 failed") == 2, out[-3000:]
     for kernel in ("conv2d_s8_4x16_neondot", "depthwise_conv2d_s8_3x3_neon", "avg_pool_s8_neon",
                    "max_pool_s8_neon", "quantize_f32_neon", "dequantize_s8_neon",
-                   "fully_connected_hybrid_neon", "resize_bilinear_s8_neon",
+                   "fully_connected_hybrid_neon", "conv2d_hybrid_8x8_neon",
+                   "depthwise_conv2d_hybrid_neon", "lookup_s8_neon", "hard_swish_s8_lut_neon",
+                   "resize_bilinear_s8_neon",
                    "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"

@@ -221,3 +221,89 @@ def test_hybrid_fully_connected_long_rows_equal_litert(depth, units, batch, lite
     for off in isa_levels():
         (got,), used = run(model, inputs, OpResolverType.AUTO, off)
         assert_float_close(got, want, f"with {off or 'all CPU features'} off ({used})")
+
+
+# Hybrid CONV_2D and DEPTHWISE_CONV_2D (float input, int8 filter scaled per
+# output channel): their SIMD variants take `_ref`'s float steps in `_ref`'s
+# order (conv_hybrid_simd.h), so their outputs are byte-equal to `_ref`'s at
+# every ISA level and thread count; `_ref` itself is checked against LiteRT's
+# float model with the weights dequantized. The GEMM geometries above (tile
+# paths, 1-70 output channels: whole and part panels), depthwise ones, filter
+# scales from 1e-6 to 1e2, image-like and wide inputs, no bias.
+HYBRID_DEPTHWISE_GEOMETRIES = [
+    # h, w, channels, k, stride, dilation, padding
+    (15, 17, 32, 3, 1, 1, "SAME"),
+    (16, 16, 37, 3, 2, 1, "SAME"),
+    (9, 13, 8, 5, 1, 1, "VALID"),
+    (11, 10, 3, 3, 1, 2, "SAME"),
+    (7, 9, 70, 5, 2, 1, "SAME"),
+]
+
+
+def hybrid_conv_models(rng, depthwise, geometry, activation):
+    """The model with a bias, the same without one, and the input shape."""
+    if depthwise:
+        h, w, cin, k, s, d, padding = geometry
+        cout = cin
+    else:
+        h, w, cin, cout, k, s, d, padding = geometry
+    oh = -(-h // s) if padding == "SAME" else (h - (k - 1) * d - 1) // s + 1
+    ow = -(-w // s) if padding == "SAME" else (w - (k - 1) * d - 1) // s + 1
+    scales = (10 ** rng.uniform(-6, 2, cout)).astype(np.float32)
+    filt = rng.integers(-127, 128, (1, k, k, cout) if depthwise else (cout, k, k, cin))
+    bias = rng.standard_normal(cout).astype(np.float32)
+    models = []
+    for with_bias in (True, False):
+        b = ModelBuilder()
+        x = b.add_input("x", [2, h, w, cin], "float32")
+        f = b.add_constant("filter", filt.astype(np.int8), quantization={
+            "scale": scales, "zero_point": np.zeros(cout, np.int64),
+            "quantized_dimension": 3 if depthwise else 0})
+        operands = [x, f, b.add_constant("bias", bias)] if with_bias else [x, f]
+        y = b.add_tensor("y", [2, oh, ow, cout], "float32")
+        b.add_operator("DEPTHWISE_CONV_2D" if depthwise else "CONV_2D", operands, [y],
+                       conv_options(depthwise, padding, s, s, d, d, activation),
+                       version=6 if depthwise else 5)
+        b.mark_outputs(y)
+        models.append(b.build())
+    return models[0], models[1], (2, h, w, cin)
+
+
+@pytest.mark.parametrize("depthwise,geometry",
+                         [(False, g) for g in GEMM_CONV_GEOMETRIES] +
+                         [(True, g) for g in HYBRID_DEPTHWISE_GEOMETRIES], ids=str)
+def test_hybrid_conv_variants_equal_reference_bytes(depthwise, geometry, litert_available):
+    from test_ops_int8 import dequantized_float_model
+    rng = np.random.default_rng([depthwise, *geometry[:-1]])
+    for case, activation in enumerate(["NONE", "RELU6", "RELU_N1_TO_1"]):
+        with_bias, without_bias, shape = hybrid_conv_models(rng, depthwise, geometry, activation)
+        # image-like values (k / 127.5 - 1) and wide ones
+        inputs = [(rng.integers(0, 256, shape) / 127.5 - 1).astype(np.float32) if case
+                  else (rng.standard_normal(shape) * 30).astype(np.float32)]
+        (ref,), _ = run(with_bias, inputs, OpResolverType.BUILTIN_REF)
+        if activation == "NONE":
+            # (a clamped output keeps the rounding of its unclamped sum, which
+            # the relative bound does not see)
+            (want,) = run_litert(dequantized_float_model(with_bias), inputs)
+            assert_float_close(ref, want, "_ref against LiteRT's float model")
+        # LiteRT's CONV_2D needs a bias: the model without one is checked
+        # against `_ref` only (its NULL-bias finish)
+        model = without_bias if case == 1 else with_bias
+        what = f"{activation}, bias {case != 1}"
+        if case == 1:
+            (ref,), _ = run(model, inputs, OpResolverType.BUILTIN_REF)
+        for off in isa_levels():
+            (got,), used = run(model, inputs, OpResolverType.AUTO, off)
+            chosen.update(used)
+            diff = np.flatnonzero(got.view(np.uint32) != ref.view(np.uint32))
+            assert diff.size == 0, (f"{what}, {off or 'all CPU features'} off ({used}): "
+                                    f"{diff.size} of {got.size} differ from _ref, first at "
+                                    f"{diff[0]}: {got.flat[diff[0]]!r} vs {ref.flat[diff[0]]!r}")
+        for threads in (2, 3):
+            it = Interpreter(model_content=model, num_threads=threads)
+            it.allocate_tensors()
+            it.set_tensor(it.get_input_details()[0]["index"], inputs[0])
+            it.invoke()
+            got = it.get_tensor(it.get_output_details()[0]["index"])
+            assert np.array_equal(got.view(np.uint32), ref.view(np.uint32)), \
+                f"{what}, {threads} threads: differs from _ref"

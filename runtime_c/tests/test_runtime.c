@@ -7,7 +7,9 @@
  * <name>.tflite is run on <name>.in<i>.bin and its outputs are compared with
  * <name>.out<i>.bin, which were computed by LiteRT (the pytest suite writes
  * the directory). tolerance 0 means byte-exact; otherwise float32 outputs may
- * differ by tolerance * max(1, max |expected|). Every model is also put
+ * differ by |tolerance| * max(1, max |expected|), and a negative tolerance
+ * asks the chosen kernels for `_ref`'s bytes (variants that take `_ref`'s
+ * float steps in its order). Every model is also put
  * through the arena-size protocol and through truncation and byte flips, which
  * must produce errors or results, never a crash (the sanitizer build checks
  * that no invalid read happens on the way).
@@ -111,7 +113,7 @@ static void split_reversed(void *pool, mote_task_fn task, void *ctx, size_t coun
 
 /* Runs the model again with every op's portable `_ref` compute function and
  * compares: int8 byte-equal, float within tol of the largest magnitude (the
- * chosen SIMD variants may reorder or fuse sums). This checks the NEON
+ * chosen SIMD variants may reorder or fuse sums), or byte-equal if tol is 0. This checks the NEON
  * variants under qemu as tests/test_kernel_variants.py checks x86's. */
 static void check_portable_agrees(const void *model, size_t size, mote_interpreter *it,
                                   const char *name, double tol) {
@@ -130,7 +132,7 @@ static void check_portable_agrees(const void *model, size_t size, mote_interpret
             mote_tensor_info_get(it, mote_output_tensor(it, i), &a);
             mote_tensor_info_get(ref, mote_output_tensor(ref, i), &b);
             double scale = 1, worst = 0;
-            if (a.type == MOTE_FLOAT32) {
+            if (a.type == MOTE_FLOAT32 && tol > 0) {
                 const float *x = a.data, *y = b.data;
                 for (size_t k = 0; k < a.bytes / 4; k++) scale = fmax(scale, fabs(y[k]));
                 for (size_t k = 0; k < a.bytes / 4; k++)
@@ -319,13 +321,13 @@ static void run_case(const char *dir, const char *name, double tol) {
                 double scale = 1, worst = 0;
                 for (size_t k = 0; k < n / 4; k++) scale = fmax(scale, fabs(w[k]));
                 for (size_t k = 0; k < n / 4; k++) worst = fmax(worst, fabs((double)w[k] - g[k]));
-                EXPECT(worst <= tol * scale, "%s output %d: max difference %g > %g", name, i,
-                       worst, tol * scale);
+                EXPECT(worst <= fabs(tol) * scale, "%s output %d: max difference %g > %g", name,
+                       i, worst, fabs(tol) * scale);
             }
             free16(want);
         }
         if (s == MOTE_OK) {
-            check_portable_agrees(model, size, it, name, tol > 0 ? tol : 1e-5);
+            check_portable_agrees(model, size, it, name, tol > 0 ? tol : tol < 0 ? 0 : 1e-5);
             check_unaligned_model(model, size, it, name);
             check_reused_input_memory(model, size, it, name);
             check_splits_keep_outputs(it, name);

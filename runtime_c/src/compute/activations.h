@@ -74,6 +74,11 @@ void mote_relu_s8_ref(const mote_activation_params *p, const int8_t *input, int8
  * table lookup per element. */
 void mote_lookup_s8_ref(const mote_activation_params *p, const int8_t *input, int8_t *output,
                         size_t begin, size_t end);
+/* The same lookup with vector shuffles (lut_s8.h): _ref's bytes. */
+void mote_lookup_s8_avx2(const mote_activation_params *p, const int8_t *input, int8_t *output,
+                         size_t begin, size_t end);
+void mote_lookup_s8_neon(const mote_activation_params *p, const int8_t *input, int8_t *output,
+                         size_t begin, size_t end);
 /* LOGISTIC and TANH in 16x8 (output scale 1/32768, zero points 0), TFLite's
  * reference_integer_ops::Logistic / Tanh: |x| in table units (see
  * table_multiplier) indexes a 256-entry table of sigmoid(i / 24) in 0.16

@@ -41,6 +41,12 @@ const mote_variant mote_relu_s8_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_lookup_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(lookup_s8_avx2, MOTE_CPU_AVX2_FMA, NULL),
+#endif
+#if defined(__aarch64__)
+    MOTE_VARIANT(lookup_s8_neon, MOTE_CPU_NEON, NULL),
+#endif
     MOTE_VARIANT(lookup_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -61,6 +61,14 @@ void mote_depthwise_conv2d_s8_ref(const mote_conv_params *p, const int8_t *input
 void mote_depthwise_conv2d_hybrid_ref(const mote_conv_params *p, const float *input,
                                       const int8_t *filter, const float *bias, float *output,
                                       size_t begin, size_t end);
+/* Hybrid DEPTHWISE_CONV_2D vectorized over the channels (conv_hybrid_simd.h;
+ * depth multiplier 1), per ISA; hybrid CONV_2D's variants are in gemm_f32.h. */
+void mote_depthwise_conv2d_hybrid_avx2(const mote_conv_params *p, const float *input,
+                                       const int8_t *filter, const float *bias, float *output,
+                                       size_t begin, size_t end);
+void mote_depthwise_conv2d_hybrid_neon(const mote_conv_params *p, const float *input,
+                                       const int8_t *filter, const float *bias, float *output,
+                                       size_t begin, size_t end);
 void mote_conv2d_s16_ref(const mote_conv_params *p, const int16_t *input, const int8_t *filter,
                          const int64_t *bias, int16_t *output, size_t begin, size_t end);
 void mote_depthwise_conv2d_s16_ref(const mote_conv_params *p, const int16_t *input,

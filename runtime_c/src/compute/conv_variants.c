@@ -43,6 +43,17 @@ const mote_variant mote_conv2d_s8_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_conv2d_hybrid_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(conv2d_hybrid_6x16_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_f32_conv_fits,
+                        mote_conv2d_hybrid_packing_16),
+#endif
+#if defined(__aarch64__)
+    MOTE_PACKED_VARIANT(conv2d_hybrid_8x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
+                        mote_conv2d_hybrid_packing_8),
+#elif defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(conv2d_hybrid_4x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
+                        mote_conv2d_hybrid_packing_8),
+#endif
     MOTE_VARIANT(conv2d_hybrid_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
@@ -91,6 +102,13 @@ const mote_variant mote_depthwise_conv2d_s8_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_depthwise_conv2d_hybrid_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(depthwise_conv2d_hybrid_avx2, MOTE_CPU_AVX2_FMA,
+                 mote_depthwise_conv2d_fits_channels),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(depthwise_conv2d_hybrid_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_fits_channels),
+#endif
     MOTE_VARIANT(depthwise_conv2d_hybrid_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

@@ -22,10 +22,13 @@ enum { ADD, SUB, MUL };
  *   v mh + ((v ml + 2^(30 - L)) >> (31 - L))
  * (floor shift), where |v mh| < 2^(8 + L) and |v ml| < 2^(39 - L) fit in int32;
  * then RDBP's remainder test as mote_fp_rounding_shift_right. Other shifts
- * take mote_rescale8. */
+ * take mote_rescale8. The input of the larger scale has the multiplier 1/2
+ * (m = 2^30, shift 0: TFLite's ADD rescales both to 2 max(scales)), where
+ * SRDHM(v 2^L, 2^30) = v 2^(L - 1) exactly and RDBP(., 0) keeps it: a shift. */
 typedef struct {
     __m256i mh, ml, round, mask, half;
-    __m128i low_bits, n;
+    __m128i low_bits, n, half_left;
+    bool half_multiplier;
 } input_rescale;
 
 static bool input_rescale_fits(const mote_elementwise_params *p) {
@@ -39,12 +42,14 @@ AVX2 static input_rescale input_rescale_of(int32_t m, int32_t shift, int32_t lef
     input_rescale r = {_mm256_set1_epi32(m >> low), _mm256_set1_epi32(m & ((1 << low) - 1)),
                        _mm256_set1_epi32(1 << (low - 1)), _mm256_set1_epi32(mask),
                        _mm256_set1_epi32(mask >> 1), _mm_cvtsi32_si128(low),
-                       _mm_cvtsi32_si128(n)};
+                       _mm_cvtsi32_si128(n), _mm_cvtsi32_si128(left - 1),
+                       m == (1 << 30) && shift == 0};
     return r;
 }
 
 AVX2 static inline __attribute__((always_inline)) __m256i input_rescale8(__m256i v,
                                                                           const input_rescale *r) {
+    if (r->half_multiplier) return _mm256_sll_epi32(v, r->half_left);
     const __m256i g = _mm256_add_epi32(
         _mm256_mullo_epi32(v, r->mh),
         _mm256_sra_epi32(_mm256_add_epi32(_mm256_mullo_epi32(v, r->ml), r->round), r->low_bits));

@@ -20,6 +20,29 @@ void mote_gemm_f32_pack(size_t nr, size_t n, size_t k, size_t zeros, const float
     }
 }
 
+/* Hybrid panels: NR floats (bias), then k rows of NR int8 weights (NR is a
+ * multiple of 4, so every panel stays float-aligned). */
+static size_t hybrid_panel_floats(size_t nr, size_t k) {
+    return nr + k * nr / sizeof(float);
+}
+
+size_t mote_gemm_hybrid_packed_bytes(size_t nr, size_t n, size_t k, size_t zeros) {
+    return ((n + nr - 1) / nr * hybrid_panel_floats(nr, k) + zeros) * sizeof(float);
+}
+
+void mote_gemm_hybrid_pack(size_t nr, size_t n, size_t k, size_t zeros, const int8_t *weights,
+                           const float *bias, float *packed) {
+    memset(packed, 0, mote_gemm_hybrid_packed_bytes(nr, n, k, zeros));
+    for (size_t j = 0; j < n; j += nr) {
+        float *panel = packed + j / nr * hybrid_panel_floats(nr, k);
+        int8_t *rows = (int8_t *)(panel + nr);
+        for (size_t col = 0; col < nr && j + col < n; col++) {
+            if (bias) panel[col] = bias[j + col];
+            for (size_t i = 0; i < k; i++) rows[i * nr + col] = weights[(j + col) * k + i];
+        }
+    }
+}
+
 bool mote_gemm_f32_conv_fits(const void *params) {
     const mote_window *w = &((const mote_conv_params *)params)->w;
     return (int64_t)w->filter_h * w->filter_w <= MOTE_GEMM_MAX_TAPS;
@@ -71,13 +94,15 @@ static bool tile_inside(const mote_window *w, mote_window_pixel at, size_t mr) {
            y0 + (w->filter_h - 1) * w->dilation_h < w->in_h && last_x < w->in_w;
 }
 
-void mote_gemm_f32_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p,
-                        const float *input, const float *packed, float *output, size_t begin,
-                        size_t end) {
+/* Float panels, or hybrid ones (int8 weights, a scale per column). */
+static void gemm_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p,
+                      const float *input, const float *packed, float *output, size_t begin,
+                      size_t end, bool hybrid) {
     const mote_window *w = &p->w;
     const size_t mr = k->mr, nr = k->nr, n = (size_t)w->out_c, in_c = (size_t)w->in_c;
     const size_t taps = (size_t)w->filter_h * (size_t)w->filter_w;
-    const size_t panel_floats = nr + taps * in_c * nr;
+    const size_t panel_floats = hybrid ? hybrid_panel_floats(nr, taps * in_c)
+                                          : nr + taps * in_c * nr;
     const float *zeros = packed + (n + nr - 1) / nr * panel_floats;
     /* a 1x1 window with stride 1 and no padding reads input pixel px for output pixel px */
     const bool pointwise = taps == 1 && w->stride_h == 1 && w->stride_w == 1 && w->pad_h == 0 &&
@@ -90,7 +115,7 @@ void mote_gemm_f32_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p
                 ((size_t)ky * (size_t)w->dilation_h * (size_t)w->in_w +
                  (size_t)kx * (size_t)w->dilation_w) * in_c;
     const float *a[MOTE_GEMM_MAX_TAPS * MOTE_GEMM_MAX_MR];
-    mote_gemm_f32_tile t = {0, taps, in_c, a, NULL, NULL, n, 0, 0, p->act_min, p->act_max};
+    mote_gemm_f32_tile t = {0, taps, in_c, a, NULL, NULL, n, 0, 0, p->act_min, p->act_max, NULL};
     mote_window_pixel at = mote_window_pixel_of(w, begin);
     for (size_t px = begin; px < end; px += mr) {
         t.rows = end - px < mr ? end - px : mr;
@@ -113,9 +138,22 @@ void mote_gemm_f32_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p
             t.panel = packed + j / nr * panel_floats;
             t.c = output + px * n + j;
             t.col_hi = n - j < nr ? n - j : nr;
+            if (hybrid) t.scales = p->channel_scales + j;
             k->run(&t);
         }
     }
+}
+
+void mote_gemm_f32_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p,
+                        const float *input, const float *packed, float *output, size_t begin,
+                        size_t end) {
+    gemm_conv(k, p, input, packed, output, begin, end, false);
+}
+
+void mote_gemm_hybrid_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p,
+                           const float *input, const float *packed, float *output, size_t begin,
+                           size_t end) {
+    gemm_conv(k, p, input, packed, output, begin, end, true);
 }
 
 void mote_gemm_f32_fully_connected(const mote_gemm_f32_kernel *k,
@@ -124,7 +162,8 @@ void mote_gemm_f32_fully_connected(const mote_gemm_f32_kernel *k,
                                    size_t end) {
     const size_t mr = k->mr, nr = k->nr, units = (size_t)p->units, depth = (size_t)p->depth;
     const float *a[MOTE_GEMM_MAX_MR];
-    mote_gemm_f32_tile t = {0, 1, depth, a, NULL, NULL, units, 0, 0, p->act_min, p->act_max};
+    mote_gemm_f32_tile t = {0, 1, depth, a, NULL, NULL, units, 0, 0, p->act_min, p->act_max,
+                            NULL};
     for (size_t e = begin; e < end;) {
         const mote_fc_rows s = mote_fc_rows_of(e, end, units, mr);
         t.rows = s.rows;

@@ -21,6 +21,13 @@
  * Packed layout (one buffer per op, persistent arena memory): ceil(n / NR)
  * panels, each NR bias values then taps * in_c rows of NR weights (columns
  * past n are zeros), then, for CONV_2D, in_c zeros (the padding row).
+ *
+ * Hybrid CONV_2D (float input and output, int8 filter scaled per output
+ * channel) runs on the same driver with its own micro-kernels
+ * (gemm_hybrid_simd.h): panels of NR bias values then taps * in_c rows of NR
+ * int8 weights, as the model has them; the kernel widens them to float in
+ * registers and takes `_ref`'s steps (product, then sum, in the filter's
+ * order; * scale, + bias, clamp), so its bytes equal `_ref`'s.
  */
 #ifndef MOTE_COMPUTE_GEMM_F32_H
 #define MOTE_COMPUTE_GEMM_F32_H
@@ -45,6 +52,7 @@ typedef struct {
     size_t c_stride;                /* floats between output rows */
     size_t col_lo, col_hi;
     float act_min, act_max;
+    const float *scales;            /* hybrid: the filter scale of column 0 of the panel, on */
 } mote_gemm_f32_tile;
 
 typedef struct {
@@ -112,6 +120,37 @@ extern const mote_packing mote_conv2d_f32_packing_8, mote_conv2d_f32_packing_16,
 extern const mote_packing mote_fully_connected_f32_packing_8,
     mote_fully_connected_f32_packing_16, mote_fully_connected_f32_packing_32;
 
+/* Hybrid CONV_2D's body: mote_gemm_f32_conv over hybrid panels, with
+ * t->scales set for each panel. */
+void mote_gemm_hybrid_conv(const mote_gemm_f32_kernel *k, const mote_conv_params *p,
+                           const float *input, const float *packed, float *output, size_t begin,
+                           size_t end);
+
+/* Hybrid CONV_2D packing (int8 weights [n, k] as they are, float bias), and
+ * its mote_packing for panels of NR columns, mote_conv2d_hybrid_packing_<NR>,
+ * defined once by the ISA file that uses the width. */
+size_t mote_gemm_hybrid_packed_bytes(size_t nr, size_t n, size_t k, size_t zeros);
+void mote_gemm_hybrid_pack(size_t nr, size_t n, size_t k, size_t zeros, const int8_t *weights,
+                           const float *bias, float *packed);
+#define MOTE_GEMM_HYBRID_PACKING(NR)                                                            \
+    static size_t hybrid_packed_bytes(const void *params) {                                    \
+        const mote_window *w = &((const mote_conv_params *)params)->w;                         \
+        return mote_gemm_hybrid_packed_bytes(NR, (size_t)w->out_c,                              \
+                                             (size_t)w->filter_h * (size_t)w->filter_w *       \
+                                                 (size_t)w->in_c,                               \
+                                             (size_t)w->in_c);                                  \
+    }                                                                                           \
+    static void hybrid_pack(const void *params, const void *weights, const void *bias,         \
+                            void *packed) {                                                    \
+        const mote_window *w = &((const mote_conv_params *)params)->w;                         \
+        mote_gemm_hybrid_pack(NR, (size_t)w->out_c,                                             \
+                              (size_t)w->filter_h * (size_t)w->filter_w * (size_t)w->in_c,      \
+                              (size_t)w->in_c, weights, bias, packed);                          \
+    }                                                                                           \
+    const mote_packing mote_conv2d_hybrid_packing_##NR = {hybrid_packed_bytes, hybrid_pack}
+
+extern const mote_packing mote_conv2d_hybrid_packing_8, mote_conv2d_hybrid_packing_16;
+
 /* The fast variants (each defined only where its ISA compiles). They read
  * `filter`/`weights` as the packed buffer, bias included; `bias` is unused. */
 void mote_conv2d_f32_8x32_avx512(const mote_conv_params *p, const float *input,
@@ -125,6 +164,15 @@ void mote_conv2d_f32_6x16_avx2(const mote_conv_params *p, const float *input,
                                size_t begin, size_t end);
 void mote_conv2d_f32_4x8_neon(const mote_conv_params *p, const float *input, const float *filter,
                               const float *bias, float *output, size_t begin, size_t end);
+void mote_conv2d_hybrid_6x16_avx2(const mote_conv_params *p, const float *input,
+                                  const int8_t *filter, const float *bias, float *output,
+                                  size_t begin, size_t end);
+void mote_conv2d_hybrid_8x8_neon(const mote_conv_params *p, const float *input,
+                                 const int8_t *filter, const float *bias, float *output,
+                                 size_t begin, size_t end);
+void mote_conv2d_hybrid_4x8_neon(const mote_conv_params *p, const float *input,
+                                 const int8_t *filter, const float *bias, float *output,
+                                 size_t begin, size_t end);
 void mote_fully_connected_f32_8x32_avx512(const mote_fully_connected_params *p,
                                           const float *input, const float *weights,
                                           const float *bias, float *output, size_t begin,

@@ -40,6 +40,11 @@ void mote_hard_swish_s8_ref(const mote_hard_swish_params *p, const int8_t *input
 /* One lookup in p->table (the ref function's output for all 256 inputs). */
 void mote_hard_swish_s8_lut_scalar(const mote_hard_swish_params *p, const int8_t *input,
                                    int8_t *output, size_t begin, size_t end);
+/* The same lookup with vector shuffles (lut_s8.h). */
+void mote_hard_swish_s8_lut_avx2(const mote_hard_swish_params *p, const int8_t *input,
+                                 int8_t *output, size_t begin, size_t end);
+void mote_hard_swish_s8_lut_neon(const mote_hard_swish_params *p, const int8_t *input,
+                                 int8_t *output, size_t begin, size_t end);
 
 /* The vectorized variants (hard_swish_f32_simd.h), per ISA: _ref's bits. */
 void mote_hard_swish_f32_avx512(const mote_hard_swish_params *p, const float *input,

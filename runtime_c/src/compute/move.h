@@ -40,6 +40,11 @@ void mote_pad_xx_ref(const mote_pad_params *p, const uint8_t *input, uint8_t *ou
 bool mote_pad_fits_last_unpadded(const void *params);
 void mote_pad_xx_runs_scalar(const mote_pad_params *p, const uint8_t *input, uint8_t *output,
                              size_t begin, size_t end);
+/* Only the last dim padded: each row's copy and padding in inline 16-byte
+ * moves (pad_runs_scalar.c). */
+bool mote_pad_fits_last_only(const void *params);
+void mote_pad_xx_last_scalar(const mote_pad_params *p, const uint8_t *input, uint8_t *output,
+                             size_t begin, size_t end);
 
 /* CONCATENATION: output slices [begin, end), a slice being everything the
  * output holds at one index over the dims before the axis; input i gives

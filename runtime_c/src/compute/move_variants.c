@@ -4,6 +4,7 @@
 
 const mote_variant mote_pad_xx_variants[] = {
     MOTE_VARIANT(pad_xx_runs_scalar, 0, mote_pad_fits_last_unpadded),
+    MOTE_VARIANT(pad_xx_last_scalar, 0, mote_pad_fits_last_only),
     MOTE_VARIANT(pad_xx_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

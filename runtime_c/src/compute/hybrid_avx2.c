@@ -1,5 +1,8 @@
-/* FULLY_CONNECTED hybrid (float32 inputs, int8 weights) for AVX2 + FMA
- * (fully_connected_hybrid_simd.h): 8 depths a vector. */
+/* Hybrid FULLY_CONNECTED, CONV_2D and DEPTHWISE_CONV_2D (float32 inputs,
+ * int8 weights) for AVX2 + FMA (fully_connected_hybrid_simd.h,
+ * conv_hybrid_simd.h): 8 floats a vector; CONV_2D in tiles of 6 output pixels
+ * by 16 channels (12 accumulators, two weight vectors, a broadcast and a
+ * product: the 16 ymm registers). */
 #if defined(__x86_64__) || defined(__i386__)
 #include "simd_avx2.h"
 #include "simd.h"
@@ -15,4 +18,10 @@ static inline MOTE_SIMD_TARGET float vf_hsum(__m256 v) {
 }
 
 #include "fully_connected_hybrid_simd.h"
+#include "gemm_f32.h"
+
+MOTE_GEMM_HYBRID_PACKING(16);
+#define HYBRID_MR 6
+#define HYBRID_CONV mote_conv2d_hybrid_6x16_avx2
+#include "conv_hybrid_simd.h"
 #endif
