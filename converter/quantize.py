@@ -318,6 +318,40 @@ class _Groups:
         self.parent[self.find(a)] = self.find(b)
 
 
+def _quantization_groups(g: ir.Graph, fallback: list):
+    """The tensors that must share one int8 quantization (an op's
+    same_quant), as a union-find; fixed: {group: (scale, zero point)} for
+    the groups holding an output whose quantization TFLite fixes (SOFTMAX,
+    LOGISTIC, ...: the ops that only move its values keep it); requantized:
+    (node, input index) where such an output meets another quantization in
+    an op whose inputs and output must all share one (CONCATENATION of a
+    SOFTMAX and a convolution): a QUANTIZE brings it to the output's. Inputs
+    that all carry one fixed quantization share it without a QUANTIZE."""
+    groups = _Groups()
+    own = {n.outputs[0]: ops.info(n.op).fixed_output for n in g.nodes
+           if ops.info(n.op).fixed_output and n not in fallback}
+    shared = [n for n in g.nodes if ops.info(n.op).same_quant == "all"]
+    for n in g.nodes:   # ops of one data input first: each group grows from one tensor
+        if ops.info(n.op).same_quant == "first":
+            for o in n.outputs:
+                groups.union(o, n.inputs[ops.info(n.op).data_input])
+
+    def fixed_of():
+        return {groups.find(t): f for t, f in own.items()}
+    requantized = []
+    for n in shared:
+        fixed = fixed_of()
+        quants = [fixed.get(groups.find(i)) for i in n.inputs if not g.tensors[i].is_constant]
+        alike = all(f is not None for f in quants) and len(set(quants)) == 1
+        for k, i in enumerate(n.inputs):
+            if fixed.get(groups.find(i)) is not None and not alike:
+                requantized.append((n, k))
+                continue
+            for o in n.outputs:
+                groups.union(i, o)
+    return groups, fixed_of(), requantized
+
+
 def quantize_int8(g: ir.Graph, data, per_channel: bool = True, io_dtype: str = "float32",
                   method: str = "minmax", progress=None, float_fallback: bool = False,
                   engine: str = "auto", bias_correction: bool | None = False, keep_float=(),
@@ -484,32 +518,25 @@ def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool
                 v = v[v != float(np.finfo(np.float32).min)]   # a max pool's pad: saturates
                 lo, hi = min([lo, *v]), max([hi, *v])
             tensor_ranges[n.outputs[0]] = (lo, hi)
-    groups = _Groups()
-    for n in g.nodes:
-        same = ops.info(n.op).same_quant
-        if same:
-            data = n.inputs[ops.info(n.op).data_input:][:1]
-            for i in (n.inputs if same == "all" else data):
-                for o in n.outputs:
-                    groups.union(i, o)
+    fallback = [n for n in g.nodes if _why_float(n) is not None or n.outputs[0] in keep_float]
+    groups, fixed, requantized = _quantization_groups(g, fallback)
     group_range: dict = {}
     for name, (lo, hi) in tensor_ranges.items():
         if not np.isfinite([lo, hi]).all():
             raise ConversionError(f"tensor {name!r} takes values in [{lo}, {hi}] on the calibration "
                                   f"data; int8 needs a finite range (check the weights for inf/NaN)")
-        root = groups.find(name)
-        old = group_range.get(root)
-        group_range[root] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+        for root in {groups.find(name)} | {groups.find(n.outputs[0]) for n, k in requantized
+                                            if n.inputs[k] == name}:
+            old = group_range.get(root)
+            group_range[root] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
     q = ir.Graph(inputs=list(g.inputs), outputs=list(g.outputs))
-    fixed = {n.outputs[0]: ops.info(n.op).fixed_output for n in g.nodes
-             if ops.info(n.op).fixed_output}
-    fallback = [n for n in g.nodes if _why_float(n) is not None or n.outputs[0] in keep_float]
     for name, t in g.tensors.items():
         if t.is_constant or t.variable or t.dtype != "float32":   # an LSTM's state: _quantize_lstm
             q.add_tensor(ir.Tensor(name, t.shape, t.dtype, t.data, variable=t.variable))
             continue
-        if name in fixed:
-            quant = {"scale": [np.float32(fixed[name][0])], "zero_point": [fixed[name][1]]}
+        if groups.find(name) in fixed:
+            scale, zero_point = fixed[groups.find(name)]
+            quant = {"scale": [np.float32(scale)], "zero_point": [zero_point]}
         elif groups.find(name) in group_range:
             quant = activation_quantization(*group_range[groups.find(name)])
         elif int(np.prod(t.shape)) == 0:   # holds no value: any valid quantization
@@ -518,8 +545,17 @@ def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool
             raise ConversionError(f"tensor {name!r} is not computed from the model's inputs, so "
                                   f"calibration gives it no range")
         q.add_tensor(ir.Tensor(name, t.shape, "int8", None, quant))
+    requantize = {}
+    for n, k in requantized:
+        requantize.setdefault(id(n), []).append(k)
     for n in g.nodes:
         node = ir.Node(n.op, list(n.inputs), list(n.outputs), dict(n.options), n.name)
+        for k in requantize.get(id(n), ()):   # a fixed quantization into a shared one
+            x, y = q.tensors[n.inputs[k]], q.tensors[n.outputs[0]]
+            name = q.unique_name(f"{x.name}/requantized")
+            q.add_tensor(ir.Tensor(name, x.shape, "int8", None, dict(y.quant)))
+            q.nodes.append(ir.Node("QUANTIZE", [x.name], [name], {}, name))
+            node.inputs[k] = name
         if n.op == LSTM and n not in fallback:
             _quantize_lstm(q, g, n, node, tensor_ranges)
             q.nodes.append(node)

@@ -230,3 +230,73 @@ def test_non_finite_weights_are_refused_by_name():
         convert(b.build(), "dynamic")
     with pytest.raises(ValueError, match=r"tensor 'y' takes values in \[nan, nan\]"):
         convert(b.build(), "int8", np.ones((2, 1, 6), np.float32))
+
+
+def fixed_output_model(second: str, after: str = "") -> bytes:
+    """x [1, 8] -> FULLY_CONNECTED -> SOFTMAX (int8 output fixed at 1/256,
+    -128 by TFLite), CONCATENATED with `second` ("SOFTMAX": another softmax;
+    "FC": a plain layer of range about +-3), then `after` ("" or "RESHAPE",
+    an op that moves the values and must keep their quantization)."""
+    rng = np.random.default_rng(5)
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 8], "float32")
+
+    def fc(name):
+        w = (rng.standard_normal((4, 8)) * 0.8).astype(np.float32)
+        y = b.add_tensor(name, [1, 4], "float32")
+        b.add_operator("FULLY_CONNECTED", [x, b.add_constant(name + "/w", w),
+                                           b.add_constant(name + "/b", np.zeros(4, np.float32))],
+                       [y])
+        return y
+
+    def softmax(name):
+        y = b.add_tensor(name, [1, 4], "float32")
+        b.add_operator("SOFTMAX", [fc(name + "/fc")], [y], {"beta": 1.0})
+        return y
+    joined = b.add_tensor("joined", [1, 8], "float32")
+    b.add_operator("CONCATENATION", [softmax("p"), softmax("q") if second == "SOFTMAX"
+                                     else fc("plain")], [joined], {"axis": 1})
+    out = joined
+    if after == "RESHAPE":
+        out = b.add_tensor("out", [1, 2, 4], "float32")
+        b.add_operator("RESHAPE", [joined, b.add_constant("shape", np.array([1, 2, 4], np.int32))],
+                       [out], {"new_shape": [1, 2, 4]})
+    b.mark_outputs(out)
+    return b.build()
+
+
+@pytest.mark.parametrize("second, after", [("SOFTMAX", ""), ("SOFTMAX", "RESHAPE"),
+                                           ("FC", ""), ("FC", "RESHAPE")])
+def test_fixed_output_quantization_meets_shared_quantization(second, after, litert_available):
+    """An output whose int8 quantization TFLite fixes (SOFTMAX: 1/256, -128)
+    feeding ops that need one quantization on all their tensors: two such
+    outputs concatenate as they are (the CONCATENATION and the RESHAPE after
+    it take 1/256, -128); with a plain layer, the softmax is requantized to
+    the CONCATENATION's quantization, which covers both. LiteRT's reference
+    kernels run the file (they refused it before) and Mote equals them; the
+    values stay within a few steps of the float model."""
+    from mote.runtime import Interpreter
+    fm = fixed_output_model(second, after)
+    rng = np.random.default_rng(6)
+    calibration = (rng.standard_normal((32, 1, 8)) * 2).astype(np.float32)
+    q = convert(fm, "int8", calibration, io_dtype="int8")
+    quant = {d["name"]: d["quantization"] for d in Interpreter(model_content=q).get_tensor_details()}
+    out = "out" if after else "joined"
+    if second == "SOFTMAX":
+        assert quant["joined"] == quant[out] == quant["p"] == quant["q"] == (1 / 256, -128), quant
+        assert not any(name.endswith("/requantized") for name in quant), quant
+    else:
+        assert quant["p"] == (1 / 256, -128) and quant["p/requantized"] == quant["joined"], quant
+        assert quant["joined"] == quant[out] != quant["p"], quant
+    xs = [np.round(x / 0.05).clip(-128, 127).astype(np.int8)   # int8 input, scale ~0.05
+          for x in (rng.standard_normal((6, 1, 8)) * 2)]
+    x_scale, x_zero = quant["x"]
+    for k, x in enumerate(xs):
+        got = run_mote(q, [x])[0]
+        np.testing.assert_array_equal(got, run_litert(q, [x], reference_kernels=True)[0],
+                                      err_msg=f"sample {k}")
+        scale, zero = quant[out]
+        want = run_litert(fm, [((x.astype(np.float32) - x_zero) * x_scale)])[0]
+        # probabilities after an int8 layer: within 0.02 (measured up to 0.018), or a step
+        err = np.max(np.abs((got.astype(np.float32) - zero) * scale - want))
+        assert err <= max(0.02, scale), (k, err, scale)
