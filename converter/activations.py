@@ -20,12 +20,25 @@ the order of float32 sums (a few ulps).
 """
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from . import ir, reference
 from .errors import ConversionError
 
 ENGINES = ("auto", "runtime", "reference")
+
+
+def host_threads() -> int:
+    """Threads for the converter's own runs of a model (calibration, auto's
+    trials, budget and compare evaluations): the cores this process may use.
+    Every thread count gives the same bytes (tests/test_threads.py), so the
+    converted file does not depend on it."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):   # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def computed_float_tensors(g: ir.Graph) -> list:
@@ -44,7 +57,8 @@ def _runtime_interpreter(g: ir.Graph, engine: str):
         return None
     from .tflite.writer import write_tflite
     try:
-        it = Interpreter(model_content=write_tflite(g), preserve_all_tensors=True)
+        it = Interpreter(model_content=write_tflite(g), preserve_all_tensors=True,
+                         num_threads=host_threads())
         it.allocate_tensors()
     except errors.MoteError as e:   # an op or type the runtime does not run
         if engine == "runtime":

@@ -16,7 +16,7 @@ import zlib
 import numpy as np
 
 from . import ir, ops, ranges, windows
-from .activations import float_activations
+from .activations import float_activations, host_threads
 from .errors import ConversionError
 from .ranges import activation_quantization, mse_range  # noqa: F401  (the converter's API)
 
@@ -444,7 +444,7 @@ def _best_candidate(statistics: Statistics, build, corrections=(False,)) -> ir.G
         label, corrected = trials.pop(0)
         q = build(statistics.candidates[label], corrected)
         try:
-            it = Interpreter(model_content=write_tflite(q))
+            it = Interpreter(model_content=write_tflite(q), num_threads=host_threads())
             it.allocate_tensors()
         except errors.MoteError:   # a graph the runtime does not run: the first candidate
             statistics.chosen, statistics.bias_correction = labels[0], corrections[-1]

@@ -35,7 +35,7 @@ import time
 import numpy as np
 
 from .converter import ConversionError, ops, passes, quantize
-from .converter.activations import float_activations
+from .converter.activations import float_activations, host_threads
 from .converter.convert import default_method, load
 from .converter.quantize16 import layers_16x8, to_int16x8
 from .converter.tflite.writer import write_tflite
@@ -106,7 +106,7 @@ class _Evaluator:
             self.float_value = None
 
     def _run(self, model: bytes):
-        it = Interpreter(model_content=model)
+        it = Interpreter(model_content=model, num_threads=host_threads())
         it.allocate_tensors()
         ins = {d["name"]: d for d in it.get_input_details()}
         outs = it.get_output_details()

@@ -205,7 +205,7 @@ def compare_models(float_model, quant_model=None, inputs=None, labels=None, *, c
     first output with classes on its last axis. progress wraps the sample
     loop (e.g. tqdm)."""
     from .converter import ConversionError, convert
-    from .converter.activations import float_activations
+    from .converter.activations import float_activations, host_threads
     from .converter.convert import load
     from .converter.passes import optimize
     from .converter.quantize import _samples
@@ -226,7 +226,8 @@ def compare_models(float_model, quant_model=None, inputs=None, labels=None, *, c
     else:
         with open(quant_model, "rb") as f:
             quant_bytes = f.read()
-    it = Interpreter(model_content=quant_bytes, preserve_all_tensors=True)
+    it = Interpreter(model_content=quant_bytes, preserve_all_tensors=True,
+                     num_threads=host_threads())
     it.allocate_tensors()
     q_inputs, q_outputs = it.get_input_details(), it.get_output_details()
     _check_pair(g, q_inputs, q_outputs)
