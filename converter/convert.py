@@ -109,7 +109,7 @@ def convert(source, quantize: str = "none", representative_data=None, per_channe
                                     bias_correction, keep_float,
                                     adaround=adaround is True, xp=np if xp is None else xp)
         if quantize == "int16x8":
-            q = to_int16x8(q, g)
+            q = to_int16x8(q)
         g = q
     elif quantize in ("dynamic", "float16"):
         g = _quantize.quantize_weights(g, quantize, per_channel)

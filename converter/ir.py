@@ -7,7 +7,8 @@ converter writes), so passes and the writer need no translation; importers
 
     Tensor: name, shape, dtype ("float32", "int8", ...), data (numpy array for
             constants, None for activations), quant (None or {"scale": [...],
-            "zero_point": [...], "quantized_dimension": int})
+            "zero_point": [...], "quantized_dimension": int}), float_data (a
+            quantized constant's float values before rounding; not written)
     Node:   op ("CONV_2D", ...), inputs (tensor names; None for an omitted
             optional input), outputs, options (TFLite option names),
             intermediates (tensors that only carry quantization parameters
@@ -35,6 +36,9 @@ class Tensor:
     data: Optional[np.ndarray] = None
     quant: Optional[dict] = None
     variable: bool = False   # state an op keeps across invokes (an LSTM's), zero at the start
+    # A quantized constant's float values before rounding (not written): 16x8
+    # quantizes a layer's bias again from them, bias correction included.
+    float_data: Optional[np.ndarray] = None
 
     @property
     def is_constant(self) -> bool:

@@ -588,7 +588,8 @@ def _int8_graph(g: ir.Graph, tensor_ranges: dict, means: dict, per_channel: bool
             qb = np.clip(np.round(b / bscale.astype(np.float64)), -2 ** 31, 2 ** 31 - 1)
             bname = q.unique_name((n.inputs[spec.bias] if has_bias else w.name + "/bias") + "/int32")
             q.add_tensor(ir.Tensor(bname, tuple(b.shape), "int32", qb.astype(np.int32),
-                                   {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)}))
+                                   {"scale": bscale, "zero_point": np.zeros(len(bscale), np.int64)},
+                                   float_data=b))
             node.inputs[spec.bias:] = [bname]
         for k in ops.info(n.op).value_inputs:
             if g.tensors[n.inputs[k]].is_constant:

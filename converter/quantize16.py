@@ -3,8 +3,8 @@ int8 weights (per channel, as in int8), int64 bias of scale input scale x
 weight scale. It keeps 2^8 times finer activations than int8 for about twice
 the activation memory, and the weights' size.
 
-`to_int16x8(q, g, layers)` rewrites an int8 graph `q` (quantize_int8's, from
-float graph `g`) so that the chosen layers (all that the runtime runs in 16x8
+`to_int16x8(q, layers)` rewrites an int8 graph `q` (quantize_int8's) so
+that the chosen layers (all that the runtime runs in 16x8
 when `layers` is None) compute in 16x8. An int16 tensor covers the range its
 int8 twin had: scale max(|lo|, |hi|) / 32767 over [lo, hi] = the int8
 quantization's range, except the outputs TFLite's 16x8 kernels fix:
@@ -81,22 +81,17 @@ def _int8_node(q: ir.Graph, n: ir.Node) -> bool:
         all(not t.is_constant for t in acts)
 
 
-def _float_bias(g: ir.Graph, q: ir.Graph, n: ir.Node, spec) -> np.ndarray:
-    """Node n's bias in float: the float graph's (n computes the same output
-    there, or its float twin), else the int32 bias dequantized."""
-    producers = {m.outputs[0]: m for m in g.nodes}
-    out = n.outputs[0]
-    twin = out.rsplit("/", 1)[0] if out.endswith(("/int8", "/int16")) else out
-    gn = producers.get(out) or producers.get(twin)
-    if gn is not None and gn.op == n.op:
-        if len(gn.inputs) > spec.bias and gn.inputs[spec.bias] is not None:
-            return np.asarray(g.tensors[gn.inputs[spec.bias]].data, np.float64)
-        return np.zeros(q.tensors[n.inputs[spec.input]].shape[spec.axis])
+def _float_bias(q: ir.Graph, n: ir.Node, spec) -> np.ndarray:
+    """Node n's bias in float: what its int32 bias was rounded from (the
+    float model's, less the bias correction where int8 applied one), else
+    the int32 bias dequantized."""
     b = q.tensors[n.inputs[spec.bias]]
+    if b.float_data is not None:
+        return np.asarray(b.float_data, np.float64)
     return np.asarray(b.data, np.float64) * np.asarray(b.quant["scale"], np.float64)
 
 
-def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
+def to_int16x8(q: ir.Graph, layers=None) -> ir.Graph:
     """Graph `q` with the nodes whose outputs are in `layers` (None: every
     node that can) in 16x8; see the module's doc."""
     capable = _capable(q)
@@ -139,7 +134,7 @@ def to_int16x8(q: ir.Graph, g: ir.Graph, layers=None) -> ir.Graph:
     for n in sixteen:
         spec = ops.info(n.op).weight
         if spec:
-            _int64_bias(q, g, n, spec)
+            _int64_bias(q, n, spec)
         if n.op == "ADD":   # LiteRT's general int16 ADD (its power-of-two path differs)
             n.options = {**n.options, "pot_scale_int16": False}
     _boundaries(q, wide, int8_quant, sixteen_ids)
@@ -187,12 +182,12 @@ def _rename(q: ir.Graph, old: str, new: str) -> str:
     return new
 
 
-def _int64_bias(q: ir.Graph, g: ir.Graph, n: ir.Node, spec) -> None:
+def _int64_bias(q: ir.Graph, n: ir.Node, spec) -> None:
     x = q.tensors[n.inputs[spec.data]]   # int16, or int8 that _boundaries will requantize
     s_in = np.float32((x.quant if x.dtype == "int16" else int16_quantization(x.quant))["scale"][0])
     wq = q.tensors[n.inputs[spec.input]].quant
     scale = (s_in * np.asarray(wq["scale"], np.float32)).astype(np.float32)
-    b = _float_bias(g, q, n, spec)
+    b = _float_bias(q, n, spec)
     qb = np.clip(np.round(b / scale.astype(np.float64)), -2.0 ** 63, 2.0 ** 63 - 1024)
     old = n.inputs[spec.bias]
     name = q.unique_name((old[:-len("/int32")] if old.endswith("/int32") else old) + "/int64")

@@ -202,7 +202,7 @@ def quantize_within_budget(source, representative_data, eval_data, labels=None, 
         stats.candidates = {}   # "auto" chose its ranges on the first build: keep them
         wide = [name for name, mode in modes.items() if mode == "int16x8"]
         if wide:
-            q = to_int16x8(q, g, wide)
+            q = to_int16x8(q, wide)
         return write_tflite(q)
 
     ev = _Evaluator(g, feeds, labels if max_drop is not None else None)   # SQNR: no labels

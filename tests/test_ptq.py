@@ -215,6 +215,26 @@ def test_bias_correction_removes_the_weight_rounding_shift(litert_available):
 
 
 
+def test_bias_correction_carries_into_16x8_layers():
+    """The model of the test above in 16x8: its int64 bias (scale s_in16 s_w,
+    about 2^8 times finer than the int32 one) is b minus the hand-computed
+    shift to within half its own step, not b (16x8 dropped the correction)."""
+    w = np.array([[1.0, 0.004], [0.5, -0.004]])
+    b = np.array([0.25, -0.5])
+    rng = np.random.default_rng(4)
+    x = np.stack([rng.uniform(0, 1, 256), 10 + rng.uniform(-1, 1, 256)], axis=1)[:, None, :]
+    x = x.astype(np.float32)
+    shift = (np.round(w * 127) / 127 - w) @ x.reshape(-1, 2).astype(np.float64).mean(axis=0)
+    model = convert(fc_model(w, b), "int16x8", x, per_channel=False, bias_correction=True)
+    m = flatbuf.decode(model)
+    biases = [t for t in m["subgraphs"][0]["tensors"] if t["type"] == 4 and t["buffer"] and
+              m["buffers"][t["buffer"]].get("data") is not None]   # int64
+    assert len(biases) == 1
+    got = np.frombuffer(bytes(bytearray(m["buffers"][biases[0]["buffer"]]["data"])), np.int64)
+    scale = np.asarray(biases[0]["quantization"]["scale"], np.float64)
+    assert np.all(np.abs(shift) > 100 * scale)   # the correction is far above the step
+    np.testing.assert_allclose(got * scale, b - shift, rtol=0, atol=0.51 * scale.max())
+
 def test_bias_correction_shift_of_strided_and_dilated_windows():
     """The mean output shift of int8 weights in a CONV_2D (stride 2, SAME,
     odd padding) and a DEPTHWISE_CONV_2D (multiplier 2, dilation 2, VALID):
