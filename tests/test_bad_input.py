@@ -283,6 +283,12 @@ def test_l2_normalization_bad_inputs():
     assert "FLOAT32 or INT8 input and output" in str(err)
 
 
+@pytest.mark.parametrize("op", ["LOGISTIC", "TANH", "SOFTMAX"])
+def test_int16_capable_activation_names_every_type_it_takes(op):
+    # an INT32 input: the message lists INT16 too (16x8 models use it)
+    err = error_of(_one_op(op, [2, 4], "int32", [2, 4], "int32"))
+    assert "FLOAT32, INT8 or INT16 input and output" in str(err)
+
 def test_gather_bad_batch_dims():
     params = [("indices", np.zeros((3, 2), np.int32))]
     # batch_dims beyond the axis

@@ -36,7 +36,7 @@ static mote_status prepare_relu_like(mote_interpreter *it, mote_node *n, float l
     activation_data *d = n->data;
     mote_activation_params *p = &d->p;
     mote_status s;
-    if ((s = mote_unary_prepare(it, n, true))) return s;
+    if ((s = mote_unary_prepare(it, n, MOTE_UNARY_INT8))) return s;
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if (in->type != MOTE_INT8) {
         p->lo = lo;
@@ -72,10 +72,10 @@ static mote_status prepare_relu6(mote_interpreter *it, mote_node *n) {
  * out_zp (out_scale 0: the output's own quantization, not fixed). */
 static mote_status prepare_lookup(mote_interpreter *it, mote_node *n, mote_activation_f32_fn f,
                                   const mote_variant *f32_variants, float out_scale,
-                                  int32_t out_zp) {
+                                  int32_t out_zp, unsigned types) {
     activation_data *d = n->data;
     mote_status s;
-    if ((s = mote_unary_prepare(it, n, true))) return s;
+    if ((s = mote_unary_prepare(it, n, types))) return s;
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if (in->type != MOTE_INT8) {
         d->compute = mote_node_choose(it, n, f32_variants, &d->p);
@@ -155,22 +155,25 @@ static mote_status prepare_logistic(mote_interpreter *it, mote_node *n) {
     if (in && in->type == MOTE_INT16)
         return prepare_table_s16(it, n, mote_logistic_s16_variants, false);
     return prepare_lookup(it, n, mote_logistic_f32_ref, mote_logistic_f32_variants,
-                          1.0f / 256.0f, -128);
+                          1.0f / 256.0f, -128, MOTE_UNARY_INT8 | MOTE_UNARY_INT16);
 }
 
 static mote_status prepare_tanh(mote_interpreter *it, mote_node *n) {
     const mote_tensor *in = mote_node_input(it, n, 0);
     if (in && in->type == MOTE_INT16)
         return prepare_table_s16(it, n, mote_tanh_s16_variants, true);
-    return prepare_lookup(it, n, mote_tanh_f32_ref, mote_tanh_f32_variants, 1.0f / 128.0f, 0);
+    return prepare_lookup(it, n, mote_tanh_f32_ref, mote_tanh_f32_variants, 1.0f / 128.0f, 0,
+                          MOTE_UNARY_INT8 | MOTE_UNARY_INT16);
 }
 
 static mote_status prepare_exp(mote_interpreter *it, mote_node *n) {
-    return prepare_lookup(it, n, mote_exp_f32_ref, mote_exp_f32_variants, 0.0f, 0);
+    return prepare_lookup(it, n, mote_exp_f32_ref, mote_exp_f32_variants, 0.0f, 0,
+                          MOTE_UNARY_INT8);
 }
 
 static mote_status prepare_log(mote_interpreter *it, mote_node *n) {
-    return prepare_lookup(it, n, mote_log_f32_ref, mote_log_f32_variants, 0.0f, 0);
+    return prepare_lookup(it, n, mote_log_f32_ref, mote_log_f32_variants, 0.0f, 0,
+                          MOTE_UNARY_INT8);
 }
 
 /* GELU's table is of the function the approximate option chooses. */
@@ -179,7 +182,8 @@ static mote_status prepare_gelu(mote_interpreter *it, mote_node *n) {
     bool ok = true;
     d->p.approximate = mote_opt_u8(it, n, TFL_GELU_OPTIONS_APPROXIMATE, 0, &ok) != 0;
     if (!ok) return mote_bad_options(it);
-    return prepare_lookup(it, n, mote_gelu_f32_ref, mote_gelu_f32_variants, 0.0f, 0);
+    return prepare_lookup(it, n, mote_gelu_f32_ref, mote_gelu_f32_variants, 0.0f, 0,
+                          MOTE_UNARY_INT8);
 }
 
 /* Float only: FLOOR (as in TFLite). */
@@ -187,7 +191,7 @@ static mote_status prepare_float_only(mote_interpreter *it, mote_node *n,
                                       const mote_variant *f32_variants) {
     activation_data *d = n->data;
     mote_status s;
-    if ((s = mote_unary_prepare(it, n, false))) return s;
+    if ((s = mote_unary_prepare(it, n, 0))) return s;
     d->compute = mote_node_choose(it, n, f32_variants, &d->p);
     return MOTE_OK;
 }
@@ -230,7 +234,7 @@ static mote_status prepare_root(mote_interpreter *it, mote_node *n,
                                 double multiplier_factor) {
     activation_data *d = n->data;
     mote_status s;
-    if ((s = mote_unary_prepare(it, n, true))) return s;
+    if ((s = mote_unary_prepare(it, n, MOTE_UNARY_INT8))) return s;
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if (in->type != MOTE_INT8) {
         d->compute = mote_node_choose(it, n, f32_variants, &d->p);

@@ -55,7 +55,7 @@ static mote_status prepare_int8(mote_interpreter *it, const mote_tensor *in,
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     hard_swish_data *d = n->data;
     mote_status s;
-    if ((s = mote_unary_prepare(it, n, true))) return s;
+    if ((s = mote_unary_prepare(it, n, MOTE_UNARY_INT8))) return s;
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if (in->type != MOTE_INT8) {
         d->compute = mote_node_choose(it, n, mote_hard_swish_f32_variants, &d->p);

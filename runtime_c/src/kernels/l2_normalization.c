@@ -17,7 +17,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     l2_normalization_data *d = n->data;
     mote_status s;
     bool ok = true;
-    if ((s = mote_unary_prepare(it, n, true))) return s;
+    if ((s = mote_unary_prepare(it, n, MOTE_UNARY_INT8))) return s;
     const int act = mote_opt_u8(it, n, TFL_L2_NORM_OPTIONS_FUSED_ACTIVATION_FUNCTION, 0, &ok);
     if (!ok) return mote_bad_options(it);
     if (act != 0)

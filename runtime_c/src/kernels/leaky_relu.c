@@ -52,7 +52,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     leaky_relu_data *d = n->data;
     mote_status s;
     bool ok = true;
-    if ((s = mote_unary_prepare(it, n, true))) return s;
+    if ((s = mote_unary_prepare(it, n, MOTE_UNARY_INT8))) return s;
     const float alpha = mote_opt_f32(it, n, TFL_LEAKY_RELU_OPTIONS_ALPHA, 0.0f, &ok);
     if (!ok) return mote_bad_options(it);
     if (mote_node_input(it, n, 0)->type == MOTE_INT8) return prepare_s8(it, n, alpha);

@@ -18,7 +18,7 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     mote_lrn_params *p = &d->p;
     mote_status s;
     bool ok = true;
-    if ((s = mote_unary_prepare(it, n, false))) return s;
+    if ((s = mote_unary_prepare(it, n, 0))) return s;
     const mote_tensor *in = mote_node_input(it, n, 0);
     if (in->ndims != 4)
         return mote_fail(it, MOTE_ERROR_UNSUPPORTED, "input has %d dims; expected 4", in->ndims);

@@ -17,7 +17,7 @@ typedef struct {
 static mote_status prepare(mote_interpreter *it, mote_node *n) {
     log_softmax_data *d = n->data;
     mote_status s;
-    if ((s = mote_unary_prepare(it, n, true))) return s;
+    if ((s = mote_unary_prepare(it, n, MOTE_UNARY_INT8))) return s;
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     if (in->ndims < 1)
         return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "input must have at least 1 dim");

@@ -84,7 +84,9 @@ static mote_status prepare(mote_interpreter *it, mote_node *n) {
     bool ok = true;
     const mote_tensor *first = mote_node_input(it, n, 0);
     const bool int16 = first && first->type == MOTE_INT16;
-    if ((s = int16 ? mote_unary_prepare_s16(it, n) : mote_unary_prepare(it, n, true))) return s;
+    if ((s = int16 ? mote_unary_prepare_s16(it, n)
+                   : mote_unary_prepare(it, n, MOTE_UNARY_INT8 | MOTE_UNARY_INT16)))
+        return s;
     const mote_tensor *in = mote_node_input(it, n, 0), *out = mote_node_output(it, n, 0);
     d->p.beta = mote_opt_f32(it, n, TFL_SOFTMAX_OPTIONS_BETA, 0.0f, &ok);
     if (!ok) return mote_bad_options(it);
