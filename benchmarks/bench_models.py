@@ -1,7 +1,7 @@
 """Mote against LiteRT on the same .tflite files, in one process, interleaved.
 
-    python benchmarks/bench_models.py [--repeats 5] [--warmup 1] [--threads 1] [--int8]
-                                      [--portable] [--cache ~/.cache/mote-bench]
+    python benchmarks/bench_models.py [--repeats 5] [--warmup 1] [--threads 1]
+                                      [--int8 | --hybrid] [--portable] [--cache ~/.cache/mote-bench]
                                       [--only SUBSTRING] [--best]
 
 Models: every float model in the wheels of mediapipe 0.10.14 and
@@ -12,7 +12,9 @@ converted to float .tflite by Mote's converter. With --int8 the two MobileNets
 are converted to int8 instead (calibrated on a few random images), and so are
 three of the wheels' float models (INT8_CONVERTED); Mote is compared with
 LiteRT's default and reference kernels, and with Mote on the float .tflite of
-the same network ("Mote f32"). A model Mote cannot run
+the same network ("Mote f32"). --hybrid does the same with weights-only
+(dynamic-range) conversion: int8 weights, float activations quantized on the
+fly by the hybrid kernels (LiteRT's default kernels run its own hybrid ones). A model Mote cannot run
 is skipped with the reason on one line.
 
 Method: each runtime gets its own interpreter on the same bytes and the same
@@ -124,15 +126,17 @@ def mobilenet_v1(rng, size=224, classes=1000) -> onnx.ModelProto:
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
 
 
-# Third-party float models that --int8 also converts to int8 (Mote's converter,
-# calibrated on random images), run against their float originals.
+# Third-party float models that --int8 (--hybrid) also converts to int8
+# (weights-only) with Mote's converter, calibrated on random images, and runs
+# against their float originals.
 INT8_CONVERTED = ("mediapipe/face_detection_short_range", "mediapipe/hand_landmark_lite",
                   "mediapipe/selfie_segmentation")
 
 
-def converted_int8(cache: Path, samples: int) -> tuple[dict, dict]:
-    """({name_int8: int8 .tflite bytes}, {name_int8: the float original}) of
-    INT8_CONVERTED, each calibrated on `samples` uniform [-1, 1] images."""
+def converted(cache: Path, samples: int, quantize: str) -> tuple[dict, dict]:
+    """({name_MODE: .tflite bytes}, {name_MODE: the float original}) of
+    INT8_CONVERTED quantized as `quantize` ("int8": calibrated on `samples`
+    uniform [-1, 1] images; "dynamic": weights only)."""
     wheels = wheel_models(cache)
     rng = np.random.default_rng(1)
     out, twins = {}, {}
@@ -141,22 +145,30 @@ def converted_int8(cache: Path, samples: int) -> tuple[dict, dict]:
         it = litert.Interpreter(model_content=data)
         shape = tuple(it.get_input_details()[0]["shape"])
         images = rng.uniform(-1, 1, (samples,) + shape).astype(np.float32)
-        out[f"{name}_int8"] = convert(data, quantize="int8", representative_data=images)
-        twins[f"{name}_int8"] = data
+        key = f"{name}_{SUFFIX[quantize]}"
+        out[key] = convert(data, quantize=quantize,
+                           representative_data=images if quantize == "int8" else None)
+        twins[key] = data
     return out, twins
 
 
-def mobilenets(int8: bool, samples: int) -> tuple[dict, dict]:
-    """({name: .tflite bytes} of MobileNet v1 / v2 224, float or int8;
-    {int8 name: the float .tflite of the same ONNX graph} when int8)."""
+SUFFIX = {"int8": "int8", "dynamic": "hybrid"}
+
+
+def mobilenets(quantize: str, samples: int) -> tuple[dict, dict]:
+    """({name: .tflite bytes} of MobileNet v1 / v2 224, float ("none"), int8
+    or weights-only ("dynamic"); {quantized name: the float .tflite of the
+    same ONNX graph})."""
     rng = np.random.default_rng(0)
     out, twins = {}, {}
     for name, build in (("mobilenet_v1_224", mobilenet_v1), ("mobilenet_v2_224", mobilenet_v2)):
         graph = build(rng)
-        if int8:
+        if quantize != "none":
             data = rng.uniform(-1, 1, (samples, 1, 224, 224, 3)).astype(np.float32)
-            out[f"{name}_int8"] = convert(graph, quantize="int8", representative_data=data)
-            twins[f"{name}_int8"] = convert(graph)
+            key = f"{name}_{SUFFIX[quantize]}"
+            out[key] = convert(graph, quantize=quantize,
+                               representative_data=data if quantize == "int8" else None)
+            twins[key] = convert(graph)
         else:
             out[name] = convert(graph)
     return out, twins
@@ -290,8 +302,11 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=9, help="timed rounds (default 9)")
     ap.add_argument("--warmup", type=int, default=2, help="untimed rounds first (default 2)")
     ap.add_argument("--threads", type=int, default=1, help="Mote's num_threads (default 1)")
-    ap.add_argument("--int8", action="store_true", help="int8 MobileNets against LiteRT's "
-                    "default and reference kernels")
+    kind = ap.add_mutually_exclusive_group()
+    kind.add_argument("--int8", action="store_true", help="int8 MobileNets and converted "
+                      "models against LiteRT's default and reference kernels")
+    kind.add_argument("--hybrid", action="store_true", help="the same, weights-only int8 "
+                      "(hybrid kernels)")
     ap.add_argument("--portable", action="store_true", help="Mote's portable kernels against "
                     "LiteRT's reference kernels")
     ap.add_argument("--samples", type=int, default=4, help="calibration images for --int8")
@@ -302,10 +317,11 @@ def main() -> int:
                     "least disturbed by it)")
     args = ap.parse_args()
     args.mote_kernels = OpResolverType.BUILTIN_REF if args.portable else OpResolverType.AUTO
+    quantize = "int8" if args.int8 else "dynamic" if args.hybrid else "none"
 
     peak, report = fma_peak()
     print(report)
-    if args.int8:
+    if quantize != "none":
         peak = None     # an fp32 FMA peak says nothing about int8 kernels
         peers = {"LiteRT": {"num_threads": 1},
                  "LiteRT ref": {"experimental_op_resolver_type": litert.OpResolverType.BUILTIN_REF}}
@@ -316,24 +332,25 @@ def main() -> int:
     else:
         peers = {"LiteRT 1t": {"num_threads": 1}, "LiteRT 2t": {"num_threads": 2}}
         models = {n: p.read_bytes() for n, p in wheel_models(args.cache).items()}
-    built, twins = mobilenets(args.int8, args.samples)
+    built, twins = mobilenets(quantize, args.samples)
     models.update(built)
-    if args.int8:
-        converted, converted_twins = converted_int8(args.cache, args.samples)
-        models.update(converted)
-        twins.update(converted_twins)
+    if quantize != "none":
+        more, more_twins = converted(args.cache, args.samples, quantize)
+        models.update(more)
+        twins.update(more_twins)
     models = {n: data for n, data in models.items() if args.only in n}
 
     print(f"\nMote num_threads={args.threads}; {'fastest' if args.best else 'median'} of "
           f"{args.repeats} interleaved rounds after "
-          f"{args.warmup} warm-up; {'int8' if args.int8 else 'float32'}" +
+          f"{args.warmup} warm-up; {SUFFIX.get(quantize, 'float32')}" +
           ("; Mote's portable kernels" if args.portable else "") +
           (f"; %peak of {peak:.1f} GMAC/s" if peak else ""))
     width = max(len(n) for n in models)
     print(f"{'model':{width}s} {'MMAC':>7s} {'Mote ms':>8s} " +
           " ".join(f"{p + ' ms':>13s}" for p in peers) + " " +
           " ".join(f"{'Mote/' + p:>15s}" for p in peers) +
-          (f" {'Mote f32 ms':>12s} {'f32/int8':>9s}" if args.int8 else "") +
+          (f" {'Mote f32 ms':>12s} {'f32/' + SUFFIX[quantize]:>10s}" if quantize != "none"
+           else "") +
           f" {'GMAC/s':>7s} {'%peak':>6s} {'arena MB':>9s} {'LiteRT MB':>10s}")
     ratios = {p: [] for p in peers}
     seen = {}
@@ -353,7 +370,7 @@ def main() -> int:
         print(f"{name:{width}s} {r['mmac']:7.1f} {ms['Mote']:8.2f} " +
               " ".join(f"{ms[p]:13.2f}" for p in peers) + " " +
               " ".join(f"{ms['Mote'] / ms[p]:15.2f}" for p in peers) +
-              (f" {ms['Mote f32']:12.2f} {ms['Mote f32'] / ms['Mote']:9.2f}" if "Mote f32" in ms
+              (f" {ms['Mote f32']:12.2f} {ms['Mote f32'] / ms['Mote']:10.2f}" if "Mote f32" in ms
                else "") +
               f" {gmacs:7.2f} {percent:>6s} {r['arena'] / 1e6:9.2f} {peer_mb:>10s}")
     if all(ratios.values()):

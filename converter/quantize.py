@@ -813,13 +813,19 @@ def _float_edges(q: ir.Graph, g: ir.Graph) -> None:
         q.nodes.append(ir.Node("DEQUANTIZE", [int8_twin(name)], [name], {}, f"dequantize_{name}"))
 
 
+# The ops whose int8 weights with float activations Mote and LiteRT run as
+# hybrid kernels; "dynamic" leaves the weights of other ops (TRANSPOSE_CONV)
+# float, so that every runtime can run the file.
+HYBRID_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")
+
+
 def quantize_weights(g: ir.Graph, mode: str, per_channel: bool = True) -> ir.Graph:
-    """"dynamic": int8 weights for FC/CONV/DEPTHWISE (hybrid kernels);
-    "float16": every float constant weight stored as float16 + DEQUANTIZE."""
+    """"dynamic": int8 weights for HYBRID_OPS (hybrid kernels); "float16":
+    every float constant weight stored as float16 + DEQUANTIZE."""
     q = g.copy()
     for n in q.nodes:
         spec = ops.info(n.op).weight
-        if mode == "dynamic" and spec:
+        if mode == "dynamic" and spec and n.op in HYBRID_OPS:
             w = _weight(q, n)
             qw, wq = weight_quantization(np.asarray(w.data, np.float64),
                                          spec.axis if per_channel else None)

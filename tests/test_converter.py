@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 
-from conftest import run_litert, run_mote
+from conftest import image_like, run_litert, run_mote
 from mote.converter import convert, passes, reference
 from mote.converter.importers.tflite import import_tflite
+from mote.converter.tflite import flatbuf
 from mote.converter.tflite.builder import ModelBuilder
 from mote.models.zoo import make_example
 
@@ -39,6 +40,36 @@ def test_weight_only_modes_run_in_litert_and_mote(mode, tolerance, litert_availa
         assert np.max(np.abs(run_mote(model, [x])[0] - want)) <= tolerance
         assert np.max(np.abs(run_litert(model, [x])[0] - want)) <= tolerance
 
+
+def test_dynamic_keeps_float_weights_where_no_hybrid_kernel_runs(litert_available):
+    """CONV_2D -> TRANSPOSE_CONV (stride 2): weights-only conversion makes the
+    convolution's weights int8 (a hybrid kernel) and leaves the transposed
+    convolution's float (no hybrid kernel in Mote); Mote and LiteRT run the
+    file, each within 2% of the float model (their hybrid kernels differ:
+    docs/quantization.md section 5)."""
+    rng = np.random.default_rng(5)
+
+    def weight(name, *shape):
+        return b.add_constant(name, rng.normal(0, 0.3, shape).astype(np.float32))
+    b = ModelBuilder()
+    x = b.add_input("x", [1, 6, 6, 3], "float32")
+    c = b.add_tensor("c", [1, 6, 6, 8], "float32")
+    b.add_operator("CONV_2D", [x, weight("cw", 8, 3, 3, 3), weight("cb", 8)], [c],
+                   {"padding": "SAME", "stride_w": 1, "stride_h": 1})
+    y = b.add_tensor("y", [1, 12, 12, 4], "float32")
+    b.add_operator("TRANSPOSE_CONV", [b.add_constant("shape", np.array([1, 12, 12, 4], np.int32)),
+                                      weight("tw", 4, 3, 3, 8), c, weight("tb", 4)], [y],
+                   {"padding": "SAME", "stride_w": 2, "stride_h": 2}, version=3)
+    b.mark_outputs(y)
+    float_model = b.build()
+    model = convert(float_model, quantize="dynamic")
+    types = {t["name"]: t["type"] for t in flatbuf.decode(model)["subgraphs"][0]["tensors"]}
+    assert types["cw/int8"] == 9 and types["tw"] == 0, types   # INT8, FLOAT32
+    for x in (image_like([1, 6, 6, 3], 1, seed=1), rng.uniform(-1, 1, (1, 6, 6, 3))):
+        x = x.astype(np.float32)
+        want = run_mote(float_model, [x])[0]
+        for got in (run_mote(model, [x])[0], run_litert(model, [x])[0]):
+            assert np.max(np.abs(got - want)) <= 2e-2 * np.max(np.abs(want))
 
 def wide_channel_model():
     """A conv whose output channels' weights differ by 1000x in magnitude: the
