@@ -85,32 +85,38 @@ def densify(where: str, shape: tuple, values: np.ndarray, sparsity: dict) -> np.
                           _index_vector(where, m["array_indices"]))
     problem = ConversionError(f"{where}: its sparsity reads past its segments, indices or "
                               f"{values.size} values")
-    # Walk level by level: each entry is (coordinates so far, its position).
-    frontier = [((), 0)]
+    # Walk level by level, all entries at once: each has its coordinates so far
+    # and its position (in the CSR level's indices, or its dense offset).
+    coords = np.zeros((1, 0), np.int64)
+    parent = np.zeros(1, np.int64)
     for level in range(levels):
-        grown = []
-        for coords, parent in frontier:
-            if level not in csr:
-                grown.extend((coords + (i,), parent * sizes[level] + i)
-                             for i in range(sizes[level]))
-                continue
-            seg, idx = csr[level]
-            if parent + 1 >= len(seg) or not 0 <= seg[parent] <= seg[parent + 1] <= len(idx):
-                raise problem
-            for i in range(int(seg[parent]), int(seg[parent + 1])):
-                if not 0 <= idx[i] < sizes[level]:
-                    raise problem
-                grown.append((coords + (int(idx[i]),), i))
-        frontier = grown
-    if len(frontier) != values.size:
-        raise ConversionError(f"{where}: its sparsity places {len(frontier)} values; it holds "
+        size = sizes[level]
+        if level not in csr:
+            i = np.tile(np.arange(size, dtype=np.int64), len(parent))
+            coords = np.column_stack([np.repeat(coords, size, axis=0), i])
+            parent = np.repeat(parent, size) * size + i
+            continue
+        seg, idx = csr[level]
+        if np.any(parent + 1 >= len(seg)):
+            raise problem
+        lo, hi = seg[parent], seg[parent + 1]
+        if np.any(lo < 0) or np.any(lo > hi) or np.any(hi > len(idx)):
+            raise problem
+        counts = hi - lo
+        pos = np.repeat(lo, counts) + np.arange(int(counts.sum()), dtype=np.int64) - \
+            np.repeat(np.cumsum(counts) - counts, counts)
+        if np.any(idx[pos] < 0) or np.any(idx[pos] >= size):
+            raise problem
+        coords = np.column_stack([np.repeat(coords, counts, axis=0), idx[pos]])
+        parent = pos
+    if len(coords) != values.size:
+        raise ConversionError(f"{where}: its sparsity places {len(coords)} values; it holds "
                               f"{values.size}")
-    full = np.array([c for c, _ in frontier], np.int64).reshape(len(frontier), levels)
-    index = np.zeros((len(frontier), n), np.int64)
-    index[:, order[:n]] = full[:, :n]
+    index = np.zeros((len(coords), n), np.int64)
+    index[:, order[:n]] = coords[:, :n]
     for k in range(n, levels):
         d = block_map[order[k] - n]
-        index[:, d] = index[:, d] * blocks[d] + full[:, k]
+        index[:, d] = index[:, d] * blocks[d] + coords[:, k]
     dense = np.zeros(shape, values.dtype)
     dense[tuple(index.T)] = values
     return dense
