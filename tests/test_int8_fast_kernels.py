@@ -37,7 +37,13 @@ def int8_input(rng, shape, q):
     return rng.integers(-128, 128, size=shape).astype(np.int8)
 
 
-def conv_2d(b, rng):
+def conv_2d(b, rng, scales="wide"):
+    """scales: "wide", per-channel rescales of both signs over 8 decades;
+    "narrow", right shifts of 1 to about 10 for every channel, as trained
+    layers have (the AVX2 GEMM's float output stage, requantize_s8_avx2.h);
+    "pow2", every scale a power of two, so that the multipliers are 2^30 and
+    many outputs land exactly on the rounding's ties (that stage's exact
+    fallback)."""
     while True:
         n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
         k = int(rng.choice([1, 1, 3, 5]))
@@ -48,18 +54,37 @@ def conv_2d(b, rng):
             break
     cin = int(rng.choice([1, 3, 4, 5, 17, 29, 63, 64, 67, 130]))
     cout = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 70]))
-    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
-    wq = {"scale": (10 ** rng.uniform(-6, 2, cout)).astype(np.float32),
-          "zero_point": np.zeros(cout, np.int64), "quantized_dimension": 0}
-    # the output scale puts the middle of the weight scales' range near the
-    # accumulators' size: the channels' multipliers span about 1e-4..1e4
-    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * np.sqrt(k * k * cin)
-                          * 10 ** rng.uniform(-1, 1))], "zero_point": [zero_point(rng)]}
+    bias_range = 2 ** 20
+    if scales == "wide":
+        iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+        wq = {"scale": (10 ** rng.uniform(-6, 2, cout)).astype(np.float32),
+              "zero_point": np.zeros(cout, np.int64), "quantized_dimension": 0}
+        # the output scale puts the middle of the weight scales' range near the
+        # accumulators' size: the channels' multipliers span about 1e-4..1e4
+        oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * np.sqrt(k * k * cin)
+                              * 10 ** rng.uniform(-1, 1))], "zero_point": [zero_point(rng)]}
+    elif scales == "narrow":
+        iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+        wq = {"scale": (10 ** rng.uniform(-3, -2, cout)).astype(np.float32),
+              "zero_point": np.zeros(cout, np.int64), "quantized_dimension": 0}
+        oq = {"scale": [float(iq["scale"][0] * 10 ** rng.uniform(-2, 0.5))],
+              "zero_point": [zero_point(rng)]}
+        bias_range = 2 ** 14
+    else:
+        e_in = int(rng.integers(5, 10))
+        e_w = rng.integers(6, 11, cout)
+        iq = {"scale": [2.0 ** -e_in], "zero_point": [zero_point(rng)]}
+        wq = {"scale": (2.0 ** -e_w).astype(np.float32),
+              "zero_point": np.zeros(cout, np.int64), "quantized_dimension": 0}
+        # rescales 2^-(e_in + e_w - e_out) of 2^-1 .. 2^-12
+        e_out = int(rng.integers(e_in + 10 - 12, e_in + 6))
+        oq = {"scale": [2.0 ** -e_out], "zero_point": [zero_point(rng)]}
+        bias_range = 2 ** 12
     x = b.add_input("x", [n, h, w, cin], "int8", iq)
     f = b.add_constant("filter", rng.integers(-127, 128, size=(cout, k, k, cin)).astype(np.int8),
                        quantization=wq)
     bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
-    bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=cout).astype(np.int32),
+    bias = b.add_constant("bias", rng.integers(-bias_range, bias_range, size=cout).astype(np.int32),
                           quantization={"scale": bias_scales,
                                         "zero_point": np.zeros(cout, np.int64)})
     y = b.add_tensor("y", [n, oh, ow, cout], "int8", oq)
@@ -318,7 +343,9 @@ def pad(b, rng):
     return [int8_input(rng, [n, h, w, c], q)]
 
 
-GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+GENERATORS = {"CONV_2D": conv_2d, "CONV_2D_NARROW": lambda b, rng: conv_2d(b, rng, "narrow"),
+              "CONV_2D_POW2": lambda b, rng: conv_2d(b, rng, "pow2"),
+              "DEPTHWISE_CONV_2D": depthwise_conv_2d,
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
@@ -368,7 +395,8 @@ def run_threads(model, inputs, threads):
     return [it.get_tensor(d["index"]) for d in it.get_output_details()]
 
 
-@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD",
+@pytest.mark.parametrize("op", ["CONV_2D", "CONV_2D_NARROW", "CONV_2D_POW2", "DEPTHWISE_CONV_2D",
+                                "FULLY_CONNECTED", "ADD",
                                 "TRANSPOSE_CONV", "RESIZE_BILINEAR"])
 def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_available):
     """The same edge cases with the work split over 2 and 3 threads (cases
