@@ -270,7 +270,8 @@ size_t mote_gemm_s8_avx2_group_rows(size_t rs) {
 /* n int8 values from src, sign-extended, into the int16 slots from dst, in
  * chunks of 16 (up to 15 slots past n are written too); nothing at or past
  * `end` is read. */
-AVX2 void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const int8_t *end) {
+AVX2 static inline __attribute__((always_inline)) void widen(char *dst, const int8_t *src,
+                                                             size_t n, const int8_t *end) {
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
@@ -289,6 +290,10 @@ AVX2 void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const 
     }
 }
 
+AVX2 void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const int8_t *end) {
+    widen(dst, src, n, end);
+}
+
 /* n int16 slots from dst set to zero_point, in chunks of 16 as widen. */
 AVX2 void mote_gemm_s8_avx2_fill(char *dst, int8_t zero_point, size_t n) {
     const __m256i zp = _mm256_set1_epi16(zero_point);
@@ -298,9 +303,11 @@ AVX2 void mote_gemm_s8_avx2_fill(char *dst, int8_t zero_point, size_t n) {
 /* A buffer row of k values: its last pair's second value is zero where k is
  * odd (what the chunks wrote there; the packed weight is zero too, but the
  * product must be of defined values). */
-void mote_gemm_s8_avx2_end_row(int32_t *row, size_t k) {
+static inline void end_row(int32_t *row, size_t k) {
     if (k % 2) row[k / 2] = (int32_t)((uint32_t)row[k / 2] & 0xFFFFu);
 }
+
+void mote_gemm_s8_avx2_end_row(int32_t *row, size_t k) { end_row(row, k); }
 
 /* The taps of output pixel `at` into a buffer row, in the filter's order. */
 AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
@@ -314,13 +321,13 @@ AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
         if (y < 0 || y >= w->in_h) {
             mote_gemm_s8_avx2_fill(d, zp, run);
         } else if (row_inside) {
-            mote_gemm_s8_avx2_widen(d, input + mote_window_input_at(w, at.batch, y, x0), run,
+            widen(d, input + mote_window_input_at(w, at.batch, y, x0), run,
                                     end);
         } else {
             for (int32_t kx = 0; kx < w->filter_w; kx++) {
                 const int32_t x = x0 + kx * w->dilation_w;
                 if (x >= 0 && x < w->in_w)
-                    mote_gemm_s8_avx2_widen(d + 2 * (size_t)kx * kc,
+                    widen(d + 2 * (size_t)kx * kc,
                                             input + mote_window_input_at(w, at.batch, y, x), kc,
                                             end);
                 else
@@ -348,12 +355,12 @@ AVX2 void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *inpu
         for (size_t r = 0; r < rows; r++) {
             char *d = (char *)(buf + r * rs);
             if (pointwise) {
-                mote_gemm_s8_avx2_widen(d, input + (px + r) * kc, kc, in_end);
+                widen(d, input + (px + r) * kc, kc, in_end);
             } else {
                 fill_row(d, w, input, in_end, at, zp);
                 mote_window_pixel_next(w, &at);
             }
-            mote_gemm_s8_avx2_end_row(buf + r * rs, k);
+            end_row(buf + r * rs, k);
         }
         mote_gemm_s8_avx2_run_panels(buf, rs, rows, k, n, 0, n, (const char *)filter,
                                      output + px * n, n, p->out_min, p->out_max);
@@ -373,9 +380,9 @@ AVX2 void mote_fully_connected_s8_6x16_avx2(const mote_fully_connected_params *p
     for (size_t e = begin; e < end;) {
         const mote_fc_rows s = mote_fc_rows_of(e, end, units, group);
         for (size_t r = 0; r < s.rows; r++) {
-            mote_gemm_s8_avx2_widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth,
+            widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth,
                                     in_end);
-            mote_gemm_s8_avx2_end_row(buf + r * rs, depth);
+            end_row(buf + r * rs, depth);
         }
         mote_gemm_s8_avx2_run_panels(buf, rs, s.rows, depth, units, s.lo, s.hi,
                                      (const char *)weights, output + s.row * units, units,
