@@ -194,7 +194,7 @@ MOTE_SIMD_INLINE void dw_block_pixels(const mote_conv_params *p, const int8_t *c
     for (size_t i = 0; i < count; i++) {
         const size_t at = i * step + c;
         __m256i acc0 = mote_avx2_load(h->bias[0]), acc1 = mote_avx2_load(h->bias[1]);
-        for (int q = 0; q < pairs; q++) {
+        _Pragma("GCC unroll 13") for (int q = 0; q < pairs; q++) {
             const __m256i a = dw_load16(tap[2 * q] + at, n);
             const __m256i b = 2 * q + 1 < K * K ? dw_load16(tap[2 * q + 1] + at, n) : a;
             acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b),
