@@ -37,7 +37,42 @@ def int8_input(rng, shape, q):
     return rng.integers(-128, 128, size=shape).astype(np.int8)
 
 
-def conv_2d(b, rng):
+def conv_scales(rng, scales, channels, axis, fan_in_root):
+    """(input, filter, output quantization, bias range) of a convolution with
+    `channels` output channels (filter axis `axis`). scales: "wide",
+    per-channel rescales of both signs over 8 decades; "narrow", right shifts
+    of 1 to about 10 for every channel, as trained layers have (the float
+    output stage of the AVX2 kernels, requantize_s8_avx2.h); "pow2", every
+    scale a power of two, so that the multipliers are 2^30 and many outputs
+    land exactly on the rounding's ties (that stage's exact fallback)."""
+    if scales == "wide":
+        iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+        wq = {"scale": (10 ** rng.uniform(-6, 2, channels)).astype(np.float32),
+              "zero_point": np.zeros(channels, np.int64), "quantized_dimension": axis}
+        # the output scale puts the middle of the weight scales' range near the
+        # accumulators' size: the channels' multipliers span about 1e-4..1e4
+        oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * fan_in_root
+                              * 10 ** rng.uniform(-1, 1))], "zero_point": [zero_point(rng)]}
+        return iq, wq, oq, 2 ** 20
+    if scales == "narrow":
+        iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+        wq = {"scale": (10 ** rng.uniform(-3, -2, channels)).astype(np.float32),
+              "zero_point": np.zeros(channels, np.int64), "quantized_dimension": axis}
+        oq = {"scale": [float(iq["scale"][0] * 10 ** rng.uniform(-2, 0.5))],
+              "zero_point": [zero_point(rng)]}
+        return iq, wq, oq, 2 ** 14
+    e_in = int(rng.integers(5, 10))
+    e_w = rng.integers(6, 11, channels)
+    iq = {"scale": [2.0 ** -e_in], "zero_point": [zero_point(rng)]}
+    wq = {"scale": (2.0 ** -e_w).astype(np.float32),
+          "zero_point": np.zeros(channels, np.int64), "quantized_dimension": axis}
+    # rescales 2^-(e_in + e_w - e_out) of 2^-1 .. 2^-12
+    e_out = int(rng.integers(e_in + 10 - 12, e_in + 6))
+    return iq, wq, {"scale": [2.0 ** -e_out], "zero_point": [zero_point(rng)]}, 2 ** 12
+
+
+def conv_2d(b, rng, scales="wide"):
+    """scales: conv_scales'."""
     while True:
         n, h, w = int(rng.integers(1, 3)), int(rng.integers(1, 10)), int(rng.integers(1, 10))
         k = int(rng.choice([1, 1, 3, 5]))
@@ -48,18 +83,12 @@ def conv_2d(b, rng):
             break
     cin = int(rng.choice([1, 3, 4, 5, 17, 29, 63, 64, 67, 130]))
     cout = int(rng.choice([1, 7, 16, 17, 31, 32, 33, 47, 70]))
-    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
-    wq = {"scale": (10 ** rng.uniform(-6, 2, cout)).astype(np.float32),
-          "zero_point": np.zeros(cout, np.int64), "quantized_dimension": 0}
-    # the output scale puts the middle of the weight scales' range near the
-    # accumulators' size: the channels' multipliers span about 1e-4..1e4
-    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * np.sqrt(k * k * cin)
-                          * 10 ** rng.uniform(-1, 1))], "zero_point": [zero_point(rng)]}
+    iq, wq, oq, bias_range = conv_scales(rng, scales, cout, 0, np.sqrt(k * k * cin))
     x = b.add_input("x", [n, h, w, cin], "int8", iq)
     f = b.add_constant("filter", rng.integers(-127, 128, size=(cout, k, k, cin)).astype(np.int8),
                        quantization=wq)
     bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
-    bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=cout).astype(np.int32),
+    bias = b.add_constant("bias", rng.integers(-bias_range, bias_range, size=cout).astype(np.int32),
                           quantization={"scale": bias_scales,
                                         "zero_point": np.zeros(cout, np.int64)})
     y = b.add_tensor("y", [n, oh, ow, cout], "int8", oq)
@@ -100,20 +129,16 @@ def fully_connected(b, rng):
     return [int8_input(rng, (rows, depth), iq)]
 
 
-def depthwise_conv_2d(b, rng):
+def depthwise_conv_2d(b, rng, scales="wide"):
     """Depth multiplier 1, the vectorized kernels' windows (3x3 mostly, some
     5x5), strides 1 and 2, channel counts around 16 and 32, constant filters
-    and filters given at run time."""
+    and filters given at run time; scales: conv_scales'."""
     k, s = int(rng.choice([3, 3, 3, 5])), int(rng.choice([1, 2]))
     padding = str(rng.choice(["SAME", "VALID"]))
     n, h, w = int(rng.integers(1, 3)), int(rng.integers(k, 14)), int(rng.integers(k, 14))
     oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
     c = int(rng.choice([1, 5, 15, 16, 17, 31, 32, 33, 47, 64, 70]))
-    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
-    wq = {"scale": (10 ** rng.uniform(-6, 2, c)).astype(np.float32),
-          "zero_point": np.zeros(c, np.int64), "quantized_dimension": 3}
-    oq = {"scale": [float(iq["scale"][0] * 1e-2 * 127 * k * 10 ** rng.uniform(-1, 1))],
-          "zero_point": [zero_point(rng)]}
+    iq, wq, oq, bias_range = conv_scales(rng, scales, c, 3, k)
     x = b.add_input("x", [n, h, w, c], "int8", iq)
     filt = rng.integers(-127, 128, size=(1, k, k, c)).astype(np.int8)
     # a filter fed at run time (a quarter of the cases) reaches the variants
@@ -122,7 +147,7 @@ def depthwise_conv_2d(b, rng):
     f = b.add_input("filter", [1, k, k, c], "int8", wq) if fed else \
         b.add_constant("filter", filt, quantization=wq)
     bias_scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
-    bias = b.add_constant("bias", rng.integers(-(2 ** 20), 2 ** 20, size=c).astype(np.int32),
+    bias = b.add_constant("bias", rng.integers(-bias_range, bias_range, size=c).astype(np.int32),
                           quantization={"scale": bias_scales, "zero_point": np.zeros(c, np.int64)})
     y = b.add_tensor("y", [n, oh, ow, c], "int8", oq)
     b.add_operator("DEPTHWISE_CONV_2D", [x, f, bias], [y],
@@ -318,7 +343,11 @@ def pad(b, rng):
     return [int8_input(rng, [n, h, w, c], q)]
 
 
-GENERATORS = {"CONV_2D": conv_2d, "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+GENERATORS = {"CONV_2D": conv_2d, "CONV_2D_NARROW": lambda b, rng: conv_2d(b, rng, "narrow"),
+              "CONV_2D_POW2": lambda b, rng: conv_2d(b, rng, "pow2"),
+              "DEPTHWISE_CONV_2D": depthwise_conv_2d,
+              "DEPTHWISE_CONV_2D_NARROW": lambda b, rng: depthwise_conv_2d(b, rng, "narrow"),
+              "DEPTHWISE_CONV_2D_POW2": lambda b, rng: depthwise_conv_2d(b, rng, "pow2"),
               "FULLY_CONNECTED": fully_connected,
               "ADD": lambda b, rng: _elementwise(b, rng, "ADD"),
               "SUB": lambda b, rng: _elementwise(b, rng, "SUB"),
@@ -368,7 +397,9 @@ def run_threads(model, inputs, threads):
     return [it.get_tensor(d["index"]) for d in it.get_output_details()]
 
 
-@pytest.mark.parametrize("op", ["CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD",
+@pytest.mark.parametrize("op", ["CONV_2D", "CONV_2D_NARROW", "CONV_2D_POW2", "DEPTHWISE_CONV_2D",
+                                "DEPTHWISE_CONV_2D_NARROW", "DEPTHWISE_CONV_2D_POW2",
+                                "FULLY_CONNECTED", "ADD",
                                 "TRANSPOSE_CONV", "RESIZE_BILINEAR"])
 def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_available):
     """The same edge cases with the work split over 2 and 3 threads (cases

@@ -64,6 +64,9 @@ MOTE_SIMD_INLINE void vi_store_s8(int8_t *p, vi v) {
  * accumulators hold channels {0-3, 8-11} and {4-7, 12-15}; the packing puts
  * weights, biases and rescales in that order, and one saturating pack of the
  * two puts the results back in channel order.
+ * The output stage is the GEMM's (gemm_s8_6x16_avx2.c): the float form of the
+ * double rounding where all of a block's channels allow it, a pixel whose
+ * float results are unsure redone exactly; else the exact one.
  * Blocks of 16 channels start at 0, 16, ...; where the channel count C >= 16
  * is no multiple of 16 the last block starts at C - 16 (overlapping the one
  * before, whose outputs it writes again, equal), so that every load and store
@@ -76,6 +79,8 @@ MOTE_SIMD_INLINE void vi_store_s8(int8_t *p, vi v) {
 typedef struct {
     int32_t bias[2][8]; /* bias + input_offset * sum of the taps' weights */
     mote_rescale8_consts stage[2];
+    mote_rescale8f_consts fast[2]; /* the float output stage (requantize_s8_avx2.h) */
+    int32_t not_fast;              /* channels set that it cannot take */
 } dw_head;              /* then pairs(K) x [2][16] int16: pair q, taps 2q and 2q + 1 */
 
 static size_t dw_pairs_of(const mote_conv_params *p) {
@@ -122,9 +127,13 @@ static void dw_pack(const void *params, const void *weights, const void *bias, v
             }
             h->bias[half][lane] =
                 (int32_t)((uint32_t)(b ? b[c] : 0) + (uint32_t)p->input_offset * sum);
-            if (p->multipliers)
+            if (p->multipliers) {
                 mote_rescale8_set(&h->stage[half], (int)lane, p->multipliers[c], p->shifts[c],
                                   p->output_offset, MOTE_RESCALE_DOUBLE);
+                if (!mote_rescale8f_set(&h->fast[half], (int)lane, p->multipliers[c],
+                                        p->shifts[c], p->output_offset))
+                    h->not_fast++;
+            }
         }
     }
 }
@@ -139,10 +148,26 @@ MOTE_SIMD_INLINE __m256i dw_load16(const int8_t *p, size_t n) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)t));
 }
 
+/* 16 int32 lanes (channels {0-3, 8-11} and {4-7, 12-15}) as int8 in
+ * channel order, saturated. */
+MOTE_SIMD_INLINE __m128i dw_bytes(__m256i z0, __m256i z1) {
+    /* int16 lanes: channels 0-3 4-7 | 8-11 12-15; bytes: 0-7 0-7 | 8-15 8-15 */
+    const __m256i w16 = _mm256_packs_epi32(z0, z1);
+    return _mm256_castsi256_si128(
+        _mm256_permute4x64_epi64(_mm256_packs_epi16(w16, w16), 0x08));
+}
+
 /* The rescaled, saturated and clamped outputs of a block's two accumulators,
- * in channel order. */
+ * in channel order: the float output stage where the block allows it and it
+ * is sure of every lane, else the exact one. */
 MOTE_SIMD_INLINE __m128i dw_outputs(__m256i acc0, __m256i acc1, const dw_head *h, __m128i lo,
-                                    __m128i hi) {
+                                    __m128i hi, __m256 lo_f, __m256 hi_f) {
+    if (h->not_fast == 0) {
+        __m256 unsure = _mm256_setzero_ps();
+        const __m256i z0 = mote_rescale8f(acc0, &h->fast[0], lo_f, hi_f, &unsure);
+        const __m256i z1 = mote_rescale8f(acc1, &h->fast[1], lo_f, hi_f, &unsure);
+        if (__builtin_expect(_mm256_movemask_ps(unsure) == 0, 1)) return dw_bytes(z0, z1);
+    }
     __m256i z0, z1;
     if (h->stage[0].not_right == 0 && h->stage[1].not_right == 0) {
         z0 = mote_rescale8_right(acc0, &h->stage[0]);
@@ -151,10 +176,7 @@ MOTE_SIMD_INLINE __m128i dw_outputs(__m256i acc0, __m256i acc1, const dw_head *h
         z0 = mote_rescale8(acc0, &h->stage[0]);
         z1 = mote_rescale8(acc1, &h->stage[1]);
     }
-    /* int16 lanes: channels 0-3 4-7 | 8-11 12-15; bytes: 0-7 0-7 | 8-15 8-15 */
-    const __m256i w16 = _mm256_packs_epi32(z0, z1);
-    const __m256i b8 = _mm256_permute4x64_epi64(_mm256_packs_epi16(w16, w16), 0x08);
-    return _mm_min_epi8(_mm_max_epi8(_mm256_castsi256_si128(b8), lo), hi);
+    return _mm_min_epi8(_mm_max_epi8(dw_bytes(z0, z1), lo), hi);
 }
 
 /* Channels [c, c + n) (n <= 16, packed block `block`) of `count` output
@@ -168,10 +190,11 @@ MOTE_SIMD_INLINE void dw_block_pixels(const mote_conv_params *p, const int8_t *c
     const dw_head *h = (const dw_head *)(const void *)block;
     const int16_t *w = (const int16_t *)(const void *)(block + sizeof *h);
     const __m128i lo = _mm_set1_epi8((char)p->out_min), hi = _mm_set1_epi8((char)p->out_max);
+    const __m256 lo_f = _mm256_set1_ps((float)p->out_min), hi_f = _mm256_set1_ps((float)p->out_max);
     for (size_t i = 0; i < count; i++) {
         const size_t at = i * step + c;
         __m256i acc0 = mote_avx2_load(h->bias[0]), acc1 = mote_avx2_load(h->bias[1]);
-        for (int q = 0; q < pairs; q++) {
+        _Pragma("GCC unroll 13") for (int q = 0; q < pairs; q++) {
             const __m256i a = dw_load16(tap[2 * q] + at, n);
             const __m256i b = 2 * q + 1 < K * K ? dw_load16(tap[2 * q + 1] + at, n) : a;
             acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b),
@@ -179,7 +202,7 @@ MOTE_SIMD_INLINE void dw_block_pixels(const mote_conv_params *p, const int8_t *c
             acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b),
                                                             mote_avx2_load(w + (2 * q + 1) * 16)));
         }
-        const __m128i bytes = dw_outputs(acc0, acc1, h, lo, hi);
+        const __m128i bytes = dw_outputs(acc0, acc1, h, lo, hi, lo_f, hi_f);
         int8_t *o = out + i * channels + c;
         if (n == 16) {
             _mm_storeu_si128((__m128i *)(void *)o, bytes);

@@ -19,6 +19,9 @@
  * rounding for CONV_2D, one rounding ties away for FULLY_CONNECTED), the
  * output zero point, saturation to int8 and the activation clamp (clamping
  * after saturating is the same since out_min, out_max lie in [-128, 127]).
+ * CONV_2D panels whose columns all allow it take the float form of the double
+ * rounding (mote_rescale8f: 11 instructions for 8 lanes instead of about 16,
+ * the clamp included), and redo exactly the rare rows it flags as unsure.
  *
  * Packed layout (persistent arena memory): ceil(n / 16) panels, each a
  * panel_head (16 folded biases, the rescale constants of 16 columns), then
@@ -53,6 +56,8 @@
 typedef struct {
     int32_t bias[NR];
     mote_rescale8_consts stage[NR / 8];
+    mote_rescale8f_consts fast[NR / 8]; /* the float stage of CONV_2D's double rounding */
+    int32_t not_fast;                    /* columns set that the float stage cannot take */
 } panel_head;
 
 static size_t pairs_of(size_t k) { return (k + 1) / 2; }
@@ -87,6 +92,9 @@ void mote_gemm_s8_avx2_pack_column(void *packed, size_t n, size_t k, size_t col,
     h->bias[c] = (int32_t)((uint32_t)bias + (uint32_t)input_offset * sum);
     mote_rescale8_set(&h->stage[c / 8], (int)(c % 8), multiplier, shift, output_offset,
                       double_rounding ? MOTE_RESCALE_DOUBLE : MOTE_RESCALE_TIES_AWAY);
+    if (!double_rounding ||
+        !mote_rescale8f_set(&h->fast[c / 8], (int)(c % 8), multiplier, shift, output_offset))
+        h->not_fast++;
 }
 
 /* Weights [n, k] and bias [n] (may be NULL) with input_offset folded in, and
@@ -140,13 +148,13 @@ bool mote_gemm_s8_avx2_fully_connected_fits(const void *params) {
     return (size_t)((const mote_fully_connected_params *)params)->depth <= MAX_K;
 }
 
-/* A row's 8 * NC outputs (z1 unused where NC is 1), saturated to int8 and
- * clamped; columns [col_lo, col_hi) stored at o. */
+/* A row's 8 * NC outputs (z1 unused where NC is 1), saturated to int8 and,
+ * where CLAMP, clamped to [lo, hi]; columns [col_lo, col_hi) stored at o. */
 AVX2 static inline __attribute__((always_inline)) void
 store_row(__m256i z0, __m256i z1, __m128i lo, __m128i hi, int8_t *o, size_t col_lo,
-          size_t col_hi, const int NC) {
-    const __m128i bytes =
-        _mm_min_epi8(_mm_max_epi8(mote_avx2_pack16_s8(z0, NC > 1 ? z1 : z0), lo), hi);
+          size_t col_hi, const int NC, const bool CLAMP) {
+    __m128i bytes = mote_avx2_pack16_s8(z0, NC > 1 ? z1 : z0);
+    if (CLAMP) bytes = _mm_min_epi8(_mm_max_epi8(bytes, lo), hi);
     if (col_lo == 0 && col_hi == 16 && NC > 1) {
         _mm_storeu_si128((__m128i *)(void *)o, bytes);
     } else if (col_lo == 0 && col_hi == 8 && NC == 1) {
@@ -158,9 +166,17 @@ store_row(__m256i z0, __m256i z1, __m128i lo, __m128i hi, int8_t *o, size_t col_
     }
 }
 
+/* The exact output stage of 8 accumulators (before the clamp). */
+AVX2 static inline __attribute__((always_inline)) __m256i
+exact8(__m256i acc, const mote_rescale8_consts *stage) {
+    return stage->not_right == 0 ? mote_rescale8_right(acc, stage) : mote_rescale8(acc, stage);
+}
+
 /* One tile: R rows of the buffer (rs pairs apart, kp pairs each) times one
  * panel of 8 * NC columns; stores columns [col_lo, col_hi) of each row at
- * out (row 0, the panel's column 0), out_stride bytes apart. */
+ * out (row 0, the panel's column 0), out_stride bytes apart. The output stage
+ * is the float one (requantize_s8_avx2.h) where the panel allows it, a row
+ * whose float results are unsure redone exactly; else the exact one. */
 AVX2 static inline __attribute__((always_inline)) void
 tile(const int32_t *rows, size_t rs, size_t kp, const char *panel, int8_t *out,
      size_t out_stride, size_t col_lo, size_t col_hi, int32_t out_min, int32_t out_max,
@@ -184,16 +200,25 @@ tile(const int32_t *rows, size_t rs, size_t kp, const char *panel, int8_t *out,
         }
     }
     const __m128i lo = _mm_set1_epi8((char)out_min), hi = _mm_set1_epi8((char)out_max);
-    if (h->stage[0].not_right == 0 && (NC == 1 || h->stage[1].not_right == 0)) {
-        _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) store_row(
-            mote_rescale8_right(acc[r][0], &h->stage[0]),
-            NC > 1 ? mote_rescale8_right(acc[r][1], &h->stage[1]) : acc[r][0], lo, hi,
-            out + (size_t)r * out_stride, col_lo, col_hi, NC);
+    if (h->not_fast == 0) {
+        const __m256 lo_f = _mm256_set1_ps((float)out_min), hi_f = _mm256_set1_ps((float)out_max);
+        _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) {
+            __m256 unsure = _mm256_setzero_ps();
+            const __m256i z0 = mote_rescale8f(acc[r][0], &h->fast[0], lo_f, hi_f, &unsure);
+            const __m256i z1 =
+                NC > 1 ? mote_rescale8f(acc[r][1], &h->fast[1], lo_f, hi_f, &unsure) : z0;
+            int8_t *o = out + (size_t)r * out_stride;
+            if (__builtin_expect(_mm256_movemask_ps(unsure) == 0, 1))
+                store_row(z0, z1, lo, hi, o, col_lo, col_hi, NC, false);
+            else
+                store_row(exact8(acc[r][0], &h->stage[0]),
+                          NC > 1 ? exact8(acc[r][1], &h->stage[1]) : z0, lo, hi, o, col_lo,
+                          col_hi, NC, true);
+        }
     } else {
         _Pragma("GCC unroll 6") for (int r = 0; r < R; r++) store_row(
-            mote_rescale8(acc[r][0], &h->stage[0]),
-            NC > 1 ? mote_rescale8(acc[r][1], &h->stage[1]) : acc[r][0], lo, hi,
-            out + (size_t)r * out_stride, col_lo, col_hi, NC);
+            exact8(acc[r][0], &h->stage[0]), NC > 1 ? exact8(acc[r][1], &h->stage[1]) : acc[r][0],
+            lo, hi, out + (size_t)r * out_stride, col_lo, col_hi, NC, true);
     }
 }
 
@@ -245,7 +270,8 @@ size_t mote_gemm_s8_avx2_group_rows(size_t rs) {
 /* n int8 values from src, sign-extended, into the int16 slots from dst, in
  * chunks of 16 (up to 15 slots past n are written too); nothing at or past
  * `end` is read. */
-AVX2 void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const int8_t *end) {
+AVX2 static inline __attribute__((always_inline)) void widen(char *dst, const int8_t *src,
+                                                             size_t n, const int8_t *end) {
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
@@ -264,6 +290,10 @@ AVX2 void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const 
     }
 }
 
+AVX2 void mote_gemm_s8_avx2_widen(char *dst, const int8_t *src, size_t n, const int8_t *end) {
+    widen(dst, src, n, end);
+}
+
 /* n int16 slots from dst set to zero_point, in chunks of 16 as widen. */
 AVX2 void mote_gemm_s8_avx2_fill(char *dst, int8_t zero_point, size_t n) {
     const __m256i zp = _mm256_set1_epi16(zero_point);
@@ -273,9 +303,11 @@ AVX2 void mote_gemm_s8_avx2_fill(char *dst, int8_t zero_point, size_t n) {
 /* A buffer row of k values: its last pair's second value is zero where k is
  * odd (what the chunks wrote there; the packed weight is zero too, but the
  * product must be of defined values). */
-void mote_gemm_s8_avx2_end_row(int32_t *row, size_t k) {
+static inline void end_row(int32_t *row, size_t k) {
     if (k % 2) row[k / 2] = (int32_t)((uint32_t)row[k / 2] & 0xFFFFu);
 }
+
+void mote_gemm_s8_avx2_end_row(int32_t *row, size_t k) { end_row(row, k); }
 
 /* The taps of output pixel `at` into a buffer row, in the filter's order. */
 AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
@@ -289,13 +321,13 @@ AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
         if (y < 0 || y >= w->in_h) {
             mote_gemm_s8_avx2_fill(d, zp, run);
         } else if (row_inside) {
-            mote_gemm_s8_avx2_widen(d, input + mote_window_input_at(w, at.batch, y, x0), run,
+            widen(d, input + mote_window_input_at(w, at.batch, y, x0), run,
                                     end);
         } else {
             for (int32_t kx = 0; kx < w->filter_w; kx++) {
                 const int32_t x = x0 + kx * w->dilation_w;
                 if (x >= 0 && x < w->in_w)
-                    mote_gemm_s8_avx2_widen(d + 2 * (size_t)kx * kc,
+                    widen(d + 2 * (size_t)kx * kc,
                                             input + mote_window_input_at(w, at.batch, y, x), kc,
                                             end);
                 else
@@ -323,12 +355,12 @@ AVX2 void mote_conv2d_s8_6x16_avx2(const mote_conv_params *p, const int8_t *inpu
         for (size_t r = 0; r < rows; r++) {
             char *d = (char *)(buf + r * rs);
             if (pointwise) {
-                mote_gemm_s8_avx2_widen(d, input + (px + r) * kc, kc, in_end);
+                widen(d, input + (px + r) * kc, kc, in_end);
             } else {
                 fill_row(d, w, input, in_end, at, zp);
                 mote_window_pixel_next(w, &at);
             }
-            mote_gemm_s8_avx2_end_row(buf + r * rs, k);
+            end_row(buf + r * rs, k);
         }
         mote_gemm_s8_avx2_run_panels(buf, rs, rows, k, n, 0, n, (const char *)filter,
                                      output + px * n, n, p->out_min, p->out_max);
@@ -348,9 +380,9 @@ AVX2 void mote_fully_connected_s8_6x16_avx2(const mote_fully_connected_params *p
     for (size_t e = begin; e < end;) {
         const mote_fc_rows s = mote_fc_rows_of(e, end, units, group);
         for (size_t r = 0; r < s.rows; r++) {
-            mote_gemm_s8_avx2_widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth,
+            widen((char *)(buf + r * rs), input + (s.row + r) * depth, depth,
                                     in_end);
-            mote_gemm_s8_avx2_end_row(buf + r * rs, depth);
+            end_row(buf + r * rs, depth);
         }
         mote_gemm_s8_avx2_run_panels(buf, rs, s.rows, depth, units, s.lo, s.hi,
                                      (const char *)weights, output + s.row * units, units,

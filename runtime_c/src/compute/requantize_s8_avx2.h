@@ -39,6 +39,7 @@
 #define MOTE_COMPUTE_REQUANTIZE_S8_AVX2_H
 
 #include <immintrin.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -147,6 +148,70 @@ MOTE_AVX2_INLINE __m256i mote_rescale8_right(__m256i x, const mote_rescale8_cons
     const __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
     return _mm256_add_epi32(_mm256_srav_epi32(high, mote_avx2_load(r->shr)),
                             mote_avx2_load(r->zero_point));
+}
+
+/* A cheaper CONV_2D output stage in float, exact where it says so.
+ *
+ * For a lane of double rounding with no left shift (shift = -n, n in [0, 15])
+ * and m >= 0, write y = floor((x m + 2^30) / 2^31) (the doubling high
+ * multiply, above) and z = floor((y + 2^(n-1) - [y < 0]) / 2^n) (the
+ * rounding shift; z = y for n = 0). [y < 0] may be replaced by c = [x < 0]:
+ * they differ only where x m is in [-2^30, 0), where y = 0 and z = 0 either
+ * way. Since floor((floor(w) + k) / d) = floor((w + k) / d) for integers k,
+ * d, z = floor(w + 2^(-1-n) + 1/2 - c 2^-n) with w = x m / 2^(31+n) (for
+ * n = 0: floor(x m / 2^31 + 1/2)). The clamped output is then
+ *   clamp(z + zp, out_min, out_max) = clamp(RNE(W), out_min, out_max),
+ *   W = x a + b_c,  a = m / 2^(31+n),  b_c = zp + 2^(-1-n) - c 2^-n
+ * (b = zp for n = 0), wherever W is no half-integer (RNE: round to nearest,
+ * ties to even; z + zp = floor(W + 1/2)); RNE is monotone, so the clamp may
+ * come first, to the integers out_min, out_max.
+ * In float: Wf = fma(float(x), float(a), b_c); b_c is exact in float (at most
+ * 8 + 16 significant bits). Each of the three roundings errs by at most 2^-23
+ * relative (2^-24 under round to nearest, 2^-23 under any MXCSR mode), so
+ * |Wf - W| <= 3 * 2^-23 |x a| + 2^-23 |b_c| + O(2^-46). Where Wf lies in
+ * [out_min, out_max] (within 128 of 0, |b_c| <= 128.5, so |x a| < 258):
+ * |Wf - W| <= 903 * 2^-23 < 2^-13. Hence if Wf's distance d to its nearest integer is below
+ * 1/2 - 2^-12, W lies within 1/2 of the same integer and is no half-integer:
+ * RNE(W) = RNE(Wf). Where Wf < out_min: W < out_min + 1/2 (the error bound
+ * holds as long as |x a| < 2^11; beyond, |W| > 2^11 - 129 and both lie far on
+ * the same side), so the clamped outputs agree; likewise above out_max. Lanes
+ * whose d reaches 1/2 - 2^-12 (about 1 in 2^11 of random values, and the
+ * exact ties) are flagged, and the caller recomputes them exactly. */
+typedef struct {
+    float scale[8];      /* a = m / 2^(31 + n) */
+    float offset[8];     /* b for x >= 0 */
+    float offset_neg[8]; /* b for x < 0 */
+} mote_rescale8f_consts;
+
+/* Lane `lane` of r for (multiplier, shift, zero_point) of double rounding;
+ * false (lane left zero) where the float stage does not apply. */
+static inline bool mote_rescale8f_set(mote_rescale8f_consts *r, int lane, int32_t multiplier,
+                                      int32_t shift, int32_t zero_point) {
+    if (shift > 0 || shift < -15 || multiplier < 0 || zero_point < -128 || zero_point > 127)
+        return false;
+    const int n = -shift;
+    const float half = n ? 1.0f / (float)(1 << (n + 1)) : 0.0f; /* 2^(-1-n) */
+    r->scale[lane] = (float)((double)multiplier / (double)((int64_t)1 << (31 + n)));
+    r->offset[lane] = (float)zero_point + half;
+    r->offset_neg[lane] = (float)zero_point - half;
+    return true;
+}
+
+/* The clamped outputs (int32 lanes in [lo, hi]) of the 8 accumulators x;
+ * unsure gets (ORed in) the sign bit of each lane whose result must be
+ * recomputed exactly. lo, hi: out_min, out_max as floats. */
+MOTE_AVX2_INLINE __m256i mote_rescale8f(__m256i x, const mote_rescale8f_consts *r, __m256 lo,
+                                        __m256 hi, __m256 *unsure) {
+    const __m256 b = _mm256_blendv_ps(_mm256_loadu_ps(r->offset), _mm256_loadu_ps(r->offset_neg),
+                                      _mm256_castsi256_ps(x));
+    const __m256 w = _mm256_min_ps(
+        _mm256_max_ps(_mm256_fmadd_ps(_mm256_cvtepi32_ps(x), _mm256_loadu_ps(r->scale), b), lo),
+        hi);
+    const __m256 nearest = _mm256_round_ps(w, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256 d = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(w, nearest));
+    *unsure = _mm256_or_ps(*unsure, _mm256_cmp_ps(d, _mm256_set1_ps(0.5f - 1.0f / 4096.0f),
+                                                  _CMP_GE_OQ));
+    return _mm256_cvttps_epi32(nearest);
 }
 
 /* Lanes 0..7 of a and b (int32) as 16 saturated int8, a's first, in the low
