@@ -134,22 +134,26 @@ def depthwise_conv_2d(b, rng):
 
 
 def _elementwise(b, rng, op):
-    """Same-shape inputs (the vectorized variants' case), lengths around the
-    vector width, scales of the two inputs up to 1e3 apart."""
+    """Same-shape inputs (the same_shape variants' case) and, a third of the
+    time, a second input per channel ([C]) or one value along the last dim
+    ([n, h, 1]: the rows variants), lengths around the vector width, scales
+    of the two inputs up to 1e3 apart."""
     shape = [int(rng.integers(1, 3)), int(rng.integers(1, 6)),
              int(rng.choice([1, 15, 16, 17, 33, 70]))]
+    shape_b = shape if rng.random() < 0.67 else \
+        [[shape[-1]], shape[:-1] + [1]][int(rng.integers(0, 2))]
     qa = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
     qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))],
           "zero_point": [zero_point(rng)]}
     oq = {"scale": [float(10 ** rng.uniform(*binary_out_scale_range(op, qa, qb)))],
           "zero_point": [zero_point(rng)]}
     x = b.add_input("a", shape, "int8", qa)
-    z = b.add_input("b", shape, "int8", qb)
+    z = b.add_input("b", shape_b, "int8", qb)
     y = b.add_tensor("y", shape, "int8", oq)
     b.add_operator(op, [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))},
                    version=2)
     b.mark_outputs(y)
-    return [int8_input(rng, shape, qa), int8_input(rng, shape, qb)]
+    return [int8_input(rng, shape, qa), int8_input(rng, shape_b, qb)]
 
 
 def prelu(b, rng):
@@ -462,5 +466,6 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
                    "resize_bilinear_s8_neon",
                    "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot",
                    "add_s8_same_shape_neon", "sub_s8_same_shape_neon", "mul_s8_same_shape_neon",
+                   "add_s8_rows_neon", "sub_s8_rows_neon", "mul_s8_rows_neon",
                    "prelu_s8_rows_neon"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"
