@@ -137,13 +137,15 @@ def _elementwise(b, rng, op):
     """Same-shape inputs (the same_shape variants' case) and, a third of the
     time, a second input per channel ([C]) or one value along the last dim
     ([n, h, 1]: the rows variants), lengths around the vector width, scales
-    of the two inputs up to 1e3 apart."""
+    of the two inputs equal or up to 1e3 apart."""
     shape = [int(rng.integers(1, 3)), int(rng.integers(1, 6)),
              int(rng.choice([1, 15, 16, 17, 33, 70]))]
     shape_b = shape if rng.random() < 0.67 else \
         [[shape[-1]], shape[:-1] + [1]][int(rng.integers(0, 2))]
     qa = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
-    qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))],
+    # equal scales (both inputs' multipliers 1/2: ADD / SUB's shift-only rescales) or not
+    ratio = 1.0 if rng.random() < 0.2 else 10 ** rng.uniform(-3, 3)
+    qb = {"scale": [float(qa["scale"][0] * ratio)],
           "zero_point": [zero_point(rng)]}
     oq = {"scale": [float(10 ** rng.uniform(*binary_out_scale_range(op, qa, qb)))],
           "zero_point": [zero_point(rng)]}
