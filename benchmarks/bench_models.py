@@ -127,7 +127,7 @@ def mobilenet_v1(rng, size=224, classes=1000) -> onnx.ModelProto:
 # Third-party float models that --int8 also converts to int8 (Mote's converter,
 # calibrated on random images), run against their float originals.
 INT8_CONVERTED = ("mediapipe/face_detection_short_range", "mediapipe/hand_landmark_lite",
-                  "mediapipe/selfie_segmentation")
+                  "mediapipe/selfie_segmentation", "mediapipe/palm_detection_full")
 
 
 def converted_int8(cache: Path, samples: int) -> tuple[dict, dict]:
