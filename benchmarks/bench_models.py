@@ -130,7 +130,7 @@ def mobilenet_v1(rng, size=224, classes=1000) -> onnx.ModelProto:
 # (weights-only) with Mote's converter, calibrated on random images, and runs
 # against their float originals.
 INT8_CONVERTED = ("mediapipe/face_detection_short_range", "mediapipe/hand_landmark_lite",
-                  "mediapipe/selfie_segmentation")
+                  "mediapipe/selfie_segmentation", "mediapipe/palm_detection_full")
 
 
 def converted(cache: Path, samples: int, quantize: str) -> tuple[dict, dict]:

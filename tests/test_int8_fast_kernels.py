@@ -159,22 +159,54 @@ def depthwise_conv_2d(b, rng, scales="wide"):
 
 
 def _elementwise(b, rng, op):
-    """Same-shape inputs (the vectorized variants' case), lengths around the
-    vector width, scales of the two inputs up to 1e3 apart."""
+    """Same-shape inputs (the same_shape variants' case) and, a third of the
+    time, a second input per channel ([C]) or one value along the last dim
+    ([n, h, 1]: the rows variants), lengths around the vector width, scales
+    of the two inputs equal or up to 1e3 apart."""
     shape = [int(rng.integers(1, 3)), int(rng.integers(1, 6)),
              int(rng.choice([1, 15, 16, 17, 33, 70]))]
+    shape_b = shape if rng.random() < 0.67 else \
+        [[shape[-1]], shape[:-1] + [1]][int(rng.integers(0, 2))]
     qa = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
-    qb = {"scale": [float(qa["scale"][0] * 10 ** rng.uniform(-3, 3))],
+    # equal scales (both inputs' multipliers 1/2: ADD / SUB's shift-only rescales) or not
+    ratio = 1.0 if rng.random() < 0.2 else 10 ** rng.uniform(-3, 3)
+    qb = {"scale": [float(qa["scale"][0] * ratio)],
           "zero_point": [zero_point(rng)]}
     oq = {"scale": [float(10 ** rng.uniform(*binary_out_scale_range(op, qa, qb)))],
           "zero_point": [zero_point(rng)]}
     x = b.add_input("a", shape, "int8", qa)
-    z = b.add_input("b", shape, "int8", qb)
+    z = b.add_input("b", shape_b, "int8", qb)
     y = b.add_tensor("y", shape, "int8", oq)
     b.add_operator(op, [x, z], [y], {"fused_activation_function": str(rng.choice(ACTIVATIONS))},
                    version=2)
     b.mark_outputs(y)
-    return [int8_input(rng, shape, qa), int8_input(rng, shape, qb)]
+    return [int8_input(rng, shape, qa), int8_input(rng, shape_b, qb)]
+
+
+def prelu(b, rng):
+    """PRELU with alpha per channel over the last axis (MediaPipe's [1, 1, C],
+    or [C]: the rows variants' fast case), one alpha for all, alpha of the
+    input's shape or broadcast along a middle dim (the general walk); odd
+    channel counts and counts past the vectors; both multipliers (s_x / s_out
+    and s_x s_alpha / s_out) over about four decades each, below and above 1;
+    alpha constant (as converters write it) or fed at run time."""
+    n, h, w = (int(d) for d in rng.integers(1, 4, size=3))
+    c = int(rng.choice([1, 3, 4, 5, 15, 16, 17, 24, 32, 33, 64, 70]))
+    shape = [n, h, w, c]
+    alpha_shape = [[1, 1, c], [1, 1, c], [c], [1], shape, [h, 1, c]][int(rng.integers(0, 6))]
+    iq = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
+    aq = {"scale": [float(10 ** rng.uniform(-4, 0))], "zero_point": [zero_point(rng)]}
+    lo = np.log10(iq["scale"][0])
+    oq = {"scale": [float(10 ** rng.uniform(lo - 2, lo + 2))], "zero_point": [zero_point(rng)]}
+    x = b.add_input("x", shape, "int8", iq)
+    alpha = int8_input(rng, alpha_shape, aq)
+    fed = bool(rng.random() < 0.25)
+    a = b.add_input("alpha", alpha_shape, "int8", aq) if fed else \
+        b.add_constant("alpha", alpha, quantization=aq)
+    y = b.add_tensor("y", shape, "int8", oq)
+    b.add_operator("PRELU", [x, a], [y])
+    b.mark_outputs(y)
+    return [int8_input(rng, shape, iq)] + ([alpha] if fed else [])
 
 
 def quantize(b, rng):
@@ -357,7 +389,7 @@ GENERATORS = {"CONV_2D": conv_2d, "CONV_2D_NARROW": lambda b, rng: conv_2d(b, rn
               "TRANSPOSE_CONV": transpose_conv, "RESIZE_BILINEAR": resize_bilinear,
               "LOGISTIC": _lookup("LOGISTIC", {"scale": [1 / 256], "zero_point": [-128]}),
               "TANH": _lookup("TANH", {"scale": [1 / 128], "zero_point": [0]}),
-              "HARD_SWISH": _lookup("HARD_SWISH"), "PAD": pad}
+              "HARD_SWISH": _lookup("HARD_SWISH"), "PAD": pad, "PRELU": prelu}
 
 
 def cases(op, count, seed=5):
@@ -400,7 +432,7 @@ def run_threads(model, inputs, threads):
 @pytest.mark.parametrize("op", ["CONV_2D", "CONV_2D_NARROW", "CONV_2D_POW2", "DEPTHWISE_CONV_2D",
                                 "DEPTHWISE_CONV_2D_NARROW", "DEPTHWISE_CONV_2D_POW2",
                                 "FULLY_CONNECTED", "ADD",
-                                "TRANSPOSE_CONV", "RESIZE_BILINEAR"])
+                                "TRANSPOSE_CONV", "RESIZE_BILINEAR", "PRELU"])
 def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_available):
     """The same edge cases with the work split over 2 and 3 threads (cases
     past the runtime's minimum work per split: most of the convolutions)."""
@@ -415,7 +447,7 @@ def test_fast_int8_kernels_equal_litert_reference_with_threads(op, litert_availa
 # The ops with NEON int8 variants, for the cross-compiled C tests below.
 QEMU_OPS = ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
             "QUANTIZE", "DEQUANTIZE", "RESIZE_BILINEAR", "TRANSPOSE_CONV", "LOGISTIC",
-            "HARD_SWISH")
+            "HARD_SWISH", "ADD", "SUB", "MUL", "PRELU")
 
 
 def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_available):
@@ -465,5 +497,8 @@ def test_fast_int8_kernels_at_the_edges_under_qemu_aarch64(tmp_path, litert_avai
                    "fully_connected_hybrid_neon", "conv2d_hybrid_8x8_neon",
                    "depthwise_conv2d_hybrid_neon", "lookup_s8_neon", "hard_swish_s8_lut_neon",
                    "resize_bilinear_s8_neon",
-                   "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot"):
+                   "transpose_conv_s8_4x8_neon", "transpose_conv_s8_4x16_neondot",
+                   "add_s8_same_shape_neon", "sub_s8_same_shape_neon", "mul_s8_same_shape_neon",
+                   "add_s8_rows_neon", "sub_s8_rows_neon", "mul_s8_rows_neon",
+                   "prelu_s8_rows_neon"):
         assert kernel in out, f"{kernel} not chosen: {out[-3000:]}"

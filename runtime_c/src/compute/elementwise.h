@@ -283,6 +283,16 @@ void mote_sub_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input
                            const int8_t *input2, int8_t *output, size_t begin, size_t end);
 void mote_mul_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
                            const int8_t *input2, int8_t *output, size_t begin, size_t end);
+void mote_prelu_s8_rows_avx2(const mote_elementwise_params *p, const int8_t *input1,
+                             const int8_t *input2, int8_t *output, size_t begin, size_t end);
+/* The same for NEON (elementwise_s8_neon.c): same_shape and rows of ADD, SUB
+ * and MUL, rows of PRELU. */
+typedef void mote_elementwise_s8_kernel(const mote_elementwise_params *p, const int8_t *input1,
+                                        const int8_t *input2, int8_t *output, size_t begin,
+                                        size_t end);
+mote_elementwise_s8_kernel mote_add_s8_same_shape_neon, mote_add_s8_rows_neon,
+    mote_sub_s8_same_shape_neon, mote_sub_s8_rows_neon, mote_mul_s8_same_shape_neon,
+    mote_mul_s8_rows_neon, mote_prelu_s8_rows_neon;
 
 /* 16x8 ADD on AVX2 (elementwise_s16_avx2.c): same_shape and rows. */
 void mote_add_s16_same_shape_avx2(const mote_elementwise_params *p, const int16_t *input1,

@@ -1,4 +1,4 @@
-/* int8 ADD, SUB and MUL for AVX2, on inputs of the output's shape
+/* int8 ADD, SUB, MUL and PRELU for AVX2, on inputs of the output's shape
  * (same_shape) and on broadcasts that leave the last dim whole (rows, as a
  * per-channel vector over NHWC): 16 elements a step, each lane `_ref`'s steps (elementwise.h's
  * mote_<op>_s8_one): the inputs' offsets and left shift, the double-rounding
@@ -12,7 +12,7 @@
 
 #define AVX2 __attribute__((target(MOTE_AVX2_TARGET)))
 
-enum { ADD, SUB, MUL };
+enum { ADD, SUB, MUL, PRELU };
 
 /* An ADD / SUB input's rescale in int32 lanes: for v = q + offset (|v| <= 255)
  * and left shift L in [8, 22], the double-rounding rescale by (m, -n), n >= 0,
@@ -60,9 +60,10 @@ AVX2 static inline __attribute__((always_inline)) __m256i input_rescale8(__m256i
 }
 
 /* The rescales of one call: inputs 1 and 2 (input_rescale where it fits, else
- * rs[0], rs[1]) and the output (rs[2]). */
+ * rs[0], rs[1]) and the output (rs[2]); PRELU's x >= 0 side (rs[3]: s_x /
+ * s_out, where rs[2] is s_x s_alpha / s_out). */
 typedef struct {
-    mote_rescale8_consts rs[3];
+    mote_rescale8_consts rs[4];
     input_rescale in[2];
 } rescales;
 
@@ -75,6 +76,13 @@ combine8(__m128i a8, __m128i b8, const mote_elementwise_params *p, const rescale
     const __m256i b =
         _mm256_add_epi32(_mm256_cvtepi8_epi32(b8), _mm256_set1_epi32(p->input2_offset));
     __m256i v;
+    if (op == PRELU) {
+        /* both sides on every lane, then each lane's own (mote_prelu_s8_one) */
+        const __m256i identity = mote_rescale8(a, &r->rs[3]);
+        const __m256i product = mote_rescale8(_mm256_mullo_epi32(a, b), out);
+        return _mm256_blendv_epi8(product, identity,
+                                  _mm256_cmpgt_epi32(a, _mm256_set1_epi32(-1)));
+    }
     if (op == MUL) {
         v = _mm256_mullo_epi32(a, b);
     } else {
@@ -116,8 +124,15 @@ row_s8(const mote_elementwise_params *p, const rescales *rs, const int8_t *a, si
     }
 }
 
-/* The rescales of inputs 1 and 2 and of the output. */
-AVX2 static void rescales_of(const mote_elementwise_params *p, rescales *r) {
+/* The rescales of inputs 1 and 2 and of the output (PRELU: of its two sides). */
+AVX2 static void rescales_of(const mote_elementwise_params *p, rescales *r, const int op) {
+    if (op == PRELU) {
+        mote_rescale8_uniform(&r->rs[2], p->output_multiplier, p->output_shift,
+                              p->output_offset, MOTE_RESCALE_DOUBLE);
+        mote_rescale8_uniform(&r->rs[3], p->identity_multiplier, p->identity_shift,
+                              p->output_offset, MOTE_RESCALE_DOUBLE);
+        return;
+    }
     mote_rescale8_uniform(&r->rs[0], p->input1_multiplier, p->input1_shift, 0,
                           MOTE_RESCALE_DOUBLE);
     mote_rescale8_uniform(&r->rs[1], p->input2_multiplier, p->input2_shift, 0,
@@ -130,11 +145,12 @@ AVX2 static void rescales_of(const mote_elementwise_params *p, rescales *r) {
     }
 }
 
-/* A run of n outputs, with input_rescale where it fits (MUL has none). */
+/* A run of n outputs, with input_rescale where it fits (MUL and PRELU have
+ * none). */
 AVX2 static inline __attribute__((always_inline)) void
 run_s8(const mote_elementwise_params *p, const rescales *rs, const int8_t *a, size_t da,
        const int8_t *b, size_t db, int8_t *y, size_t n, const int op) {
-    if (op != MUL && input_rescale_fits(p))
+    if ((op == ADD || op == SUB) && input_rescale_fits(p))
         row_s8(p, rs, a, da, b, db, y, n, op, true);
     else
         row_s8(p, rs, a, da, b, db, y, n, op, false);
@@ -144,7 +160,7 @@ AVX2 static inline __attribute__((always_inline)) void
 same_shape_s8(const mote_elementwise_params *p, const int8_t *input1, const int8_t *input2,
               int8_t *output, size_t begin, size_t end, const int op) {
     rescales rs;
-    rescales_of(p, &rs);
+    rescales_of(p, &rs, op);
     run_s8(p, &rs, input1 + begin, 1, input2 + begin, 1, output + begin, end - begin, op);
 }
 
@@ -157,7 +173,7 @@ rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8
     const size_t row = (size_t)m->dims[m->ndims - 1];
     const size_t da = m->stride_a[m->ndims - 1], db = m->stride_b[m->ndims - 1];
     rescales rs;
-    rescales_of(p, &rs);
+    rescales_of(p, &rs, op);
     /* the common case (a tensor and a per-channel vector, as SE blocks' MUL)
      * without the general walk's index updates per row */
     const bool a_whole = broadcast_whole(m, m->stride_a), b_whole = broadcast_whole(m, m->stride_b);
@@ -188,6 +204,7 @@ rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8
 EW_S8_ROWS(add, ADD)
 EW_S8_ROWS(sub, SUB)
 EW_S8_ROWS(mul, MUL)
+EW_S8_ROWS(prelu, PRELU)
 
 AVX2 void mote_add_s8_same_shape_avx2(const mote_elementwise_params *p, const int8_t *input1,
                                       const int8_t *input2, int8_t *output, size_t begin,

@@ -23,6 +23,10 @@ const mote_variant mote_add_s8_variants[] = {
     MOTE_VARIANT(add_s8_same_shape_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(add_s8_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
 #endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(add_s8_same_shape_neon, MOTE_CPU_NEON, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(add_s8_rows_neon, MOTE_CPU_NEON, mote_elementwise_fits_rows),
+#endif
     MOTE_VARIANT(add_s8_same_shape_scalar, 0, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(add_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
@@ -47,6 +51,10 @@ const mote_variant mote_sub_s8_variants[] = {
     MOTE_VARIANT(sub_s8_same_shape_avx512, MOTE_CPU_AVX512, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(sub_s8_same_shape_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(sub_s8_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(sub_s8_same_shape_neon, MOTE_CPU_NEON, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(sub_s8_rows_neon, MOTE_CPU_NEON, mote_elementwise_fits_rows),
 #endif
     MOTE_VARIANT(sub_s8_same_shape_scalar, 0, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(sub_s8_ref, 0, NULL),
@@ -73,6 +81,10 @@ const mote_variant mote_mul_s8_variants[] = {
     MOTE_VARIANT(mul_s8_same_shape_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(mul_s8_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
 #endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(mul_s8_same_shape_neon, MOTE_CPU_NEON, mote_elementwise_fits_same_shape),
+    MOTE_VARIANT(mul_s8_rows_neon, MOTE_CPU_NEON, mote_elementwise_fits_rows),
+#endif
     MOTE_VARIANT(mul_s8_same_shape_scalar, 0, mote_elementwise_fits_same_shape),
     MOTE_VARIANT(mul_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
@@ -89,6 +101,12 @@ const mote_variant mote_prelu_f32_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_prelu_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(prelu_s8_rows_avx2, MOTE_CPU_AVX2_FMA, mote_elementwise_fits_rows),
+#endif
+#if defined(__ARM_NEON)
+    MOTE_VARIANT(prelu_s8_rows_neon, MOTE_CPU_NEON, mote_elementwise_fits_rows),
+#endif
     MOTE_VARIANT(prelu_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };
