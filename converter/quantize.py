@@ -462,8 +462,9 @@ def _best_candidate(statistics: Statistics, build, corrections=(False,)) -> ir.G
 
 
 def _mean_sqnr_db(it, feeds: list, float_outputs: list, q: ir.Graph) -> float:
-    """Mean over the outputs of 10 log10(sum f^2 / sum (f - q)^2) over `feeds`
-    of the int8 model in interpreter `it` against the float outputs."""
+    """Mean over the float outputs of 10 log10(sum f^2 / sum (f - q)^2) over
+    `feeds` of the int8 model in interpreter `it` against the float outputs
+    (0 where the model has none)."""
     ins = {d["name"]: d for d in it.get_input_details()}
     outs = it.get_output_details()
     signal, noise = np.zeros(len(outs)), np.zeros(len(outs))
@@ -485,7 +486,11 @@ def _mean_sqnr_db(it, feeds: list, float_outputs: list, q: ir.Graph) -> float:
                 y = (y - z) * s
             signal[k] += float(np.sum(f ** 2))
             noise[k] += float(np.sum((y.reshape(f.shape) - f) ** 2))
-    db = 10 * np.log10(np.maximum(signal, 1e-30) / np.maximum(noise, 1e-30))
+    first = float_outputs[0] if float_outputs else []
+    compared = [k for k, f in enumerate(first) if f is not None]
+    if not compared:   # no float output to weigh: every candidate scores the same
+        return 0.0
+    db = 10 * np.log10(np.maximum(signal, 1e-30) / np.maximum(noise, 1e-30))[compared]
     return float(np.mean(np.minimum(db, 100.0)))   # an exact output counts as 100 dB
 
 

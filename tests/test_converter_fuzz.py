@@ -245,6 +245,7 @@ def calibration_for(source):
     return np.random.default_rng(0).standard_normal((count,) + shape).astype(np.float32)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")   # numpy's warnings mean NaN slipped through
 def test_mutated_models_convert_or_are_refused_clearly(tmp_path):
     tried, escapes = 0, []
     for case, source in mutants(tmp_path):
