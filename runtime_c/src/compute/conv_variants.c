@@ -8,6 +8,9 @@
 
 const mote_variant mote_conv2d_f32_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
+    /* first: at most 4 output channels, where the wider tiles idle most lanes */
+    MOTE_PACKED_VARIANT(conv2d_f32_8x1_avx2, MOTE_CPU_AVX2_FMA, mote_gemm_f32_conv_fits_few,
+                        mote_conv2d_f32_packing_1),
     MOTE_PACKED_VARIANT(conv2d_f32_8x16_avx512, MOTE_CPU_AVX512, mote_gemm_f32_conv_fits_narrow,
                         mote_conv2d_f32_packing_16),
     MOTE_PACKED_VARIANT(conv2d_f32_8x32_avx512, MOTE_CPU_AVX512, mote_gemm_f32_conv_fits,
@@ -16,6 +19,8 @@ const mote_variant mote_conv2d_f32_variants[] = {
                         mote_conv2d_f32_packing_16),
 #endif
 #if defined(__ARM_NEON)
+    MOTE_PACKED_VARIANT(conv2d_f32_4x1_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits_few,
+                        mote_conv2d_f32_packing_1),
     MOTE_PACKED_VARIANT(conv2d_f32_4x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
                         mote_conv2d_f32_packing_8),
 #endif

@@ -65,6 +65,10 @@ bool mote_gemm_f32_fully_connected_fits_narrow(const void *params) {
     return narrow(((const mote_fully_connected_params *)params)->units);
 }
 
+bool mote_gemm_f32_conv_fits_few(const void *params) {
+    return mote_gemm_f32_conv_fits(params) && ((const mote_conv_params *)params)->w.out_c <= 4;
+}
+
 /* Row `r` of the tile's tap pointers (a[tap * mr + r]) for output pixel `at`:
  * the input pixel of each tap, or `zeros` where it falls in the padding (the
  * same pointers mote_window_tap_at gives, without its divisions). */
@@ -177,4 +181,140 @@ void mote_gemm_f32_fully_connected(const mote_gemm_f32_kernel *k,
         }
         e = mote_fc_rows_next(&s, e, units);
     }
+}
+
+/* TRANSPOSE_CONV by output phase (transpose_conv.h). Packed: one block per
+ * phase (ry, rx), row-major over the phases, each the CONV_2D packing of
+ * out_c columns by taps_y taps_x in_c values, its taps in the phase's input
+ * order (ascending input rows and columns, so filter row ry + (taps_y - 1 -
+ * ty) stride_h for tap row ty); then in_c zeros, the row of taps outside
+ * the input. */
+static size_t tconv_phase_k(const mote_transpose_conv_params *p, int32_t ry, int32_t rx) {
+    return mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h) *
+           mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w) * (size_t)p->in_c;
+}
+
+/* Float offset of phase (ry, rx)'s block (of the zero row for ry = stride_h,
+ * rx = 0). */
+static size_t tconv_phase_offset(size_t nr, const mote_transpose_conv_params *p, int32_t ry,
+                                 int32_t rx) {
+    size_t at = 0;
+    for (int32_t y = 0; y < p->stride_h; y++)
+        for (int32_t x = 0; x < p->stride_w; x++) {
+            if (y == ry && x == rx) return at;
+            at += mote_gemm_f32_packed_bytes(nr, (size_t)p->out_c, tconv_phase_k(p, y, x), 0) /
+                  sizeof(float);
+        }
+    return at;
+}
+
+bool mote_gemm_f32_transpose_conv_fits(const void *params) {
+    const mote_transpose_conv_params *p = params;
+    /* phase (0, 0) has the most taps */
+    return mote_transpose_conv_phases_fit(p) &&
+           tconv_phase_k(p, 0, 0) / (size_t)p->in_c <= MOTE_GEMM_MAX_TAPS;
+}
+
+bool mote_gemm_f32_transpose_conv_fits_few(const void *params) {
+    return mote_gemm_f32_transpose_conv_fits(params) &&
+           ((const mote_transpose_conv_params *)params)->out_c <= 4;
+}
+
+size_t mote_gemm_f32_transpose_conv_packed_bytes(size_t nr, const mote_transpose_conv_params *p) {
+    return (tconv_phase_offset(nr, p, p->stride_h, 0) + (size_t)p->in_c) * sizeof(float);
+}
+
+void mote_gemm_f32_transpose_conv_pack(size_t nr, const mote_transpose_conv_params *p,
+                                       const float *weights, const float *bias, float *packed) {
+    const size_t n = (size_t)p->out_c, kc = (size_t)p->in_c;
+    memset(packed, 0, mote_gemm_f32_transpose_conv_packed_bytes(nr, p));
+    for (int32_t ry = 0; ry < p->stride_h; ry++)
+        for (int32_t rx = 0; rx < p->stride_w; rx++) {
+            const size_t ty_n = mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h);
+            const size_t tx_n = mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w);
+            const size_t k = ty_n * tx_n * kc;
+            float *block = packed + tconv_phase_offset(nr, p, ry, rx);
+            for (size_t o = 0; o < n; o++) {
+                float *panel = block + o / nr * (nr + k * nr);
+                const size_t col = o % nr;
+                if (bias) panel[col] = bias[o];
+                for (size_t ty = 0; ty < ty_n; ty++)
+                    for (size_t tx = 0; tx < tx_n; tx++) {
+                        const size_t fy = (size_t)ry + (ty_n - 1 - ty) * (size_t)p->stride_h;
+                        const size_t fx = (size_t)rx + (tx_n - 1 - tx) * (size_t)p->stride_w;
+                        const float *src =
+                            weights + ((o * (size_t)p->filter_h + fy) * (size_t)p->filter_w + fx) * kc;
+                        float *dst = panel + nr + (ty * tx_n + tx) * kc * nr + col;
+                        for (size_t c = 0; c < kc; c++) dst[c * nr] = src[c];
+                    }
+            }
+        }
+}
+
+typedef struct {
+    const mote_gemm_f32_kernel *k;
+    const mote_transpose_conv_params *p;
+    const float *input, *packed;
+    float *output;
+} tconv_call;
+
+/* One phase's pixels of one output row: tiles of MR of them (stride_w
+ * pixels apart in the output), each tap a row pointer into the input or the
+ * zero row. A phase no tap reaches is its bias, clamped, as in `_ref`. */
+static void tconv_segment(void *ctx, const mote_transpose_conv_segment *s) {
+    const tconv_call *c = ctx;
+    const mote_transpose_conv_params *p = c->p;
+    const size_t mr = c->k->mr, nr = c->k->nr, n = (size_t)p->out_c, kc = (size_t)p->in_c;
+    const size_t sw = (size_t)p->stride_w;
+    const int32_t ty_n = (int32_t)mote_transpose_conv_phase_taps(s->ry, p->filter_h, p->stride_h);
+    const int32_t tx_n = (int32_t)mote_transpose_conv_phase_taps(s->rx, p->filter_w, p->stride_w);
+    const size_t taps = (size_t)ty_n * (size_t)tx_n, panel_floats = nr + taps * kc * nr;
+    const float *block = c->packed + tconv_phase_offset(nr, p, s->ry, s->rx);
+    float *out = c->output + (s->row * (size_t)p->out_w + s->ox0) * n;
+    if (taps == 0) {
+        for (size_t i = 0; i < s->count; i++)
+            for (size_t o = 0; o < n; o++) {
+                const float v = block[o / nr * panel_floats + o % nr];
+                out[i * sw * n + o] = v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v;
+            }
+        return;
+    }
+    const float *zeros = c->packed + tconv_phase_offset(nr, p, p->stride_h, 0);
+    const float *image = c->input + s->row / (size_t)p->out_h * (size_t)p->in_h *
+                                        (size_t)p->in_w * kc;
+    const float *rows[MOTE_GEMM_MAX_TAPS];   /* each tap row's input row, or NULL outside */
+    for (int32_t ty = 0; ty < ty_n; ty++) {
+        const int32_t y = s->qy - ty_n + 1 + ty;
+        rows[ty] = y >= 0 && y < p->in_h ? image + (size_t)y * (size_t)p->in_w * kc : NULL;
+    }
+    /* the window of the segment's pixel j ends at input column qx0 + j */
+    const int32_t qx0 = (int32_t)((s->ox0 + (size_t)p->pad_left) / sw);
+    const float *a[MOTE_GEMM_MAX_TAPS * MOTE_GEMM_MAX_MR];
+    mote_gemm_f32_tile t = {0, taps, kc, a, NULL, NULL, sw * n, 0, 0, p->act_min, p->act_max,
+                            NULL};
+    for (size_t i = 0; i < s->count; i += mr) {
+        t.rows = s->count - i < mr ? s->count - i : mr;
+        for (size_t r = 0; r < mr; r++) {
+            const int32_t x0 = qx0 + (int32_t)(i + (r < t.rows ? r : 0)) - tx_n + 1;
+            for (int32_t ty = 0; ty < ty_n; ty++)
+                for (int32_t tx = 0; tx < tx_n; tx++) {
+                    const int32_t x = x0 + tx;
+                    a[((size_t)ty * (size_t)tx_n + (size_t)tx) * mr + r] =
+                        rows[ty] && x >= 0 && x < p->in_w ? rows[ty] + (size_t)x * kc : zeros;
+                }
+        }
+        for (size_t j = 0; j < n; j += nr) {
+            t.panel = block + j / nr * panel_floats;
+            t.c = out + i * sw * n + j;
+            t.col_hi = n - j < nr ? n - j : nr;
+            c->k->run(&t);
+        }
+    }
+}
+
+void mote_gemm_f32_transpose_conv(const mote_gemm_f32_kernel *k,
+                                  const mote_transpose_conv_params *p, const float *input,
+                                  const float *packed, float *output, size_t begin, size_t end) {
+    const tconv_call c = {k, p, input, packed, output};
+    mote_transpose_conv_segments(p, begin, end, tconv_segment, (void *)&c);
 }

@@ -34,6 +34,7 @@
 
 #include "conv.h"
 #include "fully_connected.h"
+#include "transpose_conv.h"
 
 /* The largest row tile of any micro-kernel, and the most taps (filter_h *
  * filter_w) the CONV_2D driver takes (its row pointers live on the stack);
@@ -112,13 +113,45 @@ void mote_gemm_f32_pack(size_t nr, size_t n, size_t k, size_t zeros, const float
         const mote_fully_connected_params *p = params;                                          \
         mote_gemm_f32_pack(NR, (size_t)p->units, (size_t)p->depth, 0, weights, bias, packed);  \
     }                                                                                           \
+    static size_t tconv_packed_bytes(const void *params) {                                     \
+        return mote_gemm_f32_transpose_conv_packed_bytes(NR, params);                           \
+    }                                                                                           \
+    static void tconv_pack(const void *params, const void *weights, const void *bias,          \
+                           void *packed) {                                                     \
+        mote_gemm_f32_transpose_conv_pack(NR, params, weights, bias, packed);                   \
+    }                                                                                           \
     const mote_packing mote_conv2d_f32_packing_##NR = {conv_packed_bytes, conv_pack};          \
-    const mote_packing mote_fully_connected_f32_packing_##NR = {fc_packed_bytes, fc_pack}
+    const mote_packing mote_fully_connected_f32_packing_##NR = {fc_packed_bytes, fc_pack};     \
+    const mote_packing mote_transpose_conv_f32_packing_##NR = {tconv_packed_bytes, tconv_pack}
 
 extern const mote_packing mote_conv2d_f32_packing_8, mote_conv2d_f32_packing_16,
     mote_conv2d_f32_packing_32;
 extern const mote_packing mote_fully_connected_f32_packing_8,
     mote_fully_connected_f32_packing_16, mote_fully_connected_f32_packing_32;
+extern const mote_packing mote_transpose_conv_f32_packing_8, mote_transpose_conv_f32_packing_16,
+    mote_transpose_conv_f32_packing_32;
+extern const mote_packing mote_conv2d_f32_packing_1, mote_fully_connected_f32_packing_1,
+    mote_transpose_conv_f32_packing_1;
+
+/* Layers of at most 4 output channels, for the one-column tiles
+ * (gemm_f32_8x1_avx2.c, gemm_f32_4x1_neon.c): CONV_2D and TRANSPOSE_CONV also
+ * fitting the driver. */
+bool mote_gemm_f32_conv_fits_few(const void *params);
+bool mote_gemm_f32_transpose_conv_fits_few(const void *params);
+
+/* TRANSPOSE_CONV by output phase (transpose_conv.h), each phase a stride-1
+ * convolution with that phase's sub-filter on the same micro-kernels: every
+ * output one FMA chain over the taps that reach it (from 0, in the phase's
+ * input order), + bias, clamp; a pixel no tap reaches is its bias, clamped.
+ * Packing: one CONV_2D block per phase, then in_c zeros. Fits: at most 64
+ * phases, at most MOTE_GEMM_MAX_TAPS taps in a phase. */
+bool mote_gemm_f32_transpose_conv_fits(const void *params);
+size_t mote_gemm_f32_transpose_conv_packed_bytes(size_t nr, const mote_transpose_conv_params *p);
+void mote_gemm_f32_transpose_conv_pack(size_t nr, const mote_transpose_conv_params *p,
+                                       const float *weights, const float *bias, float *packed);
+void mote_gemm_f32_transpose_conv(const mote_gemm_f32_kernel *k,
+                                  const mote_transpose_conv_params *p, const float *input,
+                                  const float *packed, float *output, size_t begin, size_t end);
 
 /* Hybrid CONV_2D's body: mote_gemm_f32_conv over hybrid panels, with
  * t->scales set for each panel. */
@@ -173,6 +206,22 @@ void mote_conv2d_hybrid_8x8_neon(const mote_conv_params *p, const float *input,
 void mote_conv2d_hybrid_4x8_neon(const mote_conv_params *p, const float *input,
                                  const int8_t *filter, const float *bias, float *output,
                                  size_t begin, size_t end);
+void mote_conv2d_f32_8x1_avx2(const mote_conv_params *p, const float *input, const float *filter,
+                              const float *bias, float *output, size_t begin, size_t end);
+void mote_transpose_conv_f32_8x1_avx2(const mote_transpose_conv_params *p, const float *input,
+                                      const float *filter, const float *bias, float *output,
+                                      size_t begin, size_t end);
+void mote_conv2d_f32_4x1_neon(const mote_conv_params *p, const float *input, const float *filter,
+                              const float *bias, float *output, size_t begin, size_t end);
+void mote_transpose_conv_f32_4x1_neon(const mote_transpose_conv_params *p, const float *input,
+                                      const float *filter, const float *bias, float *output,
+                                      size_t begin, size_t end);
+void mote_transpose_conv_f32_6x16_avx2(const mote_transpose_conv_params *p, const float *input,
+                                       const float *filter, const float *bias, float *output,
+                                       size_t begin, size_t end);
+void mote_transpose_conv_f32_4x8_neon(const mote_transpose_conv_params *p, const float *input,
+                                      const float *filter, const float *bias, float *output,
+                                      size_t begin, size_t end);
 void mote_fully_connected_f32_8x32_avx512(const mote_fully_connected_params *p,
                                           const float *input, const float *weights,
                                           const float *bias, float *output, size_t begin,

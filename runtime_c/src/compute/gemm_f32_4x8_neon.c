@@ -1,7 +1,7 @@
 /* The float32 GEMM micro-kernel for ARM NEON (aarch64, and armv7 built with
  * -mfpu=neon): 4 rows by 8 columns (8 accumulators, two weight vectors and a
- * broadcast fit armv7's 16 q registers), and the CONV_2D and FULLY_CONNECTED
- * variants built on it (gemm_f32.h). */
+ * broadcast fit armv7's 16 q registers), and the CONV_2D, FULLY_CONNECTED and
+ * TRANSPOSE_CONV variants built on it (gemm_f32.h). */
 #if defined(__ARM_NEON)
 #include <arm_neon.h>
 #include <string.h>
@@ -77,5 +77,12 @@ void mote_fully_connected_f32_4x8_neon(const mote_fully_connected_params *p, con
                                        size_t begin, size_t end) {
     (void)bias;
     mote_gemm_f32_fully_connected(&kernel, p, input, weights, output, begin, end);
+}
+
+void mote_transpose_conv_f32_4x8_neon(const mote_transpose_conv_params *p, const float *input,
+                                      const float *filter, const float *bias, float *output,
+                                      size_t begin, size_t end) {
+    (void)bias;
+    mote_gemm_f32_transpose_conv(&kernel, p, input, filter, output, begin, end);
 }
 #endif

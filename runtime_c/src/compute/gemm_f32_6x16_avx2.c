@@ -1,22 +1,15 @@
 /* The float32 GEMM micro-kernel for AVX2 + FMA: 6 rows by 16 columns (12
  * accumulators, two weight vectors and a broadcast: 15 of the 16 ymm
- * registers), and the CONV_2D and FULLY_CONNECTED variants built on it
- * (gemm_f32.h). Compiled with the target attribute so the default build runs
- * on any x86-64; the tables choose it only where cpuid reports AVX2 and FMA. */
+ * registers), and the CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV variants
+ * built on it (gemm_f32.h). Compiled with the target attribute so the default
+ * build runs on any x86-64; the tables choose it only where cpuid reports AVX2 and FMA. */
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include <string.h>
 
 #include "gemm_f32.h"
 
 MOTE_GEMM_F32_PACKINGS(16);
-
-/* Lanes [lo, hi) of an 8-float vector whose first lane is column `first`. */
-__attribute__((target("avx2,fma"))) static __m256i lanes(size_t first, size_t lo, size_t hi) {
-    const __m256i col = _mm256_add_epi32(_mm256_set1_epi32((int)first),
-                                         _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    return _mm256_and_si256(_mm256_cmpgt_epi32(col, _mm256_set1_epi32((int)lo - 1)),
-                            _mm256_cmpgt_epi32(_mm256_set1_epi32((int)hi), col));
-}
 
 __attribute__((target("avx2,fma"))) static void ukernel_6x16(const mote_gemm_f32_tile *t) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
@@ -52,7 +45,6 @@ __attribute__((target("avx2,fma"))) static void ukernel_6x16(const mote_gemm_f32
     const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                               {c30, c31}, {c40, c41}, {c50, c51}};
     const bool whole = t->col_lo == 0 && t->col_hi == 16;
-    const __m256i m0 = lanes(0, t->col_lo, t->col_hi), m1 = lanes(8, t->col_lo, t->col_hi);
     for (size_t r = 0; r < t->rows; r++) {
         float *c = t->c + r * t->c_stride;
         /* max(lo, x) and min(hi, x) return x when x is NaN, as the `_ref` clamp does */
@@ -61,9 +53,11 @@ __attribute__((target("avx2,fma"))) static void ukernel_6x16(const mote_gemm_f32
         if (whole) {
             _mm256_storeu_ps(c, y0);
             _mm256_storeu_ps(c + 8, y1);
-        } else {
-            _mm256_maskstore_ps(c, m0, y0);
-            _mm256_maskstore_ps(c + 8, m1, y1);
+        } else {   /* through memory: masked stores are microcoded on AMD's cores */
+            float row[16];
+            _mm256_storeu_ps(row, y0);
+            _mm256_storeu_ps(row + 8, y1);
+            memcpy(c + t->col_lo, row + t->col_lo, (t->col_hi - t->col_lo) * sizeof(float));
         }
     }
 }
@@ -83,5 +77,12 @@ void mote_fully_connected_f32_6x16_avx2(const mote_fully_connected_params *p,
                                         size_t end) {
     (void)bias;
     mote_gemm_f32_fully_connected(&kernel, p, input, weights, output, begin, end);
+}
+
+void mote_transpose_conv_f32_6x16_avx2(const mote_transpose_conv_params *p, const float *input,
+                                       const float *filter, const float *bias, float *output,
+                                       size_t begin, size_t end) {
+    (void)bias;
+    mote_gemm_f32_transpose_conv(&kernel, p, input, filter, output, begin, end);
 }
 #endif

@@ -38,8 +38,8 @@ mote_status mote_transpose_conv_prepare(mote_interpreter *it, mote_node *n, int 
     if (in->type == MOTE_FLOAT32 && w->type == MOTE_FLOAT32 && out->type == MOTE_FLOAT32 &&
         (!bias || bias->type == MOTE_FLOAT32)) {
         if ((s = mote_activation_range_f32(it, activation, &p->act_min, &p->act_max))) return s;
-        d->compute = mote_node_choose(it, n, mote_transpose_conv_f32_variants, p);
-        return MOTE_OK;
+        return mote_node_choose_packed(it, n, mote_transpose_conv_f32_variants, p, w, bias,
+                                       &d->compute, &d->packed);
     }
     if (in->type == MOTE_INT8 && w->type == MOTE_INT8 && out->type == MOTE_INT8 &&
         (!bias || bias->type == MOTE_INT32)) {
