@@ -99,7 +99,8 @@ def test_c_aarch64_qemu(case_dir):
         assert f"{op}_4x8_neon" in without_dot, f"no NEON {op} on a Cortex-A53: {without_dot}"
     for kernel in ("conv2d_s16_4x8_neon", "fully_connected_s16_4x8_neon",
                    "depthwise_conv2d_s16_neon",   # 16x8, chosen on every NEON CPU
-                   "transpose_conv_f32_4x8_neon"):
+                   "transpose_conv_f32_4x8_neon", "transpose_conv_f32_4x1_neon",
+                   "conv2d_f32_4x1_neon"):   # float: out_c > 4, and at most 4
         assert kernel in with_dot and kernel in without_dot, f"{kernel} not chosen: {runs}"
     assert out.count(" 0 failed") == 2, out[-3000:]
 
