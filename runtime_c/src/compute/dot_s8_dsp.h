@@ -1,0 +1,116 @@
+/* dot_s8_dsp.h - int8 inner products with the ARMv7E-M DSP extension
+ * (Cortex-M4, M7, M33 with DSP; __ARM_FEATURE_DSP): the shared core of the
+ * `_dsp` variants of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED.
+ *
+ * One 32-bit word holds four int8 values b0..b3. SXTB16 sign-extends b0 and
+ * b2 into two int16 halves, SXTB16 of the word rotated right by 8 does b1
+ * and b3; SXTAB16 does the same and adds a pair of int16 in the same step,
+ * here the input offset -(input zero point), so a half holds x + offset in
+ * [-255, 255]. SMLAD multiplies two int16 pairs and adds both products to an
+ * int32 accumulator; SMLABB/SMLATT multiply-add one bottom/top pair. All
+ * three wrap modulo 2^32 (they only set the sticky Q flag on overflow), so
+ * every sum is the exact, wrapping int32 sum of the portable kernels
+ * (mote_wrap_add_i32), in whatever order the products are added.
+ *
+ * Words are read only at 4-aligned addresses: the port builds with
+ * -mno-unaligned-access, and cores may trap unaligned loads (CCR.UNALIGN_TRP).
+ * Weights are read where they are (flash), never repacked.
+ */
+#ifndef MOTE_COMPUTE_DOT_S8_DSP_H
+#define MOTE_COMPUTE_DOT_S8_DSP_H
+
+#include <arm_acle.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "requantize.h"
+
+/* The input offset in both int16 halves, for SXTAB16. */
+static inline uint32_t mote_dsp_offset_pair(int32_t input_offset) {
+    return (uint32_t)(uint16_t)input_offset * 0x10001u;
+}
+
+/* The word at a 4-aligned address (memcpy: no aliasing questions; the
+ * alignment hint makes it one LDR). */
+static inline uint32_t mote_dsp_load_word(const int8_t *p) {
+    uint32_t v;
+    memcpy(&v, __builtin_assume_aligned(p, 4), sizeof v);
+    return v;
+}
+
+static inline uint32_t mote_dsp_ror8(uint32_t v) {
+    return v >> 8 | v << 24;
+}
+
+static inline int mote_dsp_aligned(const void *p) {
+    return ((uintptr_t)p & 3) == 0;
+}
+
+/* Four weights as int16 pairs (b0, b2) and (b1, b3) from a word ... */
+static inline void mote_dsp_weights_word(const int8_t *f, int16x2_t *f02, int16x2_t *f13) {
+    const uint32_t v = mote_dsp_load_word(f);
+    *f02 = __sxtb16((int8x4_t)v);
+    *f13 = __sxtb16((int8x4_t)mote_dsp_ror8(v));
+}
+
+/* ... or from four byte loads, at any address. */
+static inline void mote_dsp_weights_bytes(const int8_t *f, int16x2_t *f02, int16x2_t *f13) {
+    *f02 = (int16x2_t)((uint32_t)(uint16_t)f[0] | (uint32_t)f[2] << 16);
+    *f13 = (int16x2_t)((uint32_t)(uint16_t)f[1] | (uint32_t)f[3] << 16);
+}
+
+/* The word loop of mote_dot2_s8_dsp from element i on (x + i 4-aligned),
+ * the weights read as words (f0 + i and f1 + i 4-aligned) or bytes; inlined
+ * twice with `words` a constant, so the loop has no test inside. */
+static inline __attribute__((always_inline)) int32_t mote_dot2_s8_dsp_words(
+    const int8_t *x, const int8_t *f0, const int8_t *f1, int32_t i, int32_t n, uint32_t offset2,
+    int words, int32_t *acc0, int32_t *acc1) {
+    int32_t a0 = *acc0, a1 = *acc1;
+    for (; i + 4 <= n; i += 4) {
+        const uint32_t v = mote_dsp_load_word(x + i);
+        const int16x2_t x02 = __sxtab16((int16x2_t)offset2, (int8x4_t)v);
+        const int16x2_t x13 = __sxtab16((int16x2_t)offset2, (int8x4_t)mote_dsp_ror8(v));
+        int16x2_t g02, g13, h02, h13;
+        if (words) {
+            mote_dsp_weights_word(f0 + i, &g02, &g13);
+            mote_dsp_weights_word(f1 + i, &h02, &h13);
+        } else {
+            mote_dsp_weights_bytes(f0 + i, &g02, &g13);
+            mote_dsp_weights_bytes(f1 + i, &h02, &h13);
+        }
+        a0 = __smlad(x02, g02, a0);
+        a0 = __smlad(x13, g13, a0);
+        a1 = __smlad(x02, h02, a1);
+        a1 = __smlad(x13, h13, a1);
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+    return i;
+}
+
+/* acc0 += sum_i f0[i] * (x[i] + offset), acc1 likewise with f1, i < n: two
+ * output channels share each input word (a lone channel passes f1 = f0).
+ * x is read as words from its first 4-aligned element on; the filters as
+ * words where both are 4-aligned there too, else byte by byte; the ends go
+ * one element at a time. */
+static inline void mote_dot2_s8_dsp(const int8_t *x, const int8_t *f0, const int8_t *f1,
+                                    int32_t n, int32_t offset, int32_t *acc0, int32_t *acc1) {
+    int32_t a0 = *acc0, a1 = *acc1, i = 0;
+    for (; i < n && !mote_dsp_aligned(x + i); i++) {
+        a0 = mote_wrap_add_i32(a0, f0[i] * (x[i] + offset));
+        a1 = mote_wrap_add_i32(a1, f1[i] * (x[i] + offset));
+    }
+    const uint32_t offset2 = mote_dsp_offset_pair(offset);
+    if (mote_dsp_aligned(f0 + i) && mote_dsp_aligned(f1 + i))
+        i = mote_dot2_s8_dsp_words(x, f0, f1, i, n, offset2, 1, &a0, &a1);
+    else
+        i = mote_dot2_s8_dsp_words(x, f0, f1, i, n, offset2, 0, &a0, &a1);
+    for (; i < n; i++) {
+        a0 = mote_wrap_add_i32(a0, f0[i] * (x[i] + offset));
+        a1 = mote_wrap_add_i32(a1, f1[i] * (x[i] + offset));
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
+#endif
