@@ -64,30 +64,39 @@ void mote_depthwise_conv2d_s8_dsp(const mote_conv_params *p, const int8_t *input
     }
     const mote_window *w = &p->w;
     const int32_t channels = w->out_c;
+    const size_t x_step = (size_t)w->dilation_w * channels;   /* to the next tap of a row */
     const int16x2_t offset2 = (int16x2_t)mote_dsp_offset_pair(p->input_offset);
     for (size_t px = begin; px < end; px++) {
         const mote_window_taps t = mote_window_taps_of(w, px);
         int8_t *out = output + px * channels;
         for (int32_t o = 0; o < channels; o += 4) {
-            int32_t a[4] = {0, 0, 0, 0};
-            if (bias) memcpy(a, bias + o, sizeof a);
-            for (int32_t ky = t.ky0; ky < t.ky1; ky++)
-                for (int32_t kx = t.kx0; kx < t.kx1; kx++) {
-                    const uint32_t v = mote_dsp_load_word(
-                        input + mote_window_input_at(w, t.batch, t.y0 + ky * w->dilation_h,
-                                                     t.x0 + kx * w->dilation_w) + o);
+            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            if (bias) {
+                a0 = bias[o];
+                a1 = bias[o + 1];
+                a2 = bias[o + 2];
+                a3 = bias[o + 3];
+            }
+            for (int32_t ky = t.ky0; ky < t.ky1; ky++) {
+                const int8_t *x = input + o + mote_window_input_at(w, t.batch,
+                                                                   t.y0 + ky * w->dilation_h,
+                                                                   t.x0 + t.kx0 * w->dilation_w);
+                const int8_t *f = filter + ((size_t)ky * w->filter_w + t.kx0) * channels + o;
+                for (int32_t kx = t.kx0; kx < t.kx1; kx++, x += x_step, f += channels) {
+                    const uint32_t v = mote_dsp_load_word(x);
                     const int16x2_t x02 = __sxtab16(offset2, (int8x4_t)v);
-                    const int16x2_t x13 = __sxtab16(offset2, (int8x4_t)mote_dsp_ror8(v));
+                    const int16x2_t x13 = mote_dsp_sxtab16_ror8(offset2, v);
                     int16x2_t f02, f13;
-                    mote_dsp_weights_word(filter + ((size_t)ky * w->filter_w + kx) * channels + o,
-                                          &f02, &f13);
-                    a[0] = __smlabb(x02, f02, a[0]);
-                    a[1] = __smlabb(x13, f13, a[1]);
-                    a[2] = __smlatt(x02, f02, a[2]);
-                    a[3] = __smlatt(x13, f13, a[3]);
+                    mote_dsp_weights_word(f, &f02, &f13);
+                    a0 = __smlabb(x02, f02, a0);
+                    a1 = __smlabb(x13, f13, a1);
+                    a2 = __smlatt(x02, f02, a2);
+                    a3 = __smlatt(x13, f13, a3);
                 }
+            }
+            const int32_t acc[4] = {a0, a1, a2, a3};
             for (int32_t j = 0; j < 4; j++)
-                out[o + j] = mote_conv_output_s8(a[j], p->multipliers[o + j], p->shifts[o + j],
+                out[o + j] = mote_conv_output_s8(acc[j], p->multipliers[o + j], p->shifts[o + j],
                                                  p->output_offset, p->out_min, p->out_max);
         }
     }

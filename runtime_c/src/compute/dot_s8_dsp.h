@@ -38,8 +38,18 @@ static inline uint32_t mote_dsp_load_word(const int8_t *p) {
     return v;
 }
 
-static inline uint32_t mote_dsp_ror8(uint32_t v) {
-    return v >> 8 | v << 24;
+/* SXTB16 and SXTAB16 of the word rotated right by 8 (bytes b1, b3): the
+ * rotation is part of the instruction, which the intrinsics cannot say. */
+static inline int16x2_t mote_dsp_sxtb16_ror8(uint32_t v) {
+    int16x2_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+static inline int16x2_t mote_dsp_sxtab16_ror8(int16x2_t a, uint32_t v) {
+    int16x2_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+    return r;
 }
 
 static inline int mote_dsp_aligned(const void *p) {
@@ -50,7 +60,7 @@ static inline int mote_dsp_aligned(const void *p) {
 static inline void mote_dsp_weights_word(const int8_t *f, int16x2_t *f02, int16x2_t *f13) {
     const uint32_t v = mote_dsp_load_word(f);
     *f02 = __sxtb16((int8x4_t)v);
-    *f13 = __sxtb16((int8x4_t)mote_dsp_ror8(v));
+    *f13 = mote_dsp_sxtb16_ror8(v);
 }
 
 /* ... or from four byte loads, at any address. */
@@ -69,7 +79,7 @@ static inline __attribute__((always_inline)) int32_t mote_dot2_s8_dsp_words(
     for (; i + 4 <= n; i += 4) {
         const uint32_t v = mote_dsp_load_word(x + i);
         const int16x2_t x02 = __sxtab16((int16x2_t)offset2, (int8x4_t)v);
-        const int16x2_t x13 = __sxtab16((int16x2_t)offset2, (int8x4_t)mote_dsp_ror8(v));
+        const int16x2_t x13 = mote_dsp_sxtab16_ror8((int16x2_t)offset2, v);
         int16x2_t g02, g13, h02, h13;
         if (words) {
             mote_dsp_weights_word(f0 + i, &g02, &g13);
