@@ -16,6 +16,7 @@ void mote_conv2d_s8_dsp(const mote_conv_params *p, const int8_t *input, const in
     const mote_window *w = &p->w;
     const int32_t in_c = w->in_c, out_c = w->out_c;
     const size_t per_o = (size_t)w->filter_h * w->filter_w * in_c;   /* one channel's filter */
+    const int16x2_t offset2 = (int16x2_t)mote_dsp_offset_pair(p->input_offset);
     for (size_t px = begin; px < end; px++) {
         const mote_window_taps t = mote_window_taps_of(w, px);
         const int contiguous = w->dilation_w == 1;
@@ -34,7 +35,7 @@ void mote_conv2d_s8_dsp(const mote_conv_params *p, const int8_t *input, const in
                     const int8_t *f0 = filter + (((size_t)o * w->filter_h + ky) * w->filter_w +
                                                  kx) * in_c;
                     mote_dot2_s8_dsp(x, f0, f0 + (size_t)(o1 - o) * per_o, run, p->input_offset,
-                                     &a0, &a1);
+                                     offset2, &a0, &a1);
                 }
             out[o1] = mote_conv_output_s8(a1, p->multipliers[o1], p->shifts[o1], p->output_offset,
                                           p->out_min, p->out_max);

@@ -69,58 +69,11 @@ static inline void mote_dsp_weights_bytes(const int8_t *f, int16x2_t *f02, int16
     *f13 = (int16x2_t)((uint32_t)(uint16_t)f[1] | (uint32_t)f[3] << 16);
 }
 
-/* The word loop of mote_dot2_s8_dsp from element i on (x + i 4-aligned),
- * the weights read as words (f0 + i and f1 + i 4-aligned) or bytes; inlined
- * twice with `words` a constant, so the loop has no test inside. */
-static inline __attribute__((always_inline)) int32_t mote_dot2_s8_dsp_words(
-    const int8_t *x, const int8_t *f0, const int8_t *f1, int32_t i, int32_t n, uint32_t offset2,
-    int words, int32_t *acc0, int32_t *acc1) {
-    int32_t a0 = *acc0, a1 = *acc1;
-    for (; i + 4 <= n; i += 4) {
-        const uint32_t v = mote_dsp_load_word(x + i);
-        const int16x2_t x02 = __sxtab16((int16x2_t)offset2, (int8x4_t)v);
-        const int16x2_t x13 = mote_dsp_sxtab16_ror8((int16x2_t)offset2, v);
-        int16x2_t g02, g13, h02, h13;
-        if (words) {
-            mote_dsp_weights_word(f0 + i, &g02, &g13);
-            mote_dsp_weights_word(f1 + i, &h02, &h13);
-        } else {
-            mote_dsp_weights_bytes(f0 + i, &g02, &g13);
-            mote_dsp_weights_bytes(f1 + i, &h02, &h13);
-        }
-        a0 = __smlad(x02, g02, a0);
-        a0 = __smlad(x13, g13, a0);
-        a1 = __smlad(x02, h02, a1);
-        a1 = __smlad(x13, h13, a1);
-    }
-    *acc0 = a0;
-    *acc1 = a1;
-    return i;
-}
-
-/* acc0 += sum_i f0[i] * (x[i] + offset), acc1 likewise with f1, i < n: two
- * output channels share each input word (a lone channel passes f1 = f0).
- * x is read as words from its first 4-aligned element on; the filters as
- * words where both are 4-aligned there too, else byte by byte; the ends go
- * one element at a time. */
-static inline void mote_dot2_s8_dsp(const int8_t *x, const int8_t *f0, const int8_t *f1,
-                                    int32_t n, int32_t offset, int32_t *acc0, int32_t *acc1) {
-    int32_t a0 = *acc0, a1 = *acc1, i = 0;
-    for (; i < n && !mote_dsp_aligned(x + i); i++) {
-        a0 = mote_wrap_add_i32(a0, f0[i] * (x[i] + offset));
-        a1 = mote_wrap_add_i32(a1, f1[i] * (x[i] + offset));
-    }
-    const uint32_t offset2 = mote_dsp_offset_pair(offset);
-    if (mote_dsp_aligned(f0 + i) && mote_dsp_aligned(f1 + i))
-        i = mote_dot2_s8_dsp_words(x, f0, f1, i, n, offset2, 1, &a0, &a1);
-    else
-        i = mote_dot2_s8_dsp_words(x, f0, f1, i, n, offset2, 0, &a0, &a1);
-    for (; i < n; i++) {
-        a0 = mote_wrap_add_i32(a0, f0[i] * (x[i] + offset));
-        a1 = mote_wrap_add_i32(a1, f1[i] * (x[i] + offset));
-    }
-    *acc0 = a0;
-    *acc1 = a1;
-}
+/* acc0 += sum_i f0[i] * (x[i] + offset), acc1 likewise with f1, i < n
+ * (offset2: mote_dsp_offset_pair(offset)): two output channels share each
+ * input word (a lone channel passes f1 = f0). A function of its own
+ * (dot_s8_dsp.c), not inlined: its loop gets every register. */
+void mote_dot2_s8_dsp(const int8_t *x, const int8_t *f0, const int8_t *f1, int32_t n,
+                      int32_t offset, int16x2_t offset2, int32_t *acc0, int32_t *acc1);
 
 #endif

@@ -19,13 +19,15 @@ void mote_fully_connected_s8_dsp(const mote_fully_connected_params *p, const int
                                  const int8_t *weights, const int32_t *bias, int8_t *output,
                                  size_t begin, size_t end) {
     const size_t units = (size_t)p->units, depth = (size_t)p->depth;
+    const int16x2_t offset2 = (int16x2_t)mote_dsp_offset_pair(p->input_offset);
     size_t k = begin;
     while (k < end) {
         const size_t o = k % units;
         const int pair = o + 1 < units && k + 1 < end;   /* else a lone unit: twice */
         const int8_t *x = input + k / units * depth, *w = weights + o * depth;
         int32_t a0 = 0, a1 = 0;
-        mote_dot2_s8_dsp(x, w, pair ? w + depth : w, (int32_t)depth, p->input_offset, &a0, &a1);
+        mote_dot2_s8_dsp(x, w, pair ? w + depth : w, (int32_t)depth, p->input_offset, offset2,
+                         &a0, &a1);
         output[k] = output_s8(p, a0, bias, o);
         if (pair) output[k + 1] = output_s8(p, a1, bias, o + 1);
         k += pair ? 2 : 1;
