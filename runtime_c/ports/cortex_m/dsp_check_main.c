@@ -61,7 +61,8 @@ static int32_t zero_point(void) {
  * and zero point -128: k - 128) in runs. */
 static void fill(int8_t *x, int32_t n) {
     const int image = pick(0, 1);
-    for (int32_t i = 0; i < n; i++) x[i] = (int8_t)(image ? (int32_t)(i * 7 % 256) - 128 : (int32_t)next());
+    for (int32_t i = 0; i < n; i++)
+        x[i] = (int8_t)(image ? (int32_t)(i * 7 % 256) - 128 : (int32_t)next());
 }
 
 /* Filters in [-127, 127]; sometimes all at the extremes. */
