@@ -82,7 +82,7 @@ class OpResolverType(enum.Enum):
 # CPU features compute functions may need, highest ISA level first.
 CPU_FEATURES = {"avx512_vnni": lib.MOTE_CPU_AVX512_VNNI, "avx512": lib.MOTE_CPU_AVX512,
                 "avx2_fma": lib.MOTE_CPU_AVX2_FMA, "dotprod": lib.MOTE_CPU_DOTPROD,
-                "neon": lib.MOTE_CPU_NEON}
+                "neon": lib.MOTE_CPU_NEON, "arm_dsp": lib.MOTE_CPU_ARM_DSP}
 
 
 def kernels() -> list:

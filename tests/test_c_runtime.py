@@ -110,6 +110,20 @@ def test_c_armv7_qemu(case_dir):
     make("cross-armv7", case_dir)
 
 
+def test_c_armv7_dsp_qemu(case_dir):
+    """armv7 without NEON: the int8 CONV_2D and FULLY_CONNECTED cases run the
+    `_dsp` kernels of Cortex-M4/M7/M33 (SMLAD; the same C as on the
+    microcontroller), byte-equal to LiteRT and `_ref`. (The random int8
+    DEPTHWISE_CONV_2D cases here have no channel count that is a multiple of
+    4; test_cortex_m checks that variant on the M4F.)"""
+    need("arm-linux-gnueabihf-gcc", "qemu-arm", "make")
+    out = make("cross-armv7-dsp", case_dir)
+    runs = [line.split()[2:] for line in out.splitlines() if line.startswith("kernels chosen:")]
+    assert len(runs) == 1, out[-3000:]
+    for kernel in ("conv2d_s8_dsp", "fully_connected_s8_dsp"):
+        assert kernel in runs[0], f"{kernel} not chosen: {runs[0]}"
+
+
 def test_c_valgrind(case_dir):
     need("valgrind", "cc", "make")
     make("valgrind", case_dir)

@@ -86,8 +86,12 @@ def build(model_dir: Path, build_dir: Path, **options) -> Path:
     return build_dir / "firmware.elf"
 
 
-def run_qemu(elf: Path) -> str:
-    r = subprocess.run(["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-semihosting",
+def run_qemu(elf: Path, board: str = "mps2-an386", log: Path | None = None) -> str:
+    """The firmware's console; with `log`, qemu also writes there the code it
+    translated, each block headed "IN: <function>" (code runs only after
+    translation: a function named there has run)."""
+    trace = ["-d", "in_asm", "-D", str(log)] if log else []
+    r = subprocess.run(["qemu-system-arm", "-M", board, "-nographic", "-semihosting", *trace,
                         "-kernel", str(elf)], capture_output=True, text=True,
                        timeout=QEMU_SECONDS)
     # qemu writes the semihosting console to its stderr.
@@ -102,13 +106,28 @@ def firmware_outputs(text: str, expected: list) -> list:
             for i, want in enumerate(expected)]
 
 
+def functions_run(log: Path) -> set:
+    return set(re.findall(r"^IN: (\S+)$", log.read_text(errors="replace"), flags=re.M))
+
+
+# The compute functions the M4F (DSP extension) runs for the int8 digits
+# models' multiply-accumulate ops.
+DSP_FUNCTIONS = {"small_cnn int8": {"mote_conv2d_s8_dsp", "mote_fully_connected_s8_dsp"},
+                 "mobilenet_style int8": {"mote_conv2d_s8_dsp", "mote_depthwise_conv2d_s8_dsp",
+                                          "mote_fully_connected_s8_dsp"},
+                 "example_cnn float32": set()}
+
+
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_cortex_m_firmware_equals_host(name, tmp_path):
     need_toolchain()
     model = MODELS[name]()
     model_dir = codegen(model, tmp_path / "model")
     # Unaligned accesses fault in this build, as on a Cortex-M0.
-    text = run_qemu(build(model_dir, tmp_path / "build", TRAP_UNALIGNED=1))
+    text = run_qemu(build(model_dir, tmp_path / "build", TRAP_UNALIGNED=1),
+                    log=tmp_path / "qemu.log")
+    ran = functions_run(tmp_path / "qemu.log")
+    assert DSP_FUNCTIONS[name] <= ran, f"{name}: DSP compute functions not run: {sorted(ran)}"
     want = host_outputs(model)
     for i, (got, expected) in enumerate(zip(firmware_outputs(text, want), want)):
         # Equal bit for bit, float32 included (both sides run IEEE single precision).
@@ -122,6 +141,48 @@ def test_cortex_m_firmware_equals_host(name, tmp_path):
     # (its int32 biases / float weights would sit misaligned), or run the same.
     assert re.search(r"^unaligned (same outputs|refused MOTE_ERROR_INVALID_ARGUMENT)$", text,
                      flags=re.M), text
+
+
+def test_cortex_m_dsp_variants_equal_ref(tmp_path):
+    """The `_dsp` compute functions (SMLAD) give `_ref`'s bytes on random
+    int8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED shapes and parameters
+    (dsp_check_main.c: odd channel counts, word loops with tails, zero points
+    -128 and 127, shifts spanning decades, strides, dilations, padding, every
+    address mod 4 with unaligned accesses trapping), and the variant tables
+    choose them on the M4F."""
+    need_toolchain()
+    model_dir = codegen(MODELS["small_cnn int8"](), tmp_path / "model")
+    build(model_dir, tmp_path / "build", TRAP_UNALIGNED=1)
+    r = subprocess.run(["make", "-C", str(PORT), f"MODEL_DIR={model_dir}",
+                        f"BUILD={tmp_path / 'build'}", "TRAP_UNALIGNED=1",
+                        str(tmp_path / "build" / "dsp_check.elf")],
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = run_qemu(tmp_path / "build" / "dsp_check.elf")
+    assert re.search(r"^chosen conv2d_s8_dsp depthwise_conv2d_s8_dsp depthwise_conv2d_s8_ref "
+                     r"fully_connected_s8_dsp$", text, flags=re.M), text
+    found = re.search(r"^dsp check (\d+) cases, (\d+) failures$", text, flags=re.M)
+    assert found and int(found.group(1)) >= 1000 and found.group(2) == "0", text
+
+
+def test_cortex_m3_uses_portable_kernels(tmp_path):
+    """A core without the DSP extension (Cortex-M3, on qemu's mps2-an385)
+    links no `_dsp` compute function, runs the portable ones, and gives the
+    host's bytes."""
+    need_toolchain()
+    model = MODELS["mobilenet_style int8"]()
+    model_dir = codegen(model, tmp_path / "model")
+    elf = build(model_dir, tmp_path / "build", CPU="-mcpu=cortex-m3 -mthumb -mfloat-abi=soft")
+    symbols = subprocess.run(["arm-none-eabi-nm", str(elf)], capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    assert "_s8_dsp" not in symbols
+    text = run_qemu(elf, board="mps2-an385", log=tmp_path / "qemu.log")
+    ran = functions_run(tmp_path / "qemu.log")
+    assert {"mote_conv2d_s8_ref", "mote_depthwise_conv2d_s8_ref",
+            "mote_fully_connected_s8_ref"} <= ran, sorted(ran)
+    want = host_outputs(model)
+    for got, expected in zip(firmware_outputs(text, want), want):
+        assert got.tobytes() == expected.tobytes()
 
 
 def test_cortex_m_size_budget(tmp_path):

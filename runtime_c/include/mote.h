@@ -103,6 +103,7 @@ extern "C" {
 #define MOTE_CPU_AVX512_VNNI 4   /* x86-64 AVX-512 VNNI */
 #define MOTE_CPU_NEON 8          /* ARM Advanced SIMD */
 #define MOTE_CPU_DOTPROD 16      /* ARMv8.2 SDOT/UDOT */
+#define MOTE_CPU_ARM_DSP 32      /* ARMv7E-M DSP extension (SMLAD, SXTB16): Cortex-M4/M7/M33 */
 /* Create flags `features << MOTE_CPU_FEATURES_SHIFT` (features an OR of
    MOTE_CPU_* bits) keep compute functions that need any of them from being
    chosen: to run or test a lower ISA level on a machine that has a higher one. */

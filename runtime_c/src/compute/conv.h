@@ -83,7 +83,14 @@ void mote_conv2d_f32_1x1_scalar(const mote_conv_params *p, const float *input,
 void mote_conv2d_s8_1x1_scalar(const mote_conv_params *p, const int8_t *input,
                                const int8_t *filter, const int32_t *bias, int8_t *output,
                                size_t begin, size_t end);
-
+/* int8 for the ARMv7E-M DSP extension (conv_s8_dsp.c, MOTE_ARM_DSP builds);
+ * the depthwise one needs depth multiplier 1 and channels a multiple of 4. */
+void mote_conv2d_s8_dsp(const mote_conv_params *p, const int8_t *input, const int8_t *filter,
+                        const int32_t *bias, int8_t *output, size_t begin, size_t end);
+bool mote_depthwise_conv2d_s8_dsp_fits(const void *params);
+void mote_depthwise_conv2d_s8_dsp(const mote_conv_params *p, const int8_t *input,
+                                  const int8_t *filter, const int32_t *bias, int8_t *output,
+                                  size_t begin, size_t end);
 
 extern const mote_variant mote_conv2d_f32_variants[];
 extern const mote_variant mote_conv2d_s8_variants[];

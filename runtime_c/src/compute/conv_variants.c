@@ -43,6 +43,9 @@ const mote_variant mote_conv2d_s8_variants[] = {
     MOTE_PACKED_VARIANT(conv2d_s8_4x8_neon, MOTE_CPU_NEON, mote_gemm_f32_conv_fits,
                         mote_conv2d_s8_packing_8),
 #endif
+#if defined(MOTE_ARM_DSP)
+    MOTE_VARIANT(conv2d_s8_dsp, MOTE_CPU_ARM_DSP, NULL),
+#endif
     MOTE_VARIANT(conv2d_s8_1x1_scalar, 0, mote_conv2d_fits_1x1),
     MOTE_VARIANT(conv2d_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
@@ -102,6 +105,9 @@ const mote_variant mote_depthwise_conv2d_s8_variants[] = {
     MOTE_VARIANT(depthwise_conv2d_s8_3x3_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_fits_3x3),
     MOTE_VARIANT(depthwise_conv2d_s8_5x5_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_fits_5x5),
     MOTE_VARIANT(depthwise_conv2d_s8_kxk_neon, MOTE_CPU_NEON, mote_depthwise_conv2d_fits_channels),
+#endif
+#if defined(MOTE_ARM_DSP)
+    MOTE_VARIANT(depthwise_conv2d_s8_dsp, MOTE_CPU_ARM_DSP, mote_depthwise_conv2d_s8_dsp_fits),
 #endif
     MOTE_VARIANT(depthwise_conv2d_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,

@@ -70,6 +70,11 @@ void mote_fully_connected_hybrid_avx2(const mote_fully_connected_params *p, cons
 void mote_fully_connected_hybrid_neon(const mote_fully_connected_params *p, const float *input,
                                       const int8_t *weights, const float *bias, float *output,
                                       size_t begin, size_t end);
+/* int8 for the ARMv7E-M DSP extension (fully_connected_s8_dsp.c, MOTE_ARM_DSP
+ * builds). */
+void mote_fully_connected_s8_dsp(const mote_fully_connected_params *p, const int8_t *input,
+                                 const int8_t *weights, const int32_t *bias, int8_t *output,
+                                 size_t begin, size_t end);
 
 extern const mote_variant mote_fully_connected_f32_variants[];
 extern const mote_variant mote_fully_connected_s8_variants[];

@@ -37,6 +37,9 @@ const mote_variant mote_fully_connected_s8_variants[] = {
     MOTE_PACKED_VARIANT(fully_connected_s8_4x8_neon, MOTE_CPU_NEON, NULL,
                         mote_fully_connected_s8_packing_8),
 #endif
+#if defined(MOTE_ARM_DSP)
+    MOTE_VARIANT(fully_connected_s8_dsp, MOTE_CPU_ARM_DSP, NULL),
+#endif
     MOTE_VARIANT(fully_connected_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
 };

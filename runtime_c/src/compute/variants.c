@@ -8,7 +8,9 @@
 #endif
 
 unsigned mote_cpu_features(void) {
-#if defined(MOTE_PORTABLE)
+#if defined(MOTE_ARM_DSP)
+    return MOTE_CPU_ARM_DSP;   /* fixed by the build: no probing on a microcontroller */
+#elif defined(MOTE_PORTABLE)
     return 0;
 #elif defined(__aarch64__) || (defined(__ARM_NEON) && defined(__ARM_ARCH) && __ARM_ARCH >= 7)
     /* NEON is fixed by the build (every aarch64 CPU has it; armv7 builds ask
@@ -40,7 +42,12 @@ const mote_variant *mote_choose_variant(const mote_variant *table, const void *p
                                         unsigned cpu, bool portable_only, bool may_pack) {
     const mote_variant *v = table;
 #if defined(MOTE_PORTABLE)
-    portable_only = true;
+    /* `_ref`, or on a DSP core the `_dsp` variant (variants.h) */
+    for (; v[1].name; v++)
+        if (!portable_only && v->cpu == MOTE_CPU_ARM_DSP && (cpu & MOTE_CPU_ARM_DSP) &&
+            !v->packing && (!v->fits || v->fits(params)))
+            return v;
+    return v;
 #endif
     for (; v[1].name; v++)
         if (!portable_only && (v->cpu & cpu) == v->cpu && (may_pack || !v->packing) &&

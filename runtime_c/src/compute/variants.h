@@ -8,8 +8,14 @@
  * glue calls mote_choose_variant() at prepare: the first variant that the CPU
  * and the shapes allow wins. Adding a kernel is a new file and one table row.
  *
- * Building with -DMOTE_PORTABLE, or creating an interpreter with the
- * MOTE_PORTABLE_KERNELS flag, picks every family's `_ref` variant.
+ * Creating an interpreter with the MOTE_PORTABLE_KERNELS flag picks every
+ * family's `_ref` variant. So does a build with -DMOTE_PORTABLE (portable C,
+ * weights read in place, what microcontroller builds use), with one
+ * exception fixed at compile time: where the compiler targets the ARMv7E-M
+ * DSP extension and no NEON (MOTE_ARM_DSP: Cortex-M4, M7, M33 with DSP), the
+ * int8 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED families take their
+ * `_dsp` variant (SMLAD on the model's weights in place, nothing packed, the
+ * same exact int32 sums and output stage as `_ref`). Cortex-M0/M3 keep `_ref`.
  */
 #ifndef MOTE_COMPUTE_VARIANTS_H
 #define MOTE_COMPUTE_VARIANTS_H
@@ -19,6 +25,10 @@
 
 /* CPU features a variant may need: the MOTE_CPU_* bits of mote.h. */
 #include "mote.h"
+
+#if defined(__ARM_FEATURE_DSP) && defined(__ARM_FEATURE_SIMD32) && !defined(__ARM_NEON)
+#define MOTE_ARM_DSP 1
+#endif
 
 /* A compute function of any family; the op glue casts it back to the
  * family's own function type (the table holds functions of that type). */
