@@ -239,14 +239,20 @@ def quantize(b, rng):
 
 def _pool(b, rng, op):
     """Channels around the 16-lane vectors; windows from 1x1 to global ones
-    (7x7, MobileNet's last pool), past 256 taps (the int16 sums' limit, where
-    average pooling keeps `_ref`), every padding; sums that land on .5
-    (even window sizes) and saturated inputs; fused activations."""
-    k = int(rng.choice([1, 2, 3, 3, 5, 7, 17]))
+    (7x7, MobileNet's last pool; 64x64 and 128x128, selfie_segmentation's),
+    at and past 256 taps (the int16 sums' block, after which the fast
+    averages carry into int32 sums: 16x16, 17x17, 33x33, 128x128 with SAME
+    padding, whose border windows hold fewer taps), every padding; sums that
+    land on .5 (even window sizes) and saturated inputs; fused activations."""
+    k = int(rng.choice([1, 2, 3, 3, 5, 7, 16, 17, 33, 64, 128]))
     s = int(rng.choice([1, 2])) if k < 7 else 1
     n, c = int(rng.integers(1, 3)), int(rng.choice([1, 5, 15, 16, 17, 33, 64, 70]))
+    if k > 64:
+        n, c = 1, int(rng.choice([1, 16, 17]))
     h = w = k if k >= 7 else int(rng.integers(k, 12))
     padding = "VALID" if k >= 7 else str(rng.choice(["SAME", "VALID"]))
+    if k >= 16 and rng.random() < 0.3:   # windows cut by the border: taps counted apart
+        h, w, padding = k + int(rng.integers(1, 4)), k + int(rng.integers(0, 3)), "SAME"
     oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
     q = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
     x = b.add_input("x", [n, h, w, c], "int8", q)
