@@ -96,7 +96,8 @@ void mote_transpose_conv_s8_avx2(const mote_transpose_conv_params *p, const int8
 
 /* AVX2 for out_c at most MOTE_TRANSPOSE_CONV_NARROW (transpose_conv_s8_avx2.c):
  * the same phases, 8 output pixels on the lanes of each channel's dot
- * products; fits: as the GEMM variant. */
+ * products; fits: phases as the GEMM variant, at most 2048 values a phase
+ * row (ceil(filter_h / stride_h) ceil(filter_w / stride_w) in_c). */
 #define MOTE_TRANSPOSE_CONV_NARROW 4
 extern const mote_packing mote_transpose_conv_s8_packing_narrow_avx2;
 bool mote_transpose_conv_s8_narrow_avx2_fits(const void *params);

@@ -230,9 +230,14 @@ static void narrow_pack(const void *params, const void *weights, const void *bia
 const mote_packing mote_transpose_conv_s8_packing_narrow_avx2 = {narrow_packed_bytes,
                                                                  narrow_pack};
 
+/* At most 2048 values a row: the stack buffer holds 15 rows and the slack,
+ * at least a group of 8 (narrow_group_rows). */
+#define NARROW_MAX_K 2048
+
 bool mote_transpose_conv_s8_narrow_avx2_fits(const void *params) {
     const mote_transpose_conv_params *p = params;
-    return p->out_c <= MOTE_TRANSPOSE_CONV_NARROW && mote_transpose_conv_s8_avx2_fits(params);
+    return p->out_c <= MOTE_TRANSPOSE_CONV_NARROW && mote_transpose_conv_phases_fit(p) &&
+           phase_k(p, 0, 0) <= NARROW_MAX_K;
 }
 
 /* Lane r of the result: the sum of v[r]'s 8 lanes. */
