@@ -239,14 +239,21 @@ def quantize(b, rng):
 
 def _pool(b, rng, op):
     """Channels around the 16-lane vectors; windows from 1x1 to global ones
-    (7x7, MobileNet's last pool), past 256 taps (the int16 sums' limit, where
-    average pooling keeps `_ref`), every padding; sums that land on .5
-    (even window sizes) and saturated inputs; fused activations."""
-    k = int(rng.choice([1, 2, 3, 3, 5, 7, 17]))
+    (7x7, MobileNet's last pool; 64x64 and 128x128, selfie_segmentation's),
+    at and past 256 taps (the int16 sums' block, after which the fast
+    averages carry into int32 sums: 16x16, 17x17, 33x33, 128x128 with SAME
+    padding, whose border windows hold fewer taps), every padding; sums that
+    land on .5 (even window sizes) and saturated inputs; fused activations."""
+    k = int(rng.choice([1, 2, 3, 3, 5, 7, 16, 17, 33, 64, 128]))
     s = int(rng.choice([1, 2])) if k < 7 else 1
     n, c = int(rng.integers(1, 3)), int(rng.choice([1, 5, 15, 16, 17, 33, 64, 70]))
+    if k > 32:
+        n, c = 1, int(rng.choice([1, 16, 17]))
     h = w = k if k >= 7 else int(rng.integers(k, 12))
     padding = "VALID" if k >= 7 else str(rng.choice(["SAME", "VALID"]))
+    if k >= 16 and rng.random() < 0.3:   # windows cut by the border: taps counted apart
+        h, w, padding = k + int(rng.integers(1, 4)), k + int(rng.integers(0, 3)), "SAME"
+        s = k // 2   # a few output pixels, each window large
     oh, ow = _window_out(h, k, s, 1, padding), _window_out(w, k, s, 1, padding)
     q = {"scale": [float(10 ** rng.uniform(-3, 0))], "zero_point": [zero_point(rng)]}
     x = b.add_input("x", [n, h, w, c], "int8", q)
@@ -315,6 +322,46 @@ def transpose_conv(b, rng):
                     "fused_activation_function": act}, version=4 if act != "NONE" else 3)
     b.mark_outputs(y)
     return [int8_input(rng, (n, h, w, cin), iq)]
+
+
+def narrow_transpose_conv(rng, cout, cin, k=2, s=1):
+    """A TRANSPOSE_CONV of cout channels whose phase rows hold
+    ceil(k / s)^2 cin values (the narrow AVX2 variant takes at most 2048),
+    with its input."""
+    b = ModelBuilder()
+    h = w = 3
+    iq = {"scale": [0.02], "zero_point": [-128]}
+    wq = {"scale": (10 ** rng.uniform(-4, -2, cout)).astype(np.float32),
+          "zero_point": np.zeros(cout, np.int64), "quantized_dimension": 0}
+    oq = {"scale": [float(0.02 * 1e-3 * 127 * np.sqrt(cin * k * k))], "zero_point": [127]}
+    x = b.add_input("x", [1, h, w, cin], "int8", iq)
+    f = b.add_constant("filter", rng.integers(-127, 128, size=(cout, k, k, cin)).astype(np.int8),
+                       quantization=wq)
+    oh, ow = (h - 1) * s + k, (w - 1) * s + k
+    shape = b.add_constant("output_shape", np.array([1, oh, ow, cout], np.int32))
+    y = b.add_tensor("y", [1, oh, ow, cout], "int8", oq)
+    b.add_operator("TRANSPOSE_CONV", [shape, f, x], [y],
+                   {"padding": "VALID", "stride_w": s, "stride_h": s}, version=3)
+    b.mark_outputs(y)
+    return b.build(), [int8_input(rng, (1, h, w, cin), iq)]
+
+
+def test_narrow_transpose_conv_at_its_limits(litert_available):
+    """transpose_conv_s8_narrow_avx2 up to its 2048 values a phase row (2x2
+    taps x 512 channels) and 4 output channels; one value more, or a fifth
+    channel, takes the GEMM variant; all byte-equal to LiteRT's reference
+    kernels."""
+    rng = np.random.default_rng(12)
+    for cout, cin, narrow in ((1, 512, True), (4, 512, True), (3, 513, False), (5, 16, False),
+                              (2, 3, True)):
+        model, inputs = narrow_transpose_conv(rng, cout, cin)
+        want = run_litert(model, inputs, reference_kernels=True)
+        got, kernels = run(model, inputs, OpResolverType.AUTO)
+        if "avx2_fma" in {f for level in isa_levels() for f in level}:
+            expect = "transpose_conv_s8_narrow_avx2" if narrow else "transpose_conv_s8_avx2"
+            assert expect in kernels, (cout, cin, kernels)
+        for g, w in zip(got, want):
+            assert np.array_equal(g, w), f"{cout} x {cin}: differs from LiteRT's reference kernels"
 
 
 def resize_bilinear(b, rng):

@@ -48,7 +48,8 @@ mote_pool_f32_kernel mote_avg_pool_f32_avx512, mote_max_pool_f32_avx512, mote_av
     mote_max_pool_f32_avx2, mote_avg_pool_f32_neon, mote_max_pool_f32_neon;
 
 /* int8 (pool_s8_simd.h), per ISA: _ref's bytes. The averages need windows of
- * at most 256 taps (int16 sums): mote_pool_s8_fits_average. */
+ * at most 65536 taps (int16 sums of 256 taps, then int32; float32 division
+ * exact below 2^24): mote_pool_s8_fits_average. */
 typedef void mote_pool_s8_kernel(const mote_pool_params *p, const int8_t *input, int8_t *output,
                                  size_t begin, size_t end);
 mote_pool_s8_kernel mote_avg_pool_s8_avx2, mote_max_pool_s8_avx2, mote_avg_pool_s8_neon,

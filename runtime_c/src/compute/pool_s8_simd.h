@@ -6,13 +6,17 @@
  *                       vb_max(a, b), vb_min(a, b): signed, lane-wise;
  *   vs                  16 int16 lanes: vs_zero(), vs_add_vb(s, b): s + b, b
  *                       sign-extended;
- *   vb_average(s, count)  per lane the reference's rounded mean of a sum s of
- *                       `count` int8 taps: (s + count / 2) / count for s > 0,
- *                       else (s - count / 2) / count, C's division (toward
+ *   vw                  16 int32 lanes: vw_zero(), vw_add_vs(w, s): w + s, s
+ *                       sign-extended;
+ *   vb_average(w, count)  per lane the reference's rounded mean of a sum w of
+ *                       `count` int8 taps: (w + count / 2) / count for w > 0,
+ *                       else (w - count / 2) / count, C's division (toward
  *                       zero), saturated to int8.
  * Bit-exact with _ref: the maximum is exact in any order; an average's sum is
- * an exact integer (at most 256 taps, |s| <= 32768 fits int16:
- * mote_pool_s8_fits_average) and the division of the ISA files is exact
+ * an exact integer: the taps go into int16 lanes 256 at a time (|s| <= 256 *
+ * 128 = 32768 fits int16), each block's sums then into int32 lanes, and
+ * at most 65536 taps (mote_pool_s8_fits_average) keep the numerator
+ * |w| + count / 2 below 2^24, where the division of the ISA files is exact
  * (see them).
  */
 #include <string.h>
@@ -41,20 +45,28 @@ MOTE_SIMD_INLINE void pool8_store(int8_t *p, vb v, size_t n) {
 MOTE_SIMD_INLINE void pool8_block(const mote_pool_params *p, const int8_t *input, int8_t *out,
                                   const mote_window_taps *t, int32_t c, size_t n, bool average) {
     const mote_window *w = &p->w;
+    vw total = vw_zero();
     vs sum = vs_zero();
+    int32_t in_sum = 0; /* taps in sum */
     vb m = vb_set1(-128);
     for (int32_t ky = t->ky0; ky < t->ky1; ky++)
         for (int32_t kx = t->kx0; kx < t->kx1; kx++) {
             const vb x = pool8_load(
                 input + mote_window_input_at(w, t->batch, t->y0 + ky, t->x0 + kx) + c, n);
-            if (average)
+            if (average) {
                 sum = vs_add_vb(sum, x);
-            else
+                if (++in_sum == 256) {
+                    total = vw_add_vs(total, sum);
+                    sum = vs_zero();
+                    in_sum = 0;
+                }
+            } else {
                 m = vb_max(m, x);
+            }
         }
     if (average) {
         const int32_t count = (t->ky1 - t->ky0) * (t->kx1 - t->kx0);
-        m = count > 0 ? vb_average(sum, count) : vb_set1(0);
+        m = count > 0 ? vb_average(vw_add_vs(total, sum), count) : vb_set1(0);
     }
     m = vb_min(vb_max(m, vb_set1((int8_t)p->out_min)), vb_set1((int8_t)p->out_max));
     pool8_store(out + c, m, n);

@@ -15,7 +15,7 @@ const mote_variant mote_avg_pool_f32_variants[] = {
 };
 bool mote_pool_s8_fits_average(const void *params) {
     const mote_window *w = &((const mote_pool_params *)params)->w;
-    return (int64_t)w->filter_h * w->filter_w <= 256;
+    return (int64_t)w->filter_h * w->filter_w <= 65536;
 }
 
 const mote_variant mote_avg_pool_s8_variants[] = {

@@ -94,6 +94,18 @@ void mote_transpose_conv_s8_avx2(const mote_transpose_conv_params *p, const int8
                                  const int8_t *filter, const int32_t *bias, int8_t *output,
                                  size_t begin, size_t end);
 
+/* AVX2 for out_c at most MOTE_TRANSPOSE_CONV_NARROW (transpose_conv_s8_avx2.c):
+ * the same phases, 8 output pixels on the lanes of each channel's dot
+ * products; fits: phases as the GEMM variant, at most 2048 values a phase
+ * row (ceil(filter_h / stride_h) ceil(filter_w / stride_w) in_c). */
+#define MOTE_TRANSPOSE_CONV_NARROW 4
+extern const mote_packing mote_transpose_conv_s8_packing_narrow_avx2;
+bool mote_transpose_conv_s8_narrow_avx2_fits(const void *params);
+void mote_transpose_conv_s8_narrow_avx2(const mote_transpose_conv_params *p,
+                                        const int8_t *input, const int8_t *filter,
+                                        const int32_t *bias, int8_t *output, size_t begin,
+                                        size_t end);
+
 extern const mote_variant mote_transpose_conv_f32_variants[];
 extern const mote_variant mote_transpose_conv_s8_variants[];
 

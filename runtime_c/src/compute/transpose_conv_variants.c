@@ -20,6 +20,9 @@ const mote_variant mote_transpose_conv_f32_variants[] = {
 };
 const mote_variant mote_transpose_conv_s8_variants[] = {
 #if defined(__x86_64__) || defined(__i386__)
+    MOTE_PACKED_VARIANT(transpose_conv_s8_narrow_avx2, MOTE_CPU_AVX2_FMA,
+                        mote_transpose_conv_s8_narrow_avx2_fits,
+                        mote_transpose_conv_s8_packing_narrow_avx2),
     MOTE_PACKED_VARIANT(transpose_conv_s8_avx2, MOTE_CPU_AVX2_FMA,
                         mote_transpose_conv_s8_avx2_fits, mote_transpose_conv_s8_packing_avx2),
 #endif
