@@ -143,8 +143,7 @@ class _Encoder:
                 slots[f.slot] = self.size
         self.prep(4, 0)
         at = len(self.chunks)
-        self.put(b"")   # the object's offset to its vtable, set below
-        self.size += 4
+        self.put(bytes(4))   # the object's offset to its vtable, set below
         obj = self.size
         while slots and slots[-1] == 0:
             slots.pop()

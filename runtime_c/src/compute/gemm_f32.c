@@ -189,30 +189,24 @@ void mote_gemm_f32_fully_connected(const mote_gemm_f32_kernel *k,
  * order (ascending input rows and columns, so filter row ry + (taps_y - 1 -
  * ty) stride_h for tap row ty); then in_c zeros, the row of taps outside
  * the input. */
-static size_t tconv_phase_k(const mote_transpose_conv_params *p, int32_t ry, int32_t rx) {
-    return mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h) *
-           mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w) * (size_t)p->in_c;
+static size_t tconv_phase_floats(const mote_transpose_conv_params *p, size_t taps,
+                                 const void *nr) {
+    return mote_gemm_f32_packed_bytes(*(const size_t *)nr, (size_t)p->out_c,
+                                      taps * (size_t)p->in_c, 0) / sizeof(float);
 }
 
 /* Float offset of phase (ry, rx)'s block (of the zero row for ry = stride_h,
  * rx = 0). */
 static size_t tconv_phase_offset(size_t nr, const mote_transpose_conv_params *p, int32_t ry,
                                  int32_t rx) {
-    size_t at = 0;
-    for (int32_t y = 0; y < p->stride_h; y++)
-        for (int32_t x = 0; x < p->stride_w; x++) {
-            if (y == ry && x == rx) return at;
-            at += mote_gemm_f32_packed_bytes(nr, (size_t)p->out_c, tconv_phase_k(p, y, x), 0) /
-                  sizeof(float);
-        }
-    return at;
+    return mote_transpose_conv_phase_offset(p, ry, rx, tconv_phase_floats, &nr);
 }
 
 bool mote_gemm_f32_transpose_conv_fits(const void *params) {
     const mote_transpose_conv_params *p = params;
     /* phase (0, 0) has the most taps */
     return mote_transpose_conv_phases_fit(p) &&
-           tconv_phase_k(p, 0, 0) / (size_t)p->in_c <= MOTE_GEMM_MAX_TAPS;
+           mote_transpose_conv_phase_tap_count(p, 0, 0) <= MOTE_GEMM_MAX_TAPS;
 }
 
 bool mote_gemm_f32_transpose_conv_fits_few(const void *params) {

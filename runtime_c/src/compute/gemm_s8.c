@@ -136,21 +136,13 @@ void mote_gemm_s8_fully_connected(const mote_gemm_s8_kernel *k,
 /* TRANSPOSE_CONV by output phase (transpose_conv.h): one block of panels per
  * phase (ry, rx), row-major, of taps_y x taps_x taps of in_c, the taps in
  * window order (input rows, then columns, ascending); then the padding row. */
-static size_t phase_taps2(const mote_transpose_conv_params *p, int32_t ry, int32_t rx) {
-    return mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h) *
-           mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w);
+static size_t phase_bytes(const mote_transpose_conv_params *p, size_t taps, const void *k) {
+    return mote_gemm_s8_packed_bytes(k, (size_t)p->out_c, taps, (size_t)p->in_c, 0);
 }
 
 static size_t phase_offset(const mote_gemm_s8_kernel *k, const mote_transpose_conv_params *p,
                            int32_t ry, int32_t rx) {
-    size_t at = 0;
-    for (int32_t y = 0; y < p->stride_h; y++)
-        for (int32_t x = 0; x < p->stride_w; x++) {
-            if (y == ry && x == rx) return at;
-            at += mote_gemm_s8_packed_bytes(k, (size_t)p->out_c, phase_taps2(p, y, x),
-                                            (size_t)p->in_c, 0);
-        }
-    return at;
+    return mote_transpose_conv_phase_offset(p, ry, rx, phase_bytes, k);
 }
 
 size_t mote_gemm_s8_transpose_conv_packed_bytes(const mote_gemm_s8_kernel *k,
@@ -190,7 +182,7 @@ void mote_gemm_s8_transpose_conv_pack(const mote_gemm_s8_kernel *k,
 bool mote_gemm_s8_transpose_conv_fits(const void *params) {
     /* phase (0, 0) has the most taps */
     return mote_transpose_conv_phases_fit(params) &&
-           phase_taps2(params, 0, 0) <= MOTE_GEMM_MAX_TAPS;
+           mote_transpose_conv_phase_tap_count(params, 0, 0) <= MOTE_GEMM_MAX_TAPS;
 }
 
 typedef struct {

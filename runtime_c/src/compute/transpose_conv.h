@@ -63,6 +63,23 @@ static inline size_t mote_transpose_conv_phase_taps(int32_t r, int32_t filter, i
     return r < filter ? (size_t)((filter - 1 - r) / stride + 1) : 0;
 }
 
+/* Filter taps of phase (ry, rx): taps_y x taps_x. */
+static inline size_t mote_transpose_conv_phase_tap_count(const mote_transpose_conv_params *p,
+                                                         int32_t ry, int32_t rx) {
+    return mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h) *
+           mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w);
+}
+
+/* Where phase (ry, rx)'s block starts in a packing of one block per phase,
+ * row-major over the phases, a phase of `taps` filter taps taking
+ * block(p, taps, ctx) units (bytes or floats); for ry = stride_h, rx = 0 the
+ * blocks' total. */
+size_t mote_transpose_conv_phase_offset(const mote_transpose_conv_params *p, int32_t ry,
+                                        int32_t rx,
+                                        size_t (*block)(const mote_transpose_conv_params *p,
+                                                        size_t taps, const void *ctx),
+                                        const void *ctx);
+
 /* The phase variants take at most 64 phases (stride_h x stride_w): their
  * packing and their walk visit every phase. */
 static inline bool mote_transpose_conv_phases_fit(const mote_transpose_conv_params *p) {

@@ -90,6 +90,20 @@ void mote_transpose_conv_s8_ref(const mote_transpose_conv_params *p, const int8_
     }
 }
 
+size_t mote_transpose_conv_phase_offset(const mote_transpose_conv_params *p, int32_t ry,
+                                        int32_t rx,
+                                        size_t (*block)(const mote_transpose_conv_params *p,
+                                                        size_t taps, const void *ctx),
+                                        const void *ctx) {
+    size_t at = 0;
+    for (int32_t y = 0; y < p->stride_h; y++)
+        for (int32_t x = 0; x < p->stride_w; x++) {
+            if (y == ry && x == rx) return at;
+            at += block(p, mote_transpose_conv_phase_tap_count(p, y, x), ctx);
+        }
+    return at;
+}
+
 void mote_transpose_conv_segments(const mote_transpose_conv_params *p, size_t begin, size_t end,
                                   void (*fn)(void *ctx, const mote_transpose_conv_segment *s),
                                   void *ctx) {

@@ -20,20 +20,18 @@
 
 /* int8 values per GEMM row of phase (ry, rx). */
 static size_t phase_k(const mote_transpose_conv_params *p, int32_t ry, int32_t rx) {
-    return mote_transpose_conv_phase_taps(ry, p->filter_h, p->stride_h) *
-           mote_transpose_conv_phase_taps(rx, p->filter_w, p->stride_w) * (size_t)p->in_c;
+    return mote_transpose_conv_phase_tap_count(p, ry, rx) * (size_t)p->in_c;
+}
+
+static size_t phase_bytes(const mote_transpose_conv_params *p, size_t taps, const void *ctx) {
+    (void)ctx;
+    return mote_gemm_s8_avx2_packed_bytes((size_t)p->out_c, taps * (size_t)p->in_c);
 }
 
 /* Byte offset of phase (ry, rx)'s block in the packed buffer (the total size
  * for ry = stride_h, rx = 0). */
 static size_t phase_offset(const mote_transpose_conv_params *p, int32_t ry, int32_t rx) {
-    size_t at = 0;
-    for (int32_t y = 0; y < p->stride_h; y++)
-        for (int32_t x = 0; x < p->stride_w; x++) {
-            if (y == ry && x == rx) return at;
-            at += mote_gemm_s8_avx2_packed_bytes((size_t)p->out_c, phase_k(p, y, x));
-        }
-    return at;
+    return mote_transpose_conv_phase_offset(p, ry, rx, phase_bytes, NULL);
 }
 
 static size_t packed_bytes(const void *params) {
@@ -173,14 +171,14 @@ static size_t narrow_channel_bytes(size_t k) {
     return sizeof(narrow_head) + round16(k) * sizeof(int16_t);
 }
 
+static size_t narrow_phase_bytes(const mote_transpose_conv_params *p, size_t taps,
+                                 const void *ctx) {
+    (void)ctx;
+    return (size_t)p->out_c * narrow_channel_bytes(taps * (size_t)p->in_c);
+}
+
 static size_t narrow_phase_offset(const mote_transpose_conv_params *p, int32_t ry, int32_t rx) {
-    size_t at = 0;
-    for (int32_t y = 0; y < p->stride_h; y++)
-        for (int32_t x = 0; x < p->stride_w; x++) {
-            if (y == ry && x == rx) return at;
-            at += (size_t)p->out_c * narrow_channel_bytes(phase_k(p, y, x));
-        }
-    return at;
+    return mote_transpose_conv_phase_offset(p, ry, rx, narrow_phase_bytes, NULL);
 }
 
 static size_t narrow_packed_bytes(const void *params) {
