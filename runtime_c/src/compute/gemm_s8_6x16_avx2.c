@@ -315,6 +315,14 @@ AVX2 static void fill_row(char *dst, const mote_window *w, const int8_t *input,
     const size_t kc = (size_t)w->in_c, run = (size_t)w->filter_w * kc;
     const int32_t y0 = at.oy * w->stride_h - w->pad_h, x0 = at.ox * w->stride_w - w->pad_w;
     const bool row_inside = w->dilation_w == 1 && x0 >= 0 && x0 + w->filter_w <= w->in_w;
+    if (row_inside && y0 >= 0 && y0 + (w->filter_h - 1) * w->dilation_h < w->in_h) {
+        /* the whole window inside: each filter row one run of the input */
+        const size_t step = (size_t)w->dilation_h * (size_t)w->in_w * kc;
+        const int8_t *src = input + mote_window_input_at(w, at.batch, y0, x0);
+        for (int32_t ky = 0; ky < w->filter_h; ky++, src += step, dst += 2 * run)
+            widen(dst, src, run, end);
+        return;
+    }
     for (int32_t ky = 0; ky < w->filter_h; ky++) {
         const int32_t y = y0 + ky * w->dilation_h;
         char *d = dst + 2 * (size_t)ky * run;
