@@ -307,3 +307,87 @@ def test_hybrid_conv_variants_equal_reference_bytes(depthwise, geometry, litert_
             got = it.get_tensor(it.get_output_details()[0]["index"])
             assert np.array_equal(got.view(np.uint32), ref.view(np.uint32)), \
                 f"{what}, {threads} threads: differs from _ref"
+
+
+# Shapes real models have and the random cases rarely reach: a per-channel
+# PRELU / MUL over rows shorter than a vector (the alpha repeated into one
+# contiguous run), int8 depthwise and pools of exactly 8 channels (half-vector
+# loads), and depthwise windows the 3x3 / 5x5 kernels do not take (1x1, as
+# MediaPipe's hand_recrop scales channels; 7x7; strided 1x1) walked by output
+# rows. Every ISA level and 1-3 threads against LiteRT's reference kernels.
+def short_channel_models():
+    from op_cases_int8 import act_q, out_scale_for, rand_i8, weights_q
+    rng = np.random.default_rng(8)
+    for c in (3, 8, 17, 24, 64, 100):
+        for op in ("PRELU", "MUL"):
+            b = ModelBuilder()
+            shape = [1, 19, 23, c]
+            iq, aq = act_q(rng, -2, 0), act_q(rng, -3, -1)
+            x = b.add_input("x", shape, "int8", iq)
+            a = b.add_constant("alpha", rand_i8(rng, [c]), quantization=aq)
+            y = b.add_tensor("y", shape, "int8", act_q(rng, -3, -1))
+            b.add_operator(op, [x, a], [y])
+            b.mark_outputs(y)
+            yield f"{op} per channel, {c} channels", b.build(), [rand_i8(rng, shape)]
+    for c, k, s, dtype in [(8, 3, 1, "int8"), (8, 3, 2, "int8"), (8, 5, 1, "int8"),
+                           (8, 1, 1, "int8"), (24, 1, 1, "int8"), (5, 1, 2, "int8"),
+                           (8, 7, 1, "int8"), (8, 1, 1, "float32"), (20, 1, 2, "float32"),
+                           (8, 7, 2, "float32")]:
+        b = ModelBuilder()
+        shape = [2, 13, 17, c]
+        oh, ow = -(-13 // s), -(-17 // s)
+        options = conv_options(True, "SAME", s, s, 1, 1, "RELU6")
+        if dtype == "float32":
+            x = b.add_input("x", shape, "float32")
+            f = b.add_constant("filter", rng.standard_normal((1, k, k, c)).astype(np.float32))
+            bias = b.add_constant("bias", rng.standard_normal(c).astype(np.float32))
+            y = b.add_tensor("y", [2, oh, ow, c], "float32")
+            inputs = [rng.standard_normal(shape).astype(np.float32)]
+        else:
+            iq, wq = act_q(rng), weights_q(rng, c, 3, True)
+            x = b.add_input("x", shape, "int8", iq)
+            f = b.add_constant("filter", rand_i8(rng, (1, k, k, c), -127), quantization=wq)
+            scales = (np.float32(iq["scale"][0]) * wq["scale"]).astype(np.float32)
+            bias = b.add_constant("bias", rng.integers(-2 ** 14, 2 ** 14, c).astype(np.int32),
+                                  quantization={"scale": scales,
+                                                "zero_point": np.zeros(c, np.int64)})
+            oq = {"scale": [out_scale_for(iq["scale"][0], wq["scale"], k * k, rng)],
+                  "zero_point": [int(rng.integers(-128, 128))]}
+            y = b.add_tensor("y", [2, oh, ow, c], "int8", oq)
+            inputs = [rand_i8(rng, shape)]
+        b.add_operator("DEPTHWISE_CONV_2D", [x, f, bias], [y], options, version=3)
+        b.mark_outputs(y)
+        yield f"{dtype} depthwise {k}x{k} stride {s}, {c} channels", b.build(), inputs
+    for c in (8, 24):
+        for op in ("MAX_POOL_2D", "AVERAGE_POOL_2D"):
+            b = ModelBuilder()
+            q = act_q(rng)
+            x = b.add_input("x", [2, 9, 11, c], "int8", q)
+            y = b.add_tensor("y", [2, 5, 6, c], "int8", q)
+            b.add_operator(op, [x], [y], {"padding": "SAME", "stride_w": 2, "stride_h": 2,
+                                          "filter_width": 3, "filter_height": 3})
+            b.mark_outputs(y)
+            yield f"{op}, {c} channels", b.build(), [rand_i8(rng, [2, 9, 11, c])]
+
+
+SHORT_CHANNEL_CASES = list(short_channel_models())
+
+
+@pytest.mark.parametrize("what,model,inputs", SHORT_CHANNEL_CASES,
+                         ids=[c[0] for c in SHORT_CHANNEL_CASES])
+def test_short_channel_paths_equal_litert(what, model, inputs, litert_available):
+    (want,) = run_litert(model, inputs, reference_kernels=True)
+    for off in isa_levels():
+        for threads in (1, 2, 3):
+            it = Interpreter(model_content=model, disabled_cpu_features=off, num_threads=threads)
+            it.allocate_tensors()
+            it.set_tensor(it.get_input_details()[0]["index"], inputs[0])
+            it.invoke()
+            got = it.get_tensor(it.get_output_details()[0]["index"])
+            chosen.update(op["kernel"] for op in it.ops())
+            label = f"{what}, {off or 'all CPU features'} off, {threads} threads"
+            if got.dtype == np.float32:
+                assert_float_close(got, want, label)
+            else:
+                bad = np.flatnonzero(got != want)
+                assert bad.size == 0, f"{label}: {bad.size} of {got.size} differ from LiteRT"

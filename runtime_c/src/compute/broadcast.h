@@ -71,6 +71,23 @@ static inline bool broadcast_per_channel(const broadcast_map *m, const size_t *s
     return stride[m->ndims - 1] == 1;
 }
 
+/* A tensor and a per-channel vector (PRELU's alpha, SE blocks' MUL) with
+ * short rows: the vector's `row` values repeated into `pattern` (room for
+ * MOTE_BROADCAST_REPEAT values), so that one run of several rows reads it
+ * contiguously instead of a run a row with a partial vector at each end.
+ * Returns the run length, a multiple of row (and of 16 where such a length
+ * fits), or row itself (pattern untouched) where rows are long enough. */
+#define MOTE_BROADCAST_REPEAT 256
+static inline size_t broadcast_repeat_s8(const int8_t *vec, size_t row, int8_t *pattern) {
+    if (row == 0 || row >= 64) return row;
+    size_t run = row;
+    while (run % 16 && run + row <= MOTE_BROADCAST_REPEAT) run += row;
+    const size_t unit = run;
+    while (run + unit <= MOTE_BROADCAST_REPEAT) run += unit;
+    for (size_t i = 0; i < run; i++) pattern[i] = vec[i % row];
+    return run;
+}
+
 /* Rows: the walk a run of elements at a time along the last dim (each input
  * running or repeating along it). At `at` (output element k), the run's
  * length up to end: the rest of the row, or less. */

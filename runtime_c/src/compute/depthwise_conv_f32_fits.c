@@ -8,9 +8,8 @@ bool mote_depthwise_conv2d_fits_channels(const void *params) {
 
 static bool fits_square(const mote_conv_params *p, int32_t k) {
     const mote_window *w = &p->w;
-    return p->depth_multiplier == 1 && w->filter_h == k && w->filter_w == k &&
-           w->stride_h == w->stride_w && (w->stride_w == 1 || w->stride_w == 2) &&
-           w->dilation_h == 1 && w->dilation_w == 1;
+    return p->depth_multiplier == 1 && mote_window_is_square(w) && w->filter_w == k &&
+           (w->stride_w == 1 || w->stride_w == 2);
 }
 
 bool mote_depthwise_conv2d_fits_3x3(const void *params) { return fits_square(params, 3); }

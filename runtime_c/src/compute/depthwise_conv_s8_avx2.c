@@ -70,8 +70,8 @@ MOTE_SIMD_INLINE void vi_store_s8(int8_t *p, vi v) {
  * Blocks of 16 channels start at 0, 16, ...; where the channel count C >= 16
  * is no multiple of 16 the last block starts at C - 16 (overlapping the one
  * before, whose outputs it writes again, equal), so that every load and store
- * is a whole 16 bytes of the pixel's own channels. Fewer than 16 channels go
- * through stack copies. */
+ * is a whole 16 bytes of the pixel's own channels. Exactly 8 channels load and
+ * store 8 bytes; other counts below 16 go through stack copies. */
 #include "requantize_s8_avx2.h"
 
 #define DW_MAX_TAPS 25
@@ -143,6 +143,7 @@ const mote_packing mote_depthwise_conv2d_s8_packing_pairs_avx2 = {dw_packed_byte
 /* 16 int8 values from p sign-extended, of which the first n are read. */
 MOTE_SIMD_INLINE __m256i dw_load16(const int8_t *p, size_t n) {
     if (n == 16) return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)p));
+    if (n == 8) return _mm256_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)p));
     int8_t t[16] = {0};
     memcpy(t, p, n);
     return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)t));
@@ -206,6 +207,8 @@ MOTE_SIMD_INLINE void dw_block_pixels(const mote_conv_params *p, const int8_t *c
         int8_t *o = out + i * channels + c;
         if (n == 16) {
             _mm_storeu_si128((__m128i *)(void *)o, bytes);
+        } else if (n == 8) {
+            _mm_storel_epi64((__m128i *)(void *)o, bytes);
         } else {
             int8_t t[16];
             _mm_storeu_si128((__m128i *)(void *)t, bytes);
@@ -218,6 +221,10 @@ MOTE_SIMD_INLINE void dw_block_pixels(const mote_conv_params *p, const int8_t *c
 MOTE_SIMD_INLINE void dw_pixels(const mote_conv_params *p, const int8_t *const *tap, size_t step,
                                 const int8_t *packed, int8_t *out, size_t count, const int K) {
     const size_t channels = (size_t)p->w.out_c, bytes = dw_block_bytes(p);
+    if (channels == 8) { /* a half block, no copies */
+        dw_block_pixels(p, tap, step, (const char *)packed, out, count, 0, 8, K);
+        return;
+    }
     if (channels < 16) {
         dw_block_pixels(p, tap, step, (const char *)packed, out, count, 0, channels, K);
         return;

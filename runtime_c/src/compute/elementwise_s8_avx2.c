@@ -344,10 +344,15 @@ rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8
     const bool a_whole = broadcast_whole(m, m->stride_a), b_whole = broadcast_whole(m, m->stride_b);
     if ((a_whole && broadcast_per_channel(m, m->stride_b)) ||
         (b_whole && broadcast_per_channel(m, m->stride_a))) {
-        /* c: k's place in its row (one division for the range, not one a row) */
+        int8_t pattern[MOTE_BROADCAST_REPEAT];
+        const int8_t *vec = a_whole ? b : a;
+        const size_t run = broadcast_repeat_s8(vec, row, pattern);
+        if (run != row) vec = pattern;
+        /* c: k's place in its run (one division for the range, not one a row) */
         for (size_t k = begin, c = begin % row; k < end; c = 0) {
-            const size_t n = row - c < end - k ? row - c : end - k;
-            run_s8(p, &rs, a + (a_whole ? k : c), 1, b + (b_whole ? k : c), 1, y + k, n, op);
+            const size_t n = run - c < end - k ? run - c : end - k;
+            run_s8(p, &rs, a_whole ? a + k : vec + c, 1, b_whole ? b + k : vec + c, 1, y + k, n,
+                   op);
             k += n;
         }
         return;

@@ -144,10 +144,14 @@ rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8
     const bool a_whole = broadcast_whole(m, m->stride_a), b_whole = broadcast_whole(m, m->stride_b);
     if ((a_whole && broadcast_per_channel(m, m->stride_b)) ||
         (b_whole && broadcast_per_channel(m, m->stride_a))) {
-        for (size_t k = begin; k < end;) {
-            const size_t col = k % row, n = row - col < end - k ? row - col : end - k;
-            row_s8(&c, a + (a_whole ? k : col), 1, b + (b_whole ? k : col), 1, y + k, n, op,
-                   halves);
+        int8_t pattern[MOTE_BROADCAST_REPEAT];
+        const int8_t *vec = a_whole ? b : a;
+        const size_t run = broadcast_repeat_s8(vec, row, pattern);
+        if (run != row) vec = pattern;
+        for (size_t k = begin, col = begin % row; k < end; col = 0) {
+            const size_t n = run - col < end - k ? run - col : end - k;
+            row_s8(&c, a_whole ? a + k : vec + col, 1, b_whole ? b + k : vec + col, 1, y + k, n,
+                   op, halves);
             k += n;
         }
         return;

@@ -14,6 +14,8 @@ typedef struct {
 } vw;
 #define vb_load(p) _mm_loadu_si128((const __m128i *)(p))
 #define vb_store(p, v) _mm_storeu_si128((__m128i *)(p), v)
+#define vb_load8(p) _mm_loadl_epi64((const __m128i *)(const void *)(p))
+#define vb_store8(p, v) _mm_storel_epi64((__m128i *)(void *)(p), v)
 #define vb_set1(x) _mm_set1_epi8(x)
 #define vb_max(a, b) _mm_max_epi8(a, b)
 #define vb_min(a, b) _mm_min_epi8(a, b)

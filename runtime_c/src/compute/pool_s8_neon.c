@@ -13,6 +13,8 @@ typedef int16x8x2_t vs;
 typedef int32x4x4_t vw;
 #define vb_load(p) vld1q_s8(p)
 #define vb_store(p, v) vst1q_s8(p, v)
+#define vb_load8(p) vcombine_s8(vld1_s8(p), vdup_n_s8(0))
+#define vb_store8(p, v) vst1_s8(p, vget_low_s8(v))
 #define vb_set1(x) vdupq_n_s8(x)
 #define vb_max(a, b) vmaxq_s8(a, b)
 #define vb_min(a, b) vminq_s8(a, b)

@@ -4,6 +4,8 @@
  * includes this body, which defines mote_{avg,max}_pool_s8_<isa>:
  *   vb                  16 int8 lanes; vb_load(p), vb_store(p, v), vb_set1(x),
  *                       vb_max(a, b), vb_min(a, b): signed, lane-wise;
+ *                       vb_load8(p): 8 bytes into lanes 0-7 (the others 0),
+ *                       vb_store8(p, v): lanes 0-7;
  *   vs                  16 int16 lanes: vs_zero(), vs_add_vb(s, b): s + b, b
  *                       sign-extended;
  *   vw                  16 int32 lanes: vw_zero(), vw_add_vs(w, s): w + s, s
@@ -23,10 +25,12 @@
 
 #include "pool.h"
 
-/* n <= 16 bytes; a constant 16 at the calls of whole vectors, where the
- * copies through a buffer (kept for tails) compile away. */
+/* n <= 16 bytes; a constant 16 (or 8) at the calls of whole vectors (and
+ * half ones), where the copies through a buffer (kept for other tails)
+ * compile away. */
 MOTE_SIMD_INLINE vb pool8_load(const int8_t *p, size_t n) {
     if (n == 16) return vb_load(p);
+    if (n == 8) return vb_load8(p);
     int8_t b[16] = {0};
     memcpy(b, p, n);
     return vb_load(b);
@@ -34,6 +38,8 @@ MOTE_SIMD_INLINE vb pool8_load(const int8_t *p, size_t n) {
 MOTE_SIMD_INLINE void pool8_store(int8_t *p, vb v, size_t n) {
     if (n == 16) {
         vb_store(p, v);
+    } else if (n == 8) {
+        vb_store8(p, v);
     } else {
         int8_t b[16];
         vb_store(b, v);
@@ -79,7 +85,9 @@ MOTE_SIMD_INLINE void pool8(const mote_pool_params *p, const int8_t *input, int8
         const mote_window_taps t = mote_window_taps_of(&p->w, px);
         int8_t *out = output + px * (size_t)channels;
         for (int32_t c = 0; c < whole; c += 16) pool8_block(p, input, out, &t, c, 16, average);
-        if (whole < channels)
+        if (channels - whole == 8) /* 8 or 24 channels: a half vector, no copies */
+            pool8_block(p, input, out, &t, whole, 8, average);
+        else if (whole < channels)
             pool8_block(p, input, out, &t, whole, (size_t)(channels - whole), average);
     }
 }

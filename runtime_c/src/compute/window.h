@@ -83,6 +83,13 @@ static inline void mote_window_pixel_next(const mote_window *w, mote_window_pixe
     at->batch++;
 }
 
+/* A K x K window (K = filter_w) with equal strides S (= stride_w) and
+ * dilation 1: the shape mote_window_run_of walks. */
+static inline int mote_window_is_square(const mote_window *w) {
+    return w->filter_h == w->filter_w && w->stride_h == w->stride_w && w->dilation_h == 1 &&
+           w->dilation_w == 1;
+}
+
 /* The run of output pixels [px, run_end) that starts at `px` and stays in one
  * output row (and before `end`), for a K x K window with stride S and
  * dilation 1, split in three: border pixels [px, inside_begin), the pixels
