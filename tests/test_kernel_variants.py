@@ -314,7 +314,8 @@ def test_hybrid_conv_variants_equal_reference_bytes(depthwise, geometry, litert_
 # contiguous run), int8 depthwise and pools of exactly 8 channels (half-vector
 # loads), and depthwise windows the 3x3 / 5x5 kernels do not take (1x1, as
 # MediaPipe's hand_recrop scales channels; 7x7; strided 1x1) walked by output
-# rows. Every ISA level and 1-3 threads against LiteRT's reference kernels.
+# rows; global average pooling of more than 256 pixels. Every ISA level and
+# 1-3 threads against LiteRT's reference kernels.
 def short_channel_models():
     from op_cases_int8 import act_q, out_scale_for, rand_i8, weights_q
     rng = np.random.default_rng(8)
@@ -368,6 +369,18 @@ def short_channel_models():
                                           "filter_width": 3, "filter_height": 3})
             b.mark_outputs(y)
             yield f"{op}, {c} channels", b.build(), [rand_i8(rng, [2, 9, 11, c])]
+    # global average pooling past 256 rows (the int16 partial sums' limit),
+    # with every input at either extreme too
+    for shape, fill in [([1, 23, 29, 24], None), ([2, 17, 16, 100], -128), ([1, 40, 7, 40], 127)]:
+        b = ModelBuilder()
+        q = act_q(rng)
+        x = b.add_input("x", shape, "int8", q)
+        axes = b.add_constant("axes", np.array([1, 2], np.int32))
+        y = b.add_tensor("y", [shape[0], 1, 1, shape[3]], "int8", act_q(rng))
+        b.add_operator("MEAN", [x, axes], [y], {"keep_dims": True})
+        b.mark_outputs(y)
+        data = rand_i8(rng, shape) if fill is None else np.full(shape, fill, np.int8)
+        yield f"MEAN over {shape[1] * shape[2]} pixels, {shape[3]} channels, {fill}", b.build(), [data]
 
 
 SHORT_CHANNEL_CASES = list(short_channel_models())

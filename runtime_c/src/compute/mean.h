@@ -66,6 +66,21 @@ void mote_sum_f32_ref(const mote_mean_params *p, const float *input, float *outp
  * the inputs of neighbouring outputs are neighbours, so rows of them are
  * summed at once, in the same order as _ref. */
 bool mote_mean_fits_block(const void *params);
+
+/* The block walk: outputs go in runs of up to MOTE_MEAN_RUN neighbours inside
+ * one outer index (and before `end`), each input row of a run read once. The
+ * run starting at output k: its length; *first: the offset of its first
+ * input. */
+#define MOTE_MEAN_RUN 64
+static inline size_t mote_mean_block_run(const mote_mean_params *p, size_t k, size_t end,
+                                         size_t *first) {
+    const size_t inner = p->block_inner, i = k % inner;
+    size_t n = inner - i;
+    if (n > end - k) n = end - k;
+    *first = k / inner * p->count * inner + i;
+    return n < MOTE_MEAN_RUN ? n : MOTE_MEAN_RUN;
+}
+
 void mote_mean_f32_block_scalar(const mote_mean_params *p, const float *input, float *output,
                                 size_t begin, size_t end);
 void mote_mean_s8_block_scalar(const mote_mean_params *p, const int8_t *input, int8_t *output,
@@ -76,6 +91,9 @@ typedef void mote_mean_f32_kernel(const mote_mean_params *p, const float *input,
                                   size_t begin, size_t end);
 mote_mean_f32_kernel mote_mean_f32_block_avx512, mote_mean_f32_block_avx2,
     mote_mean_f32_block_neon;
+/* int8, AVX2 (mean_s8_avx2.c): the sums 16 outputs a vector, _ref's bytes. */
+void mote_mean_s8_block_avx2(const mote_mean_params *p, const int8_t *input, int8_t *output,
+                             size_t begin, size_t end);
 
 extern const mote_variant mote_mean_f32_variants[];
 extern const mote_variant mote_mean_s8_variants[];

@@ -14,6 +14,9 @@ const mote_variant mote_mean_f32_variants[] = {
     MOTE_VARIANTS_END,
 };
 const mote_variant mote_mean_s8_variants[] = {
+#if defined(__x86_64__) || defined(__i386__)
+    MOTE_VARIANT(mean_s8_block_avx2, MOTE_CPU_AVX2_FMA, mote_mean_fits_block),
+#endif
     MOTE_VARIANT(mean_s8_block_scalar, 0, mote_mean_fits_block),
     MOTE_VARIANT(mean_s8_ref, 0, NULL),
     MOTE_VARIANTS_END,
