@@ -83,18 +83,22 @@ AVX2 static inline __attribute__((always_inline)) __m256i input_rescale8(__m256i
  *          round to it, unflagged.
  * In float: MUL Wf = fma(float(x), float(c), b); ADD Wf = fma(float(va),
  * float(ca), float(vb) float(cb)) + b (all integers below 2^24: exact as
- * floats). Each rounding errs by at most 2^-23 relative (any MXCSR mode):
- * with U = max |u c_u| (u: va, or x), V = max |vb cb|, |Wf - W| <= E =
- * 2^-23 (2U + 256) (MUL, each PRELU side) or 2^-23 (3U + 4V + 256) (ADD:
+ * floats); PRELU's product side over a per-channel alpha (prelu_channels)
+ * Wf = fma(float(va), float(valpha c), b), one more rounding, of the
+ * channel's constant. Each rounding errs by at most 2^-23 relative (any
+ * MXCSR mode): with U = max |u c_u| (u: va, or x), V = max |vb cb|,
+ * |Wf - W| <= E = 2^-23 (2U + 256) (MUL, PRELU's identity side),
+ * 2^-23 (3U + 256) (PRELU's product side) or 2^-23 (3U + 4V + 256) (ADD:
  * the constants, the product, the fma, the add) plus |e_a + e_b| a and the
  * dropped t (E computed per call, in double, from the op's constants). The
  * op takes the float form only where E <= 2^-10. Then, as in
- * requantize_s8_avx2.h: clamping Wf to [out_min, out_max] first, if its
- * distance to the nearest integer is below 1/2 - 2E (the threshold, a float
- * rounded from the double), W lies within 1/2 of that integer and RNE(W)
- * equals it; below out_min, W < out_min + E < out_min + 1/2, so both clamp
- * to out_min (likewise above). A lane at or past the threshold flags its 16
- * outputs, which are then computed by the exact integer steps. */
+ * requantize_s8_avx2.h: if Wf's distance to the nearest integer is below
+ * 1/2 - 2E (the threshold, a float rounded from the double), W lies within
+ * 1/2 of that integer and RNE(W) equals it. No clamp is needed in float:
+ * E <= 2^-10 bounds U and V by 2^13, so |Wf| < 2^15 and the conversion to
+ * int32 is exact; the saturating packs to int8 and the clamp to [out_min,
+ * out_max] after them give clamp(RNE(W)). A lane at or past the threshold
+ * flags its 16 outputs, which are then computed by the exact integer steps. */
 typedef struct {
     float cu, cv;         /* ADD: ca, cb; MUL: c; PRELU: c_id, c */
     float b_pos, b_neg;   /* b_c of the output stage (MUL, ADD; PRELU's product side) */
@@ -169,7 +173,7 @@ static void float_stage_of(const mote_elementwise_params *p, float_stage *fl, co
         fl->cu = (float)c_id;
         fl->cv = (float)c;
         const double e_id = (2.0 * 255.0 * c_id + 256.0) / 8388608.0 + drop_id;
-        e = (2.0 * 65025.0 * c + 256.0) / 8388608.0 + drop;
+        e = (3.0 * 65025.0 * c + 256.0) / 8388608.0 + drop;
         e = e > e_id ? e : e_id;
     }
     if (e > 1.0 / 1024.0) return;
@@ -177,11 +181,11 @@ static void float_stage_of(const mote_elementwise_params *p, float_stage *fl, co
     fl->on = true;
 }
 
-/* The float form's 8 outputs (clamped int32 lanes) of the int8 lanes a8, b8;
- * unsure gets the sign bit of lanes to be recomputed exactly. */
+/* The float form's 8 outputs (int32 lanes, unclamped) of the int8 lanes a8,
+ * b8; unsure gets the sign bit of lanes to be recomputed exactly. */
 AVX2 static inline __attribute__((always_inline)) __m256i
 float8(__m128i a8, __m128i b8, const mote_elementwise_params *p, const float_stage *fl,
-       __m256 lo, __m256 hi, __m256 *unsure, const int op) {
+       __m256 *unsure, const int op) {
     const __m256i a =
         _mm256_add_epi32(_mm256_cvtepi8_epi32(a8), _mm256_set1_epi32(p->input1_offset));
     const __m256i b =
@@ -202,7 +206,6 @@ float8(__m128i a8, __m128i b8, const mote_elementwise_params *p, const float_sta
                             _mm256_mul_ps(_mm256_cvtepi32_ps(b), _mm256_set1_ps(fl->cv)));
         w = _mm256_add_ps(sum, _mm256_blendv_ps(b_pos, b_neg, sum));
     }
-    w = _mm256_min_ps(_mm256_max_ps(w, lo), hi);
     const __m256 nearest = _mm256_round_ps(w, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     const __m256 d = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(w, nearest));
     *unsure = _mm256_or_ps(*unsure, _mm256_cmp_ps(d, _mm256_set1_ps(fl->thr), _CMP_GE_OQ));
@@ -246,7 +249,6 @@ row_s8(const mote_elementwise_params *p, const rescales *rs, const int8_t *a, si
        const int8_t *b, size_t db, int8_t *y, size_t n, const int op, const bool fast,
        const bool FLOAT) {
     const __m128i lo = _mm_set1_epi8((char)p->out_min), hi = _mm_set1_epi8((char)p->out_max);
-    const __m256 lo_f = _mm256_set1_ps((float)p->out_min), hi_f = _mm256_set1_ps((float)p->out_max);
     const __m128i a_one = _mm_set1_epi8((char)a[0]), b_one = _mm_set1_epi8((char)b[0]);
     for (size_t k = 0; k < n; k += 16) {
         const size_t m = n - k < 16 ? n - k : 16;
@@ -260,9 +262,8 @@ row_s8(const mote_elementwise_params *p, const rescales *rs, const int8_t *a, si
         __m256i v0, v1;
         if (FLOAT) {
             __m256 unsure = _mm256_setzero_ps();
-            v0 = float8(a8, b8, p, &rs->fl, lo_f, hi_f, &unsure, op);
-            v1 = float8(_mm_srli_si128(a8, 8), _mm_srli_si128(b8, 8), p, &rs->fl, lo_f, hi_f,
-                        &unsure, op);
+            v0 = float8(a8, b8, p, &rs->fl, &unsure, op);
+            v1 = float8(_mm_srli_si128(a8, 8), _mm_srli_si128(b8, 8), p, &rs->fl, &unsure, op);
             if (__builtin_expect(_mm256_movemask_ps(unsure) != 0, 0)) {
                 v0 = combine8(a8, b8, p, rs, op, fast);
                 v1 = combine8(_mm_srli_si128(a8, 8), _mm_srli_si128(b8, 8), p, rs, op, fast);
@@ -277,6 +278,71 @@ row_s8(const mote_elementwise_params *p, const rescales *rs, const int8_t *a, si
         } else {
             _mm_storeu_si128((__m128i *)(void *)ta, bytes);
             memcpy(y + k, ta, m);
+        }
+    }
+}
+
+/* PRELU of a tensor over a per-channel alpha in the float form: each channel's
+ * product side folded into two floats at the start of a call, the slope
+ * valpha c and the offset b_c chosen by the sign of x = va valpha (va < 0
+ * there, so x < 0 exactly where valpha > 0), so that a lane takes one fma a
+ * side (the bound above counts the slope's rounding). */
+typedef struct {
+    float slope[MOTE_BROADCAST_REPEAT + 16], offset[MOTE_BROADCAST_REPEAT + 16];
+} prelu_channels;
+
+/* The tables for the n (<= MOTE_BROADCAST_REPEAT) alpha values at alpha. */
+static void prelu_channels_of(const mote_elementwise_params *p, const float_stage *fl,
+                              const int8_t *alpha, size_t n, prelu_channels *t) {
+    for (size_t i = 0; i < n + 16; i++) {
+        const int32_t v = i < n ? alpha[i] + p->input2_offset : 0;
+        t->slope[i] = (float)v * fl->cv;
+        t->offset[i] = v > 0 ? fl->b_neg : fl->b_pos;
+    }
+}
+
+/* n outputs of x (running) over alpha (running, the tables t from the same
+ * element), 16 a step; 16 outputs with an unsure lane go the exact way. */
+AVX2 static void prelu_row_channels(const mote_elementwise_params *p, const rescales *rs,
+                                    const int8_t *x, const int8_t *alpha, const float *slope,
+                                    const float *offset, int8_t *y, size_t n) {
+    const __m128i lo = _mm_set1_epi8((char)p->out_min), hi = _mm_set1_epi8((char)p->out_max);
+    const __m256 cu = _mm256_set1_ps(rs->fl.cu), b_id = _mm256_set1_ps(rs->fl.b_id);
+    const __m256 thr = _mm256_set1_ps(rs->fl.thr);
+    const __m256i x_offset = _mm256_set1_epi32(p->input1_offset);
+    for (size_t k = 0; k < n; k += 16) {
+        const size_t m = n - k < 16 ? n - k : 16;
+        int8_t tx[16] = {0}, ta[16] = {0};
+        const __m128i x8 = _mm_loadu_si128(
+            (const __m128i *)(const void *)(m == 16 ? x + k : memcpy(tx, x + k, m)));
+        __m256 unsure = _mm256_setzero_ps();
+        __m256i v[2];
+        for (int h = 0; h < 2; h++) {
+            const __m256i a = _mm256_add_epi32(
+                _mm256_cvtepi8_epi32(h ? _mm_srli_si128(x8, 8) : x8), x_offset);
+            const __m256 af = _mm256_cvtepi32_ps(a);
+            const __m256 w = _mm256_blendv_ps(
+                _mm256_fmadd_ps(af, cu, b_id),
+                _mm256_fmadd_ps(af, _mm256_loadu_ps(slope + k + 8 * h),
+                                _mm256_loadu_ps(offset + k + 8 * h)),
+                _mm256_castsi256_ps(a));
+            const __m256 nearest = _mm256_round_ps(w, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            const __m256 d = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(w, nearest));
+            unsure = _mm256_or_ps(unsure, _mm256_cmp_ps(d, thr, _CMP_GE_OQ));
+            v[h] = _mm256_cvttps_epi32(nearest);
+        }
+        if (__builtin_expect(_mm256_movemask_ps(unsure) != 0, 0)) {
+            const __m128i a8 = _mm_loadu_si128(
+                (const __m128i *)(const void *)(m == 16 ? alpha + k : memcpy(ta, alpha + k, m)));
+            v[0] = combine8(x8, a8, p, rs, PRELU, false);
+            v[1] = combine8(_mm_srli_si128(x8, 8), _mm_srli_si128(a8, 8), p, rs, PRELU, false);
+        }
+        const __m128i bytes = _mm_min_epi8(_mm_max_epi8(mote_avx2_pack16_s8(v[0], v[1]), lo), hi);
+        if (m == 16) {
+            _mm_storeu_si128((__m128i *)(void *)(y + k), bytes);
+        } else {
+            _mm_storeu_si128((__m128i *)(void *)tx, bytes);
+            memcpy(y + k, tx, m);
         }
     }
 }
@@ -348,6 +414,16 @@ rows_s8(const mote_elementwise_params *p, const int8_t *a, const int8_t *b, int8
         const int8_t *vec = a_whole ? b : a;
         const size_t run = broadcast_repeat_s8(vec, row, pattern);
         if (run != row) vec = pattern;
+        if (op == PRELU && a_whole && !b_whole && rs.fl.on && run <= MOTE_BROADCAST_REPEAT) {
+            prelu_channels t;
+            prelu_channels_of(p, &rs.fl, vec, run, &t);
+            for (size_t k = begin, c = begin % row; k < end; c = 0) {
+                const size_t n = run - c < end - k ? run - c : end - k;
+                prelu_row_channels(p, &rs, a + k, vec + c, t.slope + c, t.offset + c, y + k, n);
+                k += n;
+            }
+            return;
+        }
         /* c: k's place in its run (one division for the range, not one a row) */
         for (size_t k = begin, c = begin % row; k < end; c = 0) {
             const size_t n = run - c < end - k ? run - c : end - k;
