@@ -312,9 +312,9 @@ def test_hybrid_conv_variants_equal_reference_bytes(depthwise, geometry, litert_
 # Shapes real models have and the random cases rarely reach: a per-channel
 # PRELU / MUL over rows shorter than a vector (the alpha repeated into one
 # contiguous run), int8 depthwise and pools of exactly 8 channels (half-vector
-# loads), and depthwise windows the 3x3 / 5x5 kernels do not take (1x1, as
-# MediaPipe's hand_recrop scales channels; 7x7; strided 1x1) walked by output
-# rows; global average pooling of more than 256 pixels. Every ISA level and
+# loads), depthwise windows the 3x3 / 5x5 kernels do not take (1x1, as
+# MediaPipe's hand_recrop scales channels, by output rows; 7x7 and strided
+# 1x1 pixel by pixel); global average pooling of more than 256 pixels. Every ISA level and
 # 1-3 threads against LiteRT's reference kernels.
 def short_channel_models():
     from op_cases_int8 import act_q, out_scale_for, rand_i8, weights_q

@@ -137,18 +137,16 @@ MOTE_SIMD_TARGET void MOTE_SIMD_NAME(depthwise_conv2d_f32_5x5)(
         dw_square(p, input, filter, bias, output, begin, end, 5, 2);
 }
 
-/* Any window; square ones with equal strides and dilation 1 (1x1 included:
- * a per-channel scale, as MediaPipe's hand_recrop uses) by output rows as
- * above, the others pixel by pixel. */
+/* Any window; 1x1 ones with stride 1 (a per-channel scale, as MediaPipe's
+ * hand_recrop uses) by output rows as above, the others pixel by pixel (a
+ * row walk for any size made the sanitizer builds of these files compile for
+ * minutes). */
 MOTE_SIMD_TARGET void MOTE_SIMD_NAME(depthwise_conv2d_f32_kxk)(
     const mote_conv_params *p, const float *input, const float *filter, const float *bias,
     float *output, size_t begin, size_t end) {
     const mote_window *w = &p->w;
-    if (mote_window_is_square(w)) {
-        if (w->filter_w == 1 && w->stride_w == 1)
-            dw_square(p, input, filter, bias, output, begin, end, 1, 1);
-        else
-            dw_square(p, input, filter, bias, output, begin, end, w->filter_w, w->stride_w);
+    if (mote_window_is_square(w) && w->filter_w == 1 && w->stride_w == 1) {
+        dw_square(p, input, filter, bias, output, begin, end, 1, 1);
         return;
     }
     for (size_t px = begin; px < end; px++) dw_pixel(p, input, filter, bias, output, px);

@@ -30,9 +30,6 @@
 
 #include "depthwise_conv_s8.h"
 
-/* The largest square window whose widened filter dw8_row_block holds. */
-#define DW8_MAX_K 5
-
 /* n <= VI values; n is the constant VI at the calls of whole vectors, where
  * the copies through a buffer (which keep tails from reading or writing past
  * a tensor) compile away. */
@@ -131,7 +128,7 @@ MOTE_SIMD_INLINE void dw8_row_block(const mote_conv_params *p, const int8_t *x,
                                     size_t count, int32_t c, size_t n, int K, int S) {
     const size_t channels = (size_t)p->w.out_c, row = (size_t)p->w.in_w * channels;
     const vi offset = vi_set1(p->input_offset);
-    vi f[DW8_MAX_K * DW8_MAX_K];
+    vi f[25];
     for (int k = 0; k < K * K; k++) f[k] = dw8_load_s8(filter + (size_t)k * channels + c, n);
     const vi b = bias ? dw8_load_i32(bias + c, n) : vi_set1(0);
     const dw8_rescale r = dw8_rescale_of(p, c, n);
@@ -190,17 +187,14 @@ MOTE_SIMD_TARGET void MOTE_SIMD_NAME(depthwise_conv2d_s8_5x5)(
         dw8_square(p, input, filter, bias, output, begin, end, 5, 2);
 }
 
-/* Any window; square ones of at most 5x5 with equal strides and dilation 1
- * (1x1 included) by output rows as above, the others pixel by pixel. */
+/* Any window; 1x1 ones with stride 1 by output rows as above, the others
+ * pixel by pixel. */
 MOTE_SIMD_TARGET void MOTE_SIMD_NAME(depthwise_conv2d_s8_kxk)(
     const mote_conv_params *p, const int8_t *input, const int8_t *filter, const int32_t *bias,
     int8_t *output, size_t begin, size_t end) {
     const mote_window *w = &p->w;
-    if (mote_window_is_square(w) && w->filter_w <= DW8_MAX_K) {
-        if (w->filter_w == 1 && w->stride_w == 1)
-            dw8_square(p, input, filter, bias, output, begin, end, 1, 1);
-        else
-            dw8_square(p, input, filter, bias, output, begin, end, w->filter_w, w->stride_w);
+    if (mote_window_is_square(w) && w->filter_w == 1 && w->stride_w == 1) {
+        dw8_square(p, input, filter, bias, output, begin, end, 1, 1);
         return;
     }
     for (size_t px = begin; px < end; px++) dw8_pixel(p, input, filter, bias, output, px);
