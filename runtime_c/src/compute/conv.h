@@ -33,6 +33,12 @@ typedef struct {
     const float *channel_scales;         /* hybrid: filter scale per output channel */
 } mote_conv_params;
 
+/* A float32 CONV_2D / DEPTHWISE_CONV_2D compute function's type (the SIMD
+ * variants are declared with it). */
+typedef void mote_conv_f32_kernel(const mote_conv_params *p, const float *input,
+                                  const float *filter, const float *bias, float *output,
+                                  size_t begin, size_t end);
+
 typedef void (*mote_conv_f32_fn)(const mote_conv_params *p, const float *input,
                                  const float *filter, const float *bias, float *output,
                                  size_t begin, size_t end);

@@ -11,9 +11,6 @@ bool mote_depthwise_conv2d_fits_channels(const void *params);
 bool mote_depthwise_conv2d_fits_3x3(const void *params);
 bool mote_depthwise_conv2d_fits_5x5(const void *params);
 
-typedef void mote_conv_f32_kernel(const mote_conv_params *p, const float *input,
-                                  const float *filter, const float *bias, float *output,
-                                  size_t begin, size_t end);
 mote_conv_f32_kernel mote_depthwise_conv2d_f32_3x3_avx512, mote_depthwise_conv2d_f32_5x5_avx512,
     mote_depthwise_conv2d_f32_kxk_avx512, mote_depthwise_conv2d_f32_3x3_avx2,
     mote_depthwise_conv2d_f32_5x5_avx2, mote_depthwise_conv2d_f32_kxk_avx2,

@@ -186,17 +186,9 @@ extern const mote_packing mote_conv2d_hybrid_packing_8, mote_conv2d_hybrid_packi
 
 /* The fast variants (each defined only where its ISA compiles). They read
  * `filter`/`weights` as the packed buffer, bias included; `bias` is unused. */
-void mote_conv2d_f32_8x32_avx512(const mote_conv_params *p, const float *input,
-                                 const float *filter, const float *bias, float *output,
-                                 size_t begin, size_t end);
-void mote_conv2d_f32_8x16_avx512(const mote_conv_params *p, const float *input,
-                                 const float *filter, const float *bias, float *output,
-                                 size_t begin, size_t end);
-void mote_conv2d_f32_6x16_avx2(const mote_conv_params *p, const float *input,
-                               const float *filter, const float *bias, float *output,
-                               size_t begin, size_t end);
-void mote_conv2d_f32_4x8_neon(const mote_conv_params *p, const float *input, const float *filter,
-                              const float *bias, float *output, size_t begin, size_t end);
+mote_conv_f32_kernel mote_conv2d_f32_8x32_avx512, mote_conv2d_f32_8x16_avx512,
+    mote_conv2d_f32_6x16_avx2, mote_conv2d_f32_4x8_neon, mote_conv2d_f32_8x1_avx2,
+    mote_conv2d_f32_4x1_neon;
 void mote_conv2d_hybrid_6x16_avx2(const mote_conv_params *p, const float *input,
                                   const int8_t *filter, const float *bias, float *output,
                                   size_t begin, size_t end);
@@ -206,22 +198,9 @@ void mote_conv2d_hybrid_8x8_neon(const mote_conv_params *p, const float *input,
 void mote_conv2d_hybrid_4x8_neon(const mote_conv_params *p, const float *input,
                                  const int8_t *filter, const float *bias, float *output,
                                  size_t begin, size_t end);
-void mote_conv2d_f32_8x1_avx2(const mote_conv_params *p, const float *input, const float *filter,
-                              const float *bias, float *output, size_t begin, size_t end);
-void mote_transpose_conv_f32_8x1_avx2(const mote_transpose_conv_params *p, const float *input,
-                                      const float *filter, const float *bias, float *output,
-                                      size_t begin, size_t end);
-void mote_conv2d_f32_4x1_neon(const mote_conv_params *p, const float *input, const float *filter,
-                              const float *bias, float *output, size_t begin, size_t end);
-void mote_transpose_conv_f32_4x1_neon(const mote_transpose_conv_params *p, const float *input,
-                                      const float *filter, const float *bias, float *output,
-                                      size_t begin, size_t end);
-void mote_transpose_conv_f32_6x16_avx2(const mote_transpose_conv_params *p, const float *input,
-                                       const float *filter, const float *bias, float *output,
-                                       size_t begin, size_t end);
-void mote_transpose_conv_f32_4x8_neon(const mote_transpose_conv_params *p, const float *input,
-                                      const float *filter, const float *bias, float *output,
-                                      size_t begin, size_t end);
+mote_transpose_conv_f32_kernel mote_transpose_conv_f32_6x16_avx2,
+    mote_transpose_conv_f32_4x8_neon, mote_transpose_conv_f32_8x1_avx2,
+    mote_transpose_conv_f32_4x1_neon;
 void mote_fully_connected_f32_8x32_avx512(const mote_fully_connected_params *p,
                                           const float *input, const float *weights,
                                           const float *bias, float *output, size_t begin,

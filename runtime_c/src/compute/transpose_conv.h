@@ -31,6 +31,12 @@ typedef struct {
     const int8_t *shifts;                   /* and power-of-two shift) */
 } mote_transpose_conv_params;
 
+/* A float32 TRANSPOSE_CONV compute function's type (the SIMD variants). */
+typedef void mote_transpose_conv_f32_kernel(const mote_transpose_conv_params *p,
+                                            const float *input, const float *filter,
+                                            const float *bias, float *output, size_t begin,
+                                            size_t end);
+
 typedef void (*mote_transpose_conv_f32_fn)(const mote_transpose_conv_params *p,
                                            const float *input, const float *filter,
                                            const float *bias, float *output, size_t begin,
