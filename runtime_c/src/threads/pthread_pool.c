@@ -15,11 +15,18 @@ struct mote_threadpool {
     int threads;
     /* The job being run. task and task_ctx are written before the job is
        published and read only by a thread holding a claimed chunk (the caller
-       rewrites them only after every chunk is done); count may be read by a
-       worker still looking at the last job, so it is accessed atomically. */
+       rewrites them only after every chunk is done). A worker still claiming
+       from the last job reads its count while the caller publishes the next,
+       so each job's count has its own slot (by the job number's parity): the
+       next job's count, written before its claims word, must not reach a
+       worker whose compare-and-swap on the old word could still succeed (it
+       then claimed the new job's items under the old job's number and ran
+       them twice, its extra items_done ending the new job early). Slot J & 1
+       is rewritten only for job J + 2, after job J + 1 was published, when no
+       claim of job J can succeed any more. */
     mote_task_fn task;
     void *task_ctx;
-    size_t count;
+    size_t count[2];
     /* The job's number (high 32 bits) and the first item no thread has
        claimed (low 32): one word, so that a claim is a compare-and-swap that
        fails for a worker still looking at an earlier job. */
@@ -33,6 +40,13 @@ struct mote_threadpool {
 };
 
 #define JOB(w) ((uint32_t)((w) >> 32))
+
+/* A point between two of the pool's atomic steps. Nothing in the library;
+ * tests/pool_interleavings.c defines it to yield at random, so that other
+ * threads run in every window between the steps. */
+#ifndef INTERLEAVE
+#define INTERLEAVE() ((void)0)
+#endif
 
 static uint64_t load_claims(mote_threadpool *p) {
     return __atomic_load_n(&p->claims, __ATOMIC_ACQUIRE);
@@ -50,7 +64,9 @@ static int claim(mote_threadpool *p, uint32_t job, size_t *begin, size_t *end,
     const size_t share = 2 * (size_t)p->threads;
     uint64_t w = load_claims(p);
     for (;;) {
-        const size_t count = __atomic_load_n(&p->count, __ATOMIC_RELAXED);
+        INTERLEAVE();
+        const size_t count = __atomic_load_n(&p->count[job & 1], __ATOMIC_RELAXED);
+        INTERLEAVE();
         const size_t b = (size_t)(uint32_t)w;
         if (JOB(w) != job || b >= count) return 0;
         const size_t least = count / (4 * share) > 0 ? count / (4 * share) : 1;
@@ -74,6 +90,7 @@ static size_t run_chunks(mote_threadpool *p, uint32_t job) {
     while (claim(p, job, &begin, &end, &count)) {
         items += end - begin;
         p->task(p->task_ctx, begin, end);
+        INTERLEAVE();
         if (__atomic_add_fetch(&p->items_done, end - begin, __ATOMIC_ACQ_REL) == count) {
             pthread_mutex_lock(&p->lock);
             pthread_cond_signal(&p->done);
@@ -112,6 +129,7 @@ static void *worker_main(void *arg) {
         seen = JOB(load_claims(p));
         pthread_mutex_unlock(&p->lock);
         if (stop) return NULL;
+        INTERLEAVE();
         (void)run_chunks(p, seen);
     }
 }
@@ -185,11 +203,14 @@ void mote_threadpool_parallel_for(void *pool, mote_task_fn task, void *task_ctx,
     const uint32_t job = JOB(load_claims(p)) + 1;
     p->task = task;
     p->task_ctx = task_ctx;
-    __atomic_store_n(&p->count, count, __ATOMIC_RELAXED);
+    __atomic_store_n(&p->count[job & 1], count, __ATOMIC_RELAXED);
+    INTERLEAVE();
     __atomic_store_n(&p->items_done, (size_t)0, __ATOMIC_RELAXED);
+    INTERLEAVE();
     __atomic_store_n(&p->claims, (uint64_t)job << 32, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->lock);
+    INTERLEAVE();
     const size_t own = run_chunks(p, job);
     const double own_end = now_ms();
     if (__atomic_load_n(&p->items_done, __ATOMIC_ACQUIRE) < count) {
