@@ -84,6 +84,13 @@ def test_c_sanitizers(case_dir):
     make("sanitize", case_dir)
 
 
+def test_c_thread_sanitizer(case_dir):
+    """A data race reported makes the run exit 66 (ThreadSanitizer's default),
+    which fails make."""
+    need("clang", "make")
+    make("tsan", case_dir)
+
+
 def test_c_aarch64_qemu(case_dir):
     """Twice: on a CPU with the dot-product extension (qemu's `max`), where the
     SDOT int8 GEMM is chosen at run time, and on a Cortex-A53 (no SDOT), where
