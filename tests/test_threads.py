@@ -5,7 +5,7 @@ optional pthread pool; the C tests also split every op's work unevenly and in
 reverse order (runtime_c/tests/test_runtime.c). Here whole models large
 enough to be split run with 1, 2 and 3 threads; the pool itself runs with a
 yield at random between its atomic steps, natively, under ThreadSanitizer and
-under qemu-aarch64 (runtime_c/tests/pool_interleavings.c).
+under qemu for aarch64 and armv7 (runtime_c/tests/pool_interleavings.c).
 """
 import subprocess
 from pathlib import Path
@@ -138,7 +138,7 @@ def test_bad_thread_count_is_refused():
         Interpreter(model_content=mobile_block(0), num_threads=0)
 
 
-@pytest.mark.parametrize("build", ["native", "tsan", "aarch64"])
+@pytest.mark.parametrize("build", ["native", "tsan", "aarch64", "armv7"])
 def test_pool_runs_every_item_once_in_any_interleaving(build, tmp_path):
     """Before the fix a worker still claiming from one job could read the next
     job's item count and claim that job's items under the old job's number:
@@ -147,9 +147,12 @@ def test_pool_runs_every_item_once_in_any_interleaving(build, tmp_path):
     settings = {"native": ["CC=cc"],
                 "tsan": ["CC=clang", "OPT=-O1 -g", "SAN=-fsanitize=thread"],
                 "aarch64": ["CC=aarch64-linux-gnu-gcc", "EXTRA_LDFLAGS=-static",
-                            "RUNNER=qemu-aarch64 -cpu max"]}[build]
+                            "RUNNER=qemu-aarch64 -cpu max"],
+                "armv7": ["CC=arm-linux-gnueabihf-gcc", "EXTRA_LDFLAGS=-static",
+                          "RUNNER=qemu-arm"]}[build]
     need(*{"native": ["cc"], "tsan": ["clang"],
-           "aarch64": ["aarch64-linux-gnu-gcc", "qemu-aarch64"]}[build], "make")
+           "aarch64": ["aarch64-linux-gnu-gcc", "qemu-aarch64"],
+           "armv7": ["arm-linux-gnueabihf-gcc", "qemu-arm"]}[build], "make")
     r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), "pool-interleavings",
                         f"BUILD={tmp_path}", *settings], capture_output=True, text=True,
                        timeout=600)
