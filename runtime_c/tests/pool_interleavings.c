@@ -5,7 +5,7 @@
  * job must run every item exactly once, with workers still finishing one job
  * while the next is published. A worker that read the next job's count while
  * claiming from the last one ran items twice and ended jobs early here within
- * a few hundred jobs. */
+ * a few hundred jobs. The job numbers cross their 32-bit wrap on the way. */
 #define _POSIX_C_SOURCE 200112L
 #include <sched.h>
 #include <stdio.h>
@@ -33,9 +33,15 @@ int main(void) {
             printf("FAIL: no pool of %d threads\n", threads);
             return 1;
         }
+        /* Job numbers start 1,000 below their 32-bit wrap (a long-running
+           app reaches it: 2^32 ops), so the jobs cross it. */
+        pthread_mutex_lock(&pool->lock);
+        __atomic_store_n(&pool->claims, (uint64_t)(UINT32_MAX - 1000) << 32, __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&pool->lock);
         for (int job = 0; job < 2000; job++) {
             const size_t count = (size_t)job * 7919 % 2999 + 2;
             memset(hits, 0, sizeof hits);
+            pool->alone_left = 0;   /* every job split, however the last ones paid */
             mote_threadpool_parallel_for(pool, count_hits, NULL, count);
             size_t wrong = 0;
             for (size_t i = 0; i < sizeof hits; i++) wrong += hits[i] != (i < count);
@@ -45,6 +51,11 @@ int main(void) {
                 failures++;
                 break;
             }
+        }
+        if (!failures && JOB(load_claims(pool)) != 999) {
+            printf("FAIL: %d threads: the job numbers ended at %u, not 999 past the wrap\n",
+                   threads, JOB(load_claims(pool)));
+            failures++;
         }
         mote_threadpool_destroy(pool);
     }
