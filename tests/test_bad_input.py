@@ -337,3 +337,16 @@ def test_squared_difference_int8_output_scale_too_small_refused():
     b.add_operator("SQUARED_DIFFERENCE", [x, z], [y], version=2)
     b.mark_outputs(y)
     assert "output scale 1e-05 is too small for input scales 0.5 and 0.5" in str(error_of(b.build()))
+
+
+def test_pad_int64_paddings_that_overflow_their_sum_refused():
+    """Two INT64 counts were added before they were checked: 2^63 - 6 and 10
+    wrap to a negative sum, which passed, and the model was accepted with a
+    padded size of 8 and -6 elements before the input (found by the fuzzer;
+    UB, and a write before the output in a build without sanitizers)."""
+    pads = np.array([[2**63 - 6, 10]], np.int64)
+    err = error_of(_one_op("PAD", [4], "float32", [8], "float32", None, [("pads", pads)]))
+    assert "paddings of dim 0 are (9223372036854775802, 10)" in str(err)
+    pads = np.array([[2**31 - 1, 2**31 - 1]], np.int64)   # each fits int32, the size does not
+    err = error_of(_one_op("PAD", [4], "float32", [8], "float32", None, [("pads", pads)]))
+    assert "below 2^31" in str(err)
