@@ -15,18 +15,19 @@ size_t mote_interpreter_bytes(void) { return MOTE_ALIGN_UP(sizeof(mote_interpret
  * the vector misaligned for int32 reads. */
 static mote_status init_dims(mote_interpreter *it, mote_tensor *t, const fb_vector *shape) {
     static const int32_t scalar_dims[1] = {0};
-    t->ndims = (uint8_t)shape->len;
+    t->ndims = 0;   /* until dims hold the shape: rank 0 reads none of them */
     t->dims = scalar_dims;
     if (shape->len == 0) return MOTE_OK;
     const uint8_t *at = it->model.data + shape->pos;
     if ((uintptr_t)at % sizeof(int32_t) == 0) {
         t->dims = (const int32_t *)(const void *)at;
-        return MOTE_OK;
+    } else {
+        int32_t *copy = mote_persistent_alloc(it, shape->len * sizeof(int32_t));
+        if (!copy) return MOTE_ERROR_ARENA_TOO_SMALL;
+        for (uint32_t i = 0; i < shape->len; i++) copy[i] = fb_vec_i32(&it->model, shape, i);
+        t->dims = copy;
     }
-    int32_t *copy = mote_persistent_alloc(it, shape->len * sizeof(int32_t));
-    if (!copy) return MOTE_ERROR_ARENA_TOO_SMALL;
-    for (uint32_t i = 0; i < shape->len; i++) copy[i] = fb_vec_i32(&it->model, shape, i);
-    t->dims = copy;
+    t->ndims = (uint8_t)shape->len;
     return MOTE_OK;
 }
 
