@@ -17,6 +17,9 @@ int32_t mote_fp_mul_high(int32_t a, int32_t b) {
 }
 
 int32_t mote_fp_rounding_shift_right(int32_t x, int exponent) {
+    /* Past 31, |x| / 2^exponent <= 1/2: 0, but for INT32_MIN / 2^32 = -1/2,
+       a tie, away from zero. (int8 RSQRT shifts by its output's shift - 20.) */
+    if (exponent > 31) return exponent == 32 && x == INT32_MIN ? -1 : 0;
     const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
     const int32_t remainder = x & mask;
     const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);

@@ -18,7 +18,7 @@
  * This is ARM's VQRDMULH. */
 int32_t mote_fp_mul_high(int32_t a, int32_t b);
 
-/* real: x / 2^exponent for exponent in [0, 31]. Rounds to nearest, ties away
+/* real: x / 2^exponent for any exponent >= 0. Rounds to nearest, ties away
  * from zero (an arithmetic shift that rounds). Never overflows. */
 int32_t mote_fp_rounding_shift_right(int32_t x, int exponent);
 
