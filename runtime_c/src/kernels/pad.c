@@ -74,7 +74,7 @@ static mote_status prepare_pad_or_padv2(mote_interpreter *it, mote_node *n, bool
         if (b < 0 || a < 0 || b > INT32_MAX || a > INT32_MAX || b + a > INT32_MAX - in->dims[i])
             return mote_fail(it, MOTE_ERROR_INVALID_MODEL, "paddings of dim %d are (%lld, %lld); "
                              "expected non-negative counts that keep the padded size (%d + "
-                             "both) below 2^31", i, (long long)b, (long long)a, in->dims[i]);
+                             "both) below 2^31", i, (long long)b, (long long)a, (int)in->dims[i]);
         p->before[i] = (int32_t)b;
         want[i] = in->dims[i] + (int32_t)(b + a);
     }
