@@ -144,15 +144,17 @@ def test_pool_runs_every_item_once_in_any_interleaving(build, tmp_path):
     job's item count and claim that job's items under the old job's number:
     items ran twice and the next job ended early (first seen in CI under
     qemu-aarch64; here within a few hundred jobs)."""
-    settings = {"native": ["CC=cc"],
-                "tsan": ["CC=clang", "OPT=-O1 -g", "SAN=-fsanitize=thread"],
-                "aarch64": ["CC=aarch64-linux-gnu-gcc", "EXTRA_LDFLAGS=-static",
-                            "RUNNER=qemu-aarch64 -cpu max"],
-                "armv7": ["CC=arm-linux-gnueabihf-gcc", "EXTRA_LDFLAGS=-static",
-                          "RUNNER=qemu-arm"]}[build]
-    need(*{"native": ["cc"], "tsan": ["clang"],
-           "aarch64": ["aarch64-linux-gnu-gcc", "qemu-aarch64"],
-           "armv7": ["arm-linux-gnueabihf-gcc", "qemu-arm"]}[build], "make")
+    tools, settings = {
+        "native": (["cc"], ["CC=cc"]),
+        "tsan": (["clang"], ["CC=clang", "OPT=-O1 -g", "EXTRA_CFLAGS=-fsanitize=thread",
+                             "EXTRA_LDFLAGS=-fsanitize=thread"]),
+        "aarch64": (["aarch64-linux-gnu-gcc", "qemu-aarch64"],
+                    ["CC=aarch64-linux-gnu-gcc", "EXTRA_LDFLAGS=-static",
+                     "RUNNER=qemu-aarch64 -cpu max"]),
+        "armv7": (["arm-linux-gnueabihf-gcc", "qemu-arm"],
+                  ["CC=arm-linux-gnueabihf-gcc", "EXTRA_LDFLAGS=-static", "RUNNER=qemu-arm"]),
+    }[build]
+    need(*tools, "make")
     r = subprocess.run(["make", "-C", str(ROOT / "runtime_c"), "pool-interleavings",
                         f"BUILD={tmp_path}", *settings], capture_output=True, text=True,
                        timeout=600)
